@@ -1,0 +1,49 @@
+# Two commands matter: `make run` (set up, ingest, serve) and `make test` (set up, run the tests).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup system-deps run ingest serve test test-fast lint format bench eval clean
+
+setup: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+ingest: setup
+	$(PY) -m ingest
+
+run: setup
+	$(PY) -m ingest || test $$? -eq 1
+	$(PY) -m assistant serve
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not llm and not browser"
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: setup
+	$(PY) bench/ingest_bench.py --json bench/results/ingest.json
+
+eval: setup
+	$(PY) -m assistant eval ../shared/eval/public_qa.jsonl
+
+clean:
+	rm -rf $(VENV) data test-output .pytest_cache .ruff_cache .mypy_cache

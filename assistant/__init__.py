@@ -1,0 +1,25 @@
+"""The Governance Knowledge Assistant: retrieval and grounded, cited answers over governance documents.
+
+Front ends use :class:`Assistant` only::
+
+    from assistant import Assistant, Settings
+    answer = Assistant(Settings()).ask("What was Fiji's EGDI in 2024?")
+"""
+
+from .config import Settings, get_settings
+from .models import Answer, Citation, DocumentRecord, Filters, Passage
+from .service import Assistant, Conversation, Turn
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Citation",
+    "Conversation",
+    "DocumentRecord",
+    "Filters",
+    "Passage",
+    "Settings",
+    "Turn",
+    "get_settings",
+]
+__version__ = "0.1.0"

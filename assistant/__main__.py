@@ -1,0 +1,146 @@
+"""Command line: ``python -m assistant ask|search|eval|serve ...`` (see ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import get_settings
+from .errors import AssistantError
+from .models import Filters
+
+
+def _filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--country", action="append", default=[], help="ISO3 code or name (repeatable)")
+    parser.add_argument("--collection", action="append", default=[], help="study, case, profile, data, other")
+    parser.add_argument("--year-from", type=int)
+    parser.add_argument("--year-to", type=int)
+    parser.add_argument("--document", action="append", default=[], help="document id (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        countries=args.country,
+        collections=args.collection,
+        year_from=args.year_from,
+        year_to=args.year_to,
+        documents=args.document,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the governance documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    _filter_args(ask)
+    search = sub.add_parser("search", help="show the passages retrieved for a query")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=None)
+    _filter_args(search)
+    ev = sub.add_parser("eval", help="evaluate retrieval and answers on a question set (JSONL)")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--k", type=int, default=5)
+    ev.add_argument("--corpus-root", type=Path, default=Path("../shared/corpus"))
+    ev.add_argument("--json", action="store_true")
+    serve = sub.add_parser("serve", help="serve the API and web chat (uvicorn)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+
+    try:
+        if args.command == "serve":
+            import uvicorn
+
+            uvicorn.run(
+                "server:app",
+                host=args.host or settings.host,
+                port=args.port or settings.port,
+                workers=args.workers,
+            )
+            return 0
+        from .service import Assistant
+
+        assistant = Assistant(settings)
+        if args.command == "ask":
+            answer = assistant.ask(args.question, _filters(args))
+            if args.json:
+                print(answer.model_dump_json())
+            else:
+                _print_answer(answer)
+            return 0
+        if args.command == "search":
+            passages = assistant.search(args.query, _filters(args), k=args.k)
+            if args.json:
+                print(json.dumps([_passage_json(p) for p in passages], ensure_ascii=False))
+            else:
+                for p in passages:
+                    page = f" p. {p.chunk.page_label or p.chunk.page}" if p.chunk.page else ""
+                    print(f"[{p.rank}] {p.score:.4f}  {p.document.title}{page}  ({p.document.source})")
+                    print("    " + " ".join(p.chunk.text.split())[:300])
+            return 0
+        if args.command == "eval":
+            from .evaluation import main as eval_main
+
+            return eval_main(assistant, args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _passage_json(p: object) -> dict[str, object]:
+    from .models import Passage
+
+    assert isinstance(p, Passage)
+    return {
+        "rank": p.rank,
+        "score": p.score,
+        "vector_score": p.vector_score,
+        "keyword_score": p.keyword_score,
+        "document_id": p.document.doc_id,
+        "title": p.document.title,
+        "source": p.document.source,
+        "collection": p.document.collection,
+        "page": p.chunk.page,
+        "page_label": p.chunk.page_label,
+        "section": p.chunk.section,
+        "text": p.chunk.text,
+        "start": p.chunk.start,
+        "end": p.chunk.end,
+        "chunk_id": p.chunk.chunk_id,
+    }
+
+
+def _print_answer(answer: object) -> None:
+    from .models import Answer
+
+    assert isinstance(answer, Answer)
+    print(answer.answer)
+    if answer.table:
+        print()
+        keys = [k for k in answer.table[0] if k not in ("source", "row")]
+        print(" | ".join(keys))
+        for row in answer.table:
+            print(" | ".join(str(row.get(k, "") if row.get(k) is not None else "") for k in keys))
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = f", p. {c.page_label}" if c.page_label else (f", row {c.data_row}" if c.data_row else "")
+            print(f"  [{c.n}] {c.title}{where} ({c.source})")
+            print(f"      \u201c{c.text[:240]}\u201d")
+    if answer.rewritten_question:
+        print(f"\n(understood as: {answer.rewritten_question})")
+    if not answer.grounded:
+        print("\n(not grounded: the documents do not answer this)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

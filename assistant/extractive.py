@@ -1,0 +1,204 @@
+"""Extractive answers: the few sentences of the retrieved passages that answer the question.
+
+Offline and deterministic. Each sentence of the top passages is scored against the question by
+embedding similarity, weighted term overlap and the rank of its passage; the best are picked with
+redundancy removed and composed into a short answer in which every sentence carries its ``[n]``.
+
+Weak evidence is refused rather than stretched: when the best sentence scores under the refusal
+threshold, or when something specific the question names (a country, a year, a proper name, an
+acronym) appears nowhere in the evidence, the answer says the documents do not answer it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .embedding import Embedder
+from .models import Passage
+from .text import sentence_spans
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at", "as", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "there", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "did", "does", "do", "done", "has", "have", "had", "not", "no", "yes", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "about", "into", "over", "under", "between", "among", "per", "via", "any", "all", "each", "other", "more", "most", "less", "least", "many", "much", "some", "also", "only", "just", "very", "according", "report", "reports", "say", "said", "says", "state", "states", "stated", "did", "according", "its", "his", "her", "they", "them", "we", "you", "your", "our", "us", "i", "me", "my", "he", "she", "one", "two", "three", "first", "second", "new", "use", "used", "using", "based", "within", "without", "across", "following", "followed", "up", "upon", "whether", "while", "during", "before", "after", "since", "until", "get", "got", "give", "given", "make", "made", "country", "countries", "document", "documents"]
+)
+# Generic words that may be capitalised in a question without naming anything specific.
+GENERIC_CAPS = frozenset(
+    ["What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Can", "Could", "Should", "Would", "According", "Compare", "Following", "The", "In", "On", "For", "And", "Of", "A", "An", "To", "By", "UN", "United", "Nations", "Report", "Secretary", "General", "Secretary-General", "Committee", "Commission", "Council", "Assembly", "Index", "Survey", "Government", "Plan", "Annex", "Chapter", "Article", "Section", "Page", "Table", "Figure", "Forum", "Resolution", "Draft", "Session", "Conference", "Declaration", "Programme", "Agenda", "Goals", "Development", "Sustainable", "World", "Bank", "Public", "Administration", "Digital", "E-Government", "Three-Year", "ICT", "Constitution", "President", "Minister"]
+)
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
+_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def terms(text: str) -> list[str]:
+    """Content words, lower-cased and stemmed."""
+    words = [w.lower().strip("'-") for w in _TOKEN.findall(text)]
+    words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
+    return list(_stemmer().stemWords(words))
+
+
+def critical_terms(question: str) -> list[str]:
+    """Specific things the question names that any real answer must mention (lower-cased).
+
+    Proper names and acronyms that are not generic question words, and years. Countries are
+    handled separately, because documents carry them as metadata as well.
+    """
+    found: list[str] = []
+    for match in _CAPITALISED.finditer(question):
+        phrase = match.group(0)
+        if match.start() == 0 and phrase.split()[0] in GENERIC_CAPS:
+            phrase = " ".join(phrase.split()[1:])
+        words = [w for w in re.split(r"[ -]", phrase) if w and w not in GENERIC_CAPS]
+        for word in words:
+            if len(word) > 2 and word.lower() not in STOPWORDS:
+                found.append(word.lower())
+    found.extend(_YEAR.findall(question))
+    return list(dict.fromkeys(found))
+
+
+@dataclass
+class Evidence:
+    """A sentence chosen as evidence, with where it lies in its page."""
+
+    passage: Passage
+    text: str
+    start: int  # offsets into the page text
+    end: int
+    score: float
+    similarity: float = 0.0
+    overlap: float = 0.0
+
+
+@dataclass
+class Extraction:
+    evidence: list[Evidence] = field(default_factory=list)
+    best_score: float = 0.0
+    missing: list[str] = field(default_factory=list)  # critical terms found nowhere
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sentences(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
+    chunk = passage.chunk
+    out = []
+    for s, e in sentence_spans(chunk.text)[:limit]:
+        sentence = _clean(chunk.text[s:e])
+        too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
+        if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
+            continue  # page furniture, not a statement (but keep short rows with figures)
+        out.append((chunk.start + s, chunk.start + e, sentence))
+    return out
+
+
+def extract(
+    question: str,
+    passages: list[Passage],
+    embedder: Embedder,
+    *,
+    max_sentences: int = 4,
+    max_words: int = 130,
+    max_passages: int = 5,
+) -> Extraction:
+    """Pick the sentences that answer ``question`` from ``passages`` (best first)."""
+    if not passages:
+        return Extraction(missing=critical_terms(question))
+    q_terms = terms(question)
+    q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
+    total_weight = sum(q_weights.values()) or 1.0
+    candidates: list[tuple[Passage, int, int, str, float]] = []
+    for rank, passage in enumerate(passages[:max_passages]):
+        prior = 1.0 / (1.0 + rank * 0.35)
+        for start, end, sentence in _sentences(passage):
+            candidates.append((passage, start, end, sentence, prior))
+    if not candidates:
+        return Extraction(missing=critical_terms(question))
+
+    qvec = embedder.embed_query(question)
+    svecs = embedder.embed([c[3] for c in candidates])
+    similarities = svecs @ qvec
+    scored: list[Evidence] = []
+    for (passage, start, end, sentence, prior), similarity in zip(candidates, similarities, strict=True):
+        s_terms = set(terms(sentence))
+        overlap = sum(w for t, w in q_weights.items() if t in s_terms) / total_weight
+        score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
+        scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
+    scored.sort(key=lambda e: e.score, reverse=True)
+
+    chosen: list[Evidence] = []
+    words = 0
+    best = scored[0].score
+    for evidence in scored:
+        if len(chosen) >= max_sentences or words >= max_words:
+            break
+        if chosen and evidence.score < best * 0.82:
+            break
+        if any(_redundant(evidence.text, other.text) for other in chosen):
+            continue
+        chosen.append(evidence)
+        words += len(evidence.text.split())
+    chosen = _with_list_items(chosen, scored, max_sentences + 3)
+    extraction = Extraction(evidence=chosen, best_score=best)
+    extraction.missing = _missing_terms(question, chosen, passages)
+    return extraction
+
+
+def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int) -> list[Evidence]:
+    """A sentence that introduces a list ("...encouraged to:") brings the list items after it."""
+    out: list[Evidence] = []
+    for evidence in chosen:
+        out.append(evidence)
+        if not evidence.text.rstrip().endswith(":"):
+            continue
+        following = sorted(
+            (e for e in scored if e.passage is evidence.passage and e.start >= evidence.end),
+            key=lambda e: e.start,
+        )
+        for item in following[:4]:
+            if len(out) >= limit or not re.match(r"^\(?[a-z0-9ivx]{1,4}[.)]", item.text):
+                break
+            if item not in out and item not in chosen:
+                out.append(item)
+    return out
+
+
+def _missing_terms(question: str, chosen: list[Evidence], passages: list[Passage]) -> list[str]:
+    """Critical terms that neither the chosen sentences' passages nor their documents mention."""
+    critical = critical_terms(question)
+    if not critical:
+        return []
+    haystacks = []
+    for evidence in chosen:
+        doc = evidence.passage.document
+        haystacks.append(
+            " ".join(
+                [evidence.passage.chunk.text, doc.title, doc.source, str(doc.year or ""), evidence.passage.chunk.section or ""]
+            ).lower()
+        )
+    text = " ".join(haystacks)
+    text = re.sub(r"\s+", " ", text)
+    return [t for t in critical if t not in text]
+
+
+def _redundant(a: str, b: str) -> bool:
+    sa, sb = set(a.lower().split()), set(b.lower().split())
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) > 0.7
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b)

@@ -1,0 +1,116 @@
+"""The nouns every part of the project shares: documents, chunks, passages, filters, answers.
+
+Ingestion produces :class:`DocumentRecord` and :class:`Chunk`; retrieval returns :class:`Passage`;
+the assistant returns :class:`Answer` with :class:`Citation` entries. Front ends serialise these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Collection = Literal["study", "case", "profile", "data", "other"]
+COLLECTIONS: tuple[str, ...] = ("study", "case", "profile", "data", "other")
+
+
+@dataclass
+class DocumentRecord:
+    """One ingested document, as the catalogue keeps it."""
+
+    doc_id: str
+    source: str  # path relative to its corpus folder, or a URL
+    path: str  # absolute path of the file on disk
+    title: str
+    collection: str = "other"
+    countries: list[str] = field(default_factory=list)  # ISO3 codes
+    year: int | None = None
+    url: str | None = None
+    content_hash: str = ""
+    pages: int = 0
+    chunks: int = 0
+    access: str = "public"  # "public", or the name of a private collection it belongs to
+
+
+@dataclass
+class Chunk:
+    """A passage of a document as stored: text plus where exactly it came from."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    page: int | None = None  # physical page, 1-based; None for unpaged documents
+    page_label: str | None = None  # the page number printed on the page
+    section: str | None = None
+    start: int = 0  # character offsets into the page text (or the whole text if unpaged)
+    end: int = 0
+    kind: str = "text"  # "text" or "table"
+    doc_hash: str = ""  # content hash of the document version this chunk was cut from
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with the document it belongs to and its retrieval scores."""
+
+    chunk: Chunk
+    document: DocumentRecord
+    score: float = 0.0
+    vector_score: float | None = None
+    keyword_score: float | None = None
+    rank: int = 0
+
+
+class Filters(BaseModel):
+    """Restrictions applied inside both searches and echoed back with every answer."""
+
+    countries: list[str] = Field(default_factory=list, description="ISO3 codes or country names.")
+    collections: list[str] = Field(
+        default_factory=list, description="study, case, profile, data, other"
+    )
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    documents: list[str] = Field(default_factory=list, description="Document ids.")
+
+    def is_empty(self) -> bool:
+        return not (
+            self.countries or self.collections or self.documents or self.year_from or self.year_to
+        )
+
+
+class Citation(BaseModel):
+    """One numbered source of an answer: enough for a person to find and check the passage."""
+
+    n: int
+    document_id: str
+    title: str
+    collection: str
+    source: str
+    page: int | None = None
+    page_label: str | None = None
+    text: str
+    start: int = 0
+    end: int = 0
+    score: float = 0.0
+    url: str | None = None
+    chunk_id: str | None = None
+    data_row: int | None = None  # for indicator figures: the row of the data file
+
+
+class Answer(BaseModel):
+    """What every front end gets back from :meth:`assistant.Assistant.ask`."""
+
+    id: str = ""
+    question: str
+    answer: str
+    grounded: bool
+    citations: list[Citation] = Field(default_factory=list)
+    filters: Filters = Field(default_factory=Filters)
+    rewritten_question: str | None = None
+    conversation_id: str | None = None
+    kind: str = "document"  # document, indicator, comparison, refusal
+    table: list[dict[str, Any]] | None = None  # rows for indicator / comparison answers
+    answerer: str = "extractive"
+    notes: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)

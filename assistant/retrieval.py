@@ -1,0 +1,265 @@
+"""Hybrid retrieval: BM25 and vector search, fused by reciprocal rank, filters applied inside both.
+
+Both searches see the same filters (countries, collections, years, documents, access), so a filter
+never leaves fewer than k results when more exist. Countries and years *named in the question*
+only boost. Passages of documents that are not whole in the catalogue (a half-written document
+during ingestion) are dropped, and near-duplicate passages are collapsed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import countries as country_names
+from .catalog import Catalog
+from .embedding import Embedder
+from .errors import BadRequest
+from .keyword import KeywordIndex, rebuild_from_store
+from .models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
+from .store import VectorStore, build_where
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+@dataclass
+class QueryHints:
+    """What the question itself names: used to boost, never to filter."""
+
+    countries: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_question(cls, question: str) -> QueryHints:
+        return cls(
+            countries=country_names.find_countries(question),
+            years=sorted({int(y) for y in _YEAR.findall(question)}),
+        )
+
+
+def normalize_filters(filters: Filters | None) -> Filters:
+    """Countries to ISO3, collections checked; a clear error names what is wrong."""
+    filters = filters or Filters()
+    codes = []
+    for value in filters.countries:
+        code = country_names.to_iso3(value)
+        if code is None:
+            raise BadRequest(
+                f"unknown country {value!r} in filters.countries: use an ISO3 code or a name"
+            )
+        if code not in codes:
+            codes.append(code)
+    for collection in filters.collections:
+        if collection not in COLLECTIONS:
+            raise BadRequest(
+                f"unknown collection {collection!r} in filters.collections: use one of {', '.join(COLLECTIONS)}"
+            )
+    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
+        raise BadRequest("filters.year_from is after filters.year_to")
+    return filters.model_copy(update={"countries": codes})
+
+
+class Retriever:
+    """Hybrid search over the store and the keyword index."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        keyword: KeywordIndex,
+        catalog: Catalog,
+        embedder: Embedder,
+        *,
+        candidates: int = 40,
+    ) -> None:
+        self.store = store
+        self.keyword = keyword
+        self.catalog = catalog
+        self.embedder = embedder
+        self.candidates = candidates
+        self._reload_lock = threading.Lock()
+
+    # --- keyword index freshness ----------------------------------------------------------
+    def ensure_keyword_index(self) -> None:
+        """Load the keyword index; rebuild it from the store if it is missing, corrupt or stale."""
+        generation = self.catalog.generation()
+        if self.keyword.generation == generation:
+            return
+        with self._reload_lock:
+            if self.keyword.generation == generation:
+                return
+            if self.keyword.load() and self.keyword.generation == generation:
+                return
+            if self.catalog.get_state("run_active") is not None and self.keyword.generation >= 0:
+                return  # ingestion is running and will rebuild it when done
+            log.warning(
+                "keyword index is %s; rebuilding it from the store",
+                "stale" if self.keyword.generation >= 0 else "missing or corrupt",
+            )
+            self.rebuild_keyword_index()
+
+    def rebuild_keyword_index(self) -> int:
+        return rebuild_from_store(self.keyword, self.store, self.catalog)
+
+    # --- search ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        *,
+        k: int = 6,
+        access: Sequence[str] | None = ("public",),
+        hints: QueryHints | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> list[Passage]:
+        timings = timings if timings is not None else {}
+        filters = normalize_filters(filters)
+        hints = hints or QueryHints.from_question(query)
+        self.ensure_keyword_index()
+        docs = self.catalog.documents()
+        allowed = _doc_predicate(filters, access)
+        pool = max(self.candidates, k * 4)
+
+        t0 = time.perf_counter()
+        vector = self.embedder.embed_query(query)
+        t1 = time.perf_counter()
+        where = build_where(
+            countries=filters.countries,
+            collections=filters.collections,
+            year_from=filters.year_from,
+            year_to=filters.year_to,
+            documents=filters.documents,
+            access=access,
+        )
+        dense = self.store.query(vector, pool, where)
+        t2 = time.perf_counter()
+        sparse_ids = self.keyword.search(query, pool, lambda d: d in docs and allowed(docs[d]))
+        sparse_chunks = self.store.get(
+            [cid for cid, _ in sparse_ids if cid not in {c.chunk_id for c, _ in dense}]
+        )
+        t3 = time.perf_counter()
+        timings.update(
+            embed_ms=(t1 - t0) * 1000, vector_ms=(t2 - t1) * 1000, keyword_ms=(t3 - t2) * 1000
+        )
+
+        by_id: dict[str, Passage] = {}
+        for rank, (chunk, similarity) in enumerate(dense):
+            doc = _whole(chunk, docs)
+            if doc is None or not allowed(doc):
+                continue
+            passage = by_id.setdefault(chunk.chunk_id, Passage(chunk=chunk, document=doc))
+            passage.vector_score = similarity
+            passage.score += 1.0 / (RRF_K + rank + 1)
+        dense_chunks = {c.chunk_id: c for c, _ in dense}
+        for rank, (cid, bm25) in enumerate(sparse_ids):
+            chunk = dense_chunks.get(cid) or sparse_chunks.get(cid)
+            if chunk is None:
+                continue
+            doc = _whole(chunk, docs)
+            if doc is None or not allowed(doc):
+                continue
+            passage = by_id.setdefault(cid, Passage(chunk=chunk, document=doc))
+            passage.keyword_score = bm25
+            passage.score += 1.0 / (RRF_K + rank + 1)
+        for passage in by_id.values():
+            passage.score *= _boost(passage, hints)
+        ranked = sorted(by_id.values(), key=lambda p: p.score, reverse=True)
+        ranked = collapse_duplicates(ranked)[:k]
+        for i, passage in enumerate(ranked, 1):
+            passage.rank = i
+        timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
+        return ranked
+
+    def dense_only(
+        self, query: str, k: int = 5, access: Sequence[str] | None = ("public",)
+    ) -> list[Passage]:
+        """The naive baseline: top-k by vector similarity alone, no keyword search, no fusion."""
+        docs = self.catalog.documents()
+        vector = self.embedder.embed_query(query)
+        out = []
+        for chunk, similarity in self.store.query(vector, k, build_where(access=access)):
+            doc = _whole(chunk, docs)
+            if doc is not None:
+                out.append(
+                    Passage(chunk=chunk, document=doc, score=similarity, vector_score=similarity)
+                )
+        for i, passage in enumerate(out, 1):
+            passage.rank = i
+        return out
+
+
+def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | None:
+    """The chunk's document if it is ready in the catalogue in the version the chunk came from."""
+    doc = docs.get(chunk.doc_id)
+    if doc is None or (chunk.doc_hash and chunk.doc_hash != doc.content_hash):
+        return None
+    return doc
+
+
+def _doc_predicate(filters: Filters, access: Sequence[str] | None):  # type: ignore[no-untyped-def]
+    countries = set(filters.countries)
+    collections = set(filters.collections)
+    documents = set(filters.documents)
+    granted = None if access is None else {"public", *access}
+
+    def allowed(doc: DocumentRecord) -> bool:
+        if granted is not None and doc.access not in granted:
+            return False
+        if countries and not countries.intersection(doc.countries):
+            return False
+        if collections and doc.collection not in collections:
+            return False
+        if documents and doc.doc_id not in documents:
+            return False
+        if filters.year_from is not None and (doc.year is None or doc.year < filters.year_from):
+            return False
+        return not (
+            filters.year_to is not None and (doc.year is None or doc.year > filters.year_to)
+        )
+
+    return allowed
+
+
+def _boost(passage: Passage, hints: QueryHints) -> float:
+    factor = 1.0
+    doc = passage.document
+    if hints.countries:
+        named = set(hints.countries)
+        if named.intersection(doc.countries):
+            factor *= 1.25
+        elif any(country_names.name(c) in passage.chunk.text for c in named):
+            factor *= 1.1
+    if hints.years and (
+        doc.year in hints.years or any(str(y) in passage.chunk.text for y in hints.years)
+    ):
+        factor *= 1.1
+    return factor
+
+
+def _shingles(text: str) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
+
+
+def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list[Passage]:
+    """Keep the best of passages that say the same thing (same text in two files, repeats)."""
+    kept: list[Passage] = []
+    kept_shingles: list[set[str]] = []
+    for passage in passages:
+        sh = _shingles(passage.chunk.text)
+        duplicate = False
+        for other in kept_shingles:
+            inter = len(sh & other)
+            if inter and inter / min(len(sh), len(other)) >= threshold:
+                duplicate = True
+                break
+        if not duplicate:
+            kept.append(passage)
+            kept_shingles.append(sh)
+    return kept

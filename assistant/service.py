@@ -1,0 +1,450 @@
+"""The one service API every front end uses: :class:`Assistant`.
+
+``ask`` routes a question: follow-ups are first rewritten into standalone questions; indicator
+questions are answered from the indicator table; questions comparing countries run one retrieval
+per country; everything else is hybrid retrieval plus an extractive (default) or LLM answer whose
+citations are checked. Weak evidence gives an honest refusal with the closest material.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import countries as country_names
+from . import extractive, indicator_qa
+from .catalog import Catalog
+from .config import Settings
+from .embedding import Embedder
+from .errors import NotFound, ProviderError
+from .indicators import IndicatorTable, IndicatorValue
+from .keyword import KeywordIndex
+from .models import Answer, Citation, DocumentRecord, Filters, Passage
+from .retrieval import Retriever, normalize_filters
+from .store import VectorStore
+
+log = logging.getLogger(__name__)
+
+_COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I)
+
+
+@dataclass
+class Turn:
+    """One earlier exchange of a conversation, as the rewriter needs it."""
+
+    question: str
+    standalone: str
+    kind: str = "document"
+
+
+@dataclass
+class Conversation:
+    id: str = ""
+    turns: list[Turn] = field(default_factory=list)
+
+
+class Assistant:
+    """Retrieval, answers, indicators and documents behind one object. Cheap to build; the models
+    and indexes load on first use (or :meth:`warm`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: VectorStore | None = None,
+        catalog: Catalog | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or VectorStore(settings)
+        self.catalog = catalog or Catalog(settings.catalog_path)
+        self.embedder = embedder or Embedder(batch_size=settings.embed_batch_size)
+        self.keyword = KeywordIndex(settings.keyword_path)
+        self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
+        self._file_lines: dict[str, list[str]] = {}
+
+    @cached_property
+    def indicators(self) -> IndicatorTable:
+        return IndicatorTable(self.settings.indicators_path)
+
+    @cached_property
+    def llm(self) -> Any:
+        from .llm import make_llm
+
+        return make_llm(self.settings)
+
+    def warm(self) -> None:
+        """Load the embedder and the keyword index now rather than on the first question."""
+        self.embedder.embed_query("warm up")
+        self.retriever.ensure_keyword_index()
+
+    # --- search -----------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+    ) -> list[Passage]:
+        return self.retriever.search(query, filters, k=k or self.settings.top_k, access=access)
+
+    # --- ask --------------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation: Conversation | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+    ) -> Answer:
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        filters = normalize_filters(filters)
+        standalone = self.rewrite(question, conversation)
+        rewritten = standalone if standalone != question else None
+
+        parsed = indicator_qa.parse(standalone)
+        if parsed is not None:
+            answer = self._indicator_answer(standalone, parsed, filters)
+        elif self._is_country_comparison(standalone):
+            answer = self._comparison_answer(standalone, filters, access, timings)
+        else:
+            answer = self._document_answer(standalone, filters, access, timings)
+        answer.question = question
+        answer.rewritten_question = rewritten
+        answer.filters = filters
+        answer.conversation_id = conversation.id if conversation else None
+        answer.id = answer.id or uuid.uuid4().hex
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        answer.timings = {k: round(v, 1) for k, v in timings.items()}
+        log.info(
+            "answer id=%s kind=%s grounded=%s citations=%s ms=%.0f",
+            answer.id,
+            answer.kind,
+            answer.grounded,
+            [c.chunk_id or c.source for c in answer.citations],
+            timings["total_ms"],
+        )
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation: Conversation | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+    ) -> Iterator[dict[str, Any]]:
+        """Events: ``{"type": "delta", "text"}`` …, ``{"type": "citations", ...}``, ``{"type": "done", "answer"}``.
+
+        With an LLM configured the deltas are the model's tokens; the extractive answerer sends
+        its sentences as they are composed.
+        """
+        answer = self.ask(question, filters, conversation, access=access)
+        for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
+            if piece:
+                yield {"type": "delta", "text": piece + " "}
+        yield {"type": "citations", "citations": [c.model_dump() for c in answer.citations]}
+        yield {"type": "done", "answer": answer.model_dump()}
+
+    # --- follow-ups -------------------------------------------------------------------------
+    def rewrite(self, question: str, conversation: Conversation | None) -> str:
+        """A standalone version of a follow-up question ("And in 2022?", "What about Samoa?")."""
+        if not conversation or not conversation.turns:
+            return question
+        if self.settings.answerer != "extractive" and self.llm is not None:
+            from .llm import rewrite_question
+
+            history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
+            return str(rewrite_question(self.llm, question, history))
+        return rewrite_follow_up(question, conversation.turns[-1].standalone)
+
+    # --- routes -----------------------------------------------------------------------------
+    def _indicator_answer(
+        self, question: str, parsed: indicator_qa.IndicatorQuestion, filters: Filters
+    ) -> Answer:
+        result = indicator_qa.answer(parsed, self.indicators)
+        citations = [self._data_citation(i + 1, v) for i, v in enumerate(result.values)]
+        return Answer(
+            question=question,
+            answer=result.text,
+            grounded=result.found,
+            citations=citations,
+            kind="indicator" if result.found else "refusal",
+            table=result.table or None,
+        )
+
+    def _is_country_comparison(self, question: str) -> bool:
+        return len(country_names.find_countries(question)) >= 2 and bool(_COMPARE_CUES.search(question))
+
+    def _comparison_answer(
+        self,
+        question: str,
+        filters: Filters,
+        access: Sequence[str] | None,
+        timings: dict[str, float],
+    ) -> Answer:
+        codes = country_names.find_countries(question)[:4]
+        topic = _strip_countries(question, codes)
+        parts: list[str] = []
+        citations: list[Citation] = []
+        found_any = False
+        for code in codes:
+            scoped = filters.model_copy(update={"countries": [code]})
+            passages = self.retriever.search(topic, scoped, k=4, access=access)
+            extraction = extractive.extract(topic, passages, self.embedder, max_sentences=2)
+            name = country_names.name(code)
+            if not extraction.evidence or extraction.best_score < self.settings.refusal_threshold:
+                parts.append(f"**{name}**: no evidence found for {name} in the documents.")
+                continue
+            found_any = True
+            sentences = []
+            for evidence in extraction.evidence:
+                citations.append(_citation(len(citations) + 1, evidence))
+                sentences.append(f"{evidence.text} [{len(citations)}]")
+            parts.append(f"**{name}**: " + " ".join(sentences))
+        return Answer(
+            question=question,
+            answer="\n\n".join(parts),
+            grounded=found_any,
+            citations=citations,
+            kind="comparison" if found_any else "refusal",
+        )
+
+    def _document_answer(
+        self,
+        question: str,
+        filters: Filters,
+        access: Sequence[str] | None,
+        timings: dict[str, float],
+    ) -> Answer:
+        passages = self.retriever.search(
+            question, filters, k=self.settings.top_k, access=access, timings=timings
+        )
+        t0 = time.perf_counter()
+        extraction = extractive.extract(question, passages, self.embedder)
+        timings["extract_ms"] = (time.perf_counter() - t0) * 1000
+        weak = extraction.best_score < self.settings.refusal_threshold
+        if not extraction.evidence or weak or extraction.missing:
+            return self._refusal(question, filters, passages, extraction)
+        if self.settings.answerer != "extractive":
+            generated = self._llm_answer(question, passages, timings)
+            if generated is not None:
+                return generated
+        citations = [_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
+        text = " ".join(f"{e.text} [{i + 1}]" for i, e in enumerate(extraction.evidence))
+        return Answer(question=question, answer=text, grounded=True, citations=citations)
+
+    def _llm_answer(
+        self, question: str, passages: list[Passage], timings: dict[str, float]
+    ) -> Answer | None:
+        from .llm import generate_answer
+
+        t0 = time.perf_counter()
+        try:
+            result = generate_answer(self.llm, question, passages)
+        finally:
+            timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+        if result.fallback_reason:
+            log.warning("LLM answer rejected (%s); falling back to the extractive answer", result.fallback_reason)
+            return None
+        citations = [_passage_citation(n, passages[n - 1]) for n in result.markers]
+        renumber = {old: new for new, old in enumerate(result.markers, 1)}
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text)
+        notes = [f"removed invalid citation markers: {result.invalid_markers}"] if result.invalid_markers else []
+        return Answer(
+            question=question,
+            answer=text,
+            grounded=True,
+            citations=[c.model_copy(update={"n": renumber[c.n]}) for c in citations],
+            answerer=f"{self.settings.answerer}:{self.settings.llm_model}",
+            notes=notes,
+        )
+
+    def _refusal(
+        self,
+        question: str,
+        filters: Filters,
+        passages: list[Passage],
+        extraction: extractive.Extraction,
+    ) -> Answer:
+        scope = describe_scope(filters)
+        text = f"The documents do not answer this question. I searched {scope}"
+        if extraction.missing:
+            text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
+        text += "."
+        citations = [_passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
+        if citations:
+            closest = "; ".join(
+                f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]" for c in citations
+            )
+            text += f" The closest material: {closest}."
+        return Answer(
+            question=question, answer=text, grounded=False, citations=citations, kind="refusal"
+        )
+
+    # --- data citations ---------------------------------------------------------------------
+    def _data_citation(self, n: int, value: IndicatorValue) -> Citation:
+        doc = self._document_by_source(value.source)
+        line = self._file_line(doc.path if doc else None, value.row)
+        return Citation(
+            n=n,
+            document_id=doc.doc_id if doc else value.source,
+            title=doc.title if doc else value.dataset,
+            collection="data",
+            source=value.source,
+            page=None,
+            page_label=None,
+            text=line or f"{value.country}, {value.indicator_name}, {value.year}: {value.value_text}",
+            score=1.0,
+            url=doc.url if doc else None,
+            data_row=value.row,
+        )
+
+    def _document_by_source(self, source: str) -> DocumentRecord | None:
+        for doc in self.catalog.documents().values():
+            if doc.source == source or doc.source.endswith("/" + source) or source.endswith("/" + doc.source):
+                return doc
+        return None
+
+    def _file_line(self, path: str | None, row: int) -> str | None:
+        if not path:
+            return None
+        lines = self._file_lines.get(path)
+        if lines is None:
+            try:
+                lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+            except OSError:
+                return None
+            self._file_lines[path] = lines
+        return lines[row - 1].strip() if 0 < row <= len(lines) else None
+
+    # --- documents --------------------------------------------------------------------------
+    def documents(self, access: Sequence[str] | None = ("public",)) -> list[DocumentRecord]:
+        granted = None if access is None else {"public", *access}
+        return [d for d in self.catalog.documents().values() if granted is None or d.access in granted]
+
+    def document(self, doc_id: str, access: Sequence[str] | None = ("public",)) -> DocumentRecord:
+        doc = self.catalog.get(doc_id)
+        if doc is None or (access is not None and doc.access not in {"public", *access}):
+            raise NotFound(f"no document with id {doc_id!r}")
+        return doc
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _citation(n: int, evidence: extractive.Evidence) -> Citation:
+    passage = evidence.passage
+    return _passage_citation(n, passage).model_copy(
+        update={"text": evidence.text, "start": evidence.start, "end": evidence.end, "score": round(evidence.score, 4)}
+    )
+
+
+def _passage_citation(n: int, passage: Passage) -> Citation:
+    chunk, doc = passage.chunk, passage.document
+    return Citation(
+        n=n,
+        document_id=doc.doc_id,
+        title=doc.title,
+        collection=doc.collection,
+        source=doc.url or doc.source,
+        page=chunk.page,
+        page_label=chunk.page_label or (str(chunk.page) if chunk.page else None),
+        text=re.sub(r"\s+", " ", chunk.text).strip(),
+        start=chunk.start,
+        end=chunk.end,
+        score=round(passage.score, 4),
+        url=doc.url,
+        chunk_id=chunk.chunk_id,
+    )
+
+
+def describe_scope(filters: Filters) -> str:
+    parts = []
+    if filters.countries:
+        parts.append("documents about " + ", ".join(country_names.name(c) for c in filters.countries))
+    if filters.collections:
+        parts.append("the " + ", ".join(filters.collections) + " collections")
+    if filters.year_from or filters.year_to:
+        parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
+    if filters.documents:
+        parts.append(f"{len(filters.documents)} selected documents")
+    return " within ".join(parts) if parts else "all collections (no filters)"
+
+
+def _strip_countries(question: str, codes: list[str]) -> str:
+    """The topic of a comparison question: country names and comparison words removed."""
+    text = question
+    for code in codes:
+        for alias in [country_names.name(code), *country_names.ALIASES.get(code, [])]:
+            text = re.sub(rf"\b{re.escape(alias)}\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(compare|comparison|versus|vs\.?|how do|and|on|between)\b", " ", text, flags=re.I)
+    text = re.sub(r"\s+", " ", text).strip(" ?,.")
+    return text or question
+
+
+_FOLLOW_UP_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def rewrite_follow_up(question: str, previous: str) -> str:
+    """Rules for short follow-ups: carry the previous question with a new year or country.
+
+    "And in 2022?" after "What was Fiji's EGDI in 2024?" gives "What was Fiji's EGDI in 2022?";
+    "What about Samoa?" gives "What was Samoa's EGDI in 2024?". A question that stands on its own
+    (long, or naming its own subject) is returned unchanged.
+    """
+    words = question.split()
+    new_years = _FOLLOW_UP_YEAR.findall(question)
+    new_countries = country_names.find_countries(question)
+    follow_up_cue = re.match(
+        r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
+    )
+    if len(words) > 8 and not follow_up_cue:
+        return question
+    if not (new_years or new_countries):
+        if follow_up_cue or len(words) <= 4:
+            return f"{previous} {question}".strip()
+        return question
+    result = previous
+    old_years = _FOLLOW_UP_YEAR.findall(previous)
+    if new_years:
+        if old_years:
+            result = re.sub(rf"\b{old_years[-1]}\b", new_years[-1], result)
+        else:
+            result = f"{result.rstrip('?')} in {new_years[-1]}?"
+    if new_countries:
+        old = country_names.find_countries(previous)
+        if old:
+            result = _replace_country(result, old[0], new_countries[0])
+        else:
+            result = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
+    return result
+
+
+def _replace_country(text: str, old: str, new: str) -> str:
+    new_name = country_names.name(new)
+    aliases = sorted(
+        [country_names.name(old), *country_names.ALIASES.get(old, [])], key=len, reverse=True
+    )
+    import pycountry
+
+    record = pycountry.countries.get(alpha_3=old)
+    if record is not None:
+        aliases += [record.name, getattr(record, "common_name", "") or record.name]
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        pattern = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
+        if re.search(pattern, text):
+            return re.sub(pattern, new_name, text)
+    return text
+
+
+__all__ = ["Assistant", "Conversation", "ProviderError", "Turn", "rewrite_follow_up"]

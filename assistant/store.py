@@ -1,0 +1,301 @@
+"""The vector store: the only module that talks to chromadb.
+
+Chroma runs embedded (a folder in the data directory) or as a server (``chroma run``) when
+``RAG_CHROMA_MODE=http``. We always pass our own vectors, so Chroma's default embedder (which
+downloads a model) is never used.
+
+Every chunk's metadata carries its document's fields (collection, year, countries as ``c_ISO3``
+flags, access group), so filters run *inside* the vector search instead of after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .config import Settings
+from .errors import StoreError, StoreUnavailable
+from .models import Chunk, DocumentRecord
+
+log = logging.getLogger(__name__)
+
+NO_PAGE = -1
+NO_YEAR = -1
+
+
+class VectorStore:
+    """Chunks with their vectors and metadata, in one Chroma collection."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: Any = None
+        self._collection: Any = None
+
+    # --- connection ----------------------------------------------------------------------
+    def _connect(self) -> Any:
+        if self._collection is not None:
+            return self._collection
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if self.settings.chroma_mode == "http":
+                self._client = chromadb.HttpClient(
+                    host=self.settings.chroma_host,
+                    port=self.settings.chroma_port,
+                    settings=chroma_settings,
+                )
+            else:
+                self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.settings.chroma_path), settings=chroma_settings
+                )
+            self._collection = self._client.get_or_create_collection(
+                self.settings.chroma_collection,
+                metadata={"hnsw:space": "cosine"},
+                embedding_function=None,
+            )
+        except Exception as exc:
+            self._client = self._collection = None
+            where = (
+                f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_mode == "http"
+                else f"the Chroma store in {self.settings.chroma_path}"
+            )
+            raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
+        return self._collection
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        collection = self._connect()
+        try:
+            return getattr(collection, fn)(*args, **kwargs)
+        except Exception as exc:
+            if self.settings.chroma_mode == "http" and _looks_like_connection_error(exc):
+                self._collection = None  # reconnect on the next call
+                raise StoreUnavailable(
+                    f"The Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} "
+                    f"is not answering ({type(exc).__name__}). Start it or check RAG_CHROMA_HOST/PORT."
+                ) from exc
+            raise StoreError(f"Chroma failed to {what}: {exc}") from exc
+
+    def ping(self) -> bool:
+        try:
+            self._connect()
+            return self.count() >= 0
+        except (StoreUnavailable, StoreError):
+            return False
+
+    # --- writes --------------------------------------------------------------------------
+    def add(self, document: DocumentRecord, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Write a document's chunks (upsert: a re-run after a crash overwrites, never duplicates)."""
+        if not chunks:
+            return
+        doc_meta = document_metadata(document)
+        step = 2000
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self._call(
+                "write passages",
+                "upsert",
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[start : start + step].tolist(),
+                documents=[c.text for c in part],
+                metadatas=[{**doc_meta, **chunk_metadata(c)} for c in part],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._call("delete passages", "delete", where={"doc_id": doc_id})
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), 5000):
+            self._call("delete passages", "delete", ids=list(ids[start : start + 5000]))
+
+    # --- reads ---------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._call("count passages", "count"))
+
+    def query(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to ``vector`` with cosine similarity, filtered by ``where``."""
+        if k <= 0:
+            return []
+        result = self._call(
+            "search",
+            "query",
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        out: list[tuple[Chunk, float]] = []
+        for cid, text, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
+        ):
+            out.append((chunk_from_metadata(cid, text, meta), 1.0 - float(dist)))
+        return out
+
+    def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        result = self._call(
+            "read passages", "get", ids=list(ids), include=["documents", "metadatas"]
+        )
+        return {
+            cid: chunk_from_metadata(cid, text, meta)
+            for cid, text, meta in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            )
+        }
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        result = self._call(
+            "read passages", "get", where={"doc_id": doc_id}, include=["documents", "metadatas"]
+        )
+        chunks = [
+            chunk_from_metadata(cid, text, meta)
+            for cid, text, meta in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            )
+        ]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
+    def iter_all(
+        self, batch: int = 5000
+    ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
+        """Every chunk id, text and metadata, in batches (to rebuild the keyword index)."""
+        offset = 0
+        while True:
+            result = self._call(
+                "read passages",
+                "get",
+                limit=batch,
+                offset=offset,
+                include=["documents", "metadatas"],
+            )
+            if not result["ids"]:
+                return
+            yield list(result["ids"]), list(result["documents"]), list(result["metadatas"])
+            offset += len(result["ids"])
+
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        result = self._call("read passages", "get", where={"doc_id": doc_id}, include=[])
+        return list(result["ids"])
+
+    def all_doc_ids(self) -> set[str]:
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            result = self._call(
+                "read passages", "get", limit=20000, offset=offset, include=["metadatas"]
+            )
+            if not result["ids"]:
+                return seen
+            seen.update(str(m["doc_id"]) for m in result["metadatas"])
+            offset += len(result["ids"])
+
+
+def document_metadata(doc: DocumentRecord) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": doc.doc_id,
+        "doc_hash": doc.content_hash,
+        "collection": doc.collection,
+        "year": doc.year if doc.year is not None else NO_YEAR,
+        "access": doc.access or "public",
+    }
+    for iso3 in doc.countries:
+        meta[f"c_{iso3}"] = True
+    return meta
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "ordinal": chunk.ordinal,
+        "page": chunk.page if chunk.page is not None else NO_PAGE,
+        "page_label": chunk.page_label or "",
+        "section": chunk.section or "",
+        "start": chunk.start,
+        "end": chunk.end,
+        "kind": chunk.kind,
+    }
+
+
+def chunk_from_metadata(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    page = int(meta.get("page", NO_PAGE))
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        ordinal=int(meta.get("ordinal", 0)),
+        text=text,
+        page=None if page == NO_PAGE else page,
+        page_label=str(meta.get("page_label") or "") or None,
+        section=str(meta.get("section") or "") or None,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        kind=str(meta.get("kind", "text")),
+        doc_hash=str(meta.get("doc_hash", "")),
+    )
+
+
+def build_where(
+    *,
+    countries: Sequence[str] = (),
+    collections: Sequence[str] = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+    documents: Sequence[str] = (),
+    access: Sequence[str] | None = ("public",),
+) -> dict[str, Any] | None:
+    """Translate filters into a Chroma ``where`` clause (None when nothing restricts)."""
+    clauses: list[dict[str, Any]] = []
+    if countries:
+        ors = [{f"c_{c}": True} for c in countries]
+        clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+    if collections:
+        clauses.append({"collection": {"$in": list(collections)}})
+    if year_from is not None:
+        clauses.append({"year": {"$gte": year_from}})
+    if year_to is not None:
+        clauses.append({"year": {"$lte": year_to}})
+        clauses.append({"year": {"$gte": 0}})
+    if documents:
+        clauses.append({"doc_id": {"$in": list(documents)}})
+    if access is not None:  # None means everything (operators, ingestion)
+        clauses.append({"access": {"$in": sorted({"public", *access})}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _looks_like_connection_error(exc: BaseException) -> bool:
+    names = {type(e).__name__ for e in _chain(exc)}
+    text = str(exc).lower()
+    return bool(
+        names
+        & {
+            "ConnectError",
+            "ConnectTimeout",
+            "ReadTimeout",
+            "RemoteProtocolError",
+            "ConnectionError",
+        }
+        or "connection" in text
+        or "could not connect" in text
+    )
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        yield current
+        current = current.__cause__ or current.__context__
+        seen += 1

@@ -1,0 +1,50 @@
+"""Text helpers shared by ingestion and answering: sentence boundaries and word counts."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and
+# an upper-case letter, digit, quote or bracket; or at a blank line; or at a line that starts a
+# list item ("(a)", "1.", "-", "•").
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]?\s+(?=[A-Z0-9\"“‘(\[])"
+    r"|\n\s*\n"
+    r"|\n(?=\s*(?:\(?[a-z0-9]{1,3}[.)]|[-•*▪]|[A-Z][A-Z ]{3,}\n))"
+)
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|No|Nos|para|paras|art|Art|vol|Vol|p|pp|cf|approx|Inc|Ltd|Co|"
+    r"U\.S|U\.N|St|Fig|fig|Rev|Corr|Add|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.|\b[A-Z]\.)$"
+)
+
+
+WORD_RE = re.compile(r"[^\s,;|]+")
+
+
+def count_words(text: str) -> int:
+    """Words for sizing passages; commas and bars separate words too, so table rows count fairly."""
+    return len(WORD_RE.findall(text))
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text[start:end]``, whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        candidate = text[cursor : match.start()].rstrip()
+        if _ABBREVIATIONS.search(candidate) and "\n" not in match.group(0):
+            continue  # "e.g. The" or "Mr. Smith": not a boundary
+        _append_trimmed(text, cursor, match.start(), spans)
+        cursor = match.end()
+    _append_trimmed(text, cursor, end, spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

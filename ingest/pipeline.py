@@ -1,0 +1,538 @@
+"""The ingestion pipeline: find files, parse, chunk, embed, store; incremental and crash-safe.
+
+One run:
+
+1. **Recover.** Documents a crashed run left *pending* in the catalogue are removed from Chroma;
+   after a crash, passages of documents the catalogue does not know (orphans) are swept too.
+2. **Data first.** Indicator tables (CSV/XLSX) go into the indicator table, and one country
+   profile per country is (re)generated from it; the profiles are ingested like any document.
+3. **Documents.** Each new or changed file is parsed and chunked in a worker thread while the
+   main thread embeds and writes the previous one (the embedder is the bottleneck, so parsing
+   hides behind it). Writes follow the catalogue's begin/commit protocol.
+4. **Keyword index.** Rebuilt from the store when anything changed, saved atomically.
+
+Every file ends up in the report as ``ingested``, ``unchanged``, ``failed`` or ``needs_ocr``
+with a reason; one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.indicators import IndicatorTable
+
+from assistant.catalog import Catalog
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.keyword import KeywordIndex, rebuild_from_store
+from assistant.models import Chunk, DocumentRecord
+from assistant.store import VectorStore
+
+from .chunking import chunk_document
+from .metadata import Catalogue, make_doc_id, resolve_metadata
+from .parsers.base import ParsedDocument, ParseFailure
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_SUFFIXES = {".pdf", ".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".docx"}
+TABLE_SUFFIXES = {".csv", ".xlsx"}
+SKIP_NAMES = {".collection", ".ds_store", "thumbs.db"}
+CATALOGUE_FILE = "catalogue.json"
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: str  # ingested, unchanged, failed, needs_ocr
+    reason: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    files: list[FileReport] = field(default_factory=list)
+    timings: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("parse", "chunk", "embed", "store", "index", "total"), 0.0
+        )
+    )
+    pruned: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    indicator_rows: int = 0
+    profiles: int = 0
+    keyword_rebuilt: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status in ("ingested", "unchanged") for f in self.files)
+
+    def totals(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for f in self.files:
+            counts[f.status] = counts.get(f.status, 0) + 1
+        pages = sum(f.pages for f in self.files if f.status == "ingested")
+        chunks = sum(f.chunks for f in self.files if f.status == "ingested")
+        total = self.timings["total"] or 1e-9
+        return {
+            "files": len(self.files),
+            **{
+                status: counts.get(status, 0)
+                for status in ("ingested", "unchanged", "failed", "needs_ocr")
+            },
+            "pages": pages,
+            "chunks": chunks,
+            "pages_per_second": round(pages / total, 2),
+            "chunks_per_second": round(chunks / total, 2),
+            "indicator_rows": self.indicator_rows,
+            "profiles": self.profiles,
+            "pruned": len(self.pruned),
+            "recovered": len(self.recovered),
+            "keyword_index_rebuilt": self.keyword_rebuilt,
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": [asdict(f) for f in self.files], "totals": self.totals()}
+
+
+@dataclass
+class _Work:
+    """A file to ingest, with everything the main thread needs once parsing is done."""
+
+    path: Path
+    root: Path
+    source: str
+    content_hash: str
+    parsed: ParsedDocument | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    record: DocumentRecord | None = None
+    failure: ParseFailure | None = None
+    parse_seconds: float = 0.0
+    chunk_seconds: float = 0.0
+
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+class Pipeline:
+    """Ingests folders into the store described by ``settings``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: VectorStore | None = None,
+        catalog: Catalog | None = None,
+        embedder: Embedder | None = None,
+        keyword: KeywordIndex | None = None,
+        indicators: IndicatorTable | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or VectorStore(settings)
+        self.catalog = catalog or Catalog(settings.catalog_path)
+        self.embedder = embedder or Embedder(batch_size=settings.embed_batch_size)
+        self.keyword = keyword or KeywordIndex(settings.keyword_path)
+        self.indicators = indicators or IndicatorTable(settings.indicators_path)
+
+    # --- public ---------------------------------------------------------------------------
+    def run(
+        self,
+        paths: list[Path] | None = None,
+        *,
+        rebuild: bool = False,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> Report:
+        started = time.perf_counter()
+        report = Report()
+        notify = progress or (lambda event, data: None)
+        roots = [Path(p) for p in (paths or self.settings.corpus_dirs)]
+        for root in roots:
+            if not root.exists():
+                report.files.append(
+                    FileReport(str(root), "failed", f"no such file or folder: {root}")
+                )
+        roots = [r for r in roots if r.exists()]
+
+        changed = self._recover(report)
+        if rebuild:
+            changed |= self._drop_everything()
+        self.catalog.set_state("run_active", str(time.time()))
+
+        files = list(self._discover(roots))
+        notify("start", {"files": len(files)})
+        data_files = [(p, r) for p, r in files if p.suffix.lower() in TABLE_SUFFIXES]
+        changed |= self._ingest_indicators(data_files, report)
+        profile_files = self._write_profiles(report)
+        doc_files = files + [(p, self.settings.data_dir) for p in profile_files]
+        changed |= self._ingest_documents(doc_files, report, notify)
+
+        if prune:
+            changed |= self._prune(roots + [self.settings.data_dir], report)
+        generation = self.catalog.generation()
+        if changed or not self.keyword.load() or self.keyword.generation != generation:
+            t0 = time.perf_counter()
+            self.rebuild_keyword_index()
+            report.timings["index"] += time.perf_counter() - t0
+            report.keyword_rebuilt = True
+        self.catalog.set_state("run_active", None)
+        report.timings["total"] = time.perf_counter() - started
+        notify("done", report.totals())
+        return report
+
+    def rebuild_keyword_index(self) -> int:
+        """Rebuild BM25 from the store's passages (titles and sections included)."""
+        return rebuild_from_store(self.keyword, self.store, self.catalog)
+
+    # --- recovery -------------------------------------------------------------------------
+    def _recover(self, report: Report) -> bool:
+        """Undo what a crashed run left half-written. True if anything was removed."""
+        changed = False
+        for doc in self.catalog.pending():
+            self.store.delete_document(doc.doc_id)
+            self.catalog.remove(doc.doc_id)
+            report.recovered.append(doc.source)
+            log.warning("recovered half-written document %s (%s)", doc.doc_id, doc.source)
+            changed = True
+        if self.catalog.get_state("run_active") is not None:
+            known = set(self.catalog.documents())
+            for doc_id in self.store.all_doc_ids() - known:
+                self.store.delete_document(doc_id)
+                report.recovered.append(doc_id)
+                log.warning("removed orphan passages of %s", doc_id)
+                changed = True
+        return changed
+
+    def _drop_everything(self) -> bool:
+        for doc_id in list(self.catalog.documents()):
+            self.store.delete_document(doc_id)
+            self.catalog.remove(doc_id)
+        for doc_id in self.store.all_doc_ids():
+            self.store.delete_document(doc_id)
+        for path, *_ in self.catalog.files():
+            self.catalog.forget_file(path)
+        for source in self.indicators.sources():
+            self.indicators.remove_source(source)
+        return True
+
+    # --- discovery ------------------------------------------------------------------------
+    def _discover(self, roots: list[Path]) -> Iterator[tuple[Path, Path]]:
+        seen: set[Path] = set()
+        for root in roots:
+            candidates = [root] if root.is_file() else sorted(root.rglob("*"))
+            base = root.parent if root.is_file() else root
+            for path in candidates:
+                if path.is_dir() or path in seen or _skip(path, base):
+                    continue
+                seen.add(path)
+                yield path, base
+
+    # --- indicator data -------------------------------------------------------------------
+    def _ingest_indicators(self, files: list[tuple[Path, Path]], report: Report) -> bool:
+        from .parsers.tables import UnknownLayout, parse_indicator_file
+
+        changed = False
+        for path, root in files:
+            source = _source(path, root)
+            try:
+                digest = file_hash(path)
+            except OSError:
+                continue  # reported when the file is ingested as a document
+            key = f"indicators:{source}"
+            previous = self.catalog.file_state(key)
+            if previous and previous[0] == digest:
+                continue
+            try:
+                rows = parse_indicator_file(path, source)
+            except UnknownLayout as exc:
+                self.catalog.record_file(key, digest, "not_indicator", str(exc))
+                continue
+            except ParseFailure as exc:
+                self.catalog.record_file(key, digest, "failed", exc.reason)
+                continue
+            self.indicators.replace_source(source, rows)
+            self.catalog.record_file(key, digest, "indicator", f"{len(rows)} indicator values")
+            report.indicator_rows += len(rows)
+            changed = True
+        return changed
+
+    def _write_profiles(self, report: Report) -> list[Path]:
+        from .profiles import build_profiles
+
+        if not self.indicators.sources():
+            return []
+        paths = build_profiles(self.indicators, self.settings.profiles_dir)
+        report.profiles = len(paths)
+        return paths
+
+    # --- documents ------------------------------------------------------------------------
+    def _ingest_documents(
+        self, files: list[tuple[Path, Path]], report: Report, notify: Progress
+    ) -> bool:
+        catalogue = self._catalogue(files)
+        ready = self.catalog.documents()
+        todo: list[_Work] = []
+        for path, root in files:
+            source = _source(path, root)
+            doc_id = make_doc_id(f"{root.name}/{source}")
+            try:
+                digest = file_hash(path)
+            except OSError as exc:
+                report.files.append(
+                    FileReport(str(path), "failed", f"cannot read the file: {exc.strerror or exc}")
+                )
+                continue
+            existing = ready.get(doc_id)
+            if (
+                existing
+                and existing.content_hash == digest
+                and existing.path == str(path.resolve())
+            ):
+                report.files.append(
+                    FileReport(str(path), "unchanged", None, existing.pages, existing.chunks)
+                )
+                continue
+            state = self.catalog.file_state(str(path.resolve()))
+            if (
+                state
+                and state[0] == digest
+                and state[1] in ("failed", "needs_ocr")
+                and not existing
+            ):
+                report.files.append(FileReport(str(path), state[1], state[2]))
+                continue
+            todo.append(_Work(path, root, source, digest))
+        notify("plan", {"todo": len(todo), "unchanged": len(files) - len(todo)})
+        if not todo:
+            return False
+
+        results: queue.Queue[_Work | None] = queue.Queue(maxsize=3)
+        worker = threading.Thread(
+            target=self._parse_all,
+            args=(todo, catalogue, results),
+            name="ingest-parse",
+            daemon=True,
+        )
+        worker.start()
+        changed = False
+        while True:
+            work = results.get()
+            if work is None:
+                break
+            report.timings["parse"] += work.parse_seconds
+            report.timings["chunk"] += work.chunk_seconds
+            file_report = self._store_one(work, report)
+            report.files.append(file_report)
+            changed |= file_report.status == "ingested"
+            notify("file", asdict(file_report))
+        worker.join()
+        return changed
+
+    def _parse_all(
+        self, todo: list[_Work], catalogue: Catalogue, out: queue.Queue[_Work | None]
+    ) -> None:
+        try:
+            for work in todo:
+                self._parse_one(work, catalogue)
+                out.put(work)
+        finally:
+            out.put(None)
+
+    def _parse_one(self, work: _Work, catalogue: Catalogue) -> None:
+        t0 = time.perf_counter()
+        try:
+            parsed = parse_file(work.path, self.settings)
+        except ParseFailure as exc:
+            work.failure = exc
+            work.parse_seconds = time.perf_counter() - t0
+            return
+        except Exception as exc:  # a parser bug must not stop the run: report it by name
+            log.exception("parser crashed on %s", work.path)
+            work.failure = ParseFailure(f"unexpected parser error: {type(exc).__name__}: {exc}")
+            work.parse_seconds = time.perf_counter() - t0
+            return
+        work.parse_seconds = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        meta = resolve_metadata(work.path, work.root, parsed, catalogue)
+        doc_id = make_doc_id(f"{work.root.name}/{work.source}")
+        work.parsed = parsed
+        work.chunks = chunk_document(
+            doc_id, parsed, max_words=self.settings.chunk_size, overlap=self.settings.chunk_overlap
+        )
+        work.record = DocumentRecord(
+            doc_id=doc_id,
+            source=work.source,
+            path=str(work.path.resolve()),
+            title=meta.title,
+            collection=meta.collection,
+            countries=list(meta.countries),
+            year=meta.year,
+            url=meta.url,
+            content_hash=work.content_hash,
+            pages=sum(1 for p in parsed.pages if p.number is not None) or len(parsed.pages),
+            chunks=len(work.chunks),
+            access=meta.access,
+        )
+        work.chunk_seconds = time.perf_counter() - t1
+
+    def _store_one(self, work: _Work, report: Report) -> FileReport:
+        key = str(work.path.resolve())
+        started = time.perf_counter()
+        if work.failure is not None:
+            self.catalog.record_file(
+                key, work.content_hash, work.failure.status, work.failure.reason
+            )
+            return FileReport(
+                str(work.path),
+                work.failure.status,
+                work.failure.reason,
+                seconds=round(work.parse_seconds, 3),
+            )
+        assert work.record is not None and work.parsed is not None
+        record = work.record
+        if not work.chunks:
+            reason = "no text to index (the file is empty or has no readable text)"
+            self.catalog.record_file(key, work.content_hash, "failed", reason)
+            return FileReport(str(work.path), "failed", reason, record.pages)
+        t0 = time.perf_counter()
+        title = record.title
+        vectors = self.embedder.embed([embedding_text(title, c) for c in work.chunks])
+        report.timings["embed"] += time.perf_counter() - t0
+        t1 = time.perf_counter()
+        self.catalog.begin(record)
+        self.store.delete_document(record.doc_id)
+        self.store.add(record, work.chunks, vectors)
+        self.catalog.commit(record)
+        self.catalog.record_file(key, work.content_hash, "ingested", None)
+        report.timings["store"] += time.perf_counter() - t1
+        notes = list(work.parsed.notes)
+        if work.parsed.unreadable_pages:
+            notes.append(f"unreadable pages left out: {_ranges(work.parsed.unreadable_pages)}")
+        return FileReport(
+            str(work.path),
+            "ingested",
+            "; ".join(notes) or None,
+            record.pages,
+            len(work.chunks),
+            round(work.parse_seconds + work.chunk_seconds + time.perf_counter() - started, 3),
+        )
+
+    def _prune(self, roots: list[Path], report: Report) -> bool:
+        """Remove documents whose files are gone (only under the folders of this run)."""
+        changed = False
+        resolved = [r.resolve() for r in roots]
+        for doc in list(self.catalog.documents().values()):
+            path = Path(doc.path)
+            if path.exists() or not any(_is_under(path, r) for r in resolved):
+                continue
+            self.store.delete_document(doc.doc_id)
+            self.catalog.remove(doc.doc_id)
+            self.catalog.forget_file(doc.path)
+            report.pruned.append(doc.source)
+            changed = True
+        for source in self.indicators.sources():
+            if not any((r / source).exists() for r in resolved):
+                self.indicators.remove_source(source)
+                changed = True
+        return changed
+
+    def _catalogue(self, files: list[tuple[Path, Path]]) -> Catalogue:
+        """The catalogue.json files found at the roots being ingested (merged)."""
+        paths = sorted(
+            {root / CATALOGUE_FILE for _, root in files if (root / CATALOGUE_FILE).exists()}
+        )
+        return Catalogue.load_many(paths)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def parse_file(path: Path, settings: Settings) -> ParsedDocument:
+    """Pick the parser by content and suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from .parsers.pdf import parse_pdf
+
+        return parse_pdf(path, ocr=settings.ocr, ocr_language=settings.ocr_language)
+    if suffix == ".csv":
+        from .sheets import parse_csv_text
+
+        return parse_csv_text(path)
+    if suffix == ".xlsx":
+        from .sheets import parse_xlsx_text
+
+        return parse_xlsx_text(path)
+    from .parsers.text import PARSERS
+
+    parser = PARSERS.get(suffix)
+    if parser is None:
+        supported = ", ".join(sorted(DOCUMENT_SUFFIXES | TABLE_SUFFIXES))
+        raise ParseFailure(f"unsupported file type {suffix or '(none)'!r}; supported: {supported}")
+    return parser(path)
+
+
+def embedding_text(title: str, chunk: Chunk) -> str:
+    """What the embedder sees: the passage with its document title and section for context."""
+    parts = [title]
+    if chunk.section and chunk.section != title:
+        parts.append(chunk.section)
+    parts.append(chunk.text)
+    return "\n".join(parts)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _source(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _skip(path: Path, root: Path) -> bool:
+    name = path.name.lower()
+    if name in SKIP_NAMES or name == CATALOGUE_FILE or name.endswith(".meta.json"):
+        return True
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = (path.name,)
+    return any(part.startswith(".") for part in parts)
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    numbers = sorted(numbers)
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project uses when they are missing and we may install them:
+# tesseract-ocr (OCR of scanned PDFs), poppler-utils (pdftoppm, to rasterise pages for OCR).
+# Without root (or apt) it only says what is missing: the project still works, and scanned PDFs are
+# reported as needing OCR instead of being OCRed.
+set -euo pipefail
+missing=()
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || \
+    echo "warning: could not install ${missing[*]}; scanned PDFs will be reported as needing OCR" >&2
+else
+  echo "note: ${missing[*]} not installed; scanned PDFs will be reported as needing OCR." >&2
+  echo "      install them with: sudo apt-get install ${missing[*]}" >&2
+fi
