@@ -12,11 +12,13 @@ acronym) appears nowhere in the evidence, the answer says the documents do not a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
+from . import countries as country_names
 from .embedding import Embedder
 from .models import Passage
 from .text import sentence_spans
@@ -49,7 +51,7 @@ def terms(text: str) -> list[str]:
 
 
 def critical_terms(question: str) -> list[str]:
-    """Specific things the question names that any real answer must mention (lower-cased).
+    """Specific things the question names that any real answer must mention.
 
     Proper names and acronyms that are not generic question words, and years. Countries are
     handled separately, because documents carry them as metadata as well.
@@ -61,8 +63,8 @@ def critical_terms(question: str) -> list[str]:
             phrase = " ".join(phrase.split()[1:])
         words = [w for w in re.split(r"[ -]", phrase) if w and w not in GENERIC_CAPS]
         for word in words:
-            if len(word) > 2 and word.lower() not in STOPWORDS:
-                found.append(word.lower())
+            if len(word) > 2 and word.lower() not in STOPWORDS and not country_names.to_iso3(word):
+                found.append(word if word.isupper() else word.lower())
     found.extend(_YEAR.findall(question))
     return list(dict.fromkeys(found))
 
@@ -89,7 +91,8 @@ class Extraction:
 
 def _clean(text: str) -> str:
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^\s*[-•*▪]\s+", "", text)  # list bullets
+    return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
 def _sentences(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
@@ -112,6 +115,7 @@ def extract(
     max_sentences: int = 4,
     max_words: int = 130,
     max_passages: int = 5,
+    document_text: Callable[[str], str] | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first)."""
     if not passages:
@@ -152,7 +156,7 @@ def extract(
         words += len(evidence.text.split())
     chosen = _with_list_items(chosen, scored, max_sentences + 3)
     extraction = Extraction(evidence=chosen, best_score=best)
-    extraction.missing = _missing_terms(question, chosen, passages)
+    extraction.missing = _missing_terms(question, chosen, document_text)
     return extraction
 
 
@@ -175,22 +179,73 @@ def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int)
     return out
 
 
-def _missing_terms(question: str, chosen: list[Evidence], passages: list[Passage]) -> list[str]:
-    """Critical terms that neither the chosen sentences' passages nor their documents mention."""
-    critical = critical_terms(question)
-    if not critical:
-        return []
-    haystacks = []
-    for evidence in chosen:
-        doc = evidence.passage.document
-        haystacks.append(
-            " ".join(
-                [evidence.passage.chunk.text, doc.title, doc.source, str(doc.year or ""), evidence.passage.chunk.section or ""]
-            ).lower()
-        )
-    text = " ".join(haystacks)
-    text = re.sub(r"\s+", " ", text)
-    return [t for t in critical if t not in text]
+def _missing_terms(
+    question: str,
+    chosen: list[Evidence],
+    document_text: Callable[[str], str] | None = None,
+) -> list[str]:
+    """Critical terms of the question that the evidence does not support.
+
+    A country must be named in an evidence passage or be one of its document's countries. Other
+    specific terms (names, acronyms, years) may also appear anywhere in an evidence document, and
+    an acronym counts when its expansion appears ("CEPA" for "Committee of Experts on Public
+    Administration").
+    """
+    missing: list[str] = []
+    passages_text = " ".join(
+        " ".join([e.passage.chunk.text, e.passage.chunk.section or "", e.passage.document.title,
+                  e.passage.document.source, str(e.passage.document.year or "")])
+        for e in chosen
+    )
+    passages_text = re.sub(r"\s+", " ", passages_text)
+    doc_countries = {c for e in chosen for c in e.passage.document.countries}
+    for code in country_names.find_countries(question):
+        named = [country_names.name(code), *country_names.ALIASES.get(code, [])]
+        if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
+            missing.append(country_names.name(code))
+    documents_text = ""
+    for term in critical_terms(question):
+        if _mentions(term, passages_text):
+            continue
+        if document_text is not None and not documents_text:
+            documents_text = " ".join(document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen))
+        if documents_text and _mentions(term, documents_text):
+            continue
+        missing.append(term)
+    return missing
+
+
+def _mentions(term: str, text: str) -> bool:
+    if term.lower() in text.lower():
+        return True
+    return term.isupper() and len(term) >= 2 and _acronym_in(term, text)
+
+
+def _acronym_in(acronym: str, text: str) -> bool:
+    """True when consecutive capitalised words of ``text`` spell ``acronym`` by their prefixes."""
+    letters = acronym.lower()
+    words = re.findall(r"[A-Za-z]+", text)
+    for i, word in enumerate(words):
+        if word[0].lower() == letters[0] and word[0].isupper() and _spells(letters, words, i):
+            return True
+    return False
+
+
+def _spells(letters: str, words: list[str], i: int) -> bool:
+    if not letters:
+        return True
+    if i >= len(words):
+        return False
+    word = words[i].lower()
+    if word in _LINKING and _spells(letters, words, i + 1):  # "of", "on", "the" may be skipped
+        return True
+    for size in range(min(len(word), len(letters)), 0, -1):
+        if word[:size] == letters[:size] and _spells(letters[size:], words, i + 1):
+            return True
+    return False
+
+
+_LINKING = frozenset({"of", "on", "for", "and", "the", "in", "to"})
 
 
 def _redundant(a: str, b: str) -> bool:

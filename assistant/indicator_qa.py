@@ -57,6 +57,8 @@ def detect_indicator(question: str) -> str | None:
 def parse(question: str) -> IndicatorQuestion | None:
     """An :class:`IndicatorQuestion` when the question asks for indicator figures, else None."""
     indicator = detect_indicator(question)
+    if indicator is None and _RANKING.search(question) and re.search(r"\brank", question, re.I):
+        indicator = "egdi"  # "Which country ranked first in 2010?": the UN E-Government ranking
     if indicator is None:
         return None
     codes = country_names.find_countries(question)

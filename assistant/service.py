@@ -69,6 +69,7 @@ class Assistant:
         self.keyword = KeywordIndex(settings.keyword_path)
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self._file_lines: dict[str, list[str]] = {}
+        self._doc_texts: dict[tuple[str, str], str] = {}
 
     @cached_property
     def indicators(self) -> IndicatorTable:
@@ -200,7 +201,9 @@ class Assistant:
         for code in codes:
             scoped = filters.model_copy(update={"countries": [code]})
             passages = self.retriever.search(topic, scoped, k=4, access=access)
-            extraction = extractive.extract(topic, passages, self.embedder, max_sentences=2)
+            extraction = extractive.extract(
+                topic, passages, self.embedder, max_sentences=2, document_text=self.document_text
+            )
             name = country_names.name(code)
             if not extraction.evidence or extraction.best_score < self.settings.refusal_threshold:
                 parts.append(f"**{name}**: no evidence found for {name} in the documents.")
@@ -230,7 +233,9 @@ class Assistant:
             question, filters, k=self.settings.top_k, access=access, timings=timings
         )
         t0 = time.perf_counter()
-        extraction = extractive.extract(question, passages, self.embedder)
+        extraction = extractive.extract(
+            question, passages, self.embedder, document_text=self.document_text
+        )
         timings["extract_ms"] = (time.perf_counter() - t0) * 1000
         weak = extraction.best_score < self.settings.refusal_threshold
         if not extraction.evidence or weak or extraction.missing:
@@ -328,6 +333,18 @@ class Assistant:
         return lines[row - 1].strip() if 0 < row <= len(lines) else None
 
     # --- documents --------------------------------------------------------------------------
+    def document_text(self, doc_id: str) -> str:
+        """The whole text of a document (its passages joined), cached per document version."""
+        doc = self.catalog.get(doc_id)
+        key = (doc_id, doc.content_hash if doc else "")
+        text = self._doc_texts.get(key)
+        if text is None:
+            text = " ".join(c.text for c in self.store.document_chunks(doc_id))
+            if len(self._doc_texts) > 64:
+                self._doc_texts.pop(next(iter(self._doc_texts)))
+            self._doc_texts[key] = text
+        return text
+
     def documents(self, access: Sequence[str] | None = ("public",)) -> list[DocumentRecord]:
         granted = None if access is None else {"public", *access}
         return [d for d in self.catalog.documents().values() if granted is None or d.access in granted]

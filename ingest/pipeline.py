@@ -284,7 +284,7 @@ class Pipeline:
         todo: list[_Work] = []
         for path, root in files:
             source = _source(path, root)
-            doc_id = make_doc_id(f"{root.name}/{source}")
+            doc_id = self._doc_id(root, source)
             try:
                 digest = file_hash(path)
             except OSError as exc:
@@ -364,7 +364,7 @@ class Pipeline:
         work.parse_seconds = time.perf_counter() - t0
         t1 = time.perf_counter()
         meta = resolve_metadata(work.path, work.root, parsed, catalogue)
-        doc_id = make_doc_id(f"{work.root.name}/{work.source}")
+        doc_id = self._doc_id(work.root, work.source)
         work.parsed = parsed
         work.chunks = chunk_document(
             doc_id, parsed, max_words=self.settings.chunk_size, overlap=self.settings.chunk_overlap
@@ -384,6 +384,12 @@ class Pipeline:
             access=meta.access,
         )
         work.chunk_seconds = time.perf_counter() - t1
+
+    def _doc_id(self, root: Path, source: str) -> str:
+        """Stable id: the corpus folder's name and the path inside it (generated files: the path)."""
+        if root.resolve() == self.settings.data_dir.resolve():
+            return make_doc_id(source)
+        return make_doc_id(f"{root.name}/{source}")
 
     def _store_one(self, work: _Work, report: Report) -> FileReport:
         key = str(work.path.resolve())

@@ -1,0 +1,71 @@
+"""The Chroma store on disk: upserts are idempotent and filters run inside the vector search."""
+
+import numpy as np
+
+from assistant.models import Chunk, DocumentRecord
+from assistant.store import VectorStore, build_where
+
+
+def _doc(doc_id: str, countries: list[str], collection: str = "study", year: int = 2024, access: str = "public") -> DocumentRecord:
+    return DocumentRecord(doc_id, f"{doc_id}.md", f"/x/{doc_id}.md", doc_id, collection, countries, year, content_hash="h", access=access)
+
+
+def _vectors(n: int, seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, 384)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _fill(store: VectorStore) -> np.ndarray:
+    vectors = _vectors(30, 1)
+    for i, (doc_id, countries, year, access) in enumerate(
+        [("fiji", ["FJI"], 2022, "public"), ("korea", ["KOR"], 2016, "public"), ("both", ["FJI", "KOR"], 2024, "internal")]
+    ):
+        doc = _doc(doc_id, countries, year=year, access=access)
+        chunks = [Chunk(f"{doc_id}:{j}", doc_id, j, f"text {doc_id} {j}", page=j + 1, page_label=str(j)) for j in range(10)]
+        store.add(doc, chunks, vectors[i * 10 : (i + 1) * 10])
+    return vectors
+
+
+def test_upsert_is_idempotent_and_delete_removes_a_document(settings) -> None:
+    store = VectorStore(settings)
+    _fill(store)
+    _fill(store)
+    assert store.count() == 30
+    store.delete_document("korea")
+    assert store.count() == 20
+    assert store.all_doc_ids() == {"fiji", "both"}
+
+
+def test_filters_apply_inside_the_search_and_keep_k(settings) -> None:
+    store = VectorStore(settings)
+    vectors = _fill(store)
+    # the query is closest to a Korea chunk, but the filter asks for Fiji: still k results
+    where = build_where(countries=["FJI"], access=None)
+    hits = store.query(vectors[12], k=15, where=where)
+    assert len(hits) == 15
+    assert {c.doc_id for c, _ in hits} == {"fiji", "both"}
+
+
+def test_private_passages_need_a_grant(settings) -> None:
+    store = VectorStore(settings)
+    vectors = _fill(store)
+    public = store.query(vectors[25], k=30, where=build_where())
+    assert "both" not in {c.doc_id for c, _ in public}
+    granted = store.query(vectors[25], k=30, where=build_where(access=["internal"]))
+    assert granted[0][0].doc_id == "both"
+
+
+def test_year_range_and_collections(settings) -> None:
+    store = VectorStore(settings)
+    vectors = _fill(store)
+    hits = store.query(vectors[0], k=30, where=build_where(year_from=2020, year_to=2023, access=None))
+    assert {c.doc_id for c, _ in hits} == {"fiji"}
+    assert store.query(vectors[0], k=5, where=build_where(collections=["case"])) == []
+
+
+def test_chunk_metadata_roundtrip(settings) -> None:
+    store = VectorStore(settings)
+    _fill(store)
+    chunk = store.get(["fiji:3"])["fiji:3"]
+    assert (chunk.page, chunk.page_label, chunk.doc_hash, chunk.ordinal) == (4, "3", "h", 3)
+    assert [c.ordinal for c in store.document_chunks("fiji")] == list(range(10))
