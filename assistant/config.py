@@ -44,7 +44,7 @@ class Settings(BaseSettings):
         "minilm-int8",
         description="Embedding model: `minilm-int8` (all-MiniLM-L6-v2, int8 ONNX, ships in a package).",
     )
-    embed_batch_size: int = Field(8, ge=1, le=256, description="Passages per embedding batch.")
+    embed_batch_size: int = Field(4, ge=1, le=256, description="Passages per embedding batch.")
     chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
     ocr: bool = Field(
