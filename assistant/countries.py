@@ -50,7 +50,7 @@ ALIASES: dict[str, list[str]] = {
         "Korea, Rep.",
         "Korean",
     ],
-    "PRK": ["North Korea", "DPRK", "Korea, Dem. People's Rep."],
+    "PRK": ["North Korea", "DPRK", "Korea, Dem. People's Rep.", "Korea, DPR"],
     "VNM": ["Viet Nam", "Vietnam", "Vietnamese"],
     "LAO": ["Lao PDR", "Laos", "Lao People's Democratic Republic", "Lao"],
     "TUR": ["Türkiye", "Turkiye", "Turkey", "Turkish"],
@@ -60,8 +60,8 @@ ALIASES: dict[str, list[str]] = {
     "TZA": ["Tanzania"],
     "MDA": ["Moldova"],
     "BOL": ["Bolivia"],
-    "VEN": ["Venezuela"],
-    "FSM": ["Micronesia", "Federated States of Micronesia"],
+    "VEN": ["Venezuela", "Venezuela, RB"],
+    "FSM": ["Micronesia", "Federated States of Micronesia", "Micronesia, Fed. Sts."],
     "GBR": ["United Kingdom", "UK", "Great Britain", "Britain", "British"],
     "USA": ["United States", "USA", "U.S.", "US", "America", "American"],
     "CZE": ["Czech Republic", "Czechia", "Czech"],
@@ -71,11 +71,14 @@ ALIASES: dict[str, list[str]] = {
     "BRN": ["Brunei", "Brunei Darussalam"],
     "CPV": ["Cape Verde", "Cabo Verde"],
     "SWZ": ["Swaziland", "Eswatini"],
-    "MKD": ["Macedonia", "North Macedonia"],
+    "MKD": ["Macedonia", "North Macedonia", "The former Yugoslav Republic of Macedonia"],
+    "HKG": ["Hong Kong SAR, China", "Hong Kong"],
+    "MAC": ["Macao SAR, China", "Macao", "Macau"],
+    "TWN": ["Chinese Taipei", "Taiwan, China"],
+    "PSE": ["Palestine", "State of Palestine", "West Bank and Gaza"],
     "GEO": ["Georgia", "Georgia (Country)"],
     "TLS": ["Timor-Leste", "East Timor"],
     "MMR": ["Myanmar", "Burma"],
-    "PSE": ["Palestine", "State of Palestine"],
     "NLD": ["Netherlands", "Holland", "Dutch"],
     "EGY": ["Egypt, Arab Rep."],
     "GMB": ["Gambia, The", "The Gambia"],
@@ -190,7 +193,8 @@ ASIA_PACIFIC: frozenset[str] = frozenset(
     ]
 )
 
-# Small island developing States in Asia and the Pacific (a group UNPOG studies often treat).
+# Small island developing States of Asia and the Pacific (the Pacific islands plus Maldives,
+# Singapore and Timor-Leste), a group UNPOG studies often treat.
 PACIFIC_SIDS: frozenset[str] = frozenset(
     [
         "FJI",
@@ -256,15 +260,16 @@ def all_codes() -> list[str]:
 
 def to_iso3(value: str) -> str | None:
     """ISO3 for a code or a name in any of its spellings; None when unknown."""
-    value = value.strip().strip(".")
+    value = value.strip()
     if not value:
         return None
     names, lookup = _tables()
     if len(value) == 3 and value.upper() in names:
         return value.upper()
-    folded = _fold(value)
-    if folded in lookup:
-        return lookup[folded]
+    for candidate in (value, value.rstrip(".")):
+        folded = _fold(candidate)
+        if folded in lookup:
+            return lookup[folded]
     # "Iran (Islamic Republic of)" vs "Iran": try without a parenthesis
     base = re.sub(r"\s*\(.*?\)\s*", " ", value).strip()
     return lookup.get(_fold(base))

@@ -152,7 +152,11 @@ def _fetch(argv: list[str]) -> int:
     from .fetch import fetch
 
     dest = args.dest or get_settings().data_dir / "downloads"
-    results = fetch(args.catalogue, dest, ids=args.ids, timeout=args.timeout)
+    try:
+        results = fetch(args.catalogue, dest, ids=args.ids, timeout=args.timeout)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     failed = [r for r in results if not r.ok]
     if args.json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False))

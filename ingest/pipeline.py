@@ -17,6 +17,7 @@ with a reason; one bad file never stops the others.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import logging
 import queue
@@ -27,11 +28,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.indicators import IndicatorTable
-
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.indicators import IndicatorTable
 from assistant.keyword import KeywordIndex, rebuild_from_store
 from assistant.models import Chunk, DocumentRecord
 from assistant.store import VectorStore
@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = {".pdf", ".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".docx"}
 TABLE_SUFFIXES = {".csv", ".xlsx"}
-SKIP_NAMES = {".collection", ".ds_store", "thumbs.db"}
+SKIP_NAMES = {".collection", ".ds_store", "thumbs.db", ".ingestignore"}
 CATALOGUE_FILE = "catalogue.json"
+IGNORE_FILE = ".ingestignore"  # glob patterns (one a line, relative to the folder) not to ingest
 
 
 @dataclass
@@ -119,6 +120,7 @@ class _Work:
     failure: ParseFailure | None = None
     parse_seconds: float = 0.0
     chunk_seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -231,8 +233,11 @@ class Pipeline:
         for root in roots:
             candidates = [root] if root.is_file() else sorted(root.rglob("*"))
             base = root.parent if root.is_file() else root
+            ignored = _ignore_patterns(base) if root.is_dir() else []
             for path in candidates:
                 if path.is_dir() or path in seen or _skip(path, base):
+                    continue
+                if any(fnmatch.fnmatch(_source(path, base), pattern) for pattern in ignored):
                     continue
                 seen.add(path)
                 yield path, base
@@ -364,6 +369,7 @@ class Pipeline:
         work.parse_seconds = time.perf_counter() - t0
         t1 = time.perf_counter()
         meta = resolve_metadata(work.path, work.root, parsed, catalogue)
+        work.warnings = list(meta.warnings)
         doc_id = self._doc_id(work.root, work.source)
         work.parsed = parsed
         work.chunks = chunk_document(
@@ -421,7 +427,7 @@ class Pipeline:
         self.catalog.commit(record)
         self.catalog.record_file(key, work.content_hash, "ingested", None)
         report.timings["store"] += time.perf_counter() - t1
-        notes = list(work.parsed.notes)
+        notes = list(work.parsed.notes) + list(work.warnings)
         if work.parsed.unreadable_pages:
             notes.append(f"unreadable pages left out: {_ranges(work.parsed.unreadable_pages)}")
         return FileReport(
@@ -520,6 +526,14 @@ def _skip(path: Path, root: Path) -> bool:
     except ValueError:
         parts = (path.name,)
     return any(part.startswith(".") for part in parts)
+
+
+def _ignore_patterns(root: Path) -> list[str]:
+    try:
+        lines = (root / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _is_under(path: Path, root: Path) -> bool:
