@@ -1,0 +1,683 @@
+"""PDF parser: text page by page, the page numbers readers see, headings, tables, OCR fallback.
+
+The only module that talks to pypdf. What it guarantees to the rest of ingestion:
+
+* one :class:`ParsedPage` per physical page, ``number`` 1-based, so citations can say "page 19";
+* ``label`` is the folio printed on that page ("17/26", "35", "iv") or None, because a reader
+  looks for the printed number, not the PDF viewer's. Declared ``/PageLabels`` are used only
+  where they agree with the folios found in headers and footers (some are simply wrong);
+* no garbage: a page whose text layer is missing or damaged is OCRed again when the tools
+  exist, and otherwise left empty and listed in ``unreadable_pages``;
+* bad input (empty, truncated, encrypted, HTML saved as .pdf, unreadable) raises
+  :class:`ParseFailure` with a reason a person can act on; it never crashes ingestion.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import warnings
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdf
+from pypdf.errors import DependencyError, PdfReadWarning, PyPdfError
+
+from ingest import ocr as ocr_tools
+
+from .base import Block, Heading, ParsedDocument, ParsedPage, ParseFailure
+
+__all__ = ["find_headings", "find_tables", "folio_labels", "parse_pdf"]
+
+log = logging.getLogger(__name__)
+
+# What broken PDF structures raise from inside pypdf, besides its own errors. DependencyError:
+# AES-encrypted content without the optional 'cryptography' package.
+_BROKEN_PDF = (
+    PyPdfError,
+    DependencyError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    zlib.error,
+)
+_HEADER_BYTES = 1024
+_OCR_WORKERS = 2  # two pages at a time: this project's machines have two cores
+
+
+@dataclass
+class _RawPage:
+    """A page as pypdf gave it, before any repair."""
+
+    text: str
+    has_images: bool
+    error: str | None = None
+
+
+@dataclass
+class _Pages:
+    """Page texts after the garbage check and OCR, with what happened to each page."""
+
+    texts: list[str]
+    ocred: set[int] = field(default_factory=set)
+    unreadable: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> ParsedDocument:
+    """Parse one PDF into pages of text with printed labels, headings and table blocks.
+
+    ``ocr`` allows running tesseract on pages without a usable text layer; ``ocr_language`` is
+    tesseract's language code. Raises :class:`ParseFailure` (status ``needs_ocr`` when only OCR
+    could help) instead of letting any error from a broken file escape.
+    """
+    path = Path(path)
+    _check_header(path)
+    with _quiet_pypdf():
+        reader = _open(path)
+        raw_pages = _read_pages(reader, path)
+        declared = _declared_labels(reader)
+        title, created_year = _metadata(reader)
+    pages = _repair(path, raw_pages, ocr=ocr, language=ocr_language)
+    if not any(text.strip() for text in pages.texts):
+        raise _no_text_failure(len(raw_pages), pages, ocr=ocr)
+    labels, label_note = _labels(pages.texts, declared)
+    running = _running_lines(pages.texts)
+    parsed = [
+        ParsedPage(
+            text=text,
+            number=number,
+            label=labels[number - 1],
+            headings=find_headings(text, running),
+            blocks=find_tables(text),
+            ocr=number in pages.ocred,
+        )
+        for number, text in enumerate(pages.texts, start=1)
+    ]
+    title = title or _title_from_text(pages.texts, running)
+    year = _year_from_text(title, pages.texts) or created_year
+    notes = [*pages.notes, *([label_note] if label_note else [])]
+    log.info("parsed %s: %d pages, %d OCRed", path.name, len(parsed), len(pages.ocred))
+    return ParsedDocument(parsed, title, year, notes, pages.unreadable)
+
+
+# --- opening the file ------------------------------------------------------------------------
+
+
+def _check_header(path: Path) -> None:
+    """Refuse what is not a PDF before pypdf sees it, with a reason that names the problem."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEADER_BYTES)
+    except PermissionError as exc:
+        raise ParseFailure(f"cannot read {path.name}: permission denied") from exc
+    except FileNotFoundError as exc:
+        raise ParseFailure(f"cannot read {path.name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise ParseFailure(f"cannot read {path.name}: it is a folder") from exc
+    except OSError as exc:
+        raise ParseFailure(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    if not head:
+        raise ParseFailure("empty file (0 bytes)")
+    if b"%PDF-" not in head:
+        raise ParseFailure(f"not a PDF ({_what_it_looks_like(head)})")
+
+
+def _what_it_looks_like(head: bytes) -> str:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in start:
+        return "looks like HTML"
+    if start.startswith(b"pk\x03\x04"):
+        return "looks like a ZIP or Office file"
+    if start.startswith((b"{", b"[")):
+        return "looks like JSON"
+    return "no %PDF header"
+
+
+def _open(path: Path) -> pypdf.PdfReader:
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            _decrypt(reader)
+        if len(reader.pages) == 0:
+            raise ParseFailure("the PDF has no pages")
+    except DependencyError as exc:
+        raise ParseFailure(
+            f"encrypted with AES: install 'cryptography' to read it ({exc})"
+        ) from exc
+    except _BROKEN_PDF as exc:
+        raise ParseFailure(f"broken or truncated PDF: {_describe(exc)}") from exc
+    return reader
+
+
+def _decrypt(reader: pypdf.PdfReader) -> None:
+    """Open with the empty user password (many 'protected' PDFs only restrict printing)."""
+    if reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+        raise ParseFailure("encrypted: needs a password")
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc).strip()
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's warnings about the many small faults real PDFs have, for this call only."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PdfReadWarning)
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+# --- text per page ---------------------------------------------------------------------------
+
+
+def _read_pages(reader: pypdf.PdfReader, path: Path) -> list[_RawPage]:
+    pages: list[_RawPage] = []
+    for index in range(len(reader.pages)):
+        try:
+            page = reader.pages[index]
+            text = _normalise(page.extract_text())
+        except _BROKEN_PDF as exc:
+            log.warning("%s page %d: text extraction failed: %s", path.name, index + 1, exc)
+            pages.append(_RawPage("", has_images=True, error=_describe(exc)))
+            continue
+        pages.append(_RawPage(text, has_images=not text and _has_images(page)))
+    return pages
+
+
+def _has_images(page: pypdf.PageObject) -> bool:
+    """Whether an empty page shows an image (a scan to OCR) rather than nothing (a blank page)."""
+    try:
+        return len(page.images) > 0
+    except _BROKEN_PDF:
+        return True  # cannot tell: let OCR look
+
+
+_NUL_AND_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SPACE_RUNS = re.compile(r"[ \t\f\v\u00a0]+")
+_BLANK_LINE_RUNS = re.compile(r"\n{3,}")
+
+
+def _normalise(text: str) -> str:
+    """Light clean-up that keeps line breaks (folios, headings and tables are found by line):
+    drop NUL and control characters, collapse runs of spaces, trim lines, at most one blank line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    text = _NUL_AND_CONTROLS.sub("", text)
+    lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINE_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+# --- garbage and OCR -------------------------------------------------------------------------
+
+
+def _repair(path: Path, raw: list[_RawPage], *, ocr: bool, language: str) -> _Pages:
+    """Keep good text layers; OCR the missing or garbled ones when possible; drop the rest."""
+    pages = _Pages(texts=[page.text for page in raw])
+    suspects = [n for n, page in enumerate(raw, start=1) if _needs_ocr(page)]
+    for number in suspects:
+        pages.texts[number - 1] = ""  # never index a damaged text layer
+    if not suspects:
+        return pages
+    if ocr and ocr_tools.ocr_available():
+        _ocr_pages(path, suspects, language, pages)
+    else:
+        pages.unreadable.extend(suspects)
+        why = "OCR is turned off" if not ocr else "tesseract/pdftoppm are not installed"
+        pages.notes.append(f"{len(suspects)} pages without usable text, not OCRed: {why}")
+    failed = [f"page {n}: {page.error}" for n, page in enumerate(raw, start=1) if page.error]
+    pages.notes.extend(f"text extraction failed on {item}" for item in failed)
+    return pages
+
+
+def _needs_ocr(page: _RawPage) -> bool:
+    if page.error is not None:
+        return True
+    if not page.text:
+        return page.has_images
+    return ocr_tools.is_garbage(page.text)
+
+
+def _ocr_pages(path: Path, numbers: list[int], language: str, pages: _Pages) -> None:
+    with ThreadPoolExecutor(max_workers=_OCR_WORKERS, thread_name_prefix="ocr") as pool:
+        results = list(pool.map(lambda n: _ocr_one(path, n, language), numbers))
+    errors: list[str] = []
+    for number, (text, error) in zip(numbers, results, strict=True):
+        if text:
+            pages.texts[number - 1] = text
+            pages.ocred.add(number)
+        else:
+            pages.unreadable.append(number)
+            if error:
+                errors.append(f"page {number}: {error}")
+    if pages.ocred:
+        pages.notes.append(f"{len(pages.ocred)} pages OCRed ({language})")
+    if pages.unreadable:
+        pages.notes.append(f"{len(pages.unreadable)} pages unreadable even after OCR")
+    pages.notes.extend(f"OCR failed on {item}" for item in errors[:5])
+
+
+def _ocr_one(path: Path, number: int, language: str) -> tuple[str, str | None]:
+    """OCR text of one page, or "" with the reason when OCR failed or read only garbage."""
+    try:
+        text = _normalise(ocr_tools.ocr_pdf_page(path, number, language))
+    except ocr_tools.OcrError as exc:
+        log.warning("%s page %d: %s", path.name, number, exc.reason)
+        return "", exc.reason
+    if not text or ocr_tools.is_garbage(text):
+        return "", None
+    return text, None
+
+
+def _no_text_failure(page_count: int, pages: _Pages, *, ocr: bool) -> ParseFailure:
+    reason = f"no usable text layer on any of {page_count} pages"
+    if not ocr:
+        return ParseFailure(f"{reason}; OCR is turned off, turn it on to read it", "needs_ocr")
+    if not ocr_tools.ocr_available():
+        hint = "install tesseract-ocr (apt-get install tesseract-ocr) to OCR it"
+        return ParseFailure(f"{reason}; {hint}", status="needs_ocr")
+    failures = [note for note in pages.notes if note.startswith("OCR failed")]
+    detail = f" ({failures[0]})" if failures else ""
+    return ParseFailure(f"{reason}, and OCR found no readable text either{detail}")
+
+
+# --- printed page labels ---------------------------------------------------------------------
+
+_EDGE_LINES = 3  # folios sit in the first or last few lines of a page's text
+_LONGEST_FOLIO_LINE = 80
+_LONGEST_GLUED_LINE = 40  # "The Constitution35 2020 Ed.": a folio glued to a running title
+_TRUST_DECLARED = 0.8  # share of detected folios /PageLabels must match to be believed
+_FRACTION = re.compile(r"(?<![\w/.\[-])(\d{1,4}) ?/ ?(\d{1,4})(?![\w/\]])")
+_GLUED = re.compile(r"(?<=[A-Za-z])(\d{1,4})(?=\s|$)")
+_TOKEN_SPLIT = re.compile(r"[\s|\u2502\uf07c]+")
+_ROMAN_TOKEN = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_MAX_ROMAN = 100
+
+
+@dataclass(frozen=True)
+class _Folio:
+    """A page number candidate seen near the top or bottom of a page."""
+
+    kind: str  # "arabic", "roman" or "fraction" ("3/26")
+    value: int
+    total: int | None = None
+
+    def key(self, page_number: int) -> tuple[str, int, int | None]:
+        """Candidates that agree on kind, offset from the physical page and total are one run."""
+        return self.kind, self.value - page_number, self.total
+
+
+def _format_folio(kind: str, value: int, total: int | None) -> str:
+    if kind == "fraction":
+        return f"{value}/{total}"
+    if kind == "roman":
+        return _to_roman(value)
+    return str(value)
+
+
+def folio_labels(texts: Sequence[str], declared: Sequence[str] | None = None) -> list[str | None]:
+    """The printed page number of each page (index 0 is physical page 1), or None.
+
+    A number near the top or bottom of many pages that differs from the physical page number by
+    the same amount is a folio; pages in between that lack it (a full-page figure) are filled in
+    with that offset, pages outside the run (covers, back matter) stay None. ``declared``
+    (/PageLabels) wins only if it matches most of the folios found this way.
+    """
+    labels, _ = _labels(texts, declared)
+    return labels
+
+
+def _labels(
+    texts: Sequence[str], declared: Sequence[str] | None
+) -> tuple[list[str | None], str | None]:
+    candidates = [_folio_candidates(text) for text in texts]
+    detected = _fit_folios(candidates)
+    found = {i: label for i, (label, seen) in enumerate(detected) if seen and label is not None}
+    labels = [label for label, _ in detected]
+    if declared and len(declared) == len(texts) and found:
+        agree = sum(1 for i, label in found.items() if declared[i] == label)
+        if agree >= _TRUST_DECLARED * len(found):
+            return list(declared), f"page labels from /PageLabels ({agree}/{len(found)} agree)"
+    if found:
+        return labels, f"page labels from printed folios ({len(found)} pages)"
+    return labels, None
+
+
+def _folio_candidates(text: str) -> set[_Folio]:
+    lines = [line for line in text.split("\n") if line.strip()]
+    edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    folios: set[_Folio] = set()
+    for line in edge:
+        folios.update(_line_folios(line))
+    return folios
+
+
+def _line_folios(line: str) -> Iterator[_Folio]:
+    if len(line) > _LONGEST_FOLIO_LINE:
+        return
+    for match in _FRACTION.finditer(line):
+        value, total = int(match.group(1)), int(match.group(2))
+        if 1 <= value <= total:
+            yield _Folio("fraction", value, total)
+    tokens = [token for token in _TOKEN_SPLIT.split(line) if token.strip("-–—")]
+    for token in {tokens[0], tokens[-1]} if tokens else ():
+        folio = _token_folio(token.strip("-–—"))
+        if folio is not None:
+            yield folio
+    if len(line) <= _LONGEST_GLUED_LINE:
+        for match in _GLUED.finditer(line):
+            yield _Folio("arabic", int(match.group(1)))
+
+
+def _token_folio(token: str) -> _Folio | None:
+    if token.isdigit() and len(token) <= 4 and int(token) > 0:
+        return _Folio("arabic", int(token))
+    if _ROMAN_TOKEN.match(token):
+        value = _from_roman(token)
+        if 0 < value <= _MAX_ROMAN:
+            return _Folio("roman", value)
+    return None
+
+
+def _fit_folios(candidates: list[set[_Folio]]) -> list[tuple[str | None, bool]]:
+    """(label, seen on the page) per page, from the offsets that hold across pages."""
+    support: Counter[tuple[str, int, int | None]] = Counter()
+    for number, folios in enumerate(candidates, start=1):
+        support.update({folio.key(number) for folio in folios})
+    accepted = {key for key, count in support.items() if count >= _min_support(key, candidates)}
+    chosen: list[tuple[str, int, int | None] | None] = []
+    for number, folios in enumerate(candidates, start=1):
+        keys = [folio.key(number) for folio in folios if folio.key(number) in accepted]
+        chosen.append(
+            max(keys, key=lambda k: (support[k], k[0] == "fraction", -abs(k[1]))) if keys else None
+        )
+    return _fill_runs(chosen)
+
+
+def _min_support(key: tuple[str, int, int | None], candidates: list[set[_Folio]]) -> int:
+    """How many pages must show an offset before it counts: fewer for tiny documents, and for
+    "n/N" and roman folios, which are rarely there by chance."""
+    pages = len(candidates)
+    if pages <= 2:
+        return 1
+    if pages <= 4 or key[0] != "arabic":
+        return 2
+    return 3
+
+
+def _fill_runs(chosen: list[tuple[str, int, int | None] | None]) -> list[tuple[str | None, bool]]:
+    labels: list[tuple[str | None, bool]] = [(None, False)] * len(chosen)
+    previous: tuple[int, tuple[str, int, int | None]] | None = None
+    for index, key in enumerate(chosen):
+        if key is None:
+            continue
+        kind, offset, total = key
+        labels[index] = (_format_folio(kind, index + 1 + offset, total), True)
+        if previous is not None and previous[1] == key:
+            for gap in range(previous[0] + 1, index):
+                labels[gap] = (_format_folio(kind, gap + 1 + offset, total), False)
+        previous = (index, key)
+    return labels
+
+
+def _declared_labels(reader: pypdf.PdfReader) -> list[str] | None:
+    """/PageLabels as declared, or None when the PDF has none (pypdf then invents 1, 2, 3...)."""
+    try:
+        if "/PageLabels" not in reader.root_object:
+            return None
+        return list(reader.page_labels)
+    except _BROKEN_PDF:
+        return None
+
+
+_ROMAN_VALUES = (
+    (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")
+)  # fmt: skip
+
+
+def _to_roman(value: int) -> str:
+    out = []
+    for amount, letters in _ROMAN_VALUES:
+        count, value = divmod(value, amount)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _from_roman(token: str) -> int:
+    digits = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for char, following in zip(token, [*token[1:], ""], strict=True):
+        value = digits[char]
+        total += -value if following and digits[following] > value else value
+    return total
+
+
+# --- headings and tables ---------------------------------------------------------------------
+
+_LINE = re.compile(r"[^\n]+")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)|(?P<roman>[IVXL]{1,6})\.|(?P<letter>[A-Z])\.)"
+    r"\s+(?P<title>[A-Z][^\n]*)$"
+)
+_LONGEST_HEADING = 90
+_MOST_HEADING_WORDS = 12
+_SHORT_LINE = 50  # a line this short may be a heading even on a page of short lines
+_HEADING_WIDTH_SHARE = 0.8
+_RUNNING_SHARE = 0.3  # a line on this share of pages (or more) is a running header, not a heading
+
+
+def find_headings(text: str, running: frozenset[str] = frozenset()) -> list[Heading]:
+    """Lines of ``text`` that look like section headings: short numbered lines ("2.", "1.3",
+    "II.", "A.") or short all-capital lines, not followed by a lower-case continuation (which
+    makes them the first line of a numbered paragraph). ``running`` holds running headers to
+    skip (see :func:`_running_lines`)."""
+    lines = [(m.start(), m.group(0).strip()) for m in _LINE.finditer(text)]
+    full_width = _full_line_width(line for _, line in lines)
+    headings: list[Heading] = []
+    for index, (offset, line) in enumerate(lines):
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if _signature(line) in running or not _could_be_heading(line, following, full_width):
+            continue
+        heading = _numbered_heading(line) or _capital_heading(line)
+        if heading is not None:
+            title, level = heading
+            headings.append(Heading(offset, title, level))
+    return headings
+
+
+def _full_line_width(lines: Iterable[str]) -> int:
+    """The length of a full line of running text on this page (its longer lines)."""
+    lengths = sorted(len(line) for line in lines)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+def _could_be_heading(line: str, following: str, full_width: int) -> bool:
+    words = line.split()
+    if len(line) > _LONGEST_HEADING or len(words) > _MOST_HEADING_WORDS:
+        return False
+    if len(line) > _HEADING_WIDTH_SHARE * full_width and len(line) > _SHORT_LINE:
+        return False  # a full line of text: the start of a paragraph, not a heading
+    if following[:1].islower():
+        return False
+    if "..." in line or "…" in line or re.search(r"\s\d+$", line):  # a table-of-contents entry
+        return False
+    return not line.endswith((".", ",", ";", ":")) and sum(c.isalpha() for c in line) >= 3
+
+
+def _numbered_heading(line: str) -> tuple[str, int] | None:
+    match = _NUMBERED_HEADING.match(line)
+    if match is None:
+        return None
+    title = match.group("title").strip()
+    if sum(c.isdigit() for c in title) > len(title) / 3:
+        return None  # a table row that starts with a number
+    if match.group("num"):
+        return line, match.group("num").rstrip(".").count(".") + 1
+    return line, 1 if match.group("roman") else 2
+
+
+def _capital_heading(line: str) -> tuple[str, int] | None:
+    """An all-capital line with at least one real word ("KEY FINDINGS", not "DE CH HR")."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 4 or any(c.islower() for c in letters) or "/" in line:
+        return None
+    if line[0].isdigit() or line.count("(") != line.count(")"):
+        return None
+    if sum(c.isdigit() for c in line) > 4 or not re.search(r"[A-Z]{4}", line):
+        return None
+    return line, 1
+
+
+def _running_lines(texts: Sequence[str]) -> frozenset[str]:
+    """Lines repeated on many pages (running headers and footers), digits ignored."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({_signature(line) for line in text.split("\n") if line.strip()})
+    threshold = max(3, _RUNNING_SHARE * len(texts))
+    return frozenset(line for line, count in counts.items() if count >= threshold)
+
+
+def _signature(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+_NUMBER = re.compile(r"^[(\-–+]?[$€£]?\d[\d,.]*%?\)?$|^[-–—]$|^n/?a$", re.IGNORECASE)
+_CAPTION = re.compile(r"^(?:Table|Figure|Box|Chart|TABLE|FIGURE|BOX|CHART)\b")
+_MIN_TABLE_ROWS = 4
+_LONGEST_ROW = 120
+_CAPTION_LOOKBACK = 3
+
+
+def find_tables(text: str) -> list[Block]:
+    """Runs of at least four consecutive table-like lines (mostly numbers, or several numeric
+    cells), each with the caption line ("Table 3 ...", "Figure 2 ...", "Box 1 ...") just before
+    it when there is one; the block then starts at the caption so both stay in one passage."""
+    lines = [(m.start(), m.end(), m.group(0)) for m in _LINE.finditer(text)]
+    blocks: list[Block] = []
+    run: list[int] = []
+    for index, (_, _, line) in enumerate([*lines, (0, 0, "")]):
+        if index < len(lines) and _is_row(line):
+            run.append(index)
+            continue
+        if len(run) >= _MIN_TABLE_ROWS:
+            blocks.append(_table_block(lines, run[0], run[-1]))
+        run = []
+    return blocks
+
+
+def _is_row(line: str) -> bool:
+    tokens = line.split()
+    if not tokens or len(line) > _LONGEST_ROW:
+        return False
+    numbers = sum(1 for token in tokens if _NUMBER.match(token))
+    return (numbers >= 2 and numbers * 3 >= len(tokens)) or numbers == len(tokens)
+
+
+def _table_block(lines: list[tuple[int, int, str]], first: int, last: int) -> Block:
+    start, end = lines[first][0], lines[last][1]
+    for index in range(first - 1, max(-1, first - 1 - _CAPTION_LOOKBACK), -1):
+        if _CAPTION.match(lines[index][2]):
+            return Block(lines[index][0], end, "table", lines[index][2].strip())
+    return Block(start, end, "table", None)
+
+
+# --- title and year --------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(199\d|20[0-2]\d|2030)(?!\d)")
+_BOILERPLATE = re.compile(
+    r"^(united nations|general assembly|economic and social council|security council|distr\b|"
+    r"original\b|official records|supplement\b|agenda item|item \d|written by|prepared by|"
+    r"published by)|\bsession$|\bpapers?\b.*\bno\.? ?\d",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(r"\b(of|on|and|for|the|in|to|with|at|by|from|a|an)$|:$", re.IGNORECASE)
+_TITLE_LINES = 40
+_MAX_TITLE_PARTS = 3
+_YEAR_LINES = 60
+
+
+def _metadata(reader: pypdf.PdfReader) -> tuple[str | None, int | None]:
+    """A meaningful /Title and the /CreationDate year; either may be None."""
+    try:
+        info = reader.metadata
+        if info is None:
+            return None, None
+        title = _meaningful_title(info.get("/Title"))
+        created = info.get("/CreationDate")
+    except _BROKEN_PDF:
+        return None, None
+    return title, _pdf_date_year(created)
+
+
+def _pdf_date_year(value: object) -> int | None:
+    """The year of a PDF date ("D:20250527142052-04'00'"; some writers omit the "D:")."""
+    digits = str(value or "").strip().removeprefix("D:")[:4]
+    return int(digits) if digits.isdigit() and 1900 < int(digits) < 2100 else None
+
+
+def _meaningful_title(value: object) -> str | None:
+    """Authoring tools often leave "Microsoft Word - draft3.docx" or "untitled" in /Title."""
+    title = _normalise(str(value or "")).replace("\n", " ")
+    lowered = title.lower()
+    if len(title) < 4 or sum(c.isalpha() for c in title) < 3:
+        return None
+    if lowered.startswith(("microsoft word", "microsoft powerpoint", "untitled", "title")):
+        return None
+    if re.search(r"\.(docx?|pdf|indd|pptx?|rtf|odt)$", lowered):
+        return None
+    return title
+
+
+def _title_from_text(texts: Sequence[str], running: frozenset[str]) -> str | None:
+    """The first substantial line of the first page with text (three or more words, mostly
+    letters, not a masthead line like "Distr.: General" nor a running header), joined with the
+    next lines when it visibly continues ("Committee of Experts on" / "Public Administration")."""
+    first = next((text for text in texts if text.strip()), "")
+    lines = [line for line in first.split("\n")[:_TITLE_LINES] if line.strip()]
+    for index, line in enumerate(lines):
+        if _signature(line) in running or not _substantial(line):
+            continue
+        parts = [line]
+        for following in lines[index + 1 : index + _MAX_TITLE_PARTS]:
+            if not (_CONNECTOR.search(parts[-1]) or following[:1].islower()):
+                break
+            parts.append(following)
+        return " ".join(parts)
+    return None
+
+
+def _substantial(line: str) -> bool:
+    letters = sum(c.isalpha() for c in line)
+    visible = sum(not c.isspace() for c in line)
+    return (
+        len(line.split()) >= 3
+        and letters >= 0.7 * visible
+        and line[:1].isupper()
+        and not _BOILERPLATE.search(line)
+    )
+
+
+def _year_from_text(title: str | None, texts: Sequence[str]) -> int | None:
+    """A year in the title, else the first one near the top of the first page with text."""
+    first = next((text for text in texts if text.strip()), "")
+    for place in (title or "", "\n".join(first.split("\n")[:_YEAR_LINES])):
+        match = _YEAR.search(place)
+        if match:
+            return int(match.group(1))
+    return None
