@@ -115,6 +115,7 @@ def extract(
     max_sentences: int = 4,
     max_words: int = 130,
     max_passages: int = 5,
+    max_embedded: int = 32,
     document_text: Callable[[str], str] | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first)."""
@@ -130,6 +131,14 @@ def extract(
             candidates.append((passage, start, end, sentence, prior))
     if not candidates:
         return Extraction(missing=critical_terms(question))
+    # Embedding is the costly part: only the sentences with the best lexical evidence are embedded.
+    if len(candidates) > max_embedded:
+        lexical = [
+            sum(w for t, w in q_weights.items() if t in set(terms(c[3]))) / total_weight + 0.3 * c[4]
+            for c in candidates
+        ]
+        keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
+        candidates = [candidates[i] for i in sorted(keep)]
 
     qvec = embedder.embed_query(question)
     svecs = embedder.embed([c[3] for c in candidates])
@@ -186,10 +195,10 @@ def _missing_terms(
 ) -> list[str]:
     """Critical terms of the question that the evidence does not support.
 
-    A country must be named in an evidence passage or be one of its document's countries. Other
-    specific terms (names, acronyms, years) may also appear anywhere in an evidence document, and
-    an acronym counts when its expansion appears ("CEPA" for "Committee of Experts on Public
-    Administration").
+    A country must be named in an evidence passage or be one of its document's countries; a name
+    must appear in an evidence passage (or its document's title or path). Acronyms and years may
+    also appear anywhere in an evidence document, and an acronym counts when its expansion appears
+    ("CEPA" for "Committee of Experts on Public Administration").
     """
     missing: list[str] = []
     passages_text = " ".join(
@@ -206,6 +215,9 @@ def _missing_terms(
     documents_text = ""
     for term in critical_terms(question):
         if _mentions(term, passages_text):
+            continue
+        if not (term.isupper() or term.isdigit()):
+            missing.append(term)  # a name must be in the evidence itself, not just its document
             continue
         if document_text is not None and not documents_text:
             documents_text = " ".join(document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen))

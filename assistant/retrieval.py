@@ -129,13 +129,17 @@ class Retriever:
         t0 = time.perf_counter()
         vector = self.embedder.embed_query(query)
         t1 = time.perf_counter()
+        # Access is always checked on the results (``allowed``); it goes into Chroma's ``where``
+        # only when private documents exist, since any ``where`` turns the HNSW search into a
+        # filtered scan.
+        private = any(d.access != "public" for d in docs.values())
         where = build_where(
             countries=filters.countries,
             collections=filters.collections,
             year_from=filters.year_from,
             year_to=filters.year_to,
             documents=filters.documents,
-            access=access,
+            access=access if private else None,
         )
         dense = self.store.query(vector, pool, where)
         t2 = time.perf_counter()
@@ -183,7 +187,8 @@ class Retriever:
         docs = self.catalog.documents()
         vector = self.embedder.embed_query(query)
         out = []
-        for chunk, similarity in self.store.query(vector, k, build_where(access=access)):
+        private = any(d.access != "public" for d in docs.values())
+        for chunk, similarity in self.store.query(vector, k, build_where(access=access if private else None)):
             doc = _whole(chunk, docs)
             if doc is not None:
                 out.append(

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from assistant.countries import find_countries, to_iso3
+from assistant.countries import name as country_name
 from assistant.errors import ConfigError
 from assistant.models import COLLECTIONS
 
@@ -484,6 +485,19 @@ def _collection_from_folders(path: Path, root: Path) -> str | None:
 _LEADING_ISO3 = re.compile(r"^([A-Z]{3})(?=[_\-. ]|$)")
 
 
+_SPEECH = re.compile(r"^([A-Z]{3})_(\d{1,3})_((?:19|20)\d\d)$")
+
+
+def _speech_title(path: Path) -> str | None:
+    """UN General Debate corpus files are named ``ISO3_SESSION_YEAR`` (``KHM_79_2024.txt``); their
+    first line is a salutation, so the name makes the better title."""
+    match = _SPEECH.match(path.stem)
+    if not match or to_iso3(match.group(1)) != match.group(1):
+        return None
+    code, session, year = match.groups()
+    return f"{country_name(code)}: statement in the UN General Debate, session {session} ({year})"
+
+
 def _countries_from_name(path: Path) -> list[str]:
     """A leading ISO3 token in the file name: ``KHM_79_2024.txt`` -> ``["KHM"]``."""
     match = _LEADING_ISO3.match(path.stem)
@@ -535,7 +549,7 @@ def resolve_metadata(
     explicit, origin, warnings = _explicit_layers(path, root, catalogue)
     text = parsed.text if parsed is not None else ""
 
-    title = explicit.get("title") or (parsed.title if parsed else None)
+    title = explicit.get("title") or _speech_title(path) or (parsed.title if parsed else None)
     origin.setdefault("title", "parser" if title else "file name")
     title = title or _humanised_stem(path)
 

@@ -46,7 +46,9 @@ DOCUMENT_SUFFIXES = {".pdf", ".md", ".markdown", ".rst", ".txt", ".html", ".htm"
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 SKIP_NAMES = {".collection", ".ds_store", "thumbs.db", ".ingestignore"}
 CATALOGUE_FILE = "catalogue.json"
-IGNORE_FILE = ".ingestignore"  # glob patterns (one a line, relative to the folder) not to ingest
+IGNORE_FILE = ".ingestignore"
+# Bump when parsing, chunking or metadata rules change: every document is then ingested again.
+PIPELINE_VERSION = 2  # glob patterns (one a line, relative to the folder) not to ingest
 
 
 @dataclass
@@ -167,8 +169,13 @@ class Pipeline:
         roots = [r for r in roots if r.exists()]
 
         changed = self._recover(report)
-        if rebuild:
+        fingerprint = self._fingerprint()
+        stale = self.catalog.get_state("fingerprint") not in (None, fingerprint)
+        if rebuild or stale:
+            if stale and not rebuild:
+                log.warning("ingestion settings or version changed: ingesting everything again")
             changed |= self._drop_everything()
+        self.catalog.set_state("fingerprint", fingerprint)
         self.catalog.set_state("run_active", str(time.time()))
 
         files = list(self._discover(roots))
@@ -180,7 +187,8 @@ class Pipeline:
         changed |= self._ingest_documents(doc_files, report, notify)
 
         if prune:
-            changed |= self._prune(roots + [self.settings.data_dir], report)
+            discovered = {str(p.resolve()) for p, _ in doc_files}
+            changed |= self._prune([*roots, self.settings.data_dir], discovered, report)
         generation = self.catalog.generation()
         if changed or not self.keyword.load() or self.keyword.generation != generation:
             t0 = time.perf_counter()
@@ -191,6 +199,11 @@ class Pipeline:
         report.timings["total"] = time.perf_counter() - started
         notify("done", report.totals())
         return report
+
+    def _fingerprint(self) -> str:
+        """What the stored passages depend on besides the files themselves."""
+        s = self.settings
+        return f"v{PIPELINE_VERSION}:{s.embedding_model}:{s.chunk_size}:{s.chunk_overlap}:{s.ocr}"
 
     def rebuild_keyword_index(self) -> int:
         """Rebuild BM25 from the store's passages (titles and sections included)."""
@@ -233,11 +246,12 @@ class Pipeline:
         for root in roots:
             candidates = [root] if root.is_file() else sorted(root.rglob("*"))
             base = root.parent if root.is_file() else root
-            ignored = _ignore_patterns(base) if root.is_dir() else []
+            ignored = list(self.settings.ingest_ignore)
+            ignored += _ignore_patterns(base) if root.is_dir() else []
             for path in candidates:
                 if path.is_dir() or path in seen or _skip(path, base):
                     continue
-                if any(fnmatch.fnmatch(_source(path, base), pattern) for pattern in ignored):
+                if path != root and _ignored(_source(path, base), ignored):
                     continue
                 seen.add(path)
                 yield path, base
@@ -439,13 +453,13 @@ class Pipeline:
             round(work.parse_seconds + work.chunk_seconds + time.perf_counter() - started, 3),
         )
 
-    def _prune(self, roots: list[Path], report: Report) -> bool:
-        """Remove documents whose files are gone (only under the folders of this run)."""
+    def _prune(self, roots: list[Path], discovered: set[str], report: Report) -> bool:
+        """Remove documents whose files are gone or now ignored (only under this run's folders)."""
         changed = False
         resolved = [r.resolve() for r in roots]
         for doc in list(self.catalog.documents().values()):
             path = Path(doc.path)
-            if path.exists() or not any(_is_under(path, r) for r in resolved):
+            if doc.path in discovered or not any(_is_under(path, r) for r in resolved):
                 continue
             self.store.delete_document(doc.doc_id)
             self.catalog.remove(doc.doc_id)
@@ -534,6 +548,11 @@ def _ignore_patterns(root: Path) -> list[str]:
     except OSError:
         return []
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _ignored(source: str, patterns: list[str]) -> bool:
+    name = source.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(source, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
 def _is_under(path: Path, root: Path) -> bool:

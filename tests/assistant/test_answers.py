@@ -1,0 +1,135 @@
+"""Answers: routing, exact indicator figures, follow-ups, refusals, citations that resolve."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Assistant, Conversation, Filters, Turn
+from assistant.errors import BadRequest
+from assistant.extractive import _acronym_in, critical_terms
+from assistant.service import rewrite_follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected"),
+    [
+        ("And in 2022?", "What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2022?"),
+        ("What about Samoa?", "What was Fiji's EGDI in 2024?", "What was Samoa's EGDI in 2024?"),
+        ("And Viet Nam?", "What was the GTMI of Indonesia in 2022?", "What was the GTMI of Viet Nam in 2022?"),
+        (
+            "Who chaired the Asia-Pacific Ministerial Conference on Digital Inclusion?",
+            "What was Fiji's EGDI in 2024?",
+            "Who chaired the Asia-Pacific Ministerial Conference on Digital Inclusion?",
+        ),
+    ],
+)
+def test_follow_up_rules(question: str, previous: str, expected: str) -> None:
+    assert rewrite_follow_up(question, previous) == expected
+
+
+def test_critical_terms_and_acronyms() -> None:
+    terms = critical_terms("What did the UNPOG workshop in Incheon recommend in 2023?")
+    assert "incheon" in terms and "2023" in terms and "UNPOG" in terms
+    assert "What" not in terms
+    assert _acronym_in("CEPA", "the Committee of Experts on Public Administration met")
+    assert _acronym_in("INTOSAI", "the International Organization of Supreme Audit Institutions")
+    assert not _acronym_in("LOSI", "the Online Service Index of the Survey")
+
+
+def _markers_resolve(answer) -> bool:
+    numbers = {c.n for c in answer.citations}
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    return bool(markers) and markers <= numbers
+
+
+@pytest.fixture(scope="module")
+def assistant(small_store) -> Assistant:
+    return Assistant(small_store)
+
+
+@pytest.mark.slow
+class TestOnTheSmallCorpus:
+    def test_document_answer_cites_the_printed_page(self, assistant: Assistant) -> None:
+        answer = assistant.ask(
+            "Which model law could countries outside the European Union use as model legislation for public procurement?"
+        )
+        assert answer.grounded and answer.kind == "document"
+        assert "Model Law on Public Procurement" in answer.answer
+        assert _markers_resolve(answer)
+        first = answer.citations[0]
+        assert first.source.endswith("E_2025_44.en.pdf")
+        assert (first.page, first.page_label) == (21, "19/26")
+        page_text = " ".join(c.text for c in assistant.store.document_chunks(first.document_id) if c.page == first.page)
+        assert "Model Law on Public Procurement" in " ".join(page_text.split())
+
+    def test_every_sentence_carries_a_marker(self, assistant: Assistant) -> None:
+        answer = assistant.ask("How many ICT staff does Italy's public administration employ?")
+        assert answer.grounded
+        assert "32,000" in answer.answer
+        sentences = [s for s in re.split(r"(?<=\])\s+", answer.answer) if s.strip()]
+        assert all(re.search(r"\[\d+\]$", s.strip()) for s in sentences)
+
+    def test_indicator_answers_are_exact_and_cite_the_row(self, assistant: Assistant) -> None:
+        answer = assistant.ask("What was Indonesia's Online Service Index in the 2022 UN E-Government Survey?")
+        assert answer.kind == "indicator" and answer.grounded
+        assert "0.76440" in answer.answer
+        citation = answer.citations[0]
+        assert citation.source.endswith("egdi_2003_2024_long.csv") and citation.data_row
+        assert "0.76440" in citation.text and "IDN" in citation.text
+
+    def test_ranking_and_trend_give_tables(self, assistant: Assistant) -> None:
+        ranking = assistant.ask("Which country ranked first in 2010?")
+        assert ranking.answer.startswith("Republic of Korea ranked first") and ranking.table
+        trend = assistant.ask("How has Mongolia's online service index changed since 2012?")
+        assert trend.kind == "indicator" and [r["year"] for r in trend.table][0] == 2012
+        assert _markers_resolve(trend)
+
+    def test_indicator_comparison(self, assistant: Assistant) -> None:
+        answer = assistant.ask("In the 2024 UN E-Government Survey, which had the higher EGDI, Malaysia or Thailand?")
+        assert "0.83510" in answer.answer and "0.81114" in answer.answer
+        assert "Thailand had the higher" in answer.answer
+
+    def test_follow_up_in_a_conversation(self, assistant: Assistant) -> None:
+        conversation = Conversation("c1", [Turn("What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2024?")])
+        answer = assistant.ask("And in 2022?", conversation=conversation)
+        assert answer.rewritten_question == "What was Fiji's EGDI in 2022?"
+        assert "0.62350" in answer.answer
+
+    def test_missing_data_is_a_refusal_not_a_guess(self, assistant: Assistant) -> None:
+        answer = assistant.ask("What was Singapore's composite score in the 2023 OECD Digital Government Index?")
+        assert not answer.grounded
+
+    def test_unanswerable_question_is_refused_with_closest_material(self, assistant: Assistant) -> None:
+        answer = assistant.ask(
+            "What were the key recommendations of the UNPOG capacity-development workshop held in Incheon in 2023?"
+        )
+        assert not answer.grounded and answer.kind == "refusal"
+        assert "do not answer" in answer.answer and "all collections" in answer.answer
+        assert answer.citations and _markers_resolve(answer)
+
+    def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
+        answer = assistant.ask("What did the speech say about digital government?", Filters(countries=["Cambodia"]))
+        assert answer.filters.countries == ["KHM"]
+        assert all("KHM" in c.source for c in answer.citations)
+        passages = assistant.search("digital", Filters(countries=["SGP"]), k=5)
+        assert passages and {p.document.doc_id for p in passages} == {
+            p.document.doc_id for p in passages if "SGP" in p.document.countries
+        }
+
+    def test_bad_filters_are_a_clear_error(self, assistant: Assistant) -> None:
+        with pytest.raises(BadRequest, match="Atlantis"):
+            assistant.ask("anything", Filters(countries=["Atlantis"]))
+        with pytest.raises(BadRequest, match="collection"):
+            assistant.ask("anything", Filters(collections=["novels"]))
+
+    def test_country_comparison_groups_by_country(self, assistant: Assistant) -> None:
+        answer = assistant.ask("Compare Singapore and Cambodia on digital transformation")
+        assert answer.answer.index("**Singapore**") < answer.answer.index("**Cambodia**")
+        assert _markers_resolve(answer)
+
+    def test_hybrid_beats_nothing_found(self, assistant: Assistant) -> None:
+        passages = assistant.search("UNCITRAL Model Law on Public Procurement", k=3)
+        assert passages[0].document.source.endswith("E_2025_44.en.pdf")
+        assert passages[0].keyword_score and passages[0].keyword_score > 0
