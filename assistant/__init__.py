@@ -7,16 +7,20 @@ Front ends use :class:`Assistant` only::
 """
 
 from .config import Settings, get_settings
+from .errors import AssistantError, BadRequest, NotFound
 from .models import Answer, Citation, DocumentRecord, Filters, Passage
 from .service import Assistant, Conversation, Turn
 
 __all__ = [
     "Answer",
     "Assistant",
+    "AssistantError",
+    "BadRequest",
     "Citation",
     "Conversation",
     "DocumentRecord",
     "Filters",
+    "NotFound",
     "Passage",
     "Settings",
     "Turn",

@@ -14,8 +14,12 @@ from .models import Filters
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--country", action="append", default=[], help="ISO3 code or name (repeatable)")
-    parser.add_argument("--collection", action="append", default=[], help="study, case, profile, data, other")
+    parser.add_argument(
+        "--country", action="append", default=[], help="ISO3 code or name (repeatable)"
+    )
+    parser.add_argument(
+        "--collection", action="append", default=[], help="study, case, profile, data, other"
+    )
     parser.add_argument("--year-from", type=int)
     parser.add_argument("--year-to", type=int)
     parser.add_argument("--document", action="append", default=[], help="document id (repeatable)")
@@ -33,7 +37,9 @@ def _filters(args: argparse.Namespace) -> Filters:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description="Ask the governance documents.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="Ask the governance documents."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
@@ -51,6 +57,29 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--workers", type=int, default=1)
+    replay = sub.add_parser(
+        "replay",
+        help="ask a recorded answer's question again on the current index; show what changed",
+    )
+    replay.add_argument(
+        "answer_id", metavar="ID", help="the answer's id (from /api/ask or the audit trail)"
+    )
+    replay.add_argument("--json", action="store_true", help="print one JSON object")
+    brief = sub.add_parser(
+        "brief", help="draft an advisory brief on a country and a topic, every claim cited"
+    )
+    brief.add_argument("--country", required=True, help="ISO3 code or name, e.g. Fiji")
+    brief.add_argument(
+        "--topic", required=True, help='what the brief is about, e.g. "e-procurement"'
+    )
+    brief.add_argument("--audience", default=None, help="who the brief is for (printed on it)")
+    brief.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write a .docx, .md or .json file (default: Markdown to stdout)",
+    )
+    brief.add_argument("--json", action="store_true", help="print the brief as one JSON object")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
@@ -58,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             import uvicorn
+
+            from .access import is_loopback
+
+            host = args.host or settings.host
+            if not is_loopback(host) and not settings.token_grants():
+                print(
+                    f"WARNING: serving on {host}, which other machines can reach, without "
+                    "RAG_API_TOKENS: anyone who reaches it can use the API and download documents.",
+                    file=sys.stderr,
+                )
 
             uvicorn.run(
                 "server:app",
@@ -83,9 +122,20 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 for p in passages:
                     page = f" p. {p.chunk.page_label or p.chunk.page}" if p.chunk.page else ""
-                    print(f"[{p.rank}] {p.score:.4f}  {p.document.title}{page}  ({p.document.source})")
+                    print(
+                        f"[{p.rank}] {p.score:.4f}  {p.document.title}{page}  ({p.document.source})"
+                    )
                     print("    " + " ".join(p.chunk.text.split())[:300])
             return 0
+        if args.command == "replay":
+            result = assistant.replay(args.answer_id)
+            if args.json:
+                print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+            else:
+                _print_replay(result)
+            return 0 if not result.changed else 1
+        if args.command == "brief":
+            return _brief(assistant, args)
         if args.command == "eval":
             from .evaluation import main as eval_main
 
@@ -133,13 +183,89 @@ def _print_answer(answer: object) -> None:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            where = f", p. {c.page_label}" if c.page_label else (f", row {c.data_row}" if c.data_row else "")
+            where = (
+                f", p. {c.page_label}"
+                if c.page_label
+                else (f", row {c.data_row}" if c.data_row else "")
+            )
             print(f"  [{c.n}] {c.title}{where} ({c.source})")
             print(f"      \u201c{c.text[:240]}\u201d")
     if answer.rewritten_question:
         print(f"\n(understood as: {answer.rewritten_question})")
     if not answer.grounded:
         print("\n(not grounded: the documents do not answer this)")
+
+
+def _print_replay(result: object) -> None:
+    from .audit import Replay
+
+    assert isinstance(result, Replay)
+    then, now = result.then, result.now
+    print(f"answer {result.answer_id}, recorded {_when(then.created)}")
+    print(f"question: {result.question}")
+    if not result.changed:
+        print("\nnothing changed: same answer, citations, passages and document versions")
+        return
+    if result.answer_changed:
+        print(f"\nthen: {then.answer}\n\nnow:  {now.answer}")
+    else:
+        print("\nthe answer text is the same")
+    if result.grounded_changed:
+        print(f"grounded: {then.grounded} -> {now.grounded}")
+    for label, items in (
+        ("citations no longer given", result.citations_removed),
+        ("new citations", result.citations_added),
+        ("passages no longer retrieved", result.retrieved_removed),
+        ("newly retrieved passages", result.retrieved_added),
+        ("documents changed since (content hash differs)", result.documents_changed),
+        ("documents no longer in the store", result.documents_gone),
+    ):
+        if items:
+            print(f"\n{label}:")
+            for item in items:
+                print(f"  - {item}")
+
+
+def _when(ts: float) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_BRIEF_FORMATS = (".docx", ".md", ".markdown", ".json")
+
+
+def _brief(assistant: object, args: argparse.Namespace) -> int:
+    from .brief_render import render_docx, render_markdown
+    from .service import Assistant
+
+    assert isinstance(assistant, Assistant)
+    out: Path | None = args.out
+    if out is not None and out.suffix.lower() not in _BRIEF_FORMATS:
+        print(
+            f"error: --out {out}: use a file name ending in {', '.join(_BRIEF_FORMATS)}",
+            file=sys.stderr,
+        )
+        return 2
+    brief = assistant.draft_brief(args.country, args.topic, args.audience)
+    if out is None:
+        print(
+            json.dumps(brief.to_json(), ensure_ascii=False) if args.json else render_markdown(brief)
+        )
+    elif out.suffix.lower() == ".docx":
+        render_docx(brief, out)
+    elif out.suffix.lower() == ".json":
+        out.write_text(json.dumps(brief.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        out.write_text(render_markdown(brief), encoding="utf-8")
+    if out is not None:
+        print(f"wrote {out}: {brief.title}, {len(brief.citations)} sources", file=sys.stderr)
+    if brief.problems:
+        print(
+            f"{len(brief.problems)} sentences or figures are marked [unsupported]: see Checker notes",
+            file=sys.stderr,
+        )
+    return 0
 
 
 if __name__ == "__main__":

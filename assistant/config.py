@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(4, ge=1, le=256, description="Passages per embedding batch.")
     chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
+    ingest_ignore: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["README*", "*-README.*", "SOURCES.md", "LICENSE*", "*LICENSE*.*"],
+        description="Glob patterns of files not to ingest (file names or paths inside a folder).",
+    )
     ocr: bool = Field(
         True, description="OCR pages without a usable text layer when tesseract exists."
     )
@@ -84,8 +88,59 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000",
         description="Base URL people use to reach the web chat (links in Slack).",
     )
+    api_tokens: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer tokens for /api and /v1: a JSON object mapping each token to the "
+        'private collections it may read ({"tok": ["hr"]}; ["*"] = all), a JSON list or '
+        "comma-separated tokens with no grants. Empty: no authentication, public documents only.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API (comma-separated or JSON list; `*` for any).",
+    )
+    rate_limit: int = Field(
+        0,
+        ge=0,
+        description="Requests per minute per token (per client address without tokens), counted "
+        "in each worker process; 0 turns the limit off.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=1, le=100_000, description="Longest question accepted (characters)."
+    )
+    max_body_bytes: int = Field(
+        262_144, ge=1024, description="Largest request body accepted (bytes)."
+    )
+    openai_model_name: str = Field(
+        "governance-assistant",
+        description="Model id the OpenAI-compatible endpoint (/v1) reports and answers as.",
+    )
 
-    @field_validator("corpus_dirs", mode="before")
+    # --- Slack bot (bots/slack; see bots/slack/README.md) ----------------------------------
+    slack_bot_token: SecretStr = Field(
+        SecretStr(""), description="Slack bot token (`xoxb-…`); the bot is off without it."
+    )
+    slack_signing_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Slack signing secret: HTTP mode (`POST /slack/events` on the API).",
+    )
+    slack_app_token: SecretStr = Field(
+        SecretStr(""),
+        description="Slack app-level token (`xapp-…`): Socket Mode (`python -m bots.slack`).",
+    )
+    slack_ask_command: str = Field("/ask", description="Slash command that asks a question.")
+    slack_brief_command: str = Field("/brief", description="Slash command that drafts a brief.")
+    slack_private_grants: str = Field(
+        "",
+        description='Private collections per Slack user, in DMs only (JSON: {"U0123ABCD": ["hr"]}).',
+    )
+    slack_dm_idle_minutes: float = Field(
+        30.0, ge=0, description="Minutes of quiet after which a DM starts a new conversation."
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL (tests point it elsewhere)."
+    )
+
+    @field_validator("corpus_dirs", "ingest_ignore", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
         if isinstance(value, str):
@@ -96,6 +151,43 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _check_tokens(cls, value: SecretStr) -> SecretStr:
+        from .access import parse_tokens
+
+        parse_tokens(value.get_secret_value())  # a ValueError names what is wrong
+        return value
+
+    def token_grants(self) -> dict[str, tuple[str, ...]]:
+        """Each API token and the private collections it is granted (empty: no tokens)."""
+        from .access import parse_tokens
+
+        raw = self.api_tokens
+        return parse_tokens(raw.get_secret_value() if isinstance(raw, SecretStr) else str(raw))
+
+    @property
+    def conversations_path(self) -> Path:
+        """Conversations kept for follow-up questions (SQLite, WAL)."""
+        return self.data_dir / "conversations.sqlite3"
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit trail: every answer with what it was built from, and its feedback."""
+        return self.data_dir / "answers.sqlite3"
 
     @property
     def chroma_path(self) -> Path:

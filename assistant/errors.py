@@ -58,3 +58,19 @@ class IngestError(AssistantError):
     def __init__(self, message: str, *, status: str = "failed") -> None:
         super().__init__(message)
         self.status = status  # "failed" or "needs_ocr"
+
+
+class Unauthorized(AssistantError):
+    """The caller sent no API token or an unknown one (only when tokens are configured)."""
+
+    status_code = 401
+
+
+class RateLimited(AssistantError):
+    """The caller sent more requests than ``RAG_RATE_LIMIT`` allows; ``retry_after`` in seconds."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

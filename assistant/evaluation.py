@@ -69,7 +69,9 @@ class Question:
 
     @property
     def is_document_question(self) -> bool:
-        return self.answerable and self.kind not in ("indicator", "comparison") and bool(self.document)
+        return (
+            self.answerable and self.kind not in ("indicator", "comparison") and bool(self.document)
+        )
 
 
 @dataclass
@@ -137,7 +139,9 @@ def _is_hit(passage: Passage, q: Question, corpus_root: Path) -> bool:
     if not q.document:
         return False
     gold = (corpus_root / q.document).resolve()
-    if Path(passage.document.path).resolve() != gold and not passage.document.source.endswith(q.document):
+    if Path(passage.document.path).resolve() != gold and not passage.document.source.endswith(
+        q.document
+    ):
         return False
     return q.page is None or passage.chunk.page == q.page
 
@@ -148,7 +152,9 @@ def _valid_markers(answer: Answer) -> bool:
     return markers <= numbers
 
 
-def evaluate(assistant: Assistant, questions: list[Question], corpus_root: Path, k: int = 5) -> dict[str, Any]:
+def evaluate(
+    assistant: Assistant, questions: list[Question], corpus_root: Path, k: int = 5
+) -> dict[str, Any]:
     assistant.warm()
     rows: list[Row] = []
     base_rows: list[Row] = []
@@ -165,7 +171,9 @@ def _run_assistant(assistant: Assistant, q: Question, corpus_root: Path, k: int)
     row = Row(q.id, q.kind, q.answerable)
     if q.is_document_question:
         passages = assistant.search(q.question, k=k)
-        row.hit_rank = next((i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None)
+        row.hit_rank = next(
+            (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
+        )
     started = time.perf_counter()
     answer = assistant.ask(q.question)
     row.latency_ms = (time.perf_counter() - started) * 1000
@@ -179,7 +187,9 @@ def _run_baseline(assistant: Assistant, q: Question, corpus_root: Path, k: int) 
     passages = assistant.retriever.dense_only(q.question, k=k)
     row.latency_ms = (time.perf_counter() - started) * 1000
     if q.is_document_question:
-        row.hit_rank = next((i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None)
+        row.hit_rank = next(
+            (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
+        )
     from .service import _passage_citation
 
     citations = [_passage_citation(1, passages[0])] if passages else []
@@ -229,11 +239,15 @@ def summarise(rows: list[Row]) -> dict[str, Any]:
     latencies = [r.latency_ms for r in rows]
     return {
         "hit_at_1": _mean([1.0 if r.hit_rank == 1 else 0.0 for r in retrieval_rows]),
-        "hit_at_5": _mean([1.0 if r.hit_rank is not None and r.hit_rank <= 5 else 0.0 for r in retrieval_rows]),
+        "hit_at_5": _mean(
+            [1.0 if r.hit_rank is not None and r.hit_rank <= 5 else 0.0 for r in retrieval_rows]
+        ),
         "mrr": _mean([1.0 / r.hit_rank if r.hit_rank else 0.0 for r in retrieval_rows]),
         "answer_accuracy": _mean([1.0 if r.answer_correct else 0.0 for r in answerable]),
         "citation_validity": _mean([1.0 if r.citations_valid else 0.0 for r in rows]),
-        "gold_document_cited": _mean([1.0 if r.gold_cited else 0.0 for r in answerable if r.gold_cited is not None]),
+        "gold_document_cited": _mean(
+            [1.0 if r.gold_cited else 0.0 for r in answerable if r.gold_cited is not None]
+        ),
         "refusal_accuracy": _mean([1.0 if not r.grounded else 0.0 for r in unanswerable]),
         "false_refusal_rate": _mean([1.0 if not r.grounded else 0.0 for r in answerable]),
         "indicator_exactness": _mean([1.0 if r.exact else 0.0 for r in exact]),

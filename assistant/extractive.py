@@ -24,11 +24,235 @@ from .models import Passage
 from .text import sentence_spans
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at", "as", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "there", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "did", "does", "do", "done", "has", "have", "had", "not", "no", "yes", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "about", "into", "over", "under", "between", "among", "per", "via", "any", "all", "each", "other", "more", "most", "less", "least", "many", "much", "some", "also", "only", "just", "very", "according", "report", "reports", "say", "said", "says", "state", "states", "stated", "did", "according", "its", "his", "her", "they", "them", "we", "you", "your", "our", "us", "i", "me", "my", "he", "she", "one", "two", "three", "first", "second", "new", "use", "used", "using", "based", "within", "without", "across", "following", "followed", "up", "upon", "whether", "while", "during", "before", "after", "since", "until", "get", "got", "give", "given", "make", "made", "country", "countries", "document", "documents"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "done",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "yes",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "than",
+        "then",
+        "so",
+        "such",
+        "about",
+        "into",
+        "over",
+        "under",
+        "between",
+        "among",
+        "per",
+        "via",
+        "any",
+        "all",
+        "each",
+        "other",
+        "more",
+        "most",
+        "less",
+        "least",
+        "many",
+        "much",
+        "some",
+        "also",
+        "only",
+        "just",
+        "very",
+        "according",
+        "report",
+        "reports",
+        "say",
+        "said",
+        "says",
+        "state",
+        "states",
+        "stated",
+        "did",
+        "according",
+        "its",
+        "his",
+        "her",
+        "they",
+        "them",
+        "we",
+        "you",
+        "your",
+        "our",
+        "us",
+        "i",
+        "me",
+        "my",
+        "he",
+        "she",
+        "one",
+        "two",
+        "three",
+        "first",
+        "second",
+        "new",
+        "use",
+        "used",
+        "using",
+        "based",
+        "within",
+        "without",
+        "across",
+        "following",
+        "followed",
+        "up",
+        "upon",
+        "whether",
+        "while",
+        "during",
+        "before",
+        "after",
+        "since",
+        "until",
+        "get",
+        "got",
+        "give",
+        "given",
+        "make",
+        "made",
+        "country",
+        "countries",
+        "document",
+        "documents",
+    ]
 )
 # Generic words that may be capitalised in a question without naming anything specific.
 GENERIC_CAPS = frozenset(
-    ["What", "Which", "Who", "Whom", "Whose", "When", "Where", "Why", "How", "Did", "Does", "Do", "Is", "Are", "Was", "Were", "Can", "Could", "Should", "Would", "According", "Compare", "Following", "The", "In", "On", "For", "And", "Of", "A", "An", "To", "By", "UN", "United", "Nations", "Report", "Secretary", "General", "Secretary-General", "Committee", "Commission", "Council", "Assembly", "Index", "Survey", "Government", "Plan", "Annex", "Chapter", "Article", "Section", "Page", "Table", "Figure", "Forum", "Resolution", "Draft", "Session", "Conference", "Declaration", "Programme", "Agenda", "Goals", "Development", "Sustainable", "World", "Bank", "Public", "Administration", "Digital", "E-Government", "Three-Year", "ICT", "Constitution", "President", "Minister"]
+    [
+        "What",
+        "Which",
+        "Who",
+        "Whom",
+        "Whose",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Can",
+        "Could",
+        "Should",
+        "Would",
+        "According",
+        "Compare",
+        "Following",
+        "The",
+        "In",
+        "On",
+        "For",
+        "And",
+        "Of",
+        "A",
+        "An",
+        "To",
+        "By",
+        "UN",
+        "United",
+        "Nations",
+        "Report",
+        "Secretary",
+        "General",
+        "Secretary-General",
+        "Committee",
+        "Commission",
+        "Council",
+        "Assembly",
+        "Index",
+        "Survey",
+        "Government",
+        "Plan",
+        "Annex",
+        "Chapter",
+        "Article",
+        "Section",
+        "Page",
+        "Table",
+        "Figure",
+        "Forum",
+        "Resolution",
+        "Draft",
+        "Session",
+        "Conference",
+        "Declaration",
+        "Programme",
+        "Agenda",
+        "Goals",
+        "Development",
+        "Sustainable",
+        "World",
+        "Bank",
+        "Public",
+        "Administration",
+        "Digital",
+        "E-Government",
+        "Three-Year",
+        "ICT",
+        "Constitution",
+        "President",
+        "Minister",
+    ]
 )
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
@@ -134,7 +358,8 @@ def extract(
     # Embedding is the costly part: only the sentences with the best lexical evidence are embedded.
     if len(candidates) > max_embedded:
         lexical = [
-            sum(w for t, w in q_weights.items() if t in set(terms(c[3]))) / total_weight + 0.3 * c[4]
+            sum(w for t, w in q_weights.items() if t in set(terms(c[3]))) / total_weight
+            + 0.3 * c[4]
             for c in candidates
         ]
         keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
@@ -144,7 +369,9 @@ def extract(
     svecs = embedder.embed([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []
-    for (passage, start, end, sentence, prior), similarity in zip(candidates, similarities, strict=True):
+    for (passage, start, end, sentence, prior), similarity in zip(
+        candidates, similarities, strict=True
+    ):
         s_terms = set(terms(sentence))
         overlap = sum(w for t, w in q_weights.items() if t in s_terms) / total_weight
         score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
@@ -202,8 +429,15 @@ def _missing_terms(
     """
     missing: list[str] = []
     passages_text = " ".join(
-        " ".join([e.passage.chunk.text, e.passage.chunk.section or "", e.passage.document.title,
-                  e.passage.document.source, str(e.passage.document.year or "")])
+        " ".join(
+            [
+                e.passage.chunk.text,
+                e.passage.chunk.section or "",
+                e.passage.document.title,
+                e.passage.document.source,
+                str(e.passage.document.year or ""),
+            ]
+        )
         for e in chosen
     )
     passages_text = re.sub(r"\s+", " ", passages_text)
@@ -220,7 +454,9 @@ def _missing_terms(
             missing.append(term)  # a name must be in the evidence itself, not just its document
             continue
         if document_text is not None and not documents_text:
-            documents_text = " ".join(document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen))
+            documents_text = " ".join(
+                document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
+            )
         if documents_text and _mentions(term, documents_text):
             continue
         missing.append(term)

@@ -165,14 +165,18 @@ def _trend(q: IndicatorQuestion, table: IndicatorTable, name: str) -> IndicatorA
             high = q.years[-1] if len(q.years) > 1 else 9999
             series = [v for v in series if low <= v.year <= high]
         if len(series) < 1:
-            sentences.append(f"The indicator data holds no {name} series for {country_names.name(iso3)}.")
+            sentences.append(
+                f"The indicator data holds no {name} series for {country_names.name(iso3)}."
+            )
             continue
         rows.extend(_row(v) for v in series)
         first, last = series[0], series[-1]
         if first is last:
             sentences.append(f"{first.country}'s {name} in {first.year} was {_fmt(first, cited)}.")
             continue
-        direction = "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
+        direction = (
+            "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
+        )
         sentences.append(
             f"{first.country}'s {name} {direction} from {_fmt(first, cited)} in {first.year} "
             f"to {_fmt(last, cited)} in {last.year} (a change of {last.value - first.value:+.4f})."

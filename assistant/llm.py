@@ -405,7 +405,6 @@ _TAG_CLOSE = re.compile(r"\|>")
 
 def escape_passage_text(text: str) -> str:
     """Passage text with anything delimiter-like neutralised (``<`` of a tag becomes ``&lt;``)."""
-    text = text.replace("&", "&amp;")
     return _TAG_CLOSE.sub("|&gt;", _TAG_OPEN.sub("&lt;", text))
 
 
@@ -507,14 +506,16 @@ def _clean_markers(text: str, n_passages: int) -> tuple[str, set[int], set[int]]
         return "".join(f"[{number}]" for number in kept) or _REMOVED
 
     cleaned = _MARKER.sub(replace, text)
-    if _REMOVED in cleaned:
-        cleaned = re.sub(rf"[ \t]*{_REMOVED}+", "", cleaned)
+    if _REMOVED in cleaned:  # take out the removed markers and the space they leave
+        cleaned = re.sub(rf"(^|\n)[ \t]*{_REMOVED}+[ \t]*", r"\1", cleaned)
+        cleaned = re.sub(rf"[ \t]*{_REMOVED}+(?=[.,;:!?)]|$)", "", cleaned, flags=re.M)
+        cleaned = cleaned.replace(_REMOVED, "")
         cleaned = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", cleaned)
     return cleaned, valid, invalid
 
 
 def _strip_markers(text: str) -> str:
-    return " ".join(_MARKER.sub("", text).split())
+    return _clean_markers(text, 0)[0].strip()
 
 
 @dataclass

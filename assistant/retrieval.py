@@ -188,7 +188,9 @@ class Retriever:
         vector = self.embedder.embed_query(query)
         out = []
         private = any(d.access != "public" for d in docs.values())
-        for chunk, similarity in self.store.query(vector, k, build_where(access=access if private else None)):
+        for chunk, similarity in self.store.query(
+            vector, k, build_where(access=access if private else None)
+        ):
             doc = _whole(chunk, docs)
             if doc is not None:
                 out.append(

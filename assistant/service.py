@@ -8,8 +8,12 @@ citations are checked. Weak evidence gives an honest refusal with the closest ma
 
 from __future__ import annotations
 
+import contextvars
+import itertools
 import logging
 import re
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -20,19 +24,39 @@ from typing import Any
 
 from . import countries as country_names
 from . import extractive, indicator_qa
+from .access import RestrictedIndicatorTable, can_see, covers, hidden_sources
+from .audit import AnswerLog, AnswerRecord, Replay, compare, record_for
+from .brief_store import BriefStore
+from .briefs import Brief, draft_brief
 from .catalog import Catalog
 from .config import Settings
+from .conversations import ConversationStore, new_conversation_id
 from .embedding import Embedder
-from .errors import NotFound, ProviderError
+from .errors import AssistantError, BadRequest, NotFound, ProviderError, StoreError
 from .indicators import IndicatorTable, IndicatorValue
 from .keyword import KeywordIndex
 from .models import Answer, Citation, DocumentRecord, Filters, Passage
 from .retrieval import Retriever, normalize_filters
 from .store import VectorStore
+from .viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
 
-_COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I)
+# Passages retrieved while answering, collected for the audit trail when a caller sets a list here.
+_RETRIEVED: contextvars.ContextVar[list[Passage] | None] = contextvars.ContextVar(
+    "retrieved_passages", default=None
+)
+
+
+def _note_retrieved(passages: Sequence[Passage]) -> None:
+    sink = _RETRIEVED.get()
+    if sink is not None:
+        sink.extend(passages)
+
+
+_COMPARE_CUES = re.compile(
+    r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I
+)
 
 
 @dataclass
@@ -97,6 +121,25 @@ class Assistant:
     ) -> list[Passage]:
         return self.retriever.search(query, filters, k=k or self.settings.top_k, access=access)
 
+    # --- briefs -----------------------------------------------------------------------------
+    def draft_brief(
+        self,
+        country: str,
+        topic: str,
+        audience: str | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+    ) -> Brief:
+        """A checked advisory brief on ``topic`` in ``country`` (ISO3 code or name) from what
+        ``access`` may see: seven sections, every sentence of sections 2 to 5 cited, figures
+        exactly as the data prints them. Render it with :mod:`assistant.brief_render`."""
+        return draft_brief(self, country, topic, audience, access=access)
+
+    @cached_property
+    def briefs(self) -> BriefStore:
+        """Briefs drafted through the API, kept for their downloads."""
+        return BriefStore(self.settings.data_dir / "briefs")
+
     # --- ask --------------------------------------------------------------------------------
     def ask(
         self,
@@ -114,7 +157,7 @@ class Assistant:
 
         parsed = indicator_qa.parse(standalone)
         if parsed is not None:
-            answer = self._indicator_answer(standalone, parsed, filters)
+            answer = self._indicator_answer(standalone, parsed, filters, access=access)
         elif self._is_country_comparison(standalone):
             answer = self._comparison_answer(standalone, filters, access, timings)
         else:
@@ -170,9 +213,13 @@ class Assistant:
 
     # --- routes -----------------------------------------------------------------------------
     def _indicator_answer(
-        self, question: str, parsed: indicator_qa.IndicatorQuestion, filters: Filters
+        self,
+        question: str,
+        parsed: indicator_qa.IndicatorQuestion,
+        filters: Filters,
+        access: Sequence[str] | None = None,
     ) -> Answer:
-        result = indicator_qa.answer(parsed, self.indicators)
+        result = indicator_qa.answer(parsed, self.indicators_for(access))
         citations = [self._data_citation(i + 1, v) for i, v in enumerate(result.values)]
         return Answer(
             question=question,
@@ -184,7 +231,9 @@ class Assistant:
         )
 
     def _is_country_comparison(self, question: str) -> bool:
-        return len(country_names.find_countries(question)) >= 2 and bool(_COMPARE_CUES.search(question))
+        return len(country_names.find_countries(question)) >= 2 and bool(
+            _COMPARE_CUES.search(question)
+        )
 
     def _comparison_answer(
         self,
@@ -201,6 +250,7 @@ class Assistant:
         for code in codes:
             scoped = filters.model_copy(update={"countries": [code]})
             passages = self.retriever.search(topic, scoped, k=4, access=access)
+            _note_retrieved(passages)
             extraction = extractive.extract(
                 topic, passages, self.embedder, max_sentences=2, document_text=self.document_text
             )
@@ -232,6 +282,7 @@ class Assistant:
         passages = self.retriever.search(
             question, filters, k=self.settings.top_k, access=access, timings=timings
         )
+        _note_retrieved(passages)
         t0 = time.perf_counter()
         extraction = extractive.extract(
             question, passages, self.embedder, document_text=self.document_text
@@ -259,12 +310,21 @@ class Assistant:
         finally:
             timings["llm_ms"] = (time.perf_counter() - t0) * 1000
         if result.fallback_reason:
-            log.warning("LLM answer rejected (%s); falling back to the extractive answer", result.fallback_reason)
+            log.warning(
+                "LLM answer rejected (%s); falling back to the extractive answer",
+                result.fallback_reason,
+            )
             return None
         citations = [_passage_citation(n, passages[n - 1]) for n in result.markers]
         renumber = {old: new for new, old in enumerate(result.markers, 1)}
-        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text)
-        notes = [f"removed invalid citation markers: {result.invalid_markers}"] if result.invalid_markers else []
+        text = re.sub(
+            r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text
+        )
+        notes = (
+            [f"removed invalid citation markers: {result.invalid_markers}"]
+            if result.invalid_markers
+            else []
+        )
         return Answer(
             question=question,
             answer=text,
@@ -289,7 +349,8 @@ class Assistant:
         citations = [_passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
         if citations:
             closest = "; ".join(
-                f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]" for c in citations
+                f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]"
+                for c in citations
             )
             text += f" The closest material: {closest}."
         return Answer(
@@ -308,7 +369,8 @@ class Assistant:
             source=value.source,
             page=None,
             page_label=None,
-            text=line or f"{value.country}, {value.indicator_name}, {value.year}: {value.value_text}",
+            text=line
+            or f"{value.country}, {value.indicator_name}, {value.year}: {value.value_text}",
             score=1.0,
             url=doc.url if doc else None,
             data_row=value.row,
@@ -316,7 +378,11 @@ class Assistant:
 
     def _document_by_source(self, source: str) -> DocumentRecord | None:
         for doc in self.catalog.documents().values():
-            if doc.source == source or doc.source.endswith("/" + source) or source.endswith("/" + doc.source):
+            if (
+                doc.source == source
+                or doc.source.endswith("/" + source)
+                or source.endswith("/" + doc.source)
+            ):
                 return doc
         return None
 
@@ -347,13 +413,350 @@ class Assistant:
 
     def documents(self, access: Sequence[str] | None = ("public",)) -> list[DocumentRecord]:
         granted = None if access is None else {"public", *access}
-        return [d for d in self.catalog.documents().values() if granted is None or d.access in granted]
+        return [
+            d for d in self.catalog.documents().values() if granted is None or d.access in granted
+        ]
 
     def document(self, doc_id: str, access: Sequence[str] | None = ("public",)) -> DocumentRecord:
         doc = self.catalog.get(doc_id)
         if doc is None or (access is not None and doc.access not in {"public", *access}):
             raise NotFound(f"no document with id {doc_id!r}")
         return doc
+
+    # --- access-limited views -----------------------------------------------------------------
+    @cached_property
+    def _indicator_views(self) -> dict[frozenset[str], RestrictedIndicatorTable]:
+        return {}
+
+    @cached_property
+    def _views_lock(self) -> threading.Lock:
+        return threading.Lock()
+
+    def indicators_for(self, access: Sequence[str] | None = ("public",)) -> IndicatorTable:
+        """The indicator table as ``access`` may see it: without the rows of private data files
+        it is not granted (the whole table when nothing is hidden)."""
+        hidden = hidden_sources(self.catalog.documents().values(), access)
+        if not hidden:
+            return self.indicators
+        with self._views_lock:
+            view = self._indicator_views.get(hidden)
+            if view is None:
+                if len(self._indicator_views) >= 16:
+                    self._indicator_views.pop(next(iter(self._indicator_views))).close()
+                view = RestrictedIndicatorTable(self.settings.indicators_path, hidden)
+                self._indicator_views[hidden] = view
+            return view
+
+    def find_documents(
+        self,
+        access: Sequence[str] | None = ("public",),
+        *,
+        collection: str | None = None,
+        country: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[DocumentRecord]]:
+        """(total, one page) of the documents ``access`` may see, by collection and country."""
+        docs = self.documents(access)
+        if collection:
+            docs = [d for d in docs if d.collection == collection]
+        if country:
+            code = country_names.to_iso3(country)
+            if code is None:
+                raise BadRequest(f"unknown country {country!r}: use an ISO3 code or a name")
+            docs = [d for d in docs if code in d.countries]
+        return len(docs), docs[offset : offset + limit]
+
+    def countries(self, access: Sequence[str] | None = ("public",)) -> list[dict[str, Any]]:
+        """Every country with visible documents or indicator data: ISO3, name, counts."""
+        counts: dict[str, int] = {}
+        for doc in self.documents(access):
+            for code in doc.countries:
+                counts[code] = counts.get(code, 0) + 1
+        with_data = {code: name for code, name in self.indicators_for(access).countries()}
+        codes = sorted(set(counts) | set(with_data), key=lambda c: country_names.name(c))
+        return [
+            {
+                "iso3": code,
+                "name": country_names.name(code) if code not in with_data else with_data[code],
+                "documents": counts.get(code, 0),
+                "indicators": code in with_data,
+            }
+            for code in codes
+        ]
+
+    def indicator_values(
+        self,
+        access: Sequence[str] | None = ("public",),
+        *,
+        country: str | None = None,
+        indicator: str | None = None,
+        year: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[int, list[IndicatorValue]]:
+        """(total, one page) of indicator values ``access`` may see (preferred source per figure)."""
+        table = self.indicators_for(access)
+        total = table.count(country, indicator, year)
+        return total, table.query(country, indicator, year, limit=limit, offset=offset)
+
+    def page(
+        self,
+        doc_id: str,
+        n: int,
+        *,
+        access: Sequence[str] | None = ("public",),
+        answer_id: str | None = None,
+    ) -> PageView:
+        """Page ``n`` of a document with its passages' offsets; with ``answer_id``, that answer's
+        citations on the page as highlights."""
+        doc = self.document(doc_id, access)
+        chunks = [
+            c
+            for c in self.store.document_chunks(doc_id)
+            if not c.doc_hash or c.doc_hash == doc.content_hash
+        ]
+        citations = self.answer_record(answer_id, access).citations if answer_id else []
+        return page_view(doc, chunks, n, citations)
+
+    def document_file(self, doc_id: str, access: Sequence[str] | None = ("public",)) -> Path:
+        """The original file of a document. Only files inside a corpus folder (RAG_CORPUS_DIRS)
+        or the generated profiles are ever returned; symbolic links are followed first."""
+        doc = self.document(doc_id, access)
+        try:
+            real = Path(doc.path).resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise NotFound(
+                f"the file of document {doc_id!r} ({doc.source}) is no longer where it was ingested"
+            ) from None
+        roots = [*self.settings.corpus_dirs, self.settings.profiles_dir]
+        inside = any(real.is_relative_to(root.resolve()) for root in roots)
+        if not inside or not real.is_file():
+            raise NotFound(
+                f"the file of document {doc_id!r} is not inside a corpus folder (RAG_CORPUS_DIRS), "
+                "so it is not served"
+            )
+        return real
+
+    def status(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
+        """Counts (of what ``access`` may see), models and the store's state, for health checks."""
+        docs = self.documents(access)
+        try:
+            self.store.count()
+            store_ok, store_error = True, None
+        except AssistantError as exc:  # StoreUnavailable, StoreError: report, do not fail
+            store_ok, store_error = False, exc.message
+        return {
+            "store": {
+                "ok": store_ok,
+                "error": store_error,
+                "mode": self.settings.chroma_mode,
+                "documents": len(docs),
+                "passages": sum(d.chunks for d in docs),
+                "indicator_values": self.indicators_for(access).count(),
+            },
+            "models": {
+                "embedding": self.settings.embedding_model,
+                "answerer": self.settings.answerer,
+                "llm": self.settings.llm_model if self.settings.answerer != "extractive" else None,
+            },
+        }
+
+    # --- conversations and the audit trail ----------------------------------------------------
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.settings.conversations_path)
+
+    @cached_property
+    def answers(self) -> AnswerLog:
+        return AnswerLog(self.settings.audit_path)
+
+    def converse(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation_id: str | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+        owner: str = "anonymous",
+        history: Sequence[str] | None = None,
+        channel: str = "api",
+    ) -> Answer:
+        """:meth:`ask` within a stored conversation, recorded in the audit trail.
+
+        Without ``conversation_id`` a new conversation starts (its id is in the answer); with
+        one, earlier turns of that conversation (``owner``'s only) make follow-ups work.
+        ``history`` (earlier questions, oldest first) replaces the stored conversation for
+        stateless callers such as the OpenAI-compatible endpoint; nothing is then kept.
+        """
+        conversation, persist = self._open_conversation(conversation_id, owner, history)
+        retrieved: list[Passage] = []
+        token = _RETRIEVED.set(retrieved)
+        try:
+            answer = self.ask(question, filters, conversation, access=access)
+        finally:
+            _RETRIEVED.reset(token)
+        self._remember(answer, conversation, persist, retrieved, access, owner, channel)
+        return answer
+
+    def converse_stream(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation_id: str | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+        owner: str = "anonymous",
+        history: Sequence[str] | None = None,
+        channel: str = "stream",
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`stream` with :meth:`converse`'s bookkeeping. Bad filters and unknown
+        conversations raise here, before the first event, so a server can answer with an error
+        status instead of an event stream."""
+        normalize_filters(filters)
+        conversation, persist = self._open_conversation(conversation_id, owner, history)
+        return self._converse_events(
+            question, filters, conversation, persist, access=access, owner=owner, channel=channel
+        )
+
+    def _converse_events(
+        self,
+        question: str,
+        filters: Filters | None,
+        conversation: Conversation,
+        persist: bool,
+        *,
+        access: Sequence[str] | None,
+        owner: str,
+        channel: str,
+    ) -> Iterator[dict[str, Any]]:
+        retrieved: list[Passage] = []
+        events = self.stream(question, filters, conversation, access=access)
+        token = _RETRIEVED.set(retrieved)
+        try:
+            first = next(events, None)
+        finally:
+            _RETRIEVED.reset(token)
+        for event in itertools.chain([first] if first is not None else [], events):
+            if event.get("type") == "done":
+                answer = Answer.model_validate(event["answer"])
+                self._remember(answer, conversation, persist, retrieved, access, owner, channel)
+                event = {**event, "answer": answer.model_dump()}
+            yield event
+
+    def _open_conversation(
+        self, conversation_id: str | None, owner: str, history: Sequence[str] | None
+    ) -> tuple[Conversation, bool]:
+        if history is not None:
+            turns: list[Turn] = []
+            for earlier in history:
+                previous = turns[-1].standalone if turns else ""
+                standalone = rewrite_follow_up(earlier, previous) if previous else earlier
+                turns.append(Turn(question=earlier, standalone=standalone))
+            return Conversation(id="", turns=turns), False
+        if conversation_id is None:
+            return Conversation(id=new_conversation_id()), True
+        stored = self.conversations.get(conversation_id, owner)
+        turns = [Turn(t.question, t.standalone, t.kind) for t in stored.turns]
+        return Conversation(id=stored.id, turns=turns), True
+
+    def _remember(
+        self,
+        answer: Answer,
+        conversation: Conversation,
+        persist: bool,
+        retrieved: Sequence[Passage],
+        access: Sequence[str] | None,
+        owner: str,
+        channel: str,
+    ) -> None:
+        if not persist:
+            answer.conversation_id = None
+        model = f"embedding:{self.settings.embedding_model}"
+        if answer.answerer != "extractive":
+            model += f", llm:{self.settings.llm_model}"
+        record = record_for(
+            answer,
+            retrieved=retrieved,
+            catalog_documents=self.catalog.documents(),
+            access=access,
+            owner=owner,
+            channel=channel,
+            model=model,
+        )
+        try:
+            if persist:
+                self.conversations.add_turn(
+                    conversation.id,
+                    owner,
+                    question=answer.question,
+                    standalone=answer.rewritten_question or answer.question,
+                    kind=answer.kind,
+                    answer_id=answer.id,
+                    answer=answer.answer,
+                    grounded=answer.grounded,
+                    citations=[c.model_dump() for c in answer.citations],
+                )
+            self.answers.record(record)
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not record the answer {answer.id}: {exc}") from exc
+
+    def answer_record(
+        self, answer_id: str, access: Sequence[str] | None = ("public",)
+    ) -> AnswerRecord:
+        """An answer from the audit trail. A caller sees it only when its access covers the
+        access the answer was made with (a public answer: anyone who has its id)."""
+        record = self.answers.get(answer_id)
+        if not covers(access, record.access):
+            raise NotFound(f"no answer with id {answer_id!r}")
+        return record
+
+    def feedback(
+        self,
+        answer_id: str,
+        rating: int,
+        comment: str = "",
+        *,
+        access: Sequence[str] | None = ("public",),
+        owner: str = "anonymous",
+    ) -> AnswerRecord:
+        """Attach feedback to a recorded answer; returns the record with all its feedback."""
+        self.answer_record(answer_id, access)
+        self.answers.add_feedback(answer_id, rating=rating, comment=comment, owner=owner)
+        return self.answers.get(answer_id)
+
+    def replay(self, answer_id: str) -> Replay:
+        """Ask a recorded question again, as it was asked (standalone question, filters, access),
+        on the current index, and say what changed. Nothing is recorded."""
+        then = self.answers.get(answer_id)
+        retrieved: list[Passage] = []
+        token = _RETRIEVED.set(retrieved)
+        try:
+            answer = self.ask(
+                then.rewritten_question or then.question,
+                Filters.model_validate(then.filters),
+                access=then.access,
+            )
+        finally:
+            _RETRIEVED.reset(token)
+        answer.conversation_id = then.conversation_id
+        documents = self.catalog.documents()
+        model = f"embedding:{self.settings.embedding_model}"
+        if answer.answerer != "extractive":
+            model += f", llm:{self.settings.llm_model}"
+        now = record_for(
+            answer,
+            retrieved=retrieved,
+            catalog_documents=documents,
+            access=then.access,
+            owner=then.owner,
+            channel="replay",
+            model=model,
+        )
+        return compare(then, now, documents)
+
+    def visible(self, doc: DocumentRecord, access: Sequence[str] | None = ("public",)) -> bool:
+        return can_see(doc, access)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -362,7 +765,12 @@ class Assistant:
 def _citation(n: int, evidence: extractive.Evidence) -> Citation:
     passage = evidence.passage
     return _passage_citation(n, passage).model_copy(
-        update={"text": evidence.text, "start": evidence.start, "end": evidence.end, "score": round(evidence.score, 4)}
+        update={
+            "text": evidence.text,
+            "start": evidence.start,
+            "end": evidence.end,
+            "score": round(evidence.score, 4),
+        }
     )
 
 
@@ -388,7 +796,9 @@ def _passage_citation(n: int, passage: Passage) -> Citation:
 def describe_scope(filters: Filters) -> str:
     parts = []
     if filters.countries:
-        parts.append("documents about " + ", ".join(country_names.name(c) for c in filters.countries))
+        parts.append(
+            "documents about " + ", ".join(country_names.name(c) for c in filters.countries)
+        )
     if filters.collections:
         parts.append("the " + ", ".join(filters.collections) + " collections")
     if filters.year_from or filters.year_to:
@@ -404,7 +814,9 @@ def _strip_countries(question: str, codes: list[str]) -> str:
     for code in codes:
         for alias in [country_names.name(code), *country_names.ALIASES.get(code, [])]:
             text = re.sub(rf"\b{re.escape(alias)}\b", " ", text, flags=re.I)
-    text = re.sub(r"\b(compare|comparison|versus|vs\.?|how do|and|on|between)\b", " ", text, flags=re.I)
+    text = re.sub(
+        r"\b(compare|comparison|versus|vs\.?|how do|and|on|between)\b", " ", text, flags=re.I
+    )
     text = re.sub(r"\s+", " ", text).strip(" ?,.")
     return text or question
 

@@ -32,7 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str, int]:
     """(seconds, peak RSS MiB, stdout, exit code) of one child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -41,7 +43,9 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--skip-baseline", action="store_true")
@@ -71,7 +75,9 @@ def main() -> int:
             "pages_per_second": round(totals["pages"] / seconds, 2),
             "chunks_per_second": round(totals["chunks"] / seconds, 2),
             "seconds": split,
-            "total_over_embed": round(split["total"] / split["embed"], 3) if split["embed"] else None,
+            "total_over_embed": round(split["total"] / split["embed"], 3)
+            if split["embed"]
+            else None,
         },
     }
     seconds2, rss2, out2, _ = run([py, "-m", "ingest", str(corpus), "--json"], env)
@@ -86,7 +92,9 @@ def main() -> int:
     }
     if not args.skip_baseline:
         base_env = {**env, "RAG_DATA_DIR": str(work / "baseline")}
-        b_seconds, b_rss, b_out, b_code = run([py, str(REPO / "bench" / "naive_baseline.py"), str(corpus)], base_env)
+        b_seconds, b_rss, b_out, b_code = run(
+            [py, str(REPO / "bench" / "naive_baseline.py"), str(corpus)], base_env
+        )
         baseline = json.loads(b_out) if b_code == 0 else {"error": f"exit {b_code}"}
         baseline.update(wall_seconds=round(b_seconds, 1), peak_rss_mib=round(b_rss, 1))
         result["baseline"] = baseline

@@ -37,7 +37,14 @@ def main() -> int:
             except Exception:  # the baseline is naive: a broken PDF is just skipped
                 return []
             return [
-                Document(text=text, metadata={"file_name": Path(file).name, "page_label": str(i + 1), **(extra_info or {})})
+                Document(
+                    text=text,
+                    metadata={
+                        "file_name": Path(file).name,
+                        "page_label": str(i + 1),
+                        **(extra_info or {}),
+                    },
+                )
                 for i, text in enumerate(pages)
             ]
 
@@ -55,9 +62,13 @@ def main() -> int:
     loaded = time.perf_counter()
     client = chromadb.PersistentClient(path=str(data / "chroma"))
     collection = client.get_or_create_collection("baseline")
-    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+    storage = StorageContext.from_defaults(
+        vector_store=ChromaVectorStore(chroma_collection=collection)
+    )
     embed_model = llama_index_embedding(Embedder(batch_size=8))
-    VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed_model, show_progress=False)
+    VectorStoreIndex.from_documents(
+        documents, storage_context=storage, embed_model=embed_model, show_progress=False
+    )
     done = time.perf_counter()
     print(
         json.dumps(

@@ -123,7 +123,9 @@ def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("chroma server did not start")
 
 
-def build(size: int, mode: str, passages: list[str], vectors: np.ndarray, work: Path) -> dict[str, Any]:
+def build(
+    size: int, mode: str, passages: list[str], vectors: np.ndarray, work: Path
+) -> dict[str, Any]:
     from assistant.catalog import Catalog
     from assistant.config import Settings
     from assistant.keyword import KeywordIndex, rebuild_from_store
@@ -143,9 +145,20 @@ def build(size: int, mode: str, passages: list[str], vectors: np.ndarray, work: 
     per_doc = 10
     for start in range(0, size, per_doc):
         doc_id = f"doc{start // per_doc:07d}"
-        doc = DocumentRecord(doc_id, f"synthetic/{doc_id}.txt", f"/synthetic/{doc_id}.txt", f"Synthetic document {doc_id}",
-                             "study", [], 2024, content_hash=doc_id)
-        chunks = [Chunk(f"{doc_id}:{i:05d}", doc_id, i, passages[start + i]) for i in range(min(per_doc, size - start))]
+        doc = DocumentRecord(
+            doc_id,
+            f"synthetic/{doc_id}.txt",
+            f"/synthetic/{doc_id}.txt",
+            f"Synthetic document {doc_id}",
+            "study",
+            [],
+            2024,
+            content_hash=doc_id,
+        )
+        chunks = [
+            Chunk(f"{doc_id}:{i:05d}", doc_id, i, passages[start + i])
+            for i in range(min(per_doc, size - start))
+        ]
         store.add(doc, chunks, vectors[start : start + len(chunks)])
         catalog.commit(doc)
     store_seconds = time.perf_counter() - started
@@ -202,7 +215,9 @@ def probe(settings: Any) -> dict[str, Any]:
     questions = (QUESTIONS * 5)[:50]
     out = subprocess.run(
         [sys.executable, "-c", PROBE, str(REPO), settings.model_dump_json(), json.dumps(questions)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -220,9 +235,21 @@ def plot(results: list[dict[str, Any]], path: Path) -> bool:
     for mode in sorted({r["mode"] for r in results}):
         rows = sorted((r for r in results if r["mode"] == mode), key=lambda r: r["size"])
         sizes = [r["size"] for r in rows]
-        for key, style in (("hybrid_p95_ms", "-o"), ("answer_p95_ms", "--s"), ("vector_p95_ms", ":^"), ("keyword_p95_ms", "-.v")):
-            left.plot(sizes, [r[key] for r in rows], style, label=f"{key.replace('_p95_ms', '')} p95 ({mode})")
-        right.plot(sizes, [r["api_peak_rss_mib"] for r in rows], "-o", label=f"API peak RSS ({mode})")
+        for key, style in (
+            ("hybrid_p95_ms", "-o"),
+            ("answer_p95_ms", "--s"),
+            ("vector_p95_ms", ":^"),
+            ("keyword_p95_ms", "-.v"),
+        ):
+            left.plot(
+                sizes,
+                [r[key] for r in rows],
+                style,
+                label=f"{key.replace('_p95_ms', '')} p95 ({mode})",
+            )
+        right.plot(
+            sizes, [r["api_peak_rss_mib"] for r in rows], "-o", label=f"API peak RSS ({mode})"
+        )
     for ax, title, unit in ((left, "latency", "ms"), (right, "memory", "MiB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -240,11 +267,17 @@ def plot(results: list[dict[str, Any]], path: Path) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--modes", nargs="+", default=["embedded", "http"], choices=["embedded", "http"])
+    parser.add_argument(
+        "--modes", nargs="+", default=["embedded", "http"], choices=["embedded", "http"]
+    )
     parser.add_argument("--real", type=int, default=20_000, help="passages embedded for real")
-    parser.add_argument("--source-data", type=Path, default=Path(os.environ.get("RAG_DATA_DIR", "/tmp/full")))
+    parser.add_argument(
+        "--source-data", type=Path, default=Path(os.environ.get("RAG_DATA_DIR", "/tmp/full"))
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -261,7 +294,11 @@ def main() -> int:
     real_vectors = Embedder(batch_size=8).embed(passages[:real])
     embed_rate = real / (time.perf_counter() - t0)
     print(f"embedded {real} real passages at {embed_rate:.1f}/s")
-    vectors = np.concatenate([real_vectors, derive_vectors(real_vectors, largest - real, seed=2)]) if largest > real else real_vectors
+    vectors = (
+        np.concatenate([real_vectors, derive_vectors(real_vectors, largest - real, seed=2)])
+        if largest > real
+        else real_vectors
+    )
     work = Path(tempfile.mkdtemp(prefix="gka-scale-"))
     results = []
     try:
@@ -281,14 +318,22 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    summary = {"real_embedded": real, "embed_passages_per_second": round(embed_rate, 1), "results": results}
+    summary = {
+        "real_embedded": real,
+        "embed_passages_per_second": round(embed_rate, 1),
+        "results": results,
+    }
     print()
-    print(f"{'size':>9} {'mode':<9} {'ingest/s':>9} {'disk MiB':>9} {'RSS MiB':>8} {'kw load s':>9} "
-          f"{'vec p95':>8} {'kw p95':>7} {'hyb p95':>8} {'ans p95':>8}")
+    print(
+        f"{'size':>9} {'mode':<9} {'ingest/s':>9} {'disk MiB':>9} {'RSS MiB':>8} {'kw load s':>9} "
+        f"{'vec p95':>8} {'kw p95':>7} {'hyb p95':>8} {'ans p95':>8}"
+    )
     for r in results:
-        print(f"{r['size']:>9} {r['mode']:<9} {r['ingest_passages_per_second']:>9} {r['disk_mib']:>9} "
-              f"{r['api_peak_rss_mib']:>8} {r['keyword_load_seconds']:>9} {r['vector_p95_ms']:>8} "
-              f"{r['keyword_p95_ms']:>7} {r['hybrid_p95_ms']:>8} {r['answer_p95_ms']:>8}")
+        print(
+            f"{r['size']:>9} {r['mode']:<9} {r['ingest_passages_per_second']:>9} {r['disk_mib']:>9} "
+            f"{r['api_peak_rss_mib']:>8} {r['keyword_load_seconds']:>9} {r['vector_p95_ms']:>8} "
+            f"{r['keyword_p95_ms']:>7} {r['hybrid_p95_ms']:>8} {r['answer_p95_ms']:>8}"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2))

@@ -67,7 +67,7 @@ if ! have_llama_cpp; then
     start=$(date +%s)
     if ! CMAKE_ARGS="$SAFE_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
         "$PY" -m pip wheel --no-deps -w "$CACHE" "llama-cpp-python==$LLAMA_CPP_VERSION" >"$LOG" 2>&1; then
-      fail "building llama-cpp-python $LLAMA_CPP_VERSION failed (needs a C++ compiler and cmake; see $LOG)"
+      fail "building llama-cpp-python $LLAMA_CPP_VERSION failed (it needs the package registry, a C++ compiler and cmake; the last lines of $LOG say why)"
     fi
     echo "setup-llm: built in $(( $(date +%s) - start )) s"
     wheel=$(ls "$CACHE"/llama_cpp_python-"$LLAMA_CPP_VERSION"-*.whl 2>/dev/null | head -n 1)

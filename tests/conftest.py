@@ -62,7 +62,9 @@ def copy_corpus(shared: Path, dest: Path, files: list[str]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Iterator[Settings]:
+def small_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path
+) -> Iterator[Settings]:
     """The small corpus ingested once per session into a fresh data directory."""
     from ingest.pipeline import Pipeline
 
@@ -72,3 +74,104 @@ def small_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -
     report = Pipeline(settings).run()
     assert report.ok, [f for f in report.files if f.status != "ingested"]
     yield settings
+
+
+# --- the HTTP service -----------------------------------------------------------------------
+
+PRIVATE_TOKENS = {"hr-token-0123456789": ["hr"], "public-token-0123456789": []}
+HR_TOKEN = "hr-token-0123456789"
+PUBLIC_TOKEN = "public-token-0123456789"
+
+_PUBLIC_NOTE = """<!-- collection: study; countries: SGP; year: 2023 -->
+# Public service training in Singapore
+
+The Civil Service College trains public officers in digital skills every year.
+Its courses cover data literacy, service design and the use of artificial intelligence in government.
+Officers who complete the programme lead digital transformation projects in their agencies.
+"""
+
+_PUBLIC_NOTE_2 = """<!-- collection: case; countries: FJI; year: 2022 -->
+# Digital identity in Fiji
+
+Fiji launched a national digital identity programme to give every citizen a secure online credential.
+The programme links birth registration with the digital identity so that services can be delivered online.
+"""
+
+_PRIVATE_NOTE = """# Internal human resources circular
+
+The Zephyr allowance for remote-island civil servants is 412 dollars per month.
+It is paid to officers posted to islands without a hospital, starting from their second month.
+Requests for the Zephyr allowance go to the human resources division of the ministry.
+"""
+
+_PRIVATE_CSV = (
+    "year,iso3,country,egdi_rank,egdi,osi,hci,tii,epi,source_file\n"
+    "2026,TUV,Tuvalu,1,0.98765,0.91111,0.92222,0.93333,0.94444,hr-export.csv\n"
+    "2026,WSM,Samoa,2,0.87654,0.81111,0.82222,0.83333,0.84444,hr-export.csv\n"
+)
+
+
+@pytest.fixture(scope="session")
+def private_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A tiny store with public documents and a private collection ``hr`` (a circular and an
+    indicator file marked with sidecars ``{"access": "hr"}``), and tokens for both kinds of
+    caller. Written here, so it needs no shared corpus."""
+    import json
+
+    from ingest.pipeline import Pipeline
+
+    root = tmp_path_factory.mktemp("private")
+    corpus = root / "corpus"
+    (corpus / "public").mkdir(parents=True)
+    (corpus / "hr").mkdir()
+    (corpus / "public" / "civil-service-college.md").write_text(_PUBLIC_NOTE, encoding="utf-8")
+    (corpus / "public" / "fiji-digital-identity.md").write_text(_PUBLIC_NOTE_2, encoding="utf-8")
+    (corpus / "hr" / "zephyr-allowance.md").write_text(_PRIVATE_NOTE, encoding="utf-8")
+    (corpus / "hr" / "hr_egdi_2026.csv").write_text(_PRIVATE_CSV, encoding="utf-8")
+    for name in ("zephyr-allowance.md", "hr_egdi_2026.csv"):
+        sidecar = corpus / "hr" / f"{name}.meta.json"
+        sidecar.write_text(json.dumps({"access": "hr"}), encoding="utf-8")
+    settings = make_settings(
+        root / "data", corpus_dirs=[corpus], api_tokens=json.dumps(PRIVATE_TOKENS)
+    )
+    report = Pipeline(settings).run()
+    assert report.ok, [f for f in report.files if f.status != "ingested"]
+    yield settings
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server() -> Iterator[object]:
+    """Serve an app on 127.0.0.1 with a real uvicorn in a thread: ``url = live_server(app)``."""
+    import threading
+    import time
+
+    import uvicorn
+
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: object) -> str:
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        deadline = time.monotonic() + 120
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -17,7 +17,11 @@ from assistant.service import rewrite_follow_up
     [
         ("And in 2022?", "What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2022?"),
         ("What about Samoa?", "What was Fiji's EGDI in 2024?", "What was Samoa's EGDI in 2024?"),
-        ("And Viet Nam?", "What was the GTMI of Indonesia in 2022?", "What was the GTMI of Viet Nam in 2022?"),
+        (
+            "And Viet Nam?",
+            "What was the GTMI of Indonesia in 2022?",
+            "What was the GTMI of Viet Nam in 2022?",
+        ),
         (
             "Who chaired the Asia-Pacific Ministerial Conference on Digital Inclusion?",
             "What was Fiji's EGDI in 2024?",
@@ -61,7 +65,11 @@ class TestOnTheSmallCorpus:
         first = answer.citations[0]
         assert first.source.endswith("E_2025_44.en.pdf")
         assert (first.page, first.page_label) == (21, "19/26")
-        page_text = " ".join(c.text for c in assistant.store.document_chunks(first.document_id) if c.page == first.page)
+        page_text = " ".join(
+            c.text
+            for c in assistant.store.document_chunks(first.document_id)
+            if c.page == first.page
+        )
         assert "Model Law on Public Procurement" in " ".join(page_text.split())
 
     def test_every_sentence_carries_a_marker(self, assistant: Assistant) -> None:
@@ -72,7 +80,9 @@ class TestOnTheSmallCorpus:
         assert all(re.search(r"\[\d+\]$", s.strip()) for s in sentences)
 
     def test_indicator_answers_are_exact_and_cite_the_row(self, assistant: Assistant) -> None:
-        answer = assistant.ask("What was Indonesia's Online Service Index in the 2022 UN E-Government Survey?")
+        answer = assistant.ask(
+            "What was Indonesia's Online Service Index in the 2022 UN E-Government Survey?"
+        )
         assert answer.kind == "indicator" and answer.grounded
         assert "0.76440" in answer.answer
         citation = answer.citations[0]
@@ -83,25 +93,33 @@ class TestOnTheSmallCorpus:
         ranking = assistant.ask("Which country ranked first in 2010?")
         assert ranking.answer.startswith("Republic of Korea ranked first") and ranking.table
         trend = assistant.ask("How has Mongolia's online service index changed since 2012?")
-        assert trend.kind == "indicator" and [r["year"] for r in trend.table][0] == 2012
+        assert trend.kind == "indicator" and trend.table[0]["year"] == 2012
         assert _markers_resolve(trend)
 
     def test_indicator_comparison(self, assistant: Assistant) -> None:
-        answer = assistant.ask("In the 2024 UN E-Government Survey, which had the higher EGDI, Malaysia or Thailand?")
+        answer = assistant.ask(
+            "In the 2024 UN E-Government Survey, which had the higher EGDI, Malaysia or Thailand?"
+        )
         assert "0.83510" in answer.answer and "0.81114" in answer.answer
         assert "Thailand had the higher" in answer.answer
 
     def test_follow_up_in_a_conversation(self, assistant: Assistant) -> None:
-        conversation = Conversation("c1", [Turn("What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2024?")])
+        conversation = Conversation(
+            "c1", [Turn("What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2024?")]
+        )
         answer = assistant.ask("And in 2022?", conversation=conversation)
         assert answer.rewritten_question == "What was Fiji's EGDI in 2022?"
         assert "0.62350" in answer.answer
 
     def test_missing_data_is_a_refusal_not_a_guess(self, assistant: Assistant) -> None:
-        answer = assistant.ask("What was Singapore's composite score in the 2023 OECD Digital Government Index?")
+        answer = assistant.ask(
+            "What was Singapore's composite score in the 2023 OECD Digital Government Index?"
+        )
         assert not answer.grounded
 
-    def test_unanswerable_question_is_refused_with_closest_material(self, assistant: Assistant) -> None:
+    def test_unanswerable_question_is_refused_with_closest_material(
+        self, assistant: Assistant
+    ) -> None:
         answer = assistant.ask(
             "What were the key recommendations of the UNPOG capacity-development workshop held in Incheon in 2023?"
         )
@@ -110,7 +128,9 @@ class TestOnTheSmallCorpus:
         assert answer.citations and _markers_resolve(answer)
 
     def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
-        answer = assistant.ask("What did the speech say about digital government?", Filters(countries=["Cambodia"]))
+        answer = assistant.ask(
+            "What did the speech say about digital government?", Filters(countries=["Cambodia"])
+        )
         assert answer.filters.countries == ["KHM"]
         assert all("KHM" in c.source for c in answer.citations)
         passages = assistant.search("digital", Filters(countries=["SGP"]), k=5)

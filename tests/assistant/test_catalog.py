@@ -3,7 +3,16 @@ from assistant.models import DocumentRecord
 
 
 def _doc(doc_id: str = "d1", digest: str = "h1") -> DocumentRecord:
-    return DocumentRecord(doc_id, f"{doc_id}.pdf", f"/x/{doc_id}.pdf", "Title", "study", ["KOR"], 2024, content_hash=digest)
+    return DocumentRecord(
+        doc_id,
+        f"{doc_id}.pdf",
+        f"/x/{doc_id}.pdf",
+        "Title",
+        "study",
+        ["KOR"],
+        2024,
+        content_hash=digest,
+    )
 
 
 def test_pending_documents_are_not_ready(tmp_path) -> None:

@@ -6,8 +6,24 @@ from assistant.models import Chunk, DocumentRecord
 from assistant.store import VectorStore, build_where
 
 
-def _doc(doc_id: str, countries: list[str], collection: str = "study", year: int = 2024, access: str = "public") -> DocumentRecord:
-    return DocumentRecord(doc_id, f"{doc_id}.md", f"/x/{doc_id}.md", doc_id, collection, countries, year, content_hash="h", access=access)
+def _doc(
+    doc_id: str,
+    countries: list[str],
+    collection: str = "study",
+    year: int = 2024,
+    access: str = "public",
+) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id,
+        f"{doc_id}.md",
+        f"/x/{doc_id}.md",
+        doc_id,
+        collection,
+        countries,
+        year,
+        content_hash="h",
+        access=access,
+    )
 
 
 def _vectors(n: int, seed: int) -> np.ndarray:
@@ -18,10 +34,17 @@ def _vectors(n: int, seed: int) -> np.ndarray:
 def _fill(store: VectorStore) -> np.ndarray:
     vectors = _vectors(30, 1)
     for i, (doc_id, countries, year, access) in enumerate(
-        [("fiji", ["FJI"], 2022, "public"), ("korea", ["KOR"], 2016, "public"), ("both", ["FJI", "KOR"], 2024, "internal")]
+        [
+            ("fiji", ["FJI"], 2022, "public"),
+            ("korea", ["KOR"], 2016, "public"),
+            ("both", ["FJI", "KOR"], 2024, "internal"),
+        ]
     ):
         doc = _doc(doc_id, countries, year=year, access=access)
-        chunks = [Chunk(f"{doc_id}:{j}", doc_id, j, f"text {doc_id} {j}", page=j + 1, page_label=str(j)) for j in range(10)]
+        chunks = [
+            Chunk(f"{doc_id}:{j}", doc_id, j, f"text {doc_id} {j}", page=j + 1, page_label=str(j))
+            for j in range(10)
+        ]
         store.add(doc, chunks, vectors[i * 10 : (i + 1) * 10])
     return vectors
 
@@ -58,7 +81,9 @@ def test_private_passages_need_a_grant(settings) -> None:
 def test_year_range_and_collections(settings) -> None:
     store = VectorStore(settings)
     vectors = _fill(store)
-    hits = store.query(vectors[0], k=30, where=build_where(year_from=2020, year_to=2023, access=None))
+    hits = store.query(
+        vectors[0], k=30, where=build_where(year_from=2020, year_to=2023, access=None)
+    )
     assert {c.doc_id for c, _ in hits} == {"fiji"}
     assert store.query(vectors[0], k=5, where=build_where(collections=["case"])) == []
 

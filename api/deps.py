@@ -1,0 +1,162 @@
+"""Dependencies every route declares as plain parameters: settings, the assistant, the caller.
+
+``SettingsDep`` resolves :func:`assistant.get_settings`, so tests (and ``create_app(settings)``)
+override it with ``app.dependency_overrides[get_settings]``. ``CallerDep`` authenticates the
+bearer token (when ``RAG_API_TOKENS`` is set), applies the per-token rate limit and gives the
+caller's access: the private collections its token is granted, besides the public documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from assistant import Assistant, Settings, get_settings
+from assistant.access import PUBLIC, caller_access, is_loopback
+from assistant.errors import BadRequest, RateLimited, Unauthorized
+
+log = logging.getLogger("server")
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from RAG_API_TOKENS (only when tokens are configured).",
+)
+
+
+def resolve_settings(app: FastAPI) -> Settings:
+    """The settings this app runs with: an override of :func:`get_settings` if there is one."""
+    provider = app.dependency_overrides.get(get_settings, get_settings)
+    return provider()  # type: ignore[no-any-return]
+
+
+def get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: a name for logs and ownership, and what they may read."""
+
+    name: str  # "anonymous" or "token:<12 hex digits of the token's SHA-256>"
+    access: tuple[str, ...] | None  # ("public", *grants); None when granted "*"
+    rate_key: str
+
+
+class RateLimiter:
+    """Token buckets per caller, in this process only (each worker counts on its own)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        if self.per_minute <= 0:
+            return
+        capacity = float(self.per_minute)
+        rate = capacity / 60.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
+            if tokens < 1.0:
+                self._buckets[key] = (tokens, now)
+                wait = math.ceil((1.0 - tokens) / rate)
+                raise RateLimited(
+                    f"rate limit exceeded: at most {self.per_minute} requests per minute per "
+                    f"token (RAG_RATE_LIMIT, counted per worker); retry in {wait} s",
+                    retry_after=wait,
+                )
+            self._buckets[key] = (tokens - 1.0, now)
+            if len(self._buckets) > 10_000:  # forget callers whose bucket has refilled
+                full = [
+                    k for k, (t, at) in self._buckets.items() if t + (now - at) * rate >= capacity
+                ]
+                for k in full:
+                    del self._buckets[k]
+
+
+def token_id(token: str) -> str:
+    return "token:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
+
+
+def get_caller(
+    request: Request,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    tokens = settings.token_grants()
+    if not tokens:
+        host = request.client.host if request.client else "unknown"
+        _warn_once_if_remote(host)
+        caller = Caller("anonymous", (PUBLIC,), f"address:{host}")
+    else:
+        if credentials is None:
+            raise Unauthorized(
+                "this API needs a token: send the header 'Authorization: Bearer <token>'"
+            )
+        grants = _grants_for(tokens, credentials.credentials)
+        if grants is None:
+            raise Unauthorized("unknown API token")
+        name = token_id(credentials.credentials)
+        caller = Caller(name, caller_access(grants), name)
+    request.state.caller = caller.name
+    limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
+    if limiter is not None:
+        limiter.check(caller.rate_key)
+    return caller
+
+
+_warned: set[str] = set()
+
+
+def _warn_once_if_remote(host: str) -> None:
+    """However the server was started, say so loudly when another machine reaches it while
+    no tokens are configured (once per process)."""
+    if "remote" in _warned or host in ("unknown", "testclient") or is_loopback(host):
+        return
+    _warned.add("remote")
+    log.warning(
+        "SECURITY WARNING: a request came from %s, another machine, and RAG_API_TOKENS is not "
+        "set: anyone who can reach this server can use the API. Set RAG_API_TOKENS.",
+        host,
+    )
+
+
+def _grants_for(tokens: dict[str, tuple[str, ...]], presented: str) -> tuple[str, ...] | None:
+    """The grants of ``presented``, compared in constant time with every known token."""
+    found: tuple[str, ...] | None = None
+    given = presented.encode("utf-8", "surrogatepass")
+    for token, grants in tokens.items():
+        if hmac.compare_digest(token.encode("utf-8"), given):
+            found = grants
+    return found
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def check_question(question: str, settings: Settings, *, field: str = "question") -> str:
+    """The question, stripped; a clear 422 when it is empty or longer than the limit."""
+    text = question.strip()
+    if not text:
+        raise BadRequest(f"{field} is empty: send the question as text")
+    if len(text) > settings.max_question_chars:
+        raise BadRequest(
+            f"{field} is {len(text)} characters long; the limit is {settings.max_question_chars} "
+            "(RAG_MAX_QUESTION_CHARS)"
+        )
+    return text

@@ -1,0 +1,32 @@
+"""The audit trail and feedback: /api/answers/{id}, /api/feedback."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import AssistantDep, CallerDep
+from api.schemas import ID_PATTERN, AnswerRecordPublic, FeedbackRequest
+
+router = APIRouter(prefix="/api", tags=["audit"])
+
+
+@router.get("/answers/{answer_id}", response_model=AnswerRecordPublic)
+def get_answer(
+    answer_id: Annotated[str, Path(pattern=ID_PATTERN)], assistant: AssistantDep, caller: CallerDep
+) -> AnswerRecordPublic:
+    """An answer as recorded: question, filters, retrieved passages and document versions,
+    answer, citations, answerer, latency, feedback."""
+    return AnswerRecordPublic.of(assistant.answer_record(answer_id, caller.access))
+
+
+@router.post("/feedback", response_model=AnswerRecordPublic)
+def feedback(
+    body: FeedbackRequest, assistant: AssistantDep, caller: CallerDep
+) -> AnswerRecordPublic:
+    """Rate an answer (1, 0, -1) with an optional comment; returns the answer's record."""
+    record = assistant.feedback(
+        body.answer_id, body.rating, body.comment, access=caller.access, owner=caller.name
+    )
+    return AnswerRecordPublic.of(record)

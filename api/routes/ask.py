@@ -1,0 +1,53 @@
+"""Asking and searching: /api/ask, /api/ask/stream, /api/search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from api.deps import AssistantDep, CallerDep, SettingsDep, check_question
+from api.schemas import AskRequest, SearchHit, SearchRequest, SearchResponse
+from api.sse import answer_events, sse_response
+from assistant.models import Answer
+
+router = APIRouter(prefix="/api", tags=["ask"])
+
+STREAM_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "delta, citations, done, error"}
+}
+
+
+@router.post("/ask", response_model=Answer)
+def ask(
+    body: AskRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
+) -> Answer:
+    """Answer a question with numbered citations; follow-ups continue `conversation_id`."""
+    question = check_question(body.question, settings)
+    return assistant.converse(
+        question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
+    )
+
+
+@router.post("/ask/stream", response_class=StreamingResponse, responses=STREAM_DOC)
+def ask_stream(
+    body: AskRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
+) -> StreamingResponse:
+    """The same answer as server-sent events: `delta` {text}, `citations` {citations},
+    `done` {answer} and, if something fails after the stream started, `error` {status, detail}."""
+    question = check_question(body.question, settings)
+    events = assistant.converse_stream(
+        question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
+    )
+    return sse_response(answer_events(events))
+
+
+@router.post("/search", response_model=SearchResponse)
+def search(
+    body: SearchRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
+) -> SearchResponse:
+    """The passages hybrid retrieval finds for a query, best first."""
+    query = check_question(body.query, settings, field="query")
+    passages = assistant.search(query, body.filters, body.k, access=caller.access)
+    return SearchResponse(query=query, results=[SearchHit.of(p) for p in passages])

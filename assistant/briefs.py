@@ -1,0 +1,1489 @@
+"""Advisory briefs: a country and a topic drafted from the corpus, every claim cited and checked.
+
+UNPOG's advisory work starts from a brief ("Fiji, e-procurement"). :func:`draft_brief` drafts one
+in seven sections so that an adviser edits rather than writes:
+
+1. Summary. 2. Country context: the indicator tables (EGDI and its components across editions,
+rank changes, GTMI and its components, indicators that measure the topic), every figure copied
+as its data file prints it and cited to its row, and a chart. 3. What the documents say about
+the country on the topic. 4. Comparable practice elsewhere, preferring the same region and a
+similar EGDI level. 5. Options and recommendations, from cited passages. 6. Gaps: what the corpus
+does not cover. 7. Sources, numbered, with page labels and data rows.
+
+Drafting is extractive by default: sentences are quoted from the passages, so the same corpus and
+question give the same brief. With an LLM configured, sections 3 to 5 are written by the model
+from the same passages, and anything it gets wrong is caught by the same check.
+
+:func:`check_brief` is that check. Every sentence of sections 2 to 5 must cite at least one
+source in the sources list; a quoted sentence must occur in its cited passage, a paraphrase must
+share most of its content words with its cited passages; every number in a cited sentence must
+be one of its figures or occur in its cited passages; and every indicator figure must equal the
+indicator table's value for its country, indicator and year and cite that value's data row.
+:func:`apply_check` marks what fails ``[unsupported]`` where the reader sees it and lists it in
+:attr:`Brief.problems`. Briefs are never shipped unchecked: :func:`draft_brief` applies it.
+
+Render with :mod:`assistant.brief_render` (Markdown, Word).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from . import countries as country_names
+from .errors import BadRequest
+from .extractive import _redundant, _sentences, terms
+from .indicators import DATASETS, INDICATORS, IndicatorTable, IndicatorValue
+from .models import Citation, DocumentRecord, Filters, Passage
+from .text import sentence_spans
+
+if TYPE_CHECKING:
+    from .extractive import Evidence
+    from .service import Assistant
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CHECKED_SECTIONS",
+    "UNSUPPORTED",
+    "Brief",
+    "Chart",
+    "Figure",
+    "FigureTable",
+    "Note",
+    "Paragraph",
+    "Problem",
+    "Section",
+    "Sentence",
+    "TableRow",
+    "apply_check",
+    "check_brief",
+    "draft_brief",
+    "topic_indicators",
+]
+
+# Sections whose every sentence must carry a citation.
+CHECKED_SECTIONS: tuple[str, ...] = ("context", "country", "comparable", "options")
+# What a reader sees after a sentence or figure the check could not verify.
+UNSUPPORTED = "[unsupported]"
+# Collections whose passages sections 3 to 5 quote: data rows and the profiles generated from
+# them are section 2's, cited to the rows themselves.
+DOCUMENT_COLLECTIONS: tuple[str, ...] = ("study", "case", "other")
+
+MAX_TOPIC_CHARS = 200
+
+
+# --- the brief ---------------------------------------------------------------------------------
+
+
+class Figure(BaseModel):
+    """A number from the indicator data as the brief prints it, with the data row it cites."""
+
+    iso3: str
+    indicator: str
+    year: int
+    kind: Literal["value", "rank", "group"] = "value"
+    text: str  # exactly as the data file prints it
+    citation: int
+    unsupported: bool = False
+
+
+class Sentence(BaseModel):
+    """One sentence of the brief and the sources it rests on.
+
+    ``lead`` is an editorial label printed before it ("Italy, Three-Year Plan:"), never a claim.
+    ``quote`` marks a sentence copied verbatim from its cited passage (extractive drafting).
+    """
+
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    lead: str | None = None
+    figures: list[Figure] = Field(default_factory=list)
+    quote: bool = False
+    unsupported: bool = False
+
+
+class Paragraph(BaseModel):
+    type: Literal["paragraph"] = "paragraph"
+    style: Literal["prose", "bullets", "numbered"] = "prose"
+    sentences: list[Sentence] = Field(default_factory=list)
+
+
+class TableRow(BaseModel):
+    label: str  # the edition (year)
+    cells: list[Figure | None]  # one per column after the label column
+
+    @property
+    def citations(self) -> list[int]:
+        return sorted({f.citation for f in self.cells if f is not None})
+
+
+class FigureTable(BaseModel):
+    type: Literal["table"] = "table"
+    caption: str
+    columns: list[str]  # the label column first
+    rows: list[TableRow] = Field(default_factory=list)
+
+
+class Chart(BaseModel):
+    """Values of the table above it, drawn as lines (one per series) across editions."""
+
+    type: Literal["chart"] = "chart"
+    caption: str
+    years: list[int]
+    series: dict[str, list[float | None]]
+
+
+class Note(BaseModel):
+    """Editorial text about the brief itself ("nothing found; see section 6"), never a claim
+    about the world, so it needs no citation."""
+
+    type: Literal["note"] = "note"
+    text: str
+
+
+Block = Annotated[Paragraph | FigureTable | Chart | Note, Field(discriminator="type")]
+
+
+class Section(BaseModel):
+    key: str  # summary, context, country, comparable, options, gaps, sources
+    number: int
+    title: str
+    blocks: list[Block] = Field(default_factory=list)
+
+    def sentences(self) -> Iterator[Sentence]:
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                yield from block.sentences
+
+    def figures(self) -> Iterator[Figure]:
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                for sentence in block.sentences:
+                    yield from sentence.figures
+            elif isinstance(block, FigureTable):
+                for row in block.rows:
+                    yield from (f for f in row.cells if f is not None)
+
+
+ProblemKind = Literal["uncited", "unresolved", "figure", "unsupported"]
+
+
+class Problem(BaseModel):
+    """Something the check could not verify; the sentence or figure is marked ``[unsupported]``."""
+
+    section: str
+    kind: ProblemKind
+    message: str
+    text: str
+
+
+class Brief(BaseModel):
+    """A drafted brief: sections of cited sentences, tables and a chart, and one numbered list of
+    sources. ``problems`` lists what the check marked ``[unsupported]`` (empty when all holds)."""
+
+    id: str
+    country: str  # display name
+    iso3: str
+    topic: str
+    audience: str | None = None
+    created: str  # ISO 8601, UTC
+    drafted_by: str = "extractive"
+    sections: list[Section]
+    citations: list[Citation] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # how it was drafted (LLM fallbacks...)
+    timings: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"{self.country}: {self.topic}"
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    def citation(self, n: int) -> Citation | None:
+        return next((c for c in self.citations if c.n == n), None)
+
+    @property
+    def chart(self) -> Chart | None:
+        """The chart of section 2 (draw it with :func:`assistant.brief_render.chart_png`)."""
+        return next((b for s in self.sections for b in s.blocks if isinstance(b, Chart)), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The brief as JSON-ready data (what ``POST /api/briefs`` returns)."""
+        return self.model_dump(mode="json")
+
+    def to_markdown(self) -> str:
+        from .brief_render import render_markdown
+
+        return render_markdown(self)
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)
+    return " ".join(text.replace("\u00ad", "").split()).casefold()
+
+
+def _expected(figure: Figure, value: IndicatorValue) -> str | None:
+    if figure.kind == "rank":
+        return None if value.rank is None else str(value.rank)
+    if figure.kind == "group":
+        return value.group
+    return value.value_text
+
+
+def _check_figure(
+    figure: Figure,
+    known: dict[int, Citation],
+    table: IndicatorTable | None,
+) -> str | None:
+    """Why ``figure`` fails, or None."""
+    cited = known.get(figure.citation)
+    if cited is None:
+        return f"cites [{figure.citation}], which is not in the sources list"
+    if cited.data_row is None:
+        return f"cites [{figure.citation}], which is not a data row"
+    if table is None:
+        return None
+    value = table.value(figure.iso3, figure.indicator, figure.year)
+    if value is None:
+        return f"the indicator data holds no {figure.indicator} value for {figure.iso3} in {figure.year}"
+    expected = _expected(figure, value)
+    if figure.text != expected:
+        return f"prints {figure.text!r} where the data has {expected!r}"
+    if cited.data_row != value.row or not _same_source(cited.source, value.source):
+        return f"cites {cited.source}, row {cited.data_row}, but the value is in {value.source}, row {value.row}"
+    return None
+
+
+def _same_source(cited: str, source: str) -> bool:
+    return cited == source or cited.endswith("/" + source) or source.endswith("/" + cited)
+
+
+def _sentence_problems(
+    key: str, sentence: Sentence, known: dict[int, Citation], table: IndicatorTable | None
+) -> list[tuple[ProblemKind, str]]:
+    """(kind, message) for each way ``sentence`` fails."""
+    found: list[tuple[ProblemKind, str]] = []
+    missing = [n for n in sentence.citations if n not in known]
+    if missing:
+        listed = ", ".join(f"[{n}]" for n in missing)
+        found.append(("unresolved", f"cites {listed}, which the sources list does not hold"))
+    valid = [known[n] for n in sentence.citations if n in known]
+    if not valid:
+        if key in CHECKED_SECTIONS:
+            found.append(("uncited", "carries no citation that resolves to a source"))
+        return found
+    for figure in sentence.figures:
+        if figure.text not in sentence.text:
+            found.append(("figure", f"figure {figure.text!r} does not appear in the sentence"))
+        elif figure.citation not in sentence.citations:
+            found.append(
+                (
+                    "figure",
+                    f"figure {figure.text!r} cites [{figure.citation}], which the sentence does not",
+                )
+            )
+        elif why := _check_figure(figure, known, table):
+            found.append(("figure", f"figure {figure.text!r} {why}"))
+    passages = [c for c in valid if c.data_row is None]
+    cited_text = _norm(" ".join(c.text for c in valid))
+    allowed = {f.text for f in sentence.figures} | {str(f.year) for f in sentence.figures}
+    for number in _NUMBER.findall(sentence.text):
+        if number not in allowed and number.casefold() not in cited_text:
+            found.append(
+                ("unsupported", f"the number {number} is in none of its figures or cited passages")
+            )
+    if passages:
+        text = _norm(sentence.text)
+        passage_text = _norm(" ".join(c.text for c in passages))
+        if sentence.quote:
+            if text.rstrip(".;:") not in passage_text:
+                found.append(("unsupported", "is not quoted from its cited passages"))
+        else:
+            words = set(terms(sentence.text))
+            support = set(terms(" ".join(c.text for c in passages)))
+            if words and len(words & support) / len(words) < 0.6:
+                share = len(words & support) / len(words)
+                found.append(
+                    (
+                        "unsupported",
+                        f"shares only {share:.0%} of its content words with its cited passages",
+                    )
+                )
+    elif not sentence.figures and key in CHECKED_SECTIONS:
+        found.append(("unsupported", "cites data rows but prints none of their figures"))
+    return found
+
+
+def _locate(brief: Brief, table: IndicatorTable | None) -> list[tuple[Problem, Sentence | Figure]]:
+    known = {c.n: c for c in brief.citations}
+    located: list[tuple[Problem, Sentence | Figure]] = []
+    for section in brief.sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                for sentence in block.sentences:
+                    for kind, message in _sentence_problems(section.key, sentence, known, table):
+                        problem = Problem(
+                            section=section.key, kind=kind, message=message, text=sentence.text
+                        )
+                        located.append((problem, sentence))
+            elif isinstance(block, FigureTable):
+                for row in block.rows:
+                    for column, figure in zip(block.columns[1:], row.cells, strict=False):
+                        if figure is None:
+                            continue
+                        if why := _check_figure(figure, known, table):
+                            problem = Problem(
+                                section=section.key,
+                                kind="figure",
+                                message=f"{block.caption}, {row.label}, {column}: {why}",
+                                text=figure.text,
+                            )
+                            located.append((problem, figure))
+    return located
+
+
+def check_brief(brief: Brief, table: IndicatorTable | None = None) -> list[Problem]:
+    """Everything in ``brief`` that its sources do not support (empty: the brief holds).
+
+    Every sentence of sections 2 to 5 needs a citation in the sources list; citations anywhere
+    must resolve; quotes must occur in their passages and paraphrases share most of their
+    content words with them; numbers must be figures or occur in the cited text. With ``table``,
+    each figure must equal the table's value (value text, rank or group) and cite its row.
+    """
+    return [problem for problem, _ in _locate(brief, table)]
+
+
+def apply_check(brief: Brief, table: IndicatorTable | None = None) -> Brief:
+    """Run :func:`check_brief`, mark what fails ``[unsupported]`` and list it in ``problems``.
+
+    Citation numbers that resolve to nothing are removed from their sentences (a dangling
+    ``[n]`` would send a reader nowhere); the sentence stays, marked.
+    """
+    located = _locate(brief, table)
+    known = {c.n for c in brief.citations}
+    for problem, item in located:
+        item.unsupported = True
+        if isinstance(item, Sentence) and problem.kind == "unresolved":
+            item.citations = [n for n in item.citations if n in known]
+    brief.problems = [problem for problem, _ in located]
+    if brief.problems:
+        log.warning(
+            "brief %s (%s, %r): %d problems: %s",
+            brief.id,
+            brief.iso3,
+            brief.topic,
+            len(brief.problems),
+            "; ".join(f"{p.section}: {p.message}" for p in brief.problems[:5]),
+        )
+    return brief
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+# Stems that qualify a topic rather than name it: "digital identity" is about identity.
+_GENERIC_STEMS = frozenset(
+    [
+        "digit",
+        "electron",
+        "onlin",
+        "e",
+        "govern",
+        "public",
+        "nation",
+        "servic",
+        "system",
+        "manag",
+        "polici",
+        "sector",
+        "develop",
+        "inform",
+        "technolog",
+        "ict",
+        "smart",
+        "modern",
+        "reform",
+    ]
+)
+_E_PREFIX = re.compile(r"^e-?(?=[a-z]{4,})", re.I)
+
+
+@dataclass
+class _Concept:
+    stems: set[str]  # exact: "e-procur", "eprocur"
+    phrases: list[re.Pattern[str]] = field(default_factory=list)  # "electronic procurement"
+    loose: set[str] = field(default_factory=set)  # near: "procur" for e-procurement
+    generic: bool = False
+
+    def matches(self, stems: set[str], lowered: str, *, exact: bool = False) -> bool:
+        if self.stems & stems or any(p.search(lowered) for p in self.phrases):
+            return True
+        return not exact and bool(self.loose & stems)
+
+
+def _stem(word: str) -> str:
+    found = terms(word)
+    return found[0] if found else word.lower()
+
+
+class TopicGate:
+    """Whether a sentence is about the topic: it names the topic's head words ("identity" of
+    "digital identity"; "e-procurement", "eProcurement", "electronic procurement" or, loosely,
+    "procurement"). :meth:`exact` leaves out the loose matches."""
+
+    def __init__(self, topic: str) -> None:
+        concepts: list[_Concept] = []
+        for word in re.findall(r"[A-Za-z][A-Za-z\-']*", topic):
+            if len(word) < 2 or word.lower() in {"and", "of", "the", "for", "in", "on", "to"}:
+                continue
+            bare = _E_PREFIX.sub("", word)
+            if bare != word:  # e-procurement, eGovernment
+                rest = _stem(bare)
+                concept = _Concept(
+                    {_stem(word), _stem("e" + bare), _stem("e-" + bare)},
+                    [re.compile(rf"\b(?:electronic|digital|online)[\s-]+{re.escape(rest)}")],
+                    loose=set() if rest in _GENERIC_STEMS else {rest},
+                )
+            else:
+                stem = _stem(word)
+                concept = _Concept({stem}, generic=stem in _GENERIC_STEMS)
+            concepts.append(concept)
+        head = [c for c in concepts if not c.generic]
+        if not head and len(concepts) > 1:  # "digital government": the words together
+            stems = [next(iter(c.stems)) for c in concepts]
+            pattern = r"[\s-]+".join(rf"{re.escape(stem)}\w*" for stem in stems)
+            head = [_Concept(set(), [re.compile(rf"\b{pattern}")])]
+        self.concepts = head or concepts
+        size = len(self.concepts)
+        self.need = size if size <= 2 else -(-2 * size // 3)
+
+    def _count(self, text: str, exact: bool) -> int:
+        stems = set(terms(text))
+        for token in re.findall(r"\w+(?:-\w+)+", text):
+            stems.update(_stem(part) for part in token.split("-") if len(part) > 1)
+        lowered = text.lower()
+        return sum(c.matches(stems, lowered, exact=exact) for c in self.concepts)
+
+    def __call__(self, text: str) -> bool:
+        return not self.concepts or self._count(text, exact=False) >= self.need
+
+    def exact(self, text: str) -> bool:
+        return not self.concepts or self._count(text, exact=True) >= self.need
+
+
+def topic_indicators(topic: str, limit: int = 4) -> list[str]:
+    """Codes of indicators that measure ``topic`` ("e-procurement": the GTMI e-procurement portal
+    and e-procurement indicator group), in registry order: those whose name or an alias contains
+    the topic, or is contained in it."""
+    from .indicators import _fold
+
+    wanted = f" {_fold(topic)} "
+    found: list[str] = []
+    for code, info in INDICATORS.items():
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", info.name)
+        for name in (_fold(bare), *(_fold(a) for a in info.aliases)):
+            if len(name) >= 5 and (
+                f" {name} " in wanted or (len(wanted) > 7 and wanted in f" {name} ")
+            ):
+                found.append(code)
+                break
+    return found[:limit]
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+# Sentences that advise: "should", "could", "is needed", "recommends" (not "the Recommendation",
+# a title, nor "12 key recommendations", a count), "encouraged", "calls on", "urges".
+_NORMATIVE = re.compile(
+    r"\b(?:should|could|must|needs? to|(?:is|are) needed|(?-i:recommend(?:s|ed|ing)?)|"
+    r"encourag\w*|urge[sd]?|invite[sd]?|call(?:s|ed)? (?:on|for|upon)|may wish to)\b",
+    re.I,
+)
+
+ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "strategy and policy",
+        re.compile(r"\b(strateg\w*|polic(?:y|ies)|plan|roadmap|vision|master ?plan)\b", re.I),
+    ),
+    (
+        "legal and regulatory framework",
+        re.compile(r"\b(law|laws|act|legislat\w*|regulat\w*|decree|legal|bill)\b", re.I),
+    ),
+    (
+        "institutions and coordination",
+        re.compile(
+            r"\b(ministr\w*|agenc\w*|authorit\w*|institution\w*|coordinat\w*|council|committee|office)\b",
+            re.I,
+        ),
+    ),
+    (
+        "implementation and services",
+        re.compile(
+            r"\b(implement\w*|launch\w*|platform\w*|portal\w*|system\w*|roll(?:ed)?[- ]?out|pilot\w*|deploy\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "capacity and skills",
+        re.compile(r"\b(capacit\w*|skill\w*|training|literacy|human resources)\b", re.I),
+    ),
+    (
+        "funding and monitoring",
+        re.compile(
+            r"\b(fund\w*|financ\w*|budget\w*|invest\w*|monitor\w*|evaluat\w*|indicator\w*)\b", re.I
+        ),
+    ),
+)
+
+_EGDI_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("egdi", "EGDI"),
+    ("egdi:rank", "Rank"),
+    ("osi", "OSI"),
+    ("hci", "HCI"),
+    ("tii", "TII"),
+    ("epi", "EPI"),
+)
+_GTMI_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("gtmi", "GTMI"),
+    ("gtmi:group", "Group"),
+    ("cgsi", "CGSI"),
+    ("psdi", "PSDI"),
+    ("dcei", "DCEI"),
+    ("gtei", "GTEI"),
+)
+# Indicators section 2 always shows (DGI where the country has it): not repeated as topic ones.
+_CORE = frozenset([*(c.split(":")[0] for c, _ in (*_EGDI_COLUMNS, *_GTMI_COLUMNS)), "dgi"])
+
+
+class _Sources:
+    """The brief's sources, numbered in the order they are first cited."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        from .service import _citation, _passage_citation
+
+        self._assistant = assistant
+        self._evidence_citation = _citation
+        self._passage_citation = _passage_citation
+        self.by_key: dict[tuple[str, ...], Citation] = {}
+
+    def _add(self, key: tuple[str, ...], make: Any) -> int:
+        cited = self.by_key.get(key)
+        if cited is None:
+            cited = make(len(self.by_key) + 1)
+            self.by_key[key] = cited
+        return cited.n
+
+    def data(self, value: IndicatorValue) -> int:
+        def make(n: int) -> Citation:
+            cited = self._assistant._data_citation(n, value)
+            return cited.model_copy(update={"title": f"{value.dataset} data"})
+
+        return self._add(("data", value.source, str(value.row)), make)
+
+    def evidence(self, evidence: Evidence) -> int:
+        def make(n: int) -> Citation:
+            cited = self._evidence_citation(n, evidence)
+            return cited.model_copy(update={"title": _doc_label(evidence.passage.document)})
+
+        chunk = evidence.passage.chunk
+        return self._add(("quote", chunk.chunk_id, str(evidence.start), str(evidence.end)), make)
+
+    def passage(self, passage: Passage) -> int:
+        def make(n: int) -> Citation:
+            cited = self._passage_citation(n, passage)
+            return cited.model_copy(update={"title": _doc_label(passage.document)})
+
+        return self._add(("passage", passage.chunk.chunk_id), make)
+
+    def citations(self) -> list[Citation]:
+        return sorted(self.by_key.values(), key=lambda c: c.n)
+
+
+_WITH_THE = re.compile(
+    r"^(?:Republic|Democratic|United|Russian|Lao|Syrian|Central African|Dominican|Czech Republic)"
+    r"|(?:Islands|Philippines|Netherlands|Maldives|Bahamas|Comoros|Gambia|Niger|Sudan)$"
+)
+
+
+def _in_text(name: str) -> str:
+    """A country's name as it reads inside a sentence: "the Philippines", "Fiji"."""
+    return f"the {name}" if _WITH_THE.search(name) else name
+
+
+def _poss(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _doc_label(doc: DocumentRecord) -> str:
+    """A document's title, or its file name where the title is not one ("Mr. President,")."""
+    title = " ".join(doc.title.split())
+    if len(title.split()) < 2 or title.endswith((",", ".", ":", ";")) or len(title) > 140:
+        return Path(doc.source).name
+    return title
+
+
+@dataclass
+class _Facts:
+    """What section 2 found, for the summary and the gaps."""
+
+    egdi: list[IndicatorValue] = field(default_factory=list)
+    gtmi: list[IndicatorValue] = field(default_factory=list)
+    topic_values: list[IndicatorValue] = field(default_factory=list)
+    topic_codes: list[str] = field(default_factory=list)
+    figures: dict[tuple[str, int, str], Figure] = field(default_factory=dict)
+
+
+FigureKind = Literal["value", "rank", "group"]
+_KINDS: dict[str, FigureKind] = {"": "value", "rank": "rank", "group": "group"}
+
+
+def _figure(value: IndicatorValue, sources: _Sources, kind: FigureKind = "value") -> Figure:
+    text = (
+        value.value_text
+        if kind == "value"
+        else str(value.rank)
+        if kind == "rank"
+        else str(value.group)
+    )
+    return Figure(
+        iso3=value.iso3,
+        indicator=value.indicator,
+        year=value.year,
+        kind=kind,
+        text=text,
+        citation=sources.data(value),
+    )
+
+
+def _compose(*parts: str | Figure | None) -> Sentence:
+    """A sentence of text and figures (printed as their text), citing the figures' rows."""
+    figures = [p for p in parts if isinstance(p, Figure)]
+    text = "".join(p.text if isinstance(p, Figure) else p for p in parts if p is not None)
+    text = text[:1].upper() + text[1:]
+    return Sentence(
+        text=text, citations=list(dict.fromkeys(f.citation for f in figures)), figures=figures
+    )
+
+
+def _listing(values: Sequence[IndicatorValue], sources: _Sources) -> list[str | Figure]:
+    """ "Online Service Index (OSI) 0.5, Human Capital Index (HCI) 0.7 and ..." as parts."""
+    parts: list[str | Figure] = []
+    for i, value in enumerate(values):
+        if i:
+            parts.append(" and " if i == len(values) - 1 else ", ")
+        parts += [f"{INDICATORS[value.indicator].name} ", _figure(value, sources)]
+    return parts
+
+
+def _short(code: str) -> str:
+    name = INDICATORS[code].name if code in INDICATORS else code
+    match = re.search(r"\(([A-Z]{2,})\)$", name)
+    return match.group(1) if match else name
+
+
+def _egdi_sentences(
+    iso3: str, name: str, egdi: Sequence[IndicatorValue], table: IndicatorTable, sources: _Sources
+) -> list[Sentence]:
+    first, last = egdi[0], egdi[-1]
+    sentences: list[Sentence] = []
+    if len(egdi) > 1:
+        trend = (
+            "rose"
+            if last.value > first.value
+            else "fell"
+            if last.value < first.value
+            else "stayed level"
+        )
+        sentences.append(
+            _compose(
+                f"{_poss(name)} E-Government Development Index (EGDI) {trend} from ",
+                _figure(first, sources),
+                f" in {first.year} to ",
+                _figure(last, sources),
+                f" in {last.year}, across the editions of the UN E-Government Survey in the data.",
+            )
+        )
+    else:
+        sentences.append(
+            _compose(
+                f"{_poss(name)} E-Government Development Index (EGDI) was ",
+                _figure(last, sources),
+                f" in {last.year}.",
+            )
+        )
+    ranked = [v for v in egdi if v.rank is not None]
+    if ranked and ranked[-1] is last and last.rank is not None:
+        if len(ranked) > 1:
+            previous = ranked[-2]
+            assert previous.rank is not None
+            move = (
+                "up from"
+                if last.rank < previous.rank
+                else "down from"
+                if last.rank > previous.rank
+                else "the same as"
+            )
+            sentences.append(
+                _compose(
+                    f"In {last.year} it ranked ",
+                    _figure(last, sources, "rank"),
+                    f", {move} rank ",
+                    _figure(previous, sources, "rank"),
+                    f" in {previous.year} (rank 1 is the highest).",
+                )
+            )
+            best = min(ranked, key=lambda v: (v.rank or 0, -v.year))
+            if best is not last and best is not previous:
+                sentences.append(
+                    _compose(
+                        "Its best rank in these editions was ",
+                        _figure(best, sources, "rank"),
+                        f", in {best.year}.",
+                    )
+                )
+        else:
+            sentences.append(
+                _compose(f"In {last.year} it ranked ", _figure(last, sources, "rank"), ".")
+            )
+    components = [
+        v for v in (table.value(iso3, c, last.year) for c in ("osi", "hci", "tii")) if v is not None
+    ]
+    if components:
+        tail = "."
+        if len(components) == 3:
+            lowest = min(components, key=lambda v: v.value)
+            tail = f"; the lowest of the three was the {INDICATORS[lowest.indicator].name}."
+        sentences.append(
+            _compose(
+                f"Its components in {last.year} were the ", *_listing(components, sources), tail
+            )
+        )
+    epi = table.value(iso3, "epi", last.year)
+    if epi is not None:
+        sentences.append(
+            _compose(
+                f"Its E-Participation Index (EPI) in {last.year} was ", _figure(epi, sources), "."
+            )
+        )
+    return sentences
+
+
+def _gtmi_sentences(
+    iso3: str, name: str, gtmi: Sequence[IndicatorValue], table: IndicatorTable, sources: _Sources
+) -> list[Sentence]:
+    def with_group(value: IndicatorValue) -> list[str | Figure]:
+        parts: list[str | Figure] = [_figure(value, sources)]
+        if value.group:
+            parts += [" (group ", _figure(value, sources, "group"), ")"]
+        return parts
+
+    first, last = gtmi[0], gtmi[-1]
+    lead = f"{_poss(name)} World Bank GovTech Maturity Index (GTMI) was "
+    if len(gtmi) > 1:
+        sentences = [
+            _compose(
+                lead,
+                *with_group(first),
+                f" in {first.year} and ",
+                *with_group(last),
+                f" in {last.year}.",
+            )
+        ]
+    else:
+        sentences = [_compose(lead, *with_group(last), f" in {last.year}.")]
+    components = [
+        v
+        for v in (table.value(iso3, c, last.year) for c in ("cgsi", "psdi", "dcei", "gtei"))
+        if v is not None
+    ]
+    if components:
+        sentences.append(
+            _compose(
+                f"Its GTMI components in {last.year} were the ", *_listing(components, sources), "."
+            )
+        )
+    return sentences
+
+
+def _context_section(
+    iso3: str, name: str, topic: str, table: IndicatorTable, sources: _Sources
+) -> tuple[Section, _Facts]:
+    facts = _Facts()
+    blocks: list[Paragraph | FigureTable | Chart | Note] = []
+
+    facts.egdi = table.series(iso3, "egdi")
+    if facts.egdi:
+        blocks.append(Paragraph(sentences=_egdi_sentences(iso3, name, facts.egdi, table, sources)))
+        blocks.append(
+            _series_table(
+                iso3,
+                table,
+                sources,
+                _EGDI_COLUMNS,
+                "UN E-Government Survey: EGDI, rank and components by edition",
+            )
+        )
+        blocks.append(_chart(iso3, name, table))
+    else:
+        blocks.append(
+            Note(text=f"The indicator data holds no EGDI values for {name} (see section 6).")
+        )
+
+    facts.gtmi = table.series(iso3, "gtmi")
+    if facts.gtmi:
+        blocks.append(Paragraph(sentences=_gtmi_sentences(iso3, name, facts.gtmi, table, sources)))
+        blocks.append(
+            _series_table(
+                iso3,
+                table,
+                sources,
+                _GTMI_COLUMNS,
+                "World Bank GovTech Maturity Index: GTMI, group and components by edition",
+            )
+        )
+
+    dgi = table.series(iso3, "dgi")
+    if dgi:
+        last = dgi[-1]
+        rank: list[str | Figure] = (
+            [", rank ", _figure(last, sources, "rank"), " among OECD members"]
+            if last.rank is not None
+            else []
+        )
+        blocks.append(
+            Paragraph(
+                sentences=[
+                    _compose(
+                        f"{_poss(name)} OECD Digital Government Index (DGI) in {last.year} was ",
+                        _figure(last, sources),
+                        *rank,
+                        ".",
+                    )
+                ]
+            )
+        )
+
+    facts.topic_codes = [c for c in topic_indicators(topic) if c not in _CORE]
+    topic_sentences: list[Sentence] = []
+    notes: list[str] = []
+    for code in facts.topic_codes:
+        series = table.series(iso3, code)
+        if not series:
+            continue
+        facts.topic_values.extend(series)
+        info = INDICATORS[code]
+        parts: list[str | Figure] = [
+            f"{_poss(name)} score on the {info.name} was ",
+            _figure(series[0], sources),
+            f" in {series[0].year}",
+        ]
+        if len(series) > 1:
+            parts += [" and ", _figure(series[-1], sources), f" in {series[-1].year}"]
+        topic_sentences.append(_compose(*parts, "."))
+        if info.note:
+            notes.append(f"Scale of the {info.name}: {info.note}.")
+        elif code.startswith("gtmi_"):
+            notes.append(
+                "GTMI 2022 indicator groups are sums of item scores, so their scales differ "
+                "from group to group."
+            )
+        elif code.startswith("bipa_"):
+            notes.append(
+                "The Blavatnik Index regroups the GTMI 2022 items into themes on its own scale."
+            )
+    if topic_sentences:
+        blocks.append(Paragraph(sentences=topic_sentences))
+        blocks.extend(Note(text=n) for n in dict.fromkeys(notes))
+    if not any(isinstance(b, Paragraph) for b in blocks):
+        blocks.append(Note(text=f"The indicator data holds no values for {name} (see section 6)."))
+    return Section(key="context", number=2, title="Country context", blocks=blocks), facts
+
+
+def _series_table(
+    iso3: str,
+    table: IndicatorTable,
+    sources: _Sources,
+    columns: Sequence[tuple[str, str]],
+    caption: str,
+) -> FigureTable:
+    by_code: dict[str, dict[int, IndicatorValue]] = {}
+    for code in dict.fromkeys(c.split(":")[0] for c, _ in columns):
+        by_code[code] = {v.year: v for v in table.series(iso3, code)}
+    years = sorted({y for values in by_code.values() for y in values})
+    rows: list[TableRow] = []
+    for year in years:
+        cells: list[Figure | None] = []
+        for column, _ in columns:
+            code, _, kind = column.partition(":")
+            value = by_code[code].get(year)
+            if (
+                value is None
+                or (kind == "rank" and value.rank is None)
+                or (kind == "group" and not value.group)
+            ):
+                cells.append(None)
+            else:
+                cells.append(_figure(value, sources, _KINDS[kind]))
+        rows.append(TableRow(label=str(year), cells=cells))
+    return FigureTable(
+        caption=caption, columns=["Year", *(label for _, label in columns)], rows=rows
+    )
+
+
+def _chart(iso3: str, name: str, table: IndicatorTable) -> Chart:
+    series: dict[str, dict[int, float]] = {}
+    for code in ("egdi", "osi", "hci", "tii"):
+        series[_short(code)] = {v.year: v.value for v in table.series(iso3, code)}
+    years = sorted({y for values in series.values() for y in values})
+    return Chart(
+        caption=f"{name}: EGDI and its components by edition of the UN E-Government Survey (values from the table above)",
+        years=years,
+        series={label: [values.get(y) for y in years] for label, values in series.items()},
+    )
+
+
+def _about_country(passage: Passage, iso3: str) -> bool:
+    """The passage names the country, or its document is about it (and at most one other)."""
+    doc = passage.document
+    if iso3 in doc.countries and len(doc.countries) <= 2:
+        return True
+    return iso3 in country_names.find_countries(passage.chunk.text)
+
+
+def _merge(*groups: Sequence[Passage]) -> list[Passage]:
+    best: dict[str, Passage] = {}
+    for group in groups:
+        for passage in group:
+            kept = best.get(passage.chunk.chunk_id)
+            if kept is None or passage.score > kept.score:
+                best[passage.chunk.chunk_id] = passage
+    return sorted(best.values(), key=lambda p: (-p.score, p.chunk.chunk_id))
+
+
+def _pick(
+    assistant: Assistant,
+    question: str,
+    passages: Sequence[Passage],
+    gate: TopicGate,
+    *,
+    limit: int,
+    per_document: int = 2,
+    weight: dict[str, float] | None = None,
+    cue: re.Pattern[str] | None = None,
+    exclude: set[tuple[str, int]] | None = None,
+    min_score: float = 0.3,
+) -> list[Evidence]:
+    """The best sentences of ``passages`` on ``question``: on the topic (and matching ``cue``),
+    scored as the extractive answerer scores them, no two saying the same thing, at most
+    ``per_document`` from one document."""
+    from .extractive import Evidence
+
+    q_terms = terms(question)
+    q_weights = {t: 1.0 for t in q_terms}
+    total = sum(q_weights.values()) or 1.0
+    candidates: list[tuple[Passage, int, int, str, float]] = []
+    for rank, passage in enumerate(passages[:12]):
+        prior = 1.0 / (1.0 + rank * 0.2)
+        for start, end, text in _sentences(passage):
+            if exclude and (passage.chunk.chunk_id, start) in exclude:
+                continue
+            if not _complete(text) or not gate(text) or (cue is not None and not cue.search(text)):
+                continue
+            factor = 1.2 if gate.exact(text) else 1.0
+            factor *= 0.8 if _ANAPHORA.match(text) else 1.0  # "They also provide...": no context
+            candidates.append((passage, start, end, text, prior * factor))
+    if not candidates:
+        return []
+    if len(candidates) > 48:
+        lexical = [
+            sum(w for t, w in q_weights.items() if t in set(terms(c[3]))) / total + 0.3 * c[4]
+            for c in candidates
+        ]
+        keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i], i))[:48]
+        candidates = [candidates[i] for i in sorted(keep)]
+    qvec = assistant.embedder.embed_query(question)
+    svecs = assistant.embedder.embed([c[3] for c in candidates])
+    scored: list[Evidence] = []
+    for (passage, start, end, text, prior), similarity in zip(
+        candidates, svecs @ qvec, strict=True
+    ):
+        overlap = sum(w for t, w in q_weights.items() if t in set(terms(text))) / total
+        score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
+        score *= (weight or {}).get(passage.chunk.chunk_id, 1.0)
+        scored.append(Evidence(passage, text, start, end, score, float(similarity), overlap))
+    scored.sort(key=lambda e: (-e.score, e.passage.chunk.chunk_id, e.start))
+    chosen: list[Evidence] = []
+    per_doc: dict[str, int] = {}
+    for evidence in scored:
+        if len(chosen) >= limit or evidence.score < min_score:
+            break
+        doc_id = evidence.passage.document.doc_id
+        if per_doc.get(doc_id, 0) >= per_document:
+            continue
+        if any(_redundant(evidence.text, other.text) for other in chosen):
+            continue
+        chosen.append(evidence)
+        per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+    return chosen
+
+
+_ANAPHORA = re.compile(r"^(?:they|it|this|these|those|such|he|she|its|their)\b", re.I)
+
+
+def _complete(sentence: str) -> bool:
+    """A whole sentence worth quoting: not cut off at a passage's end ("... European
+    Directives' pro"), not a bare link, a heading or a table row, not a page."""
+    if not 40 <= len(sentence) <= 600 or not re.search(r"[.!?;:)\]\"'”’]$", sentence):
+        return False
+    if re.match(r"^\d{1,3}\s+[A-Z]", sentence):  # a page number run into the text
+        return False
+    if re.match(r"^(?:Sources?|Notes?|Figure|Table|Box|Annex)\b", sentence):  # captions
+        return False
+    if re.search(r"\[\d+\]", sentence):  # "(OECD, 2015[15])" would read as one of our markers
+        return False
+    words = sentence.split()
+    return len(words) >= 6 and sum(w[:1].isalpha() for w in words) >= 0.6 * len(words)
+
+
+def _quote(evidence: Evidence, sources: _Sources, lead: str | None = None) -> Sentence:
+    return Sentence(
+        text=evidence.text, citations=[sources.evidence(evidence)], lead=lead, quote=True
+    )
+
+
+def _practice_lead(evidence: Evidence, iso3: str) -> str:
+    named = [c for c in country_names.find_countries(evidence.text) if c != iso3]
+    doc = evidence.passage.document
+    if not named and len(doc.countries) == 1 and doc.countries[0] != iso3:
+        in_passage = country_names.find_countries(evidence.passage.chunk.text)
+        named = [c for c in doc.countries if c in in_passage]
+    where = ", ".join(country_names.name(c) for c in named[:3])
+    label = _doc_label(doc)
+    return f"{where} ({label})" if where else label
+
+
+def _llm_sentences(
+    assistant: Assistant, question: str, passages: Sequence[Passage], sources: _Sources
+) -> tuple[list[Sentence] | None, str | None]:
+    """The model's sentences on ``passages`` with their markers turned into citations, or
+    (None, why) when its answer cannot be used."""
+    from .llm import generate_answer
+
+    try:
+        llm = assistant.llm
+        if llm is None:
+            return None, "no LLM is configured"
+        result = generate_answer(llm, question, list(passages))
+    except Exception as exc:  # any provider or client failure: the brief is drafted extractively
+        return None, f"{type(exc).__name__}: {exc}"
+    if result.fallback_reason:
+        return None, result.fallback_reason
+    moved = re.sub(r"([.!?])((?:\s*\[\d+\])+)", r"\2\1", result.text)
+    sentences: list[Sentence] = []
+    for start, end in sentence_spans(moved):
+        piece = moved[start:end]
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
+        text = re.sub(r"\s*\[\d+\]", "", piece).strip()
+        if not re.search(r"\w", text):
+            continue
+        citations = [sources.passage(passages[n - 1]) for n in numbers if 1 <= n <= len(passages)]
+        sentences.append(Sentence(text=text, citations=list(dict.fromkeys(citations))))
+    return (sentences or None), (None if sentences else "the model's answer had no sentences")
+
+
+def _passages_of(
+    evidence: Sequence[Evidence], fallback: Sequence[Passage], limit: int = 6
+) -> list[Passage]:
+    """The passages the model writes from: those of the chosen sentences, then the next best."""
+    chosen: dict[str, Passage] = {}
+    for passage in [*(e.passage for e in evidence), *fallback]:
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(passage.chunk.chunk_id, passage)
+    return list(chosen.values())
+
+
+def _filters(iso3: str | None = None) -> Filters:
+    return Filters(
+        countries=[iso3] if iso3 else [],
+        collections=list(DOCUMENT_COLLECTIONS),
+        year_from=None,
+        year_to=None,
+    )
+
+
+def _peers(iso3: str, table: IndicatorTable, egdi: Sequence[IndicatorValue]) -> set[str]:
+    """Countries whose latest EGDI is within 0.05 of this country's."""
+    if not egdi:
+        return set()
+    last = egdi[-1]
+    return {
+        v.iso3
+        for v in table.ranking("egdi", last.year, top=None)
+        if v.iso3 != iso3 and abs(v.value - last.value) <= 0.05
+    }
+
+
+def draft_brief(
+    assistant: Assistant,
+    country: str,
+    topic: str,
+    audience: str | None = None,
+    *,
+    access: Sequence[str] | None = ("public",),
+) -> Brief:
+    """Draft and check a brief on ``topic`` in ``country`` (ISO3 code or name) from what
+    ``access`` may see. Raises :class:`BadRequest` for an unknown country or an empty topic."""
+    started = time.perf_counter()
+    iso3 = country_names.to_iso3(country or "")
+    if iso3 is None:
+        raise BadRequest(f"unknown country {country!r}: use an ISO3 code or a name such as 'Fiji'")
+    # Markup and marker characters would read as formatting or as citations ("[1]").
+    topic = " ".join(re.sub(r"[\[\]{}<>*_`|\\#]", " ", topic or "").split())
+    if not topic:
+        raise BadRequest("topic is empty: name what the brief is about, e.g. 'e-procurement'")
+    if len(topic) > MAX_TOPIC_CHARS:
+        raise BadRequest(f"topic is {len(topic)} characters long; keep it under {MAX_TOPIC_CHARS}")
+    audience = " ".join(audience.split())[:MAX_TOPIC_CHARS] if audience else None
+    name = _in_text(country_names.name(iso3))
+    table = assistant.indicators_for(access)
+    sources = _Sources(assistant)
+    gate = TopicGate(topic)
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    use_llm = assistant.settings.answerer != "extractive"
+    drafted_by = "extractive"
+
+    # 2. Country context
+    t0 = time.perf_counter()
+    context, facts = _context_section(iso3, name, topic, table, sources)
+    timings["context_ms"] = (time.perf_counter() - t0) * 1000
+
+    # 3. What the documents say about the country on the topic
+    t0 = time.perf_counter()
+    scoped = assistant.search(topic, _filters(iso3), k=12, access=access)
+    named = assistant.search(f"{name} {topic}", _filters(), k=12, access=access)
+    country_passages = [p for p in _merge(scoped, named) if _about_country(p, iso3)]
+    on_topic = [p for p in country_passages if gate(p.chunk.text)]
+    found = _pick(assistant, f"{topic} in {name}", on_topic, gate, limit=5)
+    used = {(e.passage.chunk.chunk_id, e.start) for e in found}
+    timings["country_ms"] = (time.perf_counter() - t0) * 1000
+
+    # 4. Comparable practice elsewhere: the same region and a similar EGDI level first
+    t0 = time.perf_counter()
+    region = country_names.ASIA_PACIFIC if iso3 in country_names.ASIA_PACIFIC else frozenset()
+    peers = _peers(iso3, table, facts.egdi)
+    general = assistant.search(topic, _filters(), k=16, access=access)
+    regional = (
+        assistant.search(f"{topic} Asia-Pacific", _filters(), k=8, access=access) if region else []
+    )
+    elsewhere = [
+        p for p in _merge(general, regional) if not _about_country(p, iso3) and gate(p.chunk.text)
+    ]
+    weight: dict[str, float] = {}
+    for passage in elsewhere:
+        mentioned = set(passage.document.countries if len(passage.document.countries) <= 3 else [])
+        mentioned |= set(country_names.find_countries(passage.chunk.text))
+        factor = 1.0
+        if mentioned & region:
+            factor *= 1.15
+        if mentioned & peers:
+            factor *= 1.1
+        weight[passage.chunk.chunk_id] = factor
+    practice = _pick(
+        assistant, f"{topic} practice", elsewhere, gate, limit=5, weight=weight, exclude=used
+    )
+    used |= {(e.passage.chunk.chunk_id, e.start) for e in practice}
+    timings["comparable_ms"] = (time.perf_counter() - t0) * 1000
+
+    # 5. Options and recommendations
+    t0 = time.perf_counter()
+    advice = assistant.search(f"{topic} recommendations measures", _filters(), k=12, access=access)
+    pool = _merge(on_topic, advice, elsewhere)
+    favour = {p.chunk.chunk_id: 1.1 for p in on_topic}
+    options = _pick(
+        assistant,
+        f"what governments should do on {topic}",
+        pool,
+        gate,
+        limit=4,
+        weight=favour,
+        cue=_NORMATIVE,
+        exclude=used,
+    )
+    timings["options_ms"] = (time.perf_counter() - t0) * 1000
+
+    country_sentences = [_quote(e, sources) for e in found]
+    practice_sentences = [_quote(e, sources, _practice_lead(e, iso3)) for e in practice]
+    option_sentences = [_quote(e, sources) for e in options]
+
+    if use_llm:
+        t0 = time.perf_counter()
+        who = f" for {audience}" if audience else ""
+        prompts = (
+            (
+                "country",
+                f"What do these passages say about {topic} in {name}? Answer in at most four sentences.",
+                _passages_of(found, on_topic),
+            ),
+            (
+                "comparable",
+                f"What practice on {topic} in countries other than {name} do these passages describe? "
+                "Name the country where the passage does. At most four sentences.",
+                _passages_of(practice, elsewhere),
+            ),
+            (
+                "options",
+                f"From these passages only, which options or recommendations on {topic} could {name} "
+                f"consider{who}? At most four sentences.",
+                _passages_of(options, pool),
+            ),
+        )
+        for key, question, passages in prompts:
+            if not passages:
+                continue
+            written, why = _llm_sentences(assistant, question, passages, sources)
+            if written is None:
+                notes.append(
+                    f"Section {_NUMBERS[key]} was drafted extractively: the LLM answer was not used ({why})."
+                )
+                continue
+            drafted_by = f"{assistant.settings.answerer}:{assistant.settings.llm_model}"
+            if key == "country":
+                country_sentences = written
+            elif key == "comparable":
+                practice_sentences = written
+            else:
+                option_sentences = written
+        timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+
+    sections = [
+        Section(key="summary", number=1, title="Summary"),
+        context,
+        _list_section(
+            "country",
+            f"What the documents say about {name} on {topic}",
+            country_sentences,
+            "bullets",
+            f"The documents hold no passage on {topic} that concerns {name} (see section 6).",
+        ),
+        _list_section(
+            "comparable",
+            "Comparable practice elsewhere",
+            practice_sentences,
+            "bullets",
+            f"The documents hold no passage on {topic} from other countries (see section 6).",
+        ),
+        _list_section(
+            "options",
+            "Options and recommendations",
+            option_sentences,
+            "numbered",
+            f"The documents hold no recommendation on {topic} to draw on (see section 6).",
+        ),
+        _gaps_section(
+            assistant, iso3, name, topic, table, facts, found, on_topic, country_passages, access
+        ),
+        Section(key="sources", number=7, title="Sources"),
+    ]
+    sections[0].blocks = _summary_blocks(name, topic, audience, facts, sections)
+    brief = Brief(
+        id=uuid.uuid4().hex,
+        country=country_names.name(iso3),
+        iso3=iso3,
+        topic=topic,
+        audience=audience,
+        created=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        drafted_by=drafted_by,
+        sections=sections,
+        citations=sources.citations(),
+        notes=notes,
+    )
+    _renumber(brief)
+    apply_check(brief, table)
+    timings["total_ms"] = (time.perf_counter() - started) * 1000
+    brief.timings = {k: round(v, 1) for k, v in timings.items()}
+    log.info(
+        "brief id=%s country=%s topic=%r by=%s citations=%d problems=%d ms=%.0f",
+        brief.id,
+        iso3,
+        topic,
+        drafted_by,
+        len(brief.citations),
+        len(brief.problems),
+        timings["total_ms"],
+    )
+    return brief
+
+
+_NUMBERS = {"country": 3, "comparable": 4, "options": 5}
+
+
+def _list_section(
+    key: str, title: str, sentences: list[Sentence], style: str, empty: str
+) -> Section:
+    blocks: list[Paragraph | FigureTable | Chart | Note] = (
+        [Paragraph(style=style, sentences=sentences)] if sentences else [Note(text=empty)]  # type: ignore[arg-type]
+    )
+    return Section(key=key, number=_NUMBERS[key], title=title, blocks=blocks)
+
+
+def _summary_blocks(
+    name: str, topic: str, audience: str | None, facts: _Facts, sections: list[Section]
+) -> list[Paragraph | FigureTable | Chart | Note]:
+    for_whom = f" for {audience}" if audience else ""
+    sentences = [
+        Sentence(
+            text=f"This draft brief on {topic} in {name} was prepared{for_whom} from the documents and "
+            "indicator data in the corpus."
+        )
+    ]
+    context = next(s for s in sections if s.key == "context")
+    figures = {(f.indicator, f.year, f.kind): f.model_copy() for f in context.figures()}
+    if facts.egdi:
+        year = facts.egdi[-1].year
+        value, rank = figures.get(("egdi", year, "value")), figures.get(("egdi", year, "rank"))
+        if value is not None:
+            ranked: list[str | Figure] = [", rank ", rank] if rank is not None else []
+            sentences.append(_compose(f"{_poss(name)} EGDI in {year} was ", value, *ranked, "."))
+    if facts.gtmi:
+        year = facts.gtmi[-1].year
+        group = figures.get(("gtmi", year, "group"))
+        if group is not None:
+            sentences.append(
+                _compose(
+                    "On the World Bank GovTech Maturity Index it was in group ",
+                    group,
+                    f" in {year} (group A is the most advanced).",
+                )
+            )
+    for latest in sorted(facts.topic_values, key=lambda v: v.year)[-1:]:
+        topic_figure = figures.get((latest.indicator, latest.year, "value"))
+        if topic_figure is not None:
+            sentences.append(
+                _compose(
+                    f"Its {INDICATORS[latest.indicator].name} score in {latest.year} was ",
+                    topic_figure,
+                    ".",
+                )
+            )
+    country = next(s for s in sections if s.key == "country")
+    said = list(country.sentences())
+    if said:
+        sentences.append(
+            said[0].model_copy(update={"lead": "Key point from the documents"}, deep=True)
+        )
+    else:
+        sentences.append(
+            Sentence(
+                text=f"The documents hold nothing specific on {topic} in {name}; sections 4 and 5 draw on "
+                "practice and recommendations elsewhere."
+            )
+        )
+    return [Paragraph(sentences=sentences)]
+
+
+def _gaps_section(
+    assistant: Assistant,
+    iso3: str,
+    name: str,
+    topic: str,
+    table: IndicatorTable,
+    facts: _Facts,
+    found: Sequence[Evidence],
+    on_topic: Sequence[Passage],
+    country_passages: Sequence[Passage],
+    access: Sequence[str] | None,
+) -> Section:
+    gaps: list[str] = []
+    if not found:
+        gaps.append(f"No passage in the documents discusses {topic} in {name}.")
+    texts = " ".join(p.chunk.text for p in on_topic)
+    missing = [label for label, pattern in ASPECTS if not (on_topic and pattern.search(texts))]
+    if found and missing:
+        gaps.append(f"On {topic} in {name}, no retrieved passage covers: {', '.join(missing)}.")
+    own = [
+        d
+        for d in assistant.documents(access)
+        if iso3 in d.countries and d.collection in DOCUMENT_COLLECTIONS
+    ]
+    if not own:
+        gaps.append(f"No document in the corpus is catalogued as being about {name}.")
+    elif len(own) <= 3:
+        listed = "; ".join(_doc_label(d) + f" ({d.source})" for d in own)
+        gaps.append(f"The only documents catalogued as being about {name} are: {listed}.")
+    if facts.egdi:
+        absent = [str(y) for y in table.years("egdi") if y not in {v.year for v in facts.egdi}]
+        if absent:
+            gaps.append(f"EGDI editions without a value for {name}: {', '.join(absent)}.")
+    have = {INDICATORS[c].dataset for c in table.indicators_for(iso3) if c in INDICATORS}
+    lacking = [d for d in DATASETS if d not in have]
+    if lacking:
+        gaps.append(f"Indicator datasets without {name}: {', '.join(lacking)}.")
+    if not facts.topic_codes:
+        gaps.append(f"No indicator in the data measures {topic} directly.")
+    else:
+        without = [INDICATORS[c].name for c in facts.topic_codes if not table.series(iso3, c)]
+        if without:
+            gaps.append(f"Indicators on {topic} without a value for {name}: {', '.join(without)}.")
+    if not country_passages:
+        gaps.append(f"Retrieval found no passage that names {name}.")
+    sentences = [Sentence(text=g) for g in gaps] or [
+        Sentence(text="The check found no gap in coverage.")
+    ]
+    return Section(
+        key="gaps", number=6, title="Gaps", blocks=[Paragraph(style="bullets", sentences=sentences)]
+    )
+
+
+def _renumber(brief: Brief) -> None:
+    """Number sources in the order a reader first meets them and drop sources nothing cites.
+    A number that names no source is moved out of the way (the check reports it)."""
+    known = {c.n for c in brief.citations}
+    order: dict[int, int] = {}
+    cited_by: list[Sentence | Figure] = []
+    for section in brief.sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                for sentence in block.sentences:
+                    cited_by.append(sentence)
+                    cited_by.extend(sentence.figures)
+            elif isinstance(block, FigureTable):
+                cited_by.extend(c for row in block.rows for c in row.cells if c is not None)
+    cited_by = list({id(item): item for item in cited_by}.values())  # each object renumbered once
+    for item in cited_by:
+        for n in item.citations if isinstance(item, Sentence) else [item.citation]:
+            if n in known and n not in order:
+                order[n] = len(order) + 1
+
+    def new(n: int) -> int:
+        return order.get(n, 100_000 + n)
+
+    for item in cited_by:
+        if isinstance(item, Sentence):
+            item.citations = [new(n) for n in item.citations]
+        else:
+            item.citation = new(item.citation)
+    brief.citations = sorted(
+        (c.model_copy(update={"n": order[c.n]}) for c in brief.citations if c.n in order),
+        key=lambda c: c.n,
+    )

@@ -1,0 +1,334 @@
+"""Text in and out of Slack: questions from Slack's message format, answers as Block Kit.
+
+Answers arrive as Markdown with ``[n]`` citation markers. They leave as Slack ``mrkdwn`` section
+blocks (each under Slack's 3,000 characters), a context block per ten sources (title, page label,
+a link to the web chat's source viewer), and 👍/👎 buttons carrying the answer id; messages hold
+at most 50 blocks, and an answer that needs more continues in further messages. Nothing is cut:
+long text is split at paragraph, line, sentence or word boundaries.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from assistant import Answer, Citation
+
+# Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks).
+SECTION_CHARS = 3000
+MESSAGE_BLOCKS = 50
+CONTEXT_ELEMENTS = 10
+CONTEXT_ELEMENT_CHARS = 3000
+TITLE_CHARS = 150
+FALLBACK_CHARS = 300
+
+PLACEHOLDER = "Searching the documents…"
+FEEDBACK_UP = "feedback_up"
+FEEDBACK_DOWN = "feedback_down"
+
+Block = dict[str, Any]
+Message = dict[str, Any]  # {"text": fallback, "blocks": [...]}
+
+
+# --- Slack text in ------------------------------------------------------------------------------
+
+_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def plain_question(text: str, bot_user_id: str | None = None) -> str:
+    """A question as the person typed it: the bot's mention removed, other mentions, channels
+    and links as their labels, and Slack's ``&amp;`` ``&lt;`` ``&gt;`` unescaped."""
+
+    def label(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, name = inner.partition("|")
+        if target.startswith("@"):
+            if bot_user_id and target[1:] == bot_user_id:
+                return " "
+            return f"@{name or target[1:]}"
+        if target.startswith("#"):
+            return f"#{name or target[1:]}"
+        if target.startswith("!"):
+            return f"@{name or target[1:].split('^')[0]}"
+        return name or target
+
+    return " ".join(html.unescape(_SLACK_TOKEN.sub(label, text or "")).split())
+
+
+def mentions(text: str, user_id: str | None) -> bool:
+    return bool(user_id) and f"<@{user_id}" in (text or "")
+
+
+# --- Markdown to mrkdwn ---------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters escaped (https://docs.slack.dev/messaging/formatting-message-text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_FENCE = re.compile(r"^\s*```")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(r"\[([^\]\n]+)\]\(([^()\s]+)\)")
+_MARKERS = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_BOLD_MARK = "\x04"
+
+
+def to_mrkdwn(markdown: str, link_for: Callable[[int], str | None] | None = None) -> str:
+    """Markdown as Slack mrkdwn: headings and ``**bold**`` to ``*bold*``, ``*italic*`` to
+    ``_italic_``, lists to bullets, links to ``<url|text>``, tables to a preformatted block,
+    and each ``[n]`` to a link from ``link_for(n)`` (left as text where it gives None)."""
+    out: list[str] = []
+    table: list[str] = []
+    in_code = False
+
+    def flush_table() -> None:
+        if len(table) >= 2 and _TABLE_RULE.match(table[1]):
+            out.extend(["```", *_table_lines(table), "```"])
+        else:
+            out.extend(_line(row, link_for) for row in table)
+        table.clear()
+
+    for line in markdown.replace("\r\n", "\n").split("\n"):
+        if _FENCE.match(line):
+            flush_table()
+            in_code = not in_code
+            out.append("```")
+        elif in_code:
+            out.append(escape(line))
+        elif _TABLE_ROW.match(line):
+            table.append(line)
+        else:
+            flush_table()
+            out.append(_line(line, link_for))
+    flush_table()
+    if in_code:
+        out.append("```")
+    return "\n".join(out).strip("\n")
+
+
+def _table_lines(rows: list[str]) -> list[str]:
+    cells = [[escape(c.strip()) for c in r.strip().strip("|").split("|")] for r in rows]
+    cells = [row for i, row in enumerate(cells) if i != 1]  # the |---| rule
+    width = max(len(r) for r in cells)
+    cols = [max((len(r[i]) for r in cells if i < len(r)), default=0) for i in range(width)]
+    return ["  ".join(c.ljust(cols[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+
+
+def _line(line: str, link_for: Callable[[int], str | None] | None) -> str:
+    if m := _HEADING.match(line):
+        text = _inline(m.group(1), link_for).replace("*", "")
+        return f"*{text}*" if text else ""
+    if _RULE.match(line):
+        return "──────────"
+    if m := _QUOTE.match(line):
+        return "> " + _inline(m.group(1), link_for)
+    if m := _BULLET.match(line):
+        return f"{m.group(1)}• {_inline(m.group(2), link_for)}"
+    return _inline(line, link_for)
+
+
+def _inline(text: str, link_for: Callable[[int], str | None] | None) -> str:
+    kept: list[str] = []
+
+    def keep(value: str) -> str:
+        kept.append(value)
+        return f"\x02{len(kept) - 1}\x03"
+
+    text = _CODE_SPAN.sub(lambda m: keep("`" + escape(m.group(2)) + "`"), text)
+    text = escape(text)
+
+    def link(m: re.Match[str]) -> str:
+        url = html.unescape(m.group(2))
+        return keep(f"<{_safe_url(url)}|{m.group(1).replace('|', '/')}>")
+
+    text = _LINK.sub(link, text)
+
+    def markers(m: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", m.group(1))]
+        urls = [link_for(n) if link_for else None for n in numbers]
+        if not any(urls):
+            return m.group(0)
+        return keep(
+            "".join(f"<{u}|[{n}]>" if u else f"[{n}]" for n, u in zip(numbers, urls, strict=True))
+        )
+
+    text = _MARKERS.sub(markers, text)
+    text = _BOLD.sub(lambda m: _BOLD_MARK + (m.group(1) or m.group(2)) + _BOLD_MARK, text)
+    text = _ITALIC.sub(r"_\1_", text)
+    text = _STRIKE.sub(r"~\1~", text)
+    text = text.replace(_BOLD_MARK, "*")
+    return re.sub(r"\x02(\d+)\x03", lambda m: kept[int(m.group(1))], text)
+
+
+def _safe_url(url: str) -> str:
+    """A URL that cannot break out of Slack's ``<url|label>``."""
+    return url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+# --- splitting ----------------------------------------------------------------------------------
+
+_SEPARATORS = ("\n\n", "\n", ". ", "; ", ", ", " ")
+
+
+def split_text(text: str, limit: int = SECTION_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at the best boundary (paragraph,
+    line, sentence, word), never inside a ``<link>`` or an ``&entity;``; a code block cut in two
+    is closed and reopened. Only whitespace at the cuts is dropped."""
+    if len(text) <= limit:
+        return [text] if text.strip() else []
+    budget = limit - 8  # room to close and reopen a code block
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > budget:
+        cut = _cut_point(rest, budget)
+        piece = rest[:cut].rstrip()
+        if piece:
+            pieces.append(piece)
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        pieces.append(rest)
+    fixed: list[str] = []
+    in_code = False
+    for piece in pieces:
+        opened = in_code
+        in_code ^= piece.count("```") % 2 == 1
+        fixed.append(("```\n" if opened else "") + piece + ("\n```" if in_code else ""))
+    return fixed
+
+
+def _cut_point(text: str, budget: int) -> int:
+    window = text[: budget + 1]
+    floor = budget // 3
+    for sep in _SEPARATORS:
+        at = window.rfind(sep)
+        while at > floor and _inside_token(text, at):
+            at = window.rfind(sep, 0, at)
+        if at > floor:
+            return at + len(sep) if sep.strip() else at
+    cut = budget
+    while cut > floor and _inside_token(text, cut):
+        cut -= 1
+    return cut if cut > floor else budget
+
+
+def _inside_token(text: str, at: int) -> bool:
+    """True when position ``at`` lies inside ``<...>`` or an ``&amp;``, ``&lt;``, ``&gt;``."""
+    before = text[:at]
+    if before.rfind("<") > before.rfind(">"):
+        return True
+    amp = text.rfind("&", max(0, at - 4), at)
+    return amp != -1 and any(
+        text.startswith(entity, amp) and at < amp + len(entity) for entity in _ENTITIES
+    )
+
+
+_ENTITIES = ("&amp;", "&lt;", "&gt;")
+
+
+# --- answers as Block Kit ----------------------------------------------------------------------
+
+
+def source_url(public_url: str, citation: Citation, answer_id: str = "") -> str:
+    """The web chat's source viewer at the cited page."""
+    params: dict[str, str | int] = {"doc": citation.document_id}
+    if citation.page:
+        params["page"] = citation.page
+    if answer_id:
+        params["answer"] = answer_id
+    return _safe_url(f"{public_url.rstrip('/')}/?{urlencode(params, quote_via=quote)}")
+
+
+def source_label(citation: Citation) -> str:
+    """``Title, p. 6/26`` (printed page label), ``Title, row 12`` for data, or the title."""
+    title = " ".join(citation.title.split()) or citation.source
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1] + "…"
+    if citation.page:
+        return f"{title}, p. {citation.page_label or citation.page}"
+    if citation.data_row is not None:
+        return f"{title}, row {citation.data_row}"
+    return title
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def context(texts: list[str]) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts]}
+
+
+def feedback_buttons(answer_id: str) -> Block:
+    def button(label: str, action_id: str) -> dict[str, Any]:
+        return {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "action_id": action_id,
+            "value": answer_id,
+        }
+
+    return {
+        "type": "actions",
+        "block_id": "feedback",
+        "elements": [button("👍 Helpful", FEEDBACK_UP), button("👎 Not helpful", FEEDBACK_DOWN)],
+    }
+
+
+def answer_blocks(answer: Answer, public_url: str, *, preface: str | None = None) -> list[Block]:
+    """Every block of an answer, in order (not yet packed into messages)."""
+    urls = {c.n: source_url(public_url, c, answer.id) for c in answer.citations}
+    blocks: list[Block] = []
+    if preface:
+        blocks.append(context([preface[:CONTEXT_ELEMENT_CHARS]]))
+    text = to_mrkdwn(answer.answer, urls.get) or "_(no answer text)_"
+    blocks.extend(section(piece) for piece in split_text(text, SECTION_CHARS))
+    if answer.rewritten_question:
+        read_as = f"Follow-up read as: _{escape(answer.rewritten_question)}_"
+        blocks.append(context([read_as[:CONTEXT_ELEMENT_CHARS]]))
+    lines = [
+        f"*[{c.n}]* <{urls[c.n]}|{escape(source_label(c)).replace('|', '/')}>"
+        for c in answer.citations
+    ]
+    for start in range(0, len(lines), CONTEXT_ELEMENTS):
+        blocks.append(context(lines[start : start + CONTEXT_ELEMENTS]))
+    if answer.id:
+        blocks.append(feedback_buttons(answer.id))
+    return blocks
+
+
+def pack(blocks: list[Block], fallback: str) -> list[Message]:
+    """Blocks in messages of at most 50; the first carries ``fallback`` as its notification text."""
+    messages: list[Message] = []
+    for start in range(0, len(blocks), MESSAGE_BLOCKS):
+        text = fallback if not messages else "(answer continued)"
+        messages.append({"text": text, "blocks": blocks[start : start + MESSAGE_BLOCKS]})
+    return messages or [{"text": fallback, "blocks": [section(escape(fallback))]}]
+
+
+def answer_messages(
+    answer: Answer, public_url: str, *, preface: str | None = None
+) -> list[Message]:
+    """An answer as Slack messages, ready for chat.update / chat.postMessage."""
+    return pack(answer_blocks(answer, public_url, preface=preface), fallback_text(answer.answer))
+
+
+def fallback_text(markdown: str) -> str:
+    """A short plain version for notifications and clients without blocks."""
+    text = _LINK.sub(r"\1", markdown)
+    text = re.sub(r"\*\*|__|~~|`+|^\s{0,3}#+\s*|^\s*\|?[-:| ]+\|?\s*$", "", text, flags=re.M)
+    text = " ".join(text.split())
+    text = text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
+    return escape(text) or "Answer"

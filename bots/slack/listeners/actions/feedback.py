@@ -1,0 +1,35 @@
+"""👍/👎 under an answer: stored against the answer id in the audit trail, confirmed privately."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bots.slack.formatting import FEEDBACK_UP
+
+
+def feedback_callback(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    logger: Logger,
+) -> None:
+    ack()
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    context["slack_bot"].record_feedback(
+        client,
+        respond,
+        team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
+        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+        user=body["user"]["id"],
+        answer_id=str(action.get("value", "")),
+        rating=1 if action.get("action_id") == FEEDBACK_UP else -1,
+        thread_ts=message.get("thread_ts") or container.get("thread_ts"),
+    )

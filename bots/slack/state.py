@@ -1,0 +1,109 @@
+"""What the bot remembers between Slack events: which conversation a thread continues, and which
+events it has already handled (so Slack's retries never produce a second answer).
+
+A small SQLite file in the data directory (WAL, one connection per thread). Every process on one
+host that uses the same data directory shares it, so a retry that reaches another worker is still
+recognised. Processes on different hosts do not share it: run one bot per data directory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS threads (
+    team TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (team, channel, ts)
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY,
+    seen REAL NOT NULL
+);
+"""
+
+# Slack retries an event three times within about five minutes; a day is ample.
+EVENT_TTL_S = 24 * 3600
+PRUNE_EVERY = 500
+# The key of a DM's main line (messages not in a thread).
+MAIN_LINE = ""
+
+
+class SlackState:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._recorded = itertools.count(1)
+
+    def __repr__(self) -> str:
+        return f"SlackState({str(self.path)!r})"
+
+    def _db(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # --- threads -> conversations -----------------------------------------------------------
+    def conversation(
+        self, team: str, channel: str, ts: str, *, max_age_s: float | None = None
+    ) -> str | None:
+        """The conversation a thread (or, with ``ts=MAIN_LINE``, a DM) continues, if any and
+        if it was active within ``max_age_s``."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT conversation_id, updated FROM threads WHERE team=? AND channel=? AND ts=?",
+                (team, channel, ts),
+            )
+            .fetchone()
+        )
+        if row is None or (max_age_s is not None and time.time() - float(row[1]) > max_age_s):
+            return None
+        return str(row[0])
+
+    def link(
+        self, team: str, channel: str, keys: Iterable[str | None], conversation_id: str
+    ) -> None:
+        """Point each of ``keys`` (thread timestamps, message timestamps, ``MAIN_LINE``) of a
+        channel at a conversation."""
+        now = time.time()
+        rows = [
+            (team, channel, k, conversation_id, now) for k in dict.fromkeys(keys) if k is not None
+        ]
+        self._db().executemany(
+            "INSERT INTO threads(team, channel, ts, conversation_id, updated) VALUES(?,?,?,?,?) "
+            "ON CONFLICT(team, channel, ts) DO UPDATE SET "
+            "conversation_id=excluded.conversation_id, updated=excluded.updated",
+            rows,
+        )
+
+    # --- events already handled -------------------------------------------------------------
+    def first_time(self, event_id: str) -> bool:
+        """True the first time an event id is seen (atomically, across threads and processes)."""
+        db = self._db()
+        now = time.time()
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO events(event_id, seen) VALUES(?, ?)", (event_id, now)
+        )
+        if cursor.rowcount and next(self._recorded) % PRUNE_EVERY == 0:  # forget old events
+            db.execute("DELETE FROM events WHERE seen < ?", (now - EVENT_TTL_S,))
+        return bool(cursor.rowcount)

@@ -1,0 +1,737 @@
+"""Advisory briefs: the checker on hand-made briefs, and real briefs drafted from the small corpus,
+rendered to Markdown and Word and read back.
+
+The checker tests build a brief by hand, with an indicator table of a few rows, so each rule of
+the check is seen to fail. The integration tests draft briefs for Asia-Pacific countries from the
+shared corpus (``small_store``) and compare every figure with the indicator table and with the
+line of the data file it cites.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from assistant import Assistant
+from assistant.brief_render import chart_png, render_docx, render_markdown
+from assistant.briefs import (
+    CHECKED_SECTIONS,
+    UNSUPPORTED,
+    Brief,
+    Chart,
+    Figure,
+    FigureTable,
+    Note,
+    Paragraph,
+    Section,
+    Sentence,
+    TableRow,
+    TopicGate,
+    apply_check,
+    check_brief,
+    topic_indicators,
+)
+from assistant.config import Settings
+from assistant.errors import BadRequest
+from assistant.indicators import IndicatorRow, IndicatorTable
+from assistant.models import Citation
+from tests.conftest import make_settings, shared_corpus_path
+
+SECTION_KEYS = ["summary", "context", "country", "comparable", "options", "gaps", "sources"]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+# --- a hand-made brief --------------------------------------------------------------------------
+
+EGDI_FILE = "indicators-egdi/egdi.csv"
+QUOTE = "Fiji launched an electronic procurement portal for all ministries in 2023."
+PASSAGE = f"The Ministry of Finance reported progress. {QUOTE} Suppliers register online."
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Iterator[IndicatorTable]:
+    rows = [
+        IndicatorRow(
+            "FJI",
+            "Fiji",
+            "egdi",
+            2022,
+            0.6235,
+            "0.62350",
+            EGDI_FILE,
+            12,
+            "UN E-Government Survey",
+            rank=97,
+        ),
+        IndicatorRow(
+            "FJI",
+            "Fiji",
+            "egdi",
+            2024,
+            0.67544,
+            "0.67544",
+            EGDI_FILE,
+            14,
+            "UN E-Government Survey",
+            rank=93,
+        ),
+    ]
+    with IndicatorTable(tmp_path / "indicators.sqlite3") as t:
+        t.replace_source(EGDI_FILE, rows)
+        yield t
+
+
+def data_citation(n: int, row: int, line: str) -> Citation:
+    return Citation(
+        n=n,
+        document_id="egdi",
+        title="UN E-Government Survey data",
+        collection="data",
+        source=EGDI_FILE,
+        text=line,
+        data_row=row,
+        score=1.0,
+    )
+
+
+def passage_citation(n: int, text: str = QUOTE) -> Citation:
+    return Citation(
+        n=n,
+        document_id="d1",
+        title="Procurement review",
+        collection="study",
+        source="reviews/fiji.pdf",
+        page=4,
+        page_label="2",
+        text=text,
+        chunk_id="d1:3",
+    )
+
+
+def figure(text: str, year: int = 2024, n: int = 1, kind: str = "value") -> Figure:
+    return Figure(iso3="FJI", indicator="egdi", year=year, kind=kind, text=text, citation=n)  # type: ignore[arg-type]
+
+
+def hand_brief(
+    *,
+    country: list[Sentence] | None = None,
+    context: list[Sentence] | None = None,
+    cells: list[Figure | None] | None = None,
+) -> Brief:
+    if context is None:
+        context = [
+            Sentence(
+                text="Fiji's EGDI rose from 0.62350 in 2022 to 0.67544 in 2024.",
+                citations=[2, 1],
+                figures=[figure("0.62350", 2022, 2), figure("0.67544")],
+            )
+        ]
+    if country is None:
+        country = [Sentence(text=QUOTE, citations=[3], quote=True)]
+    table_block = FigureTable(
+        caption="EGDI by edition",
+        columns=["Year", "EGDI", "Rank"],
+        rows=[
+            TableRow(
+                label="2022", cells=[figure("0.62350", 2022, 2), figure("97", 2022, 2, "rank")]
+            ),
+            TableRow(
+                label="2024", cells=cells or [figure("0.67544"), figure("93", 2024, 1, "rank")]
+            ),
+        ],
+    )
+    return Brief(
+        id="b1",
+        country="Fiji",
+        iso3="FJI",
+        topic="e-procurement",
+        created="2025-01-01T00:00:00Z",
+        sections=[
+            Section(
+                key="summary",
+                number=1,
+                title="Summary",
+                blocks=[
+                    Paragraph(
+                        sentences=[
+                            Sentence(
+                                text="This draft brief on e-procurement in Fiji was prepared from the corpus."
+                            ),
+                        ]
+                    )
+                ],
+            ),
+            Section(
+                key="context",
+                number=2,
+                title="Country context",
+                blocks=[
+                    Paragraph(sentences=context),
+                    table_block,
+                    Chart(caption="EGDI", years=[2022, 2024], series={"EGDI": [0.6235, 0.67544]}),
+                ],
+            ),
+            Section(
+                key="country",
+                number=3,
+                title="What the documents say",
+                blocks=[
+                    Paragraph(style="bullets", sentences=country),
+                ],
+            ),
+            Section(
+                key="comparable",
+                number=4,
+                title="Comparable practice elsewhere",
+                blocks=[
+                    Note(text="Nothing found (see section 6)."),
+                ],
+            ),
+            Section(
+                key="options",
+                number=5,
+                title="Options and recommendations",
+                blocks=[
+                    Note(text="Nothing found (see section 6)."),
+                ],
+            ),
+            Section(
+                key="gaps",
+                number=6,
+                title="Gaps",
+                blocks=[
+                    Paragraph(
+                        style="bullets",
+                        sentences=[
+                            Sentence(
+                                text="No indicator in the data measures e-procurement directly."
+                            ),
+                        ],
+                    )
+                ],
+            ),
+            Section(key="sources", number=7, title="Sources"),
+        ],
+        citations=[
+            data_citation(1, 14, "2024,FJI,Fiji,93,0.67544"),
+            data_citation(2, 12, "2022,FJI,Fiji,97,0.62350"),
+            passage_citation(3, PASSAGE),
+        ],
+    )
+
+
+def kinds(problems: list[Any]) -> list[str]:
+    return [p.kind for p in problems]
+
+
+# --- the checker ------------------------------------------------------------------------------
+
+
+def test_a_sound_brief_passes(table: IndicatorTable) -> None:
+    brief = hand_brief()
+    assert check_brief(brief, table) == []
+    apply_check(brief, table)
+    markdown = render_markdown(brief)
+    assert brief.problems == [] and f"**{UNSUPPORTED}**" not in markdown
+    assert "Checker notes" not in markdown
+
+
+def test_an_uncited_sentence_in_sections_2_to_5_is_marked_not_shipped_silently(
+    table: IndicatorTable,
+) -> None:
+    claim = "Fiji plans to publish every contract online by 2026."
+    brief = hand_brief(
+        country=[Sentence(text=QUOTE, citations=[3], quote=True), Sentence(text=claim)]
+    )
+    problems = check_brief(brief, table)
+    assert kinds(problems) == ["uncited"] and problems[0].section == "country"
+    assert problems[0].text == claim
+    apply_check(brief, table)
+    markdown = render_markdown(brief)
+    assert f"{claim[:-1]} **{UNSUPPORTED}**." in markdown  # marked where the reader sees it
+    assert "## Checker notes" in markdown and "carries no citation" in markdown
+
+
+def test_uncited_sentences_outside_sections_2_to_5_are_allowed(table: IndicatorTable) -> None:
+    assert CHECKED_SECTIONS == ("context", "country", "comparable", "options")
+    brief = hand_brief()
+    assert not brief.section("summary").blocks[0].sentences[0].citations  # type: ignore[union-attr]
+    assert check_brief(brief, table) == []
+
+
+def test_a_citation_outside_the_sources_list_is_removed_and_marked(table: IndicatorTable) -> None:
+    brief = hand_brief(country=[Sentence(text=QUOTE, citations=[3, 9], quote=True)])
+    assert kinds(check_brief(brief, table)) == ["unresolved"]
+    apply_check(brief, table)
+    sentence = next(brief.section("country").sentences())
+    assert sentence.citations == [3] and sentence.unsupported
+    body, _, notes = render_markdown(brief).partition("## Checker notes")
+    assert "[9]" not in body and "cites [9]" in notes
+
+
+def test_a_figure_that_differs_from_the_data_is_caught(table: IndicatorTable) -> None:
+    rounded = Sentence(
+        text="Fiji's EGDI was 0.6754 in 2024.", citations=[1], figures=[figure("0.6754")]
+    )
+    problems = check_brief(hand_brief(context=[rounded]), table)
+    assert kinds(problems) == ["figure"] and "'0.67544'" in problems[0].message
+    # the same figure as a table cell, and a wrong rank
+    brief = hand_brief(cells=[figure("0.67540"), figure("94", 2024, 1, "rank")])
+    messages = [p.message for p in check_brief(brief, table)]
+    assert len(messages) == 2 and all("EGDI by edition, 2024" in m for m in messages)
+    apply_check(brief, table)
+    assert f"0.67540 {UNSUPPORTED}" in render_markdown(brief)
+
+
+def test_a_figure_must_cite_its_own_data_row(table: IndicatorTable) -> None:
+    wrong_row = Sentence(
+        text="Fiji's EGDI was 0.67544 in 2024.", citations=[2], figures=[figure("0.67544", n=2)]
+    )
+    problems = check_brief(hand_brief(context=[wrong_row]), table)
+    assert (
+        kinds(problems) == ["figure"]
+        and "row 12" in problems[0].message
+        and "row 14" in problems[0].message
+    )
+    not_data = Sentence(
+        text="Fiji's EGDI was 0.67544 in 2024.", citations=[3], figures=[figure("0.67544", n=3)]
+    )
+    assert "not a data row" in check_brief(hand_brief(context=[not_data]), table)[0].message
+
+
+def test_numbers_must_come_from_figures_or_cited_text(table: IndicatorTable) -> None:
+    computed = Sentence(
+        text="Fiji's EGDI rose by 0.05194 to 0.67544 in 2024.",
+        citations=[1],
+        figures=[figure("0.67544")],
+    )
+    problems = check_brief(hand_brief(context=[computed]), table)
+    assert kinds(problems) == ["unsupported"] and "0.05194" in problems[0].message
+
+
+def test_quotes_must_be_in_their_passage_and_paraphrases_close_to_it(table: IndicatorTable) -> None:
+    misquoted = Sentence(
+        text=QUOTE.replace("all ministries", "every island"), citations=[3], quote=True
+    )
+    assert kinds(check_brief(hand_brief(country=[misquoted]), table)) == ["unsupported"]
+    paraphrase = Sentence(
+        text="In 2023 Fiji launched an electronic portal for procurement by all ministries.",
+        citations=[3],
+    )
+    assert check_brief(hand_brief(country=[paraphrase]), table) == []
+    invented = Sentence(
+        text="Fiji's customs authority abolished paper tariffs and import duties entirely.",
+        citations=[3],
+    )
+    problems = check_brief(hand_brief(country=[invented]), table)
+    assert kinds(problems) == ["unsupported"] and "content words" in problems[0].message
+
+
+def test_the_brief_round_trips_through_json(table: IndicatorTable) -> None:
+    brief = apply_check(hand_brief(), table)
+    data = json.loads(json.dumps(brief.to_json()))
+    assert data["sections"][1]["blocks"][1]["type"] == "table"
+    assert Brief.model_validate(data) == brief
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+
+def test_the_topic_gate_knows_e_words_and_head_words() -> None:
+    gate = TopicGate("e-procurement")
+    assert gate("Electronic procurement platforms could be expanded.")
+    assert gate("The eProcurement portal went live.") and gate.exact(
+        "The e-procurement system is national."
+    )
+    assert gate("Public procurement rules changed.") and not gate.exact(
+        "Public procurement rules changed."
+    )
+    assert not gate("Online public services grew quickly.")
+    identity = TopicGate("digital identity")
+    assert identity("Most countries issue a digital identity.") and not identity(
+        "Digital services grew."
+    )
+    government = TopicGate("digital government")
+    assert government("The shift to digital government took years.")
+    assert not government("Digital tools help governments govern.")
+
+
+def test_topic_indicators() -> None:
+    assert topic_indicators("e-procurement") == ["ims_epmis", "gtmi_eprocurement"]
+    assert "gtmi_dataprivacy" in topic_indicators("data protection")
+    assert topic_indicators("digital identity") == []
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def test_the_chart_is_a_png_with_its_lines_drawn() -> None:
+    from PIL import Image
+
+    png = chart_png(
+        Chart(
+            caption="EGDI",
+            years=[2003, 2004, 2024],
+            series={"EGDI": [0.2, 0.3, 0.9], "OSI": [0.1, None, 0.5]},
+        )
+    )
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (1600, 760)
+    colours = {c for _, c in image.getcolors(maxcolors=1 << 16) or []}
+    assert (0x00, 0x9E, 0xDB) in colours  # the EGDI line, in UN blue
+
+
+def test_the_word_file_has_sections_tables_a_picture_and_linked_references(
+    table: IndicatorTable, tmp_path: Path
+) -> None:
+    brief = apply_check(hand_brief(), table)
+    path = render_docx(brief, tmp_path / "brief.docx")
+    read_back(brief, docx.Document(str(path)))
+
+
+def read_back(brief: Brief, document: Any) -> None:
+    """What a Word file of ``brief`` must hold, read back with python-docx."""
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for section in brief.sections:
+        assert f"{section.number}. {section.title}" in headings
+    tables = [s for s in brief.sections for b in s.blocks if isinstance(b, FigureTable)]
+    assert len(document.tables) == len(tables)
+    assert len(document.inline_shapes) == sum(
+        isinstance(b, Chart) for s in brief.sections for b in s.blocks
+    )
+    references = [p.text for p in document.paragraphs if re.match(r"^\[\d+\]\t", p.text)]
+    assert [int(r[1 : r.index("]")]) for r in references] == [c.n for c in brief.citations]
+    for citation, reference in zip(brief.citations, references, strict=True):
+        assert citation.title in reference
+        assert (
+            f"row {citation.data_row}" if citation.data_row else f"p. {citation.page_label}"
+        ) in reference
+    body = document.element.body
+    anchors = {link.get(f"{W}anchor") for link in body.iter(f"{W}hyperlink")}
+    bookmarks = {mark.get(f"{W}name") for mark in body.iter(f"{W}bookmarkStart")}
+    assert anchors and anchors <= bookmarks  # every [n] in the text jumps to its reference
+    text = "\n".join(p.text for p in document.paragraphs)
+    for section in brief.sections:
+        if section.key in CHECKED_SECTIONS:
+            for sentence in section.sentences():
+                assert sentence.text[:-1] in text
+
+
+def markers_resolve(markdown: str, brief: Brief) -> None:
+    body, _, sources = markdown.partition("## 7. Sources")
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    listed = [int(n) for n in re.findall(r"^- \[(\d+)\] ", sources, re.M)]
+    assert listed == [c.n for c in brief.citations] == list(range(1, len(listed) + 1))
+    assert used and used <= set(listed) and set(listed) <= used  # every source is cited, and exists
+
+
+# --- briefs drafted from the small corpus -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def assistant(small_store: Settings) -> Assistant:
+    return Assistant(small_store)
+
+
+ASIA_PACIFIC_FIVE = ["Fiji", "Cambodia", "Singapore", "Mongolia", "Viet Nam"]
+
+
+def data_line(source: str, row: int) -> list[str]:
+    path = shared_corpus_path() / source
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if number == row:
+                return line.rstrip("\n").split(",")
+    raise AssertionError(f"{source} has no row {row}")
+
+
+@pytest.mark.slow
+class TestDraftedBriefs:
+    @pytest.mark.parametrize(
+        ("country", "topic"), [("Fiji", "e-government"), ("Cambodia", "e-government")]
+    )
+    def test_every_sentence_of_sections_2_to_5_is_cited_and_checked(
+        self, assistant: Assistant, country: str, topic: str
+    ) -> None:
+        brief = assistant.draft_brief(country, topic, audience="UNPOG advisers")
+        assert [s.key for s in brief.sections] == SECTION_KEYS
+        assert brief.problems == [], brief.problems
+        numbers = {c.n for c in brief.citations}
+        for key in CHECKED_SECTIONS:
+            for sentence in brief.section(key).sentences():
+                assert (
+                    sentence.citations
+                    and set(sentence.citations) <= numbers
+                    and not sentence.unsupported
+                )
+        assert brief.section("context").blocks and brief.section("gaps").blocks
+        markers_resolve(render_markdown(brief), brief)
+
+    def test_what_the_documents_say_about_cambodia_comes_from_its_documents(
+        self, assistant: Assistant
+    ) -> None:
+        brief = assistant.draft_brief("KHM", "e-government")
+        said = list(brief.section("country").sentences())
+        assert any(
+            "Cambodia will accelerate the development of e-government" in s.text for s in said
+        )
+        for sentence in said:
+            cited = brief.citation(sentence.citations[0])
+            assert cited is not None and "KHM_79_2024" in cited.source
+            assert sentence.quote and sentence.text in cited.text
+        elsewhere = [
+            brief.citation(n) for s in brief.section("comparable").sentences() for n in s.citations
+        ]
+        assert elsewhere and all(c is not None and "KHM" not in c.source for c in elsewhere)
+
+    def test_a_country_without_documents_on_the_topic_gets_gaps_not_padding(
+        self, assistant: Assistant
+    ) -> None:
+        brief = assistant.draft_brief("Fiji", "e-procurement")
+        assert isinstance(brief.section("country").blocks[0], Note)
+        gaps = " ".join(s.text for s in brief.section("gaps").sentences())
+        assert "No passage in the documents discusses e-procurement in Fiji" in gaps
+        assert "OECD DGI" in gaps  # indicator datasets without Fiji
+        for sentence in brief.section("comparable").sentences():
+            assert TopicGate("e-procurement")(sentence.text)
+
+    @pytest.mark.parametrize("country", ASIA_PACIFIC_FIVE)
+    def test_every_figure_in_section_2_is_the_data_exactly(
+        self, assistant: Assistant, country: str
+    ) -> None:
+        brief = assistant.draft_brief(country, "digital government")
+        table = assistant.indicators
+        context = brief.section("context")
+        figures = list(context.figures())
+        iso3 = brief.iso3
+        assert len(figures) >= 5 * len(
+            table.series(iso3, "egdi")
+        )  # EGDI, rank, OSI, HCI, TII per edition
+        for fig in figures:
+            value = table.value(iso3, fig.indicator, fig.year)
+            assert value is not None
+            expected = {"value": value.value_text, "rank": str(value.rank), "group": value.group}[
+                fig.kind
+            ]
+            assert fig.text == expected
+            cited = brief.citation(fig.citation)
+            assert (
+                cited is not None and cited.data_row == value.row and cited.source == value.source
+            )
+            line = data_line(value.source, value.row)  # the file itself, not the table
+            assert fig.text in line and iso3 in line
+        latest = table.series(iso3, "egdi")[-1]
+        text = render_markdown(brief)
+        assert f"| {latest.year} | {latest.value_text} | {latest.rank} |" in text
+
+    def test_word_and_markdown_read_back(self, assistant: Assistant, tmp_path: Path) -> None:
+        brief = assistant.draft_brief("Fiji", "e-government")
+        read_back(brief, docx.Document(str(render_docx(brief, tmp_path / "fiji.docx"))))
+        stream = io.BytesIO()
+        render_docx(brief, stream)
+        assert (
+            docx.Document(io.BytesIO(stream.getvalue()))
+            .paragraphs[0]
+            .text.startswith("Advisory brief")
+        )
+        markers_resolve(render_markdown(brief), brief)
+
+    def test_drafting_is_deterministic(self, assistant: Assistant) -> None:
+        first = assistant.draft_brief("Singapore", "digital government")
+        second = assistant.draft_brief("Singapore", "digital government")
+        assert first.id != second.id
+        assert first.sections == second.sections and first.citations == second.citations
+
+    def test_markup_in_the_topic_is_not_taken_for_markers(self, assistant: Assistant) -> None:
+        brief = assistant.draft_brief("Fiji", "[1] <b>e-government</b>")
+        assert brief.topic == "1 b e-government /b" and brief.problems == []
+        assert brief.chart is not None and brief.chart.years[-1] == 2024
+        markers_resolve(render_markdown(brief), brief)
+
+    def test_bad_requests_name_the_field(self, assistant: Assistant) -> None:
+        with pytest.raises(BadRequest, match="unknown country 'Atlantis'"):
+            assistant.draft_brief("Atlantis", "e-government")
+        with pytest.raises(BadRequest, match="topic is empty"):
+            assistant.draft_brief("Fiji", "  ")
+
+    def test_the_command_line_writes_word_and_markdown(
+        self, small_store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from assistant import __main__ as cli
+
+        monkeypatch.setattr(cli, "get_settings", lambda: small_store)
+        out = tmp_path / "fiji.docx"
+        assert (
+            cli.main(["brief", "--country", "Fiji", "--topic", "e-government", "--out", str(out)])
+            == 0
+        )
+        assert docx.Document(str(out)).paragraphs[0].text == "Advisory brief: e-government in Fiji"
+        md = tmp_path / "fiji.md"
+        assert (
+            cli.main(["brief", "--country", "FJI", "--topic", "e-government", "--out", str(md)])
+            == 0
+        )
+        assert md.read_text(encoding="utf-8").startswith("# Advisory brief: e-government in Fiji")
+        assert (
+            cli.main(
+                ["brief", "--country", "Fiji", "--topic", "x", "--out", str(tmp_path / "a.pdf")]
+            )
+            == 2
+        )
+
+
+# --- with an LLM: the model writes, the same check holds ----------------------------------------
+
+INVENTED = "Fiji abolished all public procurement rules in 1850"
+
+
+@pytest.fixture
+def scripted_llm() -> Iterator[Callable[[Callable[[str], str]], str]]:
+    """An OpenAI-compatible chat server whose reply is ``reply(user_message)``; returns its URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(reply: Callable[[str], str]) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                content = reply(str(request["messages"][-1]["content"]))
+                body = json.dumps(
+                    {
+                        "id": "c1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "scripted",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": content},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def words_of_passage_1(user: str) -> str:
+    """Fourteen words of the first passage the model was given, as one sentence."""
+    text = user.split("<passage", 1)[1].split(">", 1)[1].split("</passage>", 1)[0]
+    words = [w for w in text.split() if not re.search(r"[\d.!?;:\[\]()&]", w)]
+    return " ".join(words[:14]).rstrip(",")
+
+
+@pytest.mark.slow
+def test_llm_prose_is_checked_like_extractive_prose(
+    small_store: Settings, scripted_llm: Callable[[Callable[[str], str]], str]
+) -> None:
+    url = scripted_llm(lambda user: f"{words_of_passage_1(user)} [1]. {INVENTED} [1].")
+    settings = make_settings(
+        small_store.data_dir,
+        corpus_dirs=small_store.corpus_dirs,
+        answerer="openai",
+        llm_base_url=url,
+        llm_model="scripted",
+        llm_timeout=10,
+    )
+    brief = Assistant(settings).draft_brief("Fiji", "e-procurement")
+    assert brief.drafted_by == "openai:scripted"
+    written = [s for key in ("comparable", "options") for s in brief.section(key).sentences()]
+    assert written and all(s.citations for s in written)
+    invented = [s for s in written if s.text.startswith(INVENTED)]
+    assert invented and all(s.unsupported for s in invented)  # marked, not shipped silently
+    assert any(not s.unsupported for s in written)  # the sentence taken from the passage holds
+    assert {p.text for p in brief.problems if p.kind == "unsupported"} >= {s.text for s in invented}
+    assert f"{INVENTED} [" in render_markdown(brief) and f"**{UNSUPPORTED}**" in render_markdown(
+        brief
+    )
+
+
+@pytest.mark.slow
+def test_an_unusable_llm_answer_falls_back_to_extractive(
+    small_store: Settings, scripted_llm: Callable[[Callable[[str], str]], str]
+) -> None:
+    url = scripted_llm(lambda user: "Procurement is important.")
+    settings = make_settings(
+        small_store.data_dir,
+        corpus_dirs=small_store.corpus_dirs,
+        answerer="openai",
+        llm_base_url=url,
+        llm_timeout=10,
+    )
+    brief = Assistant(settings).draft_brief("Fiji", "e-procurement")
+    assert brief.drafted_by == "extractive" and brief.problems == []
+    assert brief.notes and all(
+        "drafted extractively" in n and "cited no passage" in n for n in brief.notes
+    )
+    assert all(s.quote for s in brief.section("comparable").sentences())
+
+
+# --- the picture in the README ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+    reason="LibreOffice (soffice) and pdftoppm are needed to render a brief to PDF",
+)
+def test_a_brief_renders_to_pdf_and_png(assistant: Assistant, tmp_path: Path) -> None:
+    brief = assistant.draft_brief("Fiji", "e-government")
+    source = render_docx(brief, tmp_path / "brief.docx")
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    subprocess.run(
+        [
+            "soffice",
+            profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "brief.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "1. Summary" in text and "7. Sources" in text and "0.67544" in text
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    page = next(tmp_path.glob("page*.png"))
+    assert page.read_bytes().startswith(b"\x89PNG") and page.stat().st_size > 10_000

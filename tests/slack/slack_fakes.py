@@ -1,0 +1,460 @@
+"""A fake Slack for the tests: the Web API on 127.0.0.1 (recording calls, keeping messages and
+refusing what Slack refuses) and a sender that signs requests as Slack does."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+BOT_TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret-0123456789"
+TEAM = "T0TEAM"
+BOT_USER = "U0BOT"
+BOT_ID = "B0BOT"
+HR_USER = "U0HR"  # granted the private collection "hr" in DMs
+PUBLIC_URL = "https://chat.example.org"
+
+
+# --- a fake Slack Web API -------------------------------------------------------------------------
+
+
+def limit_errors(payload: dict[str, Any]) -> list[str]:
+    """What in a message payload breaks Slack's documented limits
+    (https://docs.slack.dev/reference/block-kit/blocks, chat.postMessage)."""
+    errors: list[str] = []
+    blocks = payload.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    text = payload.get("text")
+    if not blocks and not (isinstance(text, str) and text.strip()):
+        errors.append("no_text: a message needs text or blocks")
+    if isinstance(text, str) and len(text) > 40_000:
+        errors.append("msg_too_long: text over 40,000 characters")
+    if not blocks:
+        return errors
+    if len(blocks) > 50:
+        errors.append(f"more than 50 blocks ({len(blocks)})")
+    ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(ids) != len(set(ids)):
+        errors.append("duplicate block_id")
+    for i, block in enumerate(blocks):
+        kind = block.get("type")
+        if len(block.get("block_id", "")) > 255:
+            errors.append(f"block {i}: block_id over 255 characters")
+        if kind == "section":
+            body = (block.get("text") or {}).get("text", "")
+            if not 1 <= len(body) <= 3000:
+                errors.append(f"block {i}: section text of {len(body)} characters (1 to 3,000)")
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 10:
+                errors.append(f"block {i}: context with {len(elements)} elements (1 to 10)")
+            for element in elements:
+                if (
+                    element.get("type") in ("mrkdwn", "plain_text")
+                    and not 1 <= len(element.get("text", "")) <= 3000
+                ):
+                    errors.append(f"block {i}: context text over 3,000 characters")
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                errors.append(f"block {i}: actions with {len(elements)} elements (1 to 25)")
+            for element in elements:
+                if len(element.get("text", {}).get("text", "")) > 75:
+                    errors.append(f"block {i}: button text over 75 characters")
+                if len(element.get("action_id", "")) > 255:
+                    errors.append(f"block {i}: action_id over 255 characters")
+                if len(element.get("value", "")) > 2000:
+                    errors.append(f"block {i}: button value over 2,000 characters")
+        elif kind == "header":
+            if len(block.get("text", {}).get("text", "")) > 150:
+                errors.append(f"block {i}: header over 150 characters")
+        elif kind != "divider":
+            errors.append(f"block {i}: unknown block type {kind!r}")
+    return errors
+
+
+@dataclass
+class Posted:
+    channel: str
+    ts: str
+    thread_ts: str | None
+    text: str
+    blocks: list[dict[str, Any]]
+    history: list[dict[str, Any]] = field(default_factory=list)  # earlier versions (chat.update)
+
+    def all_text(self) -> str:
+        """The text and every text in the blocks, as a person would read them."""
+        return json.dumps({"text": self.text, "blocks": self.blocks}, ensure_ascii=False)
+
+
+class FakeSlack:
+    """Slack's Web API on 127.0.0.1: records every call, keeps the messages the bot posted, and
+    refuses what Slack would refuse (bad token, unknown message, blocks over the limits)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.rejected: list[tuple[str, list[str]]] = []
+        self.messages: dict[tuple[str, str], Posted] = {}
+        self.ephemeral: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # posts to response_url
+        self.uploads: dict[str, dict[str, Any]] = {}
+        self.shared_files: list[dict[str, Any]] = []
+        self.not_member: set[str] = set()
+        self._counter = 0
+        self._lock = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, body = fake.handle(self.path, dict(self.headers), raw)
+                data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+                self.send_response(status)
+                self.send_header(
+                    "Content-Type", "application/json" if body != b"OK" else "text/plain"
+                )
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- protocol -----------------------------------------------------------------------------
+    def handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        if path.startswith("/upload/"):
+            with self._lock:
+                self.uploads.setdefault(path.rsplit("/", 1)[1], {})["data"] = raw
+            return 200, b"OK"
+        payload = _parse(headers, raw)
+        if path.startswith("/response/"):
+            with self._lock:
+                self.responses.append(payload)
+                self.calls.append(("response_url", payload))
+                self._lock.notify_all()
+            errors = limit_errors(payload)
+            return (400, {"ok": False, "errors": errors}) if errors else (200, b"OK")
+        method = path.removeprefix("/api/")
+        with self._lock:
+            self.calls.append((method, payload))
+            result = self._method(method, headers, payload)
+            if not result.get("ok"):
+                self.rejected.append((method, result.get("errors") or [result.get("error")]))
+            self._lock.notify_all()
+        return 200, result
+
+    def _method(self, method: str, headers: dict[str, str], p: dict[str, Any]) -> dict[str, Any]:
+        token = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+        if token != f"Bearer {BOT_TOKEN}":
+            return {"ok": False, "error": "invalid_auth"}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "gka",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+            }
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            channel = p.get("channel")
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            if channel in self.not_member:
+                return {"ok": False, "error": "not_in_channel"}
+            errors = limit_errors(p)
+            if errors:
+                return {"ok": False, "error": "invalid_blocks", "errors": errors}
+            blocks = p.get("blocks") or []
+            if method == "chat.postMessage":
+                self._counter += 1
+                ts = f"1700000{self._counter:03d}.000100"
+                self.messages[(channel, ts)] = Posted(
+                    channel, ts, p.get("thread_ts"), p.get("text", ""), blocks
+                )
+                return {
+                    "ok": True,
+                    "channel": channel,
+                    "ts": ts,
+                    "message": {"text": p.get("text")},
+                }
+            if method == "chat.update":
+                posted = self.messages.get((channel, p.get("ts", "")))
+                if posted is None:
+                    return {"ok": False, "error": "message_not_found"}
+                posted.history.append({"text": posted.text, "blocks": posted.blocks})
+                posted.text, posted.blocks = p.get("text", ""), blocks
+                return {"ok": True, "channel": channel, "ts": posted.ts}
+            if not p.get("user"):
+                return {"ok": False, "error": "user_not_in_channel"}
+            self.ephemeral.append(p)
+            return {"ok": True, "message_ts": "1700000999.000100"}
+        if method == "files.getUploadURLExternal":
+            if not p.get("filename") or not str(p.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{len(self.uploads) + 1:04d}"
+            self.uploads[file_id] = {"filename": p["filename"], "length": int(p["length"])}
+            return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = p.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            channel = p.get("channel_id")
+            if channel in self.not_member:
+                return {"ok": False, "error": "not_in_channel"}
+            shared = []
+            for f in files or []:
+                upload = self.uploads.get(f.get("id", ""))
+                if not upload or len(upload.get("data", b"")) != upload["length"]:
+                    return {"ok": False, "error": "file_not_found"}
+                shared.append({"id": f["id"], "title": f.get("title"), "name": upload["filename"]})
+                self.shared_files.append(
+                    {
+                        **upload,
+                        "id": f["id"],
+                        "title": f.get("title"),
+                        "channel": channel,
+                        "initial_comment": p.get("initial_comment"),
+                    }
+                )
+            return {"ok": True, "files": shared}
+        return {"ok": False, "error": "unknown_method"}
+
+    # --- what tests read ---------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [p for m, p in self.calls if m == method]
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 60.0) -> Any:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; calls so far: {[m for m, _ in self.calls]}")
+                self._lock.wait(min(left, 0.2))
+
+    def in_thread(self, channel: str, thread_ts: str | None) -> list[Posted]:
+        return [
+            m
+            for (c, _), m in sorted(self.messages.items())
+            if c == channel and m.thread_ts == thread_ts
+        ]
+
+    def answered(self, channel: str, thread_ts: str | None, count: int = 1) -> list[Posted]:
+        """Wait until ``count`` placeholders in a thread were replaced; the bot's messages there."""
+
+        def done() -> list[Posted] | None:
+            posted = self.in_thread(channel, thread_ts)
+            return posted if sum(1 for m in posted if m.history) >= count else None
+
+        return self.wait_for(done)  # type: ignore[no-any-return]
+
+
+def _parse(headers: dict[str, str], raw: bytes) -> dict[str, Any]:
+    kind = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    if "json" in kind:
+        return json.loads(raw or b"{}")  # type: ignore[no-any-return]
+    form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8")).items()}
+    if "blocks" in form:
+        form["blocks"] = json.loads(form["blocks"])
+    return form
+
+
+class Reply(NamedTuple):
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+class SlackSender:
+    """Sends what Slack sends: signed events, slash commands and button clicks."""
+
+    def __init__(self, url: str, fake: FakeSlack) -> None:
+        self.url = url
+        self.fake = fake
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        secret: str | None = SIGNING_SECRET,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        sent = {"Content-Type": content_type, **(headers or {})}
+        if secret is not None:
+            signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+            sent |= {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+        request = urllib.request.Request(
+            f"{self.url}/slack/events", data=body, headers=sent, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return Reply(response.status, response.read(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read(), dict(error.headers))
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> bytes:
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "event": {"event_ts": event.get("ts"), **event},
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{self._next():06d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}
+            ],
+        }
+        return json.dumps(envelope).encode()
+
+    def event(self, event: dict[str, Any], **kwargs: Any) -> Reply:
+        return self.send(self.event_body(event), "application/json", **kwargs)
+
+    def mention(
+        self,
+        text: str,
+        *,
+        channel: str = "C0GENERAL",
+        user: str = "U0ANA",
+        thread_ts: str | None = None,
+    ) -> str:
+        ts = f"1699000{self._next():03d}.000200"
+        event = {
+            "type": "app_mention",
+            "user": user,
+            "text": f"<@{BOT_USER}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "team": TEAM,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        status = self.event(event).status
+        assert status == 200
+        return ts
+
+    def direct(
+        self,
+        text: str,
+        *,
+        channel: str = "D0ANA",
+        user: str = "U0ANA",
+        thread_ts: str | None = None,
+    ) -> str:
+        ts = f"1699000{self._next():03d}.000300"
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": channel,
+            "team": TEAM,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        status = self.event(event).status
+        assert status == 200
+        return ts
+
+    def command(
+        self, command: str, text: str, *, channel: str = "C0GENERAL", user: str = "U0ANA"
+    ) -> Reply:
+        form = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "test",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "ana",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0APP",
+            "response_url": f"{self.fake.url}/response/{self._next()}",
+            "trigger_id": f"trigger-{self._n}",
+        }
+        return self.send(urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+    def click(
+        self,
+        action_id: str,
+        answer_id: str,
+        *,
+        channel: str,
+        message_ts: str,
+        thread_ts: str | None = None,
+        user: str = "U0ANA",
+    ) -> Reply:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "ana", "team_id": TEAM},
+            "api_app_id": "A0APP",
+            "token": "legacy",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+                "thread_ts": thread_ts,
+            },
+            "trigger_id": f"trigger-{self._next()}",
+            "team": {"id": TEAM, "domain": "test"},
+            "channel": {"id": channel, "name": "general"},
+            "message": {
+                "type": "message",
+                "ts": message_ts,
+                "thread_ts": thread_ts,
+                "text": "answer",
+            },
+            "response_url": f"{self.fake.url}/response/{self._n}",
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "feedback",
+                    "value": answer_id,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.send(
+            urlencode({"payload": json.dumps(payload)}).encode(),
+            "application/x-www-form-urlencoded",
+        )

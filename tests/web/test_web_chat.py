@@ -1,0 +1,532 @@
+"""The web chat (``bots/web``) in a real browser against a live server over a tiny corpus.
+
+Each test opens its own tab on the page, does what a member of staff would do and checks what
+they would see, and what the server stored. Screenshots of the main states are saved under
+``test-output/web/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.harness import TOKEN, LiveServer, Watched, open_page, screenshot
+
+pytestmark = pytest.mark.browser
+
+PDF_QUESTION = "What does the Committee recommend about procurement data?"
+FIJI_QUESTION = "What does the digital identity programme in Fiji do?"
+XSS_QUESTION = "What did the Quokka registry auditors find in the comment field and the certificate name field?"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def ask(page: Any, question: str, turn: int = 1) -> Any:
+    """Type a question, press Enter and wait for answer number ``turn`` to be complete."""
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    page.locator(f"#messages > li:nth-child({turn}) article[aria-busy=false]").wait_for()
+    return page.locator(f"#messages > li:nth-child({turn}) article")
+
+
+def answer_id(article: Any) -> str:
+    value = article.get_attribute("data-answer-id")
+    assert value, "the answer has no id"
+    return str(value)
+
+
+# --- the page itself ------------------------------------------------------------------------
+def test_page_is_served_by_the_app_and_loads_nothing_from_outside(
+    chat: Watched, live: LiveServer
+) -> None:
+    page = chat.page
+    assert page.title() == "Governance Knowledge Assistant · UNPOG"
+    outside = [u for u in chat.requests if not u.startswith((live.url, "data:", "blob:"))]
+    assert outside == []
+    assert any(u.endswith("/app.js") for u in chat.requests)
+    assert page.locator("#status").inner_text().startswith("9 documents")
+    # the "Draft a brief" placeholder stays hidden while the server has no /api/briefs
+    assert live.api("GET", "/api/briefs").status_code == 404
+    assert page.locator("#brief-button").is_hidden()
+    screenshot(page, "01-start")
+
+
+# --- asking, streaming, citations -------------------------------------------------------------
+def test_answer_streams_in_and_a_citation_opens_the_highlighted_passage(
+    chat: Watched, live: LiveServer
+) -> None:
+    page = chat.page
+    # slow the network so that the answer's events arrive over a few seconds
+    cdp = chat.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": 1000, "uploadThroughput": -1},
+    )
+    page.evaluate(
+        """() => {
+          window.__seen = [];
+          const timer = setInterval(() => {
+            const article = document.querySelector('#messages article');
+            if (!article) return;
+            window.__seen.push({
+              busy: article.getAttribute('aria-busy'),
+              text: article.querySelector('.answer-body').textContent,
+              caret: !!article.querySelector('.caret'),
+            });
+            if (article.getAttribute('aria-busy') === 'false') clearInterval(timer);
+          }, 20);
+        }"""
+    )
+    article = ask(page, FIJI_QUESTION)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    seen = page.evaluate("window.__seen")
+    final = article.locator(".answer-body").inner_text()
+    assert "secure online credential" in final
+    streaming = [s for s in seen if s["busy"] == "true" and "Fiji" in s["text"]]
+    assert streaming, f"no part of the answer was shown before it was complete: {seen[-3:]}"
+    assert all(s["caret"] for s in streaming)
+    assert not article.locator(".caret").count()
+    assert int(article.locator(".answer-body").get_attribute("data-renders") or 0) >= 2
+    screenshot(page, "02-answer")
+
+    # a citation marker opens the source panel on the cited passage
+    marker = article.locator(".answer-body .cite[data-n='1']")
+    assert marker.get_attribute("aria-label", timeout=1000).startswith(
+        "Source 1: Digital identity in Fiji"
+    )
+    marker.click()
+    panel = page.locator("#source-panel")
+    panel.locator("mark.current").first.wait_for()
+    assert panel.locator(".source-title").inner_text() == "Digital identity in Fiji"
+    assert "Case studies" in panel.locator("dl").inner_text()
+    record = live.api("GET", f"/api/answers/{answer_id(article)}").json()
+    cited = record["citations"][0]
+    highlighted = " ".join(panel.locator("mark.current").all_inner_texts())
+    assert " ".join(cited["text"].split()) in " ".join(highlighted.split())
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.dataset.n") == "1"  # focus back on the marker
+
+
+def test_pdf_citation_shows_the_printed_page_and_opens_the_pdf_at_that_page(
+    chat: Watched, live: LiveServer
+) -> None:
+    page = chat.page
+    article = ask(page, PDF_QUESTION)
+    article.locator(".source-item[data-n='1']").click()
+    panel = page.locator("#source-panel")
+    panel.locator("mark.current").first.wait_for()
+    assert "procurement data" in " ".join(panel.locator("mark.current").all_inner_texts())
+    meta = panel.locator("dl").inner_text()
+    assert "Studies & reports" in meta
+    assert "2/2 (page 2 of 2 in the file)" in meta
+    link = panel.locator("a.open-original")
+    assert link.inner_text().strip() == "Open the PDF at page 2"
+    href = link.get_attribute("href")
+    assert href and href.endswith("/file#page=2")
+    with chat.context.expect_page() as opened:
+        link.click()
+    pdf = opened.value
+    pdf.wait_for_load_state()
+    assert pdf.url == live.url + href
+    assert pdf.evaluate("document.contentType") == "application/pdf"
+    pdf.close()
+    # the pager moves to the other page, where nothing of this answer is cited
+    panel.get_by_role("button", name="Previous page").click()
+    panel.get_by_text("Page 1/2 · 1 of 2").wait_for()
+    assert panel.locator("mark.current").count() == 0
+    panel.get_by_role("button", name="Next page").click()
+    panel.locator("mark.current").first.wait_for()
+    screenshot(page, "03-source-panel")
+
+
+# --- filters ----------------------------------------------------------------------------------
+def test_filters_are_sent_with_every_question_and_echoed_with_the_answer(chat: Watched) -> None:
+    page = chat.page
+    page.click("#filters-toggle")
+    page.fill("#country-input", "Fiji")
+    page.click("#country-add")
+    page.locator("#collection-options label", has_text="Case studies").click()
+    page.fill("#year-from", "2020")
+    page.press("#year-from", "Tab")
+    chips = page.locator("#filter-chips .chip")
+    assert chips.all_inner_texts() == ["Fiji", "Case studies", "from 2020"]
+
+    with page.expect_request("**/api/ask/stream") as sent:
+        article = ask(page, FIJI_QUESTION)
+    assert sent.value.post_data_json["filters"] == {
+        "countries": ["FJI"],
+        "collections": ["case"],
+        "year_from": 2020,
+    }
+    echoed = article.locator(".applied-filters .chip").all_inner_texts()
+    assert echoed == ["Fiji", "Case studies", "from 2020"]
+    titles = set(article.locator(".source-name").all_inner_texts())
+    assert titles == {"Digital identity in Fiji"}
+    article.locator(".answer-body .cite[data-n='1']").click()
+    page.locator("#source-panel mark.current").first.wait_for()
+    screenshot(page, "04-filters")
+    page.keyboard.press("Escape")
+
+    # removing a chip changes what the next question sends
+    page.get_by_role("button", name="Remove the filter Case studies").click()
+    with page.expect_request("**/api/ask/stream") as sent:
+        ask(page, "And who helped design it?", turn=2)
+    assert sent.value.post_data_json["filters"] == {"countries": ["FJI"], "year_from": 2020}
+
+    # an unknown country is refused with a message, not sent
+    page.click("#filters-toggle")
+    page.fill("#country-input", "Atlantis")
+    page.click("#country-add")
+    assert "Atlantis" in page.locator("#filter-error").inner_text()
+    assert chips.all_inner_texts() == ["Fiji", "from 2020"]
+
+
+# --- indicators, follow-ups -------------------------------------------------------------------
+def test_indicator_trend_renders_a_table_and_a_chart_and_a_follow_up_continues(
+    chat: Watched, live: LiveServer
+) -> None:
+    page = chat.page
+    with page.expect_request("**/api/ask/stream") as first_request:
+        first = ask(page, "How has Fiji's EGDI changed since 2020?")
+    assert "conversation_id" not in first_request.value.post_data_json
+    table = first.locator("table.data-table")
+    assert table.locator("caption").inner_text() == "E-Government Development Index (EGDI)"
+    rows = table.locator("tbody tr")
+    assert rows.count() == 3
+    assert rows.nth(2).locator("td").all_inner_texts()[:4] == ["Fiji", "2024", "0.67544", "93"]
+    chart = first.locator("svg.sparkline")
+    assert chart.get_attribute("data-points") == "3"
+    assert "2020 0.65850, 2022 0.62350, 2024 0.67544" in (chart.get_attribute("aria-label") or "")
+    assert first.locator(".cite").count() == 2
+
+    with page.expect_request("**/api/ask/stream") as follow_up:
+        second = ask(page, "And Samoa?", turn=2)
+    conversation = follow_up.value.post_data_json["conversation_id"]
+    assert conversation
+    assert "Samoa" in second.locator(".answer-body").inner_text()
+    assert "Samoa" in second.locator(".understood").inner_text()
+    assert second.locator("table.data-table tbody tr").count() == 3
+    stored = live.api("GET", f"/api/conversations/{conversation}").json()
+    assert [t["question"] for t in stored["turns"]] == [
+        "How has Fiji's EGDI changed since 2020?",
+        "And Samoa?",
+    ]
+    current = page.locator("#conversation-list [aria-current=true]")
+    assert "2 questions" in current.inner_text()
+    screenshot(page, "05-indicator-follow-up")
+
+
+def test_country_comparison_renders_a_table_and_each_countrys_trend(chat: Watched) -> None:
+    page = chat.page
+    article = ask(page, "Compare the EGDI of Fiji and Samoa in 2024")
+    cells = [
+        row.locator("td").all_inner_texts()[:3]
+        for row in article.locator("table.data-table tbody tr").all()
+    ]
+    assert cells == [["Fiji", "2024", "0.67544"], ["Samoa", "2024", "0.48990"]]
+    charts = article.locator("figure.chart")
+    charts.nth(1).wait_for()
+    assert charts.locator("figcaption").all_inner_texts() == ["Fiji", "Samoa"]
+    for chart in charts.locator("svg.sparkline").all():  # each country's series, 2024 marked
+        assert chart.get_attribute("data-points") == "3"
+        assert chart.locator("circle.spark-dot-marked").count() == 1
+    # a data citation shows the cited row of the file
+    article.locator(".cite[data-n='2']").first.click()
+    row = page.locator("#source-panel .data-rows mark.current")
+    assert row.inner_text().startswith("2024,WSM,Samoa,140,0.48990")
+    screenshot(page, "06-comparison")
+
+
+# --- feedback and copy ------------------------------------------------------------------------
+def test_feedback_is_stored_with_its_comment(chat: Watched, live: LiveServer) -> None:
+    page = chat.page
+    article = ask(page, FIJI_QUESTION)
+    article.get_by_role("button", name="Not helpful").click()
+    assert article.get_by_role("button", name="Not helpful").get_attribute("aria-pressed") == "true"
+    article.get_by_label("What was wrong or missing? (optional)").fill("Please cite the 2022 law.")
+    article.get_by_role("button", name="Send feedback").click()
+    article.get_by_text("your feedback was saved").wait_for()
+    screenshot(page, "07-feedback")
+    record = live.api("GET", f"/api/answers/{answer_id(article)}").json()
+    assert [(f["rating"], f["comment"]) for f in record["feedback"]] == [
+        (-1, "Please cite the 2022 law.")
+    ]
+
+
+def test_copy_puts_the_answer_and_its_sources_on_the_clipboard(
+    browser: Any, live: LiveServer
+) -> None:
+    watched = open_page(browser, live.url, permissions=["clipboard-read", "clipboard-write"])
+    page = watched.page
+    try:
+        page.wait_for_selector("body[data-ready=true]")
+        article = ask(page, FIJI_QUESTION)
+        article.get_by_role("button", name="Copy").click()
+        article.get_by_text("Answer and sources copied.").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        watched.context.close()
+    text, _, sources = copied.partition("\n\nSources:\n")
+    assert "secure online credential. [" in text
+    assert sources.splitlines()[0].startswith("[1] Digital identity in Fiji (Case studies) — ")
+    assert sources.splitlines()[0].endswith("notes/fiji-digital-identity.md")
+
+
+# --- conversations ----------------------------------------------------------------------------
+def test_history_reopens_renames_and_deletes_conversations(chat: Watched, live: LiveServer) -> None:
+    page = chat.page
+    article = ask(page, PDF_QUESTION)
+    conversation = live.api("GET", f"/api/answers/{answer_id(article)}").json()["conversation_id"]
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    item = page.locator(f"#conversation-list li[data-id='{conversation}']")
+    item.locator(".conversation-open").click()
+    restored = page.locator("#messages > li")
+    restored.locator("article[aria-busy=false]").wait_for()
+    assert restored.count() == 1
+    assert restored.locator(".bubble").inner_text() == PDF_QUESTION
+    assert restored.locator(".answer-body .cite").count() >= 1
+    restored.locator(".answer-body .cite").first.click()
+    page.locator("#source-panel mark.current").first.wait_for()
+    page.keyboard.press("Escape")
+
+    # rename: the new name is text, even when it looks like markup
+    name = f"Procurement {IMG}"
+    item.hover()
+    item.locator("[data-action=rename]").click()
+    page.fill("#rename-input", name)
+    page.locator("#rename-dialog").get_by_role("button", name="Rename").click()
+    item.locator(".conversation-title", has_text=name).wait_for()
+    assert live.api("GET", f"/api/conversations/{conversation}").json()["title"] == name
+    assert page.locator("#conversation-list img").count() == 0
+    screenshot(page, "08-history")
+
+    # delete
+    item.hover()
+    item.locator("[data-action=delete]").click()
+    assert page.locator("#delete-name").inner_text() == name
+    page.locator("#delete-dialog").get_by_role("button", name="Delete").click()
+    item.wait_for(state="detached")
+    assert live.api("GET", f"/api/conversations/{conversation}").status_code == 404
+    assert page.locator("#messages > li").count() == 0  # it was open: a new chat starts
+    assert page.locator("#empty-state").is_visible()
+
+
+def test_new_chat_starts_a_new_conversation(chat: Watched) -> None:
+    page = chat.page
+    ask(page, FIJI_QUESTION)
+    page.click("#new-chat")
+    assert page.locator("#messages > li").count() == 0
+    with page.expect_request("**/api/ask/stream") as sent:
+        ask(page, PDF_QUESTION)
+    assert "conversation_id" not in sent.value.post_data_json
+
+
+# --- safety -----------------------------------------------------------------------------------
+def test_markup_in_documents_shows_as_text_and_never_runs(chat: Watched) -> None:
+    page = chat.page
+    article = ask(page, XSS_QUESTION)
+    body = article.locator(".answer-body").inner_text()
+    assert SCRIPT in body and IMG in body
+    source_names = article.locator(".source-name").all_inner_texts()
+    assert source_names[0] == f"Quokka registry {IMG} audit note"
+    article.locator(".cite[data-n='1']").first.click()
+    panel = page.locator("#source-panel")
+    panel.locator("mark.current").first.wait_for()
+    assert panel.locator(".source-title").inner_text() == f"Quokka registry {IMG} audit note"
+    page_text = panel.locator(".page-text").inner_text()
+    assert SCRIPT in page_text and IMG in page_text
+    # nothing from the document became an element: no <img>, no second <script>
+    assert page.locator("img").count() == 0
+    assert page.evaluate("document.scripts.length") == 1
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    screenshot(page, "09-markup-as-text")
+
+
+MARKDOWN_CASES = {
+    "**Fiji**: quoted [1]": '<p><strong>Fiji</strong>: quoted <button data-n="1">1</button></p>',
+    "two sources [1][2] and [3, 4]": (
+        '<p>two sources <button data-n="1">1</button><button data-n="2">2</button> and '
+        '<button data-n="3">3</button><button data-n="4">4</button></p>'
+    ),
+    f"{SCRIPT} and {IMG}": (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt;</p>"
+    ),
+    "[click](javascript:alert(1)) [x](//evil.example) [data](data:text/html,hi)": (
+        "<p>click x data</p>"
+    ),
+    "[UN](https://www.un.org) and https://unpog.org/a.pdf.": (
+        '<p><a href="https://www.un.org" rel="noopener noreferrer" target="_blank">UN</a> and '
+        '<a href="https://unpog.org/a.pdf" rel="noopener noreferrer" target="_blank">'
+        "https://unpog.org/a.pdf</a>.</p>"
+    ),
+    "- one\n- two *three*\n\n1. first\n2. second": (
+        "<ul><li>one</li><li>two <em>three</em></li></ul><ol><li>first</li><li>second</li></ol>"
+    ),
+    "| Country | EGDI |\n|---|--:|\n| Fiji | 0.67544 |": (
+        '<div class="table-scroll"><table><thead><tr><th scope="col">Country</th>'
+        '<th class="align-right" scope="col">EGDI</th></tr></thead><tbody><tr><td>Fiji</td>'
+        '<td class="align-right">0.67544</td></tr></tbody></table></div>'
+    ),
+    "```\n<b>bold?</b>\n```": "<pre><code>&lt;b&gt;bold?&lt;/b&gt;</code></pre>",
+    "# Heading\n> quoted `<i>`": (
+        "<h3>Heading</h3><blockquote><p>quoted <code>&lt;i&gt;</code></p></blockquote>"
+    ),
+    "2 * 3 * 4 and snake_case_name": "<p>2 * 3 * 4 and snake_case_name</p>",
+    "line one\nline two": "<p>line one line two</p>",
+}
+
+
+def test_markdown_renderer_builds_safe_nodes(chat: Watched) -> None:
+    rendered = chat.page.evaluate(
+        """async (cases) => {
+          const { renderMarkdown } = await import('/markdown.js');
+          const citation = (n) => {
+            const button = document.createElement('button');
+            button.dataset.n = n;
+            button.textContent = n;
+            return button;
+          };
+          return cases.map((source) => {
+            const box = document.createElement('div');
+            box.append(renderMarkdown(source, { citation }));
+            return box.innerHTML;
+          });
+        }""",
+        list(MARKDOWN_CASES),
+    )
+    assert dict(zip(MARKDOWN_CASES, rendered, strict=True)) == MARKDOWN_CASES
+
+
+# --- keyboard, screen readers, phones ---------------------------------------------------------
+def test_keyboard_use_and_labels(chat: Watched) -> None:
+    page = chat.page
+    box = page.get_by_label("Your question")
+    box.focus()
+    with page.expect_request("**/api/ask/stream", timeout=3000) as sent:
+        page.keyboard.type("first line")
+        page.keyboard.press("Shift+Enter")
+        page.keyboard.type("second line")
+        page.wait_for_timeout(300)
+        assert box.input_value() == "first line\nsecond line"
+        assert page.locator("#messages > li").count() == 0
+        page.keyboard.press("Enter")
+    assert sent.value.post_data_json["question"] == "first line\nsecond line"
+    page.locator("#messages article[aria-busy=false]").wait_for()
+    assert box.input_value() == ""
+
+    # every control has a name a screen reader can read
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('button, input, textarea, a[href]')]
+            .filter(el => el.offsetParent !== null)
+            .filter(el => !(el.getAttribute('aria-label') || el.textContent.trim()
+                            || (el.labels && el.labels.length) || el.closest('label')))
+            .map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    # focus is visible when moving with the keyboard
+    page.focus("#new-chat")
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert outline[0] != "none" and outline[1] >= 2
+    assert page.locator("#messages").get_attribute("aria-label") == "Questions and answers"
+
+
+def test_phone_width(browser: Any, live: LiveServer) -> None:
+    watched = open_page(
+        browser,
+        live.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = watched.page
+    try:
+        page.wait_for_selector("body[data-ready=true]")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        sidebar = page.locator("#sidebar")
+        assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0  # off screen
+        page.get_by_role("button", name="Conversations").click()
+        page.wait_for_function(
+            "() => document.querySelector('#sidebar').getBoundingClientRect().left >= 0"
+        )
+        assert (
+            page.get_by_role("button", name="Conversations").get_attribute("aria-expanded")
+            == "true"
+        )
+        page.keyboard.press("Escape")
+        article = ask(page, FIJI_QUESTION)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        box = article.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        screenshot(page, "10-phone")
+        article.locator(".cite[data-n='1']").first.tap()
+        panel = page.locator("#source-panel")
+        panel.locator("mark.current").first.wait_for()
+        assert panel.bounding_box()["width"] == 390
+        screenshot(page, "11-phone-source")
+        page.get_by_role("button", name="Close the source panel").tap()
+        assert panel.is_hidden()
+        assert not watched.errors
+    finally:
+        watched.context.close()
+
+
+# --- tokens -------------------------------------------------------------------------------------
+def test_sign_in_prompt_when_tokens_are_configured(
+    browser: Any, live_with_tokens: LiveServer
+) -> None:
+    watched = open_page(browser, live_with_tokens.url)
+    page = watched.page
+    try:
+        dialog = page.locator("#signin-dialog")
+        dialog.wait_for()
+        screenshot(page, "12-sign-in")
+        page.fill("#token-input", "not-the-token")
+        page.press("#token-input", "Enter")
+        page.get_by_text("This token was not accepted").wait_for()
+        page.keyboard.press("Escape")  # the prompt stays: nothing works without a token
+        assert dialog.is_visible()
+        page.fill("#token-input", TOKEN)
+        page.press("#token-input", "Enter")
+        page.wait_for_selector("body[data-ready=true]")
+        assert dialog.is_hidden()
+        assert page.evaluate("sessionStorage.getItem('gka.token')") == TOKEN
+        assert page.evaluate("localStorage.length") == 0
+        with page.expect_request("**/api/ask/stream") as sent:
+            article = ask(page, FIJI_QUESTION)
+        assert sent.value.header_value("authorization") == f"Bearer {TOKEN}"
+        assert "secure online credential" in article.inner_text()
+        assert page.locator("#sign-out").is_visible()
+        # a plain link cannot send the token: the PDF opens from a blob, at the cited page
+        pdf_answer = ask(page, PDF_QUESTION, turn=2)
+        pdf_answer.locator(".cite[data-n='1']").click()
+        page.locator("#source-panel mark.current").first.wait_for()
+        with watched.context.expect_page() as opened:
+            page.locator("#source-panel a.open-original").click()
+        popup = opened.value
+        popup.wait_for_url("blob:**")
+        assert popup.url.startswith(f"blob:{live_with_tokens.url}/") and popup.url.endswith(
+            "#page=2"
+        )
+        popup.wait_for_load_state()
+        assert popup.evaluate("document.contentType") == "application/pdf"
+        screenshot(popup, "13-pdf-at-the-cited-page")
+        # the token survives a reload of the tab
+        page.reload()
+        page.wait_for_selector("body[data-ready=true]")
+        assert dialog.is_hidden()
+        assert not watched.errors
+    finally:
+        watched.context.close()
