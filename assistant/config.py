@@ -58,6 +58,11 @@ class Settings(BaseSettings):
 
     # --- retrieval and answers -----------------------------------------------------------
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    sentence_cache_size: int = Field(
+        20_000,
+        ge=0,
+        description="Sentence vectors kept in memory per process for extractive answers (0 = off).",
+    )
     answerer: Answerer = Field(
         "extractive", description="Who writes answers: extractive (offline) or an LLM."
     )

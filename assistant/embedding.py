@@ -12,6 +12,7 @@ own vectors to the store.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
@@ -29,12 +30,17 @@ class Embedder:
 
     name = "all-MiniLM-L6-v2 (int8 ONNX)"
 
-    def __init__(self, batch_size: int = 8, threads: int | None = None) -> None:
+    def __init__(
+        self, batch_size: int = 8, threads: int | None = None, cache_size: int = 0
+    ) -> None:
         self.batch_size = batch_size
         self.threads = threads
+        self.cache_size = cache_size
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _load(self) -> None:
         if self._session is not None:
@@ -93,6 +99,31 @@ class Embedder:
             out[idx] = self._run([texts[i] or " " for i in idx])
             if progress:
                 progress(len(idx))
+        return out
+
+    def embed_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`embed` through an LRU cache of ``cache_size`` texts (the sentences answers are
+        extracted from: popular passages come back question after question)."""
+        if self.cache_size <= 0:
+            return self.embed(texts)
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._cache_lock:
+            for i, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = vector
+        if missing:
+            fresh = self.embed(list(missing))
+            with self._cache_lock:
+                for (text, rows), vector in zip(missing.items(), fresh, strict=True):
+                    out[rows] = vector
+                    self._cache[text] = vector
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return out
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -366,7 +366,7 @@ def extract(
         candidates = [candidates[i] for i in sorted(keep)]
 
     qvec = embedder.embed_query(question)
-    svecs = embedder.embed([c[3] for c in candidates])
+    svecs = embedder.embed_cached([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []
     for (passage, start, end, sentence, prior), similarity in zip(

@@ -89,7 +89,9 @@ class Assistant:
         self.settings = settings
         self.store = store or VectorStore(settings)
         self.catalog = catalog or Catalog(settings.catalog_path)
-        self.embedder = embedder or Embedder(batch_size=settings.embed_batch_size)
+        self.embedder = embedder or Embedder(
+            batch_size=settings.embed_batch_size, cache_size=settings.sentence_cache_size
+        )
         self.keyword = KeywordIndex(settings.keyword_path)
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self._file_lines: dict[str, list[str]] = {}
@@ -837,7 +839,7 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     follow_up_cue = re.match(
         r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
     )
-    if len(words) > 8 and not follow_up_cue:
+    if not follow_up_cue and (len(words) > 8 or _stands_alone(question, words)):
         return question
     if not (new_years or new_countries):
         if follow_up_cue or len(words) <= 4:
@@ -857,6 +859,26 @@ def rewrite_follow_up(question: str, previous: str) -> str:
         else:
             result = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
     return result
+
+
+_QUESTION_START = re.compile(
+    r"^\s*(what|how|which|who|whom|when|where|why|does|do|did|is|are|was|were|has|have|can|"
+    r"could|should|would|will|list|compare|describe|explain|summari[sz]e|tell|give|show)\b",
+    re.I,
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|it's|that|this|they|them|their|there|those|these|same|then|previous|above)\b", re.I
+)
+
+
+def _stands_alone(question: str, words: list[str]) -> bool:
+    """A complete question of its own ("What is Fiji's EGDI?", "Which country ranked first in
+    2010?"): it starts like a question, has a subject and points back at nothing."""
+    return (
+        len(words) >= 4
+        and bool(_QUESTION_START.match(question))
+        and not _BACK_REFERENCE.search(question)
+    )
 
 
 def _replace_country(text: str, old: str, new: str) -> str:

@@ -11,6 +11,7 @@ flags, access group), so filters run *inside* the vector search instead of after
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -33,11 +34,20 @@ class VectorStore:
         self.settings = settings
         self._client: Any = None
         self._collection: Any = None
+        # Opening the embedded client from several request threads at once fails inside Chroma.
+        self._connect_lock = threading.Lock()
 
     # --- connection ----------------------------------------------------------------------
     def _connect(self) -> Any:
-        if self._collection is not None:
+        collection = self._collection
+        if collection is not None:
+            return collection
+        with self._connect_lock:
+            if self._collection is None:
+                self._open()
             return self._collection
+
+    def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -67,7 +77,6 @@ class VectorStore:
                 else f"the Chroma store in {self.settings.chroma_path}"
             )
             raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
-        return self._collection
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         collection = self._connect()

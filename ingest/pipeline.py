@@ -182,7 +182,7 @@ class Pipeline:
         notify("start", {"files": len(files)})
         data_files = [(p, r) for p, r in files if p.suffix.lower() in TABLE_SUFFIXES]
         changed |= self._ingest_indicators(data_files, report)
-        profile_files = self._write_profiles(report)
+        profile_files = self._write_profiles(report, self._private_sources(data_files))
         doc_files = files + [(p, self.settings.data_dir) for p in profile_files]
         changed |= self._ingest_documents(doc_files, report, notify)
 
@@ -285,12 +285,25 @@ class Pipeline:
             changed = True
         return changed
 
-    def _write_profiles(self, report: Report) -> list[Path]:
+    def _private_sources(self, data_files: list[tuple[Path, Path]]) -> set[str]:
+        """Data files in a private collection (``"access"`` in their sidecar or catalogue entry),
+        found in this run or recorded by an earlier one: profiles never quote them."""
+        private = {d.source for d in self.catalog.documents().values() if d.access != "public"}
+        catalogue = self._catalogue(data_files)
+        for path, root in data_files:
+            source = _source(path, root)
+            if resolve_metadata(path, root, None, catalogue).access != "public":
+                private.add(source)
+            else:
+                private.discard(source)
+        return private
+
+    def _write_profiles(self, report: Report, private: set[str]) -> list[Path]:
         from .profiles import build_profiles
 
         if not self.indicators.sources():
             return []
-        paths = build_profiles(self.indicators, self.settings.profiles_dir)
+        paths = build_profiles(self.indicators, self.settings.profiles_dir, hide=private)
         report.profiles = len(paths)
         return paths
 

@@ -27,10 +27,21 @@ from assistant.service import rewrite_follow_up
             "What was Fiji's EGDI in 2024?",
             "Who chaired the Asia-Pacific Ministerial Conference on Digital Inclusion?",
         ),
+        # short, complete questions that name their own subject start afresh
+        ("What did Samoa say in 2024?", "What was Fiji's EGDI in 2022?", None),
+        ("Which country ranked first in 2010?", "What was Fiji's EGDI in 2024?", None),
+        ("How does Korea procure online?", "What was Fiji's EGDI in 2024?", None),
+        # ... while short questions that point back are still follow-ups
+        ("Fiji in 2016?", "What was Samoa's OSI in 2024?", "What was Fiji's OSI in 2016?"),
+        (
+            "And its rank?",
+            "What was Fiji's EGDI in 2024?",
+            "What was Fiji's EGDI in 2024? And its rank?",
+        ),
     ],
 )
-def test_follow_up_rules(question: str, previous: str, expected: str) -> None:
-    assert rewrite_follow_up(question, previous) == expected
+def test_follow_up_rules(question: str, previous: str, expected: str | None) -> None:
+    assert rewrite_follow_up(question, previous) == (expected or question)
 
 
 def test_critical_terms_and_acronyms() -> None:

@@ -94,3 +94,37 @@ def test_chunk_metadata_roundtrip(settings) -> None:
     chunk = store.get(["fiji:3"])["fiji:3"]
     assert (chunk.page, chunk.page_label, chunk.doc_hash, chunk.ordinal) == (4, "3", "h", 3)
     assert [c.ordinal for c in store.document_chunks("fiji")] == list(range(10))
+
+
+def test_threads_opening_the_store_at_once_share_one_client(settings) -> None:
+    """The API's first requests arrive on several threads together: one client must be opened."""
+    import threading
+
+    _fill(VectorStore(settings))
+    store = VectorStore(settings)
+    opened: list[object] = []
+    real_open = store._open
+
+    def counting_open() -> None:
+        opened.append(threading.get_ident())
+        real_open()
+
+    store._open = counting_open  # type: ignore[method-assign]
+    start = threading.Barrier(8)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            counts.append(store.count())
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and counts == [30] * 8
+    assert len(opened) == 1
