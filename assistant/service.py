@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextvars
 import itertools
 import logging
+import queue
 import re
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,10 @@ from .viewer import PageView, page_view
 log = logging.getLogger(__name__)
 
 # Passages retrieved while answering, collected for the audit trail when a caller sets a list here.
+# Where _llm_answer sends the model's text as it arrives, while stream() runs an answer.
+_DELTAS: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "answer_deltas", default=None
+)
 _RETRIEVED: contextvars.ContextVar[list[Passage] | None] = contextvars.ContextVar(
     "retrieved_passages", default=None
 )
@@ -191,15 +196,55 @@ class Assistant:
     ) -> Iterator[dict[str, Any]]:
         """Events: ``{"type": "delta", "text"}`` …, ``{"type": "citations", ...}``, ``{"type": "done", "answer"}``.
 
-        With an LLM configured the deltas are the model's tokens; the extractive answerer sends
-        its sentences as they are composed.
+        With an LLM configured the deltas are the model's tokens as it writes them (invalid
+        markers already removed); should its answer fail the citation check, a last delta says so
+        and gives the extractive answer. The extractive answerer sends its sentences. ``done``
+        always carries the whole answer, the one to keep.
         """
-        answer = self.ask(question, filters, conversation, access=access)
-        for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
-            if piece:
-                yield {"type": "delta", "text": piece + " "}
+        if self.settings.answerer == "extractive":
+            answer = self.ask(question, filters, conversation, access=access)
+            streamed = ""
+        else:
+            answer, streamed = yield from self._stream_llm(question, filters, conversation, access)
+        if not streamed:
+            for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
+                if piece:
+                    yield {"type": "delta", "text": piece + " "}
+        elif not answer.answerer.startswith(f"{self.settings.answerer}:"):
+            yield {"type": "delta", "text": f"\n\n{LLM_REPLACED}\n\n{answer.answer}"}
         yield {"type": "citations", "citations": [c.model_dump() for c in answer.citations]}
         yield {"type": "done", "answer": answer.model_dump()}
+
+    def _stream_llm(
+        self,
+        question: str,
+        filters: Filters | None,
+        conversation: Conversation | None,
+        access: Sequence[str] | None,
+    ) -> Generator[dict[str, Any], None, tuple[Answer, str]]:
+        """Run :meth:`ask` in a thread and pass the model's text on as it arrives; returns
+        (the answer, the text streamed) to ``yield from``."""
+        pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+        def work() -> None:
+            _DELTAS.set(lambda text: pieces.put(("delta", text)))
+            try:
+                pieces.put(("answer", self.ask(question, filters, conversation, access=access)))
+            except BaseException as exc:
+                pieces.put(("error", exc))
+
+        context = contextvars.copy_context()  # the caller's _RETRIEVED sink goes along
+        threading.Thread(target=context.run, args=(work,), name="answer", daemon=True).start()
+        streamed: list[str] = []
+        while True:
+            kind, value = pieces.get()
+            if kind == "delta":
+                streamed.append(value)
+                yield {"type": "delta", "text": value}
+            elif kind == "error":
+                raise value
+            else:
+                return value, "".join(streamed)
 
     # --- follow-ups -------------------------------------------------------------------------
     def rewrite(self, question: str, conversation: Conversation | None) -> str:
@@ -304,11 +349,19 @@ class Assistant:
     def _llm_answer(
         self, question: str, passages: list[Passage], timings: dict[str, float]
     ) -> Answer | None:
-        from .llm import generate_answer
+        from .llm import GeneratedAnswer, generate_answer, stream_answer
 
         t0 = time.perf_counter()
+        sink = _DELTAS.get()
         try:
-            result = generate_answer(self.llm, question, passages)
+            if sink is None:
+                result = generate_answer(self.llm, question, passages)
+            else:
+                for kind, value in stream_answer(self.llm, question, passages):
+                    if isinstance(value, GeneratedAnswer):
+                        result = value
+                    elif kind == "delta":
+                        sink(value)
         finally:
             timings["llm_ms"] = (time.perf_counter() - t0) * 1000
         if result.fallback_reason:
@@ -318,7 +371,10 @@ class Assistant:
             )
             return None
         citations = [_passage_citation(n, passages[n - 1]) for n in result.markers]
-        renumber = {old: new for new, old in enumerate(result.markers, 1)}
+        if sink is None:  # [1], [2]… in order of first use
+            renumber = {old: new for new, old in enumerate(result.markers, 1)}
+        else:  # the reader already saw the model's numbers: keep them
+            renumber = {n: n for n in result.markers}
         text = re.sub(
             r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text
         )
@@ -824,6 +880,12 @@ def _strip_countries(question: str, codes: list[str]) -> str:
 
 
 _FOLLOW_UP_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+LLM_REPLACED = (
+    "(The model's answer above could not be checked against the documents, so it is replaced by "
+    "the answer drawn from them:)"
+)
 
 
 def rewrite_follow_up(question: str, previous: str) -> str:
