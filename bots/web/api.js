@@ -124,6 +124,15 @@ export class Api {
     const response = await this.send("GET", path, undefined, { accept: "*/*" });
     return URL.createObjectURL(await response.blob());
   }
+
+  /** An attachment as {url, filename}: a blob URL and the name the server gives it. */
+  async download(path) {
+    const response = await this.send("GET", path, undefined, { accept: "*/*" });
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const named = /filename="?([^";]+)"?/i.exec(disposition);
+    const filename = named ? named[1] : path.split("/").filter(Boolean).pop();
+    return { url: URL.createObjectURL(await response.blob()), filename };
+  }
 }
 
 function parseEvent(block) {

@@ -1,8 +1,10 @@
 // The web chat: streamed answers with citations, the source panel, filters, indicator tables and
-// trend charts, conversations, feedback, copy and sign-in. Plain DOM, no framework, no build.
+// trend charts, conversations, feedback, copy, sign-in, briefs and links into the source viewer.
+// Plain DOM, no framework, no build.
 // Nothing here assigns innerHTML: text from documents and answers only ever becomes text nodes.
 
 import { Api } from "./api.js";
+import { BriefDialog } from "./briefs.js";
 import { sharedDomain, sparkline } from "./chart.js";
 import { h, icon, scrollWithin } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
@@ -30,11 +32,13 @@ const state = {
 };
 
 let panel;
+let briefs;
 
 // --- start ------------------------------------------------------------------------------------
 async function boot() {
   placeIcons();
   panel = new SourcePanel($("#source-panel"), api);
+  briefs = new BriefDialog($("#brief-dialog"), api, { announce });
   api.onUnauthorized = (detail) => signIn(detail);
   setupComposer();
   setupFilters();
@@ -43,7 +47,7 @@ async function boot() {
   renderSuggestions();
   renderChips();
   await loadHealth();
-  await Promise.all([loadCountries(), loadHistory(), checkBriefs()]);
+  await Promise.all([loadCountries(), loadHistory(), checkBriefs(), openLink()]);
   document.body.dataset.ready = "true";
 }
 
@@ -146,7 +150,7 @@ async function loadCountries() {
 }
 
 async function checkBriefs() {
-  // PLACEHOLDER: "Draft a brief" appears only once the server has GET /api/briefs.
+  // "Draft a brief" appears when the server drafts briefs (GET /api/briefs answers).
   if (await api.exists("/api/briefs")) $("#brief-button").hidden = false;
 }
 
@@ -786,6 +790,86 @@ async function copyText(text) {
   }
 }
 
+// --- links into the source viewer (Slack's citation links) ----------------------------------------
+/**
+ * `/?doc=<document id>&page=<n>&answer=<answer id>` opens the source panel on that page of the
+ * document. With an answer id the answer is shown too, and the passage it cites is highlighted.
+ */
+async function openLink() {
+  const params = new URLSearchParams(window.location.search);
+  const doc = params.get("doc");
+  if (!doc) return;
+  const number = Number(params.get("page"));
+  const page = Number.isInteger(number) && number >= 1 ? number : null;
+  const answerId = params.get("answer");
+  let record = null;
+  if (answerId) {
+    try {
+      record = await api.get(`/api/answers/${encodeURIComponent(answerId)}`);
+    } catch (error) {
+      announce(`The linked answer could not be opened: ${error.message}`);
+    }
+  }
+  if (record) {
+    const turn = showLinkedAnswer(record);
+    const cited = record.citations.filter((c) => c.document_id === doc);
+    const citation = cited.find((c) => page === null || (c.page ?? 1) === page);
+    if (citation) {
+      turn.openCitation(citation.n, turn.root.querySelector(`.source-item[data-n="${citation.n}"]`));
+      return;
+    }
+  }
+  await openDocument(doc, page, record ? record.id : null);
+}
+
+function showLinkedAnswer(record) {
+  showEmptyState(false);
+  const turn = new Turn(record.question);
+  turn.finish({
+    id: record.id,
+    answer: record.answer,
+    grounded: record.grounded,
+    citations: record.citations,
+    rewritten_question: record.rewritten_question,
+    kind: record.kind,
+    filters: record.filters,
+    table: null,
+  });
+  turn.root.classList.add("linked");
+  turn.root.prepend(h("p", { class: "linked-note small" }, icon("chat"), "Opened from a link: this answer and its source."));
+  $("#messages").append(turn.root);
+  return turn;
+}
+
+/** The source panel on page `page` of document `doc` (no citation: nothing marked as current). */
+async function openDocument(doc, page, answerId) {
+  let meta;
+  try {
+    meta = await api.get(`/api/documents/${encodeURIComponent(doc)}`);
+  } catch (error) {
+    panel.message(`The linked document cannot be shown: ${error.message}`);
+    return;
+  }
+  const isPdf = /\.pdf$/i.test(meta.source);
+  await panel.open(
+    {
+      n: null,
+      document_id: doc,
+      title: meta.title,
+      collection: meta.collection,
+      source: meta.source,
+      url: meta.url,
+      page: page ?? (isPdf ? 1 : null),
+      page_label: null,
+      text: "",
+      start: 0,
+      end: 0,
+    },
+    answerId,
+    null,
+  );
+}
+
 // --- conversations ------------------------------------------------------------------------------
 function setupSidebar() {
   $("#new-chat").addEventListener("click", () => newChat());
@@ -800,7 +884,7 @@ function setupSidebar() {
     api.token = "";
     window.location.reload();
   });
-  $("#brief-button").addEventListener("click", () => $("#brief-dialog").showModal());
+  $("#brief-button").addEventListener("click", () => briefs.open());
 }
 
 function setDrawer(open) {
@@ -921,7 +1005,7 @@ async function openConversation(id) {
 
 function setupDialogs() {
   $("#signin-dialog").addEventListener("cancel", (event) => event.preventDefault()); // must sign in
-  for (const dialog of document.querySelectorAll("dialog")) {
+  for (const dialog of document.querySelectorAll("dialog:not(#brief-dialog)")) {
     const cancel = dialog.querySelector("[data-cancel]");
     if (cancel) cancel.addEventListener("click", () => dialog.close());
   }

@@ -43,7 +43,10 @@ export class SourcePanel {
     return !this.root.hidden;
   }
 
-  /** Show citation `citation` of answer `answerId`; `trigger` gets the focus back on close. */
+  /**
+   * Show citation `citation` of answer `answerId`; `trigger` gets the focus back on close.
+   * A citation without a number (`n: null`) is a page opened from a link: nothing is "current".
+   */
   async open(citation, answerId, trigger, pageNumber = null) {
     this.trigger = trigger || this.trigger;
     this.citation = citation;
@@ -54,7 +57,7 @@ export class SourcePanel {
     this.root.hidden = false;
     document.body.classList.add("panel-open");
     const heading = this.root.querySelector("#panel-title");
-    heading.textContent = `Source ${citation.n}`;
+    heading.textContent = citation.n ? `Source ${citation.n}` : "Source";
     body.replaceChildren(this.header(citation, null), h("p", { class: "muted" }, "Loading the page…"));
     body.setAttribute("aria-busy", "true");
     if (pageNumber === null) heading.focus();
@@ -78,12 +81,24 @@ export class SourcePanel {
     } else {
       parts.push(
         h("p", { class: "error", role: "alert" }, `The page could not be loaded: ${error.message}`),
-        h("blockquote", { class: "cited-text" }, citation.text),
+        citation.text ? h("blockquote", { class: "cited-text" }, citation.text) : null,
       );
     }
     body.replaceChildren(...parts.filter(Boolean));
-    const current = body.querySelector("mark.current");
+    const current = body.querySelector("mark.current") || body.querySelector("mark");
     if (current) scrollWithin(body, current, "center");
+  }
+
+  /** The panel with a message alone (a link to a document that cannot be shown). */
+  message(text) {
+    this.request += 1;
+    this.trigger = null;
+    this.root.hidden = false;
+    document.body.classList.add("panel-open");
+    const heading = this.root.querySelector("#panel-title");
+    heading.textContent = "Source";
+    this.root.querySelector("[data-body]").replaceChildren(h("p", { class: "error", role: "alert" }, text));
+    heading.focus();
   }
 
   close() {
@@ -99,7 +114,8 @@ export class SourcePanel {
     const meta = [];
     meta.push(["Collection", COLLECTIONS[citation.collection] || citation.collection]);
     if (citation.page) {
-      const printed = citation.page_label || String(citation.page);
+      const printed =
+        citation.page_label || (view && view.page === citation.page && view.page_label) || String(citation.page);
       const of = view ? ` of ${view.pages}` : "";
       meta.push(["Page", `${printed} (page ${citation.page}${of} in the file)`]);
     }

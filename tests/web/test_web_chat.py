@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import docx
 import pytest
 
+from assistant import Citation
+from bots.slack.formatting import source_url
 from tests.web.harness import TOKEN, LiveServer, Watched, open_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -36,6 +39,19 @@ def answer_id(article: Any) -> str:
     return str(value)
 
 
+def unnamed_controls(page: Any) -> list[str]:
+    """Visible controls that a screen reader could not name."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('button, input, textarea, a[href]')]
+                .filter(el => el.offsetParent !== null)
+                .filter(el => !(el.getAttribute('aria-label') || el.textContent.trim()
+                                || (el.labels && el.labels.length) || el.closest('label')))
+                .map(el => el.outerHTML.slice(0, 80))"""
+        )
+    )
+
+
 # --- the page itself ------------------------------------------------------------------------
 def test_page_is_served_by_the_app_and_loads_nothing_from_outside(
     chat: Watched, live: LiveServer
@@ -46,9 +62,7 @@ def test_page_is_served_by_the_app_and_loads_nothing_from_outside(
     assert outside == []
     assert any(u.endswith("/app.js") for u in chat.requests)
     assert page.locator("#status").inner_text().startswith("9 documents")
-    # the "Draft a brief" placeholder stays hidden while the server has no /api/briefs
-    assert live.api("GET", "/api/briefs").status_code == 404
-    assert page.locator("#brief-button").is_hidden()
+    assert page.get_by_role("button", name="Draft a brief").is_visible()
     screenshot(page, "01-start")
 
 
@@ -328,6 +342,168 @@ def test_new_chat_starts_a_new_conversation(chat: Watched) -> None:
     assert "conversation_id" not in sent.value.post_data_json
 
 
+# --- briefs -------------------------------------------------------------------------------------
+BRIEF_SECTIONS = [
+    "1. Summary",
+    "2. Country context",
+    "3. What the documents say about Fiji on digital identity",
+    "4. Comparable practice elsewhere",
+    "5. Options and recommendations",
+    "6. Gaps",
+    "7. Sources",
+]
+
+
+def test_draft_a_brief_shows_its_sections_and_downloads_word_and_markdown(
+    chat: Watched, live: LiveServer
+) -> None:
+    page = chat.page
+    opener = page.get_by_role("button", name="Draft a brief")
+    opener.click()
+    dialog = page.locator("#brief-dialog")
+    assert page.evaluate("document.activeElement.id") == "brief-country"
+    dialog.get_by_label("Country").fill("Fiji")
+    dialog.get_by_label("Topic").fill("digital identity")
+    dialog.get_by_label("Audience (optional)").fill("Ministry of Communications")
+    assert unnamed_controls(page) == []
+
+    # hold the request to see the progress; then let it through to the server
+    held: list[Any] = []
+    page.route(
+        "**/api/briefs",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.press("#brief-topic", "Enter")
+    progress = dialog.locator("#brief-progress")
+    progress.wait_for()
+    assert progress.inner_text() == "Drafting the brief on digital identity in Fiji…"
+    assert dialog.get_by_role("button", name="Draft the brief").get_attribute("aria-disabled") == (
+        "true"
+    )
+    for _ in range(100):  # the route handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    assert held[0].request.post_data_json == {
+        "country": "Fiji",
+        "topic": "digital identity",
+        "audience": "Ministry of Communications",
+    }
+    held[0].fulfill(response=held[0].fetch())
+    page.unroute("**/api/briefs")
+
+    result = dialog.locator("#brief-result")
+    result.wait_for()
+    assert progress.is_hidden()
+    assert dialog.locator("#brief-result-title").inner_text() == "Fiji: digital identity"
+    assert page.evaluate("document.activeElement.id") == "brief-result-title"
+    body = dialog.locator("#brief-body")
+    assert body.locator("h3").inner_text() == "Advisory brief: digital identity in Fiji"
+    assert body.locator("h4").all_inner_texts() == BRIEF_SECTIONS
+    assert "prepared for Ministry of Communications" in body.locator("p em").first.inner_text()
+    text = " ".join((body.text_content() or "").split())
+    assert "Fiji launched a national digital identity programme" in text
+    assert "to give every citizen a secure online credential [2]." in text
+    rows = body.locator("table tbody tr")
+    assert rows.nth(2).locator("td").all_inner_texts()[:3] == ["2024", "0.67544", "93"]
+    stored = live.api("GET", "/api/briefs").json()["items"][0]
+    assert (stored["title"], stored["iso3"]) == ("Fiji: digital identity", "FJI")
+    screenshot(page, "14-brief")
+
+    # the downloads go through fetch (with the token when there is one) and a blob URL
+    with page.expect_download() as word:
+        dialog.get_by_role("button", name="Download Word").click()
+    assert word.value.suggested_filename == "brief-fiji-digital-identity.docx"
+    assert word.value.url.startswith(f"blob:{live.url}/")
+    document = docx.Document(word.value.path())
+    paragraphs = document.paragraphs
+    assert paragraphs[0].text == "Advisory brief: digital identity in Fiji"
+    assert [p.text for p in paragraphs if p.style.name == "Heading 1"] == BRIEF_SECTIONS
+    assert any("Fiji launched a national digital identity programme" in p.text for p in paragraphs)
+    assert document.tables, "the Word brief has no indicator table"
+    dialog.get_by_text("Downloaded brief-fiji-digital-identity.docx.").wait_for()
+    with page.expect_download() as markdown:
+        dialog.get_by_role("button", name="Download Markdown").click()
+    assert markdown.value.suggested_filename == "brief-fiji-digital-identity.md"
+    saved = markdown.value.path().read_text(encoding="utf-8")
+    expected = live.api("GET", stored["downloads"]["markdown"]).text
+    assert saved == expected and saved.startswith("# Advisory brief: digital identity in Fiji")
+
+    # errors: the server's message, next to the field it names
+    dialog.get_by_role("button", name="Draft another").click()
+    assert dialog.get_by_label("Country").input_value() == "Fiji"  # the request is kept
+    dialog.get_by_label("Country").fill("Atlantis")
+    dialog.get_by_role("button", name="Draft the brief").click()
+    error = dialog.locator("#brief-error")
+    error.wait_for()
+    detail = live.api("POST", "/api/briefs", json={"country": "Atlantis", "topic": "x"})
+    assert detail.status_code == 422
+    assert (
+        error.inner_text()
+        == "Unknown country 'Atlantis': use an ISO3 code or a name such as 'Fiji'."
+    )
+    assert error.inner_text()[1:].startswith(detail.json()["detail"][1:])
+    assert dialog.get_by_label("Country").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "brief-country"
+    screenshot(page, "15-brief-error")
+    dialog.get_by_label("Country").fill("Fiji")
+    dialog.get_by_label("Topic").fill("   ")
+    dialog.get_by_role("button", name="Draft the brief").click()
+    assert error.inner_text() == "Name the topic of the brief, e.g. e-procurement."
+    assert dialog.get_by_label("Country").get_attribute("aria-invalid") is None
+
+    # the brief drafted earlier can be opened again; Escape closes, focus goes back
+    recent = dialog.locator("#brief-recent").get_by_role("button", name="Fiji: digital identity")
+    recent.first.click()
+    result.wait_for()
+    assert body.locator("h4").all_inner_texts() == BRIEF_SECTIONS
+    page.keyboard.press("Escape")
+    assert dialog.is_hidden()
+    assert page.evaluate("document.activeElement.id") == "brief-button"
+
+
+# --- links from Slack -----------------------------------------------------------------------------
+def test_slack_source_links_open_the_cited_passage(chat: Watched, live: LiveServer) -> None:
+    page = chat.page
+    answer = live.api("POST", "/api/ask", json={"question": PDF_QUESTION}).json()
+    cited = Citation.model_validate(answer["citations"][0])
+    link = source_url(live.url, cited, answer["id"])  # as the Slack bot writes it
+    assert link.startswith(f"{live.url}/?doc=") and "&page=2&answer=" in link
+    page.goto(link)
+    page.wait_for_selector("body[data-ready=true]")
+    panel = page.locator("#source-panel")
+    panel.locator("mark.current").first.wait_for()
+    assert panel.locator("#panel-title").inner_text() == "Source 1"
+    assert page.evaluate("document.activeElement.id") == "panel-title"
+    assert panel.locator(".source-title").inner_text() == cited.title
+    assert "2/2 (page 2 of 2 in the file)" in panel.locator("dl").inner_text()
+    highlighted = " ".join(" ".join(panel.locator("mark.current").all_inner_texts()).split())
+    assert " ".join(cited.text.split()) in highlighted
+    # the answer is shown with it, its source marked as the one open
+    turn = page.locator("#messages > li.linked")
+    assert turn.locator(".bubble").inner_text() == PDF_QUESTION
+    assert turn.locator(".source-item.active").get_attribute("data-n") == "1"
+    screenshot(page, "16-slack-link")
+
+    # without an answer id: the page of the document, nothing marked
+    page.goto(f"{live.url}/?doc={cited.document_id}&page=1")
+    page.wait_for_selector("body[data-ready=true]")
+    panel.get_by_text("Page 1/2 · 1 of 2").wait_for()
+    assert panel.locator("#panel-title").inner_text() == "Source"
+    assert "1/2 (page 1 of 2 in the file)" in panel.locator("dl").inner_text()
+    assert "Most small island states now run a national portal." in panel.inner_text()
+    assert panel.locator("mark").count() == 0
+    assert page.locator("#messages > li").count() == 0
+
+    # a document that is not there: a message, not an empty panel
+    page.goto(f"{live.url}/?doc=no-such-document&page=3")
+    page.wait_for_selector("body[data-ready=true]")
+    assert panel.get_by_role("alert").inner_text() == (
+        "The linked document cannot be shown: no document with id 'no-such-document'"
+    )
+
+
 # --- safety -----------------------------------------------------------------------------------
 def test_markup_in_documents_shows_as_text_and_never_runs(chat: Watched) -> None:
     page = chat.page
@@ -347,6 +523,25 @@ def test_markup_in_documents_shows_as_text_and_never_runs(chat: Watched) -> None
     assert page.evaluate("document.scripts.length") == 1
     assert page.evaluate("typeof window.__pwned") == "undefined"
     screenshot(page, "09-markup-as-text")
+
+
+def test_markup_in_a_brief_shows_as_text(chat: Watched) -> None:
+    page = chat.page
+    page.get_by_role("button", name="Draft a brief").click()
+    dialog = page.locator("#brief-dialog")
+    dialog.get_by_label("Country").fill("Singapore")
+    dialog.get_by_label("Topic").fill("Quokka registry audit")
+    dialog.get_by_label("Audience (optional)").fill(f"Ministry {IMG}")
+    dialog.get_by_role("button", name="Draft the brief").click()
+    body = dialog.locator("#brief-body")
+    body.locator("h4").first.wait_for()
+    text = body.inner_text()
+    assert f"registry audit found the string {SCRIPT} stored" in text
+    assert f"auditors also found {IMG} in the comment field" in text
+    assert f"prepared for Ministry {IMG};" in text
+    assert dialog.locator("#brief-result-title").inner_text() == "Singapore: Quokka registry audit"
+    assert page.locator("img").count() == 0
+    assert page.evaluate("document.scripts.length") == 1
 
 
 MARKDOWN_CASES = {
@@ -422,14 +617,7 @@ def test_keyboard_use_and_labels(chat: Watched) -> None:
     assert box.input_value() == ""
 
     # every control has a name a screen reader can read
-    unnamed = page.evaluate(
-        """() => [...document.querySelectorAll('button, input, textarea, a[href]')]
-            .filter(el => el.offsetParent !== null)
-            .filter(el => !(el.getAttribute('aria-label') || el.textContent.trim()
-                            || (el.labels && el.labels.length) || el.closest('label')))
-            .map(el => el.outerHTML.slice(0, 80))"""
-    )
-    assert unnamed == []
+    assert unnamed_controls(page) == []
     # focus is visible when moving with the keyboard
     page.focus("#new-chat")
     page.keyboard.press("Tab")
@@ -478,6 +666,22 @@ def test_phone_width(browser: Any, live: LiveServer) -> None:
         screenshot(page, "11-phone-source")
         page.get_by_role("button", name="Close the source panel").tap()
         assert panel.is_hidden()
+        # the brief form: one column of fields; the brief fits the width, its table scrolls
+        page.get_by_role("button", name="Draft a brief").tap()
+        dialog = page.locator("#brief-dialog")
+        country, topic = dialog.get_by_label("Country"), dialog.get_by_label("Topic")
+        assert topic.bounding_box()["y"] > country.bounding_box()["y"]
+        country.fill("Samoa")
+        topic.fill("mobile tax filing")
+        dialog.get_by_role("button", name="Draft the brief").tap()
+        dialog.locator("#brief-body h4").first.wait_for()
+        box = dialog.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert dialog.get_by_role("button", name="Download Word").is_visible()
+        screenshot(page, "17-phone-brief")
+        dialog.get_by_role("button", name="Close the brief").tap()
+        assert dialog.is_hidden()
         assert not watched.errors
     finally:
         watched.context.close()
