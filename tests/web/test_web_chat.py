@@ -727,6 +727,21 @@ def test_sign_in_prompt_when_tokens_are_configured(
         popup.wait_for_load_state()
         assert popup.evaluate("document.contentType") == "application/pdf"
         screenshot(popup, "13-pdf-at-the-cited-page")
+        popup.close()
+        # the brief's downloads send the token too
+        page.get_by_role("button", name="Draft a brief").click()
+        dialog = page.locator("#brief-dialog")
+        dialog.get_by_label("Country").fill("FJI")
+        dialog.get_by_label("Topic").fill("digital identity")
+        dialog.get_by_role("button", name="Draft the brief").click()
+        dialog.locator("#brief-body h4").first.wait_for()
+        with page.expect_request("**/api/briefs/*/docx") as fetched, page.expect_download() as got:
+            dialog.get_by_role("button", name="Download Word").click()
+        assert fetched.value.header_value("authorization") == f"Bearer {TOKEN}"
+        assert docx.Document(got.value.path()).paragraphs[0].text == (
+            "Advisory brief: digital identity in Fiji"
+        )
+        page.keyboard.press("Escape")
         # the token survives a reload of the tab
         page.reload()
         page.wait_for_selector("body[data-ready=true]")
