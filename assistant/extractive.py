@@ -391,6 +391,7 @@ def extract(
         chosen.append(evidence)
         words += len(evidence.text.split())
     chosen = _with_list_items(chosen, scored, max_sentences + 3)
+    chosen = _with_continuation(chosen, max_sentences + 3)
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text)
     return extraction
@@ -413,6 +414,29 @@ def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int)
             if item not in out and item not in chosen:
                 out.append(item)
     return out
+
+
+_POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|former))\b", re.I)
+
+
+def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
+    """The sentence right after the best one, when it points back at it ("We have labelled this
+    programme ..."): without it the best sentence often names a thing but not what it is."""
+    if not chosen or len(chosen) >= limit:
+        return chosen
+    best = chosen[0]
+    following = [(s, e, text) for s, e, text in _sentences(best.passage) if s >= best.end]
+    if not following:
+        return chosen
+    start, end, text = following[0]
+    offset = best.passage.chunk.start
+    gap = best.passage.chunk.text[best.end - offset : start - offset]
+    if gap.strip() or not _POINTS_BACK.match(text):
+        return chosen
+    if any(e.passage is best.passage and e.start == start for e in chosen):
+        return chosen
+    after = Evidence(best.passage, text, start, end, best.score * 0.9)
+    return [best, after, *chosen[1:]]
 
 
 def _missing_terms(

@@ -8,7 +8,9 @@ import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
 from assistant.errors import BadRequest
-from assistant.extractive import _acronym_in, critical_terms
+from assistant.embedding import Embedder
+from assistant.extractive import _acronym_in, critical_terms, extract
+from assistant.models import Chunk, DocumentRecord, Passage
 from assistant.service import rewrite_follow_up
 
 
@@ -65,6 +67,25 @@ def assistant(small_store) -> Assistant:
 
 
 @pytest.mark.slow
+def _passage(text: str, doc_id: str = "sgp") -> Passage:
+    doc = DocumentRecord(doc_id, f"{doc_id}.txt", f"/c/{doc_id}.txt", doc_id, "other", [], 2024)
+    return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text), document=doc)
+
+
+def test_a_sentence_that_points_back_comes_with_the_best_one() -> None:
+    text = (
+        "We will continue to support our partners in the region. "
+        "I am happy to announce that Singapore will renew our capacity-building programme for the "
+        "Forum of Small States. We have labelled this programme FOSS for Good, a package of "
+        "digital-themed courses on leadership and governance. The weather was fine in September."
+    )
+    question = "What capacity-building programme did Singapore announce for small states?"
+    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert chosen[0].startswith("I am happy to announce")
+    assert chosen[1].startswith("We have labelled this programme")
+    assert not any("weather" in c for c in chosen)
+
+
 class TestOnTheSmallCorpus:
     def test_document_answer_cites_the_printed_page(self, assistant: Assistant) -> None:
         answer = assistant.ask(
