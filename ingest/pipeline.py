@@ -17,10 +17,13 @@ with a reason; one bad file never stops the others.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import logging
 import queue
+import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +34,7 @@ from typing import Any
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.errors import AssistantError, StoreError
 from assistant.indicators import IndicatorTable
 from assistant.keyword import KeywordIndex, rebuild_from_store
 from assistant.models import Chunk, DocumentRecord
@@ -49,6 +53,14 @@ CATALOGUE_FILE = "catalogue.json"
 IGNORE_FILE = ".ingestignore"
 # Bump when parsing, chunking or metadata rules change: every document is then ingested again.
 PIPELINE_VERSION = 2  # glob patterns (one a line, relative to the folder) not to ingest
+# A write that fails with less than this free beside the store is reported as a full disk: Chroma
+# and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
+LOW_SPACE_BYTES = 64 * 2**20
+# Room a document needs on the store's disk before it is written (else it is reported, not
+# written): SQLite journals, plus per passage its text, vector, metadata and full-text index in
+# Chroma (about 16 KB measured; four times that to be safe).
+DISK_RESERVE_BYTES = 2 * 2**20
+DISK_PER_PASSAGE_BYTES = 64 * 2**10
 
 
 @dataclass
@@ -156,6 +168,28 @@ class Pipeline:
         rebuild: bool = False,
         prune: bool = False,
         progress: Progress | None = None,
+    ) -> Report:
+        """Ingest ``paths`` (default: the corpus folders).
+
+        A document that does not fit on the store's disk is reported as failed and not written.
+        A write that fails all the same for lack of space stops the run with a
+        :class:`StoreError` that says so; what was committed before stays whole, and the next
+        run (once there is room) sweeps the interrupted document and carries on."""
+        try:
+            return self._run(paths, rebuild=rebuild, prune=prune, progress=progress)
+        except (OSError, sqlite3.Error, AssistantError) as exc:
+            full = _no_space_left(self.settings.data_dir, exc)
+            if full is None:
+                raise
+            raise StoreError(full) from exc
+
+    def _run(
+        self,
+        paths: list[Path] | None,
+        *,
+        rebuild: bool,
+        prune: bool,
+        progress: Progress | None,
     ) -> Report:
         started = time.perf_counter()
         report = Report()
@@ -443,6 +477,9 @@ class Pipeline:
             reason = "no text to index (the file is empty or has no readable text)"
             self.catalog.record_file(key, work.content_hash, "failed", reason)
             return FileReport(str(work.path), "failed", reason, record.pages)
+        short = self._short_of_space(len(work.chunks))
+        if short is not None:  # not recorded: the file is tried again once there is room
+            return FileReport(str(work.path), "failed", short, record.pages)
         t0 = time.perf_counter()
         title = record.title
         vectors = self.embedder.embed([embedding_text(title, c) for c in work.chunks])
@@ -464,6 +501,25 @@ class Pipeline:
             record.pages,
             len(work.chunks),
             round(work.parse_seconds + work.chunk_seconds + time.perf_counter() - started, 3),
+        )
+
+    def _short_of_space(self, passages: int) -> str | None:
+        """Why a document of ``passages`` must not be written now, if the store's disk is too
+        full for it. Stopping before the write keeps the store readable: a write that fails half
+        way leaves Chroma with logs it cannot apply, and every search fails until space is freed."""
+        need = DISK_RESERVE_BYTES
+        if self.settings.chroma_mode == "embedded":
+            need += passages * DISK_PER_PASSAGE_BYTES
+        try:
+            free = shutil.disk_usage(self.settings.data_dir).free
+        except OSError:
+            return None
+        if free >= need:
+            return None
+        return (
+            f"not ingested: no space left on the disk that holds the store {self.settings.data_dir} "
+            f"({free // 1024} KB free, about {need // 1024} KB needed for its {passages} passages); "
+            "free some space and run ingestion again"
         )
 
     def _prune(self, roots: list[Path], discovered: set[str], report: Report) -> bool:
@@ -566,6 +622,35 @@ def _ignore_patterns(root: Path) -> list[str]:
 def _ignored(source: str, patterns: list[str]) -> bool:
     name = source.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatch(source, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def _no_space_left(data_dir: Path, exc: BaseException) -> str | None:
+    """A message for a write that failed because the store's disk is full, else None."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    said = any(
+        (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT))
+        or any(s in str(e).lower() for s in ("no space left", "disk is full", "quota exceeded"))
+        for e in chain
+    )
+    where = data_dir
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        free: int | None = shutil.disk_usage(where).free
+    except OSError:
+        free = None
+    if not said and (free is None or free >= LOW_SPACE_BYTES):
+        return None
+    left = f"{free // 1024} KB free" if free is not None else "free space unknown"
+    return (
+        f"No space left on the disk that holds the store {data_dir} ({left}); the write failed "
+        f"with: {exc}. The documents ingested before are intact: free some space and run "
+        "ingestion again (it sweeps the interrupted document and carries on)."
+    )
 
 
 def _is_under(path: Path, root: Path) -> bool:
