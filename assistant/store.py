@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 NO_PAGE = -1
 NO_YEAR = -1
+# chromadb's HTTP client waits forever by default: a Chroma server that stops answering without
+# closing its sockets (frozen, overloaded, a dead network path) would hold every request.
+HTTP_CONNECT_TIMEOUT_S = 5.0
+HTTP_TIMEOUT_S = 30.0
 
 
 class VectorStore:
@@ -59,6 +63,7 @@ class VectorStore:
                     port=self.settings.chroma_port,
                     settings=chroma_settings,
                 )
+                _limit_waits(self._client)
             else:
                 self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(
@@ -71,12 +76,16 @@ class VectorStore:
             )
         except Exception as exc:
             self._client = self._collection = None
-            where = (
-                f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
-                if self.settings.chroma_mode == "http"
-                else f"the Chroma store in {self.settings.chroma_path}"
-            )
-            raise StoreUnavailable(f"Cannot open {where}: {exc}") from exc
+            if self.settings.chroma_mode == "http":
+                reason = str(exc).strip()
+                stop = "" if reason.endswith((".", "?", "!")) else "."
+                raise StoreUnavailable(
+                    f"Cannot open the Chroma server at {self.settings.chroma_host}:"
+                    f"{self.settings.chroma_port}: {reason}{stop} {START_IT}"
+                ) from exc
+            raise StoreUnavailable(
+                f"Cannot open the Chroma store in {self.settings.chroma_path}: {exc}"
+            ) from exc
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         collection = self._connect()
@@ -87,7 +96,7 @@ class VectorStore:
                 self._collection = None  # reconnect on the next call
                 raise StoreUnavailable(
                     f"The Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} "
-                    f"is not answering ({type(exc).__name__}). Start it or check RAG_CHROMA_HOST/PORT."
+                    f"is not answering ({type(exc).__name__}). {START_IT}"
                 ) from exc
             raise StoreError(f"Chroma failed to {what}: {exc}") from exc
 
@@ -149,6 +158,8 @@ class VectorStore:
             result["distances"][0],
             strict=True,
         ):
+            if meta is None or text is None:
+                continue  # deleted by another process (ingestion) since this one loaded the index
             out.append((chunk_from_metadata(cid, text, meta), 1.0 - float(dist)))
         return out
 
@@ -163,6 +174,7 @@ class VectorStore:
             for cid, text, meta in zip(
                 result["ids"], result["documents"], result["metadatas"], strict=True
             )
+            if meta is not None and text is not None
         }
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
@@ -284,6 +296,23 @@ def build_where(
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+START_IT = "Start it (chroma run) or check RAG_CHROMA_HOST and RAG_CHROMA_PORT; then retry."
+
+
+def _limit_waits(client: Any) -> None:
+    """Give the HTTP client's connection pool timeouts (it has none), so a silent server fails a
+    request with :class:`StoreUnavailable` instead of holding it forever."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(HTTP_TIMEOUT_S, connect=HTTP_CONNECT_TIMEOUT_S)
+    else:  # a chromadb that builds its client differently: say so rather than hang unnoticed
+        log.warning(
+            "cannot set timeouts on the Chroma HTTP client; a frozen server may hang requests"
+        )
+
+
 def _looks_like_connection_error(exc: BaseException) -> bool:
     names = {type(e).__name__ for e in _chain(exc)}
     text = str(exc).lower()
@@ -293,6 +322,8 @@ def _looks_like_connection_error(exc: BaseException) -> bool:
             "ConnectError",
             "ConnectTimeout",
             "ReadTimeout",
+            "WriteTimeout",
+            "PoolTimeout",
             "RemoteProtocolError",
             "ConnectionError",
         }

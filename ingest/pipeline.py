@@ -649,7 +649,7 @@ def _no_space_left(data_dir: Path, exc: BaseException) -> str | None:
     return (
         f"No space left on the disk that holds the store {data_dir} ({left}); the write failed "
         f"with: {exc}. The documents ingested before are intact: free some space and run "
-        "ingestion again (it sweeps the interrupted document and carries on)."
+        "ingestion again (it sweeps any half-written document and carries on)."
     )
 
 
