@@ -54,8 +54,24 @@ def detect_indicator(question: str) -> str | None:
     return None
 
 
+# Questions about names, purposes and reasons, which figures do not answer ...
+_NOT_A_FIGURE = re.compile(
+    r"\b(called|named|supposed to|purpose|aims?|describe|explain|why|who|whom|what does|"
+    r"what did|how does|how do|how did)\b",
+    re.I,
+)
+# ... unless they also ask for one.
+_FIGURE = re.compile(
+    r"\b(value|score[sd]?|index|indices|rank(ed|ing)?|level|how (much|high|low|well)|change[sd]?|"
+    r"trend|compare[sd]?|higher|lower|top|first|last|best|worst|in (19|20)\d\d)\b",
+    re.I,
+)
+
+
 def parse(question: str) -> IndicatorQuestion | None:
     """An :class:`IndicatorQuestion` when the question asks for indicator figures, else None."""
+    if _NOT_A_FIGURE.search(question) and not _FIGURE.search(question):
+        return None  # "What is Italy's e-procurement platform called?" is for the documents
     indicator = detect_indicator(question)
     if indicator is None and _RANKING.search(question) and re.search(r"\brank", question, re.I):
         indicator = "egdi"  # "Which country ranked first in 2010?": the UN E-Government ranking

@@ -242,6 +242,10 @@ def _boost(passage: Passage, hints: QueryHints) -> float:
             factor *= 1.25
         elif any(country_names.name(c) in passage.chunk.text for c in named):
             factor *= 1.1
+    elif doc.collection == "profile":
+        # A profile is about one country: a question that names none (about a region, a group
+        # such as small island States, or a topic) is rarely answered by one country's figures.
+        factor *= 0.6
     if hints.years and (
         doc.year in hints.years or any(str(y) in passage.chunk.text for y in hints.years)
     ):

@@ -165,6 +165,11 @@ class Assistant:
         parsed = indicator_qa.parse(standalone)
         if parsed is not None:
             answer = self._indicator_answer(standalone, parsed, filters, access=access)
+            if not answer.grounded:  # no such figure: the documents may still say something
+                from_documents = self._document_answer(standalone, filters, access, timings)
+                if from_documents.grounded:
+                    from_documents.notes.append(answer.answer)
+                    answer = from_documents
         elif self._is_country_comparison(standalone):
             answer = self._comparison_answer(standalone, filters, access, timings)
         else:
