@@ -94,6 +94,8 @@ class Retriever:
         with self._reload_lock:
             if self.keyword.generation == generation:
                 return
+            if self.keyword.generation >= 0:  # ingestion changed the store since we read it
+                self.store.refresh()
             if self.keyword.load() and self.keyword.generation == generation:
                 return
             if self.catalog.get_state("run_active") is not None and self.keyword.generation >= 0:

@@ -51,6 +51,24 @@ class VectorStore:
                 self._open()
             return self._collection
 
+    def refresh(self) -> None:
+        """See what other processes wrote since the store was opened. An embedded Chroma client
+        loads its vector index once, so the API reopens it when ingestion has changed the store;
+        a Chroma server needs nothing."""
+        if self.settings.chroma_mode != "embedded":
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._connect_lock:
+            if self._client is None:
+                return
+            # Chroma keeps one client system per path and process: drop it so that the next
+            # connection loads the index from disk. Requests still holding the old collection
+            # finish on it; it is freed with them.
+            SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
+            self._client = self._collection = None
+            log.info("reopened the Chroma store to see what ingestion wrote")
+
     def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings

@@ -772,12 +772,6 @@ def test_questions_during_ingestion_cite_only_whole_documents(
         assert " ".join(text.split())[:60] in " ".join(chunk.text.split()), (chunk_id, text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a running API keeps the Chroma vector index it opened: passages another process "
-    "ingests later are found by keyword search only, until the API is restarted",
-)
 def test_running_api_finds_documents_ingested_later_by_vector_search(
     tmp_path: Path, shared_corpus: Path
 ) -> None:
