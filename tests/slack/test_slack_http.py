@@ -396,3 +396,33 @@ def test_the_endpoint_without_slack_configured_says_what_to_set(fake_slack: Fake
     with TestClient(api) as client:
         reply = client.post("/slack/events", content=b"{}")
     assert reply.status_code == 404 and "RAG_SLACK_SIGNING_SECRET" in reply.json()["detail"]
+
+
+def test_the_api_server_mounts_the_bot_from_its_settings(
+    live_server: Callable[[Any], str], fake_slack: FakeSlack, slack_store: Any
+) -> None:
+    """``make run`` is all HTTP mode needs: server.py builds the bot from the RAG_SLACK_* settings
+    and serves it at /slack/events; without them the endpoint says what to set."""
+    from pydantic import SecretStr
+    from slack_fakes import BOT_TOKEN, SlackSender
+
+    from bots.slack.http import NOT_CONFIGURED
+    from server import create_app
+
+    settings = slack_store.model_copy(
+        update={
+            "slack_bot_token": SecretStr(BOT_TOKEN),
+            "slack_signing_secret": SecretStr(SIGNING_SECRET),
+            "slack_api_url": f"{fake_slack.url}/api/",
+            "public_url": PUBLIC_URL,
+        }
+    )
+    sender = SlackSender(live_server(create_app(settings)), fake_slack)
+    ts = sender.mention(SINGAPORE)
+    [message] = fake_slack.answered(CHANNEL, ts)
+    assert "Civil Service College trains public officers" in section_text([message])
+    assert fake_slack.rejected == []
+
+    with TestClient(create_app(slack_store)) as plain:
+        response = plain.post("/slack/events", content=b"{}")
+    assert response.status_code == 404 and response.json()["detail"] == NOT_CONFIGURED
