@@ -54,7 +54,7 @@ bench-load: setup  # against a running server (`make run` in another terminal)
 	$(PY) bench/load.py --json bench/results/load.json
 
 bench-brief: setup
-	$(PY) bench/brief_bench.py --json bench/results/briefs.json
+	$(PY) bench/brief_bench.py --docx --json bench/results/briefs.json
 
 bench-scale: setup
 	$(PY) bench/scale.py --json bench/results/scale.json
