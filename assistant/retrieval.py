@@ -164,9 +164,10 @@ class Retriever:
             passage.score += 1.0 / (RRF_K + rank + 1)
         dense_chunks = {c.chunk_id: c for c, _ in dense}
         for rank, (cid, bm25) in enumerate(sparse_ids):
-            chunk = dense_chunks.get(cid) or sparse_chunks.get(cid)
-            if chunk is None:
+            found = dense_chunks.get(cid) or sparse_chunks.get(cid)
+            if found is None:
                 continue
+            chunk = found
             doc = _whole(chunk, docs)
             if doc is None or not allowed(doc):
                 continue
