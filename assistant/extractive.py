@@ -319,6 +319,15 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
+_FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
+
+
+def _shouted(sentence: str) -> bool:
+    """Mostly capitals: a running head or title line, not a statement."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+
+
 def _sentences(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
     chunk = passage.chunk
     out = []
@@ -327,6 +336,8 @@ def _sentences(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
         too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
         if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
             continue  # page furniture, not a statement (but keep short rows with figures)
+        if _FURNITURE.search(sentence) or _shouted(sentence):
+            continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
         out.append((chunk.start + s, chunk.start + e, sentence))
     return out
 
@@ -349,7 +360,10 @@ def extract(
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
+    pool = _about_named_countries(question, passages[:max_passages])
     for rank, passage in enumerate(passages[:max_passages]):
+        if passage not in pool:
+            continue
         prior = 1.0 / (1.0 + rank * 0.35)
         for start, end, sentence in _sentences(passage):
             candidates.append((passage, start, end, sentence, prior))
@@ -395,6 +409,24 @@ def extract(
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text)
     return extraction
+
+
+def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:
+    """When the question names countries and some passages are about them, only those:
+    "What did Samoa ask for?" is not answered by a sentence of Kiribati's speech, however well
+    its words match."""
+    named = set(country_names.find_countries(question))
+    if not named:
+        return passages
+    names = [
+        n.lower() for c in named for n in (country_names.name(c), *country_names.ALIASES.get(c, []))
+    ]
+    about = [
+        p
+        for p in passages
+        if named.intersection(p.document.countries) or any(n in p.chunk.text.lower() for n in names)
+    ]
+    return about or passages
 
 
 def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int) -> list[Evidence]:

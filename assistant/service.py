@@ -165,7 +165,9 @@ class Assistant:
         parsed = indicator_qa.parse(standalone)
         if parsed is not None:
             answer = self._indicator_answer(standalone, parsed, filters, access=access)
-            if not answer.grounded:  # no such figure: the documents may still say something
+            if not answer.grounded and parsed.intent != "value":
+                # no such ranking or series in the data: a report may still discuss it (a
+                # single missing figure is not looked for in prose, where numbers are guessed at)
                 from_documents = self._document_answer(standalone, filters, access, timings)
                 if from_documents.grounded:
                     from_documents.notes.append(answer.answer)
