@@ -86,6 +86,38 @@ def test_a_sentence_that_points_back_comes_with_the_best_one() -> None:
     assert not any("weather" in c for c in chosen)
 
 
+def test_a_question_naming_a_country_is_answered_from_passages_about_it() -> None:
+    kiribati = _passage(
+        "We fully support the Global Digital Compact, which will help bridge the digital divide "
+        "for small island developing States.",
+        "kir",
+    )
+    kiribati.document.countries = ["KIR"]
+    samoa = _passage(
+        "Samoa asks partners for support with submarine cables and digital skills for small "
+        "island developing States.",
+        "wsm",
+    )
+    samoa.document.countries = ["WSM"]
+    question = "What digital support for small island developing States did Samoa ask for?"
+    chosen = extract(question, [kiribati, samoa], Embedder()).evidence
+    assert chosen and all(e.passage is samoa for e in chosen)
+    # with no passage about the country, nothing is excluded (the refusal check decides)
+    assert extract(question, [kiribati], Embedder()).evidence
+
+
+def test_running_heads_and_copyright_lines_are_never_evidence() -> None:
+    page = _passage(
+        "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD 2024. "
+        "ANNEX B. METHODOLOGICAL NOTE AND PILOT EDITION. "
+        "The Digital Government Index measures the maturity of digital government policies."
+    )
+    texts = [
+        e.text for e in extract("What does the OECD index measure?", [page], Embedder()).evidence
+    ]
+    assert texts and all("©" not in t and "ANNEX" not in t for t in texts)
+
+
 class TestOnTheSmallCorpus:
     def test_document_answer_cites_the_printed_page(self, assistant: Assistant) -> None:
         answer = assistant.ask(
