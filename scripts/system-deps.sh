@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project uses when they are missing and we may install them:
-# tesseract-ocr (OCR of scanned PDFs), poppler-utils (pdftoppm, to rasterise pages for OCR),
-# chromium (the web chat's browser tests) and LibreOffice Writer (a brief rendered to PDF in a test).
+# tesseract-ocr (OCR of scanned PDFs) and poppler-utils (pdftoppm, to rasterise pages for OCR);
+# with --test also chromium (the web chat's browser tests) and LibreOffice Writer (a brief
+# rendered to PDF in a test).
 # Without root (or apt) it only says what is missing: the project still works, scanned PDFs are
 # reported as needing OCR instead of being OCRed, and the tests that need a missing one skip.
 set -euo pipefail
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui fonts-dejavu-core)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui fonts-dejavu-core)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} (Debian packages)"
