@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     chroma_host: str = Field("127.0.0.1", description="Chroma server host when chroma_mode=http.")
     chroma_port: int = Field(8001, description="Chroma server port when chroma_mode=http.")
     chroma_collection: str = Field("passages", description="Name of the Chroma collection.")
+    chroma_timeout: float = Field(
+        30.0, gt=0, description="Seconds before a silent Chroma server gives a 503 (http mode)."
+    )
 
     # --- ingestion -----------------------------------------------------------------------
     embedding_model: str = Field(

@@ -28,7 +28,6 @@ NO_YEAR = -1
 # chromadb's HTTP client waits forever by default: a Chroma server that stops answering without
 # closing its sockets (frozen, overloaded, a dead network path) would hold every request.
 HTTP_CONNECT_TIMEOUT_S = 5.0
-HTTP_TIMEOUT_S = 30.0
 
 
 class VectorStore:
@@ -81,7 +80,7 @@ class VectorStore:
                     port=self.settings.chroma_port,
                     settings=chroma_settings,
                 )
-                _limit_waits(self._client)
+                _limit_waits(self._client, self.settings.chroma_timeout)
             else:
                 self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(
@@ -317,14 +316,14 @@ def build_where(
 START_IT = "Start it (chroma run) or check RAG_CHROMA_HOST and RAG_CHROMA_PORT; then retry."
 
 
-def _limit_waits(client: Any) -> None:
+def _limit_waits(client: Any, seconds: float) -> None:
     """Give the HTTP client's connection pool timeouts (it has none), so a silent server fails a
     request with :class:`StoreUnavailable` instead of holding it forever."""
     import httpx
 
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(HTTP_TIMEOUT_S, connect=HTTP_CONNECT_TIMEOUT_S)
+        session.timeout = httpx.Timeout(seconds, connect=min(seconds, HTTP_CONNECT_TIMEOUT_S))
     else:  # a chromadb that builds its client differently: say so rather than hang unnoticed
         log.warning(
             "cannot set timeouts on the Chroma HTTP client; a frozen server may hang requests"
