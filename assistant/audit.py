@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 from .errors import NotFound
 from .models import Answer, DocumentRecord, Passage
+from .sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -166,27 +166,16 @@ class AnswerLog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
+        self._connection = ThreadLocalDB(self.path, SCHEMA)
 
     def __repr__(self) -> str:
         return f"AnswerLog({str(self.path)!r})"
 
     def _db(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(SCHEMA)
-            self._local.conn = conn
-        return conn
+        return self._connection()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connection.close()
 
     def record(self, rec: AnswerRecord) -> None:
         self._db().execute(

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .models import DocumentRecord
+from .sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -56,26 +57,15 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
+        self._connection = ThreadLocalDB(self.path, SCHEMA)
         self._cache: tuple[int, dict[str, DocumentRecord]] | None = None
         self._cache_lock = threading.Lock()
 
     def _db(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(SCHEMA)
-            self._local.conn = conn
-        return conn
+        return self._connection()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connection.close()
 
     # --- generation: bumped on every committed change -----------------------------------
     def generation(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound
+from .sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -78,28 +78,16 @@ class ConversationStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
+        self._connection = ThreadLocalDB(self.path, SCHEMA, foreign_keys=True)
 
     def __repr__(self) -> str:
         return f"ConversationStore({str(self.path)!r})"
 
     def _db(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(SCHEMA)
-            self._local.conn = conn
-        return conn
+        return self._connection()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connection.close()
 
     # --- reads -------------------------------------------------------------------------------
     def get(self, conversation_id: str, owner: str) -> StoredConversation:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from assistant.sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (
@@ -40,27 +41,17 @@ MAIN_LINE = ""
 class SlackState:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
+        self._connection = ThreadLocalDB(self.path, SCHEMA)
         self._recorded = itertools.count(1)
 
     def __repr__(self) -> str:
         return f"SlackState({str(self.path)!r})"
 
     def _db(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
-            self._local.conn = conn
-        return conn
+        return self._connection()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connection.close()
 
     # --- threads -> conversations -----------------------------------------------------------
     def conversation(
