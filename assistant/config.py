@@ -148,21 +148,10 @@ class Settings(BaseSettings):
         "https://slack.com/api/", description="Slack Web API base URL (tests point it elsewhere)."
     )
 
-    @field_validator("corpus_dirs", "ingest_ignore", mode="before")
+    @field_validator("corpus_dirs", "ingest_ignore", "cors_origins", mode="before")
     @classmethod
-    def _split_paths(cls, value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                import json
-
-                return json.loads(text)
-            return [part.strip() for part in text.split(",") if part.strip()]
-        return value
-
-    @field_validator("cors_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
+        """A JSON list, or comma-separated values."""
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
