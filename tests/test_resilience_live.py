@@ -574,7 +574,8 @@ def test_full_disk_during_ingestion_is_a_clear_error_and_the_store_survives(
         assert len(state["ready"]) == 2 + len(MORE) - len(skipped)
         assert "FJI" in _cited("What did Fiji say about climate change?", env)
     else:
-        assert full.returncode == 2 and full.stderr.startswith("error: No space left")
+        assert full.returncode == 2
+        assert full.stderr.strip().splitlines()[-1].startswith("error: No space left")
 
     ballast.unlink()  # space is freed: the next run finishes the job
     again = _python(["-m", "ingest"], env)
@@ -796,3 +797,25 @@ def test_running_api_finds_documents_ingested_later_by_vector_search(
         _stop(api)
     vut = [h for h in hits.json()["results"] if h["source"].endswith("VUT_79_2024.txt")]
     assert any(h["vector_score"] is not None for h in vut), hits.json()["results"]
+
+
+def test_a_completely_full_disk_gives_a_clear_error_to_a_new_process(
+    small_disk: Path, shared_corpus: Path, tmp_path: Path
+) -> None:
+    """With not a byte free, the catalogue still opens (read-only), but Chroma cannot open its
+    store at all: a new process must say so plainly, and answer again once there is room."""
+    corpus = copy_corpus(shared_corpus, tmp_path / "corpus", [SPEECH.format("FJI")])
+    data = small_disk / "data"
+    env = _env(RAG_DATA_DIR=str(data), RAG_CORPUS_DIRS=json.dumps([str(corpus)]))
+    assert _python(["-m", "ingest"], env).returncode == 0
+    ballast = _fill(small_disk, leave=0)
+    try:
+        assert shutil.disk_usage(small_disk).free < 64 * 1024
+        done = _python(["-m", "assistant", "ask", "What did Fiji say about climate change?"], env)
+        output = done.stdout + done.stderr
+        assert done.returncode == 2 and "Traceback" not in output
+        assert "Cannot open the Chroma store" in output and "full" in output
+        assert "reading it read-only" in output  # the catalogue got that far
+    finally:
+        ballast.unlink()
+    assert "FJI" in _cited("What did Fiji say about climate change?", env)
