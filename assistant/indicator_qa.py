@@ -68,6 +68,13 @@ _FIGURE = re.compile(
 )
 
 
+_SCORE = re.compile(
+    r"\b(scor\w*|rat(ed|ing)|rank\w*|index|maturity|GTMI|value|level|adopt\w*|compare[sd]?|"
+    r"higher|lower|in place|status)\b",
+    re.I,
+)
+
+
 def parse(question: str) -> IndicatorQuestion | None:
     """An :class:`IndicatorQuestion` when the question asks for indicator figures, else None."""
     if _NOT_A_FIGURE.search(question) and not _FIGURE.search(question):
@@ -76,6 +83,10 @@ def parse(question: str) -> IndicatorQuestion | None:
     if indicator is None and _RANKING.search(question) and re.search(r"\brank", question, re.I):
         indicator = "egdi"  # "Which country ranked first in 2010?": the UN E-Government ranking
     if indicator is None:
+        return None
+    if indicator.startswith("ims_") and not _SCORE.search(question):
+        # "e-procurement" names a GovTech system score only when a score is asked for: "How
+        # much does KONEPS save?" is a question for the documents
         return None
     codes = country_names.find_countries(question)
     years = sorted({int(y) for y in _YEAR.findall(question)})
