@@ -124,7 +124,12 @@ def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def build(
-    size: int, mode: str, passages: list[str], vectors: np.ndarray, work: Path
+    size: int,
+    mode: str,
+    passages: list[str],
+    vectors: np.ndarray,
+    work: Path,
+    per_doc: int = 10,
 ) -> dict[str, Any]:
     from assistant.catalog import Catalog
     from assistant.config import Settings
@@ -142,7 +147,6 @@ def build(
     settings = Settings(_env_file=None, data_dir=data, **extra)  # type: ignore[call-arg]
     store, catalog = VectorStore(settings), Catalog(settings.catalog_path)
     started = time.perf_counter()
-    per_doc = 10
     for start in range(0, size, per_doc):
         doc_id = f"doc{start // per_doc:07d}"
         doc = DocumentRecord(
@@ -289,6 +293,13 @@ def main() -> int:
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument(
+        "--per-doc",
+        type=int,
+        default=10,
+        help="passages per synthetic document, i.e. per store write (ingestion writes a document "
+        "at a time; more per write loads a large size faster)",
+    )
+    parser.add_argument(
         "--vector-cache",
         type=Path,
         default=None,
@@ -325,7 +336,7 @@ def main() -> int:
     try:
         for size in sorted(args.sizes):
             for mode in args.modes:
-                built = build(size, mode, passages, vectors, work)
+                built = build(size, mode, passages, vectors, work, args.per_doc)
                 server = built.pop("server")
                 try:
                     figures = probe(built.pop("settings"))
