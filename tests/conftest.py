@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from tests.scripted_openai import openai_server  # noqa: F401  (a fixture for the LLM tests)
 
 REPO = Path(__file__).resolve().parents[1]
 

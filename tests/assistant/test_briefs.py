@@ -9,15 +9,12 @@ line of the data file it cites.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +45,7 @@ from assistant.errors import BadRequest
 from assistant.indicators import IndicatorRow, IndicatorTable
 from assistant.models import Citation
 from tests.conftest import make_settings, shared_corpus_path
+from tests.scripted_openai import Script, completion, reply_json
 
 SECTION_KEYS = ["summary", "context", "country", "comparable", "options", "gaps", "sources"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -598,50 +596,19 @@ INVENTED = "Fiji abolished all public procurement rules in 1850"
 
 
 @pytest.fixture
-def scripted_llm() -> Iterator[Callable[[Callable[[str], str]], str]]:
+def scripted_llm(
+    openai_server: Callable[[Script], str],
+) -> Callable[[Callable[[str], str]], str]:
     """An OpenAI-compatible chat server whose reply is ``reply(user_message)``; returns its URL."""
-    servers: list[ThreadingHTTPServer] = []
 
     def start(reply: Callable[[str], str]) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                content = reply(str(request["messages"][-1]["content"]))
-                body = json.dumps(
-                    {
-                        "id": "c1",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": "scripted",
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": content},
-                                "finish_reason": "stop",
-                            }
-                        ],
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+        def script(handler: Any, request: dict[str, Any]) -> None:
+            text = reply(str(request["messages"][-1]["content"]))
+            reply_json(handler, 200, json.dumps(completion(text)).encode())
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+        return openai_server(script)
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{server.server_address[1]}/v1"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 def words_of_passage_1(user: str) -> str:
