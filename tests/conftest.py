@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -148,31 +149,33 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_server() -> Iterator[object]:
-    """Serve an app on 127.0.0.1 with a real uvicorn in a thread: ``url = live_server(app)``."""
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """``with serving(app) as url``: a real uvicorn on 127.0.0.1 in a thread, stopped after."""
     import threading
     import time
 
     import uvicorn
 
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
-
-    def start(app: object) -> str:
-        port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        deadline = time.monotonic() + 120
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in servers:
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture
+def live_server() -> Iterator[object]:
+    """Serve an app on 127.0.0.1 with a real uvicorn in a thread: ``url = live_server(app)``."""
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(serving(app))

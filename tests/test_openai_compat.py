@@ -11,7 +11,7 @@ from openai import OpenAI
 
 from assistant.config import Settings
 from server import create_app
-from tests.conftest import PUBLIC_TOKEN
+from tests.conftest import PUBLIC_TOKEN, serving
 
 CEPA = "What did CEPA encourage INTOSAI to do about artificial intelligence?"
 
@@ -19,27 +19,8 @@ CEPA = "What did CEPA encourage INTOSAI to do about artificial intelligence?"
 @pytest.fixture(scope="module")
 def served(small_store: Settings) -> Iterator[str]:
     """``small_store`` served by uvicorn for the whole module."""
-    import threading
-    import time
-
-    import uvicorn
-
-    from tests.conftest import free_port
-
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(small_store), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(create_app(small_store)) as url:
+        yield url
 
 
 @pytest.fixture

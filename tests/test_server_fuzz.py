@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 
 from assistant.config import Settings
 from server import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, serving
 
 pytestmark = pytest.mark.slow
 
@@ -22,27 +22,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def base_url(private_store: Settings) -> Iterator[str]:
     """The private store served by uvicorn, without tokens (so requests reach the routes)."""
-    import threading
-    import time
-
-    import uvicorn
-
-    from tests.conftest import free_port
-
     settings = make_settings(private_store.data_dir, corpus_dirs=private_store.corpus_dirs)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 # The schema of the app as built (building it reads no settings and touches nothing).
