@@ -2,7 +2,7 @@
 # Installs the Debian packages the project uses when they are missing and we may install them:
 # tesseract-ocr (OCR of scanned PDFs) and poppler-utils (pdftoppm, to rasterise pages for OCR);
 # with --test also chromium (the web chat's browser tests) and LibreOffice Writer (a brief
-# rendered to PDF in a test).
+# rendered to PDF in a test), and cmake and g++ to build llama.cpp for the llm tests.
 # Without root (or apt) it only says what is missing: the project still works, scanned PDFs are
 # reported as needing OCR instead of being OCRed, and the tests that need a missing one skip.
 set -euo pipefail
@@ -12,6 +12,9 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui fonts-dejavu-core)
+  # building llama-cpp-python for the llm tests (scripts/setup-llm.sh)
+  command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+  command -v g++ >/dev/null 2>&1 || missing+=(g++)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
