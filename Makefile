@@ -63,7 +63,7 @@ bench-brief: setup
 	$(PY) bench/brief_bench.py --docx --json bench/results/briefs.json
 
 bench-scale: setup
-	$(PY) bench/scale.py --json bench/results/scale.json
+	$(PY) bench/scale.py --vector-cache bench/results/real-vectors.npy --json bench/results/scale.json
 
 fuzz: setup
 	$(PY) -m pytest tests/test_server_fuzz.py -m slow

@@ -1,12 +1,14 @@
 """How cost grows with the corpus: 10k, 100k (and 1M) passages, embedded Chroma and Chroma server.
 
-    .venv/bin/python bench/scale.py --sizes 10000 100000 [--real 20000] [--modes embedded http]
-                                    [--json bench/results/scale.json] [--plot docs/scale.png]
+    .venv/bin/python bench/scale.py --sizes 10000 100000 [1000000] [--real 100000]
+        [--modes embedded http] [--per-doc 10] [--vector-cache bench/results/real-vectors.npy]
+        [--json bench/results/scale.json] [--plot docs/scale.png]
 
 Corpus: passages of 40–160 words recombined from real sentences of ``../shared/corpus`` (already
 ingested into ``--source-data``, default ``/tmp/full``, or any data directory), each a distinct
-document. Embedding a million passages on two cores takes hours, so ``--real`` passages are
-embedded for real and the rest are derived: each derived vector is a real vector plus Gaussian
+document. Embedding a million passages on two cores takes hours, so ``--real`` passages (default
+100,000: 30-60 minutes on two cores, once, with ``--vector-cache``) are embedded for real and the
+rest are derived: each derived vector is a real vector plus Gaussian
 noise scaled so that its cosine similarity to its parent is about 0.85 (the median similarity of a
 passage to its nearest real neighbour in the ingested corpus), then re-normalised. That keeps the
 norm, the dimensionality and the neighbourhood structure of real vectors (no synthetic clusters a
@@ -14,9 +16,9 @@ vector index would find unusually easy or hard). Texts of derived passages are n
 of real sentences, so BM25 sees realistic term statistics.
 
 For each size and mode it measures: ingest rate (store writes plus keyword index build), disk,
-keyword index load time, peak RSS of a fresh API-like process that loads everything and answers,
-and p50/p95 latency of vector, keyword and hybrid retrieval and of a full extractive answer over
-50 questions. Prints text, writes JSON, and draws a PNG (log scale) when matplotlib is installed.
+keyword index load time, peak RSS of a fresh API-like process that loads everything and answers
+(and, in server mode, of the Chroma server), and p50/p95 latency of vector, keyword and hybrid
+retrieval and of a full extractive answer over 50 questions. Prints text, writes JSON, and draws a PNG (log scale) when matplotlib is installed.
 """
 
 from __future__ import annotations
@@ -98,6 +100,41 @@ def derive_vectors(real: np.ndarray, n: int, seed: int, similarity: float = 0.85
     return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
 
 
+def real_vectors_for(passages: list[str], cache: Path | None, block: int = 2_000):
+    """Embed ``passages`` for real, resuming from and extending ``cache`` block by block.
+
+    Passages are a prefix-stable sequence (same seed and source), so a cache of the first k vectors
+    serves any ``--real`` up to k and a larger ``--real`` embeds only the rest. The cache is rewritten
+    atomically after every block: an interrupted run loses at most one block.
+    """
+    from assistant.embedding import Embedder
+
+    have = np.load(cache) if cache and cache.is_file() else np.zeros((0, 0), np.float32)
+    if have.shape[0] >= len(passages):
+        print(f"loaded {len(passages)} real passage vectors from {cache}")
+        return have[: len(passages)], float("nan")
+    if have.shape[0]:
+        print(f"resuming from {have.shape[0]} cached vectors in {cache}")
+    embedder = Embedder(batch_size=8)
+    parts = [have] if have.shape[0] else []
+    done, t0 = have.shape[0], time.perf_counter()
+    while done < len(passages):
+        chunk = embedder.embed(passages[done : done + block])
+        parts.append(np.asarray(chunk, dtype=np.float32))
+        done += len(chunk)
+        rate = (done - have.shape[0]) / (time.perf_counter() - t0)
+        eta = (len(passages) - done) / rate
+        print(
+            f"embedded {done}/{len(passages)} real passages, {rate:.1f}/s, ~{eta / 60:.0f} min left"
+        )
+        if cache:
+            tmp = cache.with_name(cache.name + ".tmp.npy")
+            np.save(tmp, np.concatenate(parts))
+            os.replace(tmp, cache)
+    rate = (done - have.shape[0]) / (time.perf_counter() - t0)
+    return np.concatenate(parts), rate
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -121,6 +158,23 @@ def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("chroma server did not start")
+
+
+def group_peak_rss_mib(pgid: int) -> float:
+    """Sum of VmHWM (peak resident memory) over the processes of one process group."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(proc.name)) != pgid:
+                continue
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except (OSError, ProcessLookupError):
+            continue
+    return round(total / 1024, 1)
 
 
 def build(
@@ -261,6 +315,14 @@ def plot(results: list[dict[str, Any]], path: Path) -> bool:
         right.plot(
             sizes, [r["api_peak_rss_mib"] for r in rows], "-o", label=f"API peak RSS ({mode})"
         )
+        served = [r for r in rows if r.get("chroma_server_peak_rss_mib")]
+        if served:
+            right.plot(
+                [r["size"] for r in served],
+                [r["chroma_server_peak_rss_mib"] for r in served],
+                "--s",
+                label=f"Chroma server peak RSS ({mode})",
+            )
     for ax, title, unit in ((left, "latency", "ms"), (right, "memory", "MiB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -285,7 +347,9 @@ def main() -> int:
     parser.add_argument(
         "--modes", nargs="+", default=["embedded", "http"], choices=["embedded", "http"]
     )
-    parser.add_argument("--real", type=int, default=20_000, help="passages embedded for real")
+    parser.add_argument(
+        "--real", type=int, default=100_000, help="passages embedded for real (~30-60 min at 100k)"
+    )
     parser.add_argument(
         "--source-data", type=Path, default=Path(os.environ.get("RAG_DATA_DIR", "/tmp/full"))
     )
@@ -303,29 +367,17 @@ def main() -> int:
         "--vector-cache",
         type=Path,
         default=None,
-        help="save the real passages' vectors here, or load them if there (same seed and source)",
+        help="save the real passages' vectors here, or load them if there (same seed and source); "
+        "a smaller cache is extended, and an interrupted run resumes from it",
     )
     args = parser.parse_args()
-
-    from assistant.embedding import Embedder
 
     sentences = sentences_from(args.source_data)
     print(f"{len(sentences)} real sentences from {args.source_data}")
     largest = max(args.sizes)
     passages = make_passages(sentences, largest, seed=1)
     real = min(args.real, largest)
-    cache = args.vector_cache
-    if cache and cache.is_file() and np.load(cache).shape[0] >= real:
-        real_vectors = np.load(cache)[:real]
-        embed_rate = float("nan")
-        print(f"loaded {real} real passage vectors from {cache}")
-    else:
-        t0 = time.perf_counter()
-        real_vectors = Embedder(batch_size=8).embed(passages[:real])
-        embed_rate = real / (time.perf_counter() - t0)
-        print(f"embedded {real} real passages at {embed_rate:.1f}/s")
-        if cache:
-            np.save(cache, real_vectors)
+    real_vectors, embed_rate = real_vectors_for(passages[:real], args.vector_cache)
     vectors = (
         np.concatenate([real_vectors, derive_vectors(real_vectors, largest - real, seed=2)])
         if largest > real
@@ -340,6 +392,8 @@ def main() -> int:
                 server = built.pop("server")
                 try:
                     figures = probe(built.pop("settings"))
+                    if server is not None:
+                        figures["chroma_server_peak_rss_mib"] = group_peak_rss_mib(server.pid)
                 finally:
                     if server is not None:
                         os.killpg(server.pid, signal.SIGTERM)
@@ -358,13 +412,14 @@ def main() -> int:
     print()
     print(
         f"{'size':>9} {'mode':<9} {'ingest/s':>9} {'disk MiB':>9} {'RSS MiB':>8} {'kw load s':>9} "
-        f"{'vec p95':>8} {'kw p95':>7} {'hyb p95':>8} {'ans p95':>8}"
+        f"{'vec p95':>8} {'kw p95':>7} {'hyb p95':>8} {'ans p95':>8} {'server MiB':>10}"
     )
     for r in results:
         print(
             f"{r['size']:>9} {r['mode']:<9} {r['ingest_passages_per_second']:>9} {r['disk_mib']:>9} "
             f"{r['api_peak_rss_mib']:>8} {r['keyword_load_seconds']:>9} {r['vector_p95_ms']:>8} "
-            f"{r['keyword_p95_ms']:>7} {r['hybrid_p95_ms']:>8} {r['answer_p95_ms']:>8}"
+            f"{r['keyword_p95_ms']:>7} {r['hybrid_p95_ms']:>8} {r['answer_p95_ms']:>8} "
+            f"{r.get('chroma_server_peak_rss_mib', '-'):>10}"
         )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
