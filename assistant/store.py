@@ -75,6 +75,13 @@ class VectorStore:
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if self.settings.chroma_mode == "http":
+                # The client's constructor already talks to the server, before its timeouts can
+                # be set: a heartbeat with timeouts first, so a frozen server cannot hang start-up.
+                _heartbeat(
+                    self.settings.chroma_host,
+                    self.settings.chroma_port,
+                    self.settings.chroma_timeout,
+                )
                 self._client = chromadb.HttpClient(
                     host=self.settings.chroma_host,
                     port=self.settings.chroma_port,
@@ -314,6 +321,16 @@ def build_where(
 
 
 START_IT = "Start it (chroma run) or check RAG_CHROMA_HOST and RAG_CHROMA_PORT; then retry."
+
+
+def _heartbeat(host: str, port: int, seconds: float) -> None:
+    import httpx
+
+    timeout = httpx.Timeout(seconds, connect=min(seconds, HTTP_CONNECT_TIMEOUT_S))
+    try:
+        httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=timeout).raise_for_status()
+    except httpx.TimeoutException as exc:
+        raise TimeoutError(f"no answer to a heartbeat within {seconds:g} s") from exc
 
 
 def _limit_waits(client: Any, seconds: float) -> None:

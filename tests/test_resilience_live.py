@@ -452,6 +452,52 @@ def test_frozen_chroma_server_gives_503_after_the_timeout_not_a_hang(
     assert recovered.status_code == 200 and chroma_api.api.poll() is None
 
 
+def test_api_started_while_the_chroma_server_is_frozen_serves_and_recovers(
+    tmp_path: Path,
+) -> None:
+    """chromadb's client talks to the server in its constructor, before any timeout can be set:
+    a server frozen at that moment used to hang the API's start-up for good."""
+    chroma = ChromaServer(tmp_path / "chroma-server", free_port())
+    chroma.start()
+    api = None
+    try:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "government-24.md").write_text(NOTE, encoding="utf-8")
+        settings = make_settings(
+            tmp_path / "data", corpus_dirs=[corpus], chroma_mode="http", chroma_port=chroma.port
+        )
+        assert Pipeline(settings).run().ok
+        assert chroma.proc is not None
+        os.kill(chroma.proc.pid, signal.SIGSTOP)
+        port, base = free_port(), ""
+        env = _env(
+            RAG_DATA_DIR=str(settings.data_dir),
+            RAG_CHROMA_MODE="http",
+            RAG_CHROMA_PORT=str(chroma.port),
+            RAG_CHROMA_TIMEOUT=str(CHROMA_TIMEOUT_S),
+        )
+        t0 = time.monotonic()
+        api = _start_api(env, port, tmp_path / "api.log")
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/healthz", api, seconds=CHROMA_TIMEOUT_S + 90)
+        started = time.monotonic() - t0
+        health = httpx.get(f"{base}/api/health", timeout=CHROMA_TIMEOUT_S * 3)
+        assert not chroma.answers(), "the Chroma server thawed during the test"
+        os.kill(chroma.proc.pid, signal.SIGCONT)
+        answer = httpx.post(f"{base}/api/ask", json=dict(STORE_REQUESTS[0][1]), timeout=60)
+        print(f"\nAPI start-up with a frozen Chroma server: {started:.1f} s")
+        assert health.status_code == 503
+        assert f"127.0.0.1:{chroma.port}" in health.text and "RAG_CHROMA_PORT" in health.text
+        assert answer.status_code == 200, answer.text
+        assert "Government 24" in answer.text
+        assert "could not load its store" in (tmp_path / "api.log").read_text()
+    finally:
+        if api is not None:
+            _stop(api)
+        chroma.stop()
+
+
 # --- 3. a full disk during ingestion -------------------------------------------------------
 
 MORE = ["VUT", "WSM", "PLW", "MHL", "NRU"]
