@@ -1,12 +1,17 @@
 """Drafted briefs kept on disk, so their Markdown and Word downloads work from any API worker.
 
-One JSON file per brief in ``<data_dir>/briefs/``, written atomically (a temporary file, then
-``os.replace``), holding the brief and its *owner* (the caller's token id or ``"anonymous"``).
-An owner only ever sees its own briefs, like conversations.
+One JSON file per brief in ``<data_dir>/briefs/<owner key>/``, written atomically (a temporary
+file, then ``os.replace``), holding the brief and its *owner* (the caller's token id or
+``"anonymous"``). The owner key is a hash of the owner, so listing someone's briefs reads only
+their folder however many briefs others drafted. An owner only ever sees its own briefs, like
+conversations. Briefs saved by earlier versions directly in ``briefs/`` are moved into their
+owner's folder the first time the store is used.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
@@ -23,26 +28,48 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 class BriefStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._migrated = False
 
     def __repr__(self) -> str:
         return f"BriefStore({str(self.root)!r})"
 
-    def _path(self, brief_id: str) -> Path:
+    def _folder(self, owner: str) -> Path:
+        return self.root / hashlib.sha256(owner.encode("utf-8")).hexdigest()[:24]
+
+    def _path(self, brief_id: str, owner: str) -> Path:
         if not _ID.match(brief_id):
             raise NotFound(f"no brief {brief_id!r}")
-        return self.root / f"{brief_id}.json"
+        return self._folder(owner) / f"{brief_id}.json"
 
     def save(self, brief: Brief, owner: str) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        data = {"owner": owner, "brief": brief.to_json()}
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".brief-", suffix=".tmp")
+        self._migrate()
+        self._write(self._path(brief.id, owner), {"owner": owner, "brief": brief.to_json()})
+
+    @staticmethod
+    def _write(path: Path, data: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".brief-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(data, out, ensure_ascii=False)
-            os.replace(tmp, self._path(brief.id))
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def _migrate(self) -> None:
+        """Move briefs of the flat layout (``briefs/<id>.json``) into their owner's folder."""
+        if self._migrated:
+            return
+        if self.root.is_dir():
+            for path in self.root.glob("*.json"):
+                data = self._read(path)
+                if data is not None and isinstance(data.get("owner"), str):
+                    target = self._path(path.stem, data["owner"])
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with contextlib.suppress(FileNotFoundError):  # another worker moved it
+                        os.replace(path, target)
+        self._migrated = True
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -53,16 +80,19 @@ class BriefStore:
 
     def get(self, brief_id: str, owner: str) -> Brief:
         """The brief ``owner`` drafted; NotFound for a brief that is missing or someone else's."""
-        data = self._read(self._path(brief_id))
+        self._migrate()
+        data = self._read(self._path(brief_id, owner))
         if data is None or data.get("owner") != owner:
             raise NotFound(f"no brief {brief_id!r}")
         return Brief.model_validate(data["brief"])
 
     def list(self, owner: str, limit: int = 20) -> list[Brief]:
         """The owner's briefs, newest first."""
-        if not self.root.is_dir():
+        self._migrate()
+        folder = self._folder(owner)
+        if not folder.is_dir():
             return []
-        paths = sorted(self.root.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        paths = sorted(folder.glob("*.json"), key=_mtime, reverse=True)
         found: list[Brief] = []
         for path in paths:
             data = self._read(path)
@@ -71,3 +101,10 @@ class BriefStore:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # replaced or removed while listing
+        return 0.0
