@@ -406,7 +406,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     summary = {
         "real_embedded": real,
-        "embed_passages_per_second": round(embed_rate, 1),
+        # None when the vectors came from --vector-cache (JSON has no NaN)
+        "embed_passages_per_second": None if np.isnan(embed_rate) else round(embed_rate, 1),
         "results": results,
     }
     print()

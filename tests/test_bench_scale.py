@@ -53,6 +53,7 @@ def test_scale_bench_reports_both_modes_and_resumes_its_vector_cache(
 
     summary = json.loads(report.read_text())
     assert summary["real_embedded"] == 30
+    assert summary["embed_passages_per_second"] > 0  # the 10 it embedded on top of the cache
     rows = {(r["size"], r["mode"]): r for r in summary["results"]}
     assert set(rows) == {(120, "embedded"), (120, "http")}
     for row in rows.values():
