@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py --sizes 10000 100000 [1000000] [--real 100000]
         [--modes embedded http] [--per-doc 10] [--vector-cache bench/results/real-vectors.npy]
         [--json bench/results/scale.json] [--plot docs/scale.png]
+    .venv/bin/python bench/scale.py --plot docs/scale.png --plot-from RUN.json [RUN.json ...]
 
 Corpus: passages of 40–160 words recombined from real sentences of ``../shared/corpus`` (already
 ingested into ``--source-data``, default ``/tmp/full``, or any data directory), each a distinct
@@ -323,6 +324,8 @@ def plot(results: list[dict[str, Any]], path: Path) -> bool:
                 "--s",
                 label=f"Chroma server peak RSS ({mode})",
             )
+    left.axhline(150, color="red", lw=0.8, alpha=0.6, label="hybrid p95 target at 1M (150 ms)")
+    right.axhline(4096, color="red", lw=0.8, alpha=0.6, label="API RSS target at 1M (4 GB)")
     for ax, title, unit in ((left, "latency", "ms"), (right, "memory", "MiB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -331,8 +334,6 @@ def plot(results: list[dict[str, Any]], path: Path) -> bool:
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    left.axhline(150, color="red", lw=0.8, alpha=0.6)
-    right.axhline(4096, color="red", lw=0.8, alpha=0.6)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -357,6 +358,14 @@ def main() -> int:
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument(
+        "--plot-from",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: draw --plot from the results of earlier runs (e.g. the 1M runs "
+        "next to the 10k/100k one)",
+    )
+    parser.add_argument(
         "--per-doc",
         type=int,
         default=10,
@@ -372,6 +381,20 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    if args.plot_from:
+        if not args.plot:
+            parser.error("--plot-from needs --plot (where to write the picture)")
+        merged = [r for f in args.plot_from for r in json.loads(f.read_text())["results"]]
+        if not plot(merged, args.plot):
+            return 1
+        print(f"plot of {len(merged)} results: {args.plot}")
+        return 0
+    if not (args.source_data / "documents.sqlite3").is_file():
+        parser.error(
+            f"no ingested corpus in {args.source_data}: ingest one first "
+            f"(RAG_DATA_DIR={args.source_data} python -m ingest ../shared/corpus) "
+            "or pass --source-data"
+        )
     sentences = sentences_from(args.source_data)
     print(f"{len(sentences)} real sentences from {args.source_data}")
     largest = max(args.sizes)

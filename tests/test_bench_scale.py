@@ -63,3 +63,9 @@ def test_scale_bench_reports_both_modes_and_resumes_its_vector_cache(
         assert row["disk_mib"] > 0
     assert rows[(120, "http")]["chroma_server_peak_rss_mib"] > 10
     assert "chroma_server_peak_rss_mib" not in rows[(120, "embedded")]
+
+    picture = tmp_path / "scale.png"
+    drawn = run_scale("--plot", str(picture), "--plot-from", str(report), str(report))
+    assert drawn.returncode == 0, drawn.stderr
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert run_scale("--source-data", str(tmp_path / "nothing")).returncode == 2

@@ -333,6 +333,26 @@ class ChromaApi:
     api: subprocess.Popen[bytes]
 
 
+def _api_env_on_server(
+    tmp_path: Path, chroma: ChromaServer, notes: dict[str, str]
+) -> dict[str, str]:
+    """Ingest ``notes`` (file name: text) into the Chroma server; the environment of an API on it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in notes.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(
+        tmp_path / "data", corpus_dirs=[corpus], chroma_mode="http", chroma_port=chroma.port
+    )
+    assert Pipeline(settings).run().ok
+    return _env(
+        RAG_DATA_DIR=str(settings.data_dir),
+        RAG_CHROMA_MODE="http",
+        RAG_CHROMA_PORT=str(chroma.port),
+        RAG_CHROMA_TIMEOUT=str(CHROMA_TIMEOUT_S),
+    )
+
+
 @pytest.fixture
 def chroma_api(tmp_path: Path) -> Iterator[ChromaApi]:
     """Two notes ingested into a Chroma server, and the API (one uvicorn process) on it."""
@@ -340,21 +360,8 @@ def chroma_api(tmp_path: Path) -> Iterator[ChromaApi]:
     chroma.start()
     api = None
     try:
-        corpus = tmp_path / "corpus"
-        corpus.mkdir()
-        (corpus / "government-24.md").write_text(NOTE, encoding="utf-8")
-        (corpus / "x-road.md").write_text(NOTE_2, encoding="utf-8")
-        settings = make_settings(
-            tmp_path / "data", corpus_dirs=[corpus], chroma_mode="http", chroma_port=chroma.port
-        )
-        assert Pipeline(settings).run().ok
-        port = free_port()
-        env = _env(
-            RAG_DATA_DIR=str(settings.data_dir),
-            RAG_CHROMA_MODE="http",
-            RAG_CHROMA_PORT=str(chroma.port),
-            RAG_CHROMA_TIMEOUT=str(CHROMA_TIMEOUT_S),
-        )
+        notes = {"government-24.md": NOTE, "x-road.md": NOTE_2}
+        port, env = free_port(), _api_env_on_server(tmp_path, chroma, notes)
         api = _start_api(env, port, tmp_path / "api.log")
         _wait_for(f"http://127.0.0.1:{port}/healthz", api)
         yield ChromaApi(f"http://127.0.0.1:{port}", chroma, api)
@@ -461,22 +468,10 @@ def test_api_started_while_the_chroma_server_is_frozen_serves_and_recovers(
     chroma.start()
     api = None
     try:
-        corpus = tmp_path / "corpus"
-        corpus.mkdir()
-        (corpus / "government-24.md").write_text(NOTE, encoding="utf-8")
-        settings = make_settings(
-            tmp_path / "data", corpus_dirs=[corpus], chroma_mode="http", chroma_port=chroma.port
-        )
-        assert Pipeline(settings).run().ok
+        env = _api_env_on_server(tmp_path, chroma, {"government-24.md": NOTE})
         assert chroma.proc is not None
         os.kill(chroma.proc.pid, signal.SIGSTOP)
-        port, base = free_port(), ""
-        env = _env(
-            RAG_DATA_DIR=str(settings.data_dir),
-            RAG_CHROMA_MODE="http",
-            RAG_CHROMA_PORT=str(chroma.port),
-            RAG_CHROMA_TIMEOUT=str(CHROMA_TIMEOUT_S),
-        )
+        port = free_port()
         t0 = time.monotonic()
         api = _start_api(env, port, tmp_path / "api.log")
         base = f"http://127.0.0.1:{port}"
