@@ -113,6 +113,25 @@ _PRIVATE_CSV = (
 )
 
 
+def write_private_corpus(corpus: Path, *, indicator_file: bool = True) -> Path:
+    """Two public notes in ``public/`` and, in ``hr/`` marked ``{"access": "hr"}`` by sidecars, a
+    circular and (unless ``indicator_file`` is false) an indicator file."""
+    import json
+
+    (corpus / "public").mkdir(parents=True)
+    (corpus / "hr").mkdir()
+    (corpus / "public" / "civil-service-college.md").write_text(_PUBLIC_NOTE, encoding="utf-8")
+    (corpus / "public" / "fiji-digital-identity.md").write_text(_PUBLIC_NOTE_2, encoding="utf-8")
+    private = {"zephyr-allowance.md": _PRIVATE_NOTE}
+    if indicator_file:
+        private["hr_egdi_2026.csv"] = _PRIVATE_CSV
+    for name, text in private.items():
+        (corpus / "hr" / name).write_text(text, encoding="utf-8")
+        sidecar = corpus / "hr" / f"{name}.meta.json"
+        sidecar.write_text(json.dumps({"access": "hr"}), encoding="utf-8")
+    return corpus
+
+
 @pytest.fixture(scope="session")
 def private_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A tiny store with public documents and a private collection ``hr`` (a circular and an
@@ -123,16 +142,7 @@ def private_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     from ingest.pipeline import Pipeline
 
     root = tmp_path_factory.mktemp("private")
-    corpus = root / "corpus"
-    (corpus / "public").mkdir(parents=True)
-    (corpus / "hr").mkdir()
-    (corpus / "public" / "civil-service-college.md").write_text(_PUBLIC_NOTE, encoding="utf-8")
-    (corpus / "public" / "fiji-digital-identity.md").write_text(_PUBLIC_NOTE_2, encoding="utf-8")
-    (corpus / "hr" / "zephyr-allowance.md").write_text(_PRIVATE_NOTE, encoding="utf-8")
-    (corpus / "hr" / "hr_egdi_2026.csv").write_text(_PRIVATE_CSV, encoding="utf-8")
-    for name in ("zephyr-allowance.md", "hr_egdi_2026.csv"):
-        sidecar = corpus / "hr" / f"{name}.meta.json"
-        sidecar.write_text(json.dumps({"access": "hr"}), encoding="utf-8")
+    corpus = write_private_corpus(root / "corpus")
     settings = make_settings(
         root / "data", corpus_dirs=[corpus], api_tokens=json.dumps(PRIVATE_TOKENS)
     )

@@ -4,7 +4,6 @@ mode behind uvicorn, reached with signed requests."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,29 +18,7 @@ from assistant import Assistant, Settings
 from bots.slack import SlackConfig, create_app
 from bots.slack.http import slack_events
 from bots.slack.state import SlackState
-
-PUBLIC_TRAINING = """<!-- collection: study; countries: SGP; year: 2023 -->
-# Public service training in Singapore
-
-The Civil Service College trains public officers in digital skills every year.
-Its courses cover data literacy, service design and the use of artificial intelligence in government.
-Officers who complete the programme lead digital transformation projects in their agencies.
-"""
-
-PUBLIC_IDENTITY = """<!-- collection: case; countries: FJI; year: 2022 -->
-# Digital identity in Fiji
-
-Fiji launched a national digital identity programme to give every citizen a secure online credential.
-The programme links birth registration with the digital identity so that services can be delivered online.
-"""
-
-PRIVATE_CIRCULAR = """# Internal human resources circular
-
-The Zephyr allowance for remote-island civil servants is 412 dollars per month.
-It is paid to officers posted to islands without a hospital, starting from their second month.
-Requests for the Zephyr allowance go to the human resources division of the ministry.
-"""
-
+from tests.conftest import write_private_corpus
 
 # --- the store ------------------------------------------------------------------------------------
 
@@ -52,15 +29,7 @@ def slack_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from ingest.pipeline import Pipeline
 
     root = tmp_path_factory.mktemp("slack")
-    corpus = root / "corpus"
-    (corpus / "public").mkdir(parents=True)
-    (corpus / "hr").mkdir()
-    (corpus / "public" / "civil-service-college.md").write_text(PUBLIC_TRAINING, encoding="utf-8")
-    (corpus / "public" / "fiji-digital-identity.md").write_text(PUBLIC_IDENTITY, encoding="utf-8")
-    (corpus / "hr" / "zephyr-allowance.md").write_text(PRIVATE_CIRCULAR, encoding="utf-8")
-    (corpus / "hr" / "zephyr-allowance.md.meta.json").write_text(
-        json.dumps({"access": "hr"}), encoding="utf-8"
-    )
+    corpus = write_private_corpus(root / "corpus", indicator_file=False)
     settings = Settings(_env_file=None, data_dir=root / "data", corpus_dirs=[corpus])  # type: ignore[call-arg]
     report = Pipeline(settings).run()
     assert report.ok, [f for f in report.files if f.status != "ingested"]
