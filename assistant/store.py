@@ -323,12 +323,19 @@ def build_where(
 START_IT = "Start it (chroma run) or check RAG_CHROMA_HOST and RAG_CHROMA_PORT; then retry."
 
 
+def _timeout(seconds: float) -> Any:
+    """The waits of every request to the Chroma server: ``seconds``, connecting at most 5 s."""
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(seconds, HTTP_CONNECT_TIMEOUT_S))
+
+
 def _heartbeat(host: str, port: int, seconds: float) -> None:
     import httpx
 
-    timeout = httpx.Timeout(seconds, connect=min(seconds, HTTP_CONNECT_TIMEOUT_S))
     try:
-        httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=timeout).raise_for_status()
+        url = f"http://{host}:{port}/api/v2/heartbeat"
+        httpx.get(url, timeout=_timeout(seconds)).raise_for_status()
     except httpx.TimeoutException as exc:
         raise TimeoutError(f"no answer to a heartbeat within {seconds:g} s") from exc
 
@@ -340,7 +347,7 @@ def _limit_waits(client: Any, seconds: float) -> None:
 
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(seconds, connect=min(seconds, HTTP_CONNECT_TIMEOUT_S))
+        session.timeout = _timeout(seconds)
     else:  # a chromadb that builds its client differently: say so rather than hang unnoticed
         log.warning(
             "cannot set timeouts on the Chroma HTTP client; a frozen server may hang requests"

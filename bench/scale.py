@@ -9,17 +9,18 @@ Corpus: passages of 40–160 words recombined from real sentences of ``../shared
 ingested into ``--source-data``, default ``/tmp/full``, or any data directory), each a distinct
 document. Embedding a million passages on two cores takes hours, so ``--real`` passages (default
 100,000: 30-60 minutes on two cores, once, with ``--vector-cache``) are embedded for real and the
-rest are derived: each derived vector is a real vector plus Gaussian
-noise scaled so that its cosine similarity to its parent is about 0.85 (the median similarity of a
-passage to its nearest real neighbour in the ingested corpus), then re-normalised. That keeps the
-norm, the dimensionality and the neighbourhood structure of real vectors (no synthetic clusters a
-vector index would find unusually easy or hard). Texts of derived passages are new recombinations
+rest are derived: each derived vector is a real vector plus Gaussian noise scaled so that its
+cosine similarity to its parent is about 0.85 (the median similarity of a passage to its nearest
+real neighbour in the ingested corpus), then re-normalised. That keeps the norm, the
+dimensionality and the neighbourhood structure of real vectors (no synthetic clusters a vector
+index would find unusually easy or hard). Texts of derived passages are new recombinations
 of real sentences, so BM25 sees realistic term statistics.
 
 For each size and mode it measures: ingest rate (store writes plus keyword index build), disk,
 keyword index load time, peak RSS of a fresh API-like process that loads everything and answers
 (and, in server mode, of the Chroma server), and p50/p95 latency of vector, keyword and hybrid
-retrieval and of a full extractive answer over 50 questions. Prints text, writes JSON, and draws a PNG (log scale) when matplotlib is installed.
+retrieval and of a full extractive answer over 50 questions. Prints text, writes JSON, and draws a
+PNG (log scale) when matplotlib is installed.
 """
 
 from __future__ import annotations
@@ -101,8 +102,11 @@ def derive_vectors(real: np.ndarray, n: int, seed: int, similarity: float = 0.85
     return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
 
 
-def real_vectors_for(passages: list[str], cache: Path | None, block: int = 2_000):
-    """Embed ``passages`` for real, resuming from and extending ``cache`` block by block.
+def real_vectors_for(
+    passages: list[str], cache: Path | None, block: int = 2_000
+) -> tuple[np.ndarray, float | None]:
+    """Embed ``passages`` for real, resuming from and extending ``cache`` block by block; also
+    the embedding rate (passages/s), or None when the cache held them all.
 
     Passages are a prefix-stable sequence (same seed and source), so a cache of the first k vectors
     serves any ``--real`` up to k and a larger ``--real`` embeds only the rest. The cache is rewritten
@@ -113,7 +117,7 @@ def real_vectors_for(passages: list[str], cache: Path | None, block: int = 2_000
     have = np.load(cache) if cache and cache.is_file() else np.zeros((0, 0), np.float32)
     if have.shape[0] >= len(passages):
         print(f"loaded {len(passages)} real passage vectors from {cache}")
-        return have[: len(passages)], float("nan")
+        return have[: len(passages)], None
     if have.shape[0]:
         print(f"resuming from {have.shape[0]} cached vectors in {cache}")
     embedder = Embedder(batch_size=8)
@@ -429,8 +433,7 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     summary = {
         "real_embedded": real,
-        # None when the vectors came from --vector-cache (JSON has no NaN)
-        "embed_passages_per_second": None if np.isnan(embed_rate) else round(embed_rate, 1),
+        "embed_passages_per_second": None if embed_rate is None else round(embed_rate, 1),
         "results": results,
     }
     print()
