@@ -11,14 +11,15 @@ reads no settings and touches nothing: that happens when it starts.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -105,12 +106,25 @@ async def assistant_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = [_json_safe(error) for error in exc.errors()]
     if not _is_openai(request):
-        return await request_validation_exception_handler(request, exc)
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
     problems = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors
     )
     return JSONResponse(jsonable_encoder(error_body(problems, 422)), status_code=422)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (``1e309``, ``NaN``) as text: a validation error
+    echoes the caller's input, and JSON cannot carry those numbers back."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant import Settings
 
 from .deps import resolve_settings
+from .openai_compat import error_body
 
 log = logging.getLogger("server.requests")
 
@@ -56,17 +57,22 @@ class SettingsCORS:
         await self._inner(scope, receive, send)
 
 
-async def _reject_body(send: Send, size: str, limit: int) -> None:
-    body = json.dumps(
-        {
-            "detail": f"the request body is {size} bytes; the limit is {limit} bytes "
-            "(RAG_MAX_BODY_BYTES)"
-        }
-    ).encode()
+async def _reject_body(scope: Scope, send: Send, size: str, limit: int) -> None:
+    """413 Content Too Large, worded for the caller (an OpenAI error body on ``/v1``)."""
+    message = f"the request body is {size} bytes; the limit is {limit} bytes (RAG_MAX_BODY_BYTES)"
+    await send_error(scope, send, 413, message)
+
+
+async def send_error(scope: Scope, send: Send, status: int, message: str) -> None:
+    """An error response from ASGI middleware, shaped like the routes' own errors."""
+    payload: dict[str, Any] = (
+        error_body(message, status) if scope["path"].startswith("/v1/") else {"detail": message}
+    )
+    body = json.dumps(payload).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 422,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
@@ -77,7 +83,8 @@ async def _reject_body(send: Send, size: str, limit: int) -> None:
 
 
 class BodyLimit:
-    """Refuses request bodies over ``RAG_MAX_BODY_BYTES`` with a 422 that says so."""
+    """Refuses request bodies over ``RAG_MAX_BODY_BYTES`` with a 413 that says so (and a
+    ``Content-Length`` that is not a number with a 400)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -89,8 +96,11 @@ class BodyLimit:
         limit = _settings(scope).max_body_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
-            if not declared.isdigit() or int(declared) > limit:
-                await _reject_body(send, declared.decode("latin-1"), limit)
+            if not declared.isdigit():
+                await send_error(scope, send, 400, "the Content-Length header is not a number")
+                return
+            if int(declared) > limit:
+                await _reject_body(scope, send, declared.decode("latin-1"), limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -107,7 +117,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await _reject_body(send, f"more than {limit}", limit)
+                await _reject_body(scope, send, f"more than {limit}", limit)
                 return
             parts.append(chunk)
             if not message.get("more_body", False):

@@ -11,6 +11,7 @@ import logging
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -19,31 +20,79 @@ log = logging.getLogger(__name__)
 _CANNOT_WRITE = re.compile(r"disk I/O error|disk is full|readonly|read-only|unable to open", re.I)
 
 
+class PerThread:
+    """One SQLite connection per live thread, closed deterministically once its thread ends.
+
+    A ``threading.local`` would drop a finished thread's connection only when the garbage
+    collector breaks its reference cycles, so a server whose worker threads come and go kept
+    hundreds of files open. Here every connection is registered with its thread; opening one for
+    a new thread first closes those whose threads have ended (connections are opened with
+    ``check_same_thread=False`` for that alone: each is still used by its own thread only).
+    """
+
+    def __init__(self, open_connection: Callable[[], sqlite3.Connection]) -> None:
+        self._open_connection = open_connection
+        self._lock = threading.Lock()
+        self._by_thread: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+
+    def get(self) -> sqlite3.Connection:
+        thread = threading.current_thread()
+        entry = self._by_thread.get(thread.ident or 0)
+        if entry is not None and entry[0] is thread:
+            return entry[1]
+        self.close_finished()
+        conn = self._open_connection()
+        with self._lock:
+            self._by_thread[thread.ident or 0] = (thread, conn)
+        return conn
+
+    def close_finished(self) -> int:
+        """Close the connections of threads that have ended; returns how many."""
+        with self._lock:
+            dead = [key for key, (t, _) in self._by_thread.items() if not t.is_alive()]
+            closing = [self._by_thread.pop(key)[1] for key in dead]
+        for conn in closing:
+            conn.close()
+        return len(closing)
+
+    def close_current(self) -> None:
+        """Close this thread's connection (the next ``get`` opens a new one)."""
+        thread = threading.current_thread()
+        with self._lock:
+            entry = self._by_thread.get(thread.ident or 0)
+            if entry is None or entry[0] is not thread:
+                return
+            del self._by_thread[thread.ident or 0]
+        entry[1].close()
+
+    def __len__(self) -> int:
+        return len(self._by_thread)
+
+
 class ThreadLocalDB:
     """``db()`` gives this thread's connection to ``path`` (autocommit; ``BEGIN`` explicitly),
-    created with ``schema`` on first use."""
+    created with ``schema`` on first use; see :class:`PerThread` for when connections close."""
 
     def __init__(self, path: Path, schema: str, *, foreign_keys: bool = False) -> None:
         self.path = Path(path)
         self.schema = schema
         self.foreign_keys = foreign_keys
-        self._local = threading.local()
+        self._connections = PerThread(self._connect)
 
     def __call__(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = self._open()
-            except sqlite3.OperationalError as exc:
-                if not (self.path.is_file() and _CANNOT_WRITE.search(str(exc))):
-                    raise
-                conn = self._open_read_only(exc)
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return self._open()
+        except sqlite3.OperationalError as exc:
+            if not (self.path.is_file() and _CANNOT_WRITE.search(str(exc))):
+                raise
+            return self._open_read_only(exc)
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -60,19 +109,21 @@ class ThreadLocalDB:
         read: questions need no space. Writes then fail with SQLite's own error."""
         log.warning("%s cannot be opened for writing (%s): reading it read-only", self.path, why)
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:  # WAL needs its -shm file: read the file as it is
             conn.close()
             conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None
+                f"{self.path.resolve().as_uri()}?immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
             )
         return conn
 
     def close(self) -> None:
         """Close this thread's connection (the next call opens a new one)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connections.close_current()

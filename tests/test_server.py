@@ -428,14 +428,14 @@ def test_brief_errors_are_clear_4xx(client: TestClient) -> None:
 
 
 # --- limits and errors --------------------------------------------------------------------------------
-def test_question_and_body_limits_give_a_clear_422(client: TestClient) -> None:
+def test_question_and_body_limits_give_a_clear_4xx(client: TestClient) -> None:
     long = client.post("/api/ask", json={"question": "why " * 1000})
     assert long.status_code == 422 and "RAG_MAX_QUESTION_CHARS" in long.json()["detail"]
     empty = client.post("/api/ask", json={"question": "   "})
     assert empty.status_code == 422 and "empty" in empty.json()["detail"]
     body = json.dumps({"question": "x", "filters": {"documents": ["d" * 300_000]}})
     big = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
-    assert big.status_code == 422 and "RAG_MAX_BODY_BYTES" in big.json()["detail"]
+    assert big.status_code == 413 and "RAG_MAX_BODY_BYTES" in big.json()["detail"]
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
         yield body.encode()
@@ -443,9 +443,32 @@ def test_question_and_body_limits_give_a_clear_422(client: TestClient) -> None:
     chunked = client.post(
         "/api/ask", content=chunks(), headers={"content-type": "application/json"}
     )
-    assert chunked.status_code == 422 and "RAG_MAX_BODY_BYTES" in chunked.json()["detail"]
+    assert chunked.status_code == 413 and "RAG_MAX_BODY_BYTES" in chunked.json()["detail"]
+    openai_big = client.post(
+        "/v1/chat/completions", content=body, headers={"content-type": "application/json"}
+    )
+    assert openai_big.status_code == 413
+    assert "RAG_MAX_BODY_BYTES" in openai_big.json()["error"]["message"]
     unknown = client.post("/api/ask", json={"question": "x", "filter": {}})
     assert unknown.status_code == 422 and "filter" in unknown.text
+
+
+@pytest.mark.parametrize("number", ["1e309", "-1e309", "NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_give_a_422_that_names_the_field(
+    client: TestClient, number: str
+) -> None:
+    bodies = {
+        "/api/search": f'{{"query": "audit", "k": {number}}}',
+        "/api/ask": f'{{"question": "audit", "filters": {{"year_from": {number}}}}}',
+        "/v1/chat/completions": (
+            f'{{"model": "m", "filters": {{"year_to": {number}}}, '
+            '"messages": [{"role": "user", "content": "audit"}]}'
+        ),
+    }
+    for path, body in bodies.items():
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, (path, response.text)
+        assert "number" in response.text.lower() or "finite" in response.text.lower()
 
 
 def test_an_llm_provider_that_is_down_gives_502_with_a_message(small_store: Settings) -> None:
