@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from .bot import SlackBot
 from .config import SlackConfig
 from .listeners import register_listeners
 from .middleware import provide, skip_retries
 from .state import SlackState
+
+# Slack's X-Slack-Request-Timestamp: Unix seconds, plain ASCII digits.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+class StrictSignatureVerifier(SignatureVerifier):
+    """Slack's signature check that answers False, never raises, for what Slack never sends: a
+    timestamp that is not plain digits (``abc``, ``1e309``, empty, thousands of digits) or a body
+    that is not UTF-8. The SDK's own check raises on those, which would make a forged request
+    a server error instead of a refusal."""
+
+    def is_valid(self, body: str | bytes, timestamp: str | None, signature: str | None) -> bool:
+        if timestamp is None or not _TIMESTAMP.fullmatch(timestamp):
+            return False
+        if isinstance(body, bytes):
+            try:
+                body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+        return super().is_valid(body, timestamp, signature)
+
+
+class SlackApp(App):
+    """The bolt app, with the verifier the HTTP endpoint checks each request against before
+    bolt parses it (bolt parses the body first and verifies after)."""
+
+    def __init__(self, *, signing_secret: str | None, **kwargs: Any) -> None:
+        super().__init__(signing_secret=signing_secret, **kwargs)
+        self.verifier = StrictSignatureVerifier(signing_secret) if signing_secret else None
 
 
 def create_app(
@@ -21,10 +52,10 @@ def create_app(
     client: WebClient | None = None,
     state: SlackState | None = None,
     token_verification_enabled: bool = False,
-) -> App:
+) -> SlackApp:
     """Listeners answer through ``assistant`` (an :class:`assistant.Assistant`). Nothing is
     contacted here; ``auth.test`` runs on the first request (or here, if asked to verify)."""
-    app = App(
+    app = SlackApp(
         client=client or WebClient(token=config.bot_token, base_url=config.api_url),
         signing_secret=config.signing_secret,
         token_verification_enabled=token_verification_enabled,

@@ -21,7 +21,7 @@ from slack_sdk.web import WebClient
 from assistant import Answer, BadRequest, NotFound
 
 from .config import PUBLIC, SlackConfig
-from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question
+from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question, quiet
 from .state import MAIN_LINE, SlackState
 
 log = logging.getLogger("bots.slack")
@@ -134,7 +134,8 @@ class SlackBot:
         if public:
             try:
                 placeholder = client.chat_postMessage(
-                    channel=channel, text=f"<@{user}> asked: {escape(question)}\n{PLACEHOLDER}"
+                    channel=channel,
+                    text=f"<@{user}> asked: {quiet(escape(question))}\n{PLACEHOLDER}",
                 )
                 placeholder_ts = str(placeholder["ts"])
             except SlackClientError as exc:  # not a member: answer through the response URL
@@ -223,7 +224,10 @@ class SlackBot:
             else:
                 brief = draft(country, topic)
         except BadRequest as exc:
-            respond(text=f"I could not draft that brief: {exc.message}", response_type="ephemeral")
+            respond(
+                text=f"I could not draft that brief: {escape(exc.message)}",
+                response_type="ephemeral",
+            )
             return None
         except Exception as exc:
             reference = self._log_failure(exc, where=f"brief country={country!r} topic={topic!r}")
@@ -232,7 +236,7 @@ class SlackBot:
         markdown = brief.to_markdown() if hasattr(brief, "to_markdown") else str(brief)
         title = str(getattr(brief, "title", f"{country}: {topic}"))
         problems = len(getattr(brief, "problems", []) or [])
-        comment = f"<@{user}> here is the draft brief *{escape(title)}*."
+        comment = f"<@{user}> here is the draft brief *{quiet(escape(title))}*."
         if problems:
             comment += f" {problems} statement(s) are marked [unsupported]: check them before use."
         try:
@@ -386,7 +390,7 @@ class SlackBot:
 
 def _failure_text(exc: Exception, reference: str) -> str:
     if isinstance(exc, BadRequest):
-        return f"I could not take that question: {exc.message}"
+        return f"I could not take that question: {escape(exc.message)}"
     return (
         "Sorry, something went wrong while I was answering. Please try again in a moment; "
         f"if it keeps happening, tell the people who run the assistant (reference {reference})."

@@ -5,6 +5,13 @@ blocks (each under Slack's 3,000 characters), a context block per ten sources (t
 a link to the web chat's source viewer), and 👍/👎 buttons carrying the answer id; messages hold
 at most 50 blocks, and an answer that needs more continues in further messages. Nothing is cut:
 long text is split at paragraph, line, sentence or word boundaries.
+
+Answer text comes from documents and models, so it may never speak Slack's markup: its ``<``,
+``>`` and ``&`` are escaped, only ``https:`` and ``mailto:`` Markdown links become links (any
+other target, such as ``!channel``, ``@U…``, ``#C…``, ``http:``, ``javascript:`` or a relative
+path, stays text), and every mrkdwn text object is ``verbatim``, so Slack does not turn plain
+``@here`` or bare URLs into mentions or links either. The bot's own links (source viewer, the
+asker's mention) are the only markup it writes.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import html
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from assistant import Answer, Citation
 
@@ -70,6 +77,39 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_BROADCAST = re.compile(r"(?<![\w@.+-])@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def quiet(text: str) -> str:
+    """``text`` for a message's top-level ``text`` field, which has no ``verbatim`` switch: a
+    typed ``@channel``, ``@here`` or ``@everyone`` gets an invisible word joiner after its ``@``,
+    so it reads the same but can never notify anyone (e-mail addresses are left alone)."""
+    return _BROADCAST.sub("@" + WORD_JOINER, text)
+
+
+def linkable(url: str) -> bool:
+    """True only for targets that may become a Slack link from document or model text: ``https:``
+    with a host, or ``mailto:`` with an address. Anything else would ping people (``!channel``,
+    ``!here``, ``@U…``, ``!subteam^…``), point into the workspace (``#C…``, ``slack:``), run or
+    mislead in the client (``javascript:``, ``http:``, ``data:``), or resolve against Slack's own
+    host (relative links), so it is shown as text instead."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme == "https":
+        return bool(host)
+    if scheme == "mailto":
+        mailbox, _, domain = parts.path.partition("@")
+        return bool(mailbox and domain)
+    return False
+
+
 _FENCE = re.compile(r"^\s*```")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -84,12 +124,17 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _BOLD_MARK = "\x04"
+# The control characters _inline uses as its own marks never come from the text itself.
+_PRIVATE_MARKS = dict.fromkeys(map(ord, "\x02\x03\x04"))
 
 
 def to_mrkdwn(markdown: str, link_for: Callable[[int], str | None] | None = None) -> str:
     """Markdown as Slack mrkdwn: headings and ``**bold**`` to ``*bold*``, ``*italic*`` to
-    ``_italic_``, lists to bullets, links to ``<url|text>``, tables to a preformatted block,
-    and each ``[n]`` to a link from ``link_for(n)`` (left as text where it gives None)."""
+    ``_italic_``, lists to bullets, ``https:``/``mailto:`` links to ``<url|text>`` (other links
+    to ``text (target)``, see :func:`linkable`), tables to a preformatted block, and each ``[n]``
+    to a link from ``link_for(n)`` (left as text where it gives None). Everything else is text:
+    Slack markup already in ``markdown`` (``<!channel>``, ``<@U…>``, ``<url|x>``) is escaped."""
+    markdown = markdown.translate(_PRIVATE_MARKS)
     out: list[str] = []
     table: list[str] = []
     in_code = False
@@ -151,8 +196,11 @@ def _inline(text: str, link_for: Callable[[int], str | None] | None) -> str:
     text = escape(text)
 
     def link(m: re.Match[str]) -> str:
-        url = html.unescape(m.group(2))
-        return keep(f"<{_safe_url(url)}|{m.group(1).replace('|', '/')}>")
+        label, target = m.group(1), m.group(2)  # both escaped already
+        url = html.unescape(target)
+        if not linkable(url):
+            return keep(f"{label} ({target})")
+        return keep(f"<{_safe_url(url)}|{label.replace('|', '/')}>")
 
     text = _LINK.sub(link, text)
 
@@ -263,12 +311,18 @@ def source_label(citation: Citation) -> str:
     return title
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object that Slack shows as written: ``verbatim``, so plain ``@here``,
+    ``#channel`` names and bare URLs stay text; only explicit ``<...>`` markup is markup."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": mrkdwn(text)}
 
 
 def context(texts: list[str]) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts]}
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts]}
 
 
 def feedback_buttons(answer_id: str) -> Block:
@@ -331,4 +385,4 @@ def fallback_text(markdown: str) -> str:
     text = re.sub(r"\*\*|__|~~|`+|^\s{0,3}#+\s*|^\s*\|?[-:| ]+\|?\s*$", "", text, flags=re.M)
     text = " ".join(text.split())
     text = text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
-    return escape(text) or "Answer"
+    return quiet(escape(text)) or "Answer"

@@ -1,5 +1,6 @@
 """``/ask [--public] <question>``: answered privately (only the asker sees it), or with
-``--public`` in the channel, where an @mention in the answer's thread continues it."""
+``--public`` in the channel, where an @mention in the answer's thread continues it. The question
+is read as a mention's is: Slack's ``<@U…>``, ``<!channel>`` and links become their labels."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bots.slack.formatting import PLACEHOLDER
+from bots.slack.formatting import PLACEHOLDER, plain_question
 
 PUBLIC_FLAGS = frozenset({"--public", "--channel", "--in-channel", "-p"})
 PRIVATE_FLAGS = frozenset({"--private", "--ephemeral"})
@@ -32,7 +33,7 @@ def ask_callback(
     respond: Respond,
     logger: Logger,
 ) -> None:
-    public, question = parse_ask(command.get("text", ""))
+    public, question = parse_ask(plain_question(command.get("text", "")))
     if public or not question:
         ack()
     else:

@@ -12,6 +12,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bots.slack.formatting import escape, plain_question
+
 USAGE = (
     "Usage: `/brief <country> <topic>`, e.g. `/brief Fiji e-procurement` or "
     '`/brief "Papua New Guinea" digital identity` (or `Papua New Guinea: digital identity`).'
@@ -38,7 +40,7 @@ def brief_callback(
     respond: Respond,
     logger: Logger,
 ) -> None:
-    country, topic = parse_brief(command.get("text", ""))
+    country, topic = parse_brief(plain_question(command.get("text", "")))
     bot = context["slack_bot"]
     if not (country and topic):
         ack(text=USAGE)
@@ -46,7 +48,10 @@ def brief_callback(
     if getattr(bot.assistant, "draft_brief", None) is None:
         ack(text="Briefs are not available yet. Ask me a question instead.")
         return
-    ack(text=f"Drafting a brief on _{topic}_ for {country}… it will be posted here as a file.")
+    ack(
+        text=f"Drafting a brief on _{escape(topic)}_ for {escape(country)}… "
+        "it will be posted here as a file."
+    )
     bot.post_brief(
         client,
         respond,
