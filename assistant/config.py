@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         True, description="OCR pages without a usable text layer when tesseract exists."
     )
     ocr_language: str = Field("eng", description="Tesseract language for OCR.")
+    fetch_allow_private: bool = Field(
+        False,
+        description="Let `python -m ingest fetch` download from private, loopback, link-local and "
+        "other non-public addresses (an intranet server, a local test server). Off: such URLs, "
+        "names that resolve to them and redirects to them are refused.",
+    )
 
     # --- retrieval and answers -----------------------------------------------------------
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
@@ -111,6 +117,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Requests per minute per token (per client address without tokens), counted "
         "in each worker process; 0 turns the limit off.",
+    )
+    auth_failure_limit: int = Field(
+        10,
+        ge=0,
+        description="Wrong API tokens accepted per minute from one client address before it gets "
+        "429 (counted per worker); 0 turns the throttle off.",
     )
     max_question_chars: int = Field(
         2000, ge=1, le=100_000, description="Longest question accepted (characters)."

@@ -9,7 +9,9 @@ The only module that talks to pypdf. What it guarantees to the rest of ingestion
 * no garbage: a page whose text layer is missing or damaged is OCRed again when the tools
   exist, and otherwise left empty and listed in ``unreadable_pages``;
 * bad input (empty, truncated, encrypted, HTML saved as .pdf, unreadable) raises
-  :class:`ParseFailure` with a reason a person can act on; it never crashes ingestion.
+  :class:`ParseFailure` with a reason a person can act on; it never crashes ingestion;
+* a compressed stream that would inflate past :data:`DECOMPRESSED_LIMIT` (a decompression bomb)
+  stops there: its page is skipped, neither kept nor OCRed, and a file with nothing else fails.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pypdf
-from pypdf.errors import DependencyError, PdfReadWarning, PyPdfError
+from pypdf.errors import DependencyError, LimitReachedError, PdfReadWarning, PyPdfError
 
 from ingest import ocr as ocr_tools
 
@@ -51,6 +54,24 @@ _BROKEN_PDF = (
     zlib.error,
 )
 _HEADER_BYTES = 1024
+
+# pypdf's resource limits, set here for every parse so that nothing else in the process can turn
+# them off for ingestion: no stream inflates past DECOMPRESSED_LIMIT bytes, whatever its filter.
+DECOMPRESSED_LIMIT = 75_000_000
+_PYPDF_LIMITS: dict[str, Any] = {
+    "maximum_declared_stream_length": DECOMPRESSED_LIMIT,
+    "array_based_stream_maximum_output_length": DECOMPRESSED_LIMIT,
+    "zlib_maximum_output_length": DECOMPRESSED_LIMIT,
+    "zlib_maximum_recovery_input_length": 5_000_000,
+    "lzw_maximum_output_length": DECOMPRESSED_LIMIT,
+    "run_length_maximum_output_length": DECOMPRESSED_LIMIT,
+    "jbig2_maximum_output_length": DECOMPRESSED_LIMIT,
+    "image_maximum_buffer_size": DECOMPRESSED_LIMIT,
+}
+_OVER_LIMIT = (
+    f"a compressed stream inflates past the {DECOMPRESSED_LIMIT // 1_000_000} MB limit "
+    "(a decompression bomb?)"
+)
 _OCR_WORKERS = 2  # two pages at a time: this project's machines have two cores
 
 
@@ -61,6 +82,7 @@ class _RawPage:
     text: str
     has_images: bool
     error: str | None = None
+    over_limit: bool = False  # a stream hit a decompression limit: never OCR this page
 
 
 @dataclass
@@ -82,14 +104,14 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     """
     path = Path(path)
     _check_header(path)
-    with _quiet_pypdf():
+    with _quiet_pypdf(), pypdf.apply_configuration(**_PYPDF_LIMITS):
         reader = _open(path)
         raw_pages = _read_pages(reader, path)
         declared = _declared_labels(reader)
         title, created_year = _metadata(reader)
     pages = _repair(path, raw_pages, ocr=ocr, language=ocr_language)
     if not any(text.strip() for text in pages.texts):
-        raise _no_text_failure(len(raw_pages), pages, ocr=ocr)
+        raise _no_text_failure(raw_pages, pages, ocr=ocr)
     labels, label_note = _labels(pages.texts, declared)
     running = _running_lines(pages.texts)
     parsed = [
@@ -154,6 +176,8 @@ def _open(path: Path) -> pypdf.PdfReader:
         raise ParseFailure(
             f"encrypted with AES: install 'cryptography' to read it ({exc})"
         ) from exc
+    except LimitReachedError as exc:
+        raise ParseFailure(f"{_OVER_LIMIT}: {_describe(exc)}") from exc
     except _BROKEN_PDF as exc:
         raise ParseFailure(f"broken or truncated PDF: {_describe(exc)}") from exc
     return reader
@@ -193,6 +217,10 @@ def _read_pages(reader: pypdf.PdfReader, path: Path) -> list[_RawPage]:
         try:
             page = reader.pages[index]
             text = _normalise(page.extract_text())
+        except LimitReachedError as exc:
+            log.warning("%s page %d skipped: %s: %s", path.name, index + 1, _OVER_LIMIT, exc)
+            pages.append(_RawPage("", has_images=False, error=_describe(exc), over_limit=True))
+            continue
         except _BROKEN_PDF as exc:
             log.warning("%s page %d: text extraction failed: %s", path.name, index + 1, exc)
             pages.append(_RawPage("", has_images=True, error=_describe(exc)))
@@ -228,25 +256,30 @@ def _normalise(text: str) -> str:
 
 
 def _repair(path: Path, raw: list[_RawPage], *, ocr: bool, language: str) -> _Pages:
-    """Keep good text layers; OCR the missing or garbled ones when possible; drop the rest."""
+    """Keep good text layers; OCR the missing or garbled ones when possible; drop the rest.
+    Pages that hit a decompression limit are dropped without OCR."""
     pages = _Pages(texts=[page.text for page in raw])
     suspects = [n for n, page in enumerate(raw, start=1) if _needs_ocr(page)]
     for number in suspects:
         pages.texts[number - 1] = ""  # never index a damaged text layer
-    if not suspects:
-        return pages
-    if ocr and ocr_tools.ocr_available():
+    if suspects and ocr and ocr_tools.ocr_available():
         _ocr_pages(path, suspects, language, pages)
-    else:
+    elif suspects:
         pages.unreadable.extend(suspects)
         why = "OCR is turned off" if not ocr else "tesseract/pdftoppm are not installed"
         pages.notes.append(f"{len(suspects)} pages without usable text, not OCRed: {why}")
+    over_limit = [n for n, page in enumerate(raw, start=1) if page.over_limit]
+    if over_limit:
+        pages.unreadable = sorted([*pages.unreadable, *over_limit])
+        pages.notes.append(f"{len(over_limit)} pages skipped: {_OVER_LIMIT}")
     failed = [f"page {n}: {page.error}" for n, page in enumerate(raw, start=1) if page.error]
     pages.notes.extend(f"text extraction failed on {item}" for item in failed)
     return pages
 
 
 def _needs_ocr(page: _RawPage) -> bool:
+    if page.over_limit:
+        return False  # rendering it for OCR would inflate the same stream
     if page.error is not None:
         return True
     if not page.text:
@@ -285,8 +318,12 @@ def _ocr_one(path: Path, number: int, language: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _no_text_failure(page_count: int, pages: _Pages, *, ocr: bool) -> ParseFailure:
-    reason = f"no usable text layer on any of {page_count} pages"
+def _no_text_failure(raw: Sequence[_RawPage], pages: _Pages, *, ocr: bool) -> ParseFailure:
+    reason = f"no usable text layer on any of {len(raw)} pages"
+    over_limit = [(n, page) for n, page in enumerate(raw, start=1) if page.over_limit]
+    if over_limit:
+        number, page = over_limit[0]
+        return ParseFailure(f"{reason}: page {number}: {_OVER_LIMIT} ({page.error})")
     if not ocr:
         return ParseFailure(f"{reason}; OCR is turned off, turn it on to read it", "needs_ocr")
     if not ocr_tools.ocr_available():

@@ -1,4 +1,9 @@
-"""``ingest fetch`` against a real HTTP server on 127.0.0.1 started by the test."""
+"""``ingest fetch`` against a real HTTP server on 127.0.0.1 started by the test.
+
+A loopback server is a non-public address, so these tests allow private addresses
+(``allow_private=True``, the ``RAG_FETCH_ALLOW_PRIVATE`` setting); ``test_fetch_ssrf.py`` checks
+that nothing of the kind is reached without it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -32,20 +39,27 @@ class Server:
         return [path for path, _ in self.requests]
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
+@contextmanager
+def serve(host: str = "127.0.0.1", port: int = 0) -> Iterator[Server]:
+    """A real HTTP server on ``host`` that records every request: ``/survey.pdf``, ``/unpacs``
+    (with an ETag), ``/redirect?to=URL`` (a 302 to URL), ``/loop`` (a redirect to itself)."""
     state = Server(base="")
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.requests.append((self.path, dict(self.headers.items())))
-            if self.path == "/survey.pdf":
+            path, _, query = self.path.partition("?")
+            if path == "/survey.pdf":
                 self._send(200, PDF_BODY, {"Content-Type": "application/pdf"})
-            elif self.path == "/unpacs":
+            elif path == "/unpacs":
                 if self.headers.get("If-None-Match") == PAGE_ETAG:
                     self._send(304, b"", {"ETag": PAGE_ETAG})
                 else:
                     self._send(200, PAGE_BODY, {"Content-Type": "text/html", "ETag": PAGE_ETAG})
+            elif path == "/redirect":
+                self._send(302, b"", {"Location": parse_qs(query)["to"][0]})
+            elif path == "/loop":
+                self._send(302, b"", {"Location": "/loop"})
             else:
                 self._send(404, b"not here", {"Content-Type": "text/plain"})
 
@@ -62,12 +76,16 @@ def server() -> Iterator[Server]:
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             return
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class HTTPServer(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    httpd = HTTPServer((host, port), Handler)
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    shown = f"[{host}]" if ":" in host else host
+    state.base = f"http://{shown}:{httpd.server_address[1]}"
     try:
         yield state
     finally:
@@ -76,7 +94,13 @@ def server() -> Iterator[Server]:
         thread.join(timeout=5)
 
 
-def _catalogue(tmp_path: Path, entries: list[dict[str, Any]]) -> Path:
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with serve() as state:
+        yield state
+
+
+def write_catalogue(tmp_path: Path, entries: list[dict[str, Any]]) -> Path:
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps(entries), encoding="utf-8")
     return path
@@ -97,7 +121,7 @@ def _closed_port() -> int:
 
 
 def test_download_verifies_checksum_and_writes_a_sidecar(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path,
         [
             {
@@ -114,7 +138,7 @@ def test_download_verifies_checksum_and_writes_a_sidecar(tmp_path: Path, server:
     )
     dest = tmp_path / "downloads"
 
-    [result] = fetch(catalogue, dest)
+    [result] = fetch(catalogue, dest, allow_private=True)
 
     assert (result.entry_id, result.status, result.ok) == ("survey-2024", "downloaded", True)
     target = dest / "survey-2024.pdf"
@@ -137,7 +161,7 @@ def test_download_verifies_checksum_and_writes_a_sidecar(tmp_path: Path, server:
 
 
 def test_matching_checksum_is_a_cache_hit_without_a_request(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path,
         [
             {
@@ -150,10 +174,10 @@ def test_matching_checksum_is_a_cache_hit_without_a_request(tmp_path: Path, serv
         ],
     )
     dest = tmp_path / "downloads"
-    assert fetch(catalogue, dest)[0].status == "downloaded"
+    assert fetch(catalogue, dest, allow_private=True)[0].status == "downloaded"
     assert server.paths() == ["/survey.pdf"]
 
-    [again] = fetch(catalogue, dest)
+    [again] = fetch(catalogue, dest, allow_private=True)
 
     assert again.status == "cached" and again.ok
     assert server.paths() == ["/survey.pdf"]  # no second request
@@ -162,14 +186,14 @@ def test_matching_checksum_is_a_cache_hit_without_a_request(tmp_path: Path, serv
 def test_etag_gives_a_conditional_request_and_304_keeps_the_file(
     tmp_path: Path, server: Server
 ) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path, [{"id": "unpacs", "title": "UNPACS", "url": f"{server.base}/unpacs"}]
     )
     dest = tmp_path / "downloads"
-    assert fetch(catalogue, dest)[0].status == "downloaded"
+    assert fetch(catalogue, dest, allow_private=True)[0].status == "downloaded"
     assert (dest / "unpacs.html").read_bytes() == PAGE_BODY
 
-    [again] = fetch(catalogue, dest)
+    [again] = fetch(catalogue, dest, allow_private=True)
 
     assert again.status == "not_modified"
     assert server.requests[-1][1].get("If-None-Match") == PAGE_ETAG
@@ -177,13 +201,13 @@ def test_etag_gives_a_conditional_request_and_304_keeps_the_file(
 
 
 def test_checksum_mismatch_is_an_error_and_leaves_no_file(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path,
         [{"id": "survey", "title": "S", "url": f"{server.base}/survey.pdf", "sha256": "0" * 64}],
     )
     dest = tmp_path / "downloads"
 
-    [result] = fetch(catalogue, dest)
+    [result] = fetch(catalogue, dest, allow_private=True)
 
     assert result.status == "failed" and not result.ok
     assert "does not match the catalogue's SHA-256" in result.message
@@ -193,12 +217,12 @@ def test_checksum_mismatch_is_an_error_and_leaves_no_file(tmp_path: Path, server
 
 
 def test_http_404_is_a_clear_error(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path, [{"id": "gone", "title": "Gone", "url": f"{server.base}/gone.pdf"}]
     )
     dest = tmp_path / "downloads"
 
-    [result] = fetch(catalogue, dest)
+    [result] = fetch(catalogue, dest, allow_private=True)
 
     assert result.status == "failed"
     assert "answered 404" in result.message and f"{server.base}/gone.pdf" in result.message
@@ -208,10 +232,10 @@ def test_http_404_is_a_clear_error(tmp_path: Path, server: Server) -> None:
 
 def test_unreachable_host_says_to_download_by_hand(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/report.pdf"
-    catalogue = _catalogue(tmp_path, [{"id": "report", "title": "Report", "url": url}])
+    catalogue = write_catalogue(tmp_path, [{"id": "report", "title": "Report", "url": url}])
     dest = tmp_path / "downloads"
 
-    [result] = fetch(catalogue, dest, timeout=5)
+    [result] = fetch(catalogue, dest, timeout=5, allow_private=True)
 
     assert result.status == "failed"
     assert result.message == (
@@ -223,7 +247,7 @@ def test_unreachable_host_says_to_download_by_hand(tmp_path: Path) -> None:
 def test_ids_select_entries_and_explain_what_cannot_be_fetched(
     tmp_path: Path, server: Server
 ) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path,
         [
             {"id": "survey", "title": "S", "url": f"{server.base}/survey.pdf"},
@@ -233,7 +257,9 @@ def test_ids_select_entries_and_explain_what_cannot_be_fetched(
         ],
     )
 
-    results = fetch(catalogue, tmp_path / "dl", ids=["unpacs", "index", "offline", "nope"])
+    results = fetch(
+        catalogue, tmp_path / "dl", ids=["unpacs", "index", "offline", "nope"], allow_private=True
+    )
 
     statuses = {r.entry_id: r.status for r in results}
     assert statuses == {
@@ -249,22 +275,25 @@ def test_ids_select_entries_and_explain_what_cannot_be_fetched(
 
 
 def test_a_sidecar_written_by_a_person_is_kept(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path, [{"id": "unpacs", "title": "From catalogue", "url": f"{server.base}/unpacs"}]
     )
     dest = tmp_path / "dl"
     dest.mkdir()
     (dest / "unpacs.html.meta.json").write_text('{"title": "Edited by hand"}')
 
-    assert fetch(catalogue, dest)[0].status == "downloaded"
+    assert fetch(catalogue, dest, allow_private=True)[0].status == "downloaded"
     assert json.loads((dest / "unpacs.html.meta.json").read_text()) == {"title": "Edited by hand"}
 
 
 def test_a_caller_supplied_client_is_used_and_left_open(tmp_path: Path, server: Server) -> None:
-    catalogue = _catalogue(
+    catalogue = write_catalogue(
         tmp_path, [{"id": "unpacs", "title": "U", "url": f"{server.base}/unpacs"}]
     )
     with httpx.Client(headers={"User-Agent": "test-agent"}) as client:
-        assert fetch(catalogue, tmp_path / "dl", client=client)[0].status == "downloaded"
+        assert (
+            fetch(catalogue, tmp_path / "dl", client=client, allow_private=True)[0].status
+            == "downloaded"
+        )
         assert not client.is_closed
     assert server.requests[0][1].get("User-Agent") == "test-agent"
