@@ -1,23 +1,36 @@
 """The keyword index: BM25 (bm25s, English stemming and stop words) over the same chunks as Chroma.
 
+Statistics are kept per access scope: one BM25 model for the public passages and one for each
+private collection, each with its own vocabulary, document frequencies and average length. A search
+runs only the models of the scopes the caller may read and merges their hits by score, so the score
+of a passage depends only on text of its own scope: a public caller's scores are the same whether
+or not private collections exist, and reveal nothing about the words they hold. The scopes
+partition the passages, so a search over every scope costs what one model over all of them would.
+
 It is derived data. It is rebuilt from the store whenever the catalogue's generation moves on,
-saved atomically next to the store, and checked at load: a missing, corrupt or stale index is
-rebuilt from the store with a log line, so it can never drift from Chroma for long.
+saved atomically next to the store with a SHA-256 of every file, and checked at load: a missing,
+stale or corrupt index (a file changed, added or lost since it was written) is rebuilt from the
+store with a log line, so it can never drift from Chroma for long.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .access import PUBLIC
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -25,22 +38,49 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+_META = "meta.json"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The BM25 model of one access value, over the chunks ``start:stop`` of the index (None when
+    they hold no word but stop words)."""
+
+    access: str
+    start: int
+    stop: int
+    model: Any | None
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything a search reads, swapped as one object so a search never sees half an index."""
+
+    ids: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    doc_of_chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    scopes: tuple[_Scope, ...] = ()
+    generation: int = -1
 
 
 class KeywordIndex:
-    """BM25 over chunk texts, with a per-chunk document index so filters apply inside the search."""
+    """BM25 over chunk texts, one model per access scope, with a per-chunk document index so
+    filters apply inside the search."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._model: Any = None
-        self._ids: list[str] = []
-        self._doc_of_chunk: np.ndarray = np.zeros(0, dtype=np.int32)
-        self._doc_ids: list[str] = []
-        self._doc_index: dict[str, int] = {}
-        self.generation = -1
+        self._state = _State()
         self._stemmer: Any = None
         self._lock = threading.RLock()
+
+    @property
+    def generation(self) -> int:
+        """The catalogue generation the index was built at (-1 before a build or load)."""
+        return self._state.generation
+
+    def __len__(self) -> int:
+        return len(self._state.ids)
 
     # --- tokenising ---------------------------------------------------------------------
     def _tokenize(self, texts: list[str], *, as_ids: bool) -> Any:
@@ -59,52 +99,71 @@ class KeywordIndex:
         batches: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]],
         generation: int,
     ) -> int:
-        """Index every (ids, texts, metadatas) batch and save atomically. Returns the chunk count."""
+        """Index every (ids, texts, metadatas) batch and save atomically. Returns the chunk count.
+
+        A chunk's scope is its metadata's ``access`` (``"public"`` when absent)."""
         import bm25s
 
-        ids: list[str] = []
-        texts: list[str] = []
+        by_scope: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        for batch_ids, batch_texts, batch_meta in batches:
+            for cid, text, meta in zip(batch_ids, batch_texts, batch_meta, strict=True):
+                ids, texts, docs = by_scope.setdefault(
+                    str(meta.get("access") or PUBLIC), ([], [], [])
+                )
+                ids.append(cid)
+                texts.append(text)
+                docs.append(str(meta["doc_id"]))
+        all_ids: list[str] = []
         doc_ids: list[str] = []
         doc_index: dict[str, int] = {}
         doc_of_chunk: list[int] = []
-        for batch_ids, batch_texts, batch_meta in batches:
-            for cid, text, meta in zip(batch_ids, batch_texts, batch_meta, strict=True):
-                doc = str(meta["doc_id"])
+        scopes: list[_Scope] = []
+        for access in sorted(by_scope, key=lambda a: (a != PUBLIC, a)):
+            ids, texts, docs = by_scope.pop(access)
+            tokens = self._tokenize(texts, as_ids=True)
+            model = None
+            if tokens.vocab:  # not only stop words
+                model = bm25s.BM25()
+                model.index(tokens, show_progress=False)
+            scopes.append(_Scope(access, len(all_ids), len(all_ids) + len(ids), model))
+            all_ids.extend(ids)
+            for doc in docs:
                 if doc not in doc_index:
                     doc_index[doc] = len(doc_ids)
                     doc_ids.append(doc)
-                ids.append(cid)
-                texts.append(text)
                 doc_of_chunk.append(doc_index[doc])
-        model = bm25s.BM25()
-        if texts:
-            model.index(self._tokenize(texts, as_ids=True), show_progress=False)
+        state = _State(
+            all_ids, doc_ids, np.asarray(doc_of_chunk, dtype=np.int32), tuple(scopes), generation
+        )
         with self._lock:
-            self._model = model if texts else None
-            self._ids = ids
-            self._doc_ids = doc_ids
-            self._doc_index = doc_index
-            self._doc_of_chunk = np.asarray(doc_of_chunk, dtype=np.int32)
-            self.generation = generation
-            self._save()
-        return len(ids)
+            self._save(state)
+            self._state = state
+        return len(all_ids)
 
-    def _save(self) -> None:
+    def _save(self, state: _State) -> None:
         parent = self.path.parent
         parent.mkdir(parents=True, exist_ok=True)
         tmp = parent / f".{self.path.name}.tmp-{os.getpid()}-{threading.get_ident()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        if self._model is not None:
-            self._model.save(str(tmp / "bm25"))
-        np.save(tmp / "doc_of_chunk.npy", self._doc_of_chunk)
-        (tmp / "ids.json").write_text(json.dumps(self._ids), encoding="utf-8")
-        (tmp / "doc_ids.json").write_text(json.dumps(self._doc_ids), encoding="utf-8")
+        for i, scope in enumerate(state.scopes):
+            if scope.model is not None:
+                scope.model.save(str(tmp / f"bm25-{i}"))
+        np.save(tmp / "doc_of_chunk.npy", state.doc_of_chunk)
+        (tmp / "ids.json").write_text(json.dumps(state.ids), encoding="utf-8")
+        (tmp / "doc_ids.json").write_text(json.dumps(state.doc_ids), encoding="utf-8")
+        meta = {
+            "format": FORMAT,
+            "generation": state.generation,
+            "count": len(state.ids),
+            "scopes": [
+                {"access": s.access, "start": s.start, "stop": s.stop, "model": s.model is not None}
+                for s in state.scopes
+            ],
+            "sha256": _checksums(tmp),
+        }
         # meta.json last: its presence marks a complete index
-        (tmp / "meta.json").write_text(
-            json.dumps({"format": FORMAT, "generation": self.generation, "count": len(self._ids)}),
-            encoding="utf-8",
-        )
+        (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
         old = parent / f".{self.path.name}.old-{os.getpid()}-{time.time_ns()}"
         if self.path.exists():
             os.replace(self.path, old)
@@ -113,72 +172,124 @@ class KeywordIndex:
 
     # --- loading ------------------------------------------------------------------------
     def load(self) -> bool:
-        """Load the saved index. False (with a log line) when it is missing or unreadable."""
-        import bm25s
-
-        meta_file = self.path / "meta.json"
+        """Load the saved index. False (with a log line) when it is missing or corrupt: a file
+        whose SHA-256 differs from the one written with it, a file missing or added, or parts
+        that disagree on the number of chunks."""
+        meta_file = self.path / _META
         if not meta_file.exists():
             log.info("keyword index missing at %s", self.path)
             return False
         try:
-            meta = json.loads(meta_file.read_text(encoding="utf-8"))
-            ids = json.loads((self.path / "ids.json").read_text(encoding="utf-8"))
-            doc_ids = json.loads((self.path / "doc_ids.json").read_text(encoding="utf-8"))
-            doc_of_chunk = np.load(self.path / "doc_of_chunk.npy")
-            model = bm25s.BM25.load(str(self.path / "bm25")) if ids else None
-            if (
-                meta.get("format") != FORMAT
-                or meta.get("count") != len(ids)
-                or len(doc_of_chunk) != len(ids)
-            ):
-                raise ValueError("inconsistent files")
+            state = self._read(json.loads(meta_file.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("keyword index at %s is corrupt (%s); it will be rebuilt", self.path, exc)
             return False
         with self._lock:
-            self._model = model
-            self._ids = ids
-            self._doc_ids = doc_ids
-            self._doc_index = {d: i for i, d in enumerate(doc_ids)}
-            self._doc_of_chunk = doc_of_chunk.astype(np.int32)
-            self.generation = int(meta["generation"])
+            self._state = state
         return True
 
-    def __len__(self) -> int:
-        return len(self._ids)
+    def _read(self, meta: dict[str, Any]) -> _State:
+        import bm25s
+
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            found_format = meta.get("format") if isinstance(meta, dict) else None
+            raise ValueError(f"format {found_format}, expected {FORMAT}")
+        expected = meta.get("sha256")
+        if not isinstance(expected, dict):
+            raise ValueError("no checksums in meta.json")
+        found = _checksums(self.path)
+        changed = sorted(n for n in {*found, *expected} if found.get(n) != expected.get(n))
+        if changed:
+            raise ValueError(f"checksum mismatch: {', '.join(changed)}")
+        ids = json.loads((self.path / "ids.json").read_text(encoding="utf-8"))
+        doc_ids = json.loads((self.path / "doc_ids.json").read_text(encoding="utf-8"))
+        doc_of_chunk = np.load(self.path / "doc_of_chunk.npy").astype(np.int32)
+        count = int(meta["count"])
+        if len(ids) != count or len(doc_of_chunk) != count:
+            raise ValueError(f"{len(ids)} ids and {len(doc_of_chunk)} documents for {count}")
+        if count and not 0 <= int(doc_of_chunk.min()) <= int(doc_of_chunk.max()) < len(doc_ids):
+            raise ValueError("document numbers out of range")
+        scopes = []
+        start = 0
+        for i, scope in enumerate(meta["scopes"]):
+            model = bm25s.BM25.load(str(self.path / f"bm25-{i}")) if scope["model"] else None
+            stop = int(scope["stop"])
+            size = stop - start if model is None else model.scores["num_docs"]
+            if int(scope["start"]) != start or stop <= start or size != stop - start:
+                raise ValueError(f"scope {scope['access']!r} does not match its model")
+            scopes.append(_Scope(str(scope["access"]), start, stop, model))
+            start = stop
+        if start != count:
+            raise ValueError(f"scopes cover {start} of {count} chunks")
+        return _State(ids, doc_ids, doc_of_chunk, tuple(scopes), int(meta["generation"]))
 
     # --- searching ----------------------------------------------------------------------
     def search(
-        self, query: str, k: int, allowed_docs: Callable[[str], bool] | None = None
+        self,
+        query: str,
+        k: int,
+        allowed_docs: Callable[[str], bool] | None = None,
+        scopes: Collection[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """Top ``k`` (chunk id, BM25 score) for ``query``; only chunks of allowed documents."""
-        with self._lock:
-            model, ids, doc_ids, doc_of_chunk = (
-                self._model,
-                self._ids,
-                self._doc_ids,
-                self._doc_of_chunk,
-            )
-        if model is None or not ids or k <= 0:
+        """Top ``k`` (chunk id, BM25 score) for ``query``; only chunks of allowed documents, and
+        only in the access ``scopes`` given (every scope when None).
+
+        Each scope is scored with its own statistics; the hits of the scopes searched are merged
+        by score."""
+        state = self._state
+        if not state.ids or k <= 0:
             return []
-        mask = None
+        doc_ok = None
         if allowed_docs is not None:
-            doc_ok = np.fromiter((allowed_docs(d) for d in doc_ids), dtype=bool, count=len(doc_ids))
+            doc_ok = np.fromiter(
+                (allowed_docs(d) for d in state.doc_ids), dtype=bool, count=len(state.doc_ids)
+            )
             if not doc_ok.any():
                 return []
-            mask = doc_ok[doc_of_chunk].astype(np.float32)
         tokens = self._tokenize([query], as_ids=False)
         if not any(tokens[0]):
             return []
-        k = min(k, len(ids))
-        results, scores = model.retrieve(
-            tokens, k=k, show_progress=False, weight_mask=mask, n_threads=1
-        )
-        out = []
-        for idx, score in zip(results[0], scores[0], strict=True):
-            if score > 0:
-                out.append((ids[int(idx)], float(score)))
-        return out
+        hits: list[tuple[int, float]] = []
+        for scope in state.scopes:
+            if scope.model is None or (scopes is not None and scope.access not in scopes):
+                continue
+            mask = None
+            if doc_ok is not None:
+                in_scope = doc_ok[state.doc_of_chunk[scope.start : scope.stop]]
+                if not in_scope.any():
+                    continue
+                mask = in_scope.astype(np.float32)
+            results, scores = scope.model.retrieve(
+                tokens,
+                k=min(k, scope.stop - scope.start),
+                show_progress=False,
+                weight_mask=mask,
+                n_threads=0,
+            )
+            hits.extend(
+                (scope.start + int(i), float(s))
+                for i, s in zip(results[0], scores[0], strict=True)
+                if s > 0
+            )
+        hits.sort(key=lambda hit: -hit[1])
+        return [(state.ids[i], score) for i, score in hits[:k]]
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` but meta.json, by path relative to it (files hashed
+    in parallel: hashlib releases the GIL, and the BM25 arrays are most of the load time)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != _META)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        digests = pool.map(_sha256, files)
+        return {
+            path.relative_to(folder).as_posix(): digest
+            for path, digest in zip(files, digests, strict=True)
+        }
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def keyword_text(title: str, section: object, text: str) -> str:
@@ -188,22 +299,22 @@ def keyword_text(title: str, section: object, text: str) -> str:
 
 
 def rebuild_from_store(index: KeywordIndex, store: VectorStore, catalog: Catalog) -> int:
-    """Rebuild ``index`` from every passage of a *ready* document in the store."""
+    """Rebuild ``index`` from every passage of a *ready* document in the store, each in the
+    access scope the catalogue gives its document."""
     generation = catalog.generation()
     ready = catalog.documents()
 
     def batches() -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
         for ids, texts, metas in store.iter_all():
             keep = [i for i, m in enumerate(metas) if str(m["doc_id"]) in ready]
+            docs = [ready[str(metas[i]["doc_id"])] for i in keep]
             yield (
                 [ids[i] for i in keep],
                 [
-                    keyword_text(
-                        ready[str(metas[i]["doc_id"])].title, metas[i].get("section"), texts[i]
-                    )
-                    for i in keep
+                    keyword_text(doc.title, metas[i].get("section"), texts[i])
+                    for i, doc in zip(keep, docs, strict=True)
                 ],
-                [metas[i] for i in keep],
+                [{**metas[i], "access": doc.access} for i, doc in zip(keep, docs, strict=True)],
             )
 
     started = time.perf_counter()

@@ -3,7 +3,9 @@
 Both searches see the same filters (countries, collections, years, documents, access), so a filter
 never leaves fewer than k results when more exist. Countries and years *named in the question*
 only boost. Passages of documents that are not whole in the catalogue (a half-written document
-during ingestion) are dropped, and near-duplicate passages are collapsed.
+during ingestion) are dropped, and near-duplicate passages are collapsed. Keyword search only
+reads the access scopes the caller may read. When it fails (a damaged index that loaded cleanly),
+the question is answered from vectors alone and the index is rebuilt in the background.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import countries as country_names
+from .access import PUBLIC
 from .catalog import Catalog
 from .embedding import Embedder
 from .errors import BadRequest
@@ -84,6 +87,8 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
         self._reload_lock = threading.Lock()
+        self._repair_lock = threading.Lock()
+        self._repair: threading.Thread | None = None
 
     # --- keyword index freshness ----------------------------------------------------------
     def ensure_keyword_index(self) -> None:
@@ -108,6 +113,49 @@ class Retriever:
 
     def rebuild_keyword_index(self) -> int:
         return rebuild_from_store(self.keyword, self.store, self.catalog)
+
+    def _keyword_search(
+        self, query: str, k: int, allowed: Callable[[str], bool], scopes: set[str] | None
+    ) -> list[tuple[str, float]]:
+        """Keyword hits, or none while the index is being repaired or when searching it fails.
+
+        The index is derived data: a failure here (a damaged index that still loaded) must not
+        cost the answer. It is logged, the question is answered from vectors alone, and the index
+        is rebuilt from the store in the background; questions asked meanwhile skip it."""
+        if self._repair is not None and self._repair.is_alive():
+            return []
+        try:
+            return self.keyword.search(query, k, allowed, scopes)
+        except Exception:  # whatever a damaged index raises: bm25s checks little
+            log.exception(
+                "keyword search failed; answering from vectors alone and rebuilding the "
+                "keyword index from the store"
+            )
+            self._start_repair()
+            return []
+
+    def _start_repair(self) -> None:
+        with self._repair_lock:
+            if self._repair is None or not self._repair.is_alive():
+                self._repair = threading.Thread(
+                    target=self._repair_keyword_index, name="keyword-index-repair", daemon=True
+                )
+                self._repair.start()
+
+    def _repair_keyword_index(self) -> None:
+        try:
+            with self._reload_lock:
+                self.rebuild_keyword_index()
+        except Exception:  # the next failing search tries again
+            log.exception("keyword index rebuild failed")
+
+    def wait_for_keyword_repair(self, timeout: float | None = None) -> bool:
+        """Wait for a background rebuild of a keyword index that failed (if one is running).
+        True when none is running any more."""
+        repair = self._repair
+        if repair is not None:
+            repair.join(timeout)
+        return repair is None or not repair.is_alive()
 
     # --- search ---------------------------------------------------------------------------
     def search(
@@ -145,7 +193,12 @@ class Retriever:
         )
         dense = self.store.query(vector, pool, where)
         t2 = time.perf_counter()
-        sparse_ids = self.keyword.search(query, pool, lambda d: d in docs and allowed(docs[d]))
+        sparse_ids = self._keyword_search(
+            query,
+            pool,
+            lambda d: d in docs and allowed(docs[d]),
+            _granted(access),
+        )
         sparse_chunks = self.store.get(
             [cid for cid, _ in sparse_ids if cid not in {c.chunk_id for c, _ in dense}]
         )
@@ -212,11 +265,16 @@ def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | No
     return doc
 
 
+def _granted(access: Sequence[str] | None) -> set[str] | None:
+    """The access values a caller may read (None: all of them)."""
+    return None if access is None else {PUBLIC, *access}
+
+
 def _doc_predicate(filters: Filters, access: Sequence[str] | None):  # type: ignore[no-untyped-def]
     countries = set(filters.countries)
     collections = set(filters.collections)
     documents = set(filters.documents)
-    granted = None if access is None else {"public", *access}
+    granted = _granted(access)
 
     def allowed(doc: DocumentRecord) -> bool:
         if granted is not None and doc.access not in granted:
