@@ -5,8 +5,9 @@ at ingestion from a sidecar ``<file>.meta.json`` with ``{"access": "hr"}``). A c
 a tuple of collection names: ``("public",)`` for anyone, ``("public", "hr")`` for a token granted
 ``hr``, or ``None`` for everything (operators at the command line, ingestion).
 
-Indicator values come from data files that are documents too: the rows of a private data file
-are hidden from callers without its grant by :class:`RestrictedIndicatorTable`.
+Indicator values come from data files that are documents too: every row carries the id of the
+document it was read from, and :class:`RestrictedIndicatorTable` shows a caller only the rows of
+documents it may see (:func:`visible_ids`).
 """
 
 from __future__ import annotations
@@ -99,9 +100,10 @@ def covers(outer: Access, inner: Access) -> bool:
     return inner_set <= outer_set
 
 
-def hidden_sources(documents: Iterable[DocumentRecord], access: Access) -> frozenset[str]:
-    """Sources (paths relative to their corpus folder) of the documents ``access`` may not see."""
-    return frozenset(d.source for d in documents if not can_see(d, access))
+def visible_ids(documents: Iterable[DocumentRecord], access: Access) -> frozenset[str]:
+    """Ids of the documents ``access`` may see. Ids, not file names: two corpus folders may hold
+    files of the same relative name, one public and one private."""
+    return frozenset(d.doc_id for d in documents if can_see(d, access))
 
 
 def is_loopback(host: str) -> bool:
@@ -115,31 +117,45 @@ def is_loopback(host: str) -> bool:
 
 
 class RestrictedIndicatorTable(IndicatorTable):
-    """The indicator table without the rows of some sources (private data files).
+    """The indicator table limited to the rows of some documents (those a caller may see).
+
+    A row is shown only when the document it was read from (its ``doc_id``) is in ``shown``:
+    rows of private data files, of files whose document is not (or no longer) in the catalogue
+    and rows stored without a document id (an old store) are all hidden. Unknown means hidden.
 
     Every connection gets a temporary view named like the table, which shadows it for every
     query of :class:`IndicatorTable`, so preferred-source picks, rankings and counts are all
     computed as if the hidden files had never been loaded. Read-only by intent.
     """
 
-    def __init__(self, path: Path, hidden: Iterable[str]) -> None:
+    def __init__(self, path: Path, shown: Iterable[str]) -> None:
         super().__init__(path)
-        self.hidden = frozenset(hidden)
+        self.shown = frozenset(shown)
 
     def __repr__(self) -> str:
-        return f"RestrictedIndicatorTable({str(self.path)!r}, hidden={sorted(self.hidden)!r})"
+        return f"RestrictedIndicatorTable({str(self.path)!r}, shown={len(self.shown)} documents)"
 
     def _connect(self) -> sqlite3.Connection:
         conn = super()._connect()
-        quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in sorted(self.hidden))
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS shown_documents (doc_id TEXT PRIMARY KEY) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM temp.shown_documents")
+        conn.executemany(
+            "INSERT INTO temp.shown_documents (doc_id) VALUES (?)", [(d,) for d in self.shown]
+        )
         conn.execute(
             "CREATE TEMP VIEW IF NOT EXISTS indicator_values AS "
-            f"SELECT * FROM main.indicator_values WHERE source NOT IN ({quoted})"
+            "SELECT * FROM main.indicator_values "
+            "WHERE doc_id IN (SELECT doc_id FROM temp.shown_documents)"
         )
         return conn
 
-    def replace_source(self, source: str, rows: object) -> int:  # type: ignore[override]
+    def replace_source(self, source: str, rows: object, *, doc_id: str = "") -> int:  # type: ignore[override]
         raise PermissionError("a restricted indicator table is read-only")
 
-    def remove_source(self, source: str) -> int:
+    def remove_source(self, source: str, *, doc_id: str = "") -> int:
+        raise PermissionError("a restricted indicator table is read-only")
+
+    def remove_document(self, doc_id: str) -> int:
         raise PermissionError("a restricted indicator table is read-only")

@@ -577,10 +577,11 @@ _CORE = frozenset([*(c.split(":")[0] for c, _ in (*_EGDI_COLUMNS, *_GTMI_COLUMNS
 class _Sources:
     """The brief's sources, numbered in the order they are first cited."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, access: Sequence[str] | None) -> None:
         from .service import _citation, _passage_citation
 
         self._assistant = assistant
+        self._access = access
         self._evidence_citation = _citation
         self._passage_citation = _passage_citation
         self.by_key: dict[tuple[str, ...], Citation] = {}
@@ -594,10 +595,10 @@ class _Sources:
 
     def data(self, value: IndicatorValue) -> int:
         def make(n: int) -> Citation:
-            cited = self._assistant._data_citation(n, value)
+            cited = self._assistant._data_citation(n, value, self._access)
             return cited.model_copy(update={"title": f"{value.dataset} data"})
 
-        return self._add(("data", value.source, str(value.row)), make)
+        return self._add(("data", value.doc_id, value.source, str(value.row)), make)
 
     def evidence(self, evidence: Evidence) -> int:
         def make(n: int) -> Citation:
@@ -1166,7 +1167,7 @@ def draft_brief(
     audience = " ".join(audience.split())[:MAX_TOPIC_CHARS] if audience else None
     name = _in_text(country_names.name(iso3))
     table = assistant.indicators_for(access)
-    sources = _Sources(assistant)
+    sources = _Sources(assistant, access)
     gate = TopicGate(topic)
     timings: dict[str, float] = {}
     notes: list[str] = []

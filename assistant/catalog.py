@@ -156,6 +156,8 @@ class Catalog:
         return self.documents().get(doc_id)
 
     # --- files: what happened to each path on the last run ------------------------------
+    # ``content_hash`` here is whatever the pipeline's change check compares: for a document,
+    # the file's hash and a digest of the metadata it was ingested with (access, collection...).
     def file_state(self, path: str) -> tuple[str, str, str | None] | None:
         row = (
             self._db()

@@ -3,8 +3,11 @@
 Questions such as "What was Fiji's EGDI in 2024?" must be answered with the number exactly as
 the data file prints it ("0.76440", not 0.7644), with the file and line a person can open to
 check it. Passage retrieval cannot promise that; this table can. Each row keeps the value as a
-float (to sort and compare) *and* as the original text (to quote), plus its ``source`` file and
-1-based ``row`` (the header is line 1).
+float (to sort and compare) *and* as the original text (to quote), plus its ``source`` file,
+1-based ``row`` (the header is line 1) and ``doc_id``, the id of the document ingestion made of
+that file. Two corpus folders may hold files of the same relative name (one public, one
+private): the document id, not the name, says which file a row was read from, so each file keeps
+its own rows and a row is cited and shown only as its own document allows.
 
 The same figure often comes from several files (the merged EGDI table, the raw UN exports, the
 UNU-EGOV copies). Every file keeps its own rows; reads pick one of them per
@@ -406,6 +409,8 @@ class IndicatorRow:
     ``value_text`` is the value exactly as the file prints it; quote it, compute with ``value``.
     ``row`` is the 1-based line (sheet row for XLSX) counting the header as line 1.
     ``rank`` is the rank the file gives for this indicator (the EGDI rank sits on the egdi row).
+    ``doc_id`` is the id of the document ingested from the file ("" when the row was stored
+    without one, as rows of an old store are).
     """
 
     iso3: str
@@ -419,6 +424,7 @@ class IndicatorRow:
     dataset: str
     rank: int | None = None
     group: str | None = None
+    doc_id: str = ""
 
     @property
     def citation(self) -> str:
@@ -443,6 +449,7 @@ class SourceSummary:
     indicators: int
     datasets: tuple[str, ...]
     priority: int
+    doc_id: str = ""
 
 
 _COLUMNS = (
@@ -457,11 +464,13 @@ _COLUMNS = (
     "dataset",
     "rank",
     "group",
+    "doc_id",
 )
 _QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS indicator_values (
+    doc_id     TEXT    NOT NULL DEFAULT '',
     source     TEXT    NOT NULL,
     "row"      INTEGER NOT NULL,
     indicator  TEXT    NOT NULL,
@@ -473,11 +482,26 @@ CREATE TABLE IF NOT EXISTS indicator_values (
     "rank"     INTEGER,
     "group"    TEXT,
     dataset    TEXT    NOT NULL,
-    PRIMARY KEY (source, "row", indicator)
+    PRIMARY KEY (doc_id, source, "row", indicator)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS indicator_values_by_key ON indicator_values (indicator, year, iso3);
 CREATE INDEX IF NOT EXISTS indicator_values_by_country ON indicator_values (iso3, indicator, year);
 """
+
+# Stores written before rows kept their document id had (source, row, indicator) as the key, so
+# two files of the same relative name could not both be loaded. Their rows are moved into the new
+# table with an empty document id: no document claims them, so they are shown to no caller with
+# limited access until ingestion loads them again (PIPELINE_VERSION makes it).
+_BEFORE_IDS = ", ".join(f'"{c}"' for c in _COLUMNS if c != "doc_id")
+_MIGRATE = (
+    "ALTER TABLE indicator_values RENAME TO indicator_values_before_doc_ids",
+    "DROP INDEX IF EXISTS indicator_values_by_key",
+    "DROP INDEX IF EXISTS indicator_values_by_country",
+    *(statement for statement in _SCHEMA.split(";") if statement.strip()),
+    f"INSERT INTO indicator_values ({_BEFORE_IDS}) "
+    f"SELECT {_BEFORE_IDS} FROM indicator_values_before_doc_ids",
+    "DROP TABLE indicator_values_before_doc_ids",
+)
 
 # One row per (iso3, indicator, year): the one from the preferred source. Filters go inside
 # (they only restrict the partition keys, so they never change which source wins).
@@ -485,7 +509,7 @@ _PREFERRED = """
 SELECT {columns} FROM (
     SELECT v.*, ROW_NUMBER() OVER (
         PARTITION BY iso3, indicator, year
-        ORDER BY source_priority(source), source, "row"
+        ORDER BY source_priority(source), source, doc_id, "row"
     ) AS pick
     FROM indicator_values AS v {where}
 ) WHERE pick = 1
@@ -527,7 +551,7 @@ class IndicatorTable:
         conn.create_function("source_priority", 1, source_priority, deterministic=True)
         with self._lock:
             if not self._schema_ready:
-                conn.executescript(_SCHEMA)
+                _create_or_migrate(conn)
                 self._schema_ready = True
             self._connections.append(conn)
         return conn
@@ -547,8 +571,10 @@ class IndicatorTable:
         self.close()
 
     # --- writes ----------------------------------------------------------------------------
-    def replace_source(self, source: str, rows: Iterable[IndicatorRow]) -> int:
-        """Replace everything ``source`` contributed by ``rows``, in one transaction.
+    def replace_source(self, source: str, rows: Iterable[IndicatorRow], *, doc_id: str = "") -> int:
+        """Replace everything the file ``source`` of document ``doc_id`` contributed by ``rows``
+        (stored with that document id), in one transaction. The rows of another document are
+        never touched, even when its file has the same relative name.
 
         Readers see either the old rows or the new ones, never a mix or nothing; on any error
         the old rows stay. Returns the number of rows stored.
@@ -557,11 +583,18 @@ class IndicatorTable:
         strays = sorted({r.source for r in batch if r.source != source})
         if strays:
             raise ValueError(f"rows for {source!r} name other sources: {', '.join(strays)}")
-        params = [tuple(getattr(r, c) for c in _COLUMNS) for r in batch]
+        others = sorted({r.doc_id for r in batch if r.doc_id not in ("", doc_id)})
+        if others:
+            raise ValueError(f"rows for document {doc_id!r} name other documents: {others}")
+        params = [
+            tuple(doc_id if c == "doc_id" else getattr(r, c) for c in _COLUMNS) for r in batch
+        ]
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM indicator_values WHERE source = ?", (source,))
+            conn.execute(
+                "DELETE FROM indicator_values WHERE doc_id = ? AND source = ?", (doc_id, source)
+            )
             conn.executemany(
                 f"INSERT INTO indicator_values ({_QUOTED}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 params,
@@ -573,9 +606,17 @@ class IndicatorTable:
         conn.execute("COMMIT")
         return len(params)
 
-    def remove_source(self, source: str) -> int:
-        """Delete the rows of one source file; returns how many there were."""
-        cursor = self._conn().execute("DELETE FROM indicator_values WHERE source = ?", (source,))
+    def remove_source(self, source: str, *, doc_id: str = "") -> int:
+        """Delete the rows of the file ``source`` of document ``doc_id``; returns how many there
+        were."""
+        cursor = self._conn().execute(
+            "DELETE FROM indicator_values WHERE doc_id = ? AND source = ?", (doc_id, source)
+        )
+        return cursor.rowcount
+
+    def remove_document(self, doc_id: str) -> int:
+        """Delete every row read from the file of document ``doc_id``; returns how many."""
+        cursor = self._conn().execute("DELETE FROM indicator_values WHERE doc_id = ?", (doc_id,))
         return cursor.rowcount
 
     # --- reads -----------------------------------------------------------------------------
@@ -623,7 +664,7 @@ class IndicatorTable:
             return []
         rows = self._conn().execute(
             f"SELECT {_QUOTED} FROM indicator_values WHERE iso3 = ? AND indicator = ? AND year = ?"
-            ' ORDER BY source_priority(source), source, "row"',
+            ' ORDER BY source_priority(source), source, doc_id, "row"',
             (iso3, _code(indicator), int(year)),
         )
         return [_to_value(r) for r in rows]
@@ -686,27 +727,35 @@ class IndicatorTable:
         return int(self._conn().execute(sql, params).fetchone()[0])
 
     def sources(self) -> list[str]:
-        """The source files that have rows, sorted."""
+        """The source files that have rows, sorted (a name held by two documents once)."""
         rows = self._conn().execute("SELECT DISTINCT source FROM indicator_values ORDER BY source")
         return [r[0] for r in rows]
 
+    def files(self) -> list[tuple[str, str]]:
+        """(document id, source) of every file that has rows, sorted."""
+        rows = self._conn().execute(
+            "SELECT DISTINCT doc_id, source FROM indicator_values ORDER BY source, doc_id"
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def source_summaries(self) -> list[SourceSummary]:
-        """Per source file: rows, countries, indicators and datasets, in preference order."""
+        """Per file: rows, countries, indicators and datasets, in preference order."""
         rows = (
             self._conn()
             .execute(
                 "SELECT source, COUNT(*), COUNT(DISTINCT iso3), COUNT(DISTINCT indicator),"
-                " GROUP_CONCAT(DISTINCT dataset) FROM indicator_values GROUP BY source"
+                " GROUP_CONCAT(DISTINCT dataset), doc_id FROM indicator_values"
+                " GROUP BY doc_id, source"
             )
             .fetchall()
         )
         summaries = [
             SourceSummary(
-                r[0], r[1], r[2], r[3], tuple(sorted(r[4].split(","))), source_priority(r[0])
+                r[0], r[1], r[2], r[3], tuple(sorted(r[4].split(","))), source_priority(r[0]), r[5]
             )
             for r in rows
         ]
-        return sorted(summaries, key=lambda s: (s.priority, s.source))
+        return sorted(summaries, key=lambda s: (s.priority, s.source, s.doc_id))
 
     # --- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -739,6 +788,24 @@ class IndicatorTable:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         return [_to_value(r) for r in self._conn().execute(sql, params)]
+
+
+def _create_or_migrate(conn: sqlite3.Connection) -> None:
+    """Create the table, or move an old store's rows (keyed by file name) into the new one."""
+    columns = {r[1] for r in conn.execute("PRAGMA main.table_info(indicator_values)")}
+    if not columns or "doc_id" in columns:
+        conn.executescript(_SCHEMA)
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {r[1] for r in conn.execute("PRAGMA main.table_info(indicator_values)")}
+        if "doc_id" not in columns:  # another process may have migrated it meanwhile
+            for statement in _MIGRATE:
+                conn.execute(statement)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import countries as country_names
 from . import extractive, indicator_qa
-from .access import RestrictedIndicatorTable, can_see, covers, hidden_sources
+from .access import RestrictedIndicatorTable, can_see, covers, visible_ids
 from .audit import AnswerLog, AnswerRecord, Replay, compare, record_for
 from .brief_store import BriefStore
 from .briefs import Brief, draft_brief
@@ -274,7 +274,7 @@ class Assistant:
         access: Sequence[str] | None = None,
     ) -> Answer:
         result = indicator_qa.answer(parsed, self.indicators_for(access))
-        citations = [self._data_citation(i + 1, v) for i, v in enumerate(result.values)]
+        citations = [self._data_citation(i + 1, v, access) for i, v in enumerate(result.values)]
         return Answer(
             question=question,
             answer=result.text,
@@ -423,9 +423,15 @@ class Assistant:
         )
 
     # --- data citations ---------------------------------------------------------------------
-    def _data_citation(self, n: int, value: IndicatorValue) -> Citation:
-        doc = self._document_by_source(value.source)
-        line = self._file_line(doc.path if doc else None, value.row)
+    def _data_citation(
+        self, n: int, value: IndicatorValue, access: Sequence[str] | None
+    ) -> Citation:
+        """The citation of one indicator value: the document its row was read from (found by the
+        row's document id, never by file name) and that row's line of the file. The document,
+        and its file, are used only when ``access`` may see it; otherwise the citation quotes the
+        stored value alone and names no document."""
+        doc = self._row_document(value, access)
+        line = self._file_line(doc, value.row, access) if doc else None
         return Citation(
             n=n,
             document_id=doc.doc_id if doc else value.source,
@@ -441,26 +447,26 @@ class Assistant:
             data_row=value.row,
         )
 
-    def _document_by_source(self, source: str) -> DocumentRecord | None:
-        for doc in self.catalog.documents().values():
-            if (
-                doc.source == source
-                or doc.source.endswith("/" + source)
-                or source.endswith("/" + doc.source)
-            ):
-                return doc
-        return None
+    def _row_document(
+        self, value: IndicatorValue, access: Sequence[str] | None
+    ) -> DocumentRecord | None:
+        """The document an indicator row was read from, by the id stored with the row, when
+        ``access`` may see it (None otherwise, and for rows stored without an id)."""
+        doc = self.catalog.get(value.doc_id) if value.doc_id else None
+        return doc if doc is not None and can_see(doc, access) else None
 
-    def _file_line(self, path: str | None, row: int) -> str | None:
-        if not path:
-            return None
-        lines = self._file_lines.get(path)
+    def _file_line(self, doc: DocumentRecord, row: int, access: Sequence[str] | None) -> str | None:
+        """Line ``row`` (1-based) of a document's file, read only through :meth:`document_file`,
+        so only when ``access`` may see the document and the file lies inside a corpus folder."""
+        key = f"{doc.doc_id}:{doc.content_hash}"
+        lines = self._file_lines.get(key)
         if lines is None:
             try:
-                lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-            except OSError:
+                path = self.document_file(doc.doc_id, access)
+                lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+            except (NotFound, OSError):
                 return None
-            self._file_lines[path] = lines
+            self._file_lines[key] = lines
         return lines[row - 1].strip() if 0 < row <= len(lines) else None
 
     # --- documents --------------------------------------------------------------------------
@@ -498,18 +504,18 @@ class Assistant:
         return threading.Lock()
 
     def indicators_for(self, access: Sequence[str] | None = ("public",)) -> IndicatorTable:
-        """The indicator table as ``access`` may see it: without the rows of private data files
-        it is not granted (the whole table when nothing is hidden)."""
-        hidden = hidden_sources(self.catalog.documents().values(), access)
-        if not hidden:
+        """The indicator table as ``access`` may see it: only the rows read from documents it
+        may see, matched by document id (the whole table for ``None``, operators)."""
+        if access is None:
             return self.indicators
+        shown = visible_ids(self.catalog.documents().values(), access)
         with self._views_lock:
-            view = self._indicator_views.get(hidden)
+            view = self._indicator_views.get(shown)
             if view is None:
                 if len(self._indicator_views) >= 16:
                     self._indicator_views.pop(next(iter(self._indicator_views))).close()
-                view = RestrictedIndicatorTable(self.settings.indicators_path, hidden)
-                self._indicator_views[hidden] = view
+                view = RestrictedIndicatorTable(self.settings.indicators_path, shown)
+                self._indicator_views[shown] = view
             return view
 
     def find_documents(
@@ -767,12 +773,18 @@ class Assistant:
             raise StoreError(f"could not record the answer {answer.id}: {exc}") from exc
 
     def answer_record(
-        self, answer_id: str, access: Sequence[str] | None = ("public",)
+        self,
+        answer_id: str,
+        access: Sequence[str] | None = ("public",),
+        *,
+        owner: str | None = None,
     ) -> AnswerRecord:
         """An answer from the audit trail. A caller sees it only when its access covers the
-        access the answer was made with (a public answer: anyone who has its id)."""
+        access the answer was made with and, given an ``owner``, only when it made the answer;
+        anything else looks exactly like an unknown id. ``owner=None`` is for trusted edges
+        (the CLI, the Slack bot, whose channel members rate each other's answers)."""
         record = self.answers.get(answer_id)
-        if not covers(access, record.access):
+        if not covers(access, record.access) or (owner is not None and record.owner != owner):
             raise NotFound(f"no answer with id {answer_id!r}")
         return record
 
@@ -784,9 +796,11 @@ class Assistant:
         *,
         access: Sequence[str] | None = ("public",),
         owner: str = "anonymous",
+        own_answers_only: bool = False,
     ) -> AnswerRecord:
-        """Attach feedback to a recorded answer; returns the record with all its feedback."""
-        self.answer_record(answer_id, access)
+        """Attach ``owner``'s feedback to a recorded answer; returns the record with all its
+        feedback. ``own_answers_only``: ``owner`` may rate only answers it made (the API)."""
+        self.answer_record(answer_id, access, owner=owner if own_answers_only else None)
         self.answers.add_feedback(answer_id, rating=rating, comment=comment, owner=owner)
         return self.answers.get(answer_id)
 

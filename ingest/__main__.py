@@ -1,7 +1,9 @@
 """Command line: ``python -m ingest [PATH ...] [--rebuild] [--prune] [--json]`` and ``python -m ingest fetch``.
 
-Exit status: 0 when every file was ingested (or was unchanged), 1 when any file failed or needs
-OCR (all the others are still ingested), 2 for a usage or configuration error.
+Exit status: 0 when every file was ingested (or was unchanged, or skipped: symbolic links are
+reported, never followed), 1 when any file failed (an unreadable or invalid sidecar, a document
+id another file holds, a file that cannot be parsed) or needs OCR (all the others are still
+ingested), 2 for a usage or configuration error.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def _print_summary(report: Any, settings: Settings) -> None:
     secs = totals["seconds"]
     print(
         f"{totals['files']} files: {totals['ingested']} ingested, {totals['unchanged']} unchanged, "
-        f"{totals['failed']} failed, {totals['needs_ocr']} need OCR; "
+        f"{totals['failed']} failed, {totals['needs_ocr']} need OCR, {totals['skipped']} skipped; "
         f"{totals['pages']} pages, {totals['chunks']} passages in {secs['total']:.1f} s "
         f"(parse {secs['parse']:.1f}, chunk {secs['chunk']:.1f}, embed {secs['embed']:.1f}, "
         f"store {secs['store']:.1f}, keyword index {secs['index']:.1f})"

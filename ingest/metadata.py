@@ -13,7 +13,10 @@ Each field is taken from the first source that has it, most explicit first:
    countries the text names often enough.
 
 Resolution never raises: a broken sidecar or comment must not stop an ingestion run, so its
-problems are logged and returned in :attr:`DocMeta.warnings` for the report. A broken
+problems are logged and returned in :attr:`DocMeta.warnings` for the report. A sidecar is where
+a file is marked private (``{"access": "hr"}``), so one that cannot be read or holds an invalid
+value (a list as ``access``, a misspelt key) must not let the file in as public: its problems are
+also :attr:`DocMeta.errors`, and ingestion fails the file until the sidecar is fixed. A broken
 *catalogue* is the operator's file and stops the run with :class:`ConfigError` instead.
 """
 
@@ -112,6 +115,17 @@ class DocMeta:
     origin: dict[str, str] = field(default_factory=dict)
     # problems with the metadata sources (a bad sidecar, an unknown country), for the report
     warnings: list[str] = field(default_factory=list)
+    # the problems among them that keep the file out of the store: its sidecar cannot be read or
+    # holds invalid values, so whether the file is private cannot be trusted
+    errors: list[str] = field(default_factory=list)
+
+    def change_key(self) -> str:
+        """A digest of what the store keeps about the document besides its text: ingestion
+        compares it with the last run's, so editing a sidecar re-ingests the document."""
+        kept = {k: getattr(self, k) for k in ("title", "collection", "countries", "year", "url")}
+        kept |= {"access": self.access, "errors": self.errors}
+        text = json.dumps(kept, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,33 +392,54 @@ def _url_value(value: Any) -> str:
     return url
 
 
+def _access_value(value: Any) -> str:
+    """One collection name: ``"public"`` or a private collection such as ``"hr"``. A document
+    belongs to one collection; lists are how tokens are granted several, not documents."""
+    if isinstance(value, list):
+        raise ValueError(
+            f'must be one collection name such as "hr", not a list ({value!r}); '
+            "a document belongs to one collection"
+        )
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f'must be one collection name such as "hr", not {value!r}')
+    name = value.strip()
+    if name == "*" or any(ch.isspace() for ch in name):
+        raise ValueError(f"{name!r} is not a collection name (no spaces, not '*')")
+    return name
+
+
 _NORMALISERS = {
     "title": _text_value,
     "collection": _collection_value,
     "countries": _countries_value,
     "year": _year_value,
     "url": _url_value,
-    "access": _text_value,
+    "access": _access_value,
 }
 
 
 def read_sidecar(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """Metadata from ``<file>.meta.json`` (empty when there is none) and its problems."""
+    """Metadata from ``<file>.meta.json`` (empty when there is none) and its problems. Any
+    problem makes the sidecar invalid (see :attr:`DocMeta.errors`); the valid values are still
+    returned."""
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
+    if not sidecar.exists() and not sidecar.is_symlink():
         return {}, []
+    if not sidecar.is_file():
+        return {}, [f"{sidecar.name} is not a readable file"]
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return {}, [f"{sidecar.name} ignored: it is not readable JSON ({exc})"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [f"{sidecar.name} cannot be read ({exc})"]
+    except json.JSONDecodeError as exc:
+        return {}, [f"{sidecar.name} is not readable JSON (line {exc.lineno}: {exc.msg})"]
     if not isinstance(data, dict):
-        return {}, [f"{sidecar.name} ignored: it must be a JSON object"]
+        return {}, [f"{sidecar.name} must be a JSON object"]
     problems = []
     unknown = sorted(set(data) - set(META_KEYS) - set(SIDECAR_EXTRA_KEYS))
     if unknown:
         problems.append(
-            f"{sidecar.name}: unknown key(s) {', '.join(unknown)} ignored; "
-            f"use {', '.join(META_KEYS)}"
+            f"{sidecar.name}: unknown key(s) {', '.join(unknown)}; use {', '.join(META_KEYS)}"
         )
     values, bad = _normalise({k: v for k, v in data.items() if k in META_KEYS})
     return values, problems + [f"{sidecar.name}: {problem}" for problem in bad]
@@ -546,7 +581,7 @@ def resolve_metadata(
 ) -> DocMeta:
     """Metadata for ``path`` (inside corpus folder ``root``), field by field from the most
     explicit source that has it. ``parsed`` may be None (e.g. for indicator tables)."""
-    explicit, origin, warnings = _explicit_layers(path, root, catalogue)
+    explicit, origin, warnings, errors = _explicit_layers(path, root, catalogue)
     text = parsed.text if parsed is not None else ""
 
     title = explicit.get("title") or _speech_title(path) or (parsed.title if parsed else None)
@@ -579,16 +614,18 @@ def resolve_metadata(
         access=explicit.get("access", "public"),
         origin=origin,
         warnings=warnings,
+        errors=errors,
     )
 
 
 def _explicit_layers(
     path: Path, root: Path, catalogue: Catalogue
-) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """Sidecar, then Markdown comment, then catalogue entry: first value per field wins."""
-    sidecar, warnings = read_sidecar(path)
+) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
+    """Sidecar, then Markdown comment, then catalogue entry: first value per field wins.
+    Returns the values, where each came from, all problems, and the sidecar's (errors)."""
+    sidecar, errors = read_sidecar(path)
     comment, comment_warnings = read_markdown_comment(path)
-    warnings.extend(comment_warnings)
+    warnings = [*errors, *comment_warnings]
     entry = catalogue.match(path, root)
     layers: list[tuple[str, Mapping[str, Any]]] = [
         ("sidecar", sidecar),
@@ -602,7 +639,7 @@ def _explicit_layers(
             if value is not None and key not in values:
                 values[key] = value
                 origin[key] = name
-    return values, origin, warnings
+    return values, origin, warnings, errors
 
 
 def _resolve_collection(

@@ -11,8 +11,21 @@ One run:
    hides behind it). Writes follow the catalogue's begin/commit protocol.
 4. **Keyword index.** Rebuilt from the store when anything changed, saved atomically.
 
-Every file ends up in the report as ``ingested``, ``unchanged``, ``failed`` or ``needs_ocr``
-with a reason; one bad file never stops the others.
+Every file ends up in the report as ``ingested``, ``unchanged``, ``failed``, ``needs_ocr`` or
+``skipped`` with a reason; one bad file never stops the others.
+
+What makes a file private must hold, or the file stays out:
+
+- **Sidecars.** A file whose ``<file>.meta.json`` cannot be read or holds invalid values fails
+  (and a version ingested before is withdrawn, indicator rows included): it may be the one that
+  marks the file private. The resolved metadata (access, collection, countries...) is part of
+  the change check, so editing a sidecar re-ingests the document.
+- **Links.** A file is ingested from its own place only. A symbolic link (or a path through a
+  linked folder) is skipped and reported: its target may be outside every folder being ingested,
+  or a file ingested under its own path, id and sidecar (a private one).
+- **Ids.** A document id belongs to one file. A second file with the same id (two corpus
+  folders with the same name, or a file whose id a still-present file holds) fails; nothing is
+  overwritten.
 """
 
 from __future__ import annotations
@@ -26,11 +39,12 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.access import PUBLIC, RestrictedIndicatorTable
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
@@ -41,7 +55,7 @@ from assistant.models import Chunk, DocumentRecord
 from assistant.store import VectorStore
 
 from .chunking import chunk_document
-from .metadata import Catalogue, make_doc_id, resolve_metadata
+from .metadata import Catalogue, DocMeta, make_doc_id, resolve_metadata
 from .parsers.base import ParsedDocument, ParseFailure
 
 log = logging.getLogger(__name__)
@@ -50,9 +64,10 @@ DOCUMENT_SUFFIXES = {".pdf", ".md", ".markdown", ".rst", ".txt", ".html", ".htm"
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 SKIP_NAMES = {".collection", ".ds_store", "thumbs.db", ".ingestignore"}
 CATALOGUE_FILE = "catalogue.json"
-IGNORE_FILE = ".ingestignore"
+IGNORE_FILE = ".ingestignore"  # glob patterns (one a line, relative to the folder) not to ingest
 # Bump when parsing, chunking or metadata rules change: every document is then ingested again.
-PIPELINE_VERSION = 2  # glob patterns (one a line, relative to the folder) not to ingest
+# 3: indicator rows keep their document's id; metadata is part of the change check.
+PIPELINE_VERSION = 3
 # A write that fails with less than this free beside the store is reported as a full disk: Chroma
 # and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
 LOW_SPACE_BYTES = 64 * 2**20
@@ -66,7 +81,7 @@ DISK_PER_PASSAGE_BYTES = 64 * 2**10
 @dataclass
 class FileReport:
     path: str
-    status: str  # ingested, unchanged, failed, needs_ocr
+    status: str  # ingested, unchanged, failed, needs_ocr, skipped
     reason: str | None = None
     pages: int = 0
     chunks: int = 0
@@ -89,7 +104,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(f.status in ("ingested", "unchanged") for f in self.files)
+        """True when no file failed or needs OCR (skipped links are reported, not failures)."""
+        return all(f.status in ("ingested", "unchanged", "skipped") for f in self.files)
 
     def totals(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
@@ -102,7 +118,7 @@ class Report:
             "files": len(self.files),
             **{
                 status: counts.get(status, 0)
-                for status in ("ingested", "unchanged", "failed", "needs_ocr")
+                for status in ("ingested", "unchanged", "failed", "needs_ocr", "skipped")
             },
             "pages": pages,
             "chunks": chunks,
@@ -121,13 +137,27 @@ class Report:
 
 
 @dataclass
+class _File:
+    """A discovered file with its document id and the metadata known before parsing (sidecar,
+    comment, catalogue entry, folders): enough to check access, ids and changes."""
+
+    path: Path
+    root: Path
+    source: str
+    doc_id: str
+    meta: DocMeta
+
+
+@dataclass
 class _Work:
     """A file to ingest, with everything the main thread needs once parsing is done."""
 
     path: Path
     root: Path
     source: str
+    doc_id: str
     content_hash: str
+    version: str  # content hash and metadata: what the change check compares
     parsed: ParsedDocument | None = None
     chunks: list[Chunk] = field(default_factory=list)
     record: DocumentRecord | None = None
@@ -212,17 +242,27 @@ class Pipeline:
         self.catalog.set_state("fingerprint", fingerprint)
         self.catalog.set_state("run_active", str(time.time()))
 
-        files = list(self._discover(roots))
-        notify("start", {"files": len(files)})
-        data_files = [(p, r) for p, r in files if p.suffix.lower() in TABLE_SUFFIXES]
+        found = self._discover(roots, report)
+        notify("start", {"files": len(found)})
+        catalogue = self._catalogue([*found, (self.settings.data_dir, self.settings.data_dir)])
+        claimed: dict[str, Path] = {}
+        files, withdrawn = self._plan(found, catalogue, claimed, report)
+        changed |= withdrawn
+        data_files = [f for f in files if f.path.suffix.lower() in TABLE_SUFFIXES]
         changed |= self._ingest_indicators(data_files, report)
-        profile_files = self._write_profiles(report, self._private_sources(data_files))
-        doc_files = files + [(p, self.settings.data_dir) for p in profile_files]
-        changed |= self._ingest_documents(doc_files, report, notify)
+        profile_paths = self._write_profiles(report, self._public_data(data_files))
+        changed |= self._withdraw_stale_profiles(profile_paths)
+        profiles, withdrawn = self._plan(
+            [(p, self.settings.data_dir) for p in profile_paths], catalogue, claimed, report
+        )
+        changed |= withdrawn
+        doc_files = files + profiles
+        changed |= self._ingest_documents(doc_files, catalogue, report, notify)
 
         if prune:
-            discovered = {str(p.resolve()) for p, _ in doc_files}
-            changed |= self._prune([*roots, self.settings.data_dir], discovered, report)
+            discovered = {str(f.path.resolve()) for f in doc_files}
+            data_ids = {f.doc_id for f in data_files}
+            changed |= self._prune([*roots, self.settings.data_dir], discovered, data_ids, report)
         generation = self.catalog.generation()
         if changed or not self.keyword.load() or self.keyword.generation != generation:
             t0 = time.perf_counter()
@@ -270,12 +310,36 @@ class Pipeline:
             self.store.delete_document(doc_id)
         for path, *_ in self.catalog.files():
             self.catalog.forget_file(path)
-        for source in self.indicators.sources():
-            self.indicators.remove_source(source)
+        for doc_id, _ in self.indicators.files():
+            self.indicators.remove_document(doc_id)
+        return True
+
+    def _withdraw(self, doc_id: str, why: str) -> bool:
+        """Remove a document and its indicator rows (a version that must no longer be shown).
+        True if there was anything to remove."""
+        doc = self.catalog.documents().get(doc_id)
+        removed = self.indicators.remove_document(doc_id) > 0
+        self.catalog.forget_file(f"indicators:{doc_id}")
+        if doc is None:
+            return removed
+        self.store.delete_document(doc_id)
+        self.catalog.remove(doc_id)
+        self.catalog.forget_file(doc.path)
+        log.warning("withdrew %s (%s): %s", doc_id, doc.source, why)
         return True
 
     # --- discovery ------------------------------------------------------------------------
-    def _discover(self, roots: list[Path]) -> Iterator[tuple[Path, Path]]:
+    def _discover(self, roots: list[Path], report: Report) -> list[tuple[Path, Path]]:
+        """(file, its corpus folder) for every file to ingest under ``roots``.
+
+        A file is taken from its own place only, the rule the file route applies when it
+        serves originals: whatever is reached through a symbolic link (the file or a folder on
+        its way) is skipped and reported, whether its target lies outside every folder being
+        ingested, is a file ingested itself (under its own id and sidecar, perhaps private) or
+        is one left out (hidden or ignored). A file reached twice (overlapping folders) is
+        ingested once."""
+        found: list[tuple[Path, Path]] = []
+        links: list[tuple[Path, Path]] = []
         seen: set[Path] = set()
         for root in roots:
             candidates = [root] if root.is_file() else sorted(root.rglob("*"))
@@ -285,72 +349,141 @@ class Pipeline:
             for path in candidates:
                 if path.is_dir() or path in seen or _skip(path, base):
                     continue
-                if path != root and _ignored(_source(path, base), ignored):
+                if path != root and _ignored(_relative(path, base), ignored):
                     continue
                 seen.add(path)
-                yield path, base
+                (links if _through_link(path, base) else found).append((path, base))
+        kept: dict[Path, Path] = {}
+        files: list[tuple[Path, Path]] = []
+        for path, base in found:
+            real = path.resolve()
+            if real in kept:
+                why = f"the same file is already ingested from {kept[real]}"
+                report.files.append(FileReport(str(path), "skipped", why))
+                continue
+            kept[real] = path
+            files.append((path, base))
+        inside = [(r.parent if r.is_file() else r).resolve() for r in roots]
+        for path, _ in links:
+            report.files.append(FileReport(str(path), "skipped", _link_reason(path, kept, inside)))
+            log.warning("skipped %s: %s", path, report.files[-1].reason)
+        return files
+
+    def _plan(
+        self,
+        found: list[tuple[Path, Path]],
+        catalogue: Catalogue,
+        claimed: dict[str, Path],
+        report: Report,
+    ) -> tuple[list[_File], bool]:
+        """The files that may be ingested, with their ids and metadata, and whether anything was
+        withdrawn. A file whose sidecar is invalid fails, and the version ingested before is
+        withdrawn (it may have been public by mistake); a file whose id another file holds
+        (``claimed`` in this run, or a file still on disk in the catalogue) fails, and the other
+        document stays as it is."""
+        ready = self.catalog.documents()
+        files: list[_File] = []
+        withdrawn = False
+        for path, root in found:
+            source = _source(path, root)
+            doc_id = self._doc_id(root, source)
+            holder = claimed.get(doc_id) or _holder(ready.get(doc_id), path)
+            if holder is not None:
+                reason = (
+                    f"its document id {doc_id} already belongs to {holder} (two corpus folders "
+                    f"named {root.name!r} hold the same path?); rename one of them: nothing was "
+                    "overwritten"
+                )
+                report.files.append(FileReport(str(path), "failed", reason))
+                continue
+            claimed[doc_id] = path
+            meta = resolve_metadata(path, root, None, catalogue)
+            if meta.errors:
+                reason = (
+                    f"{'; '.join(meta.errors)}: not ingested until the sidecar is fixed "
+                    "(it may be what marks the file private)"
+                )
+                report.files.append(FileReport(str(path), "failed", reason))
+                withdrawn |= self._withdraw(doc_id, "its sidecar is invalid")
+                continue
+            files.append(_File(path, root, source, doc_id, meta))
+        return files, withdrawn
 
     # --- indicator data -------------------------------------------------------------------
-    def _ingest_indicators(self, files: list[tuple[Path, Path]], report: Report) -> bool:
+    def _ingest_indicators(self, files: list[_File], report: Report) -> bool:
+        """Load the rows of each new or changed data file, stored with its document id."""
         from .parsers.tables import UnknownLayout, parse_indicator_file
 
         changed = False
-        for path, root in files:
-            source = _source(path, root)
+        for f in files:
             try:
-                digest = file_hash(path)
+                digest = file_hash(f.path)
             except OSError:
                 continue  # reported when the file is ingested as a document
-            key = f"indicators:{source}"
+            key = f"indicators:{f.doc_id}"
             previous = self.catalog.file_state(key)
             if previous and previous[0] == digest:
                 continue
             try:
-                rows = parse_indicator_file(path, source)
+                rows = parse_indicator_file(f.path, f.source)
             except UnknownLayout as exc:
+                changed |= self.indicators.remove_document(f.doc_id) > 0
                 self.catalog.record_file(key, digest, "not_indicator", str(exc))
                 continue
             except ParseFailure as exc:
+                changed |= self.indicators.remove_document(f.doc_id) > 0
                 self.catalog.record_file(key, digest, "failed", exc.reason)
                 continue
-            self.indicators.replace_source(source, rows)
+            self.indicators.replace_source(f.source, rows, doc_id=f.doc_id)
             self.catalog.record_file(key, digest, "indicator", f"{len(rows)} indicator values")
             report.indicator_rows += len(rows)
             changed = True
         return changed
 
-    def _private_sources(self, data_files: list[tuple[Path, Path]]) -> set[str]:
-        """Data files in a private collection (``"access"`` in their sidecar or catalogue entry),
-        found in this run or recorded by an earlier one: profiles never quote them."""
-        private = {d.source for d in self.catalog.documents().values() if d.access != "public"}
-        catalogue = self._catalogue(data_files)
-        for path, root in data_files:
-            source = _source(path, root)
-            if resolve_metadata(path, root, None, catalogue).access != "public":
-                private.add(source)
+    def _public_data(self, data_files: list[_File]) -> set[str]:
+        """Ids of the public data documents, the only ones profiles may quote: public in this
+        run's metadata, or (for files not in this run) in the catalogue. Rows of any other
+        document (private, withdrawn, stored without an id) are left out."""
+        public = {d.doc_id for d in self.catalog.documents().values() if d.access == PUBLIC}
+        for f in data_files:
+            if f.meta.access == PUBLIC:
+                public.add(f.doc_id)
             else:
-                private.discard(source)
-        return private
+                public.discard(f.doc_id)
+        return public
 
-    def _write_profiles(self, report: Report, private: set[str]) -> list[Path]:
+    def _write_profiles(self, report: Report, public: set[str]) -> list[Path]:
+        """(Re)write the country profiles from the rows of the ``public`` data documents; the
+        profiles of countries left without public data are deleted."""
         from .profiles import build_profiles
 
-        if not self.indicators.sources():
+        if not self.indicators.sources() and not self.settings.profiles_dir.is_dir():
             return []
-        paths = build_profiles(self.indicators, self.settings.profiles_dir, hide=private)
+        with RestrictedIndicatorTable(self.indicators.path, public) as table:
+            paths = build_profiles(table, self.settings.profiles_dir)
         report.profiles = len(paths)
         return paths
 
+    def _withdraw_stale_profiles(self, current: list[Path]) -> bool:
+        """Remove from the store the profiles :meth:`_write_profiles` deleted: their figures may
+        come from a data file that is private now. True if any was removed."""
+        folder = self.settings.profiles_dir.resolve()
+        kept = {str(p.resolve()) for p in current}
+        stale = [
+            d.doc_id
+            for d in self.catalog.documents().values()
+            if Path(d.path).parent == folder and d.path not in kept
+        ]
+        return any([self._withdraw(doc_id, "no public data left for it") for doc_id in stale])
+
     # --- documents ------------------------------------------------------------------------
     def _ingest_documents(
-        self, files: list[tuple[Path, Path]], report: Report, notify: Progress
+        self, files: list[_File], catalogue: Catalogue, report: Report, notify: Progress
     ) -> bool:
-        catalogue = self._catalogue(files)
         ready = self.catalog.documents()
         todo: list[_Work] = []
-        for path, root in files:
-            source = _source(path, root)
-            doc_id = self._doc_id(root, source)
+        for f in files:
+            path = f.path
             try:
                 digest = file_hash(path)
             except OSError as exc:
@@ -358,26 +491,28 @@ class Pipeline:
                     FileReport(str(path), "failed", f"cannot read the file: {exc.strerror or exc}")
                 )
                 continue
-            existing = ready.get(doc_id)
+            version = f"{digest}:{f.meta.change_key()}"
+            existing = ready.get(f.doc_id)
+            state = self.catalog.file_state(str(path.resolve()))
             if (
                 existing
                 and existing.content_hash == digest
                 and existing.path == str(path.resolve())
+                and state == (version, "ingested", None)
             ):
                 report.files.append(
                     FileReport(str(path), "unchanged", None, existing.pages, existing.chunks)
                 )
                 continue
-            state = self.catalog.file_state(str(path.resolve()))
             if (
                 state
-                and state[0] == digest
+                and state[0] == version
                 and state[1] in ("failed", "needs_ocr")
                 and not existing
             ):
                 report.files.append(FileReport(str(path), state[1], state[2]))
                 continue
-            todo.append(_Work(path, root, source, digest))
+            todo.append(_Work(path, f.root, f.source, f.doc_id, digest, version))
         notify("plan", {"todo": len(todo), "unchanged": len(files) - len(todo)})
         if not todo:
             return False
@@ -430,8 +565,11 @@ class Pipeline:
         work.parse_seconds = time.perf_counter() - t0
         t1 = time.perf_counter()
         meta = resolve_metadata(work.path, work.root, parsed, catalogue)
+        if meta.errors:  # the sidecar changed since the run began
+            work.failure = ParseFailure(f"{'; '.join(meta.errors)}: not ingested")
+            return
         work.warnings = list(meta.warnings)
-        doc_id = self._doc_id(work.root, work.source)
+        doc_id = work.doc_id
         work.parsed = parsed
         work.chunks = chunk_document(
             doc_id, parsed, max_words=self.settings.chunk_size, overlap=self.settings.chunk_overlap
@@ -462,9 +600,7 @@ class Pipeline:
         key = str(work.path.resolve())
         started = time.perf_counter()
         if work.failure is not None:
-            self.catalog.record_file(
-                key, work.content_hash, work.failure.status, work.failure.reason
-            )
+            self.catalog.record_file(key, work.version, work.failure.status, work.failure.reason)
             return FileReport(
                 str(work.path),
                 work.failure.status,
@@ -475,7 +611,7 @@ class Pipeline:
         record = work.record
         if not work.chunks:
             reason = "no text to index (the file is empty or has no readable text)"
-            self.catalog.record_file(key, work.content_hash, "failed", reason)
+            self.catalog.record_file(key, work.version, "failed", reason)
             return FileReport(str(work.path), "failed", reason, record.pages)
         short = self._short_of_space(len(work.chunks))
         if short is not None:  # not recorded: the file is tried again once there is room
@@ -489,7 +625,7 @@ class Pipeline:
         self.store.delete_document(record.doc_id)
         self.store.add(record, work.chunks, vectors)
         self.catalog.commit(record)
-        self.catalog.record_file(key, work.content_hash, "ingested", None)
+        self.catalog.record_file(key, work.version, "ingested", None)
         report.timings["store"] += time.perf_counter() - t1
         notes = list(work.parsed.notes) + list(work.warnings)
         if work.parsed.unreadable_pages:
@@ -522,8 +658,12 @@ class Pipeline:
             "free some space and run ingestion again"
         )
 
-    def _prune(self, roots: list[Path], discovered: set[str], report: Report) -> bool:
-        """Remove documents whose files are gone or now ignored (only under this run's folders)."""
+    def _prune(
+        self, roots: list[Path], discovered: set[str], data_ids: set[str], report: Report
+    ) -> bool:
+        """Remove documents whose files are gone or now ignored (only under this run's folders),
+        and indicator rows of data files that are neither in this run (``data_ids``) nor a
+        document in the catalogue."""
         changed = False
         resolved = [r.resolve() for r in roots]
         for doc in list(self.catalog.documents().values()):
@@ -535,9 +675,10 @@ class Pipeline:
             self.catalog.forget_file(doc.path)
             report.pruned.append(doc.source)
             changed = True
-        for source in self.indicators.sources():
-            if not any((r / source).exists() for r in resolved):
-                self.indicators.remove_source(source)
+        known = set(self.catalog.documents()) | data_ids
+        for doc_id, _ in self.indicators.files():
+            if doc_id not in known:
+                self.indicators.remove_document(doc_id)
                 changed = True
         return changed
 
@@ -598,6 +739,46 @@ def _source(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.name
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to the folder it was found in, as found (links not followed)."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _through_link(path: Path, base: Path) -> bool:
+    """True when ``path`` is, or is reached through, a symbolic link below ``base``."""
+    try:
+        return path.resolve() != base.resolve() / path.relative_to(base)
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
+def _link_reason(path: Path, kept: dict[Path, Path], inside: list[Path]) -> str:
+    """Why the linked file ``path`` is skipped, naming its target."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a symbolic link whose target cannot be found: not ingested"
+    if not any(real.is_relative_to(folder) for folder in inside):
+        return f"a symbolic link to {real}, outside the folders being ingested: not ingested"
+    if real in kept:
+        return (
+            f"a symbolic link to {kept[real]}, which is ingested itself (with its own id and "
+            "sidecar): not ingested twice"
+        )
+    return f"a symbolic link to {real}, which is left out of ingestion (hidden or ignored)"
+
+
+def _holder(existing: DocumentRecord | None, path: Path) -> str | None:
+    """The file that holds a document id in the catalogue when it is not ``path`` and is still
+    on disk (a file that moved gives its id up)."""
+    if existing is None or existing.path == str(path.resolve()):
+        return None
+    return existing.path if Path(existing.path).is_file() else None
 
 
 def _skip(path: Path, root: Path) -> bool:

@@ -44,17 +44,17 @@ DATASET_NOTES: dict[str, str] = {
 }
 
 
-def build_profiles(table: IndicatorTable, out_dir: Path, hide: Iterable[str] = ()) -> list[Path]:
+def build_profiles(table: IndicatorTable, out_dir: Path) -> list[Path]:
     """Write ``<ISO3>.md`` for every country in ``table``; return their paths, sorted.
 
-    Profiles are public documents, so the rows of the sources in ``hide`` (data files of private
-    collections) are left out. Files whose content is unchanged are left alone. Profiles of
-    countries no longer in the table (files named ``<ISO3>.md`` that start with the profile
-    marker) are removed.
+    Profiles are public documents: ingestion passes a view of the table that holds only the
+    rows of public data documents (:class:`assistant.access.RestrictedIndicatorTable`), so the
+    preferred value of each figure is picked among those alone. Files whose content is
+    unchanged are left alone. Profiles of countries no longer in the table (files named
+    ``<ISO3>.md`` that start with the profile marker) are removed.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    hidden = frozenset(hide)
-    values = [v for v in table.query(limit=table.count()) if v.source not in hidden]
+    values = table.query(limit=table.count())
     paths: list[Path] = []
     for iso3, rows in groupby(values, key=lambda v: v.iso3):
         path = out_dir / f"{iso3}.md"
