@@ -10,8 +10,13 @@ reads no settings and touches nothing: that happens when it starts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import os
+import socket
+import stat
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -49,7 +54,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if logging.getLogger(name).level == logging.NOTSET:
             logging.getLogger(name).setLevel(logging.INFO)
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.auth_failures = RateLimiter(
+        settings.auth_failure_limit, "wrong API tokens per minute per address"
+    )
     warn_if_exposed(settings.host, settings)
+    bind_check = asyncio.create_task(warn_if_bound_beyond_loopback(settings))
     built = Assistant(settings)
     try:
         await run_in_threadpool(warm_up, built)
@@ -59,6 +68,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.slack = http_app(built, settings)  # None unless the Slack tokens are set
     log.info("serving %s (answerer=%s)", settings.data_dir, settings.answerer)
     yield
+    bind_check.cancel()
     for resource in (built.catalog, built.conversations, built.answers):
         resource.close()
 
@@ -83,6 +93,43 @@ def warn_if_exposed(host: str, settings: Settings) -> bool:
         "!" * 78,
     )
     return True
+
+
+async def warn_if_bound_beyond_loopback(settings: Settings, wait: float = 10.0) -> list[str]:
+    """Warn (as :func:`warn_if_exposed`) for every address this process really listens on
+    beyond loopback: ``uvicorn server:app --host 0.0.0.0`` binds without telling the settings.
+    The sockets appear once the lifespan has started, so this looks for ``wait`` seconds."""
+    if settings.token_grants():
+        return []
+    deadline = time.monotonic() + wait
+    while not (addresses := listening_addresses()) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    exposed = [a for a in addresses if not is_loopback(a)]
+    for address in exposed:
+        if address != settings.host:  # that one was warned about at start-up already
+            warn_if_exposed(address, settings)
+    return exposed
+
+
+def listening_addresses() -> list[str]:
+    """The addresses of the sockets this process listens on (Linux; elsewhere none)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return []
+    found: list[str] = []
+    for entry in fds.iterdir():
+        try:
+            fd = int(entry.name)
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.getsockopt(
+                    socket.SOL_SOCKET, socket.SO_ACCEPTCONN
+                ):
+                    found.append(str(sock.getsockname()[0]))
+        except (OSError, ValueError):
+            continue  # closed meanwhile, or not ours to read
+    return sorted(set(found))
 
 
 def _is_openai(request: Request) -> bool:

@@ -2,8 +2,15 @@
 
 ``SettingsDep`` resolves :func:`assistant.get_settings`, so tests (and ``create_app(settings)``)
 override it with ``app.dependency_overrides[get_settings]``. ``CallerDep`` authenticates the
-bearer token (when ``RAG_API_TOKENS`` is set), applies the per-token rate limit and gives the
-caller's access: the private collections its token is granted, besides the public documents.
+bearer token (when ``RAG_API_TOKENS`` is set), throttles wrong tokens per client address,
+applies the per-token rate limit and gives the caller's access: the private collections its
+token is granted, besides the public documents.
+
+Without tokens every caller reads only public documents; what a caller *owns* (conversations,
+briefs, answer records) then belongs to the random id its browser sends in ``X-Client-Id``
+(the web chat makes one and keeps it in localStorage), or to one shared ``anonymous`` owner for
+clients that send none. That keeps one visitor's history out of another's list; it is not
+authentication: anyone who learns an id can present it.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import hashlib
 import hmac
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -58,12 +66,35 @@ class Caller:
 class RateLimiter:
     """Token buckets per caller, in this process only (each worker counts on its own)."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, what: str = "requests per minute per token") -> None:
         self.per_minute = per_minute
+        self.what = what
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str) -> None:
+    def check(self, key: str, setting: str = "RAG_RATE_LIMIT") -> None:
+        """Take one request from ``key``'s bucket; :class:`RateLimited` when it is empty."""
+        wait = self.wait(key)
+        if wait:
+            raise RateLimited(
+                f"rate limit exceeded: at most {self.per_minute} {self.what} ({setting}, "
+                f"counted per worker); retry in {wait} s",
+                retry_after=wait,
+            )
+        self._take(key)
+
+    def wait(self, key: str) -> int:
+        """Seconds until ``key`` may make a request again (0: now). Takes nothing."""
+        if self.per_minute <= 0:
+            return 0
+        capacity = float(self.per_minute)
+        rate = capacity / 60.0
+        with self._lock:
+            tokens, last = self._buckets.get(key, (capacity, time.monotonic()))
+            tokens = min(capacity, tokens + (time.monotonic() - last) * rate)
+        return 0 if tokens >= 1.0 else math.ceil((1.0 - tokens) / rate)
+
+    def _take(self, key: str) -> None:
         if self.per_minute <= 0:
             return
         capacity = float(self.per_minute)
@@ -72,15 +103,7 @@ class RateLimiter:
         with self._lock:
             tokens, last = self._buckets.get(key, (capacity, now))
             tokens = min(capacity, tokens + (now - last) * rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                wait = math.ceil((1.0 - tokens) / rate)
-                raise RateLimited(
-                    f"rate limit exceeded: at most {self.per_minute} requests per minute per "
-                    f"token (RAG_RATE_LIMIT, counted per worker); retry in {wait} s",
-                    retry_after=wait,
-                )
-            self._buckets[key] = (tokens - 1.0, now)
+            self._buckets[key] = (max(0.0, tokens - 1.0), now)
             if len(self._buckets) > 10_000:  # forget callers whose bucket has refilled
                 full = [
                     k for k, (t, at) in self._buckets.items() if t + (now - at) * rate >= capacity
@@ -99,25 +122,58 @@ def get_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     tokens = settings.token_grants()
+    host = request.client.host if request.client else "unknown"
     if not tokens:
-        host = request.client.host if request.client else "unknown"
         _warn_once_if_remote(host)
-        caller = Caller("anonymous", (PUBLIC,), f"address:{host}")
+        caller = Caller(browser_owner(request), (PUBLIC,), f"address:{host}")
     else:
         if credentials is None:
             raise Unauthorized(
                 "this API needs a token: send the header 'Authorization: Bearer <token>'"
             )
-        grants = _grants_for(tokens, credentials.credentials)
-        if grants is None:
-            raise Unauthorized("unknown API token")
-        name = token_id(credentials.credentials)
-        caller = Caller(name, caller_access(grants), name)
+        caller = _authenticate(request, tokens, credentials.credentials, host)
     request.state.caller = caller.name
     limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
     if limiter is not None:
         limiter.check(caller.rate_key)
     return caller
+
+
+def _authenticate(
+    request: Request, tokens: dict[str, tuple[str, ...]], presented: str, host: str
+) -> Caller:
+    """The caller a token names. Wrong tokens are counted per client address: past
+    ``RAG_AUTH_FAILURE_LIMIT`` a minute, that address gets 429 without its token being tried,
+    so tokens cannot be guessed at speed."""
+    failures: RateLimiter | None = getattr(request.app.state, "auth_failures", None)
+    key = f"address:{host}"
+    if failures is not None and (wait := failures.wait(key)):
+        raise RateLimited(
+            f"too many wrong API tokens from this address: at most {failures.per_minute} a "
+            f"minute (RAG_AUTH_FAILURE_LIMIT); retry in {wait} s",
+            retry_after=wait,
+        )
+    grants = _grants_for(tokens, presented)
+    if grants is None:
+        if failures is not None:
+            failures.check(key, "RAG_AUTH_FAILURE_LIMIT")
+        log.warning("wrong API token from %s", host)
+        raise Unauthorized("unknown API token")
+    name = token_id(presented)
+    return Caller(name, caller_access(grants), name)
+
+
+CLIENT_ID_HEADER = "X-Client-Id"
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def browser_owner(request: Request) -> str:
+    """The owner of what a caller makes when no tokens are configured: the browser's random id
+    (``X-Client-Id``), hashed, or ``anonymous`` for clients that send none."""
+    client_id = request.headers.get(CLIENT_ID_HEADER, "")
+    if not _CLIENT_ID.fullmatch(client_id):
+        return "anonymous"
+    return "browser:" + hashlib.sha256(client_id.encode("ascii")).hexdigest()[:16]
 
 
 _warned: set[str] = set()

@@ -47,7 +47,7 @@ class SettingsCORS:
                     self.app,
                     allow_origins=origins,
                     allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-                    allow_headers=["Authorization", "Content-Type"],
+                    allow_headers=["Authorization", "Content-Type", "X-Client-Id"],
                     expose_headers=["X-Request-ID", "Retry-After"],
                     max_age=600,
                 )

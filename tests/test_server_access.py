@@ -4,15 +4,20 @@ CORS and the warning for an exposed server without tokens."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.config import Settings
 from server import create_app, warn_if_exposed
-from tests.conftest import HR_TOKEN, PUBLIC_TOKEN, make_settings
+from tests.conftest import HR_TOKEN, PUBLIC_TOKEN, REPO, free_port, make_settings
 from tests.test_server import sse_events
 
 ZEPHYR = "What is the Zephyr allowance for remote-island civil servants?"
@@ -54,7 +59,12 @@ def _concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "x1", path)
 
 
-def test_every_api_and_v1_route_requires_a_bearer_token(client: TestClient) -> None:
+def test_every_api_and_v1_route_requires_a_bearer_token(private_store: Settings) -> None:
+    with TestClient(create_app(_variant(private_store, auth_failure_limit=0))) as client:
+        _every_route_requires_a_token(client)
+
+
+def _every_route_requires_a_token(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     operations = [
         (method.upper(), path)
@@ -197,11 +207,14 @@ def test_answers_conversations_and_highlights_follow_the_grant(
         params={"answer_id": granted["id"]},
     ).json()
     assert any(SECRET in page["text"][h["start"] : h["end"]] for h in page["highlights"])
-    # a public answer is readable by any caller that has its id
+    # an answer belongs to the token that made it, even when another token's access covers it
     public = client.post(
         "/api/ask", headers=PUBLIC, json={"question": "What does the Civil Service College teach?"}
     ).json()
-    assert client.get(f"/api/answers/{public['id']}", headers=HR).status_code == 200
+    assert client.get(f"/api/answers/{public['id']}", headers=PUBLIC).status_code == 200
+    assert client.get(f"/api/answers/{public['id']}", headers=HR).status_code == 404
+    rating = {"answer_id": public["id"], "rating": -1, "comment": "not mine"}
+    assert client.post("/api/feedback", headers=HR, json=rating).status_code == 404
 
 
 def test_a_token_granted_everything_sees_every_collection(private_store: Settings) -> None:
@@ -266,6 +279,33 @@ def test_binding_beyond_loopback_without_tokens_warns_loudly(
     assert warn_if_exposed("192.168.1.20", exposed) is True
     with_tokens = make_settings(tmp_path / "data", host="0.0.0.0", api_tokens='["token-abcdefgh"]')
     assert warn_if_exposed("0.0.0.0", with_tokens) is False
+
+
+def test_uvicorn_bound_to_every_interface_without_tokens_warns_although_settings_say_loopback(
+    tmp_path: Path,
+) -> None:
+    """``uvicorn server:app --host 0.0.0.0`` never tells the settings where it binds: the
+    warning must come from the socket the process really listens on."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.update(RAG_DATA_DIR=str(tmp_path / "data"), RAG_CORPUS_DIRS=str(tmp_path / "corpus"))
+    env["PYTHONPATH"] = str(REPO)
+    command = [sys.executable, "-m", "uvicorn", "server:app", "--host", "0.0.0.0"]
+    log_file = tmp_path / "uvicorn.log"
+    with log_file.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=tmp_path, env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "SECURITY WARNING" not in log_file.read_text(errors="replace"):
+            assert process.poll() is None, log_file.read_text(errors="replace")
+            assert time.monotonic() < deadline, log_file.read_text(errors="replace")
+            time.sleep(0.2)
+        assert "0.0.0.0" in log_file.read_text(errors="replace")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_one_log_line_per_request_with_its_id_and_caller(

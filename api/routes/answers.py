@@ -16,17 +16,23 @@ router = APIRouter(prefix="/api", tags=["audit"])
 def get_answer(
     answer_id: Annotated[str, Path(pattern=ID_PATTERN)], assistant: AssistantDep, caller: CallerDep
 ) -> AnswerRecordPublic:
-    """An answer as recorded: question, filters, retrieved passages and document versions,
-    answer, citations, answerer, latency, feedback."""
-    return AnswerRecordPublic.of(assistant.answer_record(answer_id, caller.access))
+    """One of your answers as recorded: question, filters, retrieved passages and document
+    versions, answer, citations, answerer, latency, feedback."""
+    record = assistant.answer_record(answer_id, caller.access, owner=caller.name)
+    return AnswerRecordPublic.of(record)
 
 
 @router.post("/feedback", response_model=AnswerRecordPublic)
 def feedback(
     body: FeedbackRequest, assistant: AssistantDep, caller: CallerDep
 ) -> AnswerRecordPublic:
-    """Rate an answer (1, 0, -1) with an optional comment; returns the answer's record."""
+    """Rate one of your answers (1, 0, -1) with an optional comment; returns its record."""
     record = assistant.feedback(
-        body.answer_id, body.rating, body.comment, access=caller.access, owner=caller.name
+        body.answer_id,
+        body.rating,
+        body.comment,
+        access=caller.access,
+        owner=caller.name,
+        own_answers_only=True,
     )
     return AnswerRecordPublic.of(record)

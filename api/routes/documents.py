@@ -85,6 +85,13 @@ def file_response(path: Path) -> FileResponse:
         path,
         media_type=media,
         filename=path.name,
-        content_disposition_type="inline",
+        content_disposition_type="attachment" if media.split(";")[0] in _ACTIVE_TYPES else "inline",
         headers=headers,
     )
+
+
+# Types a browser would run or render with scripts: always downloaded, never shown inline (the
+# sandbox header above is the second line of defence for a browser that shows them anyway).
+_ACTIVE_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"}
+)

@@ -2,6 +2,28 @@
 // a POST, read from fetch's body), and the access token, kept in sessionStorage only.
 
 const TOKEN_KEY = "gka.token";
+const CLIENT_KEY = "gka.client-id";
+
+/** This browser's random id (localStorage): without API tokens the server keeps each browser's
+ * conversations, briefs and answers apart by it. It identifies, it does not authenticate. */
+export function clientId() {
+  let id = "";
+  try {
+    id = localStorage.getItem(CLIENT_KEY) || "";
+  } catch {
+    // storage disabled: a fresh id per page load still keeps visitors apart
+  }
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    try {
+      localStorage.setItem(CLIENT_KEY, id);
+    } catch {
+      // see above
+    }
+  }
+  return id;
+}
 
 export class ApiError extends Error {
   constructor(status, detail) {
@@ -38,7 +60,7 @@ export class Api {
   }
 
   headers(extra = {}) {
-    const headers = { Accept: "application/json", ...extra };
+    const headers = { Accept: "application/json", "X-Client-Id": clientId(), ...extra };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     return headers;
   }
@@ -119,10 +141,26 @@ export class Api {
     return response.status !== 401;
   }
 
-  /** The original file as a blob URL (when a token must be sent, a plain link cannot). */
+  /** The original file as {url, filename, viewable} (when a token must be sent, a plain link
+   * cannot). A blob URL shares this page's origin, where the server's sandbox header does not
+   * follow it: only PDFs and plain text are viewable (text as text/plain, never rendered);
+   * anything else (HTML, SVG, Office files) is for download only. */
   async fileUrl(path) {
     const response = await this.send("GET", path, undefined, { accept: "*/*" });
-    return URL.createObjectURL(await response.blob());
+    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+    const blob = await response.blob();
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const named = /filename="?([^";]+)"?/i.exec(disposition);
+    const filename = named ? named[1] : path.split("/").filter(Boolean).pop();
+    if (type === "application/pdf") {
+      return { url: URL.createObjectURL(blob), filename, viewable: true };
+    }
+    if (["text/plain", "text/markdown", "text/csv"].includes(type)) {
+      const text = new Blob([blob], { type: "text/plain;charset=utf-8" });
+      return { url: URL.createObjectURL(text), filename, viewable: true };
+    }
+    const download = new Blob([blob], { type: "application/octet-stream" });
+    return { url: URL.createObjectURL(download), filename, viewable: false };
   }
 
   /** An attachment as {url, filename}: a blob URL and the name the server gives it. */

@@ -150,8 +150,16 @@ export class SourcePanel {
     const target = window.open("about:blank", "_blank");
     const [path, fragment] = href.split("#");
     try {
-      const url = await this.api.fileUrl(path);
+      const { url, filename, viewable } = await this.api.fileUrl(path);
       window.setTimeout(() => URL.revokeObjectURL(url), 5 * 60 * 1000);
+      if (!viewable) {
+        if (target) target.close();
+        const link = h("a", { href: url, download: filename || "document" });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        return;
+      }
       const full = fragment ? `${url}#${fragment}` : url;
       if (target) target.location.href = full;
       else window.location.assign(full);

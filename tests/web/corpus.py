@@ -2,8 +2,9 @@
 
 Three Markdown notes (a study, a case, a note on Fiji), a two-page PDF with printed "n/2"
 folios (for the "open the PDF at this page" link), a text file whose sentences carry
-``<script>`` and ``<img onerror>`` markup (it must show as text), and an EGDI-format CSV with
-three countries over three editions (for indicator tables and trend charts).
+``<script>`` and ``<img onerror>`` markup (it must show as text), an HTML page whose original
+carries a script (it must be downloaded, never opened on the chat's origin), and an EGDI-format
+CSV with three countries over three editions (for indicator tables and trend charts).
 """
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ SAMOA = """<!-- collection: case; countries: WSM; year: 2024 -->
 
 Samoa introduced mobile tax filing so that small businesses can declare their income from a phone.
 The Ministry of Revenue reports that mobile filing halved the time taxpayers spend on their returns.
+"""
+
+# An HTML original with a script: opened from the source panel it must never run on the API's
+# origin (the page writes a marker into the opener's storage if it ever does).
+KIRIBATI_HTML = """<!doctype html>
+<html><head><title>Citizen portal in Kiribati</title>
+<script>try { localStorage.setItem("gka.pwned", "yes"); } catch (e) {}</script></head>
+<body><h1>Citizen portal in Kiribati</h1>
+<p>Kiribati opened a one-stop citizen portal where residents of the outer islands renew permits online.</p>
+</body></html>
 """
 
 # Markup in a document is text: it must show literally in answers and in the source panel.
@@ -94,6 +105,7 @@ def write_corpus(root: Path) -> Path:
     (root / "notes" / "fiji-digital-identity.md").write_text(FIJI, encoding="utf-8")
     (root / "notes" / "samoa-mobile-tax.md").write_text(SAMOA, encoding="utf-8")
     (root / "notes" / "quokka-audit.txt").write_text(XSS, encoding="utf-8")
+    (root / "notes" / "kiribati-portal.html").write_text(KIRIBATI_HTML, encoding="utf-8")
     (root / "notes" / "quokka-audit.txt.meta.json").write_text(json.dumps(XSS_META), "utf-8")
     (root / "reports" / "open-data-small-islands.pdf").write_bytes(build_pdf(PDF_PAGES))
     (root / "indicators" / "egdi_web_test.csv").write_text(EGDI_CSV, encoding="utf-8")

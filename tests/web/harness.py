@@ -76,9 +76,13 @@ class LiveServer:
     token: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
-    def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Call the API from the test (with the token when there is one)."""
-        return httpx.request(method, self.url + path, headers=self.headers, timeout=60, **kwargs)
+    def api(self, method: str, path: str, *, page: Any = None, **kwargs: Any) -> httpx.Response:
+        """Call the API from the test (with the token when there is one); with ``page``, as
+        that browser: without tokens, what a browser makes belongs to its ``X-Client-Id``."""
+        headers = dict(self.headers)
+        if page is not None and self.token is None:
+            headers["X-Client-Id"] = page.evaluate("localStorage.getItem('gka.client-id')")
+        return httpx.request(method, self.url + path, headers=headers, timeout=60, **kwargs)
 
 
 def start_server(root: Path, env: dict[str, str], token: str | None = None) -> LiveServer:

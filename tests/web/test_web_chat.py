@@ -7,6 +7,7 @@ they would see, and what the server stored. Screenshots of the main states are s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -23,6 +24,9 @@ FIJI_QUESTION = "What does the digital identity programme in Fiji do?"
 XSS_QUESTION = "What did the Quokka registry auditors find in the comment field and the certificate name field?"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
+
+
+KIRIBATI_QUESTION = "How do outer island residents of Kiribati renew permits?"
 
 
 def ask(page: Any, question: str, turn: int = 1) -> Any:
@@ -118,7 +122,7 @@ def test_answer_streams_in_and_a_citation_opens_the_highlighted_passage(
     panel.locator("mark.current").first.wait_for()
     assert panel.locator(".source-title").inner_text() == "Digital identity in Fiji"
     assert "Case studies" in panel.locator("dl").inner_text()
-    record = live.api("GET", f"/api/answers/{answer_id(article)}").json()
+    record = live.api("GET", f"/api/answers/{answer_id(article)}", page=page).json()
     cited = record["citations"][0]
     highlighted = " ".join(panel.locator("mark.current").all_inner_texts())
     assert " ".join(cited["text"].split()) in " ".join(highlighted.split())
@@ -226,7 +230,7 @@ def test_indicator_trend_renders_a_table_and_a_chart_and_a_follow_up_continues(
     assert "Samoa" in second.locator(".answer-body").inner_text()
     assert "Samoa" in second.locator(".understood").inner_text()
     assert second.locator("table.data-table tbody tr").count() == 3
-    stored = live.api("GET", f"/api/conversations/{conversation}").json()
+    stored = live.api("GET", f"/api/conversations/{conversation}", page=page).json()
     assert [t["question"] for t in stored["turns"]] == [
         "How has Fiji's EGDI changed since 2020?",
         "And Samoa?",
@@ -267,7 +271,7 @@ def test_feedback_is_stored_with_its_comment(chat: Watched, live: LiveServer) ->
     article.get_by_role("button", name="Send feedback").click()
     article.get_by_text("your feedback was saved").wait_for()
     screenshot(page, "07-feedback")
-    record = live.api("GET", f"/api/answers/{answer_id(article)}").json()
+    record = live.api("GET", f"/api/answers/{answer_id(article)}", page=page).json()
     assert [(f["rating"], f["comment"]) for f in record["feedback"]] == [
         (-1, "Please cite the 2022 law.")
     ]
@@ -296,7 +300,9 @@ def test_copy_puts_the_answer_and_its_sources_on_the_clipboard(
 def test_history_reopens_renames_and_deletes_conversations(chat: Watched, live: LiveServer) -> None:
     page = chat.page
     article = ask(page, PDF_QUESTION)
-    conversation = live.api("GET", f"/api/answers/{answer_id(article)}").json()["conversation_id"]
+    conversation = live.api("GET", f"/api/answers/{answer_id(article)}", page=page).json()[
+        "conversation_id"
+    ]
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     item = page.locator(f"#conversation-list li[data-id='{conversation}']")
@@ -317,7 +323,7 @@ def test_history_reopens_renames_and_deletes_conversations(chat: Watched, live: 
     page.fill("#rename-input", name)
     page.locator("#rename-dialog").get_by_role("button", name="Rename").click()
     item.locator(".conversation-title", has_text=name).wait_for()
-    assert live.api("GET", f"/api/conversations/{conversation}").json()["title"] == name
+    assert live.api("GET", f"/api/conversations/{conversation}", page=page).json()["title"] == name
     assert page.locator("#conversation-list img").count() == 0
     screenshot(page, "08-history")
 
@@ -327,7 +333,7 @@ def test_history_reopens_renames_and_deletes_conversations(chat: Watched, live: 
     assert page.locator("#delete-name").inner_text() == name
     page.locator("#delete-dialog").get_by_role("button", name="Delete").click()
     item.wait_for(state="detached")
-    assert live.api("GET", f"/api/conversations/{conversation}").status_code == 404
+    assert live.api("GET", f"/api/conversations/{conversation}", page=page).status_code == 404
     assert page.locator("#messages > li").count() == 0  # it was open: a new chat starts
     assert page.locator("#empty-state").is_visible()
 
@@ -407,7 +413,7 @@ def test_draft_a_brief_shows_its_sections_and_downloads_word_and_markdown(
     assert "to give every citizen a secure online credential [2]." in text
     rows = body.locator("table tbody tr")
     assert rows.nth(2).locator("td").all_inner_texts()[:3] == ["2024", "0.67544", "93"]
-    stored = live.api("GET", "/api/briefs").json()["items"][0]
+    stored = live.api("GET", "/api/briefs", page=page).json()["items"][0]
     assert (stored["title"], stored["iso3"]) == ("Fiji: digital identity", "FJI")
     screenshot(page, "14-brief")
 
@@ -427,7 +433,7 @@ def test_draft_a_brief_shows_its_sections_and_downloads_word_and_markdown(
         dialog.get_by_role("button", name="Download Markdown").click()
     assert markdown.value.suggested_filename == "brief-fiji-digital-identity.md"
     saved = markdown.value.path().read_text(encoding="utf-8")
-    expected = live.api("GET", stored["downloads"]["markdown"]).text
+    expected = live.api("GET", stored["downloads"]["markdown"], page=page).text
     assert saved == expected and saved.startswith("# Advisory brief: digital identity in Fiji")
 
     # errors: the server's message, next to the field it names
@@ -687,6 +693,49 @@ def test_phone_width(browser: Any, live: LiveServer) -> None:
         watched.context.close()
 
 
+# --- no tokens: each browser its own ---------------------------------------------------------
+def test_without_tokens_each_browser_sees_only_its_own_history(
+    browser: Any, live: LiveServer
+) -> None:
+    first, second = open_page(browser, live.url), open_page(browser, live.url)
+    try:
+        for watched in (first, second):
+            watched.page.wait_for_selector("body[data-ready=true]")
+        answer = answer_id(ask(first.page, FIJI_QUESTION))
+        record = live.api("GET", f"/api/answers/{answer}", page=first.page)
+        assert record.status_code == 200
+        conversation = record.json()["conversation_id"]
+        first.page.reload()
+        first.page.wait_for_selector(f"#conversation-list li[data-id='{conversation}']")
+        second.page.reload()
+        second.page.wait_for_selector("body[data-ready=true]")
+        assert second.page.locator(f"#conversation-list li[data-id='{conversation}']").count() == 0
+        ids = {first.page.evaluate("localStorage.getItem('gka.client-id')")}
+        ids.add(second.page.evaluate("localStorage.getItem('gka.client-id')"))
+        assert len(ids) == 2 and None not in ids
+        # as the other browser, or as a client that sends no id: it does not exist
+        for page in (second.page, None):
+            assert (
+                live.api("GET", f"/api/conversations/{conversation}", page=page).status_code == 404
+            )
+            assert live.api("GET", f"/api/answers/{answer}", page=page).status_code == 404
+        assert not first.errors and not second.errors
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+def test_an_html_original_is_downloaded_not_opened(chat: Watched, live: LiveServer) -> None:
+    page = chat.page
+    article = ask(page, KIRIBATI_QUESTION)
+    article.locator(".cite[data-n='1']").click()
+    page.locator("#source-panel mark.current").first.wait_for()
+    with page.expect_download() as got:
+        page.locator("#source-panel a.open-original").click()
+    assert "one-stop citizen portal" in Path(got.value.path()).read_text(encoding="utf-8")
+    assert page.evaluate("localStorage.getItem('gka.pwned')") is None
+
+
 # --- tokens -------------------------------------------------------------------------------------
 def test_sign_in_prompt_when_tokens_are_configured(
     browser: Any, live_with_tokens: LiveServer
@@ -707,7 +756,8 @@ def test_sign_in_prompt_when_tokens_are_configured(
         page.wait_for_selector("body[data-ready=true]")
         assert dialog.is_hidden()
         assert page.evaluate("sessionStorage.getItem('gka.token')") == TOKEN
-        assert page.evaluate("localStorage.length") == 0
+        stored = page.evaluate("Object.values(localStorage)")
+        assert TOKEN not in stored and page.evaluate("localStorage.getItem('gka.token')") is None
         with page.expect_request("**/api/ask/stream") as sent:
             article = ask(page, FIJI_QUESTION)
         assert sent.value.header_value("authorization") == f"Bearer {TOKEN}"
@@ -728,6 +778,16 @@ def test_sign_in_prompt_when_tokens_are_configured(
         assert popup.evaluate("document.contentType") == "application/pdf"
         screenshot(popup, "13-pdf-at-the-cited-page")
         popup.close()
+        # an HTML original is downloaded, never opened from a blob on the chat's own origin
+        html_answer = ask(page, KIRIBATI_QUESTION, turn=3)
+        html_answer.locator(".cite[data-n='1']").click()
+        page.locator("#source-panel mark.current").first.wait_for()
+        with page.expect_download() as got:
+            page.locator("#source-panel a.open-original").click()
+        assert "one-stop citizen portal" in Path(got.value.path()).read_text(encoding="utf-8")
+        page.wait_for_timeout(500)
+        assert len(watched.context.pages) == 1  # no window was left open on a blob
+        assert page.evaluate("localStorage.getItem('gka.pwned')") is None
         # the brief's downloads send the token too
         page.get_by_role("button", name="Draft a brief").click()
         dialog = page.locator("#brief-dialog")
