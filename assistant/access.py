@@ -23,6 +23,8 @@ from .indicators import IndicatorTable
 from .models import DocumentRecord
 
 ALL_COLLECTIONS = "*"
+# Shorter tokens can be guessed: 32 characters of secrets.token_urlsafe carry 192 bits.
+MIN_TOKEN_CHARS = 32
 PUBLIC = "public"
 
 Access = Sequence[str] | None
@@ -57,10 +59,11 @@ def _parse_tokens(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         )
     out: list[tuple[str, tuple[str, ...]]] = []
     for token, grants in data.items():
-        if not isinstance(token, str) or len(token.strip()) < 8 or token != token.strip():
+        if not isinstance(token, str) or len(token) < MIN_TOKEN_CHARS or token != token.strip():
             raise ValueError(
-                "every token in RAG_API_TOKENS must be a string of at least 8 characters "
-                "without surrounding spaces"
+                f"every token in RAG_API_TOKENS must be a string of at least {MIN_TOKEN_CHARS} "
+                "characters without surrounding spaces; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
             )
         if isinstance(grants, str):
             grants = [grants]

@@ -80,9 +80,9 @@ def small_store(
 
 # --- the HTTP service -----------------------------------------------------------------------
 
-PRIVATE_TOKENS = {"hr-token-0123456789": ["hr"], "public-token-0123456789": []}
-HR_TOKEN = "hr-token-0123456789"
-PUBLIC_TOKEN = "public-token-0123456789"
+HR_TOKEN = "hr-token-0123456789abcdefghijklmnopqrstuv"
+PUBLIC_TOKEN = "public-token-0123456789abcdefghijklmnop"
+PRIVATE_TOKENS = {HR_TOKEN: ["hr"], PUBLIC_TOKEN: []}
 
 _PUBLIC_NOTE = """<!-- collection: study; countries: SGP; year: 2023 -->
 # Public service training in Singapore

@@ -509,8 +509,11 @@ def test_unexpected_errors_never_show_a_stack_trace(small_store: Settings) -> No
 def test_settings_reject_malformed_tokens() -> None:
     with pytest.raises(ValueError, match="RAG_API_TOKENS"):
         make_settings(Path("/tmp/x"), api_tokens="{not json")
-    with pytest.raises(ValueError, match="at least 8 characters"):
+    with pytest.raises(ValueError, match="at least 32 characters.*secrets.token_urlsafe"):
         make_settings(Path("/tmp/x"), api_tokens='["short"]')
-    settings = make_settings(Path("/tmp/x"), api_tokens="token-aaaaaaaa, token-bbbbbbbb")
-    assert settings.token_grants() == {"token-aaaaaaaa": (), "token-bbbbbbbb": ()}
-    assert "token-aaaaaaaa" not in repr(settings)
+    with pytest.raises(ValueError, match="at least 32 characters"):
+        make_settings(Path("/tmp/x"), api_tokens='{"' + "a" * 31 + '": []}')
+    a, b = "token-" + "a" * 26, "token-" + "b" * 26
+    settings = make_settings(Path("/tmp/x"), api_tokens=f"{a}, {b}")
+    assert settings.token_grants() == {a: (), b: ()}
+    assert a not in repr(settings)

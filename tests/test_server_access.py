@@ -220,10 +220,13 @@ def test_answers_conversations_and_highlights_follow_the_grant(
 def test_a_token_granted_everything_sees_every_collection(private_store: Settings) -> None:
     import json
 
-    settings = _variant(private_store, api_tokens=json.dumps({"ops-token-0123456789": ["*"]}))
+    settings = _variant(
+        private_store, api_tokens=json.dumps({"ops-token-0123456789abcdefghijklmnopqrs": ["*"]})
+    )
     with TestClient(create_app(settings)) as c:
         docs = c.get(
-            "/api/documents", headers={"Authorization": "Bearer ops-token-0123456789"}
+            "/api/documents",
+            headers={"Authorization": "Bearer ops-token-0123456789abcdefghijklmnopqrs"},
         ).json()["items"]
         assert {"public", "hr"} <= {d["access"] for d in docs}
 
@@ -277,7 +280,9 @@ def test_binding_beyond_loopback_without_tokens_warns_loudly(
     assert warn_if_exposed("127.0.0.1", exposed) is False
     assert warn_if_exposed("::1", exposed) is False
     assert warn_if_exposed("192.168.1.20", exposed) is True
-    with_tokens = make_settings(tmp_path / "data", host="0.0.0.0", api_tokens='["token-abcdefgh"]')
+    with_tokens = make_settings(
+        tmp_path / "data", host="0.0.0.0", api_tokens='["token-abcdefgh-0123456789abcdefghij"]'
+    )
     assert warn_if_exposed("0.0.0.0", with_tokens) is False
 
 

@@ -25,7 +25,7 @@ from tests.web.corpus import write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-output" / "web"
-TOKEN = "web-chat-token-0123456789"
+TOKEN = "web-chat-token-0123456789abcdefghijklm"
 
 
 def chromium_path() -> str | None:
