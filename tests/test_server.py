@@ -509,7 +509,7 @@ def test_unexpected_errors_never_show_a_stack_trace(small_store: Settings) -> No
 def test_settings_reject_malformed_tokens() -> None:
     with pytest.raises(ValueError, match="RAG_API_TOKENS"):
         make_settings(Path("/tmp/x"), api_tokens="{not json")
-    with pytest.raises(ValueError, match="at least 32 characters.*secrets.token_urlsafe"):
+    with pytest.raises(ValueError, match=r"at least 32 characters.*secrets\.token_urlsafe"):
         make_settings(Path("/tmp/x"), api_tokens='["short"]')
     with pytest.raises(ValueError, match="at least 32 characters"):
         make_settings(Path("/tmp/x"), api_tokens='{"' + "a" * 31 + '": []}')
