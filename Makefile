@@ -38,13 +38,13 @@ run: setup
 	$(PY) -m ingest || test $$? -eq 1
 	$(PY) -m assistant serve
 
-test: setup-test
+test: setup-test lint
 	$(PY) -m pytest
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not llm and not browser"
 
-lint: setup
+lint: setup  # ruff (lint + format) everywhere, mypy --strict on assistant/ and ingest/
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy

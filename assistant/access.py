@@ -154,7 +154,7 @@ class RestrictedIndicatorTable(IndicatorTable):
         )
         return conn
 
-    def replace_source(self, source: str, rows: object, *, doc_id: str = "") -> int:  # type: ignore[override]
+    def replace_source(self, source: str, rows: object, *, doc_id: str = "") -> int:
         raise PermissionError("a restricted indicator table is read-only")
 
     def remove_source(self, source: str, *, doc_id: str = "") -> int:

@@ -1343,7 +1343,7 @@ def _list_section(
     key: str, title: str, sentences: list[Sentence], style: str, empty: str
 ) -> Section:
     blocks: list[Paragraph | FigureTable | Chart | Note] = (
-        [Paragraph(style=style, sentences=sentences)] if sentences else [Note(text=empty)]  # type: ignore[arg-type]
+        [Paragraph(style=style, sentences=sentences)] if sentences else [Note(text=empty)]
     )
     return Section(key=key, number=_NUMBERS[key], title=title, blocks=blocks)
 

@@ -83,7 +83,8 @@ class Embedder:
         summed = (hidden * mask[..., None]).sum(axis=1)
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        out: np.ndarray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        return out
 
     def embed(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -128,14 +129,15 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         self._load()
-        return self._run([text or " "])[0]
+        vector: np.ndarray = self._run([text or " "])[0]
+        return vector
 
 
 def llama_index_embedding(embedder: Embedder) -> Any:
     """The same model behind llama-index's ``BaseEmbedding`` interface (used by the baseline)."""
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-    class _MiniLM(BaseEmbedding):  # type: ignore[misc]
+    class _MiniLM(BaseEmbedding):
         def _get_query_embedding(self, query: str) -> list[float]:
             return [float(x) for x in embedder.embed_query(query)]
 
