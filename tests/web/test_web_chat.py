@@ -65,7 +65,7 @@ def test_page_is_served_by_the_app_and_loads_nothing_from_outside(
     outside = [u for u in chat.requests if not u.startswith((live.url, "data:", "blob:"))]
     assert outside == []
     assert any(u.endswith("/app.js") for u in chat.requests)
-    assert page.locator("#status").inner_text().startswith("9 documents")
+    assert page.locator("#status").inner_text().startswith("10 documents")
     assert page.get_by_role("button", name="Draft a brief").is_visible()
     screenshot(page, "01-start")
 
