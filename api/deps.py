@@ -29,8 +29,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant import Assistant, Settings, get_settings
-from assistant.access import PUBLIC, caller_access, is_loopback
+from assistant.access import caller_access, is_loopback
 from assistant.errors import BadRequest, RateLimited, Unauthorized
+from assistant.models import PUBLIC
 
 log = logging.getLogger("server")
 

@@ -8,11 +8,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.audit import AnswerRecord
 from assistant.briefs import Brief
-from assistant.conversations import StoredConversation, StoredTurn
 from assistant.indicators import IndicatorValue
 from assistant.models import Citation, DocumentRecord, Filters, Passage
+from assistant.storage.audit import AnswerRecord
+from assistant.storage.conversations import StoredConversation, StoredTurn
 from assistant.viewer import PageView
 
 ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"

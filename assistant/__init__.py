@@ -6,10 +6,10 @@ Front ends use :class:`Assistant` only::
     answer = Assistant(Settings()).ask("What was Fiji's EGDI in 2024?")
 """
 
-from .config import Settings, get_settings
-from .errors import AssistantError, BadRequest, NotFound
-from .models import Answer, Citation, DocumentRecord, Filters, Passage
-from .service import Assistant, Conversation, Turn
+from assistant.config import Settings, get_settings
+from assistant.errors import AssistantError, BadRequest, NotFound
+from assistant.models import Answer, Citation, DocumentRecord, Filters, Passage
+from assistant.service import Assistant, Conversation, Turn
 
 __all__ = [
     "Answer",

@@ -8,9 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import get_settings
-from .errors import AssistantError
-from .models import Filters
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+from assistant.models import Filters
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             import uvicorn
 
-            from .access import is_loopback
+            from assistant.access import is_loopback
 
             host = args.host or settings.host
             if not is_loopback(host) and not settings.token_grants():
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 workers=args.workers,
             )
             return 0
-        from .service import Assistant
+        from assistant.service import Assistant
 
         assistant = Assistant(settings)
         if args.command == "ask":
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "brief":
             return _brief(assistant, args)
         if args.command == "eval":
-            from .evaluation import main as eval_main
+            from assistant.evaluation import main as eval_main
 
             return eval_main(assistant, args)
     except AssistantError as exc:
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _passage_json(p: object) -> dict[str, object]:
-    from .models import Passage
+    from assistant.models import Passage
 
     assert isinstance(p, Passage)
     return {
@@ -170,7 +170,7 @@ def _passage_json(p: object) -> dict[str, object]:
 
 
 def _print_answer(answer: object) -> None:
-    from .models import Answer
+    from assistant.models import Answer
 
     assert isinstance(answer, Answer)
     print(answer.answer)
@@ -197,7 +197,7 @@ def _print_answer(answer: object) -> None:
 
 
 def _print_replay(result: object) -> None:
-    from .audit import Replay
+    from assistant.storage.audit import Replay
 
     assert isinstance(result, Replay)
     then, now = result.then, result.now
@@ -236,8 +236,8 @@ _BRIEF_FORMATS = (".docx", ".md", ".markdown", ".json")
 
 
 def _brief(assistant: object, args: argparse.Namespace) -> int:
-    from .brief_render import render_docx, render_markdown
-    from .service import Assistant
+    from assistant.brief_render import render_docx, render_markdown
+    from assistant.service import Assistant
 
     assert isinstance(assistant, Assistant)
     out: Path | None = args.out

@@ -6,26 +6,22 @@ a tuple of collection names: ``("public",)`` for anyone, ``("public", "hr")`` fo
 ``hr``, or ``None`` for everything (operators at the command line, ingestion).
 
 Indicator values come from data files that are documents too: every row carries the id of the
-document it was read from, and :class:`RestrictedIndicatorTable` shows a caller only the rows of
-documents it may see (:func:`visible_ids`).
+document it was read from, and :class:`assistant.storage.indicators.RestrictedIndicatorTable`
+shows a caller only the rows of documents it may see (:func:`visible_ids`).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 
-from .indicators import IndicatorTable
-from .models import DocumentRecord
+from assistant.models import PUBLIC, DocumentRecord
 
 ALL_COLLECTIONS = "*"
 # Shorter tokens can be guessed: 32 characters of secrets.token_urlsafe carry 192 bits.
 MIN_TOKEN_CHARS = 32
-PUBLIC = "public"
 
 Access = Sequence[str] | None
 
@@ -117,48 +113,3 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-class RestrictedIndicatorTable(IndicatorTable):
-    """The indicator table limited to the rows of some documents (those a caller may see).
-
-    A row is shown only when the document it was read from (its ``doc_id``) is in ``shown``:
-    rows of private data files, of files whose document is not (or no longer) in the catalogue
-    and rows stored without a document id (an old store) are all hidden. Unknown means hidden.
-
-    Every connection gets a temporary view named like the table, which shadows it for every
-    query of :class:`IndicatorTable`, so preferred-source picks, rankings and counts are all
-    computed as if the hidden files had never been loaded. Read-only by intent.
-    """
-
-    def __init__(self, path: Path, shown: Iterable[str]) -> None:
-        super().__init__(path)
-        self.shown = frozenset(shown)
-
-    def __repr__(self) -> str:
-        return f"RestrictedIndicatorTable({str(self.path)!r}, shown={len(self.shown)} documents)"
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = super()._connect()
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS shown_documents (doc_id TEXT PRIMARY KEY) WITHOUT ROWID"
-        )
-        conn.execute("DELETE FROM temp.shown_documents")
-        conn.executemany(
-            "INSERT INTO temp.shown_documents (doc_id) VALUES (?)", [(d,) for d in self.shown]
-        )
-        conn.execute(
-            "CREATE TEMP VIEW IF NOT EXISTS indicator_values AS "
-            "SELECT * FROM main.indicator_values "
-            "WHERE doc_id IN (SELECT doc_id FROM temp.shown_documents)"
-        )
-        return conn
-
-    def replace_source(self, source: str, rows: object, *, doc_id: str = "") -> int:
-        raise PermissionError("a restricted indicator table is read-only")
-
-    def remove_source(self, source: str, *, doc_id: str = "") -> int:
-        raise PermissionError("a restricted indicator table is read-only")
-
-    def remove_document(self, doc_id: str) -> int:
-        raise PermissionError("a restricted indicator table is read-only")

@@ -18,8 +18,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .briefs import UNSUPPORTED, Brief, Chart, FigureTable, Note, Paragraph, Section, Sentence
-from .models import Citation
+from assistant.briefs import (
+    UNSUPPORTED,
+    Brief,
+    Chart,
+    FigureTable,
+    Note,
+    Paragraph,
+    Section,
+    Sentence,
+)
+from assistant.models import Citation
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -39,16 +39,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from . import countries as country_names
-from .errors import BadRequest
-from .extractive import _redundant, _sentences, terms
-from .indicators import DATASETS, INDICATORS, IndicatorTable, IndicatorValue
-from .models import Citation, DocumentRecord, Filters, Passage
-from .text import sentence_spans
+from assistant import countries as country_names
+from assistant.errors import BadRequest
+from assistant.extractive import _redundant, _sentences, terms
+from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name
+from assistant.models import Citation, DocumentRecord, Filters, Passage
+from assistant.storage.indicators import IndicatorTable
+from assistant.text import sentence_spans
 
 if TYPE_CHECKING:
-    from .extractive import Evidence
-    from .service import Assistant
+    from assistant.extractive import Evidence
+    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ class Brief(BaseModel):
         return self.model_dump(mode="json")
 
     def to_markdown(self) -> str:
-        from .brief_render import render_markdown
+        from assistant.brief_render import render_markdown
 
         return render_markdown(self)
 
@@ -494,13 +495,11 @@ def topic_indicators(topic: str, limit: int = 4) -> list[str]:
     """Codes of indicators that measure ``topic`` ("e-procurement": the GTMI e-procurement portal
     and e-procurement indicator group), in registry order: those whose name or an alias contains
     the topic, or is contained in it."""
-    from .indicators import _fold
-
-    wanted = f" {_fold(topic)} "
+    wanted = f" {fold_name(topic)} "
     found: list[str] = []
     for code, info in INDICATORS.items():
         bare = re.sub(r"\s*\([^)]*\)\s*$", "", info.name)
-        for name in (_fold(bare), *(_fold(a) for a in info.aliases)):
+        for name in (fold_name(bare), *(fold_name(a) for a in info.aliases)):
             if len(name) >= 5 and (
                 f" {name} " in wanted or (len(wanted) > 7 and wanted in f" {name} ")
             ):
@@ -578,7 +577,7 @@ class _Sources:
     """The brief's sources, numbered in the order they are first cited."""
 
     def __init__(self, assistant: Assistant, access: Sequence[str] | None) -> None:
-        from .service import _citation, _passage_citation
+        from assistant.service import _citation, _passage_citation
 
         self._assistant = assistant
         self._access = access
@@ -996,7 +995,7 @@ def _pick(
     """The best sentences of ``passages`` on ``question``: on the topic (and matching ``cue``),
     scored as the extractive answerer scores them, no two saying the same thing, at most
     ``per_document`` from one document."""
-    from .extractive import Evidence
+    from assistant.extractive import Evidence
 
     q_terms = terms(question)
     q_weights = {t: 1.0 for t in q_terms}
@@ -1087,7 +1086,7 @@ def _llm_sentences(
 ) -> tuple[list[Sentence] | None, str | None]:
     """The model's sentences on ``passages`` with their markers turned into citations, or
     (None, why) when its answer cannot be used."""
-    from .llm import generate_answer
+    from assistant.llm import generate_answer
 
     try:
         llm = assistant.llm

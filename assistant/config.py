@@ -176,14 +176,14 @@ class Settings(BaseSettings):
     @field_validator("api_tokens")
     @classmethod
     def _check_tokens(cls, value: SecretStr) -> SecretStr:
-        from .access import parse_tokens
+        from assistant.access import parse_tokens
 
         parse_tokens(value.get_secret_value())  # a ValueError names what is wrong
         return value
 
     def token_grants(self) -> dict[str, tuple[str, ...]]:
         """Each API token and the private collections it is granted (empty: no tokens)."""
-        from .access import parse_tokens
+        from assistant.access import parse_tokens
 
         raw = self.api_tokens
         return parse_tokens(raw.get_secret_value() if isinstance(raw, SecretStr) else str(raw))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 DIMENSIONS = 384
 MAX_TOKENS = 256

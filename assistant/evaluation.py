@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import Answer, Passage
-from .service import Assistant
+from assistant.models import Answer, Passage
+from assistant.service import Assistant
 
 METRICS = (
     "hit_at_1",
@@ -190,7 +190,7 @@ def _run_baseline(assistant: Assistant, q: Question, corpus_root: Path, k: int) 
         row.hit_rank = next(
             (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
         )
-    from .service import _passage_citation
+    from assistant.service import _passage_citation
 
     citations = [_passage_citation(1, passages[0])] if passages else []
     text = (" ".join(passages[0].chunk.text.split()) + " [1]") if passages else ""

@@ -18,10 +18,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import countries as country_names
-from .embedding import Embedder
-from .models import Passage
-from .text import sentence_spans
+from assistant import countries as country_names
+from assistant.embedding import Embedder
+from assistant.models import Passage
+from assistant.text import sentence_spans
 
 STOPWORDS = frozenset(
     [

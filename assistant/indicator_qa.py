@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import countries as country_names
-from .indicators import INDICATORS, IndicatorTable, IndicatorValue
+from assistant import countries as country_names
+from assistant.indicators import INDICATORS, IndicatorValue
+from assistant.storage.indicators import IndicatorTable
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _RANKING = re.compile(

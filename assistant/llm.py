@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
-from .config import Settings
-from .errors import ConfigError, ProviderError
-from .models import Passage
+from assistant.config import Settings
+from assistant.errors import ConfigError, ProviderError
+from assistant.models import Passage
 
 log = logging.getLogger(__name__)
 
@@ -544,7 +544,7 @@ def check_citations(text: str, n_passages: int) -> CitationCheck:
 
 
 def _uncited_sentences(text: str) -> list[str]:
-    from .text import sentence_spans
+    from assistant.text import sentence_spans
 
     # "Claim. [1] Next." -> "Claim [1]. Next.": a marker after the full stop belongs to the
     # sentence before it, not to the one after.

@@ -14,6 +14,9 @@ from pydantic import BaseModel, Field
 Collection = Literal["study", "case", "profile", "data", "other"]
 COLLECTIONS: tuple[str, ...] = ("study", "case", "profile", "data", "other")
 
+# The access of a document anyone may read; anything else names a private collection.
+PUBLIC = "public"
+
 
 @dataclass
 class DocumentRecord:

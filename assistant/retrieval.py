@@ -17,14 +17,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import countries as country_names
-from .access import PUBLIC
-from .catalog import Catalog
-from .embedding import Embedder
-from .errors import BadRequest
-from .keyword import KeywordIndex, rebuild_from_store
-from .models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
-from .store import VectorStore, build_where
+from assistant import countries as country_names
+from assistant.embedding import Embedder
+from assistant.errors import BadRequest
+from assistant.models import COLLECTIONS, PUBLIC, Chunk, DocumentRecord, Filters, Passage
+from assistant.storage.catalog import Catalog
+from assistant.storage.keyword import KeywordIndex, rebuild_from_store
+from assistant.storage.vectors import VectorStore, build_where
 
 log = logging.getLogger(__name__)
 

@@ -23,23 +23,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import countries as country_names
-from . import extractive, indicator_qa
-from .access import RestrictedIndicatorTable, can_see, covers, visible_ids
-from .audit import AnswerLog, AnswerRecord, Replay, compare, record_for
-from .brief_store import BriefStore
-from .briefs import Brief, draft_brief
-from .catalog import Catalog
-from .config import Settings
-from .conversations import ConversationStore, new_conversation_id
-from .embedding import Embedder
-from .errors import AssistantError, BadRequest, NotFound, ProviderError, StoreError
-from .indicators import IndicatorTable, IndicatorValue
-from .keyword import KeywordIndex
-from .models import Answer, Citation, DocumentRecord, Filters, Passage
-from .retrieval import Retriever, normalize_filters
-from .store import VectorStore
-from .viewer import PageView, page_view
+from assistant import countries as country_names
+from assistant import extractive, indicator_qa
+from assistant.access import can_see, covers, visible_ids
+from assistant.briefs import Brief, draft_brief
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import AssistantError, BadRequest, NotFound, ProviderError, StoreError
+from assistant.indicators import IndicatorValue
+from assistant.models import Answer, Citation, DocumentRecord, Filters, Passage
+from assistant.retrieval import Retriever, normalize_filters
+from assistant.storage import Stores
+from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
+from assistant.storage.briefs import BriefStore
+from assistant.storage.catalog import Catalog
+from assistant.storage.conversations import ConversationStore, new_conversation_id
+from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
+from assistant.storage.vectors import VectorStore
+from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
 
@@ -92,23 +93,24 @@ class Assistant:
         embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or VectorStore(settings)
-        self.catalog = catalog or Catalog(settings.catalog_path)
+        self.stores = Stores.from_settings(settings, vectors=store, catalog=catalog)
+        self.store = self.stores.vectors
+        self.catalog = self.stores.catalog
+        self.keyword = self.stores.keyword
         self.embedder = embedder or Embedder(
             batch_size=settings.embed_batch_size, cache_size=settings.sentence_cache_size
         )
-        self.keyword = KeywordIndex(settings.keyword_path)
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self._file_lines: dict[str, list[str]] = {}
         self._doc_texts: dict[tuple[str, str], str] = {}
 
-    @cached_property
+    @property
     def indicators(self) -> IndicatorTable:
-        return IndicatorTable(self.settings.indicators_path)
+        return self.stores.indicators
 
     @cached_property
     def llm(self) -> Any:
-        from .llm import make_llm
+        from assistant.llm import make_llm
 
         return make_llm(self.settings)
 
@@ -142,10 +144,10 @@ class Assistant:
         exactly as the data prints them. Render it with :mod:`assistant.brief_render`."""
         return draft_brief(self, country, topic, audience, access=access)
 
-    @cached_property
+    @property
     def briefs(self) -> BriefStore:
         """Briefs drafted through the API, kept for their downloads."""
-        return BriefStore(self.settings.data_dir / "briefs")
+        return self.stores.briefs
 
     # --- ask --------------------------------------------------------------------------------
     def ask(
@@ -259,7 +261,7 @@ class Assistant:
         if not conversation or not conversation.turns:
             return question
         if self.settings.answerer != "extractive" and self.llm is not None:
-            from .llm import rewrite_question
+            from assistant.llm import rewrite_question
 
             history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
             return str(rewrite_question(self.llm, question, history))
@@ -356,7 +358,7 @@ class Assistant:
     def _llm_answer(
         self, question: str, passages: list[Passage], timings: dict[str, float]
     ) -> Answer | None:
-        from .llm import GeneratedAnswer, generate_answer, stream_answer
+        from assistant.llm import GeneratedAnswer, generate_answer, stream_answer
 
         t0 = time.perf_counter()
         sink = _DELTAS.get()
@@ -634,13 +636,13 @@ class Assistant:
         }
 
     # --- conversations and the audit trail ----------------------------------------------------
-    @cached_property
+    @property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.conversations_path)
+        return self.stores.conversations
 
-    @cached_property
+    @property
     def answers(self) -> AnswerLog:
-        return AnswerLog(self.settings.audit_path)
+        return self.stores.answers
 
     def converse(
         self,

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import NotFound
-from .models import Chunk, DocumentRecord
+from assistant.errors import NotFound
+from assistant.models import Chunk, DocumentRecord
 
 
 @dataclass

@@ -60,7 +60,7 @@ QUESTIONS = [
 
 def sentences_from(source_data: Path, limit: int = 200_000) -> list[str]:
     from assistant.config import Settings
-    from assistant.store import VectorStore
+    from assistant.storage.vectors import VectorStore
     from assistant.text import sentence_spans
 
     store = VectorStore(Settings(_env_file=None, data_dir=source_data))  # type: ignore[call-arg]
@@ -190,11 +190,11 @@ def build(
     work: Path,
     per_doc: int = 10,
 ) -> dict[str, Any]:
-    from assistant.catalog import Catalog
     from assistant.config import Settings
-    from assistant.keyword import KeywordIndex, rebuild_from_store
     from assistant.models import Chunk, DocumentRecord
-    from assistant.store import VectorStore
+    from assistant.storage.catalog import Catalog
+    from assistant.storage.keyword import KeywordIndex, rebuild_from_store
+    from assistant.storage.vectors import VectorStore
 
     data = work / f"{mode}-{size}"
     extra: dict[str, Any] = {}

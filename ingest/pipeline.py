@@ -44,15 +44,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.access import PUBLIC, RestrictedIndicatorTable
-from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, StoreError
-from assistant.indicators import IndicatorTable
-from assistant.keyword import KeywordIndex, rebuild_from_store
-from assistant.models import Chunk, DocumentRecord
-from assistant.store import VectorStore
+from assistant.models import PUBLIC, Chunk, DocumentRecord
+from assistant.storage import Stores
+from assistant.storage.catalog import Catalog
+from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
+from assistant.storage.keyword import KeywordIndex, rebuild_from_store
+from assistant.storage.vectors import VectorStore
 
 from .chunking import chunk_document
 from .metadata import Catalogue, DocMeta, make_doc_id, resolve_metadata
@@ -184,11 +184,14 @@ class Pipeline:
         indicators: IndicatorTable | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or VectorStore(settings)
-        self.catalog = catalog or Catalog(settings.catalog_path)
+        stores = Stores.from_settings(
+            settings, vectors=store, catalog=catalog, keyword=keyword, indicators=indicators
+        )
+        self.store = stores.vectors
+        self.catalog = stores.catalog
+        self.keyword = stores.keyword
+        self.indicators = stores.indicators
         self.embedder = embedder or Embedder(batch_size=settings.embed_batch_size)
-        self.keyword = keyword or KeywordIndex(settings.keyword_path)
-        self.indicators = indicators or IndicatorTable(settings.indicators_path)
 
     # --- public ---------------------------------------------------------------------------
     def run(

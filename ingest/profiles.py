@@ -21,14 +21,8 @@ from itertools import groupby
 from pathlib import Path
 
 from assistant.countries import ASIA_PACIFIC, PACIFIC_SIDS
-from assistant.indicators import (
-    DATASETS,
-    INDICATORS,
-    UN_EGOV,
-    IndicatorTable,
-    IndicatorValue,
-    sort_by_registry,
-)
+from assistant.indicators import DATASETS, INDICATORS, UN_EGOV, IndicatorValue, sort_by_registry
+from assistant.storage.indicators import IndicatorTable
 
 __all__ = ["PROFILE_MARKER", "build_profiles", "render_profile"]
 

@@ -27,10 +27,10 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.store import VectorStore
+from assistant.storage.catalog import Catalog
+from assistant.storage.vectors import VectorStore
 from ingest.pipeline import Pipeline
 from tests.conftest import REPO, copy_corpus, free_port, make_settings
 from tests.test_server_scale import NOTE, _stop, _wait_for
@@ -499,10 +499,10 @@ MORE = ["VUT", "WSM", "PLW", "MHL", "NRU"]
 
 INSPECT = r"""
 import json, sys
-from assistant.catalog import Catalog
+from assistant.storage.catalog import Catalog
 from assistant.config import Settings
-from assistant.keyword import KeywordIndex
-from assistant.store import VectorStore
+from assistant.storage.keyword import KeywordIndex
+from assistant.storage.vectors import VectorStore
 s = Settings(_env_file=None, data_dir=sys.argv[1], corpus_dirs=[])
 catalog, store, keyword = Catalog(s.catalog_path), VectorStore(s), KeywordIndex(s.keyword_path)
 docs = catalog.documents()

@@ -241,8 +241,8 @@ def test_file_download_serves_the_original_bytes_with_its_type(
 
 
 def test_no_file_outside_the_corpus_is_ever_served(tmp_path: Path) -> None:
-    from assistant.catalog import Catalog
     from assistant.models import DocumentRecord
+    from assistant.storage.catalog import Catalog
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.brief_store import BriefStore
 from assistant.briefs import Brief
 from assistant.errors import NotFound
+from assistant.storage.briefs import BriefStore
 from tests.assistant.test_briefs import hand_brief
 
 

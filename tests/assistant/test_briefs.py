@@ -42,8 +42,9 @@ from assistant.briefs import (
 )
 from assistant.config import Settings
 from assistant.errors import BadRequest
-from assistant.indicators import IndicatorRow, IndicatorTable
+from assistant.indicators import IndicatorRow
 from assistant.models import Citation
+from assistant.storage.indicators import IndicatorTable
 from tests.conftest import make_settings, shared_corpus_path
 from tests.scripted_openai import Script, completion, reply_json
 

@@ -1,5 +1,5 @@
-from assistant.catalog import Catalog
 from assistant.models import DocumentRecord
+from assistant.storage.catalog import Catalog
 
 
 def _doc(doc_id: str = "d1", digest: str = "h1") -> DocumentRecord:

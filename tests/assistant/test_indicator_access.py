@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.access import RestrictedIndicatorTable
-from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.indicators import IndicatorRow, IndicatorTable
+from assistant.indicators import IndicatorRow
+from assistant.storage.catalog import Catalog
+from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from ingest.pipeline import Pipeline
 from server import create_app
 from tests.conftest import (

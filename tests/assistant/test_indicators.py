@@ -14,12 +14,12 @@ import pytest
 from assistant.indicators import (
     INDICATORS,
     IndicatorRow,
-    IndicatorTable,
     _alias_table,
     find_indicators,
     resolve_indicator,
     source_priority,
 )
+from assistant.storage.indicators import IndicatorTable
 
 LONG = "indicators-egdi/egdi_2003_2024_long.csv"
 RAW_2024 = "indicators-egdi/2024/EGOV_DATA_2024_modified.csv"

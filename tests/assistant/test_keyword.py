@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from assistant import Assistant
 from assistant.config import Settings
-from assistant.keyword import KeywordIndex
+from assistant.storage.keyword import KeywordIndex
 from ingest.pipeline import Pipeline
 from server import create_app
 from tests.conftest import make_settings, write_private_corpus
@@ -75,7 +75,7 @@ def test_permuted_ids_are_detected_at_load(tmp_path, caplog) -> None:
     ids_file = tmp_path / "kw" / "ids.json"
     ids = json.loads(ids_file.read_text())
     ids_file.write_text(json.dumps(ids[::-1]))  # same length, same ids: hits would go astray
-    with caplog.at_level(logging.WARNING, logger="assistant.keyword"):
+    with caplog.at_level(logging.WARNING, logger="assistant.storage.keyword"):
         assert not KeywordIndex(tmp_path / "kw").load()
     assert "checksum mismatch: ids.json" in caplog.text
 

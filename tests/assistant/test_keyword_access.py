@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.config import Settings
-from assistant.keyword import KeywordIndex
+from assistant.storage.keyword import KeywordIndex
 from ingest.pipeline import Pipeline
 from server import create_app
 from tests.conftest import PRIVATE_TOKENS, PUBLIC_TOKEN, make_settings, write_private_corpus

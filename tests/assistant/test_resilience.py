@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from assistant import Assistant
-from assistant.catalog import Catalog
 from assistant.models import Chunk, DocumentRecord
-from assistant.store import VectorStore
+from assistant.storage.catalog import Catalog
+from assistant.storage.vectors import VectorStore
 from ingest.pipeline import Pipeline
 from tests.conftest import copy_corpus, make_settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.sqlite import ThreadLocalDB
+from assistant.storage.sqlite import ThreadLocalDB
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (x INTEGER);"
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from assistant.models import Chunk, DocumentRecord
-from assistant.store import VectorStore, build_where
+from assistant.storage.vectors import VectorStore, build_where
 
 
 def _doc(

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.indicators import IndicatorTable
 from assistant.models import DocumentRecord
-from assistant.store import VectorStore
+from assistant.storage.catalog import Catalog
+from assistant.storage.indicators import IndicatorTable
+from assistant.storage.vectors import VectorStore
 from ingest.pipeline import FileReport, Pipeline, Report
 from tests.conftest import make_settings, write_private_corpus
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
-from assistant.keyword import KeywordIndex
-from assistant.store import VectorStore
+from assistant.storage.catalog import Catalog
+from assistant.storage.keyword import KeywordIndex
+from assistant.storage.vectors import VectorStore
 from ingest.pipeline import Pipeline
 from tests.conftest import REPO, copy_corpus, make_settings
 
@@ -54,7 +54,7 @@ def test_small_corpus_labels_countries_collections(small_store) -> None:
 
 
 def test_indicator_table_is_filled(small_store) -> None:
-    from assistant.indicators import IndicatorTable
+    from assistant.storage.indicators import IndicatorTable
 
     table = IndicatorTable(small_store.indicators_path)
     assert table.value("KOR", "egdi", 2010).rank == 1

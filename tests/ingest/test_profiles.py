@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.indicators import IndicatorRow, IndicatorTable
+from assistant.indicators import IndicatorRow
+from assistant.storage.indicators import IndicatorTable
 from ingest.parsers.tables import parse_indicator_file
 from ingest.profiles import build_profiles
 

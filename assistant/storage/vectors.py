@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import Settings
-from .errors import StoreError, StoreUnavailable
-from .models import Chunk, DocumentRecord
+from assistant.config import Settings
+from assistant.errors import StoreError, StoreUnavailable
+from assistant.models import Chunk, DocumentRecord
 
 log = logging.getLogger(__name__)
 

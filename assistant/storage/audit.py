@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFound
-from .models import Answer, DocumentRecord, Passage
-from .sqlite import ThreadLocalDB
+from assistant.errors import NotFound
+from assistant.models import Answer, DocumentRecord, Passage
+from assistant.storage.sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (

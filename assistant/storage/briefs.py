@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .briefs import Brief
-from .errors import NotFound
+from assistant.briefs import Brief
+from assistant.errors import NotFound
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 

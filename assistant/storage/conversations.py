@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFound
-from .sqlite import ThreadLocalDB
+from assistant.errors import NotFound
+from assistant.storage.sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (

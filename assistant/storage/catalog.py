@@ -19,8 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from .models import DocumentRecord
-from .sqlite import ThreadLocalDB
+from assistant.models import DocumentRecord
+from assistant.storage.sqlite import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .access import PUBLIC
+from assistant.models import PUBLIC
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .store import VectorStore
+    from assistant.storage.catalog import Catalog
+    from assistant.storage.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
