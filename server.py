@@ -36,9 +36,15 @@ from api.middleware import BodyLimit, RequestLog, SettingsCORS
 from api.openai_compat import error_body
 from api.routes import answers, ask, briefs, conversations, data, documents, health, openai
 from api.schemas import ErrorBody, OpenAIErrorBody, error_responses
-from assistant import Assistant, Settings, get_settings
-from assistant.access import is_loopback
-from assistant.errors import AssistantError, RateLimited, Unauthorized
+from assistant import (
+    Assistant,
+    AssistantError,
+    RateLimited,
+    Settings,
+    Unauthorized,
+    get_settings,
+    is_loopback,
+)
 from bots.slack.http import http_app, slack_events
 
 log = logging.getLogger("server")

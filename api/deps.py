@@ -28,10 +28,17 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from assistant import Assistant, Settings, get_settings
-from assistant.access import caller_access, is_loopback
-from assistant.errors import BadRequest, RateLimited, Unauthorized
-from assistant.models import PUBLIC
+from assistant import (
+    PUBLIC,
+    Assistant,
+    BadRequest,
+    RateLimited,
+    Settings,
+    Unauthorized,
+    caller_access,
+    get_settings,
+    is_loopback,
+)
 
 log = logging.getLogger("server")
 

@@ -17,8 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import AssistantError, BadRequest
-from assistant.models import Answer, Citation, Filters
+from assistant import Answer, AssistantError, BadRequest, Citation, Filters
 
 log = logging.getLogger(__name__)
 

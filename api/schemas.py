@@ -8,12 +8,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.briefs import Brief
-from assistant.indicators import IndicatorValue
-from assistant.models import Citation, DocumentRecord, Filters, Passage
-from assistant.storage.audit import AnswerRecord
-from assistant.storage.conversations import StoredConversation, StoredTurn
-from assistant.viewer import PageView
+from assistant import (
+    AnswerRecord,
+    Brief,
+    Citation,
+    DocumentRecord,
+    Filters,
+    IndicatorValue,
+    PageView,
+    Passage,
+    StoredConversation,
+    StoredTurn,
+    render_markdown,
+)
 
 ID_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"
 
@@ -384,7 +391,7 @@ class BriefResponse(BriefSummary):
     @classmethod
     def of(cls, brief: Brief) -> BriefResponse:
         summary = BriefSummary.of(brief).model_dump()
-        return cls(**summary, markdown=brief.to_markdown(), brief=brief.to_json())
+        return cls(**summary, markdown=render_markdown(brief), brief=brief.to_json())
 
 
 class BriefList(BaseModel):

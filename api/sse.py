@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi.responses import StreamingResponse
 
-from assistant.errors import AssistantError
+from assistant import AssistantError
 
 log = logging.getLogger(__name__)
 

@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "brief":
             return _brief(assistant, args)
         if args.command == "eval":
-            from assistant.evaluation import main as eval_main
+            from evaluation import main as eval_main
 
             return eval_main(assistant, args)
     except AssistantError as exc:
@@ -236,7 +236,7 @@ _BRIEF_FORMATS = (".docx", ".md", ".markdown", ".json")
 
 
 def _brief(assistant: object, args: argparse.Namespace) -> int:
-    from assistant.brief_render import render_docx, render_markdown
+    from assistant.briefs.render import render_docx, render_markdown
     from assistant.service import Assistant
 
     assert isinstance(assistant, Assistant)

@@ -8,8 +8,6 @@ citations are checked. Weak evidence gives an honest refusal with the closest ma
 
 from __future__ import annotations
 
-import contextvars
-import itertools
 import logging
 import queue
 import re
@@ -24,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant import countries as country_names
-from assistant import extractive, indicator_qa
 from assistant.access import can_see, covers, visible_ids
-from assistant.briefs import Brief, draft_brief
+from assistant.answering import extractive
+from assistant.answering import indicators as indicator_qa
+from assistant.answering.citations import DataCitations, evidence_citation, passage_citation
+from assistant.briefs.draft import BriefInputs, draft_brief
+from assistant.briefs.model import Brief
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, BadRequest, NotFound, ProviderError, StoreError
@@ -44,20 +45,23 @@ from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
 
-# Passages retrieved while answering, collected for the audit trail when a caller sets a list here.
-# Where _llm_answer sends the model's text as it arrives, while stream() runs an answer.
-_DELTAS: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
-    "answer_deltas", default=None
-)
-_RETRIEVED: contextvars.ContextVar[list[Passage] | None] = contextvars.ContextVar(
-    "retrieved_passages", default=None
-)
+
+@dataclass
+class AnswerResult:
+    """An answer and every passage retrieved to make it (for the audit trail)."""
+
+    answer: Answer
+    passages: list[Passage] = field(default_factory=list)
 
 
-def _note_retrieved(passages: Sequence[Passage]) -> None:
-    sink = _RETRIEVED.get()
-    if sink is not None:
-        sink.extend(passages)
+@dataclass
+class _Run:
+    """What one answer collects on its way: timings, the passages retrieved, and where the
+    model's text goes as it is written (``on_delta``, while streaming). Passed explicitly."""
+
+    on_delta: Callable[[str], None] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    retrieved: list[Passage] = field(default_factory=list)
 
 
 _COMPARE_CUES = re.compile(
@@ -101,7 +105,7 @@ class Assistant:
             batch_size=settings.embed_batch_size, cache_size=settings.sentence_cache_size
         )
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
-        self._file_lines: dict[str, list[str]] = {}
+        self.data_citations = DataCitations(self.catalog, self.document_file)
         self._doc_texts: dict[tuple[str, str], str] = {}
 
     @property
@@ -110,7 +114,7 @@ class Assistant:
 
     @cached_property
     def llm(self) -> Any:
-        from assistant.llm import make_llm
+        from assistant.answering.llm import make_llm
 
         return make_llm(self.settings)
 
@@ -141,8 +145,18 @@ class Assistant:
     ) -> Brief:
         """A checked advisory brief on ``topic`` in ``country`` (ISO3 code or name) from what
         ``access`` may see: seven sections, every sentence of sections 2 to 5 cited, figures
-        exactly as the data prints them. Render it with :mod:`assistant.brief_render`."""
-        return draft_brief(self, country, topic, audience, access=access)
+        exactly as the data prints them. Render it with :mod:`assistant.briefs.render`."""
+        llm = self.llm if self.settings.answerer != "extractive" else None
+        inputs = BriefInputs(
+            search=lambda query, filters, k: self.search(query, filters, k, access=access),
+            indicators=self.indicators_for(access),
+            documents=self.documents(access),
+            cite_data=lambda n, value: self.data_citations.cite(n, value, access),
+            embedder=self.embedder,
+            llm=llm,
+            llm_name=f"{self.settings.answerer}:{self.settings.llm_model}" if llm else "",
+        )
+        return draft_brief(inputs, country, topic, audience)
 
     @property
     def briefs(self) -> BriefStore:
@@ -158,8 +172,24 @@ class Assistant:
         *,
         access: Sequence[str] | None = ("public",),
     ) -> Answer:
+        """The answer to ``question`` (a follow-up of ``conversation`` when given), from what
+        ``access`` may see."""
+        return self.answer(question, filters, conversation, access=access).answer
+
+    def answer(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        conversation: Conversation | None = None,
+        *,
+        access: Sequence[str] | None = ("public",),
+        on_delta: Callable[[str], None] | None = None,
+    ) -> AnswerResult:
+        """:meth:`ask`, with the passages retrieved on the way; ``on_delta`` receives an LLM's
+        text as it is written (the extractive answerer sends nothing)."""
         started = time.perf_counter()
-        timings: dict[str, float] = {}
+        run = _Run(on_delta=on_delta)
+        timings = run.timings
         filters = normalize_filters(filters)
         standalone = self.rewrite(question, conversation)
         rewritten = standalone if standalone != question else None
@@ -170,14 +200,14 @@ class Assistant:
             if not answer.grounded and parsed.intent != "value":
                 # no such ranking or series in the data: a report may still discuss it (a
                 # single missing figure is not looked for in prose, where numbers are guessed at)
-                from_documents = self._document_answer(standalone, filters, access, timings)
+                from_documents = self._document_answer(standalone, filters, access, run)
                 if from_documents.grounded:
                     from_documents.notes.append(answer.answer)
                     answer = from_documents
         elif self._is_country_comparison(standalone):
-            answer = self._comparison_answer(standalone, filters, access, timings)
+            answer = self._comparison_answer(standalone, filters, access, run)
         else:
-            answer = self._document_answer(standalone, filters, access, timings)
+            answer = self._document_answer(standalone, filters, access, run)
         answer.question = question
         answer.rewritten_question = rewritten
         answer.filters = filters
@@ -193,7 +223,7 @@ class Assistant:
             [c.chunk_id or c.source for c in answer.citations],
             timings["total_ms"],
         )
-        return answer
+        return AnswerResult(answer, run.retrieved)
 
     def stream(
         self,
@@ -210,11 +240,23 @@ class Assistant:
         and gives the extractive answer. The extractive answerer sends its sentences. ``done``
         always carries the whole answer, the one to keep.
         """
+        result = yield from self._stream_events(question, filters, conversation, access)
+        yield {"type": "done", "answer": result.answer.model_dump()}
+
+    def _stream_events(
+        self,
+        question: str,
+        filters: Filters | None,
+        conversation: Conversation | None,
+        access: Sequence[str] | None,
+    ) -> Generator[dict[str, Any], None, AnswerResult]:
+        """The delta and citations events of an answer; returns the answer with its passages."""
         if self.settings.answerer == "extractive":
-            answer = self.ask(question, filters, conversation, access=access)
+            result = self.answer(question, filters, conversation, access=access)
             streamed = ""
         else:
-            answer, streamed = yield from self._stream_llm(question, filters, conversation, access)
+            result, streamed = yield from self._stream_llm(question, filters, conversation, access)
+        answer = result.answer
         if not streamed:
             for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
                 if piece:
@@ -222,7 +264,7 @@ class Assistant:
         elif not answer.answerer.startswith(f"{self.settings.answerer}:"):
             yield {"type": "delta", "text": f"\n\n{LLM_REPLACED}\n\n{answer.answer}"}
         yield {"type": "citations", "citations": [c.model_dump() for c in answer.citations]}
-        yield {"type": "done", "answer": answer.model_dump()}
+        return result
 
     def _stream_llm(
         self,
@@ -230,20 +272,25 @@ class Assistant:
         filters: Filters | None,
         conversation: Conversation | None,
         access: Sequence[str] | None,
-    ) -> Generator[dict[str, Any], None, tuple[Answer, str]]:
+    ) -> Generator[dict[str, Any], None, tuple[AnswerResult, str]]:
         """Run :meth:`ask` in a thread and pass the model's text on as it arrives; returns
         (the answer, the text streamed) to ``yield from``."""
         pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
 
         def work() -> None:
-            _DELTAS.set(lambda text: pieces.put(("delta", text)))
             try:
-                pieces.put(("answer", self.ask(question, filters, conversation, access=access)))
+                result = self.answer(
+                    question,
+                    filters,
+                    conversation,
+                    access=access,
+                    on_delta=lambda text: pieces.put(("delta", text)),
+                )
+                pieces.put(("answer", result))
             except BaseException as exc:
                 pieces.put(("error", exc))
 
-        context = contextvars.copy_context()  # the caller's _RETRIEVED sink goes along
-        threading.Thread(target=context.run, args=(work,), name="answer", daemon=True).start()
+        threading.Thread(target=work, name="answer", daemon=True).start()
         streamed: list[str] = []
         while True:
             kind, value = pieces.get()
@@ -261,7 +308,7 @@ class Assistant:
         if not conversation or not conversation.turns:
             return question
         if self.settings.answerer != "extractive" and self.llm is not None:
-            from assistant.llm import rewrite_question
+            from assistant.answering.llm import rewrite_question
 
             history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
             return str(rewrite_question(self.llm, question, history))
@@ -276,7 +323,9 @@ class Assistant:
         access: Sequence[str] | None = None,
     ) -> Answer:
         result = indicator_qa.answer(parsed, self.indicators_for(access))
-        citations = [self._data_citation(i + 1, v, access) for i, v in enumerate(result.values)]
+        citations = [
+            self.data_citations.cite(i + 1, v, access) for i, v in enumerate(result.values)
+        ]
         return Answer(
             question=question,
             answer=result.text,
@@ -296,7 +345,7 @@ class Assistant:
         question: str,
         filters: Filters,
         access: Sequence[str] | None,
-        timings: dict[str, float],
+        run: _Run,
     ) -> Answer:
         codes = country_names.find_countries(question)[:4]
         topic = _strip_countries(question, codes)
@@ -306,7 +355,7 @@ class Assistant:
         for code in codes:
             scoped = filters.model_copy(update={"countries": [code]})
             passages = self.retriever.search(topic, scoped, k=4, access=access)
-            _note_retrieved(passages)
+            run.retrieved.extend(passages)
             extraction = extractive.extract(
                 topic, passages, self.embedder, max_sentences=2, document_text=self.document_text
             )
@@ -317,7 +366,7 @@ class Assistant:
             found_any = True
             sentences = []
             for evidence in extraction.evidence:
-                citations.append(_citation(len(citations) + 1, evidence))
+                citations.append(evidence_citation(len(citations) + 1, evidence))
                 sentences.append(f"{evidence.text} [{len(citations)}]")
             parts.append(f"**{name}**: " + " ".join(sentences))
         return Answer(
@@ -333,12 +382,13 @@ class Assistant:
         question: str,
         filters: Filters,
         access: Sequence[str] | None,
-        timings: dict[str, float],
+        run: _Run,
     ) -> Answer:
+        timings = run.timings
         passages = self.retriever.search(
             question, filters, k=self.settings.top_k, access=access, timings=timings
         )
-        _note_retrieved(passages)
+        run.retrieved.extend(passages)
         t0 = time.perf_counter()
         extraction = extractive.extract(
             question, passages, self.embedder, document_text=self.document_text
@@ -348,20 +398,18 @@ class Assistant:
         if not extraction.evidence or weak or extraction.missing:
             return self._refusal(question, filters, passages, extraction)
         if self.settings.answerer != "extractive":
-            generated = self._llm_answer(question, passages, timings)
+            generated = self._llm_answer(question, passages, run)
             if generated is not None:
                 return generated
-        citations = [_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
+        citations = [evidence_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
         text = " ".join(f"{e.text} [{i + 1}]" for i, e in enumerate(extraction.evidence))
         return Answer(question=question, answer=text, grounded=True, citations=citations)
 
-    def _llm_answer(
-        self, question: str, passages: list[Passage], timings: dict[str, float]
-    ) -> Answer | None:
-        from assistant.llm import GeneratedAnswer, generate_answer, stream_answer
+    def _llm_answer(self, question: str, passages: list[Passage], run: _Run) -> Answer | None:
+        from assistant.answering.llm import GeneratedAnswer, generate_answer, stream_answer
 
         t0 = time.perf_counter()
-        sink = _DELTAS.get()
+        sink = run.on_delta
         try:
             if sink is None:
                 result = generate_answer(self.llm, question, passages)
@@ -372,14 +420,14 @@ class Assistant:
                     elif kind == "delta":
                         sink(value)
         finally:
-            timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+            run.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
         if result.fallback_reason:
             log.warning(
                 "LLM answer rejected (%s); falling back to the extractive answer",
                 result.fallback_reason,
             )
             return None
-        citations = [_passage_citation(n, passages[n - 1]) for n in result.markers]
+        citations = [passage_citation(n, passages[n - 1]) for n in result.markers]
         if sink is None:  # [1], [2]… in order of first use
             renumber = {old: new for new, old in enumerate(result.markers, 1)}
         else:  # the reader already saw the model's numbers: keep them
@@ -413,7 +461,7 @@ class Assistant:
         if extraction.missing:
             text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
         text += "."
-        citations = [_passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
+        citations = [passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
         if citations:
             closest = "; ".join(
                 f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]"
@@ -423,53 +471,6 @@ class Assistant:
         return Answer(
             question=question, answer=text, grounded=False, citations=citations, kind="refusal"
         )
-
-    # --- data citations ---------------------------------------------------------------------
-    def _data_citation(
-        self, n: int, value: IndicatorValue, access: Sequence[str] | None
-    ) -> Citation:
-        """The citation of one indicator value: the document its row was read from (found by the
-        row's document id, never by file name) and that row's line of the file. The document,
-        and its file, are used only when ``access`` may see it; otherwise the citation quotes the
-        stored value alone and names no document."""
-        doc = self._row_document(value, access)
-        line = self._file_line(doc, value.row, access) if doc else None
-        return Citation(
-            n=n,
-            document_id=doc.doc_id if doc else value.source,
-            title=doc.title if doc else value.dataset,
-            collection="data",
-            source=value.source,
-            page=None,
-            page_label=None,
-            text=line
-            or f"{value.country}, {value.indicator_name}, {value.year}: {value.value_text}",
-            score=1.0,
-            url=doc.url if doc else None,
-            data_row=value.row,
-        )
-
-    def _row_document(
-        self, value: IndicatorValue, access: Sequence[str] | None
-    ) -> DocumentRecord | None:
-        """The document an indicator row was read from, by the id stored with the row, when
-        ``access`` may see it (None otherwise, and for rows stored without an id)."""
-        doc = self.catalog.get(value.doc_id) if value.doc_id else None
-        return doc if doc is not None and can_see(doc, access) else None
-
-    def _file_line(self, doc: DocumentRecord, row: int, access: Sequence[str] | None) -> str | None:
-        """Line ``row`` (1-based) of a document's file, read only through :meth:`document_file`,
-        so only when ``access`` may see the document and the file lies inside a corpus folder."""
-        key = f"{doc.doc_id}:{doc.content_hash}"
-        lines = self._file_lines.get(key)
-        if lines is None:
-            try:
-                path = self.document_file(doc.doc_id, access)
-                lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-            except (NotFound, OSError):
-                return None
-            self._file_lines[key] = lines
-        return lines[row - 1].strip() if 0 < row <= len(lines) else None
 
     # --- documents --------------------------------------------------------------------------
     def document_text(self, doc_id: str) -> str:
@@ -663,14 +664,11 @@ class Assistant:
         stateless callers such as the OpenAI-compatible endpoint; nothing is then kept.
         """
         conversation, persist = self._open_conversation(conversation_id, owner, history)
-        retrieved: list[Passage] = []
-        token = _RETRIEVED.set(retrieved)
-        try:
-            answer = self.ask(question, filters, conversation, access=access)
-        finally:
-            _RETRIEVED.reset(token)
-        self._remember(answer, conversation, persist, retrieved, access, owner, channel)
-        return answer
+        result = self.answer(question, filters, conversation, access=access)
+        self._remember(
+            result.answer, conversation, persist, result.passages, access, owner, channel
+        )
+        return result.answer
 
     def converse_stream(
         self,
@@ -703,19 +701,10 @@ class Assistant:
         owner: str,
         channel: str,
     ) -> Iterator[dict[str, Any]]:
-        retrieved: list[Passage] = []
-        events = self.stream(question, filters, conversation, access=access)
-        token = _RETRIEVED.set(retrieved)
-        try:
-            first = next(events, None)
-        finally:
-            _RETRIEVED.reset(token)
-        for event in itertools.chain([first] if first is not None else [], events):
-            if event.get("type") == "done":
-                answer = Answer.model_validate(event["answer"])
-                self._remember(answer, conversation, persist, retrieved, access, owner, channel)
-                event = {**event, "answer": answer.model_dump()}
-            yield event
+        result = yield from self._stream_events(question, filters, conversation, access)
+        answer = result.answer
+        self._remember(answer, conversation, persist, result.passages, access, owner, channel)
+        yield {"type": "done", "answer": answer.model_dump()}
 
     def _open_conversation(
         self, conversation_id: str | None, owner: str, history: Sequence[str] | None
@@ -810,16 +799,12 @@ class Assistant:
         """Ask a recorded question again, as it was asked (standalone question, filters, access),
         on the current index, and say what changed. Nothing is recorded."""
         then = self.answers.get(answer_id)
-        retrieved: list[Passage] = []
-        token = _RETRIEVED.set(retrieved)
-        try:
-            answer = self.ask(
-                then.rewritten_question or then.question,
-                Filters.model_validate(then.filters),
-                access=then.access,
-            )
-        finally:
-            _RETRIEVED.reset(token)
+        result = self.answer(
+            then.rewritten_question or then.question,
+            Filters.model_validate(then.filters),
+            access=then.access,
+        )
+        answer, retrieved = result.answer, result.passages
         answer.conversation_id = then.conversation_id
         documents = self.catalog.documents()
         model = f"embedding:{self.settings.embedding_model}"
@@ -841,37 +826,6 @@ class Assistant:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _citation(n: int, evidence: extractive.Evidence) -> Citation:
-    passage = evidence.passage
-    return _passage_citation(n, passage).model_copy(
-        update={
-            "text": evidence.text,
-            "start": evidence.start,
-            "end": evidence.end,
-            "score": round(evidence.score, 4),
-        }
-    )
-
-
-def _passage_citation(n: int, passage: Passage) -> Citation:
-    chunk, doc = passage.chunk, passage.document
-    return Citation(
-        n=n,
-        document_id=doc.doc_id,
-        title=doc.title,
-        collection=doc.collection,
-        source=doc.url or doc.source,
-        page=chunk.page,
-        page_label=chunk.page_label or (str(chunk.page) if chunk.page else None),
-        text=re.sub(r"\s+", " ", chunk.text).strip(),
-        start=chunk.start,
-        end=chunk.end,
-        score=round(passage.score, 4),
-        url=doc.url,
-        chunk_id=chunk.chunk_id,
-    )
 
 
 def describe_scope(filters: Filters) -> str:

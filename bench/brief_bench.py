@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from assistant.brief_render import render_docx
+    from assistant.briefs.render import render_docx
     from assistant.config import Settings
     from assistant.service import Assistant
 

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import AssistantDep, CallerDep, SettingsDep, check_question
 from api.schemas import AskRequest, SearchHit, SearchRequest, SearchResponse
 from api.sse import answer_events, sse_response
-from assistant.models import Answer
+from assistant import Answer
 
 router = APIRouter(prefix="/api", tags=["ask"])
 

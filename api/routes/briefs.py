@@ -11,8 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import AssistantDep, CallerDep
 from api.schemas import BriefList, BriefRequest, BriefResponse, BriefSummary
-from assistant.brief_render import render_docx
-from assistant.briefs import Brief
+from assistant import Brief, render_docx, render_markdown
 
 router = APIRouter(prefix="/api", tags=["briefs"])
 
@@ -54,7 +53,7 @@ def download_markdown(
 ) -> Response:
     """The brief as a Markdown file."""
     brief = assistant.briefs.get(brief_id, caller.name)
-    return _attachment(brief.to_markdown().encode("utf-8"), brief, "md", "text/markdown")
+    return _attachment(render_markdown(brief).encode("utf-8"), brief, "md", "text/markdown")
 
 
 @router.get("/briefs/{brief_id}/docx", response_class=Response)

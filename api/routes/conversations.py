@@ -27,9 +27,7 @@ def list_conversations(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> ConversationList:
-    total, items = assistant.conversations.for_owner(
-        caller.name, limit=limit, offset=offset
-    )
+    total, items = assistant.conversations.for_owner(caller.name, limit=limit, offset=offset)
     summaries = [ConversationSummary.of(c) for c in items]
     return ConversationList(total=total, limit=limit, offset=offset, items=summaries)
 
@@ -54,6 +52,4 @@ def delete_conversation(
     conversation_id: ConversationId, assistant: AssistantDep, caller: CallerDep
 ) -> ConversationPublic:
     """Delete a conversation; returns it as it was, with its turns."""
-    return ConversationPublic.of(
-        assistant.conversations.delete(conversation_id, caller.name)
-    )
+    return ConversationPublic.of(assistant.conversations.delete(conversation_id, caller.name))

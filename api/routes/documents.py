@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 
 from api.deps import AssistantDep, CallerDep
 from api.schemas import ID_PATTERN, DocumentList, DocumentPublic, PagePublic
-from assistant.models import Collection
+from assistant import Collection
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.briefs import Brief
+from assistant.briefs.model import Brief
 from assistant.errors import NotFound
 
 _ID = re.compile(r"^[0-9a-f]{32}$")

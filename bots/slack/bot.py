@@ -18,7 +18,7 @@ from typing import Any
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web import WebClient
 
-from assistant import Answer, BadRequest, NotFound
+from assistant import Answer, BadRequest, NotFound, render_markdown
 
 from .config import PUBLIC, SlackConfig
 from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question, quiet
@@ -233,7 +233,7 @@ class SlackBot:
             reference = self._log_failure(exc, where=f"brief country={country!r} topic={topic!r}")
             respond(text=_failure_text(exc, reference), response_type="ephemeral")
             return None
-        markdown = brief.to_markdown() if hasattr(brief, "to_markdown") else str(brief)
+        markdown = render_markdown(brief)
         title = str(getattr(brief, "title", f"{country}: {topic}"))
         problems = len(getattr(brief, "problems", []) or [])
         comment = f"<@{user}> here is the draft brief *{quiet(escape(title))}*."

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.storage.sqlite import ThreadLocalDB
+from assistant import ThreadLocalDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (

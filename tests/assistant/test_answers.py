@@ -7,9 +7,9 @@ import re
 import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
+from assistant.answering.extractive import _acronym_in, critical_terms, extract
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
-from assistant.extractive import _acronym_in, critical_terms, extract
 from assistant.models import Chunk, DocumentRecord, Passage
 from assistant.service import rewrite_follow_up
 

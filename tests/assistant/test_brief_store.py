@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.briefs import Brief
+from assistant.briefs.model import Brief
 from assistant.errors import NotFound
 from assistant.storage.briefs import BriefStore
 from tests.assistant.test_briefs import hand_brief

@@ -22,8 +22,9 @@ import docx
 import pytest
 
 from assistant import Assistant
-from assistant.brief_render import chart_png, render_docx, render_markdown
-from assistant.briefs import (
+from assistant.briefs.checker import apply_check, check_brief
+from assistant.briefs.draft import TopicGate, topic_indicators
+from assistant.briefs.model import (
     CHECKED_SECTIONS,
     UNSUPPORTED,
     Brief,
@@ -35,11 +36,8 @@ from assistant.briefs import (
     Section,
     Sentence,
     TableRow,
-    TopicGate,
-    apply_check,
-    check_brief,
-    topic_indicators,
 )
+from assistant.briefs.render import chart_png, render_docx, render_markdown
 from assistant.config import Settings
 from assistant.errors import BadRequest
 from assistant.indicators import IndicatorRow

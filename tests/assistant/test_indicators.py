@@ -428,7 +428,7 @@ def test_whole_corpus_totals(corpus_table: IndicatorTable) -> None:
 
 
 def test_a_govtech_system_is_a_figure_only_when_a_score_is_asked_for() -> None:
-    from assistant.indicator_qa import parse
+    from assistant.answering.indicators import parse
 
     asked = parse("What was Fiji's e-procurement score in 2025?")
     assert asked is not None and asked.indicator == "ims_epmis"

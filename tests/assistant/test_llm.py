@@ -23,9 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.config import Settings
-from assistant.errors import ConfigError, ProviderError
-from assistant.llm import (
+from assistant.answering.llm import (
     NO_ANSWER,
     GeneratedAnswer,
     LLMClient,
@@ -36,6 +34,8 @@ from assistant.llm import (
     rewrite_question,
     stream_answer,
 )
+from assistant.config import Settings
+from assistant.errors import ConfigError, ProviderError
 from assistant.models import Chunk, DocumentRecord, Passage
 from tests.conftest import REPO, make_settings
 from tests.scripted_openai import Script, completion, reply_json

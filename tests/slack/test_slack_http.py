@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from slack_fakes import BOT_USER, HR_USER, PUBLIC_URL, SIGNING_SECRET, TEAM, FakeSlack, Posted
 from slack_sdk.signature import SignatureVerifier
 
-from assistant import Answer, Assistant, Citation, Conversation, Filters
+from assistant import AnswerResult, Assistant, Citation, Conversation, Filters
 from bots.slack.formatting import MESSAGE_BLOCKS, PLACEHOLDER, SECTION_CHARS, source_url, to_mrkdwn
 from bots.slack.http import slack_events
 
@@ -230,16 +230,16 @@ class LongAnswers(Assistant):
         for i in range(200)
     )
 
-    def ask(
+    def answer(
         self,
         question: str,
         filters: Filters | None = None,
         conversation: Conversation | None = None,
         **kw: Any,
-    ) -> Answer:
-        answer = super().ask(question, filters, conversation, **kw)
-        answer.answer += "\n\n" + self.EXTRA
-        return answer
+    ) -> AnswerResult:
+        result = super().answer(question, filters, conversation, **kw)
+        result.answer.answer += "\n\n" + self.EXTRA
+        return result
 
 
 def test_a_long_answer_is_split_within_slacks_limits_with_nothing_lost(

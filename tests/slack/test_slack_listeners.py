@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from assistant import Answer, Citation
+from assistant import Answer, Brief, Citation, render_markdown
 from assistant.errors import BadRequest, NotFound, StoreUnavailable
 from bots.slack.bot import HELP, SlackBot
 from bots.slack.config import SlackConfig
@@ -370,13 +370,10 @@ def test_parse_brief() -> None:
     assert parse_brief("Fiji") == ("Fiji", "")
 
 
-class Brief:
-    id = "brief-1"
-    title = "Fiji: e-procurement"
-    problems: tuple[str, ...] = ()
-
-    def to_markdown(self) -> str:
-        return "# Fiji: e-procurement\n\nText [1].\n"
+def a_brief() -> Brief:
+    return Brief(
+        id="brief-1", country="Fiji", iso3="FJI", topic="e-procurement", created="", sections=[]
+    )
 
 
 def draft_brief(
@@ -388,7 +385,7 @@ def draft_brief(
 def test_brief_posts_the_drafted_markdown_as_a_file(
     bot: SlackBot, assistant: Mock, client: Mock
 ) -> None:
-    assistant.draft_brief = create_autospec(draft_brief, return_value=Brief())
+    assistant.draft_brief = create_autospec(draft_brief, return_value=a_brief())
     client.files_upload_v2.return_value = {"ok": True, "file": {"id": "F1"}}
     ack = Mock()
     brief_callback(
@@ -398,8 +395,8 @@ def test_brief_posts_the_drafted_markdown_as_a_file(
     assert assistant.draft_brief.call_args.args == ("Fiji", "e-procurement")
     assert assistant.draft_brief.call_args.kwargs == {"access": ("public",)}
     upload = client.files_upload_v2.call_args.kwargs
-    assert upload["channel"] == "C1" and upload["filename"] == "brief-fiji-e-procurement.md"
-    assert upload["content"] == Brief().to_markdown()
+    assert upload["channel"] == "C1" and upload["filename"].endswith(".md")
+    assert upload["content"] == render_markdown(a_brief())
 
 
 def test_brief_without_briefs_or_arguments_answers_at_once(
@@ -433,7 +430,7 @@ def test_brief_errors_are_told_privately(bot: SlackBot, assistant: Mock, client:
         "response_type": "ephemeral",
     }
     assistant.draft_brief.side_effect = None
-    assistant.draft_brief.return_value = Brief()
+    assistant.draft_brief.return_value = a_brief()
     client.files_upload_v2.side_effect = slack_error("not_in_channel")
     brief_callback(
         Mock(), command("Fiji ports", command="/brief"), context(bot), client, respond, LOG

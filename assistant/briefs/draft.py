@@ -22,7 +22,7 @@ indicator table's value for its country, indicator and year and cite that value'
 :func:`apply_check` marks what fails ``[unsupported]`` where the reader sees it and lists it in
 :attr:`Brief.problems`. Briefs are never shipped unchecked: :func:`draft_brief` applies it.
 
-Render with :mod:`assistant.brief_render` (Markdown, Word).
+Render with :mod:`assistant.briefs.render` (Markdown, Word).
 """
 
 from __future__ import annotations
@@ -32,372 +32,38 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-from pydantic import BaseModel, Field
+from typing import Any, Literal
 
 from assistant import countries as country_names
+from assistant.answering.citations import evidence_citation, passage_citation
+from assistant.answering.extractive import Evidence, redundant, sentences_of, terms
+from assistant.briefs.checker import apply_check
+from assistant.briefs.model import (
+    DOCUMENT_COLLECTIONS,
+    MAX_TOPIC_CHARS,
+    Brief,
+    Chart,
+    Figure,
+    FigureTable,
+    Note,
+    Paragraph,
+    Section,
+    Sentence,
+    TableRow,
+)
+from assistant.embedding import Embedder
 from assistant.errors import BadRequest
-from assistant.extractive import _redundant, _sentences, terms
 from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name
 from assistant.models import Citation, DocumentRecord, Filters, Passage
 from assistant.storage.indicators import IndicatorTable
 from assistant.text import sentence_spans
 
-if TYPE_CHECKING:
-    from assistant.extractive import Evidence
-    from assistant.service import Assistant
-
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "CHECKED_SECTIONS",
-    "UNSUPPORTED",
-    "Brief",
-    "Chart",
-    "Figure",
-    "FigureTable",
-    "Note",
-    "Paragraph",
-    "Problem",
-    "Section",
-    "Sentence",
-    "TableRow",
-    "apply_check",
-    "check_brief",
-    "draft_brief",
-    "topic_indicators",
-]
-
-# Sections whose every sentence must carry a citation.
-CHECKED_SECTIONS: tuple[str, ...] = ("context", "country", "comparable", "options")
-# What a reader sees after a sentence or figure the check could not verify.
-UNSUPPORTED = "[unsupported]"
-# Collections whose passages sections 3 to 5 quote: data rows and the profiles generated from
-# them are section 2's, cited to the rows themselves.
-DOCUMENT_COLLECTIONS: tuple[str, ...] = ("study", "case", "other")
-
-MAX_TOPIC_CHARS = 200
-
-
-# --- the brief ---------------------------------------------------------------------------------
-
-
-class Figure(BaseModel):
-    """A number from the indicator data as the brief prints it, with the data row it cites."""
-
-    iso3: str
-    indicator: str
-    year: int
-    kind: Literal["value", "rank", "group"] = "value"
-    text: str  # exactly as the data file prints it
-    citation: int
-    unsupported: bool = False
-
-
-class Sentence(BaseModel):
-    """One sentence of the brief and the sources it rests on.
-
-    ``lead`` is an editorial label printed before it ("Italy, Three-Year Plan:"), never a claim.
-    ``quote`` marks a sentence copied verbatim from its cited passage (extractive drafting).
-    """
-
-    text: str
-    citations: list[int] = Field(default_factory=list)
-    lead: str | None = None
-    figures: list[Figure] = Field(default_factory=list)
-    quote: bool = False
-    unsupported: bool = False
-
-
-class Paragraph(BaseModel):
-    type: Literal["paragraph"] = "paragraph"
-    style: Literal["prose", "bullets", "numbered"] = "prose"
-    sentences: list[Sentence] = Field(default_factory=list)
-
-
-class TableRow(BaseModel):
-    label: str  # the edition (year)
-    cells: list[Figure | None]  # one per column after the label column
-
-    @property
-    def citations(self) -> list[int]:
-        return sorted({f.citation for f in self.cells if f is not None})
-
-
-class FigureTable(BaseModel):
-    type: Literal["table"] = "table"
-    caption: str
-    columns: list[str]  # the label column first
-    rows: list[TableRow] = Field(default_factory=list)
-
-
-class Chart(BaseModel):
-    """Values of the table above it, drawn as lines (one per series) across editions."""
-
-    type: Literal["chart"] = "chart"
-    caption: str
-    years: list[int]
-    series: dict[str, list[float | None]]
-
-
-class Note(BaseModel):
-    """Editorial text about the brief itself ("nothing found; see section 6"), never a claim
-    about the world, so it needs no citation."""
-
-    type: Literal["note"] = "note"
-    text: str
-
-
-Block = Annotated[Paragraph | FigureTable | Chart | Note, Field(discriminator="type")]
-
-
-class Section(BaseModel):
-    key: str  # summary, context, country, comparable, options, gaps, sources
-    number: int
-    title: str
-    blocks: list[Block] = Field(default_factory=list)
-
-    def sentences(self) -> Iterator[Sentence]:
-        for block in self.blocks:
-            if isinstance(block, Paragraph):
-                yield from block.sentences
-
-    def figures(self) -> Iterator[Figure]:
-        for block in self.blocks:
-            if isinstance(block, Paragraph):
-                for sentence in block.sentences:
-                    yield from sentence.figures
-            elif isinstance(block, FigureTable):
-                for row in block.rows:
-                    yield from (f for f in row.cells if f is not None)
-
-
-ProblemKind = Literal["uncited", "unresolved", "figure", "unsupported"]
-
-
-class Problem(BaseModel):
-    """Something the check could not verify; the sentence or figure is marked ``[unsupported]``."""
-
-    section: str
-    kind: ProblemKind
-    message: str
-    text: str
-
-
-class Brief(BaseModel):
-    """A drafted brief: sections of cited sentences, tables and a chart, and one numbered list of
-    sources. ``problems`` lists what the check marked ``[unsupported]`` (empty when all holds)."""
-
-    id: str
-    country: str  # display name
-    iso3: str
-    topic: str
-    audience: str | None = None
-    created: str  # ISO 8601, UTC
-    drafted_by: str = "extractive"
-    sections: list[Section]
-    citations: list[Citation] = Field(default_factory=list)
-    problems: list[Problem] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)  # how it was drafted (LLM fallbacks...)
-    timings: dict[str, float] = Field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return f"{self.country}: {self.topic}"
-
-    def section(self, key: str) -> Section:
-        for section in self.sections:
-            if section.key == key:
-                return section
-        raise KeyError(key)
-
-    def citation(self, n: int) -> Citation | None:
-        return next((c for c in self.citations if c.n == n), None)
-
-    @property
-    def chart(self) -> Chart | None:
-        """The chart of section 2 (draw it with :func:`assistant.brief_render.chart_png`)."""
-        return next((b for s in self.sections for b in s.blocks if isinstance(b, Chart)), None)
-
-    def to_json(self) -> dict[str, Any]:
-        """The brief as JSON-ready data (what ``POST /api/briefs`` returns)."""
-        return self.model_dump(mode="json")
-
-    def to_markdown(self) -> str:
-        from assistant.brief_render import render_markdown
-
-        return render_markdown(self)
-
-
-# --- the check ---------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
-
-
-def _norm(text: str) -> str:
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)
-    return " ".join(text.replace("\u00ad", "").split()).casefold()
-
-
-def _expected(figure: Figure, value: IndicatorValue) -> str | None:
-    if figure.kind == "rank":
-        return None if value.rank is None else str(value.rank)
-    if figure.kind == "group":
-        return value.group
-    return value.value_text
-
-
-def _check_figure(
-    figure: Figure,
-    known: dict[int, Citation],
-    table: IndicatorTable | None,
-) -> str | None:
-    """Why ``figure`` fails, or None."""
-    cited = known.get(figure.citation)
-    if cited is None:
-        return f"cites [{figure.citation}], which is not in the sources list"
-    if cited.data_row is None:
-        return f"cites [{figure.citation}], which is not a data row"
-    if table is None:
-        return None
-    value = table.value(figure.iso3, figure.indicator, figure.year)
-    if value is None:
-        return f"the indicator data holds no {figure.indicator} value for {figure.iso3} in {figure.year}"
-    expected = _expected(figure, value)
-    if figure.text != expected:
-        return f"prints {figure.text!r} where the data has {expected!r}"
-    if cited.data_row != value.row or not _same_source(cited.source, value.source):
-        return f"cites {cited.source}, row {cited.data_row}, but the value is in {value.source}, row {value.row}"
-    return None
-
-
-def _same_source(cited: str, source: str) -> bool:
-    return cited == source or cited.endswith("/" + source) or source.endswith("/" + cited)
-
-
-def _sentence_problems(
-    key: str, sentence: Sentence, known: dict[int, Citation], table: IndicatorTable | None
-) -> list[tuple[ProblemKind, str]]:
-    """(kind, message) for each way ``sentence`` fails."""
-    found: list[tuple[ProblemKind, str]] = []
-    missing = [n for n in sentence.citations if n not in known]
-    if missing:
-        listed = ", ".join(f"[{n}]" for n in missing)
-        found.append(("unresolved", f"cites {listed}, which the sources list does not hold"))
-    valid = [known[n] for n in sentence.citations if n in known]
-    if not valid:
-        if key in CHECKED_SECTIONS:
-            found.append(("uncited", "carries no citation that resolves to a source"))
-        return found
-    for figure in sentence.figures:
-        if figure.text not in sentence.text:
-            found.append(("figure", f"figure {figure.text!r} does not appear in the sentence"))
-        elif figure.citation not in sentence.citations:
-            found.append(
-                (
-                    "figure",
-                    f"figure {figure.text!r} cites [{figure.citation}], which the sentence does not",
-                )
-            )
-        elif why := _check_figure(figure, known, table):
-            found.append(("figure", f"figure {figure.text!r} {why}"))
-    passages = [c for c in valid if c.data_row is None]
-    cited_text = _norm(" ".join(c.text for c in valid))
-    allowed = {f.text for f in sentence.figures} | {str(f.year) for f in sentence.figures}
-    for number in _NUMBER.findall(sentence.text):
-        if number not in allowed and number.casefold() not in cited_text:
-            found.append(
-                ("unsupported", f"the number {number} is in none of its figures or cited passages")
-            )
-    if passages:
-        text = _norm(sentence.text)
-        passage_text = _norm(" ".join(c.text for c in passages))
-        if sentence.quote:
-            if text.rstrip(".;:") not in passage_text:
-                found.append(("unsupported", "is not quoted from its cited passages"))
-        else:
-            words = set(terms(sentence.text))
-            support = set(terms(" ".join(c.text for c in passages)))
-            if words and len(words & support) / len(words) < 0.6:
-                share = len(words & support) / len(words)
-                found.append(
-                    (
-                        "unsupported",
-                        f"shares only {share:.0%} of its content words with its cited passages",
-                    )
-                )
-    elif not sentence.figures and key in CHECKED_SECTIONS:
-        found.append(("unsupported", "cites data rows but prints none of their figures"))
-    return found
-
-
-def _locate(brief: Brief, table: IndicatorTable | None) -> list[tuple[Problem, Sentence | Figure]]:
-    known = {c.n: c for c in brief.citations}
-    located: list[tuple[Problem, Sentence | Figure]] = []
-    for section in brief.sections:
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                for sentence in block.sentences:
-                    for kind, message in _sentence_problems(section.key, sentence, known, table):
-                        problem = Problem(
-                            section=section.key, kind=kind, message=message, text=sentence.text
-                        )
-                        located.append((problem, sentence))
-            elif isinstance(block, FigureTable):
-                for row in block.rows:
-                    for column, figure in zip(block.columns[1:], row.cells, strict=False):
-                        if figure is None:
-                            continue
-                        if why := _check_figure(figure, known, table):
-                            problem = Problem(
-                                section=section.key,
-                                kind="figure",
-                                message=f"{block.caption}, {row.label}, {column}: {why}",
-                                text=figure.text,
-                            )
-                            located.append((problem, figure))
-    return located
-
-
-def check_brief(brief: Brief, table: IndicatorTable | None = None) -> list[Problem]:
-    """Everything in ``brief`` that its sources do not support (empty: the brief holds).
-
-    Every sentence of sections 2 to 5 needs a citation in the sources list; citations anywhere
-    must resolve; quotes must occur in their passages and paraphrases share most of their
-    content words with them; numbers must be figures or occur in the cited text. With ``table``,
-    each figure must equal the table's value (value text, rank or group) and cite its row.
-    """
-    return [problem for problem, _ in _locate(brief, table)]
-
-
-def apply_check(brief: Brief, table: IndicatorTable | None = None) -> Brief:
-    """Run :func:`check_brief`, mark what fails ``[unsupported]`` and list it in ``problems``.
-
-    Citation numbers that resolve to nothing are removed from their sentences (a dangling
-    ``[n]`` would send a reader nowhere); the sentence stays, marked.
-    """
-    located = _locate(brief, table)
-    known = {c.n for c in brief.citations}
-    for problem, item in located:
-        item.unsupported = True
-        if isinstance(item, Sentence) and problem.kind == "unresolved":
-            item.citations = [n for n in item.citations if n in known]
-    brief.problems = [problem for problem, _ in located]
-    if brief.problems:
-        log.warning(
-            "brief %s (%s, %r): %d problems: %s",
-            brief.id,
-            brief.iso3,
-            brief.topic,
-            len(brief.problems),
-            "; ".join(f"{p.section}: {p.message}" for p in brief.problems[:5]),
-        )
-    return brief
-
+__all__ = ["BriefInputs", "draft_brief", "topic_indicators"]
 
 # --- topics ------------------------------------------------------------------------------------
 
@@ -576,13 +242,8 @@ _CORE = frozenset([*(c.split(":")[0] for c, _ in (*_EGDI_COLUMNS, *_GTMI_COLUMNS
 class _Sources:
     """The brief's sources, numbered in the order they are first cited."""
 
-    def __init__(self, assistant: Assistant, access: Sequence[str] | None) -> None:
-        from assistant.service import _citation, _passage_citation
-
-        self._assistant = assistant
-        self._access = access
-        self._evidence_citation = _citation
-        self._passage_citation = _passage_citation
+    def __init__(self, cite_data: Callable[[int, IndicatorValue], Citation]) -> None:
+        self._cite_data = cite_data
         self.by_key: dict[tuple[str, ...], Citation] = {}
 
     def _add(self, key: tuple[str, ...], make: Any) -> int:
@@ -594,14 +255,14 @@ class _Sources:
 
     def data(self, value: IndicatorValue) -> int:
         def make(n: int) -> Citation:
-            cited = self._assistant._data_citation(n, value, self._access)
+            cited = self._cite_data(n, value)
             return cited.model_copy(update={"title": f"{value.dataset} data"})
 
         return self._add(("data", value.doc_id, value.source, str(value.row)), make)
 
     def evidence(self, evidence: Evidence) -> int:
         def make(n: int) -> Citation:
-            cited = self._evidence_citation(n, evidence)
+            cited = evidence_citation(n, evidence)
             return cited.model_copy(update={"title": _doc_label(evidence.passage.document)})
 
         chunk = evidence.passage.chunk
@@ -609,7 +270,7 @@ class _Sources:
 
     def passage(self, passage: Passage) -> int:
         def make(n: int) -> Citation:
-            cited = self._passage_citation(n, passage)
+            cited = passage_citation(n, passage)
             return cited.model_copy(update={"title": _doc_label(passage.document)})
 
         return self._add(("passage", passage.chunk.chunk_id), make)
@@ -980,7 +641,7 @@ def _merge(*groups: Sequence[Passage]) -> list[Passage]:
 
 
 def _pick(
-    assistant: Assistant,
+    inputs: BriefInputs,
     question: str,
     passages: Sequence[Passage],
     gate: TopicGate,
@@ -995,7 +656,6 @@ def _pick(
     """The best sentences of ``passages`` on ``question``: on the topic (and matching ``cue``),
     scored as the extractive answerer scores them, no two saying the same thing, at most
     ``per_document`` from one document."""
-    from assistant.extractive import Evidence
 
     q_terms = terms(question)
     q_weights = {t: 1.0 for t in q_terms}
@@ -1003,7 +663,7 @@ def _pick(
     candidates: list[tuple[Passage, int, int, str, float]] = []
     for rank, passage in enumerate(passages[:12]):
         prior = 1.0 / (1.0 + rank * 0.2)
-        for start, end, text in _sentences(passage):
+        for start, end, text in sentences_of(passage):
             if exclude and (passage.chunk.chunk_id, start) in exclude:
                 continue
             if not _complete(text) or not gate(text) or (cue is not None and not cue.search(text)):
@@ -1020,8 +680,8 @@ def _pick(
         ]
         keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i], i))[:48]
         candidates = [candidates[i] for i in sorted(keep)]
-    qvec = assistant.embedder.embed_query(question)
-    svecs = assistant.embedder.embed([c[3] for c in candidates])
+    qvec = inputs.embedder.embed_query(question)
+    svecs = inputs.embedder.embed([c[3] for c in candidates])
     scored: list[Evidence] = []
     for (passage, start, end, text, prior), similarity in zip(
         candidates, svecs @ qvec, strict=True
@@ -1039,7 +699,7 @@ def _pick(
         doc_id = evidence.passage.document.doc_id
         if per_doc.get(doc_id, 0) >= per_document:
             continue
-        if any(_redundant(evidence.text, other.text) for other in chosen):
+        if any(redundant(evidence.text, other.text) for other in chosen):
             continue
         chosen.append(evidence)
         per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
@@ -1082,14 +742,13 @@ def _practice_lead(evidence: Evidence, iso3: str) -> str:
 
 
 def _llm_sentences(
-    assistant: Assistant, question: str, passages: Sequence[Passage], sources: _Sources
+    llm: Any, question: str, passages: Sequence[Passage], sources: _Sources
 ) -> tuple[list[Sentence] | None, str | None]:
     """The model's sentences on ``passages`` with their markers turned into citations, or
     (None, why) when its answer cannot be used."""
-    from assistant.llm import generate_answer
+    from assistant.answering.llm import generate_answer
 
     try:
-        llm = assistant.llm
         if llm is None:
             return None, "no LLM is configured"
         result = generate_answer(llm, question, list(passages))
@@ -1143,16 +802,29 @@ def _peers(iso3: str, table: IndicatorTable, egdi: Sequence[IndicatorValue]) -> 
     }
 
 
+@dataclass(frozen=True)
+class BriefInputs:
+    """What drafting a brief needs, for one caller, and nothing else: searches, the indicator
+    table and the documents as that caller may see them, a way to cite a data row, the
+    embedder (to pick sentences), and the LLM when one writes the prose."""
+
+    search: Callable[[str, Filters, int], list[Passage]]
+    indicators: IndicatorTable
+    documents: Sequence[DocumentRecord]
+    cite_data: Callable[[int, IndicatorValue], Citation]
+    embedder: Embedder
+    llm: Any = None  # set only when an LLM answerer is configured
+    llm_name: str = ""  # "openai:model", how the brief says it was drafted
+
+
 def draft_brief(
-    assistant: Assistant,
+    inputs: BriefInputs,
     country: str,
     topic: str,
     audience: str | None = None,
-    *,
-    access: Sequence[str] | None = ("public",),
 ) -> Brief:
-    """Draft and check a brief on ``topic`` in ``country`` (ISO3 code or name) from what
-    ``access`` may see. Raises :class:`BadRequest` for an unknown country or an empty topic."""
+    """Draft and check a brief on ``topic`` in ``country`` (ISO3 code or name) from
+    ``inputs``. Raises :class:`BadRequest` for an unknown country or an empty topic."""
     started = time.perf_counter()
     iso3 = country_names.to_iso3(country or "")
     if iso3 is None:
@@ -1165,12 +837,12 @@ def draft_brief(
         raise BadRequest(f"topic is {len(topic)} characters long; keep it under {MAX_TOPIC_CHARS}")
     audience = " ".join(audience.split())[:MAX_TOPIC_CHARS] if audience else None
     name = _in_text(country_names.name(iso3))
-    table = assistant.indicators_for(access)
-    sources = _Sources(assistant, access)
+    table = inputs.indicators
+    sources = _Sources(inputs.cite_data)
     gate = TopicGate(topic)
     timings: dict[str, float] = {}
     notes: list[str] = []
-    use_llm = assistant.settings.answerer != "extractive"
+    use_llm = inputs.llm is not None
     drafted_by = "extractive"
 
     # 2. Country context
@@ -1180,11 +852,11 @@ def draft_brief(
 
     # 3. What the documents say about the country on the topic
     t0 = time.perf_counter()
-    scoped = assistant.search(topic, _filters(iso3), k=12, access=access)
-    named = assistant.search(f"{name} {topic}", _filters(), k=12, access=access)
+    scoped = inputs.search(topic, _filters(iso3), 12)
+    named = inputs.search(f"{name} {topic}", _filters(), 12)
     country_passages = [p for p in _merge(scoped, named) if _about_country(p, iso3)]
     on_topic = [p for p in country_passages if gate(p.chunk.text)]
-    found = _pick(assistant, f"{topic} in {name}", on_topic, gate, limit=5)
+    found = _pick(inputs, f"{topic} in {name}", on_topic, gate, limit=5)
     used = {(e.passage.chunk.chunk_id, e.start) for e in found}
     timings["country_ms"] = (time.perf_counter() - t0) * 1000
 
@@ -1192,10 +864,8 @@ def draft_brief(
     t0 = time.perf_counter()
     region = country_names.ASIA_PACIFIC if iso3 in country_names.ASIA_PACIFIC else frozenset()
     peers = _peers(iso3, table, facts.egdi)
-    general = assistant.search(topic, _filters(), k=16, access=access)
-    regional = (
-        assistant.search(f"{topic} Asia-Pacific", _filters(), k=8, access=access) if region else []
-    )
+    general = inputs.search(topic, _filters(), 16)
+    regional = inputs.search(f"{topic} Asia-Pacific", _filters(), 8) if region else []
     elsewhere = [
         p for p in _merge(general, regional) if not _about_country(p, iso3) and gate(p.chunk.text)
     ]
@@ -1210,18 +880,18 @@ def draft_brief(
             factor *= 1.1
         weight[passage.chunk.chunk_id] = factor
     practice = _pick(
-        assistant, f"{topic} practice", elsewhere, gate, limit=5, weight=weight, exclude=used
+        inputs, f"{topic} practice", elsewhere, gate, limit=5, weight=weight, exclude=used
     )
     used |= {(e.passage.chunk.chunk_id, e.start) for e in practice}
     timings["comparable_ms"] = (time.perf_counter() - t0) * 1000
 
     # 5. Options and recommendations
     t0 = time.perf_counter()
-    advice = assistant.search(f"{topic} recommendations measures", _filters(), k=12, access=access)
+    advice = inputs.search(f"{topic} recommendations measures", _filters(), 12)
     pool = _merge(on_topic, advice, elsewhere)
     favour = {p.chunk.chunk_id: 1.1 for p in on_topic}
     options = _pick(
-        assistant,
+        inputs,
         f"what governments should do on {topic}",
         pool,
         gate,
@@ -1261,13 +931,13 @@ def draft_brief(
         for key, question, passages in prompts:
             if not passages:
                 continue
-            written, why = _llm_sentences(assistant, question, passages, sources)
+            written, why = _llm_sentences(inputs.llm, question, passages, sources)
             if written is None:
                 notes.append(
                     f"Section {_NUMBERS[key]} was drafted extractively: the LLM answer was not used ({why})."
                 )
                 continue
-            drafted_by = f"{assistant.settings.answerer}:{assistant.settings.llm_model}"
+            drafted_by = inputs.llm_name
             if key == "country":
                 country_sentences = written
             elif key == "comparable":
@@ -1300,9 +970,7 @@ def draft_brief(
             "numbered",
             f"The documents hold no recommendation on {topic} to draw on (see section 6).",
         ),
-        _gaps_section(
-            assistant, iso3, name, topic, table, facts, found, on_topic, country_passages, access
-        ),
+        _gaps_section(inputs, iso3, name, topic, table, facts, found, on_topic, country_passages),
         Section(key="sources", number=7, title="Sources"),
     ]
     sections[0].blocks = _summary_blocks(name, topic, audience, facts, sections)
@@ -1403,7 +1071,7 @@ def _summary_blocks(
 
 
 def _gaps_section(
-    assistant: Assistant,
+    inputs: BriefInputs,
     iso3: str,
     name: str,
     topic: str,
@@ -1412,7 +1080,6 @@ def _gaps_section(
     found: Sequence[Evidence],
     on_topic: Sequence[Passage],
     country_passages: Sequence[Passage],
-    access: Sequence[str] | None,
 ) -> Section:
     gaps: list[str] = []
     if not found:
@@ -1422,9 +1089,7 @@ def _gaps_section(
     if found and missing:
         gaps.append(f"On {topic} in {name}, no retrieved passage covers: {', '.join(missing)}.")
     own = [
-        d
-        for d in assistant.documents(access)
-        if iso3 in d.countries and d.collection in DOCUMENT_COLLECTIONS
+        d for d in inputs.documents if iso3 in d.countries and d.collection in DOCUMENT_COLLECTIONS
     ]
     if not own:
         gaps.append(f"No document in the corpus is catalogued as being about {name}.")

@@ -190,9 +190,9 @@ def _run_baseline(assistant: Assistant, q: Question, corpus_root: Path, k: int) 
         row.hit_rank = next(
             (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
         )
-    from assistant.service import _passage_citation
+    from assistant.answering.citations import passage_citation
 
-    citations = [_passage_citation(1, passages[0])] if passages else []
+    citations = [passage_citation(1, passages[0])] if passages else []
     text = (" ".join(passages[0].chunk.text.split()) + " [1]") if passages else ""
     answer = Answer(question=q.question, answer=text, grounded=bool(passages), citations=citations)
     _score_answer(row, q, answer, corpus_root)

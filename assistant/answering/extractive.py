@@ -328,7 +328,7 @@ def _shouted(sentence: str) -> bool:
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
 
-def _sentences(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
+def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
     chunk = passage.chunk
     out = []
     for s, e in sentence_spans(chunk.text)[:limit]:
@@ -365,7 +365,7 @@ def extract(
         if passage not in pool:
             continue
         prior = 1.0 / (1.0 + rank * 0.35)
-        for start, end, sentence in _sentences(passage):
+        for start, end, sentence in sentences_of(passage):
             candidates.append((passage, start, end, sentence, prior))
     if not candidates:
         return Extraction(missing=critical_terms(question))
@@ -400,7 +400,7 @@ def extract(
             break
         if chosen and evidence.score < best * 0.82:
             break
-        if any(_redundant(evidence.text, other.text) for other in chosen):
+        if any(redundant(evidence.text, other.text) for other in chosen):
             continue
         chosen.append(evidence)
         words += len(evidence.text.split())
@@ -457,7 +457,7 @@ def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
-    following = [(s, e, text) for s, e, text in _sentences(best.passage) if s >= best.end]
+    following = [(s, e, text) for s, e, text in sentences_of(best.passage) if s >= best.end]
     if not following:
         return chosen
     start, end, text = following[0]
@@ -552,7 +552,7 @@ def _spells(letters: str, words: list[str], i: int) -> bool:
 _LINKING = frozenset({"of", "on", "for", "and", "the", "in", "to"})
 
 
-def _redundant(a: str, b: str) -> bool:
+def redundant(a: str, b: str) -> bool:
     sa, sb = set(a.lower().split()), set(b.lower().split())
     if not sa or not sb:
         return False

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from assistant.briefs import (
+from assistant.briefs.model import (
     UNSUPPORTED,
     Brief,
     Chart,
