@@ -356,7 +356,7 @@ class Assistant:
     def _llm_answer(
         self, question: str, passages: list[Passage], timings: dict[str, float]
     ) -> Answer | None:
-        from .llm import GeneratedAnswer, generate_answer, stream_answer
+        from .llm import GeneratedAnswer, describe_removed, generate_answer, stream_answer
 
         t0 = time.perf_counter()
         sink = _DELTAS.get()
@@ -390,6 +390,8 @@ class Assistant:
             if result.invalid_markers
             else []
         )
+        if result.removed:
+            notes.append(describe_removed(result.removed))
         return Answer(
             question=question,
             answer=text,
