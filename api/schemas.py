@@ -227,6 +227,35 @@ class RetrievedPublic(BaseModel):
     rank: int
 
 
+class SharedAnswerPublic(BaseModel):
+    """An answer as it was shown (question, answer, citations), for whoever holds a link to it:
+    what the audit trail keeps besides (feedback, retrieved passages, owner) is not in it."""
+
+    id: str
+    created: datetime
+    question: str
+    rewritten_question: str | None
+    filters: dict[str, Any]
+    answer: str
+    grounded: bool
+    kind: str
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, r: AnswerRecord) -> SharedAnswerPublic:
+        return cls(
+            id=r.id,
+            created=_time(r.created),
+            question=r.question,
+            rewritten_question=r.rewritten_question,
+            filters=r.filters,
+            answer=r.answer,
+            grounded=r.grounded,
+            kind=r.kind,
+            citations=[Citation.model_validate(c) for c in r.citations],
+        )
+
+
 class AnswerRecordPublic(BaseModel):
     id: str
     created: datetime

@@ -406,7 +406,12 @@ class Assistant:
         return Answer(question=question, answer=text, grounded=True, citations=citations)
 
     def _llm_answer(self, question: str, passages: list[Passage], run: _Run) -> Answer | None:
-        from assistant.answering.llm import GeneratedAnswer, generate_answer, stream_answer
+        from assistant.answering.llm import (
+            GeneratedAnswer,
+            describe_removed,
+            generate_answer,
+            stream_answer,
+        )
 
         t0 = time.perf_counter()
         sink = run.on_delta
@@ -440,6 +445,8 @@ class Assistant:
             if result.invalid_markers
             else []
         )
+        if result.removed:
+            notes.append(describe_removed(result.removed))
         return Answer(
             question=question,
             answer=text,

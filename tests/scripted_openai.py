@@ -60,3 +60,58 @@ def openai_server() -> Iterator[Callable[[Script], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+# --- streaming, and models that answer from the prompt they are sent ------------------------------
+def chunk(text: str) -> bytes:
+    """One server-sent event of a streamed chat completion carrying ``text``."""
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "scripted",
+        "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
+    }
+    return f"data: {json.dumps(body)}\n\n".encode()
+
+
+def stream_pieces(
+    handler: BaseHTTPRequestHandler, pieces: list[str], pause: float = 0.0, done: bool = True
+) -> None:
+    """Stream ``pieces`` as chat-completion chunks (``pause`` seconds apart), then ``[DONE]``."""
+    import time
+
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    for piece in pieces:
+        handler.wfile.write(chunk(piece))
+        handler.wfile.flush()
+        time.sleep(pause)
+    if done:
+        handler.wfile.write(b"data: [DONE]\n\n")
+        handler.wfile.flush()
+
+
+def prompt_passages(request: dict[str, Any]) -> dict[int, str]:
+    """The numbered passages of a grounded-answer request (``assistant.answering.llm.build_messages``):
+    ``{n: text as the model sees it}``."""
+    import re
+
+    user = str(request["messages"][-1]["content"])
+    found = re.finditer(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', user, re.DOTALL)
+    return {int(m.group(1)): m.group(2) for m in found}
+
+
+def answering(reply: Callable[[dict[int, str]], str], piece: int = 3) -> Script:
+    """A model whose reply is ``reply(passages of the request)``, streamed ``piece`` characters
+    at a time when the request asks for a stream (so that no piece lines up with a word)."""
+
+    def script(handler: BaseHTTPRequestHandler, request: dict[str, Any]) -> None:
+        text = reply(prompt_passages(request))
+        if request.get("stream"):
+            stream_pieces(handler, [text[i : i + piece] for i in range(0, len(text), piece)])
+        else:
+            reply_json(handler, 200, json.dumps(completion(text)).encode())
+
+    return script

@@ -158,6 +158,7 @@ def calls(p: Private) -> list[Call]:
     conversation = f"/api/conversations/{p.conversation}"
     out += [
         Call("GET", "/api/answers/{answer_id}", f"/api/answers/{p.answer}"),
+        Call("GET", "/api/answers/{answer_id}/shared", f"/api/answers/{p.answer}/shared"),
         Call("GET", "/api/conversations/{conversation_id}", conversation),
         Call("PATCH", "/api/conversations/{conversation_id}", conversation, {"title": "renamed"}),
         Call("DELETE", "/api/conversations/{conversation_id}", conversation),

@@ -213,6 +213,10 @@ def test_answers_conversations_and_highlights_follow_the_grant(
     ).json()
     assert client.get(f"/api/answers/{public['id']}", headers=PUBLIC).status_code == 200
     assert client.get(f"/api/answers/{public['id']}", headers=HR).status_code == 404
+    # a link to it shows the answer as it was shown, to any caller whose access covers it
+    shared = client.get(f"/api/answers/{public['id']}/shared", headers=HR).json()
+    assert shared["answer"] == public["answer"] and "feedback" not in shared
+    assert client.get(f"/api/answers/{granted['id']}/shared", headers=PUBLIC).status_code == 404
     rating = {"answer_id": public["id"], "rating": -1, "comment": "not mine"}
     assert client.post("/api/feedback", headers=HR, json=rating).status_code == 404
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.deps import AssistantDep, CallerDep
-from api.schemas import ID_PATTERN, AnswerRecordPublic, FeedbackRequest
+from api.schemas import ID_PATTERN, AnswerRecordPublic, FeedbackRequest, SharedAnswerPublic
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
@@ -20,6 +20,16 @@ def get_answer(
     versions, answer, citations, answerer, latency, feedback."""
     record = assistant.answer_record(answer_id, caller.access, owner=caller.name)
     return AnswerRecordPublic.of(record)
+
+
+@router.get("/answers/{answer_id}/shared", response_model=SharedAnswerPublic)
+def get_shared_answer(
+    answer_id: Annotated[str, Path(pattern=ID_PATTERN)], assistant: AssistantDep, caller: CallerDep
+) -> SharedAnswerPublic:
+    """An answer as it was shown, for a link to it (the Slack bot's source links): question,
+    answer and citations, to any caller whose access covers the answer's; the rest of the
+    record (feedback, retrieved passages) stays with its owner."""
+    return SharedAnswerPublic.of(assistant.answer_record(answer_id, caller.access))
 
 
 @router.post("/feedback", response_model=AnswerRecordPublic)

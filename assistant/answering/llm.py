@@ -8,7 +8,10 @@ waits longer than the configured timeout: not for an answer, not for the next pi
 :func:`generate_answer` and :func:`stream_answer` put the retrieved passages into a prompt as
 delimited, escaped data, ask for an answer that cites them as ``[n]``, and check those citations:
 markers that name no passage are removed, and an answer that cites nothing comes back with a
-``fallback_reason`` so the caller can use the extractive answer instead (and say why).
+``fallback_reason`` so the caller can use the extractive answer instead (and say why). They also
+check each sentence against the passages it cites (:func:`remove_unsupported`): what the model adds
+that is not in its evidence (a link, an image, markup, an instruction to the reader) is taken out
+before anyone sees it, in a stream as well.
 
 Nothing here runs at import time; llama-index's global ``Settings`` are never read or written.
 """
@@ -32,6 +35,7 @@ from llama_index.core.llms import ChatMessage, MessageRole
 from assistant.config import Settings
 from assistant.errors import ConfigError, ProviderError
 from assistant.models import Passage
+from assistant.text import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -398,14 +402,22 @@ def _role_name(role: MessageRole | str) -> str:
 
 # --- prompts --------------------------------------------------------------------------------
 # Anything in a passage that could read as markup of the prompt: tags (<passage>, </passage>,
-# <system>, <|im_end|>, <!-- -->) and the closing "|>" of chat-template tokens.
-_TAG_OPEN = re.compile(r"<(?=\s*[/!?|A-Za-z])")
-_TAG_CLOSE = re.compile(r"\|>")
+# <system>, <|im_end|>, <!-- -->), also written with look-alike brackets or with invisible
+# characters after the "<"; the closing "|>" of chat-template tokens; and bracketed control tokens
+# of other chat templates ([INST], [/INST], [SYSTEM_PROMPT]).
+_INVISIBLE = "\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
+_TAG_OPEN = re.compile(rf"[<\uff1c\ufe64](?=[\s{_INVISIBLE}]*[/!?|A-Za-z])")
+_TAG_CLOSE = re.compile(r"\|[>\uff1e\ufe65]")
+_CONTROL_TOKEN = re.compile(r"\[(?=/?[A-Z][A-Z_]{2,}\])")
 
 
 def escape_passage_text(text: str) -> str:
-    """Passage text with anything delimiter-like neutralised (``<`` of a tag becomes ``&lt;``)."""
-    return _TAG_CLOSE.sub("|&gt;", _TAG_OPEN.sub("&lt;", text))
+    """Passage text with anything delimiter-like neutralised, so that no passage can close its
+    ``<passage>`` element, open another, or start a chat turn of its own ("system", "assistant"):
+    the ``<`` of a tag becomes ``&lt;``, the ``|>`` of a chat token ``|&gt;``, the ``[`` of an
+    ``[INST]``-style control token ``&#91;``. Other text is left as it was."""
+    text = _TAG_OPEN.sub("&lt;", text)
+    return _CONTROL_TOKEN.sub("&#91;", _TAG_CLOSE.sub("|&gt;", text))
 
 
 def format_passage(n: int, passage: Passage) -> str:
@@ -475,6 +487,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _REMOVED = "\x00"
+_MIDLINE = "\x01"  # stands for the text before a piece that does not start a line
 _MAX_RANGE = 50
 
 
@@ -505,13 +518,17 @@ def _clean_markers(text: str, n_passages: int) -> tuple[str, set[int], set[int]]
                 invalid.add(number)
         return "".join(f"[{number}]" for number in kept) or _REMOVED
 
-    cleaned = _MARKER.sub(replace, text)
-    if _REMOVED in cleaned:  # take out the removed markers and the space they leave
-        cleaned = re.sub(rf"(^|\n)[ \t]*{_REMOVED}+[ \t]*", r"\1", cleaned)
-        cleaned = re.sub(rf"[ \t]*{_REMOVED}+(?=[.,;:!?)]|$)", "", cleaned, flags=re.M)
-        cleaned = cleaned.replace(_REMOVED, "")
-        cleaned = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", cleaned)
-    return cleaned, valid, invalid
+    return _close_gaps(_MARKER.sub(replace, text)), valid, invalid
+
+
+def _close_gaps(text: str) -> str:
+    """``text`` without its ``_REMOVED`` placeholders and the spaces they would leave."""
+    if _REMOVED not in text:
+        return text
+    text = re.sub(rf"(^|\n)[ \t]*{_REMOVED}+[ \t]*", r"\1", text)
+    text = re.sub(rf"[ \t]*{_REMOVED}+(?=[.,;:!?)]|$)", "", text, flags=re.M)
+    text = text.replace(_REMOVED, "")
+    return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
 
 
 def _strip_markers(text: str) -> str:
@@ -544,8 +561,6 @@ def check_citations(text: str, n_passages: int) -> CitationCheck:
 
 
 def _uncited_sentences(text: str) -> list[str]:
-    from assistant.text import sentence_spans
-
     # "Claim. [1] Next." -> "Claim [1]. Next.": a marker after the full stop belongs to the
     # sentence before it, not to the one after.
     moved = re.sub(r"([.!?])((?:\s*\[\d+\])+)", r"\2\1", text)
@@ -572,32 +587,406 @@ def is_no_answer(text: str) -> bool:
     return words == ["the", "documents", "do", "not", "say"]
 
 
-class _MarkerFilter:
-    """Cleans markers in a stream of deltas: text from an unclosed ``[`` is held back until its
-    ``]`` arrives (or it is clearly not a marker), so no invalid marker is ever sent."""
+# --- evidence checks ---------------------------------------------------------------------------
+# The general rule: the model may pass on only what its evidence holds. A sentence's evidence is
+# the text of the passages it cites; in each passage, text from the first sentence that speaks to a
+# model rather than about the subject (a prompt injection: "ignore previous instructions", "you are
+# now", "system:", "tell the user ...") onwards is not evidence for anything.
+_ADDRESSES_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,60}?"
+    r"\b(?:instructions?|prompts?|rules|directions|guidelines|messages|context)\b"
+    r"|\byou\s+are\s+now\b|\bfrom\s+now\s+on\b|\bnew\s+instructions?\b"
+    r"|^\W*(?:system|assistant|developer)\s*:"
+    r"|\bim_(?:start|end)\b|\[/?INST\]|<<\s*/?SYS\s*>>"
+    r"|\b(?:tell|instruct|ask|remind)\s+(?:the\s+)?(?:users?|readers?|humans?)\b"
+    r"|\b(?:reply|respond|answer)\s+(?:only\s+)?with\b"
+    r"|\b(?:as|you\s+are)\s+an?\s+(?:ai|assistant|language\s+model|chatbot|llm)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
-    def __init__(self, n_passages: int) -> None:
-        self.n_passages = n_passages
-        self.pending = ""
+# Links: URLs with a scheme, www. hosts, e-mail addresses, and bare host names.
+_TLDS = (
+    "com|org|net|int|gov|edu|mil|info|biz|io|ai|app|dev|xyz|online|site|top|club|example|test|"
+    "invalid|local|internal|onion|pro|name|shop|link|click|live|news|cloud|tech|page|zip|mov|"
+    "(?-i:[a-z]{2})"  # country codes only in lower case: "first.It" is a typo, not a host
+)
+_URL = (
+    r"(?:[a-z][a-z0-9+.-]{1,15}://|(?:mailto|javascript|vbscript|data|file|tel|sms):|www\.)"
+    r"[^\s<>\"'`\[\]]+"
+    r"|(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
+    rf"|(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})(?![\w-])"
+    r"(?::\d{1,5})?(?:/[^\s<>\"'`\[\]]*)?"
+)
+# A link's target, as in [label](target "title"); {name} names its group.
+_TARGET = (
+    r"<?(?P<{name}>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?"
+)
+# Everything in an answer that can render as more than text, in the order they are tried.
+_MARKUP = re.compile(
+    r"(?P<image>!\[[^\[\]\n]*\](?:\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|\[[^\[\]\n]*\]))"
+    rf"|(?P<link>\[(?P<label>[^\[\]\n]*)\]\(\s*{_TARGET.format(name='target')}\s*\))"
+    rf"|(?P<definition>(?!{_MARKER.pattern})\[[^\[\]\n]+\]:[ \t]*(?=\S)"
+    rf"{_TARGET.format(name='def_target')}(?=\s|$))"
+    rf"|(?P<reference>(?!{_MARKER.pattern})"
+    r"\[(?P<ref_label>[^\[\]\n]+)\]\[(?!\s*\d)[^\[\]\n]*\])"
+    r"|(?P<element><(?P<name>script|style|iframe|object|svg)\b.*?(?:</(?P=name)\s*>|$))"
+    r"|(?P<comment><!--.*?(?:-->|$))"
+    rf"|(?P<autolink><(?P<auto>{_URL})>)"
+    r"|(?P<tag></?[a-z][^\s/<>]*(?:[\s/][^<>]*)?>|<[a-z][^\s/<>]*\s+[a-z:-]+\s*=[^<>]*$)"
+    rf"|(?P<url>{_URL})"
+    r"|(?P<opener><(?=[a-z/!?]))",  # what is left of a tag that does not close
+    re.IGNORECASE | re.DOTALL,
+)
+# Where a stream must stop passing text on until it knows its sentence's evidence: any of the
+# above, any "<" (it could open a tag once what follows it is removed), and any "[" that does not
+# (yet) make a citation marker.
+_RISKY = re.compile(rf"(?P<bracket>\[)|!\[|<|{_URL}", re.IGNORECASE)
+
+# An instruction to the reader: a clause that opens with an imperative ("Visit ...", "Please click
+# ...", "You should contact ...", "Do not ignore ..."). Verbs that are also nouns or adjectives
+# ("Contact centres", "Open data") count only before an object ("Contact the ministry").
+_VERBS = (
+    r"visit|click|tap|navigate|browse|ignore|disregard|forget|log\s*in|sign\s+(?:in|up)|subscribe|"
+    r"unsubscribe|paste|submit|reveal|go\s+to|proceed\s+to"
+)
+_OBJECT_VERBS = (
+    r"contact|call|phone|e-?mail|message|text|send|reply|respond|forward|share|write|open|follow|"
+    r"run|execute|enter|type|copy|provide|verify|confirm|pay|transfer|register|update|print|output|"
+    r"repeat|say|tell|download|upload|install|check|use"
+)
+_OBJECTS = (
+    r"the|this|that|these|those|a|an|your|our|my|us|me|them|it|all|any|every|here|now|to|with|at|"
+    r"on|via|http\S*|www\S*|\S+@\S+|\+?\d\S*"
+)
+_INSTRUCTION = re.compile(
+    r"(?:(?:please|kindly|just|simply|also|now|then|first|immediately|always|so)\s+)*"
+    r"(?:you\s+(?:should|must|can|may|will|need\s+to|have\s+to|ought\s+to)\s+"
+    r"(?:(?:also|now|first|immediately|always)\s+)*"
+    r"|(?:make\s+sure|be\s+sure|remember|(?:do\s+not|don'?t)\s+forget|feel\s+free)\s+to\s+"
+    r"|(?:we|i)\s+(?:strongly\s+)?(?:recommend|suggest|advise)\s+(?:that\s+)?(?:you\s+)?"
+    r"|(?:do\s+not|don'?t|never)\s+)?"
+    rf"(?:(?:{_VERBS})(?![\w-])|(?:{_OBJECT_VERBS})[ \t]+(?:{_OBJECTS})(?![\w-]))",
+    re.IGNORECASE,
+)
+# The words an instruction may open with before its verb shows (a stream waits on them).
+_LEAD_WORDS = frozenset(
+    "please kindly just simply also now then first immediately always so you should must can may "
+    "will need have ought to make be sure remember do not don't dont forget feel free we i "
+    "strongly recommend suggest advise that go proceed log sign".split()
+) | frozenset(_OBJECT_VERBS.replace("e-?mail", "email|e-mail").split("|"))
+# A clause opens a sentence, follows , ; : or the end of an earlier sentence, or starts a line or
+# a list item.
+_CLAUSE_START = re.compile(
+    r"(?:\A\s*|(?P<sep>[,;:])[ \t]+|(?<=[.!?\]\"'”’])[ \t]+|(?P<line>\n)[ \t]*)"
+    r"(?:(?:[-*+•▪]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))[ \t]+)?[\"'“‘(*_]*(?=[^\W\d_]|\Z)"
+)
+# A sentence's closing citation markers and punctuation.
+_TAIL = re.compile(rf"(?:\s*{_MARKER.pattern}|\s*[.!?…]+[\"'”’)]*)*\s*\Z", re.IGNORECASE)
+_BULLET = re.compile(r"[-*+•▪]|\d{1,3}[.)]|\([a-z0-9]{1,3}\)")
+_LEADING_MARKERS = re.compile(rf"[ \t]*(?:{_MARKER.pattern}[ \t]*)+", re.IGNORECASE)
+# Words an instruction needs no evidence for.
+_FUNCTION_WORDS = frozenset(
+    "the and or but nor of to in on at by for with from into onto via as is are was were be been "
+    "being it its this that these those there here then than so such also just now please kindly "
+    "you your yours our ours we us me my they them their he she his her do does did not no don't "
+    "dont can could may might must shall should will would need needs have has had ought make sure "
+    "remember feel free all any each every more most some very http https www".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_TAIL = re.compile(r"\S*\Z")
+
+
+def _stem(word: str) -> str:
+    """``word`` without a plural or verb ending, so "visits", "visited" and "visiting" match."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_stems(text: str) -> set[str]:
+    words = _WORD.findall(_MARKER.sub(" ", text.lower()))
+    return {
+        _stem(w)
+        for w in words
+        if w not in _FUNCTION_WORDS and (len(w) >= 3 or any(c.isdigit() for c in w))
+    }
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a sentence may pass on: the text of its cited passages (lower-cased), and its words."""
+
+    text: str = ""
+    stems: frozenset[str] = frozenset()
+
+    @classmethod
+    def of_passage(cls, text: str) -> _Evidence:
+        kept: list[str] = []
+        for start, end in sentence_spans(text):
+            if _ADDRESSES_MODEL.search(text[start:end]):
+                break  # a prompt injection: neither it nor what follows it is evidence
+            kept.append(text[start:end])
+        joined = "\n".join(kept).lower()
+        return cls(joined, frozenset(_content_stems(joined)))
+
+    @classmethod
+    def join(cls, parts: Iterable[_Evidence]) -> _Evidence:
+        parts = list(parts)
+        return cls("\n".join(p.text for p in parts), frozenset().union(*(p.stems for p in parts)))
+
+    def holds_link(self, link: str) -> bool:
+        """Whether the link (a URL, host or address; any http(s) scheme) occurs in the evidence."""
+        wanted = re.sub(r"^(?:https?:)?//", "", link.strip().lower()).rstrip("/")
+        if not wanted:
+            return False
+        return re.search(rf"(?<![\w.-]){re.escape(wanted)}(?![\w-]|\.\w)", self.text) is not None
+
+    def holds_words(self, text: str) -> bool:
+        """Whether every content word of ``text`` (its links' parts included) is in the evidence."""
+        return _content_stems(text) <= self.stems
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Something :func:`remove_unsupported` took out of an answer, and why (``kind``)."""
+
+    kind: Literal["link", "image", "markup", "instruction"]
+    text: str
+
+
+@dataclass
+class Grounded:
+    """An answer's text with what its evidence does not hold taken out; what was taken out."""
+
+    text: str
+    removed: list[Removed] = field(default_factory=list)
+
+
+def describe_removed(removed: Sequence[Removed]) -> str:
+    """A note for the reader: "removed what the cited passages do not contain: 2 links, 1 image"."""
+    names = {"link": "link", "image": "image", "markup": "HTML tag", "instruction": "instruction"}
+    counts: dict[str, int] = {}
+    for item in removed:
+        counts[names[item.kind]] = counts.get(names[item.kind], 0) + 1
+    listed = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items())
+    return f"removed what the cited passages do not contain: {listed}"
+
+
+def remove_unsupported(text: str, passages: Sequence[Passage]) -> Grounded:
+    """``text`` (an answer citing ``passages`` as ``[n]``) as :class:`_EvidenceFilter` passes it on:
+    invalid markers gone, and all the model added that its cited passages do not hold."""
+    grounding = _EvidenceFilter(passages)
+    kept = grounding.feed(text) + grounding.flush()
+    return Grounded(kept, grounding.removed)
+
+
+class _EvidenceFilter:
+    """Checks each sentence of an answer against the passages it cites, and passes on, delta by
+    delta, only what those passages hold. The rule is one: what the model adds that is not in its
+    evidence does not reach the reader as if it were grounded.
+
+    - A link, URL, host name or e-mail address the evidence does not hold is removed: a Markdown
+      link ``[label](url)`` or reference ``[label][ref]`` keeps only its label, a reference
+      definition ``[ref]: url`` and a bare URL go. Links the evidence holds stay as written.
+    - Images (``![alt](url)``) and HTML (tags, comments, ``<script>`` and the like) never stay:
+      an answer is text, and markup is not something a passage can vouch for.
+    - An instruction to the reader (a clause that opens "Visit ...", "Click ...", "You should
+      contact ...", "Ignore ...") stays only when its cited passages hold every word of it; else
+      it is dropped: the whole sentence when it opens the sentence, else from the clause on (the
+      sentence keeps its markers and full stop).
+    - Citation markers that name no passage are removed (as :func:`check_citations` does).
+
+    A sentence's evidence is the text of the passages it cites (markers before or just after its
+    full stop), less what speaks to a model rather than about the subject: from the first sentence
+    of a passage that does ("ignore previous instructions", "system: you are now ...") on, nothing
+    of that passage is evidence, so an injection cannot vouch for the link it plants.
+
+    Streaming: deltas already sent cannot be taken back, so text is held back until it is decided.
+    The last word waits for the space after it (it may grow into a URL); an unclosed ``[`` waits
+    for its ``]``; the first words of a clause wait until they show whether it opens an
+    instruction; and from the first link, ``<``, non-marker ``[`` or instruction on, the rest of the
+    sentence waits for the sentence's end and its markers, which say what its evidence is.
+    """
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self.n_passages = len(passages)
+        self.evidence = [_Evidence.of_passage(p.chunk.text) for p in passages]
+        self.unit = ""  # the current sentence, from its start
+        self.sent = 0  # how much of it has been passed on
+        self.before = ""  # the last character checked (what comes next stands after it)
+        self.removed: list[Removed] = []
 
     def feed(self, delta: str) -> str:
-        self.pending += delta
-        cut = self.pending.rfind("[")
-        if cut == -1 or "]" in self.pending[cut:] or len(self.pending) - cut > 40:
-            cut = len(self.pending)
-        ready, self.pending = self.pending[:cut], self.pending[cut:]
-        return _clean_markers(ready, self.n_passages)[0] if ready else ""
+        """What of the text so far can be passed on now."""
+        self.unit += delta
+        return self._drain(final=False)
 
     def flush(self) -> str:
-        ready, self.pending = self.pending, ""
-        return _clean_markers(ready, self.n_passages)[0] if ready else ""
+        """The rest, once the model has finished."""
+        return self._drain(final=True)
+
+    def _drain(self, *, final: bool) -> str:
+        out: list[str] = []
+        while (end := _sentence_end(self.unit, final=final)) is not None:
+            out.append(self._close(self.unit[:end]))
+            self.unit, self.sent = self.unit[end:], 0
+        if not final:
+            out.append(self._release())
+        return "".join(out)
+
+    def _release(self) -> str:
+        """The part of the open sentence that no later text can change, as it will be sent."""
+        unit, start = self.unit, self.sent
+        limit = _word_start(unit, len(unit))  # the last word may still grow
+        stop = limit
+        for risky in _RISKY.finditer(unit, start, limit):
+            marker = _MARKER.match(unit, risky.start()) if risky["bracket"] else None
+            if marker and marker.end() <= limit:
+                continue  # a whole citation marker
+            # from the start of its word: once it is removed, the rest of the word may be a link
+            stop = max(start, _word_start(unit, risky.start()))
+            break
+        for separator, clause in _clause_starts(unit[:limit]):
+            if separator < start:
+                continue
+            if separator >= stop:
+                break
+            if _opens_instruction(unit[clause:limit], complete=False) is not False:
+                stop = separator
+                break
+        for marker in _MARKER.finditer(unit, start, limit):  # never through a marker
+            if marker.start() < stop < marker.end():
+                stop = marker.start()
+        stop = start + len(unit[start:stop].rstrip())  # spaces go with what follows them
+        piece, self.sent = unit[start:stop], stop
+        return self._in_place(piece, lambda text: _clean_markers(text, self.n_passages)[0])
+
+    def _close(self, unit: str) -> str:
+        """The rest of a finished sentence, checked against the passages it cites."""
+        cited = sorted(
+            {
+                n
+                for marker in _MARKER.finditer(unit)
+                for n in _marker_numbers(marker.group(1))
+                if 1 <= n <= self.n_passages
+            }
+        )
+        evidence = _Evidence.join(self.evidence[n - 1] for n in cited)
+        rest = unit[self.sent :]
+        for separator, clause in _clause_starts(unit):
+            if separator < self.sent or not _opens_instruction(unit[clause:], complete=True):
+                continue
+            # a clause after , ; or : ends where the sentence's markers and full stop begin
+            tail = _TAIL.search(unit) if unit[separator] in ",;:" else None
+            end = tail.start() if tail else len(unit)
+            instruction = unit[clause : max(end, clause)]
+            if evidence.holds_words(instruction):
+                continue  # an instruction its passage gives in so many words
+            self.removed.append(Removed("instruction", " ".join(instruction.split())))
+            if separator == 0:
+                return ""
+            rest = unit[self.sent : separator] + unit[max(end, clause) :]
+            break
+        return self._in_place(
+            rest, lambda text: self._strip_links(_clean_markers(text, self.n_passages)[0], evidence)
+        )
+
+    def _in_place(self, piece: str, check: Callable[[str], str]) -> str:
+        """``check`` applied to ``piece`` as it stands in the answer: mid-line unless it follows a
+        line break, so that the space before something removed goes as in the whole text would
+        ("first [1]" + " ![x](y)." gives "first [1].")."""
+        if not piece:
+            return ""
+        context = "" if self.before in ("", "\n") else _MIDLINE
+        self.before = piece[-1]
+        return check(context + piece)[len(context) :]
+
+    def _strip_links(self, text: str, evidence: _Evidence) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if match["image"]:
+                self.removed.append(Removed("image", match[0]))
+                return _REMOVED
+            if match["link"] or match["definition"] or match["autolink"]:
+                kind = "link" if match["link"] else "def_target" if match["definition"] else "auto"
+                target = match["target" if kind == "link" else kind]
+                if evidence.holds_link(target):
+                    return match[0]
+                self.removed.append(Removed("link", match[0]))
+                label = match["label"] if match["link"] else ""
+                return _MARKUP.sub(replace, label) or _REMOVED
+            if match["reference"]:
+                self.removed.append(Removed("link", match[0]))
+                return _MARKUP.sub(replace, match["ref_label"]) or _REMOVED
+            if match["url"]:
+                url = match[0].rstrip(".,;:!?)'\"")
+                trail = match[0][len(url) :]
+                if evidence.holds_link(url):
+                    return match[0]
+                self.removed.append(Removed("link", url))
+                return _REMOVED + trail
+            if not match["opener"]:
+                self.removed.append(Removed("markup", match[0]))  # tags, comments, <script>
+            return _REMOVED
+
+        # again until nothing changes: a removal can join what is left into a new link or tag
+        for _ in range(5):
+            text, before = _close_gaps(_MARKUP.sub(replace, text)), text
+            if text == before:
+                break
+        return text
+
+
+def _word_start(text: str, at: int) -> int:
+    """Where the word (a run of non-space characters) that ``text[at]`` belongs to starts."""
+    word = _WORD_TAIL.search(text, 0, at)
+    return at - len(word[0]) if word else at
+
+
+def _clause_starts(text: str) -> Iterator[tuple[int, int]]:
+    """(where text taken out with the clause would start, where its first word starts) for each
+    clause: its separator (, ; :) goes with it, the line break before it stays."""
+    for match in _CLAUSE_START.finditer(text):
+        if match["sep"]:
+            yield match.start("sep"), match.end()
+        else:
+            yield (match.end("line") if match["line"] else match.start()), match.end()
+
+
+def _opens_instruction(text: str, *, complete: bool) -> bool | None:
+    """Whether ``text`` opens with an instruction to the reader; None while its first words (all
+    of them words an instruction can open with) leave that open and more text is to come."""
+    if _INSTRUCTION.match(text):
+        return True
+    if complete:
+        return False
+    words = [w.strip(",.;:!?\"'()*_") for w in text.lower().split()]
+    return None if len(words) < 8 and all(w in _LEAD_WORDS for w in words) else False
+
+
+def _sentence_end(text: str, *, final: bool) -> int | None:
+    """Where the first sentence of ``text`` ends (after the citation markers that follow its full
+    stop), once what follows shows it; at the end of the text when ``final``; else None."""
+    for start, _ in sentence_spans(text)[1:]:
+        if _BULLET.fullmatch(text[:start].strip()):
+            continue  # "1." opens a list item: the sentence is the item
+        markers = _LEADING_MARKERS.match(text, start)
+        after = markers.end() if markers else start
+        rest = text[after:]
+        if not rest.strip():
+            continue  # only markers so far: they belong to the sentence before
+        if rest.startswith("[") and "]" not in rest and not final:
+            return None  # perhaps a marker still to be closed
+        return after
+    return len(text) if final and text else None
 
 
 # --- answers -----------------------------------------------------------------------------------
 @dataclass
 class GeneratedAnswer:
-    """An LLM answer after the citation check. With ``fallback_reason`` set, do not show ``text``:
-    use the extractive answer and say why."""
+    """An LLM answer after the citation and evidence checks. With ``fallback_reason`` set, do not
+    show ``text``: use the extractive answer and say why."""
 
     text: str
     markers: list[int] = field(default_factory=list)
@@ -605,18 +994,23 @@ class GeneratedAnswer:
     uncited_sentences: list[str] = field(default_factory=list)
     fallback_reason: str | None = None
     raw: str = ""  # the model's reply as it came
+    removed: list[Removed] = field(default_factory=list)  # what its passages did not hold
 
 
-def _finish(raw: str, n_passages: int) -> GeneratedAnswer:
-    check = check_citations(raw, n_passages)
+def _finish(raw: str, grounded: Grounded, n_passages: int) -> GeneratedAnswer:
+    """The answer from the model's ``raw`` reply and what of it the evidence check kept."""
+    check = check_citations(grounded.text, n_passages)
+    invalid = check_citations(raw, n_passages).invalid_markers
     reason: str | None = None
     if not check.markers:
-        if not check.text:
+        if not check.text and grounded.removed:
+            reason = "the model's answer held nothing its passages support"
+        elif not check.text:
             reason = "the model's answer was empty"
-        elif check.invalid_markers:
+        elif invalid:
             reason = (
                 "the model's answer cited only passages that do not exist "
-                f"({', '.join(f'[{n}]' for n in check.invalid_markers)})"
+                f"({', '.join(f'[{n}]' for n in invalid)})"
             )
         elif is_no_answer(check.text):
             reason = "the model said the documents do not say"
@@ -625,10 +1019,11 @@ def _finish(raw: str, n_passages: int) -> GeneratedAnswer:
     return GeneratedAnswer(
         text=check.text,
         markers=check.markers,
-        invalid_markers=check.invalid_markers,
+        invalid_markers=invalid,
         uncited_sentences=check.uncited_sentences,
         fallback_reason=reason,
         raw=raw,
+        removed=grounded.removed,
     )
 
 
@@ -642,7 +1037,8 @@ def generate_answer(
     passages: Sequence[Passage],
     history: Sequence[ChatMessage | tuple[str, str]] | None = None,
 ) -> GeneratedAnswer:
-    """Ask the LLM to answer from ``passages`` and check its citations.
+    """Ask the LLM to answer from ``passages``; check its citations and, sentence by sentence,
+    that it passes on only what the passages it cites hold (:func:`remove_unsupported`).
 
     Raises :class:`ProviderError` when the provider fails; an answer that cites nothing is not an
     error but comes back with ``fallback_reason``.
@@ -650,7 +1046,7 @@ def generate_answer(
     if not passages:
         return _no_passages()
     raw = llm.chat(build_messages(question, passages, history))
-    result = _finish(raw, len(passages))
+    result = _finish(raw, remove_unsupported(raw, passages), len(passages))
     _log(llm, result)
     return result
 
@@ -661,32 +1057,38 @@ def stream_answer(
     passages: Sequence[Passage],
     history: Sequence[ChatMessage | tuple[str, str]] | None = None,
 ) -> Iterator[tuple[Literal["delta"], str] | tuple[Literal["final"], GeneratedAnswer]]:
-    """``("delta", text)`` as the model writes (invalid markers already removed), then
-    ``("final", GeneratedAnswer)``, whose ``text`` is the one to keep. Raises ProviderError."""
+    """``("delta", text)`` as the model writes, already checked as :func:`generate_answer` checks
+    (text waits until its sentence shows it can be sent: no invalid marker, no link, markup or
+    instruction its passages do not hold is ever sent), then ``("final", GeneratedAnswer)``,
+    whose ``text`` is the one to keep. Raises ProviderError."""
     if not passages:
         yield ("final", _no_passages())
         return
-    marker_filter = _MarkerFilter(len(passages))
+    grounding = _EvidenceFilter(passages)
     raw: list[str] = []
+    sent: list[str] = []
     for delta in llm.stream_chat(build_messages(question, passages, history)):
         raw.append(delta)
-        if cleaned := marker_filter.feed(delta):
-            yield ("delta", cleaned)
-    if rest := marker_filter.flush():
+        if checked := grounding.feed(delta):
+            sent.append(checked)
+            yield ("delta", checked)
+    if rest := grounding.flush():
+        sent.append(rest)
         yield ("delta", rest)
-    result = _finish("".join(raw), len(passages))
+    result = _finish("".join(raw), Grounded("".join(sent), grounding.removed), len(passages))
     _log(llm, result)
     yield ("final", result)
 
 
 def _log(llm: LLMClient, result: GeneratedAnswer) -> None:
     log.info(
-        "llm answer provider=%s model=%s markers=%s invalid=%s uncited=%d fallback=%s",
+        "llm answer provider=%s model=%s markers=%s invalid=%s uncited=%d removed=%s fallback=%s",
         llm.provider,
         llm.model,
         result.markers,
         result.invalid_markers,
         len(result.uncited_sentences),
+        [f"{r.kind}: {r.text[:80]}" for r in result.removed],
         result.fallback_reason,
     )
 
@@ -753,16 +1155,20 @@ __all__ = [
     "SYSTEM_PROMPT",
     "CitationCheck",
     "GeneratedAnswer",
+    "Grounded",
     "LLMClient",
+    "Removed",
     "build_messages",
     "chatml_completion_to_prompt",
     "chatml_messages_to_prompt",
     "check_citations",
+    "describe_removed",
     "escape_passage_text",
     "format_passage",
     "generate_answer",
     "is_no_answer",
     "make_llm",
+    "remove_unsupported",
     "rewrite_question",
     "stream_answer",
 ]

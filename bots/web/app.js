@@ -805,7 +805,7 @@ async function openLink() {
   let record = null;
   if (answerId) {
     try {
-      record = await api.get(`/api/answers/${encodeURIComponent(answerId)}`);
+      record = await api.get(`/api/answers/${encodeURIComponent(answerId)}/shared`);
     } catch (error) {
       announce(`The linked answer could not be opened: ${error.message}`);
     }
