@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 import assistant as assistant_package
 from api.deps import RateLimiter, resolve_settings
+from api.errors import status_of
 from api.middleware import BodyLimit, RequestLog, SettingsCORS
 from api.openai_compat import error_body
 from api.routes import answers, ask, briefs, conversations, data, documents, health, openai
@@ -149,12 +150,12 @@ async def assistant_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(int(exc.retry_after))
-    if exc.status_code >= 500:
+    if status_of(exc) >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
     body = (
-        error_body(exc.message, exc.status_code) if _is_openai(request) else {"detail": exc.message}
+        error_body(exc.message, status_of(exc)) if _is_openai(request) else {"detail": exc.message}
     )
-    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    return JSONResponse(body, status_code=status_of(exc), headers=headers)
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:

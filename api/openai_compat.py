@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.errors import status_of
 from assistant import Answer, AssistantError, BadRequest, Citation, Filters
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def stream_chunks(events: Iterator[dict[str, Any]], model: str) -> Iterator[str]
                     grounded=answer.grounded,
                 )
     except AssistantError as exc:
-        yield _error_event(exc.message, exc.status_code)
+        yield _error_event(exc.message, status_of(exc))
     except Exception:
         log.exception("the OpenAI-compatible stream failed")
         yield _error_event("internal error; the server log has the details", 500)

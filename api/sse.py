@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi.responses import StreamingResponse
 
+from api.errors import status_of
 from assistant import AssistantError
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def answer_events(events: Iterator[dict[str, Any]]) -> Iterator[str]:
             kind = str(item.get("type"))
             yield event(kind, {k: v for k, v in item.items() if k != "type"})
     except AssistantError as exc:
-        yield event("error", {"status": exc.status_code, "detail": exc.message})
+        yield event("error", {"status": status_of(exc), "detail": exc.message})
     except Exception:
         log.exception("answer stream failed")
         yield event(

@@ -21,6 +21,7 @@ from assistant.errors import (
     ProviderError,
     RateLimited,
     StoreError,
+    StoreUnavailable,
     Unauthorized,
 )
 from assistant.indicators import IndicatorValue
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimited",
     "Settings",
     "StoreError",
+    "StoreUnavailable",
     "StoredConversation",
     "StoredTurn",
     "ThreadLocalDB",

@@ -254,10 +254,6 @@ def name(iso3: str) -> str:
     return _tables()[0].get(iso3.upper(), iso3.upper())
 
 
-def all_codes() -> list[str]:
-    return sorted(_tables()[0])
-
-
 def to_iso3(value: str) -> str | None:
     """ISO3 for a code or a name in any of its spellings; None when unknown."""
     value = value.strip()

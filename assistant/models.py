@@ -76,11 +76,6 @@ class Filters(BaseModel):
     year_to: int | None = Field(None, ge=1900, le=2100)
     documents: list[str] = Field(default_factory=list, description="Document ids.")
 
-    def is_empty(self) -> bool:
-        return not (
-            self.countries or self.collections or self.documents or self.year_from or self.year_to
-        )
-
 
 class Citation(BaseModel):
     """One numbered source of an answer: enough for a person to find and check the passage."""

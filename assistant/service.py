@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import countries as country_names
-from assistant.access import can_see, covers, visible_ids
+from assistant.access import covers, visible_ids
 from assistant.answering import extractive
 from assistant.answering import indicators as indicator_qa
 from assistant.answering.citations import DataCitations, evidence_citation, passage_citation
@@ -827,9 +827,6 @@ class Assistant:
             model=model,
         )
         return compare(then, now, documents)
-
-    def visible(self, doc: DocumentRecord, access: Sequence[str] | None = ("public",)) -> bool:
-        return can_see(doc, access)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
-
 from assistant import countries as country_names
 from assistant.embedding import Embedder
 from assistant.models import Passage
@@ -557,7 +555,3 @@ def redundant(a: str, b: str) -> bool:
     if not sa or not sb:
         return False
     return len(sa & sb) / min(len(sa), len(sb)) > 0.7
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(a @ b)

@@ -124,13 +124,6 @@ class VectorStore:
                 ) from exc
             raise StoreError(f"Chroma failed to {what}: {exc}") from exc
 
-    def ping(self) -> bool:
-        try:
-            self._connect()
-            return self.count() >= 0
-        except (StoreUnavailable, StoreError):
-            return False
-
     # --- writes --------------------------------------------------------------------------
     def add(self, document: DocumentRecord, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Write a document's chunks (upsert: a re-run after a crash overwrites, never duplicates)."""
@@ -151,10 +144,6 @@ class VectorStore:
 
     def delete_document(self, doc_id: str) -> None:
         self._call("delete passages", "delete", where={"doc_id": doc_id})
-
-    def delete_ids(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), 5000):
-            self._call("delete passages", "delete", ids=list(ids[start : start + 5000]))
 
     # --- reads ---------------------------------------------------------------------------
     def count(self) -> int:
@@ -230,10 +219,6 @@ class VectorStore:
                 return
             yield list(result["ids"]), list(result["documents"]), list(result["metadatas"])
             offset += len(result["ids"])
-
-    def chunk_ids_of(self, doc_id: str) -> list[str]:
-        result = self._call("read passages", "get", where={"doc_id": doc_id}, include=[])
-        return list(result["ids"])
 
     def all_doc_ids(self) -> set[str]:
         seen: set[str] = set()

@@ -9,6 +9,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
+from assistant import Assistant
+
 from .bot import SlackBot
 from .config import SlackConfig
 from .listeners import register_listeners
@@ -46,7 +48,7 @@ class SlackApp(App):
 
 
 def create_app(
-    assistant: Any,
+    assistant: Assistant,
     config: SlackConfig,
     *,
     client: WebClient | None = None,

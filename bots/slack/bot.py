@@ -7,7 +7,6 @@ and a log line with the answer id (or a reference when there is no answer yet).
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import uuid
@@ -18,7 +17,7 @@ from typing import Any
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web import WebClient
 
-from assistant import Answer, BadRequest, NotFound, render_markdown
+from assistant import Answer, Assistant, BadRequest, NotFound, render_markdown
 
 from .config import PUBLIC, SlackConfig
 from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question, quiet
@@ -44,7 +43,7 @@ def owner_for(team: str, channel: str) -> str:
 
 @dataclass
 class SlackBot:
-    assistant: Any  # assistant.Assistant: converse, feedback, draft_brief
+    assistant: Assistant
     config: SlackConfig
     state: SlackState
 
@@ -211,18 +210,8 @@ class SlackBot:
     ) -> str | None:
         """Draft a brief (public documents only) and post it in the channel as a Markdown file.
         Returns the file id."""
-        draft = getattr(self.assistant, "draft_brief", None)
-        if draft is None:
-            respond(
-                text="Briefs are not available yet. Ask me a question instead.",
-                response_type="ephemeral",
-            )
-            return None
         try:
-            if "access" in inspect.signature(draft).parameters:
-                brief = draft(country, topic, access=PUBLIC_ONLY)
-            else:
-                brief = draft(country, topic)
+            brief = self.assistant.draft_brief(country, topic, access=PUBLIC_ONLY)
         except BadRequest as exc:
             respond(
                 text=f"I could not draft that brief: {escape(exc.message)}",
@@ -234,8 +223,8 @@ class SlackBot:
             respond(text=_failure_text(exc, reference), response_type="ephemeral")
             return None
         markdown = render_markdown(brief)
-        title = str(getattr(brief, "title", f"{country}: {topic}"))
-        problems = len(getattr(brief, "problems", []) or [])
+        title = brief.title
+        problems = len(brief.problems)
         comment = f"<@{user}> here is the draft brief *{quiet(escape(title))}*."
         if problems:
             comment += f" {problems} statement(s) are marked [unsupported]: check them before use."
@@ -250,7 +239,7 @@ class SlackBot:
         except SlackClientError as exc:
             log.error(
                 "slack brief id=%s could not be posted in %s: %s",
-                getattr(brief, "id", ""),
+                brief.id,
                 channel,
                 exc,
             )

@@ -811,20 +811,6 @@ _HTML_BLOCK = {
     "dt", "dd", "blockquote", "figure", "figcaption", "address", "form", "fieldset", "body",
     "html", "hr", "details", "summary",
 }  # fmt: skip
-_HTML_VOID = {
-    "br",
-    "img",
-    "hr",
-    "meta",
-    "link",
-    "input",
-    "area",
-    "base",
-    "col",
-    "embed",
-    "source",
-    "wbr",
-}
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 

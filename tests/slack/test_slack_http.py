@@ -202,22 +202,6 @@ def test_brief_is_posted_as_a_file(harness: Harness) -> None:
     ]
 
 
-class NoBriefs:
-    """An assistant from before briefs existed."""
-
-    def __init__(self, inner: Assistant) -> None:
-        self.converse, self.feedback = inner.converse, inner.feedback
-
-
-def test_brief_before_briefs_exist_says_so(
-    make_harness: Callable[..., Harness], slack_assistant: Assistant
-) -> None:
-    h = make_harness(NoBriefs(slack_assistant))
-    reply = h.slack.command("/brief", "Fiji digital identity")
-    assert reply.body.decode().startswith("Briefs are not available yet")
-    assert [m for m, _ in h.fake.calls if m != "auth.test"] == []
-
-
 # --- long answers ---------------------------------------------------------------------------------
 
 

@@ -45,9 +45,6 @@ def brief_callback(
     if not (country and topic):
         ack(text=USAGE)
         return
-    if getattr(bot.assistant, "draft_brief", None) is None:
-        ack(text="Briefs are not available yet. Ask me a question instead.")
-        return
     ack(
         text=f"Drafting a brief on _{escape(topic)}_ for {escape(country)}… "
         "it will be posted here as a file."
