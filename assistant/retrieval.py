@@ -18,17 +18,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant import countries as country_names
+from assistant.access import granted
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
-from assistant.models import COLLECTIONS, PUBLIC, Chunk, DocumentRecord, Filters, Passage
+from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
 from assistant.storage.vectors import VectorStore, build_where
+from assistant.text import YEAR
 
 log = logging.getLogger(__name__)
 
 RRF_K = 60
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 @dataclass
@@ -42,7 +43,7 @@ class QueryHints:
     def from_question(cls, question: str) -> QueryHints:
         return cls(
             countries=country_names.find_countries(question),
-            years=sorted({int(y) for y in _YEAR.findall(question)}),
+            years=sorted({int(y) for y in YEAR.findall(question)}),
         )
 
 
@@ -114,7 +115,7 @@ class Retriever:
         return rebuild_from_store(self.keyword, self.store, self.catalog)
 
     def _keyword_search(
-        self, query: str, k: int, allowed: Callable[[str], bool], scopes: set[str] | None
+        self, query: str, k: int, allowed: Callable[[str], bool], scopes: frozenset[str] | None
     ) -> list[tuple[str, float]]:
         """Keyword hits, or none while the index is being repaired or when searching it fails.
 
@@ -196,7 +197,7 @@ class Retriever:
             query,
             pool,
             lambda d: d in docs and allowed(docs[d]),
-            _granted(access),
+            granted(access),
         )
         sparse_chunks = self.store.get(
             [cid for cid, _ in sparse_ids if cid not in {c.chunk_id for c, _ in dense}]
@@ -264,19 +265,14 @@ def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | No
     return doc
 
 
-def _granted(access: Sequence[str] | None) -> set[str] | None:
-    """The access values a caller may read (None: all of them)."""
-    return None if access is None else {PUBLIC, *access}
-
-
 def _doc_predicate(filters: Filters, access: Sequence[str] | None):  # type: ignore[no-untyped-def]
     countries = set(filters.countries)
     collections = set(filters.collections)
     documents = set(filters.documents)
-    granted = _granted(access)
+    readable = granted(access)
 
     def allowed(doc: DocumentRecord) -> bool:
-        if granted is not None and doc.access not in granted:
+        if readable is not None and doc.access not in readable:
             return False
         if countries and not countries.intersection(doc.countries):
             return False

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant import countries as country_names
-from assistant.access import covers, visible_ids
+from assistant.access import can_see, covers, visible_ids
 from assistant.answering import extractive
 from assistant.answering import indicators as indicator_qa
 from assistant.answering.citations import DataCitations, evidence_citation, passage_citation
+from assistant.answering.followups import Conversation, Turn, rewrite_follow_up
 from assistant.briefs.draft import BriefInputs, draft_brief
 from assistant.briefs.model import Brief
 from assistant.config import Settings
@@ -67,21 +68,6 @@ class _Run:
 _COMPARE_CUES = re.compile(
     r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I
 )
-
-
-@dataclass
-class Turn:
-    """One earlier exchange of a conversation, as the rewriter needs it."""
-
-    question: str
-    standalone: str
-    kind: str = "document"
-
-
-@dataclass
-class Conversation:
-    id: str = ""
-    turns: list[Turn] = field(default_factory=list)
 
 
 class Assistant:
@@ -493,14 +479,11 @@ class Assistant:
         return text
 
     def documents(self, access: Sequence[str] | None = ("public",)) -> list[DocumentRecord]:
-        granted = None if access is None else {"public", *access}
-        return [
-            d for d in self.catalog.documents().values() if granted is None or d.access in granted
-        ]
+        return [d for d in self.catalog.documents().values() if can_see(d, access)]
 
     def document(self, doc_id: str, access: Sequence[str] | None = ("public",)) -> DocumentRecord:
         doc = self.catalog.get(doc_id)
-        if doc is None or (access is not None and doc.access not in {"public", *access}):
+        if doc is None or not can_see(doc, access):
             raise NotFound(f"no document with id {doc_id!r}")
         return doc
 
@@ -860,85 +843,17 @@ def _strip_countries(question: str, codes: list[str]) -> str:
     return text or question
 
 
-_FOLLOW_UP_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-
-
 LLM_REPLACED = (
     "(The model's answer above could not be checked against the documents, so it is replaced by "
     "the answer drawn from them:)"
 )
 
 
-def rewrite_follow_up(question: str, previous: str) -> str:
-    """Rules for short follow-ups: carry the previous question with a new year or country.
-
-    "And in 2022?" after "What was Fiji's EGDI in 2024?" gives "What was Fiji's EGDI in 2022?";
-    "What about Samoa?" gives "What was Samoa's EGDI in 2024?". A question that stands on its own
-    (long, or naming its own subject) is returned unchanged.
-    """
-    words = question.split()
-    new_years = _FOLLOW_UP_YEAR.findall(question)
-    new_countries = country_names.find_countries(question)
-    follow_up_cue = re.match(
-        r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
-    )
-    if not follow_up_cue and (len(words) > 8 or _stands_alone(question, words)):
-        return question
-    if not (new_years or new_countries):
-        if follow_up_cue or len(words) <= 4:
-            return f"{previous} {question}".strip()
-        return question
-    result = previous
-    old_years = _FOLLOW_UP_YEAR.findall(previous)
-    if new_years:
-        if old_years:
-            result = re.sub(rf"\b{old_years[-1]}\b", new_years[-1], result)
-        else:
-            result = f"{result.rstrip('?')} in {new_years[-1]}?"
-    if new_countries:
-        old = country_names.find_countries(previous)
-        if old:
-            result = _replace_country(result, old[0], new_countries[0])
-        else:
-            result = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
-    return result
-
-
-_QUESTION_START = re.compile(
-    r"^\s*(what|how|which|who|whom|when|where|why|does|do|did|is|are|was|were|has|have|can|"
-    r"could|should|would|will|list|compare|describe|explain|summari[sz]e|tell|give|show)\b",
-    re.I,
-)
-_BACK_REFERENCE = re.compile(
-    r"\b(it|its|it's|that|this|they|them|their|there|those|these|same|then|previous|above)\b", re.I
-)
-
-
-def _stands_alone(question: str, words: list[str]) -> bool:
-    """A complete question of its own ("What is Fiji's EGDI?", "Which country ranked first in
-    2010?"): it starts like a question, has a subject and points back at nothing."""
-    return (
-        len(words) >= 4
-        and bool(_QUESTION_START.match(question))
-        and not _BACK_REFERENCE.search(question)
-    )
-
-
-def _replace_country(text: str, old: str, new: str) -> str:
-    new_name = country_names.name(new)
-    aliases = sorted(
-        [country_names.name(old), *country_names.ALIASES.get(old, [])], key=len, reverse=True
-    )
-    import pycountry
-
-    record = pycountry.countries.get(alpha_3=old)
-    if record is not None:
-        aliases += [record.name, getattr(record, "common_name", "") or record.name]
-    for alias in sorted(set(aliases), key=len, reverse=True):
-        pattern = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
-        if re.search(pattern, text):
-            return re.sub(pattern, new_name, text)
-    return text
-
-
-__all__ = ["Assistant", "Conversation", "ProviderError", "Turn", "rewrite_follow_up"]
+__all__ = [
+    "AnswerResult",
+    "Assistant",
+    "Conversation",
+    "ProviderError",
+    "Turn",
+    "rewrite_follow_up",
+]

@@ -17,6 +17,10 @@ _ABBREVIATIONS = re.compile(
     r"U\.S|U\.N|St|Fig|fig|Rev|Corr|Add|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.|\b[A-Z]\.)$"
 )
 
+# A year a question or passage names: 1950-2049 (the editions of the data and documents; not
+# page numbers, counts or resolution numbers such as 2250).
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
 
 WORD_RE = re.compile(r"[^\s,;|]+")
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from assistant import countries as country_names
 from assistant.embedding import Embedder
 from assistant.models import Passage
-from assistant.text import sentence_spans
+from assistant.text import YEAR, sentence_spans
 
 STOPWORDS = frozenset(
     [
@@ -255,7 +255,6 @@ GENERIC_CAPS = frozenset(
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 @lru_cache(maxsize=1)
@@ -287,7 +286,7 @@ def critical_terms(question: str) -> list[str]:
         for word in words:
             if len(word) > 2 and word.lower() not in STOPWORDS and not country_names.to_iso3(word):
                 found.append(word if word.isupper() else word.lower())
-    found.extend(_YEAR.findall(question))
+    found.extend(YEAR.findall(question))
     return list(dict.fromkeys(found))
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from assistant import countries as country_names
 from assistant.indicators import INDICATORS, IndicatorValue
 from assistant.storage.indicators import IndicatorTable
+from assistant.text import YEAR
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _RANKING = re.compile(
     r"\b(rank(?:ed|s)?\s+(?:first|top|highest|number one|1st)|top\s*\d*|highest|best|lead(?:s|ing)?|first place|which countr(?:y|ies))\b",
     re.I,
@@ -90,7 +90,7 @@ def parse(question: str) -> IndicatorQuestion | None:
         # much does KONEPS save?" is a question for the documents
         return None
     codes = country_names.find_countries(question)
-    years = sorted({int(y) for y in _YEAR.findall(question)})
+    years = sorted({int(y) for y in YEAR.findall(question)})
     if len(codes) >= 2:
         intent = "trend" if _TREND.search(question) and len(years) != 1 else "comparison"
     elif codes:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.access import granted
 from assistant.config import Settings
 from assistant.errors import StoreError, StoreUnavailable
 from assistant.models import Chunk, DocumentRecord
@@ -298,8 +299,9 @@ def build_where(
         clauses.append({"year": {"$gte": 0}})
     if documents:
         clauses.append({"doc_id": {"$in": list(documents)}})
-    if access is not None:  # None means everything (operators, ingestion)
-        clauses.append({"access": {"$in": sorted({"public", *access})}})
+    allowed = granted(access)
+    if allowed is not None:  # None means everything (operators, ingestion)
+        clauses.append({"access": {"$in": sorted(allowed)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -8,10 +8,10 @@ import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
 from assistant.answering.extractive import _acronym_in, critical_terms, extract
+from assistant.answering.followups import rewrite_follow_up
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.models import Chunk, DocumentRecord, Passage
-from assistant.service import rewrite_follow_up
 
 
 @pytest.mark.parametrize(

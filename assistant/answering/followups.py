@@ -1,0 +1,103 @@
+"""Follow-up questions ("And in 2022?", "What about Samoa?") made standalone.
+
+A conversation is its earlier turns; :func:`rewrite_follow_up` carries the previous question
+over with the new year or country by rules (an LLM, when configured, rewrites instead: see
+:func:`assistant.answering.llm.rewrite_question`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import countries as country_names
+from assistant.text import YEAR
+
+
+@dataclass
+class Turn:
+    """One earlier exchange of a conversation, as the rewriter needs it."""
+
+    question: str
+    standalone: str
+    kind: str = "document"
+
+
+@dataclass
+class Conversation:
+    """A conversation as answering needs it: its id (empty when nothing is kept) and turns."""
+
+    id: str = ""
+    turns: list[Turn] = field(default_factory=list)
+
+
+def rewrite_follow_up(question: str, previous: str) -> str:
+    """Rules for short follow-ups: carry the previous question with a new year or country.
+
+    "And in 2022?" after "What was Fiji's EGDI in 2024?" gives "What was Fiji's EGDI in 2022?";
+    "What about Samoa?" gives "What was Samoa's EGDI in 2024?". A question that stands on its own
+    (long, or naming its own subject) is returned unchanged.
+    """
+    words = question.split()
+    new_years = YEAR.findall(question)
+    new_countries = country_names.find_countries(question)
+    follow_up_cue = re.match(
+        r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
+    )
+    if not follow_up_cue and (len(words) > 8 or _stands_alone(question, words)):
+        return question
+    if not (new_years or new_countries):
+        if follow_up_cue or len(words) <= 4:
+            return f"{previous} {question}".strip()
+        return question
+    result = previous
+    old_years = YEAR.findall(previous)
+    if new_years:
+        if old_years:
+            result = re.sub(rf"\b{old_years[-1]}\b", new_years[-1], result)
+        else:
+            result = f"{result.rstrip('?')} in {new_years[-1]}?"
+    if new_countries:
+        old = country_names.find_countries(previous)
+        if old:
+            result = _replace_country(result, old[0], new_countries[0])
+        else:
+            result = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
+    return result
+
+
+_QUESTION_START = re.compile(
+    r"^\s*(what|how|which|who|whom|when|where|why|does|do|did|is|are|was|were|has|have|can|"
+    r"could|should|would|will|list|compare|describe|explain|summari[sz]e|tell|give|show)\b",
+    re.I,
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(it|its|it's|that|this|they|them|their|there|those|these|same|then|previous|above)\b", re.I
+)
+
+
+def _stands_alone(question: str, words: list[str]) -> bool:
+    """A complete question of its own ("What is Fiji's EGDI?", "Which country ranked first in
+    2010?"): it starts like a question, has a subject and points back at nothing."""
+    return (
+        len(words) >= 4
+        and bool(_QUESTION_START.match(question))
+        and not _BACK_REFERENCE.search(question)
+    )
+
+
+def _replace_country(text: str, old: str, new: str) -> str:
+    new_name = country_names.name(new)
+    aliases = sorted(
+        [country_names.name(old), *country_names.ALIASES.get(old, [])], key=len, reverse=True
+    )
+    import pycountry
+
+    record = pycountry.countries.get(alpha_3=old)
+    if record is not None:
+        aliases += [record.name, getattr(record, "common_name", "") or record.name]
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        pattern = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
+        if re.search(pattern, text):
+            return re.sub(pattern, new_name, text)
+    return text
