@@ -66,7 +66,7 @@ bench-scale: setup
 	$(PY) bench/scale.py --vector-cache bench/results/real-vectors.npy --json bench/results/scale.json
 
 fuzz: setup
-	$(PY) -m pytest tests/test_server_fuzz.py -m slow
+	$(PY) -m pytest tests/api/test_server_fuzz.py -m slow
 
 eval: setup  # on the store in RAG_DATA_DIR, which should hold ../shared/corpus
 	$(PY) -m assistant eval ../shared/eval/public_qa.jsonl --corpus-root ../shared/corpus

@@ -31,7 +31,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant import (
     PUBLIC,
     Assistant,
-    BadRequest,
     RateLimited,
     Settings,
     Unauthorized,
@@ -211,16 +210,3 @@ def _grants_for(tokens: dict[str, tuple[str, ...]], presented: str) -> tuple[str
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
-
-
-def check_question(question: str, settings: Settings, *, field: str = "question") -> str:
-    """The question, stripped; a clear 422 when it is empty or longer than the limit."""
-    text = question.strip()
-    if not text:
-        raise BadRequest(f"{field} is empty: send the question as text")
-    if len(text) > settings.max_question_chars:
-        raise BadRequest(
-            f"{field} is {len(text)} characters long; the limit is {settings.max_question_chars} "
-            "(RAG_MAX_QUESTION_CHARS)"
-        )
-    return text

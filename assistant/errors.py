@@ -35,6 +35,18 @@ class BadRequest(AssistantError):
     """The caller asked for something malformed."""
 
 
+class QuestionTooLong(BadRequest):
+    """A question over ``RAG_MAX_QUESTION_CHARS``; ``length`` and ``limit`` let a front end word it."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"the question is {length} characters long; the limit is {limit} "
+            "(RAG_MAX_QUESTION_CHARS)"
+        )
+        self.length = length
+        self.limit = limit
+
+
 class ProviderError(AssistantError):
     """The configured LLM provider failed, timed out or answered nonsense."""
 

@@ -110,5 +110,6 @@ class Answer(BaseModel):
     kind: str = "document"  # document, indicator, comparison, refusal
     table: list[dict[str, Any]] | None = None  # rows for indicator / comparison answers
     answerer: str = "extractive"
+    route: str | None = None  # which answerer took the question, and why (the router's reason)
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)

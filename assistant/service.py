@@ -1,39 +1,43 @@
-"""The one service API every front end uses: :class:`Assistant`.
+"""The one service API every front end uses: :class:`Assistant`, a façade of the public
+operations (ask, stream, converse, search, briefs, feedback, replay, documents, indicators).
 
-``ask`` routes a question: follow-ups are first rewritten into standalone questions; indicator
-questions are answered from the indicator table; questions comparing countries run one retrieval
-per country; everything else is hybrid retrieval plus an extractive (default) or LLM answer whose
-citations are checked. Weak evidence gives an honest refusal with the closest material.
+Answering itself lives in :mod:`assistant.answering` (``pipeline.answer``: follow-up rewriting,
+the router, one module per answerer); the stores in :mod:`assistant.storage`. This module wires
+them together and keeps the bookkeeping: conversations, the audit trail, access-limited views.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import re
 import sqlite3
 import threading
-import time
-import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from assistant import countries as country_names
 from assistant.access import can_see, covers, visible_ids
-from assistant.answering import extractive
-from assistant.answering import indicators as indicator_qa
-from assistant.answering.citations import DataCitations, evidence_citation, passage_citation
+from assistant.answering import pipeline
+from assistant.answering.citations import DataCitations
+from assistant.answering.context import AnswerContext
 from assistant.answering.followups import Conversation, Turn, rewrite_follow_up
+from assistant.answering.pipeline import AnswerResult
+from assistant.answering.streaming import answer_events
 from assistant.briefs.draft import BriefInputs, draft_brief
 from assistant.briefs.model import Brief
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, BadRequest, NotFound, ProviderError, StoreError
+from assistant.errors import (
+    AssistantError,
+    BadRequest,
+    NotFound,
+    ProviderError,
+    QuestionTooLong,
+    StoreError,
+)
 from assistant.indicators import IndicatorValue
-from assistant.models import Answer, Citation, DocumentRecord, Filters, Passage
+from assistant.models import Answer, DocumentRecord, Filters, Passage
 from assistant.retrieval import Retriever, normalize_filters
 from assistant.storage import Stores
 from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
@@ -45,29 +49,6 @@ from assistant.storage.vectors import VectorStore
 from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class AnswerResult:
-    """An answer and every passage retrieved to make it (for the audit trail)."""
-
-    answer: Answer
-    passages: list[Passage] = field(default_factory=list)
-
-
-@dataclass
-class _Run:
-    """What one answer collects on its way: timings, the passages retrieved, and where the
-    model's text goes as it is written (``on_delta``, while streaming). Passed explicitly."""
-
-    on_delta: Callable[[str], None] | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    retrieved: list[Passage] = field(default_factory=list)
-
-
-_COMPARE_CUES = re.compile(
-    r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I
-)
 
 
 class Assistant:
@@ -118,6 +99,7 @@ class Assistant:
         *,
         access: Sequence[str] | None = ("public",),
     ) -> list[Passage]:
+        query = self.check_question(query)
         return self.retriever.search(query, filters, k=k or self.settings.top_k, access=access)
 
     # --- briefs -----------------------------------------------------------------------------
@@ -173,43 +155,34 @@ class Assistant:
     ) -> AnswerResult:
         """:meth:`ask`, with the passages retrieved on the way; ``on_delta`` receives an LLM's
         text as it is written (the extractive answerer sends nothing)."""
-        started = time.perf_counter()
-        run = _Run(on_delta=on_delta)
-        timings = run.timings
-        filters = normalize_filters(filters)
-        standalone = self.rewrite(question, conversation)
-        rewritten = standalone if standalone != question else None
-
-        parsed = indicator_qa.parse(standalone)
-        if parsed is not None:
-            answer = self._indicator_answer(standalone, parsed, filters, access=access)
-            if not answer.grounded and parsed.intent != "value":
-                # no such ranking or series in the data: a report may still discuss it (a
-                # single missing figure is not looked for in prose, where numbers are guessed at)
-                from_documents = self._document_answer(standalone, filters, access, run)
-                if from_documents.grounded:
-                    from_documents.notes.append(answer.answer)
-                    answer = from_documents
-        elif self._is_country_comparison(standalone):
-            answer = self._comparison_answer(standalone, filters, access, run)
-        else:
-            answer = self._document_answer(standalone, filters, access, run)
-        answer.question = question
-        answer.rewritten_question = rewritten
-        answer.filters = filters
-        answer.conversation_id = conversation.id if conversation else None
-        answer.id = answer.id or uuid.uuid4().hex
-        timings["total_ms"] = (time.perf_counter() - started) * 1000
-        answer.timings = {k: round(v, 1) for k, v in timings.items()}
-        log.info(
-            "answer id=%s kind=%s grounded=%s citations=%s ms=%.0f",
-            answer.id,
-            answer.kind,
-            answer.grounded,
-            [c.chunk_id or c.source for c in answer.citations],
-            timings["total_ms"],
+        question = self.check_question(question)
+        return pipeline.answer(
+            question, self.context, filters, conversation, access=access, on_delta=on_delta
         )
-        return AnswerResult(answer, run.retrieved)
+
+    def check_question(self, question: str) -> str:
+        """The question stripped; :class:`BadRequest` when it is empty and
+        :class:`QuestionTooLong` over ``RAG_MAX_QUESTION_CHARS``. Every operation that takes a
+        question checks it here; front ends may call it first to word the problem their way."""
+        text = question.strip()
+        if not text:
+            raise BadRequest("the question is empty: send the question as text")
+        if len(text) > self.settings.max_question_chars:
+            raise QuestionTooLong(len(text), self.settings.max_question_chars)
+        return text
+
+    @cached_property
+    def context(self) -> AnswerContext:
+        """What the answerers read from (see :mod:`assistant.answering.context`)."""
+        return AnswerContext(
+            settings=self.settings,
+            retriever=self.retriever,
+            embedder=self.embedder,
+            data_citations=self.data_citations,
+            indicators_for=self.indicators_for,
+            document_text=self.document_text,
+            llm=lambda: self.llm,
+        )
 
     def stream(
         self,
@@ -237,232 +210,13 @@ class Assistant:
         access: Sequence[str] | None,
     ) -> Generator[dict[str, Any], None, AnswerResult]:
         """The delta and citations events of an answer; returns the answer with its passages."""
-        if self.settings.answerer == "extractive":
-            result = self.answer(question, filters, conversation, access=access)
-            streamed = ""
-        else:
-            result, streamed = yield from self._stream_llm(question, filters, conversation, access)
-        answer = result.answer
-        if not streamed:
-            for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
-                if piece:
-                    yield {"type": "delta", "text": piece + " "}
-        elif not answer.answerer.startswith(f"{self.settings.answerer}:"):
-            yield {"type": "delta", "text": f"\n\n{LLM_REPLACED}\n\n{answer.answer}"}
-        yield {"type": "citations", "citations": [c.model_dump() for c in answer.citations]}
-        return result
-
-    def _stream_llm(
-        self,
-        question: str,
-        filters: Filters | None,
-        conversation: Conversation | None,
-        access: Sequence[str] | None,
-    ) -> Generator[dict[str, Any], None, tuple[AnswerResult, str]]:
-        """Run :meth:`ask` in a thread and pass the model's text on as it arrives; returns
-        (the answer, the text streamed) to ``yield from``."""
-        pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
-
-        def work() -> None:
-            try:
-                result = self.answer(
-                    question,
-                    filters,
-                    conversation,
-                    access=access,
-                    on_delta=lambda text: pieces.put(("delta", text)),
-                )
-                pieces.put(("answer", result))
-            except BaseException as exc:
-                pieces.put(("error", exc))
-
-        threading.Thread(target=work, name="answer", daemon=True).start()
-        streamed: list[str] = []
-        while True:
-            kind, value = pieces.get()
-            if kind == "delta":
-                streamed.append(value)
-                yield {"type": "delta", "text": value}
-            elif kind == "error":
-                raise value
-            else:
-                return value, "".join(streamed)
-
-    # --- follow-ups -------------------------------------------------------------------------
-    def rewrite(self, question: str, conversation: Conversation | None) -> str:
-        """A standalone version of a follow-up question ("And in 2022?", "What about Samoa?")."""
-        if not conversation or not conversation.turns:
-            return question
-        if self.settings.answerer != "extractive" and self.llm is not None:
-            from assistant.answering.llm import rewrite_question
-
-            history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
-            return str(rewrite_question(self.llm, question, history))
-        return rewrite_follow_up(question, conversation.turns[-1].standalone)
-
-    # --- routes -----------------------------------------------------------------------------
-    def _indicator_answer(
-        self,
-        question: str,
-        parsed: indicator_qa.IndicatorQuestion,
-        filters: Filters,
-        access: Sequence[str] | None = None,
-    ) -> Answer:
-        result = indicator_qa.answer(parsed, self.indicators_for(access))
-        citations = [
-            self.data_citations.cite(i + 1, v, access) for i, v in enumerate(result.values)
-        ]
-        return Answer(
-            question=question,
-            answer=result.text,
-            grounded=result.found,
-            citations=citations,
-            kind="indicator" if result.found else "refusal",
-            table=result.table or None,
-        )
-
-    def _is_country_comparison(self, question: str) -> bool:
-        return len(country_names.find_countries(question)) >= 2 and bool(
-            _COMPARE_CUES.search(question)
-        )
-
-    def _comparison_answer(
-        self,
-        question: str,
-        filters: Filters,
-        access: Sequence[str] | None,
-        run: _Run,
-    ) -> Answer:
-        codes = country_names.find_countries(question)[:4]
-        topic = _strip_countries(question, codes)
-        parts: list[str] = []
-        citations: list[Citation] = []
-        found_any = False
-        for code in codes:
-            scoped = filters.model_copy(update={"countries": [code]})
-            passages = self.retriever.search(topic, scoped, k=4, access=access)
-            run.retrieved.extend(passages)
-            extraction = extractive.extract(
-                topic, passages, self.embedder, max_sentences=2, document_text=self.document_text
+        return (
+            yield from answer_events(
+                lambda on_delta: self.answer(
+                    question, filters, conversation, access=access, on_delta=on_delta
+                ),
+                self.settings.answerer,
             )
-            name = country_names.name(code)
-            if not extraction.evidence or extraction.best_score < self.settings.refusal_threshold:
-                parts.append(f"**{name}**: no evidence found for {name} in the documents.")
-                continue
-            found_any = True
-            sentences = []
-            for evidence in extraction.evidence:
-                citations.append(evidence_citation(len(citations) + 1, evidence))
-                sentences.append(f"{evidence.text} [{len(citations)}]")
-            parts.append(f"**{name}**: " + " ".join(sentences))
-        return Answer(
-            question=question,
-            answer="\n\n".join(parts),
-            grounded=found_any,
-            citations=citations,
-            kind="comparison" if found_any else "refusal",
-        )
-
-    def _document_answer(
-        self,
-        question: str,
-        filters: Filters,
-        access: Sequence[str] | None,
-        run: _Run,
-    ) -> Answer:
-        timings = run.timings
-        passages = self.retriever.search(
-            question, filters, k=self.settings.top_k, access=access, timings=timings
-        )
-        run.retrieved.extend(passages)
-        t0 = time.perf_counter()
-        extraction = extractive.extract(
-            question, passages, self.embedder, document_text=self.document_text
-        )
-        timings["extract_ms"] = (time.perf_counter() - t0) * 1000
-        weak = extraction.best_score < self.settings.refusal_threshold
-        if not extraction.evidence or weak or extraction.missing:
-            return self._refusal(question, filters, passages, extraction)
-        if self.settings.answerer != "extractive":
-            generated = self._llm_answer(question, passages, run)
-            if generated is not None:
-                return generated
-        citations = [evidence_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
-        text = " ".join(f"{e.text} [{i + 1}]" for i, e in enumerate(extraction.evidence))
-        return Answer(question=question, answer=text, grounded=True, citations=citations)
-
-    def _llm_answer(self, question: str, passages: list[Passage], run: _Run) -> Answer | None:
-        from assistant.answering.llm import (
-            GeneratedAnswer,
-            describe_removed,
-            generate_answer,
-            stream_answer,
-        )
-
-        t0 = time.perf_counter()
-        sink = run.on_delta
-        try:
-            if sink is None:
-                result = generate_answer(self.llm, question, passages)
-            else:
-                for kind, value in stream_answer(self.llm, question, passages):
-                    if isinstance(value, GeneratedAnswer):
-                        result = value
-                    elif kind == "delta":
-                        sink(value)
-        finally:
-            run.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
-        if result.fallback_reason:
-            log.warning(
-                "LLM answer rejected (%s); falling back to the extractive answer",
-                result.fallback_reason,
-            )
-            return None
-        citations = [passage_citation(n, passages[n - 1]) for n in result.markers]
-        if sink is None:  # [1], [2]… in order of first use
-            renumber = {old: new for new, old in enumerate(result.markers, 1)}
-        else:  # the reader already saw the model's numbers: keep them
-            renumber = {n: n for n in result.markers}
-        text = re.sub(
-            r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text
-        )
-        notes = (
-            [f"removed invalid citation markers: {result.invalid_markers}"]
-            if result.invalid_markers
-            else []
-        )
-        if result.removed:
-            notes.append(describe_removed(result.removed))
-        return Answer(
-            question=question,
-            answer=text,
-            grounded=True,
-            citations=[c.model_copy(update={"n": renumber[c.n]}) for c in citations],
-            answerer=f"{self.settings.answerer}:{self.settings.llm_model}",
-            notes=notes,
-        )
-
-    def _refusal(
-        self,
-        question: str,
-        filters: Filters,
-        passages: list[Passage],
-        extraction: extractive.Extraction,
-    ) -> Answer:
-        scope = describe_scope(filters)
-        text = f"The documents do not answer this question. I searched {scope}"
-        if extraction.missing:
-            text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
-        text += "."
-        citations = [passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
-        if citations:
-            closest = "; ".join(
-                f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]"
-                for c in citations
-            )
-            text += f" The closest material: {closest}."
-        return Answer(
-            question=question, answer=text, grounded=False, citations=citations, kind="refusal"
         )
 
     # --- documents --------------------------------------------------------------------------
@@ -674,6 +428,7 @@ class Assistant:
         """:meth:`stream` with :meth:`converse`'s bookkeeping. Bad filters and unknown
         conversations raise here, before the first event, so a server can answer with an error
         status instead of an event stream."""
+        question = self.check_question(question)
         normalize_filters(filters)
         conversation, persist = self._open_conversation(conversation_id, owner, history)
         return self._converse_events(
@@ -724,9 +479,7 @@ class Assistant:
     ) -> None:
         if not persist:
             answer.conversation_id = None
-        model = f"embedding:{self.settings.embedding_model}"
-        if answer.answerer != "extractive":
-            model += f", llm:{self.settings.llm_model}"
+        model = self._models_of(answer)
         record = record_for(
             answer,
             retrieved=retrieved,
@@ -752,6 +505,13 @@ class Assistant:
             self.answers.record(record)
         except sqlite3.Error as exc:
             raise StoreError(f"could not record the answer {answer.id}: {exc}") from exc
+
+    def _models_of(self, answer: Answer) -> str:
+        """The models an answer was made with, for the audit trail."""
+        model = f"embedding:{self.settings.embedding_model}"
+        if answer.answerer != "extractive":
+            model += f", llm:{self.settings.llm_model}"
+        return model
 
     def answer_record(
         self,
@@ -797,9 +557,7 @@ class Assistant:
         answer, retrieved = result.answer, result.passages
         answer.conversation_id = then.conversation_id
         documents = self.catalog.documents()
-        model = f"embedding:{self.settings.embedding_model}"
-        if answer.answerer != "extractive":
-            model += f", llm:{self.settings.llm_model}"
+        model = self._models_of(answer)
         now = record_for(
             answer,
             retrieved=retrieved,
@@ -810,43 +568,6 @@ class Assistant:
             model=model,
         )
         return compare(then, now, documents)
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def describe_scope(filters: Filters) -> str:
-    parts = []
-    if filters.countries:
-        parts.append(
-            "documents about " + ", ".join(country_names.name(c) for c in filters.countries)
-        )
-    if filters.collections:
-        parts.append("the " + ", ".join(filters.collections) + " collections")
-    if filters.year_from or filters.year_to:
-        parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
-    if filters.documents:
-        parts.append(f"{len(filters.documents)} selected documents")
-    return " within ".join(parts) if parts else "all collections (no filters)"
-
-
-def _strip_countries(question: str, codes: list[str]) -> str:
-    """The topic of a comparison question: country names and comparison words removed."""
-    text = question
-    for code in codes:
-        for alias in [country_names.name(code), *country_names.ALIASES.get(code, [])]:
-            text = re.sub(rf"\b{re.escape(alias)}\b", " ", text, flags=re.I)
-    text = re.sub(
-        r"\b(compare|comparison|versus|vs\.?|how do|and|on|between)\b", " ", text, flags=re.I
-    )
-    text = re.sub(r"\s+", " ", text).strip(" ?,.")
-    return text or question
-
-
-LLM_REPLACED = (
-    "(The model's answer above could not be checked against the documents, so it is replaced by "
-    "the answer drawn from them:)"
-)
 
 
 __all__ = [

@@ -1,5 +1,5 @@
 """A local server speaking the OpenAI chat-completions protocol with scripted behaviour, for the
-tests of the LLM path (``tests/assistant/test_llm.py``, ``tests/assistant/test_briefs.py``)."""
+tests of the LLM path (``tests/assistant/answering/test_llm.py``, ``tests/assistant/briefs/test_briefs.py``)."""
 
 from __future__ import annotations
 

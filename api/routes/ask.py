@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.deps import AssistantDep, CallerDep, SettingsDep, check_question
+from api.deps import AssistantDep, CallerDep
 from api.schemas import AskRequest, SearchHit, SearchRequest, SearchResponse
 from api.sse import answer_events, sse_response
 from assistant import Answer
@@ -20,34 +20,26 @@ STREAM_DOC: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/ask", response_model=Answer)
-def ask(
-    body: AskRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
-) -> Answer:
+def ask(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> Answer:
     """Answer a question with numbered citations; follow-ups continue `conversation_id`."""
-    question = check_question(body.question, settings)
     return assistant.converse(
-        question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
+        body.question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
     )
 
 
 @router.post("/ask/stream", response_class=StreamingResponse, responses=STREAM_DOC)
-def ask_stream(
-    body: AskRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
-) -> StreamingResponse:
+def ask_stream(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> StreamingResponse:
     """The same answer as server-sent events: `delta` {text}, `citations` {citations},
     `done` {answer} and, if something fails after the stream started, `error` {status, detail}."""
-    question = check_question(body.question, settings)
     events = assistant.converse_stream(
-        question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
+        body.question, body.filters, body.conversation_id, access=caller.access, owner=caller.name
     )
     return sse_response(answer_events(events))
 
 
 @router.post("/search", response_model=SearchResponse)
-def search(
-    body: SearchRequest, assistant: AssistantDep, caller: CallerDep, settings: SettingsDep
-) -> SearchResponse:
+def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
     """The passages hybrid retrieval finds for a query, best first."""
-    query = check_question(body.query, settings, field="query")
+    query = body.query.strip()
     passages = assistant.search(query, body.filters, body.k, access=caller.access)
     return SearchResponse(query=query, results=[SearchHit.of(p) for p in passages])

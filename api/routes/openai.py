@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import AssistantDep, CallerDep, SettingsDep, check_question
+from api.deps import AssistantDep, CallerDep, SettingsDep
 from api.openai_compat import (
     ChatCompletion,
     ChatCompletionRequest,
@@ -38,7 +38,6 @@ def chat_completions(
     """The last user message is the question, earlier user messages the conversation; the
     answer's citations follow as a Sources section and in the extra `citations` field."""
     question, history = split_messages(body.messages)
-    question = check_question(question, settings, field="the last message")
     model = settings.openai_model_name
     kwargs: dict[str, Any] = {"access": caller.access, "owner": caller.name, "history": history}
     if body.stream:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import countries as country_names
+from assistant.answering.context import AnswerContext
 from assistant.text import YEAR
 
 
@@ -29,6 +30,23 @@ class Conversation:
 
     id: str = ""
     turns: list[Turn] = field(default_factory=list)
+
+
+def standalone_question(
+    question: str, conversation: Conversation | None, context: AnswerContext
+) -> str:
+    """A standalone version of a follow-up question ("And in 2022?", "What about Samoa?"): by
+    the configured LLM when there is one, else by :func:`rewrite_follow_up`'s rules."""
+    if not conversation or not conversation.turns:
+        return question
+    if context.uses_llm:
+        llm = context.llm()
+        if llm is not None:
+            from assistant.answering.llm import rewrite_question
+
+            history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
+            return str(rewrite_question(llm, question, history))
+    return rewrite_follow_up(question, conversation.turns[-1].standalone)
 
 
 def rewrite_follow_up(question: str, previous: str) -> str:

@@ -12,19 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import countries as country_names
-from assistant.indicators import INDICATORS, IndicatorValue
+from assistant.answering.context import Access, AnswerContext
+from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS, TREND
+from assistant.indicators import INDICATORS, IndicatorValue, find_indicators
+from assistant.models import Answer
 from assistant.storage.indicators import IndicatorTable
 from assistant.text import YEAR
-
-_RANKING = re.compile(
-    r"\b(rank(?:ed|s)?\s+(?:first|top|highest|number one|1st)|top\s*\d*|highest|best|lead(?:s|ing)?|first place|which countr(?:y|ies))\b",
-    re.I,
-)
-_TREND = re.compile(
-    r"\b(chang\w*|trend\w*|since|over time|evolv\w*|between|go(?:ne)? up|go(?:ne)? down|rise|rose|fall|fell|"
-    r"improv\w*|declin\w*|progress\w*|across editions|history)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -35,67 +28,32 @@ class IndicatorQuestion:
     intent: str = "value"  # value, ranking, trend, comparison
 
 
-def _alias_table() -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for code, info in INDICATORS.items():
-        for alias in [code, info.name, *info.aliases]:
-            if alias:
-                pairs.append((alias.lower(), code))
-    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
-
-
 def detect_indicator(question: str) -> str | None:
-    lowered = question.lower()
-    for alias, code in _alias_table():
-        if len(alias) <= 4:
-            if re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", lowered):
-                return code
-        elif alias in lowered:
-            return code
-    return None
-
-
-# Questions about names, purposes and reasons, which figures do not answer ...
-_NOT_A_FIGURE = re.compile(
-    r"\b(called|named|supposed to|purpose|aims?|describe|explain|why|who|whom|what does|"
-    r"what did|how does|how do|how did)\b",
-    re.I,
-)
-# ... unless they also ask for one.
-_FIGURE = re.compile(
-    r"\b(value|score[sd]?|index|indices|rank(ed|ing)?|level|how (much|high|low|well)|change[sd]?|"
-    r"trend|compare[sd]?|higher|lower|top|first|last|best|worst|in (19|20)\d\d)\b",
-    re.I,
-)
-
-
-_SCORE = re.compile(
-    r"\b(scor\w*|rat(ed|ing)|rank\w*|index|maturity|GTMI|value|level|adopt\w*|compare[sd]?|"
-    r"higher|lower|in place|status)\b",
-    re.I,
-)
+    """The first indicator the question names (the registry's one matcher)."""
+    found = find_indicators(question)
+    return found[0] if found else None
 
 
 def parse(question: str) -> IndicatorQuestion | None:
     """An :class:`IndicatorQuestion` when the question asks for indicator figures, else None."""
-    if _NOT_A_FIGURE.search(question) and not _FIGURE.search(question):
+    if NOT_A_FIGURE.search(question) and not FIGURE.search(question):
         return None  # "What is Italy's e-procurement platform called?" is for the documents
     indicator = detect_indicator(question)
-    if indicator is None and _RANKING.search(question) and re.search(r"\brank", question, re.I):
+    if indicator is None and RANKING.search(question) and re.search(r"\brank", question, re.I):
         indicator = "egdi"  # "Which country ranked first in 2010?": the UN E-Government ranking
     if indicator is None:
         return None
-    if indicator.startswith("ims_") and not _SCORE.search(question):
+    if indicator.startswith("ims_") and not SCORE_WORDS.search(question):
         # "e-procurement" names a GovTech system score only when a score is asked for: "How
         # much does KONEPS save?" is a question for the documents
         return None
     codes = country_names.find_countries(question)
     years = sorted({int(y) for y in YEAR.findall(question)})
     if len(codes) >= 2:
-        intent = "trend" if _TREND.search(question) and len(years) != 1 else "comparison"
+        intent = "trend" if TREND.search(question) and len(years) != 1 else "comparison"
     elif codes:
-        intent = "trend" if (_TREND.search(question) or len(years) >= 2) else "value"
-    elif _RANKING.search(question):
+        intent = "trend" if (TREND.search(question) or len(years) >= 2) else "value"
+    elif RANKING.search(question):
         intent = "ranking"
     else:
         return None
@@ -108,6 +66,23 @@ class IndicatorAnswer:
     values: list[IndicatorValue]  # cited in order: marker n is values[n-1]
     table: list[dict[str, object]]
     found: bool
+
+
+def answer_question(
+    question: str, parsed: IndicatorQuestion, access: Access, context: AnswerContext
+) -> Answer:
+    """The indicator answerer: ``parsed`` answered from the table ``access`` may see, every
+    figure cited to its data row."""
+    result = answer(parsed, context.indicators_for(access))
+    cite = context.data_citations.cite
+    return Answer(
+        question=question,
+        answer=result.text,
+        grounded=result.found,
+        citations=[cite(i + 1, v, access) for i, v in enumerate(result.values)],
+        kind="indicator" if result.found else "refusal",
+        table=result.table or None,
+    )
 
 
 def answer(question: IndicatorQuestion, table: IndicatorTable) -> IndicatorAnswer:

@@ -32,9 +32,11 @@ from typing import Any, Literal
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
+from assistant.answering.citations import passage_citation
+from assistant.answering.context import Run
 from assistant.config import Settings
 from assistant.errors import ConfigError, ProviderError
-from assistant.models import Passage
+from assistant.models import Answer, Passage
 from assistant.text import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -1080,6 +1082,56 @@ def stream_answer(
     yield ("final", result)
 
 
+def llm_answer(
+    llm: Any, settings: Settings, question: str, passages: list[Passage], run: Run
+) -> Answer | None:
+    """The model's answer from ``passages`` as an :class:`Answer`, its markers turned into
+    citations; ``None`` when it failed the checks (the caller answers extractively). While
+    streaming (``run.on_delta``) the model's text is passed on as it is written."""
+    t0 = time.perf_counter()
+    sink = run.on_delta
+    try:
+        if sink is None:
+            result = generate_answer(llm, question, passages)
+        else:
+            for kind, value in stream_answer(llm, question, passages):
+                if isinstance(value, GeneratedAnswer):
+                    result = value
+                elif kind == "delta":
+                    sink(value)
+    finally:
+        run.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+    if result.fallback_reason:
+        log.warning(
+            "LLM answer rejected (%s); falling back to the extractive answer",
+            result.fallback_reason,
+        )
+        return None
+    citations = [passage_citation(n, passages[n - 1]) for n in result.markers]
+    if sink is None:  # [1], [2]… in order of first use
+        renumber = {old: new for new, old in enumerate(result.markers, 1)}
+    else:  # the reader already saw the model's numbers: keep them
+        renumber = {n: n for n in result.markers}
+    text = re.sub(
+        r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text
+    )
+    notes = (
+        [f"removed invalid citation markers: {result.invalid_markers}"]
+        if result.invalid_markers
+        else []
+    )
+    if result.removed:
+        notes.append(describe_removed(result.removed))
+    return Answer(
+        question=question,
+        answer=text,
+        grounded=True,
+        citations=[c.model_copy(update={"n": renumber[c.n]}) for c in citations],
+        answerer=f"{settings.answerer}:{settings.llm_model}",
+        notes=notes,
+    )
+
+
 def _log(llm: LLMClient, result: GeneratedAnswer) -> None:
     log.info(
         "llm answer provider=%s model=%s markers=%s invalid=%s uncited=%d removed=%s fallback=%s",
@@ -1167,6 +1219,7 @@ __all__ = [
     "format_passage",
     "generate_answer",
     "is_no_answer",
+    "llm_answer",
     "make_llm",
     "remove_unsupported",
     "rewrite_question",

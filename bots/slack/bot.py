@@ -17,7 +17,14 @@ from typing import Any
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web import WebClient
 
-from assistant import Answer, Assistant, BadRequest, NotFound, render_markdown
+from assistant import (
+    Answer,
+    Assistant,
+    BadRequest,
+    NotFound,
+    QuestionTooLong,
+    render_markdown,
+)
 
 from .config import PUBLIC, SlackConfig
 from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question, quiet
@@ -257,10 +264,12 @@ class SlackBot:
     def _check_question(self, question: str) -> str | None:
         if not question:
             return HELP
-        if len(question) > self.config.max_question_chars:
+        try:
+            self.assistant.check_question(question)
+        except QuestionTooLong as exc:
             return (
-                f"That question is {len(question):,} characters long; please keep it under "
-                f"{self.config.max_question_chars:,}."
+                f"That question is {exc.length:,} characters long; please keep it under "
+                f"{exc.limit:,}."
             )
         return None
 

@@ -33,13 +33,12 @@ class SlackConfig:
     private_grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dm_idle_minutes: float = 30.0
     public_url: str = "http://127.0.0.1:8000"
-    max_question_chars: int = 2000
     state_path: Path = Path("data/slack.sqlite3")
 
     @classmethod
     def from_settings(cls, settings: Any) -> SlackConfig:
-        """The ``RAG_SLACK_*`` settings (``slack_<field>``), plus ``public_url``,
-        ``max_question_chars`` and the data directory. A field with no setting keeps its default."""
+        """The ``RAG_SLACK_*`` settings (``slack_<field>``), plus ``public_url`` and the data
+        directory. A field with no setting keeps its default."""
         values: dict[str, Any] = {}
         for f in fields(cls):
             name = f"slack_{f.name}"
@@ -48,7 +47,6 @@ class SlackConfig:
         if "private_grants" in values:
             values["private_grants"] = parse_grants(values["private_grants"])
         values["public_url"] = str(settings.public_url)
-        values["max_question_chars"] = int(settings.max_question_chars)
         values["state_path"] = Path(settings.data_dir) / "slack.sqlite3"
         return cls(**values)
 

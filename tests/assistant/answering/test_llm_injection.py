@@ -32,7 +32,7 @@ from assistant.answering.llm import (
 )
 from assistant.config import Settings
 from assistant.models import Chunk, DocumentRecord, Passage
-from tests.assistant.test_llm import llama_server, openai_settings, real_llm  # noqa: F401
+from tests.assistant.answering.test_llm import llama_server, openai_settings, real_llm  # noqa: F401
 from tests.conftest import make_settings
 from tests.scripted_openai import Script, answering
 

@@ -12,7 +12,7 @@ import pytest
 from assistant.briefs.model import Brief
 from assistant.errors import NotFound
 from assistant.storage.briefs import BriefStore
-from tests.assistant.test_briefs import hand_brief
+from tests.assistant.briefs.test_briefs import hand_brief
 
 
 def new_brief(topic: str = "e-procurement") -> Brief:

@@ -375,7 +375,7 @@ def test_a_streamed_answer_that_fails_the_check_is_replaced_in_the_stream(
     small_store: Settings, openai_server: Callable[[Script], str]
 ) -> None:
     from assistant import Assistant
-    from assistant.service import LLM_REPLACED
+    from assistant.answering.streaming import LLM_REPLACED
 
     url = openai_server(lambda h, _: stream_pieces(h, ["Nothing ", "to cite here."]))
     settings = small_store.model_copy(

@@ -17,7 +17,7 @@ from bots.slack import SlackConfig, SlackConfigError
 from bots.slack.config import parse_grants
 from bots.slack.state import MAIN_LINE, SlackState
 
-MANIFEST = Path(__file__).resolve().parents[2] / "bots" / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parents[3] / "bots" / "slack" / "manifest.yaml"
 
 
 def test_grants_are_parsed_and_apply_only_in_direct_messages() -> None:
@@ -54,7 +54,6 @@ def test_from_settings_reads_slack_settings_when_they_exist(tmp_path: Path) -> N
         slack_ask_command="/gka",
         slack_private_grants='{"U1": ["hr"]}',
         public_url="https://chat.example.org",
-        max_question_chars=500,
         data_dir=tmp_path,
     )
     config = SlackConfig.from_settings(settings)
@@ -66,7 +65,6 @@ def test_from_settings_reads_slack_settings_when_they_exist(tmp_path: Path) -> N
     assert config.ask_command == "/gka" and config.brief_command == "/brief"
     assert config.private_grants == {"U1": ("hr",)}
     assert config.public_url == "https://chat.example.org"
-    assert config.max_question_chars == 500
     assert config.state_path == tmp_path / "slack.sqlite3"
     config.require("socket")
     config.require("http")

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.config import Settings
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_scale(*args: str) -> subprocess.CompletedProcess[str]:

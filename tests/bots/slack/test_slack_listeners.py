@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from assistant import Answer, Brief, Citation, render_markdown
-from assistant.errors import BadRequest, NotFound, StoreUnavailable
+from assistant.errors import BadRequest, NotFound, QuestionTooLong, StoreUnavailable
 from bots.slack.bot import HELP, SlackBot
 from bots.slack.config import SlackConfig
 from bots.slack.formatting import FEEDBACK_DOWN, FEEDBACK_UP, PLACEHOLDER
@@ -53,8 +53,15 @@ def make_answer(text: str = "The College trains officers [1].", **changes: Any) 
 
 @pytest.fixture
 def assistant() -> Mock:
-    fake = Mock(spec=["converse", "feedback", "draft_brief"])
+    fake = Mock(spec=["converse", "feedback", "draft_brief", "check_question"])
     fake.converse.return_value = make_answer()
+
+    def check_question(question: str) -> str:  # Assistant.check_question with a 200 limit
+        if len(question.strip()) > 200:
+            raise QuestionTooLong(len(question.strip()), 200)
+        return question.strip()
+
+    fake.check_question.side_effect = check_question
     return fake
 
 
@@ -64,7 +71,6 @@ def bot(assistant: Mock, tmp_path: Path) -> SlackBot:
         public_url="https://chat.example.org",
         private_grants={"U0HR": ("hr",)},
         state_path=tmp_path / "slack.sqlite3",
-        max_question_chars=200,
     )
     return SlackBot(assistant, config, SlackState(config.state_path))
 

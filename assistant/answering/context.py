@@ -1,0 +1,46 @@
+"""What every answerer is handed: the parts it reads from (:class:`AnswerContext`) and what one
+answer collects on its way (:class:`Run`). Both are passed explicitly; nothing travels sideways."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.answering.citations import DataCitations
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.models import Passage
+from assistant.retrieval import Retriever
+from assistant.storage.indicators import IndicatorTable
+
+Access = Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """The read-only parts answering uses. ``llm`` is called only when an LLM answerer is
+    configured (it builds the client on first use); ``indicators_for`` and ``document_text``
+    are the access-limited indicator table and a document's whole text."""
+
+    settings: Settings
+    retriever: Retriever
+    embedder: Embedder
+    data_citations: DataCitations
+    indicators_for: Callable[[Access], IndicatorTable]
+    document_text: Callable[[str], str]
+    llm: Callable[[], Any]
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.settings.answerer != "extractive"
+
+
+@dataclass
+class Run:
+    """One answer on its way: where an LLM's text goes as it is written (``on_delta``, while
+    streaming), the timings, and every passage retrieved (for the audit trail)."""
+
+    on_delta: Callable[[str], None] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    retrieved: list[Passage] = field(default_factory=list)

@@ -1,0 +1,76 @@
+"""The one entry to answering: :func:`answer` rewrites a follow-up, routes the question, runs the
+answerer the router chose and returns the answer with every passage retrieved on the way."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.answering import comparison, documents, indicators
+from assistant.answering.context import Access, AnswerContext, Run
+from assistant.answering.followups import Conversation, standalone_question
+from assistant.answering.router import route
+from assistant.models import Answer, Filters, Passage
+from assistant.retrieval import normalize_filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AnswerResult:
+    """An answer and every passage retrieved to make it (for the audit trail)."""
+
+    answer: Answer
+    passages: list[Passage] = field(default_factory=list)
+
+
+def answer(
+    question: str,
+    context: AnswerContext,
+    filters: Filters | None = None,
+    conversation: Conversation | None = None,
+    *,
+    access: Access = ("public",),
+    on_delta: Callable[[str], None] | None = None,
+) -> AnswerResult:
+    """The answer to ``question`` (a follow-up of ``conversation`` when given) from what
+    ``access`` may see; ``on_delta`` receives an LLM's text as it is written."""
+    started = time.perf_counter()
+    run = Run(on_delta=on_delta)
+    filters = normalize_filters(filters)
+    standalone = standalone_question(question, conversation, context)
+    chosen = route(standalone)
+    if chosen.indicator is not None:
+        result = indicators.answer_question(standalone, chosen.indicator, access, context)
+        if not result.grounded and chosen.indicator.intent != "value":
+            # no such ranking or series in the data: a report may still discuss it (a single
+            # missing figure is not looked for in prose, where numbers are guessed at)
+            from_documents = documents.answer(standalone, filters, access, context, run)
+            if from_documents.grounded:
+                from_documents.notes.append(result.answer)
+                result = from_documents
+    elif chosen.name == "comparison":
+        result = comparison.answer(standalone, chosen.countries, filters, access, context, run)
+    else:
+        result = documents.answer(standalone, filters, access, context, run)
+    result.question = question
+    result.rewritten_question = standalone if standalone != question else None
+    result.filters = filters
+    result.conversation_id = conversation.id if conversation else None
+    result.id = result.id or uuid.uuid4().hex
+    result.route = f"{chosen.name}: {chosen.reason}"
+    run.timings["total_ms"] = (time.perf_counter() - started) * 1000
+    result.timings = {k: round(v, 1) for k, v in run.timings.items()}
+    log.info(
+        "answer id=%s route=%s kind=%s grounded=%s citations=%s ms=%.0f",
+        result.id,
+        chosen.name,
+        result.kind,
+        result.grounded,
+        [c.chunk_id or c.source for c in result.citations],
+        run.timings["total_ms"],
+    )
+    return AnswerResult(result, run.retrieved)

@@ -1,0 +1,45 @@
+"""The answer when the documents do not answer: what was searched, what was missing, and the
+closest material, cited, so the reader can look for themselves."""
+
+from __future__ import annotations
+
+from assistant import countries as country_names
+from assistant.answering.citations import passage_citation
+from assistant.answering.extractive import Extraction
+from assistant.models import Answer, Filters, Passage
+
+
+def describe_scope(filters: Filters) -> str:
+    """Where a search looked, in words ("documents about Fiji within the un-docs collections")."""
+    parts = []
+    if filters.countries:
+        parts.append(
+            "documents about " + ", ".join(country_names.name(c) for c in filters.countries)
+        )
+    if filters.collections:
+        parts.append("the " + ", ".join(filters.collections) + " collections")
+    if filters.year_from or filters.year_to:
+        parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
+    if filters.documents:
+        parts.append(f"{len(filters.documents)} selected documents")
+    return " within ".join(parts) if parts else "all collections (no filters)"
+
+
+def refusal(
+    question: str, filters: Filters, passages: list[Passage], extraction: Extraction
+) -> Answer:
+    scope = describe_scope(filters)
+    text = f"The documents do not answer this question. I searched {scope}"
+    if extraction.missing:
+        text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
+    text += "."
+    citations = [passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
+    if citations:
+        closest = "; ".join(
+            f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]"
+            for c in citations
+        )
+        text += f" The closest material: {closest}."
+    return Answer(
+        question=question, answer=text, grounded=False, citations=citations, kind="refusal"
+    )
