@@ -5,6 +5,11 @@ document, page, page_label, evidence, kind``). Gold documents are paths relative
 ``--corpus-root``; a retrieved passage is a hit when its file is that document and, for paged
 documents, its page is the gold page.
 
+A question may carry ``history`` (earlier user turns, oldest first): it is then asked as the
+next turn of that conversation. Every question belongs to a split, ``dev`` or ``test``, fixed by
+a hash of its id (:func:`split_of`): tune on dev, report both. The output gives each metric for
+the whole set and for each split.
+
 The naive baseline (dense-only top-k with the same embedding model, its best passage as the
 answer) runs in the same process over the same store, so the two columns compare like with like.
 """
@@ -12,6 +17,7 @@ answer) runs in the same process over the same store, so the two columns compare
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import statistics
@@ -43,6 +49,16 @@ _STOP = frozenset(
 )
 
 
+# Kinds answered from the indicator data (no retrieval metrics; figures must be exact).
+DATA_KINDS = frozenset({"indicator", "comparison", "rank", "trend", "change", "top-n", "count"})
+
+
+def split_of(question_id: str) -> str:
+    """``dev`` (60%) or ``test`` (40%), by a fixed hash of the id: decided once, never tuned."""
+    digest = int(hashlib.sha256(question_id.encode("utf-8")).hexdigest(), 16)
+    return "dev" if digest % 100 < 60 else "test"
+
+
 @dataclass
 class Question:
     id: str
@@ -53,6 +69,7 @@ class Question:
     page: int | None
     kind: str
     evidence: str | None = None
+    history: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> Question:
@@ -65,13 +82,12 @@ class Question:
             page=row.get("page"),
             kind=str(row.get("kind") or "fact"),
             evidence=row.get("evidence"),
+            history=[str(turn) for turn in row.get("history") or []],
         )
 
     @property
     def is_document_question(self) -> bool:
-        return (
-            self.answerable and self.kind not in ("indicator", "comparison") and bool(self.document)
-        )
+        return self.answerable and self.kind not in DATA_KINDS and bool(self.document)
 
 
 @dataclass
@@ -79,6 +95,8 @@ class Row:
     id: str
     kind: str
     answerable: bool
+    split: str = ""
+    retrieval: bool = False  # a document question: counts in hit@k and MRR
     hit_rank: int | None = None
     answer_correct: bool | None = None
     key_terms_found: float = 0.0
@@ -117,9 +135,17 @@ def key_terms(answer: str) -> list[str]:
 
 def _contains(haystack: str, term: str) -> bool:
     if term[0].isdigit():
-        variants = {term, term.replace(",", ""), term.replace(",", " ")}
+        variants = {term, term.replace(",", ""), term.replace(",", " "), *_rounded(term)}
         return any(v in haystack for v in variants)
     return term[:6] in haystack  # a crude stem: "establish" ~ "established"
+
+
+def _rounded(term: str) -> list[str]:
+    """A machine float (more than five decimals, "0.8404502742767075") may be shown rounded to
+    four or three decimals; the exact value is then checked in the citations (``exact``)."""
+    if not re.fullmatch(r"\d+\.\d{6,}", term):
+        return []
+    return [f"{float(term):.4f}", f"{float(term):.3f}"]
 
 
 def answer_score(gold: str, answer: str) -> float:
@@ -164,28 +190,42 @@ def evaluate(
     result = summarise(rows)
     result["questions"] = [row.__dict__ for row in rows]
     result["baseline"] = summarise(base_rows)
+    result["splits"] = {
+        split: {
+            "questions": sum(r.split == split for r in rows),
+            "assistant": summarise([r for r in rows if r.split == split]),
+            "baseline": summarise([r for r in base_rows if r.split == split]),
+        }
+        for split in ("dev", "test")
+    }
     return result
 
 
 def _run_assistant(assistant: Assistant, q: Question, corpus_root: Path, k: int) -> Row:
-    row = Row(q.id, q.kind, q.answerable)
+    row = Row(q.id, q.kind, q.answerable, split_of(q.id))
+    started = time.perf_counter()
+    if q.history:
+        answer = assistant.converse(q.question, history=q.history, channel="eval")
+    else:
+        answer = assistant.ask(q.question)
+    elapsed = time.perf_counter() - started
+    row.retrieval = q.is_document_question
     if q.is_document_question:
-        passages = assistant.search(q.question, k=k)
+        passages = assistant.search(answer.rewritten_question or q.question, k=k)
         row.hit_rank = next(
             (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
         )
-    started = time.perf_counter()
-    answer = assistant.ask(q.question)
-    row.latency_ms = (time.perf_counter() - started) * 1000
+    row.latency_ms = elapsed * 1000
     _score_answer(row, q, answer, corpus_root)
     return row
 
 
 def _run_baseline(assistant: Assistant, q: Question, corpus_root: Path, k: int) -> Row:
-    row = Row(q.id, q.kind, q.answerable)
+    row = Row(q.id, q.kind, q.answerable, split_of(q.id))
     started = time.perf_counter()
     passages = assistant.retriever.dense_only(q.question, k=k)
     row.latency_ms = (time.perf_counter() - started) * 1000
+    row.retrieval = q.is_document_question
     if q.is_document_question:
         row.hit_rank = next(
             (i for i, p in enumerate(passages, 1) if _is_hit(p, q, corpus_root)), None
@@ -213,8 +253,9 @@ def _score_answer(row: Row, q: Question, answer: Answer, corpus_root: Path) -> N
                 c.source.endswith(q.document) or Path(c.source) == gold for c in answer.citations
             )
         values = _exact_values(q.answer)
-        if q.kind in ("indicator", "comparison") and values:
-            row.exact = all(v in answer.answer for v in values)
+        if q.kind in DATA_KINDS and values:
+            quoted = " ".join([answer.answer, *(c.text for c in answer.citations)])
+            row.exact = all(v in quoted for v in values)
     else:
         row.answer_correct = not answer.grounded
 
@@ -232,7 +273,7 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def summarise(rows: list[Row]) -> dict[str, Any]:
-    retrieval_rows = [r for r in rows if r.answerable and r.kind not in ("indicator", "comparison")]
+    retrieval_rows = [r for r in rows if r.retrieval]
     answerable = [r for r in rows if r.answerable]
     unanswerable = [r for r in rows if not r.answerable]
     exact = [r for r in rows if r.exact is not None]
@@ -257,16 +298,25 @@ def summarise(rows: list[Row]) -> dict[str, Any]:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    lines = [f"{'metric':<22}{'assistant':>12}{'baseline':>12}"]
+    splits = result.get("splits", {})
+    header = f"{'metric':<22}{'assistant':>12}{'baseline':>12}"
+    for split, part in splits.items():
+        label = f"{split} (n={part['questions']})"
+        header += f"{label:>14}{split + ' base':>12}"
+    lines = [header]
     for key in METRICS:
         ours, base = result.get(key), result["baseline"].get(key)
-        lines.append(f"{key:<22}{_fmt(ours):>12}{_fmt(base):>12}")
+        line = f"{key:<22}{_fmt(ours):>12}{_fmt(base):>12}"
+        for part in splits.values():
+            line += f"{_fmt(part['assistant'].get(key)):>14}{_fmt(part['baseline'].get(key)):>12}"
+        lines.append(line)
     lines.append("")
-    lines.append("per question (hit rank, answer correct, grounded, ms):")
+    lines.append("per question (split, hit rank, answer correct, grounded, ms):")
     for row in result["questions"]:
         mark = "ok " if row["answer_correct"] else "NO "
         lines.append(
-            f"  {row['id']:<6}{row['kind']:<13}{mark}hit={row['hit_rank'] or '-':<3}"
+            f"  {row['id']:<6}{row['split']:<5}{row['kind']:<13}{mark}"
+            f"hit={row['hit_rank'] or '-':<3}"
             f"grounded={row['grounded']!s:<6}{row['latency_ms']:>7.0f} ms  {row['answer'][:90]!r}"
         )
     return "\n".join(lines)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from assistant.text import fold
+
 # Names as the UN E-Government Survey prints them (the display name we show), where they differ
 # from ISO 3166's.
 UN_NAMES: dict[str, str] = {
@@ -138,83 +140,6 @@ AMBIGUOUS = {
     "American",
 }
 
-# ESCAP members and associate members in Asia and the Pacific (UNPOG's region), by ISO3.
-ASIA_PACIFIC: frozenset[str] = frozenset(
-    [
-        "AFG",
-        "ARM",
-        "AUS",
-        "AZE",
-        "BGD",
-        "BTN",
-        "BRN",
-        "KHM",
-        "CHN",
-        "PRK",
-        "FJI",
-        "GEO",
-        "IND",
-        "IDN",
-        "IRN",
-        "JPN",
-        "KAZ",
-        "KIR",
-        "KGZ",
-        "LAO",
-        "MYS",
-        "MDV",
-        "MHL",
-        "FSM",
-        "MNG",
-        "MMR",
-        "NRU",
-        "NPL",
-        "NZL",
-        "PAK",
-        "PLW",
-        "PNG",
-        "PHL",
-        "KOR",
-        "WSM",
-        "SGP",
-        "SLB",
-        "LKA",
-        "TJK",
-        "THA",
-        "TLS",
-        "TON",
-        "TUR",
-        "TKM",
-        "TUV",
-        "UZB",
-        "VUT",
-        "VNM",
-        "RUS",
-    ]
-)
-
-# Small island developing States of Asia and the Pacific (the Pacific islands plus Maldives,
-# Singapore and Timor-Leste), a group UNPOG studies often treat.
-PACIFIC_SIDS: frozenset[str] = frozenset(
-    [
-        "FJI",
-        "KIR",
-        "MHL",
-        "FSM",
-        "NRU",
-        "PLW",
-        "PNG",
-        "WSM",
-        "SLB",
-        "TLS",
-        "TON",
-        "TUV",
-        "VUT",
-        "MDV",
-        "SGP",
-    ]
-)
-
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
@@ -304,3 +229,116 @@ def find_countries(text: str, *, strict: bool = False) -> list[str]:
         if iso3 and iso3 not in found:
             found.append(iso3)
     return found
+
+
+@lru_cache(maxsize=1)
+def folded_names() -> dict[str, str]:
+    """Every name and alias a text may use for a country, folded (:func:`assistant.text.fold`:
+    case, accents and punctuation ignored) -> ISO3. ISO3 codes themselves are not names here
+    ("can", "per" and "are" are words)."""
+    import pycountry
+
+    _, lookup = _tables()
+    words: set[str] = set()
+    for country in pycountry.countries:
+        for n in (country.name, getattr(country, "common_name", None)):
+            if n and "," not in n:
+                words.add(n)
+    words.update(UN_NAMES.values())
+    for aliases in ALIASES.values():
+        words.update(a for a in aliases if len(a) > 2 or a in {"UK"})
+    found: dict[str, str] = {}
+    for word in sorted(words):
+        iso3 = lookup.get(_fold(word))
+        if iso3:
+            found.setdefault(fold(word), iso3)
+    return found
+
+
+# --- countries in questions ----------------------------------------------------------------
+
+# Names that are also everyday English words are countries only when capitalised ("Chad",
+# "Turkey" as typed lower-case are still read as countries: in questions about governance
+# they rarely mean anything else; "us", "chad", "jordan", "georgia", "guinea", "niger" are not).
+_LOWERCASE_AMBIGUOUS = {fold(w) for w in AMBIGUOUS} | {"us"}
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern over every folded country name and alias, longest first, and its lookup."""
+    lookup = folded_names()
+    ordered = sorted(lookup, key=len, reverse=True)
+    body = "|".join(re.escape(n) for n in ordered if len(n) > 2 or n in ("uk", "us"))
+    return re.compile(rf"(?<= )(?:{body})(?= )"), lookup
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker()
+
+
+def is_english_word(word: str) -> bool:
+    """Whether an English dictionary (pyspellchecker's) knows ``word``."""
+    return word.lower() in _dictionary()  # type: ignore[operator]
+
+
+def in_question(text: str) -> list[str]:
+    """ISO3 codes of the countries a question names (see :func:`find_in_question`)."""
+    return find_in_question(text)[0]
+
+
+def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], dict[str, str]]:
+    """ISO3 codes of the countries a question names, in order, whatever the case, and the typed
+    words read as a country by their nearest name (typos: "indonesai" -> Indonesia). Names that
+    are also words ("chad", "jordan") count in lower case only when ``ambiguous``."""
+    pattern, lookup = _name_pattern()
+    folded = f" {fold(text)} "
+    original_words = {fold(w): w for w in re.findall(r"[\w'’-]+", text)}
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for match in pattern.finditer(folded):
+        written = match.group(0)
+        typed = original_words.get(written, written)
+        if written in _LOWERCASE_AMBIGUOUS and not typed[:1].isupper() and not ambiguous:
+            continue
+        if written == "us" and typed != "US":
+            continue
+        found.append((match.start(), lookup[written]))
+        taken.append(match.span())
+    corrections: dict[str, str] = {}
+    for match in re.finditer(r"(?<= )[a-z]{5,}(?= )", folded):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        word = match.group(0)
+        code = _nearest_country(word)
+        if code:
+            found.append((match.start(), code))
+            corrections[original_words.get(word, word)] = name(code)
+    codes: list[str] = []
+    for _, code in sorted(found):
+        if code not in codes:
+            codes.append(code)
+    return codes, corrections
+
+
+def _nearest_country(word: str) -> str | None:
+    """The country whose one-word name is nearest to a word no English dictionary knows, when
+    it is near enough: one slip (a letter added, dropped, changed, or two neighbours swapped) per
+    eight letters, at least one."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    if is_english_word(word):
+        return None
+    allowed = max(1, len(word) // 8)
+    best = process.extractOne(
+        word, _single_word_names().keys(), scorer=OSA.distance, score_cutoff=allowed
+    )
+    return _single_word_names()[best[0]] if best else None
+
+
+@lru_cache(maxsize=1)
+def _single_word_names() -> dict[str, str]:
+    return {n: c for n, c in folded_names().items() if " " not in n and len(n) >= 5}

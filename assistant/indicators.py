@@ -323,14 +323,42 @@ def fold_name(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
+# The words that end an indicator's name and mean the same to someone asking: "e-gov ranking",
+# "e-government index" and "egov score" are one indicator.
+_HEADS = ("index", "ranking", "rank", "score", "rating", "indicator")
+# How people write "e-government".
+_EGOV = ("e government", "egov", "e gov", "egovernment")
+
+
+def _variants(folded: str) -> list[str]:
+    """A folded alias and the ways people also write it: "e government index" gives "egov
+    score", "e gov ranking", ... (heads swapped, "e-government" in its short forms)."""
+    forms = [folded]
+    if "e government" in folded:
+        forms += [folded.replace("e government", short) for short in _EGOV[1:]]
+    out: list[str] = []
+    for form in forms:
+        out.append(form)
+        words = form.split()
+        if len(words) >= 2 and words[-1] in _HEADS:
+            out += [" ".join([*words[:-1], head]) for head in _HEADS]
+    return list(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=1)
 def _alias_table() -> dict[str, str]:
-    """Folded code, name, name without its acronym, and aliases -> code (first one wins)."""
+    """Folded code, name, name without its acronym, aliases and their variants -> code (the
+    written names first, then the variants; first one wins)."""
     table: dict[str, str] = {}
     for ind in _REGISTRY:
         bare_name = re.sub(r"\s*\([^)]*\)\s*$", "", ind.name)
         for word in (ind.code, ind.name, bare_name, *ind.aliases):
             table.setdefault(fold_name(word), ind.code)
+    for ind in _REGISTRY:
+        bare_name = re.sub(r"\s*\([^)]*\)\s*$", "", ind.name)
+        for word in (ind.code, bare_name, *ind.aliases):
+            for variant in _variants(fold_name(word)):
+                table.setdefault(variant, ind.code)
     return table
 
 

@@ -111,5 +111,6 @@ class Answer(BaseModel):
     table: list[dict[str, Any]] | None = None  # rows for indicator / comparison answers
     answerer: str = "extractive"
     route: str | None = None  # which answerer took the question, and why (the router's reason)
+    understood: str | None = None  # what the question was read as: "EGDI · top 5 · Asia · 2024"
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)

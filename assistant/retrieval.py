@@ -42,7 +42,7 @@ class QueryHints:
     @classmethod
     def from_question(cls, question: str) -> QueryHints:
         return cls(
-            countries=country_names.find_countries(question),
+            countries=country_names.in_question(question),
             years=sorted({int(y) for y in YEAR.findall(question)}),
         )
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant import countries as country_names
-from assistant.access import can_see, covers, visible_ids
+from assistant.access import can_see, covers, granted, visible_ids
 from assistant.answering import pipeline
 from assistant.answering.citations import DataCitations
 from assistant.answering.context import AnswerContext
 from assistant.answering.followups import Conversation, Turn, rewrite_follow_up
 from assistant.answering.pipeline import AnswerResult
 from assistant.answering.streaming import answer_events
+from assistant.answering.understanding import acronym_candidates
 from assistant.briefs.draft import BriefInputs, draft_brief
 from assistant.briefs.model import Brief
 from assistant.config import Settings
@@ -182,7 +183,33 @@ class Assistant:
             indicators_for=self.indicators_for,
             document_text=self.document_text,
             llm=lambda: self.llm,
+            expansions=self.expansions,
+            frequency=self._frequency,
         )
+
+    def _frequency(self, stem: str, access: Sequence[str] | None) -> tuple[int, int]:
+        allowed = granted(access)
+        return self.keyword.acronyms.frequency(
+            stem, lambda scope: allowed is None or scope in allowed
+        )
+
+    def expansions(
+        self, question: str, access: Sequence[str] | None = ("public",)
+    ) -> dict[str, str]:
+        """The acronyms ``question`` uses that documents ``access`` may see define, with the
+        names they define them as (learned at indexing: :mod:`assistant.storage.acronyms`)."""
+        candidates = acronym_candidates(question)
+        if not candidates:
+            return {}
+        self.retriever.ensure_keyword_index()
+        documents = self.catalog.documents()
+
+        def visible(doc_id: str) -> bool:
+            doc = documents.get(doc_id)
+            return doc is not None and can_see(doc, access)
+
+        found = {word: self.keyword.acronyms.expand(word, visible) for word in candidates}
+        return {word: name for word, name in found.items() if name}
 
     def stream(
         self,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
 
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and
 # an upper-case letter, digit, quote or bracket; or at a blank line; or at a line that starts a
@@ -23,6 +26,30 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 WORD_RE = re.compile(r"[^\s,;|]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and punctuation removed, spaces single: "E-Participation" and
+    "e participation" fold alike, as do "Türkiye" and "turkiye"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+_WORDS = re.compile(r"[A-Za-z][A-Za-z\-']+")
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stems(text: str) -> set[str]:
+    """The distinct English stems of the words of ``text`` ("regulating" -> "regul")."""
+    words = {w.lower().strip("'-").replace("-", "") for w in _WORDS.findall(text)}
+    return set(_english_stemmer().stemWords(sorted(w for w in words if len(w) > 1)))
 
 
 def count_words(text: str) -> int:

@@ -68,6 +68,9 @@ IGNORE_FILE = ".ingestignore"  # glob patterns (one a line, relative to the fold
 # Bump when parsing, chunking or metadata rules change: every document is then ingested again.
 # 3: indicator rows keep their document's id; metadata is part of the change check.
 PIPELINE_VERSION = 3
+# Files of a type whose reading rules changed since PIPELINE_VERSION are read again (and only
+# they): 2 for CSV, since tables of questions and answers are skipped (ingest/sheets.py).
+READER_VERSIONS: dict[str, int] = {".csv": 2}
 # A write that fails with less than this free beside the store is reported as a full disk: Chroma
 # and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
 LOW_SPACE_BYTES = 64 * 2**20
@@ -494,7 +497,7 @@ class Pipeline:
                     FileReport(str(path), "failed", f"cannot read the file: {exc.strerror or exc}")
                 )
                 continue
-            version = f"{digest}:{f.meta.change_key()}"
+            version = f"{digest}:{f.meta.change_key()}{_rules_of(path)}"
             existing = ready.get(f.doc_id)
             state = self.catalog.file_state(str(path.resolve()))
             if (
@@ -603,6 +606,8 @@ class Pipeline:
         key = str(work.path.resolve())
         started = time.perf_counter()
         if work.failure is not None:
+            if work.failure.status == "skipped":  # indexed by an earlier version: take it out
+                self._withdraw(work.doc_id, work.failure.reason)
             self.catalog.record_file(key, work.version, work.failure.status, work.failure.reason)
             return FileReport(
                 str(work.path),
@@ -694,6 +699,12 @@ class Pipeline:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _rules_of(path: Path) -> str:
+    """The part of a file's version that says which rules read it ("" for the first rules)."""
+    rules = READER_VERSIONS.get(path.suffix.lower(), 1)
+    return f":r{rules}" if rules > 1 else ""
 
 
 def parse_file(path: Path, settings: Settings) -> ParsedDocument:

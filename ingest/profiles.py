@@ -20,7 +20,7 @@ from functools import partial
 from itertools import groupby
 from pathlib import Path
 
-from assistant.countries import ASIA_PACIFIC, PACIFIC_SIDS
+from assistant.country_groups import asia_pacific, asia_pacific_sids
 from assistant.indicators import DATASETS, INDICATORS, UN_EGOV, IndicatorValue, sort_by_registry
 from assistant.storage.indicators import IndicatorTable
 
@@ -227,12 +227,12 @@ def _row(cells: Sequence[str]) -> str:
 
 
 def _region_sentence(iso3: str, name: str) -> str:
-    if iso3 in PACIFIC_SIDS:
+    if iso3 in asia_pacific_sids():
         return (
             f"{name} is in Asia and the Pacific, UNPOG's region, and is one of the region's "
             "small island developing States (SIDS)."
         )
-    if iso3 in ASIA_PACIFIC:
+    if iso3 in asia_pacific():
         return f"{name} is in Asia and the Pacific, UNPOG's region."
     return f"{name} is outside Asia and the Pacific, UNPOG's region."
 

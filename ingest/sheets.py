@@ -27,9 +27,27 @@ def parse_csv_text(path: Path) -> ParsedDocument:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ParseFailure("empty file")
+    _refuse_question_sets(text)
     return ParsedDocument(
         pages=[ParsedPage(text=text, blocks=_row_blocks(text))], title=_title(path)
     )
+
+
+def _refuse_question_sets(text: str) -> None:
+    """A table whose columns are questions and their answers (a generated evaluation set, a
+    quiz) is not a source: its "answers" restate a document in someone else's words, and quoted
+    as prose they read as the document's. Such a file is skipped, with the reason, by its
+    header alone."""
+    import csv
+
+    header = next(csv.reader([text.split("\n", 1)[0]]), [])
+    columns = {c.strip().strip('"').lower() for c in header}
+    if {"question", "answer"} <= columns:
+        shown = ", ".join(c for c in header if c.strip())
+        raise ParseFailure(
+            f"a table of questions and their answers (columns: {shown}), not a source document",
+            status="skipped",
+        )
 
 
 def parse_xlsx_text(path: Path) -> ParsedDocument:

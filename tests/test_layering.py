@@ -23,6 +23,7 @@ INGEST_MAY_IMPORT = (
     "assistant.config",
     "assistant.embedding",
     "assistant.countries",
+    "assistant.country_groups",
     "assistant.indicators",
     "assistant.text",
     "assistant.errors",

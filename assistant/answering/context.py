@@ -30,6 +30,10 @@ class AnswerContext:
     indicators_for: Callable[[Access], IndicatorTable]
     document_text: Callable[[str], str]
     llm: Callable[[], Any]
+    # the acronyms of a question the documents ``access`` may see define: {"CEPA": "Committee …"}
+    expansions: Callable[[str, Access], dict[str, str]] = lambda question, access: {}
+    # (passages using a word stem, all passages) among those ``access`` may see
+    frequency: Callable[[str, Access], tuple[int, int]] = lambda stem, access: (0, 0)
 
     @property
     def uses_llm(self) -> bool:

@@ -3,31 +3,64 @@ cited (or an LLM's answer checked against the passages), or a refusal that shows
 
 from __future__ import annotations
 
+import re
 import time
 
+from assistant import countries as country_names
 from assistant.answering import extractive
 from assistant.answering.citations import evidence_citation
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
+from assistant.answering.wordlists import STOPWORDS
+from assistant.country_groups import find_groups
 from assistant.models import Answer, Filters
+from assistant.text import stems
 
 
 def answer(
-    question: str, filters: Filters, access: Access, context: AnswerContext, run: Run
+    question: str,
+    filters: Filters,
+    access: Access,
+    context: AnswerContext,
+    run: Run,
+    expansions: dict[str, str] | None = None,
 ) -> Answer:
+    """``expansions``: the question's acronyms and the names the documents give them (looked
+    up when not given)."""
     timings = run.timings
+    if expansions is None:
+        expansions = context.expansions(question, access)
     passages = context.retriever.search(
-        question, filters, k=context.settings.top_k, access=access, timings=timings
+        with_expansions(question, expansions),
+        filters,
+        k=context.settings.top_k,
+        access=access,
+        timings=timings,
     )
     run.retrieved.extend(passages)
     t0 = time.perf_counter()
     extraction = extractive.extract(
-        question, passages, context.embedder, document_text=context.document_text
+        question,
+        passages,
+        context.embedder,
+        document_text=context.document_text,
+        expansions=expansions,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     weak = extraction.best_score < context.settings.refusal_threshold
     if not extraction.evidence or weak or extraction.missing:
         return refusal(question, filters, passages, extraction)
+    absent = absent_topic(question, extraction.evidence, expansions, access, context)
+    if absent is not None:
+        named = [country_names.name(c) for c in country_names.in_question(question)]
+        return refusal(
+            question,
+            filters,
+            passages,
+            extraction,
+            absent_topic=absent,
+            named_in=[*expansions, *named],
+        )
     if context.uses_llm:
         from assistant.answering.llm import llm_answer
 
@@ -37,3 +70,82 @@ def answer(
     citations = [evidence_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
     text = " ".join(f"{e.text} [{i + 1}]" for i, e in enumerate(extraction.evidence))
     return Answer(question=question, answer=text, grounded=True, citations=citations)
+
+
+def with_expansions(question: str, expansions: dict[str, str]) -> str:
+    """The question with each acronym followed by the name the documents give it, for search:
+    "What did CEPA say" -> "What did CEPA (Committee of Experts on Public Administration) say"."""
+    for word, name in expansions.items():
+        question = re.sub(
+            rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"{word} ({name})", question, count=1
+        )
+    return question
+
+
+# A word used in at most this share of the passages is specific: the evidence must contain it.
+SPECIFIC_WORD_SHARE = 0.01
+
+
+def absent_topic(
+    question: str,
+    evidence: list[extractive.Evidence],
+    expansions: dict[str, str],
+    access: Access,
+    context: AnswerContext,
+) -> str | None:
+    """The question's most specific word when the quoted sentences do not contain it, else None.
+
+    The evidence may share a name with the question (CEPA, Bhutan) and still not be about what
+    it asks ("regulating cryptocurrencies", "a national digital ID"). The question's words less
+    the names it uses are its topic; the one fewest passages use is the most specific, and when
+    that word is rare (at most SPECIFIC_WORD_SHARE of the passages) the sentences quoted must
+    contain it. A word no visible passage uses at all is not in the documents.
+    """
+    named = _name_stems(question, expansions)
+    content = " ".join(
+        w for w in re.findall(r"[A-Za-z][\w'-]*", question) if w.lower() not in STOPWORDS
+    )
+    capitals = {w.lower() for w in re.findall(r"\b[A-Z]{2}\b", question)}  # "ID", "IT"
+    topic = sorted(t for t in stems(content) if t not in named and (len(t) > 2 or t in capitals))
+    if not topic:
+        return None
+    counted = [(context.frequency(t, access), t) for t in topic]
+    total = max((n for (_, n), _ in counted), default=0)
+    if total == 0:
+        return None  # no frequencies (an index from before they were kept): no gate
+    (used, _), rarest = min(counted, key=lambda item: (item[0][0], item[1]))
+    if used > SPECIFIC_WORD_SHARE * total:
+        return None
+    quoted = stems(" ".join(e.text for e in evidence))
+    if rarest in quoted:
+        return None
+    return _phrase_around(question, rarest, named)
+
+
+def _phrase_around(question: str, stem: str, named: set[str]) -> str:
+    """The run of the question's topic words that holds ``stem`` ("national digital ID")."""
+    words = re.findall(r"[A-Za-z][\w'-]*", question)
+    topical = [w.lower() not in STOPWORDS and not (stems(w) & named) for w in words]
+    for i, word in enumerate(words):
+        if stem in stems(word):
+            start, end = i, i + 1
+            while start > 0 and topical[start - 1]:
+                start -= 1
+            while end < len(words) and topical[end]:
+                end += 1
+            return " ".join(words[start:end])
+    return stem
+
+
+def _name_stems(question: str, expansions: dict[str, str]) -> set[str]:
+    """Stems of the names a question uses: countries, groups, acronyms (and what they stand
+    for) and capitalised words after its first."""
+    names: list[str] = []
+    for code in country_names.in_question(question):
+        names += [country_names.name(code), *country_names.ALIASES.get(code, [])]
+    names += [g.name for g in find_groups(question)]
+    names += [*expansions, *expansions.values()]
+    # capitalised words after the first; two capitals ("ID", "IT") are a common noun's short
+    # form unless the documents define them (then they are in ``expansions``)
+    names += re.findall(r"(?<=[\w,;:] )(?:[A-Z][a-z][\w-]*|[A-Z]{3,}\w*)", question)
+    return stems(" ".join(names))

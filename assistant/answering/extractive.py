@@ -118,11 +118,15 @@ def extract(
     max_passages: int = 5,
     max_embedded: int = 32,
     document_text: Callable[[str], str] | None = None,
+    expansions: dict[str, str] | None = None,
 ) -> Extraction:
-    """Pick the sentences that answer ``question`` from ``passages`` (best first)."""
+    """Pick the sentences that answer ``question`` from ``passages`` (best first).
+    ``expansions`` are the names the documents give the question's acronyms: a sentence may use
+    either, and the evidence may name either."""
+    expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
-    q_terms = terms(question)
+    q_terms = terms(" ".join([question, *expansions.values()]))
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
@@ -173,7 +177,7 @@ def extract(
     chosen = _with_list_items(chosen, scored, max_sentences + 3)
     chosen = _with_continuation(chosen, max_sentences + 3)
     extraction = Extraction(evidence=chosen, best_score=best)
-    extraction.missing = _missing_terms(question, chosen, document_text)
+    extraction.missing = _missing_terms(question, chosen, document_text, expansions)
     return extraction
 
 
@@ -181,7 +185,7 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
     """When the question names countries and some passages are about them, only those:
     "What did Samoa ask for?" is not answered by a sentence of Kiribati's speech, however well
     its words match."""
-    named = set(country_names.find_countries(question))
+    named = set(country_names.in_question(question))
     if not named:
         return passages
     names = [
@@ -241,6 +245,7 @@ def _missing_terms(
     question: str,
     chosen: list[Evidence],
     document_text: Callable[[str], str] | None = None,
+    expansions: dict[str, str] | None = None,
 ) -> list[str]:
     """Critical terms of the question that the evidence does not support.
 
@@ -264,13 +269,14 @@ def _missing_terms(
     )
     passages_text = re.sub(r"\s+", " ", passages_text)
     doc_countries = {c for e in chosen for c in e.passage.document.countries}
-    for code in country_names.find_countries(question):
+    for code in country_names.in_question(question):
         named = [country_names.name(code), *country_names.ALIASES.get(code, [])]
         if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
             missing.append(country_names.name(code))
     documents_text = ""
+    expansions = expansions or {}
     for term in critical_terms(question):
-        if _mentions(term, passages_text):
+        if _mentions(term, passages_text, expansions.get(term)):
             continue
         if not (term.isupper() or term.isdigit()):
             missing.append(term)  # a name must be in the evidence itself, not just its document
@@ -279,14 +285,15 @@ def _missing_terms(
             documents_text = " ".join(
                 document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
             )
-        if documents_text and _mentions(term, documents_text):
+        if documents_text and _mentions(term, documents_text, expansions.get(term)):
             continue
         missing.append(term)
     return missing
 
 
-def _mentions(term: str, text: str) -> bool:
-    if term.lower() in text.lower():
+def _mentions(term: str, text: str, expansion: str | None = None) -> bool:
+    """``term`` is in ``text``, or (an acronym) the name it stands for is."""
+    if term.lower() in text.lower() or (expansion and expansion.lower() in text.lower()):
         return True
     return term.isupper() and len(term) >= 2 and _acronym_in(term, text)
 

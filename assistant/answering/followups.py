@@ -58,7 +58,7 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     """
     words = question.split()
     new_years = YEAR.findall(question)
-    new_countries = country_names.find_countries(question)
+    new_countries = country_names.in_question(question)
     follow_up_cue = re.match(
         r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
     )
@@ -76,7 +76,7 @@ def rewrite_follow_up(question: str, previous: str) -> str:
         else:
             result = f"{result.rstrip('?')} in {new_years[-1]}?"
     if new_countries:
-        old = country_names.find_countries(previous)
+        old = country_names.in_question(previous)
         if old:
             result = _replace_country(result, old[0], new_countries[0])
         else:

@@ -1,79 +1,48 @@
 """Indicator questions answered exactly from the indicator table, every figure cited to its row.
 
-"What was Fiji's EGDI in 2024?", "Which country ranked first in 2010?", "How has Mongolia's online
-service index changed since 2012?", "Which had the higher EGDI, Malaysia or Thailand?". The figures
-are copied as the data file prints them; nothing is computed except differences, which are
-labelled as such.
+The question arrives as a :class:`~assistant.answering.understanding.QueryPlan`: "What was Fiji's
+EGDI in 2024?" (a value), "sri lanka egdi rank 2022" (a rank), "How has Mongolia's online service
+index changed since 2012?" (a trend), "change in vietnam egdi 2020 to 2024" (a change), "top 5 in
+asia on egdi" (top or bottom N within a group), "which pacific islands improved most" (the biggest
+changes), "how many countries are in the very high EGDI group" (a count), "weakest component of
+nepal's egdi", and comparisons of two or more countries.
+
+Each answer says what was computed over which rows and cites them. Figures are shown as the data
+file prints them, except machine floats ("0.8404502742767075"), shown to four decimals; the
+citation keeps the exact row. A constraint the question names (a group, a year, a country) is
+applied or the answer says why it could not be: none is dropped silently.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant import countries as country_names
 from assistant.answering.context import Access, AnswerContext
-from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS, TREND
-from assistant.indicators import INDICATORS, IndicatorValue, find_indicators
+from assistant.answering.understanding import COMPONENTS, EGDI_LEVELS, QueryPlan, understand
+from assistant.indicators import INDICATORS, IndicatorValue
 from assistant.models import Answer
 from assistant.storage.indicators import IndicatorTable
-from assistant.text import YEAR
 
-
-@dataclass
-class IndicatorQuestion:
-    indicator: str
-    countries: list[str] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
-    intent: str = "value"  # value, ranking, trend, comparison
-
-
-def detect_indicator(question: str) -> str | None:
-    """The first indicator the question names (the registry's one matcher)."""
-    found = find_indicators(question)
-    return found[0] if found else None
-
-
-def parse(question: str) -> IndicatorQuestion | None:
-    """An :class:`IndicatorQuestion` when the question asks for indicator figures, else None."""
-    if NOT_A_FIGURE.search(question) and not FIGURE.search(question):
-        return None  # "What is Italy's e-procurement platform called?" is for the documents
-    indicator = detect_indicator(question)
-    if indicator is None and RANKING.search(question) and re.search(r"\brank", question, re.I):
-        indicator = "egdi"  # "Which country ranked first in 2010?": the UN E-Government ranking
-    if indicator is None:
-        return None
-    if indicator.startswith("ims_") and not SCORE_WORDS.search(question):
-        # "e-procurement" names a GovTech system score only when a score is asked for: "How
-        # much does KONEPS save?" is a question for the documents
-        return None
-    codes = country_names.find_countries(question)
-    years = sorted({int(y) for y in YEAR.findall(question)})
-    if len(codes) >= 2:
-        intent = "trend" if TREND.search(question) and len(years) != 1 else "comparison"
-    elif codes:
-        intent = "trend" if (TREND.search(question) or len(years) >= 2) else "value"
-    elif RANKING.search(question):
-        intent = "ranking"
-    else:
-        return None
-    return IndicatorQuestion(indicator, codes, years, intent)
+# How many rows an answer cites at most when it lists a whole group (the table has them all).
+MAX_CITED_ROWS = 12
 
 
 @dataclass
 class IndicatorAnswer:
-    text: str  # sentences with {n} placeholders for citation markers
+    text: str  # sentences with [n] citation markers
     values: list[IndicatorValue]  # cited in order: marker n is values[n-1]
     table: list[dict[str, object]]
     found: bool
 
 
 def answer_question(
-    question: str, parsed: IndicatorQuestion, access: Access, context: AnswerContext
+    question: str, plan: QueryPlan, access: Access, context: AnswerContext
 ) -> Answer:
-    """The indicator answerer: ``parsed`` answered from the table ``access`` may see, every
-    figure cited to its data row."""
-    result = answer(parsed, context.indicators_for(access))
+    """The indicator answerer: ``plan`` answered from the table ``access`` may see, every figure
+    cited to its data row."""
+    result = answer(plan, context.indicators_for(access))
     cite = context.data_citations.cite
     return Answer(
         question=question,
@@ -85,22 +54,39 @@ def answer_question(
     )
 
 
-def answer(question: IndicatorQuestion, table: IndicatorTable) -> IndicatorAnswer:
-    info = INDICATORS[question.indicator]
-    if question.intent == "ranking":
-        return _ranking(question, table, info.name)
-    if question.intent == "trend":
-        return _trend(question, table, info.name)
-    if question.intent == "comparison":
-        return _comparison(question, table, info.name)
-    return _value(question, table, info.name)
+def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
+    code = plan.indicator
+    assert code is not None, "an indicator question names an indicator"
+    name = INDICATORS[code].name
+    run = _Answer(plan, table, code, name)
+    handler = {
+        "value": run.value,
+        "rank": run.value,
+        "trend": run.trend,
+        "change": run.change,
+        "comparison": run.comparison,
+        "top": run.ranking,
+        "bottom": run.ranking,
+        "improved": run.movers,
+        "declined": run.movers,
+        "count": run.count,
+        "component": run.component,
+    }[plan.kind]
+    result = handler()
+    unused = [INDICATORS[c].name for c in plan.indicators[1:] if c in INDICATORS]
+    if unused and result.found:
+        result.text += (
+            f" (Answered for the {name} only; ask separately for the {', '.join(unused)}.)"
+        )
+    return result
 
 
-def _fmt(v: IndicatorValue, cited: list[IndicatorValue]) -> str:
-    cited.append(v)
-    rank = f", rank {v.rank}" if v.rank is not None else ""
-    group = f", group {v.group}" if v.group else ""
-    return f"{v.value_text}{rank}{group} [{len(cited)}]"
+def shown(v: IndicatorValue) -> str:
+    """A value as the answer shows it: as printed, or a machine float to four decimals."""
+    text = v.value_text
+    if re.fullmatch(r"-?\d+\.\d{6,}", text):
+        return f"{v.value:.4f}"
+    return text
 
 
 def _row(v: IndicatorValue) -> dict[str, object]:
@@ -117,103 +103,309 @@ def _row(v: IndicatorValue) -> dict[str, object]:
     }
 
 
-def _missing(name: str, who: str, when: str) -> IndicatorAnswer:
-    return IndicatorAnswer(
-        f"The indicator data I have holds no {name} value for {who}{when}.", [], [], False
-    )
+class _Answer:
+    """One indicator answer under construction: the plan, the table and what is cited."""
 
+    def __init__(self, plan: QueryPlan, table: IndicatorTable, code: str, name: str) -> None:
+        self.plan, self.table, self.code, self.name = plan, table, code, name
+        self.cited: list[IndicatorValue] = []
+        self.rows: list[dict[str, object]] = []
 
-def _value(q: IndicatorQuestion, table: IndicatorTable, name: str) -> IndicatorAnswer:
-    iso3 = q.countries[0]
-    who = country_names.name(iso3)
-    if q.years:
-        v = table.value(iso3, q.indicator, q.years[-1])
-        if v is None:
-            return _missing(name, who, f" in {q.years[-1]}")
-    else:
-        series = table.series(iso3, q.indicator)
-        if not series:
-            return _missing(name, who, "")
-        v = series[-1]
-    cited: list[IndicatorValue] = []
-    text = f"{v.country}'s {name} in {v.year} was {_fmt(v, cited)}."
-    return IndicatorAnswer(text, cited, [_row(v)], True)
+    # --- helpers ----------------------------------------------------------------------------
+    def cite(self, v: IndicatorValue, *, rank: bool = True) -> str:
+        """The value shown with its rank or group and its citation marker."""
+        if v not in self.cited:
+            self.cited.append(v)
+            self.rows.append(_row(v))
+        extra = f", rank {v.rank}" if rank and v.rank is not None else ""
+        extra += f", group {v.group}" if v.group else ""
+        return f"{shown(v)}{extra} [{self.cited.index(v) + 1}]"
 
+    def done(self, text: str) -> IndicatorAnswer:
+        return IndicatorAnswer(text.strip(), self.cited, self.rows, bool(self.cited))
 
-def _ranking(q: IndicatorQuestion, table: IndicatorTable, name: str) -> IndicatorAnswer:
-    years = q.years or table.years(q.indicator)[-1:]
-    if not years:
-        return _missing(name, "any country", "")
-    year = years[-1]
-    top = table.ranking(q.indicator, year, top=10)
-    if not top:
-        return _missing(name, "any country", f" in {year}")
-    cited: list[IndicatorValue] = []
-    first = top[0]
-    text = f"{first.country} ranked first on the {name} in {year}, with {_fmt(first, cited)}."
-    if len(top) > 1:
-        runners = "; ".join(f"{v.country} {_fmt(v, cited)}" for v in top[1:3])
-        text += f" Next came {runners}."
-    return IndicatorAnswer(text, cited, [_row(v) for v in top], True)
-
-
-def _trend(q: IndicatorQuestion, table: IndicatorTable, name: str) -> IndicatorAnswer:
-    sentences: list[str] = []
-    cited: list[IndicatorValue] = []
-    rows: list[dict[str, object]] = []
-    for iso3 in q.countries:
-        series = table.series(iso3, q.indicator)
-        if q.years:
-            low = q.years[0]
-            high = q.years[-1] if len(q.years) > 1 else 9999
-            series = [v for v in series if low <= v.year <= high]
-        if len(series) < 1:
-            sentences.append(
-                f"The indicator data holds no {name} series for {country_names.name(iso3)}."
-            )
-            continue
-        rows.extend(_row(v) for v in series)
-        first, last = series[0], series[-1]
-        if first is last:
-            sentences.append(f"{first.country}'s {name} in {first.year} was {_fmt(first, cited)}.")
-            continue
-        direction = (
-            "rose" if last.value > first.value else "fell" if last.value < first.value else "stayed"
+    def missing(self, who: str, when: str = "") -> IndicatorAnswer:
+        return IndicatorAnswer(
+            f"The indicator data I have holds no {self.name} value for {who}{when}.", [], [], False
         )
-        sentences.append(
-            f"{first.country}'s {name} {direction} from {_fmt(first, cited)} in {first.year} "
-            f"to {_fmt(last, cited)} in {last.year} (a change of {last.value - first.value:+.4f})."
-        )
-    found = bool(cited)
-    return IndicatorAnswer(" ".join(sentences), cited, rows, found)
 
+    def latest_year(self) -> int | None:
+        years = self.table.years(self.code)
+        return years[-1] if years else None
 
-def _comparison(q: IndicatorQuestion, table: IndicatorTable, name: str) -> IndicatorAnswer:
-    year = q.years[-1] if q.years else None
-    values: list[IndicatorValue] = []
-    missing: list[str] = []
-    for iso3 in q.countries:
+    def year(self) -> tuple[int | None, str]:
+        """The year asked for (the last named), else the latest edition, and how to say it."""
+        if self.plan.years:
+            return self.plan.years[-1], ""
+        latest = self.latest_year()
+        return latest, " (the latest edition in the data)" if latest else ""
+
+    def scope(self) -> tuple[list[str] | None, str]:
+        """The countries the question limits itself to (its groups), and their description."""
+        members = self.plan.members
+        if members is None:
+            return None, "all countries"
+        names = " and ".join(g.name for g in self.plan.groups)
+        return sorted(members), names
+
+    def value_at(self, iso3: str, year: int | None) -> IndicatorValue | None:
         if year is None:
-            series = table.series(iso3, q.indicator)
-            v = series[-1] if series else None
-        else:
-            v = table.value(iso3, q.indicator, year)
-        if v is None:
-            missing.append(country_names.name(iso3))
-        else:
-            values.append(v)
-    cited: list[IndicatorValue] = []
-    parts = [f"{v.country} {_fmt(v, cited)} ({v.year})" for v in values]
-    text = f"{name}: " + "; ".join(parts) + "." if parts else ""
-    if len(values) >= 2:
+            series = self.table.series(iso3, self.code)
+            return series[-1] if series else None
+        return self.table.value(iso3, self.code, year)
+
+    # --- answers ----------------------------------------------------------------------------
+    def value(self) -> IndicatorAnswer:
+        parts: list[str] = []
+        missing: list[str] = []
+        for iso3 in self.plan.countries or []:
+            year = self.plan.years[-1] if self.plan.years else None
+            v = self.value_at(iso3, year)
+            if v is None:
+                missing.append(country_names.name(iso3))
+                continue
+            latest = "" if self.plan.years else " (the latest edition in the data)"
+            parts.append(f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
+        if not self.plan.countries:
+            return self.ranking()
+        if missing:
+            when = f" in {self.plan.years[-1]}" if self.plan.years else ""
+            if not parts:
+                return self.missing(", ".join(missing), when)
+            parts.append(f"The data holds no {self.name} value for {', '.join(missing)}{when}.")
+        return self.done(" ".join(parts))
+
+    def trend(self) -> IndicatorAnswer:
+        sentences: list[str] = []
+        for iso3 in self.plan.countries:
+            series = self.table.series(iso3, self.code)
+            if self.plan.years:
+                low = self.plan.years[0]
+                high = self.plan.years[-1] if len(self.plan.years) > 1 else 9999
+                series = [v for v in series if low <= v.year <= high]
+            if not series:
+                sentences.append(
+                    f"The indicator data holds no {self.name} series for {country_names.name(iso3)}."
+                )
+                continue
+            first, last = series[0], series[-1]
+            if first is last:
+                sentences.append(
+                    f"{first.country}'s {self.name} in {first.year} was {self.cite(first)}."
+                )
+                continue
+            direction = (
+                "rose"
+                if last.value > first.value
+                else "fell"
+                if last.value < first.value
+                else "stayed"
+            )
+            start = self.cite(first)  # the table lists the series in order: first, between, last
+            between = series[1:-1]
+            self.rows.extend(_row(v) for v in between)
+            end = self.cite(last)
+            middle = ""
+            if between:
+                editions = ", ".join(f"{v.year} {shown(v)}" for v in between)
+                middle = f" (editions in between: {editions})"
+            change = last.value - first.value
+            sentences.append(
+                f"{first.country}'s {self.name} {direction} from {start} in {first.year} "
+                f"to {end} in {last.year}, a change of {change:+.4f}{middle}."
+            )
+        return self.done(" ".join(sentences))
+
+    def change(self) -> IndicatorAnswer:
+        low, high = self.plan.years[0], self.plan.years[-1]
+        sentences: list[str] = []
+        for iso3 in self.plan.countries:
+            start, end = (
+                self.table.value(iso3, self.code, low),
+                self.table.value(iso3, self.code, high),
+            )
+            who = country_names.name(iso3)
+            if start is None or end is None:
+                gone = [str(y) for y, v in ((low, start), (high, end)) if v is None]
+                sentences.append(
+                    f"The data holds no {self.name} value for {who} in {' or '.join(gone)}."
+                )
+                continue
+            rank = ""
+            if start.rank is not None and end.rank is not None:
+                rank = f"; its rank went from {start.rank} to {end.rank}"
+            sentences.append(
+                f"{end.country}'s {self.name} went from {self.cite(start, rank=False)} in {low} to "
+                f"{self.cite(end, rank=False)} in {high}: a change of {end.value - start.value:+.4f}{rank}."
+            )
+        return self.done(" ".join(sentences))
+
+    def comparison(self) -> IndicatorAnswer:
+        year = self.plan.years[-1] if self.plan.years else None
+        values: list[IndicatorValue] = []
+        missing: list[str] = []
+        for iso3 in self.plan.countries:
+            v = self.value_at(iso3, year)
+            if v is None:
+                missing.append(country_names.name(iso3))
+            else:
+                values.append(v)
         ordered = sorted(values, key=lambda v: v.value, reverse=True)
-        best, runner = ordered[0], ordered[1]
-        markers = f"[{cited.index(best) + 1}][{cited.index(runner) + 1}]"
-        text += (
-            f" {best.country} had the higher {name} ({best.value_text} against {runner.value_text}, "
-            f"a difference of {best.value - runner.value:.5f}) {markers}."
+        parts = [f"{v.country} {self.cite(v)} ({v.year})" for v in ordered]
+        text = f"{self.name}: " + "; ".join(parts) + "." if parts else ""
+        if len(ordered) >= 2:
+            best, last = ordered[0], ordered[-1]
+            word = "highest" if len(ordered) > 2 else "higher"
+            text += (
+                f" {best.country} had the {word} {self.name} ({shown(best)} against "
+                f"{shown(last)} for {last.country}, a difference of {best.value - last.value:.5f})."
+            )
+        if missing:
+            when = f" for {year}" if year else ""
+            text += f" No evidence found for {', '.join(missing)}: the indicator data holds no value{when}."
+        return self.done(text)
+
+    def ranking(self) -> IndicatorAnswer:
+        year, latest = self.year()
+        if year is None:
+            return self.missing("any country")
+        members, scope = self.scope()
+        every = self.table.ranking(self.code, year, top=None, countries=members)
+        if not every:
+            return self.missing(scope if members is not None else "any country", f" in {year}")
+        bottom = self.plan.kind == "bottom"
+        ordered = list(reversed(every)) if bottom else every
+        n = self.plan.top_n or (1 if not self.plan.groups else min(5, len(ordered)))
+        chosen = ordered[:n]
+        word = "lowest" if bottom else "highest"
+        where = f" in {scope}" if members is not None else ""
+        listed = "; ".join(f"{i}. {v.country} {self.cite(v)}" for i, v in enumerate(chosen, 1))
+        if n == 1 and not bottom:
+            v = chosen[0]
+            text = f"{v.country} ranked first on the {self.name}{where} in {year}{latest}, with {self.cite(v)}."
+            if len(ordered) > 1:
+                runners = "; ".join(f"{r.country} {self.cite(r)}" for r in ordered[1:3])
+                text += f" Next came {runners}."
+        elif n == 1:
+            v = chosen[0]
+            text = (
+                f"{v.country} had the {word} {self.name}{where} in {year}{latest}: {self.cite(v)}."
+            )
+        else:
+            text = (
+                f"The {len(chosen)} {word} {self.name} values{where} in {year}{latest}: {listed}."
+            )
+        if members is not None:
+            text += f" ({len(every)} of the {len(members)} countries of {scope} have a value that year; ranks are world ranks.)"
+        return self.done(text)
+
+    def movers(self) -> IndicatorAnswer:
+        years = self.table.years(self.code)
+        if len(years) < 2:
+            return self.missing("two editions")
+        if len(self.plan.years) >= 2:
+            low, high = self.plan.years[0], self.plan.years[-1]
+            note = ""
+        elif self.plan.years:
+            low, high = self.plan.years[0], years[-1]
+            note = ""
+        else:
+            low, high = years[-2], years[-1]
+            note = " (the last two editions in the data; name two years for another period)"
+        members, scope = self.scope()
+        start = {v.iso3: v for v in self.table.ranking(self.code, low, top=None, countries=members)}
+        end = {v.iso3: v for v in self.table.ranking(self.code, high, top=None, countries=members)}
+        both = [c for c in end if c in start]
+        if not both:
+            return self.missing(scope, f" in both {low} and {high}")
+        declined = self.plan.kind == "declined"
+        moves = sorted(both, key=lambda c: end[c].value - start[c].value, reverse=not declined)
+        n = self.plan.top_n or min(5, len(moves))
+        word = "fell most" if declined else "improved most"
+        where = f" in {scope}" if members is not None else ""
+        listed = "; ".join(
+            f"{i}. {end[c].country} {end[c].value - start[c].value:+.4f} "
+            f"(from {self.cite(start[c], rank=False)} to {self.cite(end[c], rank=False)})"
+            for i, c in enumerate(moves[:n], 1)
         )
-    if missing:
-        text += f" No evidence found for {', '.join(missing)}: the indicator data holds no value"
-        text += f" for {year}." if year else "."
-    return IndicatorAnswer(text.strip(), cited, [_row(v) for v in values], bool(values))
+        text = f"Countries{where} whose {self.name} {word} from {low} to {high}{note}: {listed}."
+        text += f" Computed over the {len(both)} countries with a value in both years."
+        return self.done(text)
+
+    def count(self) -> IndicatorAnswer:
+        year, latest = self.year()
+        if year is None:
+            return self.missing("any country")
+        members, scope = self.scope()
+        every = self.table.ranking(self.code, year, top=None, countries=members)
+        if not every:
+            return self.missing(scope, f" in {year}")
+        plan = self.plan
+        low, high = -float("inf"), float("inf")
+        if plan.level and self.code == "egdi":
+            low, high = EGDI_LEVELS[plan.level]
+            rule = f"in the {plan.level} EGDI level ({low:.2f} to {high:.2f}, the Survey's bands)"
+        elif plan.threshold:
+            sign, bound = plan.threshold
+            low, high = (bound, float("inf")) if sign == ">" else (-float("inf"), bound)
+            rule = f"with {self.name} {'above' if sign == '>' else 'below'} {bound}"
+        else:
+            rule = f"with {self.name} values"
+            if plan.level:
+                rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
+        chosen = [v for v in every if _within(v.value, low, high)]
+        where = f" of {scope}" if members is not None else ""
+        text = f"{len(chosen)} countries{where} {rule} in {year}{latest}, out of {len(every)} with a value."
+        if chosen:
+            shown_rows = chosen[:MAX_CITED_ROWS]
+            text += " " + "; ".join(f"{v.country} {self.cite(v)}" for v in shown_rows)
+            more = len(chosen) - len(shown_rows)
+            text += f"; and {more} more (all in the table)." if more > 0 else "."
+            for v in chosen[MAX_CITED_ROWS:]:
+                self.rows.append(_row(v))
+        else:
+            # a count of zero is an answer: cite the closest row so the reader can check it
+            self.cite(every[0])
+            text += f" The highest was {every[0].country} [1]."
+        return self.done(text)
+
+    def component(self) -> IndicatorAnswer:
+        parts = COMPONENTS[self.code]
+        sentences: list[str] = []
+        for iso3 in self.plan.countries:
+            year = self.plan.years[-1] if self.plan.years else None
+            total = self.value_at(iso3, year)
+            if total is None:
+                sentences.append(
+                    f"The data holds no {self.name} value for {country_names.name(iso3)}."
+                )
+                continue
+            values = [v for v in (self.table.value(iso3, p, total.year) for p in parts) if v]
+            if not values:
+                sentences.append(
+                    f"The data holds no components of the {self.name} for {total.country} in {total.year}."
+                )
+                continue
+            ordered = sorted(values, key=lambda v: v.value)
+            head = f"{total.country}'s {self.name} in {total.year} was {self.cite(total)}."
+            listed = "; ".join(f"{v.indicator_name} {self.cite(v, rank=False)}" for v in ordered)
+            sentences.append(
+                f"{head} Its components, weakest first: {listed}. Weakest: "
+                f"{ordered[0].indicator_name}; strongest: {ordered[-1].indicator_name}."
+            )
+        if not self.plan.countries:
+            return self.missing("a country (name one)")
+        return self.done(" ".join(sentences))
+
+
+def _within(value: float, low: float, high: float) -> bool:
+    """In a band: above its lower bound, up to and including its upper one (the Survey's EGDI
+    levels: very high is above 0.75); an open bound (infinite) is strict on both sides."""
+    upper = value <= high if high != float("inf") else True
+    return value > low and upper if low != -float("inf") else value < high
+
+
+def parse(question: str) -> QueryPlan | None:
+    """The plan of ``question`` when the indicator table can answer it, else None."""
+    plan = understand(question)
+    return plan if plan.kind != "documents" else None

@@ -43,25 +43,31 @@ def answer(
     filters = normalize_filters(filters)
     standalone = standalone_question(question, conversation, context)
     chosen = route(standalone)
-    if chosen.indicator is not None:
-        result = indicators.answer_question(standalone, chosen.indicator, access, context)
-        if not result.grounded and chosen.indicator.intent != "value":
+    plan = chosen.plan
+    if chosen.name != "indicator":
+        plan.expansions = context.expansions(standalone, access)
+    if chosen.name == "indicator":
+        result = indicators.answer_question(standalone, plan, access, context)
+        if not result.grounded and plan.kind != "value":
             # no such ranking or series in the data: a report may still discuss it (a single
             # missing figure is not looked for in prose, where numbers are guessed at)
-            from_documents = documents.answer(standalone, filters, access, context, run)
+            from_documents = documents.answer(
+                standalone, filters, access, context, run, plan.expansions
+            )
             if from_documents.grounded:
                 from_documents.notes.append(result.answer)
                 result = from_documents
     elif chosen.name == "comparison":
         result = comparison.answer(standalone, chosen.countries, filters, access, context, run)
     else:
-        result = documents.answer(standalone, filters, access, context, run)
+        result = documents.answer(standalone, filters, access, context, run, plan.expansions)
     result.question = question
     result.rewritten_question = standalone if standalone != question else None
     result.filters = filters
     result.conversation_id = conversation.id if conversation else None
     result.id = result.id or uuid.uuid4().hex
     result.route = f"{chosen.name}: {chosen.reason}"
+    result.understood = plan.describe() or None
     run.timings["total_ms"] = (time.perf_counter() - started) * 1000
     result.timings = {k: round(v, 1) for k, v in run.timings.items()}
     log.info(

@@ -26,11 +26,23 @@ def describe_scope(filters: Filters) -> str:
 
 
 def refusal(
-    question: str, filters: Filters, passages: list[Passage], extraction: Extraction
+    question: str,
+    filters: Filters,
+    passages: list[Passage],
+    extraction: Extraction,
+    *,
+    absent_topic: str | None = None,
+    named_in: list[str] | None = None,
 ) -> Answer:
+    """``absent_topic``: the question's specific word that the best sentences found lack (they
+    share a name with the question but are about something else)."""
     scope = describe_scope(filters)
     text = f"The documents do not answer this question. I searched {scope}"
-    if extraction.missing:
+    if absent_topic:
+        named = ", ".join(dict.fromkeys(named_in or []))
+        about = f"mention {named}" if named else "match the question's names"
+        text += f": they {about}, but none of the passages found says anything on {absent_topic!r}"
+    elif extraction.missing:
         text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
     text += "."
     citations = [passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant import countries as country_names
-from assistant.answering import indicators
+from assistant.answering.understanding import QueryPlan, understand
 from assistant.answering.wordlists import COMPARE_CUES
 
 
@@ -20,26 +19,21 @@ from assistant.answering.wordlists import COMPARE_CUES
 class Route:
     name: Literal["indicator", "comparison", "documents"]
     reason: str
-    indicator: indicators.IndicatorQuestion | None = None
+    plan: QueryPlan
     countries: list[str] = field(default_factory=list)
 
 
 def route(question: str) -> Route:
     """The route for a standalone question (follow-ups are rewritten before routing)."""
-    parsed = indicators.parse(question)
-    if parsed is not None:
-        who = ", ".join(parsed.countries) or "any country"
-        return Route(
-            "indicator",
-            f"names the indicator {parsed.indicator} ({parsed.intent}; {who})",
-            indicator=parsed,
-        )
-    codes = country_names.find_countries(question)
-    cue = COMPARE_CUES.search(question)
-    if len(codes) >= 2 and cue:
+    plan = understand(question)
+    if plan.kind != "documents":
+        return Route("indicator", f"asks for figures: {plan.describe()}", plan)
+    cue = COMPARE_CUES.search(plan.text)
+    if len(plan.countries) >= 2 and cue:
         return Route(
             "comparison",
-            f"names {len(codes)} countries ({', '.join(codes)}) and asks to compare ({cue.group(0)!r})",
-            countries=codes,
+            f"names {len(plan.countries)} countries ({', '.join(plan.countries)}) and asks to compare ({cue.group(0)!r})",
+            plan,
+            countries=plan.countries,
         )
-    return Route("documents", "no indicator named and no comparison of countries asked for")
+    return Route("documents", "no indicator figures and no comparison of countries asked for", plan)

@@ -54,6 +54,7 @@ from assistant.briefs.model import (
     Sentence,
     TableRow,
 )
+from assistant.country_groups import asia_pacific
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name
@@ -862,7 +863,7 @@ def draft_brief(
 
     # 4. Comparable practice elsewhere: the same region and a similar EGDI level first
     t0 = time.perf_counter()
-    region = country_names.ASIA_PACIFIC if iso3 in country_names.ASIA_PACIFIC else frozenset()
+    region = asia_pacific() if iso3 in asia_pacific() else frozenset()
     peers = _peers(iso3, table, facts.egdi)
     general = inputs.search(topic, _filters(), 16)
     regional = inputs.search(f"{topic} Asia-Pacific", _filters(), 8) if region else []

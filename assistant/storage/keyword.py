@@ -22,6 +22,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.models import PUBLIC
+from assistant.storage.acronyms import (
+    AcronymIndex,
+    count_stems,
+    find_definitions,
+    find_names,
+)
 
 if TYPE_CHECKING:
     from assistant.storage.catalog import Catalog
@@ -70,6 +77,8 @@ class KeywordIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # learned from the same passages, rebuilt with the index (see .acronyms)
+        self.acronyms = AcronymIndex(self.path.parent / "acronyms.json")
         self._state = _State()
         self._stemmer: Any = None
         self._lock = threading.RLock()
@@ -105,8 +114,16 @@ class KeywordIndex:
         import bm25s
 
         by_scope: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        definitions: list[tuple[str, str, str]] = []
+        names: list[tuple[str, str]] = []
+        df: dict[str, Counter[str]] = {}
+        passages: Counter[str] = Counter()
         for batch_ids, batch_texts, batch_meta in batches:
             for cid, text, meta in zip(batch_ids, batch_texts, batch_meta, strict=True):
+                doc_id = str(meta["doc_id"])
+                definitions.extend((doc_id, a, e) for a, e in find_definitions(text))
+                names.extend((doc_id, name) for name in find_names(text))
+                count_stems(df, passages, str(meta.get("access") or PUBLIC), text)
                 ids, texts, docs = by_scope.setdefault(
                     str(meta.get("access") or PUBLIC), ([], [], [])
                 )
@@ -136,6 +153,7 @@ class KeywordIndex:
             all_ids, doc_ids, np.asarray(doc_of_chunk, dtype=np.int32), tuple(scopes), generation
         )
         with self._lock:
+            self.acronyms.build(definitions, generation, names, df, passages)
             self._save(state)
             self._state = state
         return len(all_ids)
@@ -183,6 +201,9 @@ class KeywordIndex:
             state = self._read(json.loads(meta_file.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("keyword index at %s is corrupt (%s); it will be rebuilt", self.path, exc)
+            return False
+        if not self.acronyms.load() or self.acronyms.generation != state.generation:
+            log.info("acronyms missing or stale at %s; the index will be rebuilt", self.path)
             return False
         with self._lock:
             self._state = state
@@ -319,5 +340,10 @@ def rebuild_from_store(index: KeywordIndex, store: VectorStore, catalog: Catalog
 
     started = time.perf_counter()
     count = index.build(batches(), generation)
-    log.info("keyword index rebuilt: %d passages in %.1f s", count, time.perf_counter() - started)
+    log.info(
+        "keyword index rebuilt: %d passages, %d acronyms in %.1f s",
+        count,
+        len(index.acronyms),
+        time.perf_counter() - started,
+    )
     return count

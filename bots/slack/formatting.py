@@ -352,6 +352,9 @@ def answer_blocks(answer: Answer, public_url: str, *, preface: str | None = None
     if answer.rewritten_question:
         read_as = f"Follow-up read as: _{escape(answer.rewritten_question)}_"
         blocks.append(context([read_as[:CONTEXT_ELEMENT_CHARS]]))
+    if answer.understood:
+        read = f"Read as: {escape(answer.understood)}"
+        blocks.append(context([read[:CONTEXT_ELEMENT_CHARS]]))
     lines = [
         f"*[{c.n}]* <{urls[c.n]}|{escape(source_label(c)).replace('|', '/')}>"
         for c in answer.citations

@@ -553,6 +553,9 @@ class Turn {
     if (answer.rewritten_question) {
       parts.push(h("p", { class: "understood small" }, "Understood as: ", h("q", {}, answer.rewritten_question)));
     }
+    if (answer.understood) {
+      parts.push(h("p", { class: "understood small" }, "Read as: " + answer.understood));
+    }
     if (Array.isArray(answer.table) && answer.table.length) {
       parts.push(dataTable(answer.table));
       const charts = h("div", { class: "charts" });

@@ -62,7 +62,8 @@ class ParsedDocument:
 
 
 class ParseFailure(Exception):
-    """The file could not be read. ``status`` is ``failed`` or ``needs_ocr``."""
+    """The file could not be read. ``status`` is ``failed``, ``needs_ocr`` or ``skipped`` (read,
+    but not a document to index: the reason says why)."""
 
     def __init__(self, reason: str, status: str = "failed") -> None:
         super().__init__(reason)

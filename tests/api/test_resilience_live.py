@@ -32,8 +32,8 @@ from assistant.embedding import Embedder
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import VectorStore
 from ingest.pipeline import Pipeline
-from tests.conftest import REPO, copy_corpus, free_port, make_settings
 from tests.api.test_server_scale import NOTE, _stop, _wait_for
+from tests.conftest import REPO, copy_corpus, free_port, make_settings
 
 pytestmark = pytest.mark.slow
 

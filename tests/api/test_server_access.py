@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from assistant.config import Settings
 from server import create_app, warn_if_exposed
-from tests.conftest import HR_TOKEN, PUBLIC_TOKEN, REPO, free_port, make_settings
 from tests.api.test_server import sse_events
+from tests.conftest import HR_TOKEN, PUBLIC_TOKEN, REPO, free_port, make_settings
 
 ZEPHYR = "What is the Zephyr allowance for remote-island civil servants?"
 SECRET = "412 dollars"

@@ -433,5 +433,5 @@ def test_a_govtech_system_is_a_figure_only_when_a_score_is_asked_for() -> None:
     asked = parse("What was Fiji's e-procurement score in 2025?")
     assert asked is not None and asked.indicator == "ims_epmis"
     compared = parse("How do Cambodia and Lao PDR compare on their e-procurement portal (EPMIS)?")
-    assert compared is not None and compared.intent == "comparison"
+    assert compared is not None and compared.kind == "comparison"
     assert parse("How much does Korea's KONEPS e-procurement system save each year?") is None

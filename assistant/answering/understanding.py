@@ -1,0 +1,278 @@
+"""Query understanding: the question as typed turned into a :class:`QueryPlan` the answerers use.
+
+Practitioners type "fiji egdi 2024", "FIJI's e-gov ranking", "cambodia vs laos vs myanmar
+telecom infrastructure", "top 5 in asia on egdi", "which pacific islands improved most". The plan
+holds what such a question names and asks, found by general rules that do not depend on case,
+accents, possessives or punctuation:
+
+* **countries**, by any of their names (``assistant.countries``) and, for a word no English
+  dictionary knows, by the nearest country name (rapidfuzz; "indonesai" is Indonesia);
+* **groups**: UN regions and sub-regions, SIDS, LDCs, ASEAN, OECD… (``assistant.country_groups``);
+* **indicators**, by code, name or alias (the registry in ``assistant.indicators``);
+* **years**, and what is asked: a value, a rank, a trend, a change, the top or bottom N, who
+  improved most, a count (above a threshold or in an EGDI level), the weakest or strongest
+  component, or a comparison.
+
+:meth:`QueryPlan.describe` is the "Understood as …" line an answer carries, so that a reader sees
+what was searched and computed. Nothing here answers; the router and answerers read the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import countries as country_names
+from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS
+from assistant.country_groups import Group, find_groups
+from assistant.indicators import INDICATORS, find_indicators
+from assistant.text import YEAR, fold
+
+# "fiji's", "FIJI’s" -> "fiji", "FIJI": a possessive never changes what is named.
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b", re.I)
+
+_NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "two": 2, "four": 4, "six": 6, "twenty": 20}
+_N = r"(\d{1,3}|three|five|ten|two|four|six|twenty)"
+
+# What an indicator question asks, each by the words English uses for it.
+_TOP_N = re.compile(
+    rf"\b(?:top|best|highest|leading|first)\s+{_N}\b|\b{_N}\s+(?:best|highest|top|leading|strongest)\b",
+    re.I,
+)
+_BOTTOM_N = re.compile(
+    rf"\b(?:bottom|worst|lowest|last|weakest)\s+{_N}\b|\b{_N}\s+(?:worst|lowest|weakest)\b", re.I
+)
+_BEST = re.compile(
+    r"\b(top|best|highest|leading|leader|leads|strongest|first place|ranked first|number one|no\.? ?1)\b",
+    re.I,
+)
+_WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b", re.I)
+_IMPROVED = re.compile(
+    r"\b(improv\w*|gain\w*|increas\w*|rose|risen|grew|grown|progress\w*|climb\w*)\b.{0,20}\b(most|fastest|biggest|largest|greatest)\b|"
+    r"\b(most|fastest|biggest|largest|greatest)\b.{0,20}\b(improv\w*|gain\w*|increas\w*|progress\w*|ris(e|ing)|climb\w*)\b",
+    re.I,
+)
+_DECLINED = re.compile(
+    r"\b(declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost)\b.{0,20}\b(most|fastest|biggest|largest)\b|"
+    r"\b(most|biggest|largest)\b.{0,20}\b(declin\w*|drop|fall|decreas\w*)\b",
+    re.I,
+)
+_COUNT = re.compile(r"\b(how many|number of|count of|count)\b", re.I)
+_THRESHOLD = re.compile(
+    r"\b(above|over|more than|greater than|at least|exceed\w*|higher than|below|under|less than|lower than)\s+(0?\.\d+|1(?:\.0+)?)\b",
+    re.I,
+)
+# The E-Government Survey's EGDI levels (its methodology): very high above 0.75, high 0.50-0.75,
+# middle 0.25-0.50, low below 0.25.
+EGDI_LEVELS: dict[str, tuple[float, float]] = {
+    "very high": (0.75, 1.0),
+    "high": (0.5, 0.75),
+    "middle": (0.25, 0.5),
+    "low": (0.0, 0.25),
+}
+_LEVEL = re.compile(
+    r"\b(very high|high|middle|low)\b[\s-]+(egdi\s+)?(group|level|category|tier)\b", re.I
+)
+_COMPONENT = re.compile(
+    r"\b(weakest|strongest|lowest|highest|worst|best)\b.{0,25}\b(component|sub-?index|sub-?indices|pillar|part|area|dimension)\b|"
+    r"\b(component|sub-?index|pillar|dimension)s?\b.{0,25}\b(weakest|strongest|lowest|highest|worst|best)\b",
+    re.I,
+)
+_CHANGE = re.compile(
+    r"\b(chang\w*|differen\w*|gain\w*|grow\w*|grew|how much .{0,20}(rise|rose|fall|fell|improv\w*|increas\w*|decreas\w*))\b",
+    re.I,
+)
+_TREND = re.compile(
+    r"\b(trend\w*|since|over time|over the years|evolv\w*|history|historical|progress\w*|"
+    r"over the editions|across editions|all (the )?years|every edition)\b",
+    re.I,
+)
+_RANK = re.compile(r"\b(rank\w*|position|place[ds]?|standing)\b", re.I)
+_COMPARE = re.compile(
+    r"\b(compare\w*|comparison|versus|vs\.?|v\.|against|differ\w*|higher|lower|better|worse|both)\b",
+    re.I,
+)
+
+# The components of a composite indicator: the EGDI is the mean of OSI, HCI and TII (the Survey's
+# methodology); the GTMI of its four indices (the World Bank's).
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "egdi": ("osi", "hci", "tii"),
+    "gtmi": ("cgsi", "psdi", "dcei", "gtei"),
+}
+
+
+@dataclass
+class QueryPlan:
+    """What a question names and asks. ``kind`` is one of: ``value``, ``rank``, ``trend``,
+    ``change``, ``top``, ``bottom``, ``improved``, ``declined``, ``count``, ``component``,
+    ``comparison`` (indicator questions) or ``documents`` (anything else)."""
+
+    question: str
+    text: str  # the question with possessives removed and spaces single
+    countries: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    kind: str = "documents"
+    top_n: int | None = None
+    threshold: tuple[str, float] | None = None  # (">" or "<", value)
+    level: str | None = None  # an EGDI level: "very high", "high", "middle", "low"
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
+    expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
+
+    @property
+    def indicator(self) -> str | None:
+        return self.indicators[0] if self.indicators else None
+
+    @property
+    def members(self) -> frozenset[str] | None:
+        """The countries the named groups share (None when no group is named)."""
+        if not self.groups:
+            return None
+        members = self.groups[0].members
+        for group in self.groups[1:]:
+            members = members & group.members
+        return members
+
+    def describe(self) -> str:
+        """One line for the reader: "EGDI · top 5 · Asia · 2024"."""
+        parts: list[str] = []
+        if self.indicator and self.kind != "documents":
+            parts.append(_short_name(self.indicator))
+        label = {
+            "top": f"top {self.top_n or ''}".strip(),
+            "bottom": f"bottom {self.top_n or ''}".strip(),
+            "improved": "improved most",
+            "declined": "declined most",
+            "component": "weakest and strongest component",
+        }.get(self.kind, self.kind)
+        if self.kind != "documents":
+            parts.append(label)
+        if self.countries:
+            parts.append(", ".join(country_names.name(c) for c in self.countries))
+        for group in self.groups:
+            parts.append(f"{group.name} ({len(group.members)} countries)")
+        if self.level:
+            parts.append(f"EGDI level {self.level}")
+        if self.threshold:
+            parts.append(f"{self.threshold[0]} {self.threshold[1]}")
+        if self.years:
+            parts.append("–".join(str(y) for y in sorted({self.years[0], self.years[-1]})))
+        for acronym, name in self.expansions.items():
+            parts.append(f"{acronym} = {name}")
+        if self.corrections:
+            parts.append(
+                "reading "
+                + ", ".join(f"{typed!r} as {name}" for typed, name in self.corrections.items())
+            )
+        return " · ".join(parts)
+
+
+def _short_name(code: str) -> str:
+    info = INDICATORS.get(code)
+    if info is None:
+        return code.upper()
+    match = re.search(r"\(([^)]+)\)\s*$", info.name)
+    return match.group(1) if match else info.name
+
+
+def understand(question: str) -> QueryPlan:
+    """The plan for a standalone question (follow-ups are rewritten first)."""
+    text = " ".join(_POSSESSIVE.sub("", question).split())
+    plan = QueryPlan(question=question, text=text)
+    plan.indicators = find_indicators(text)
+    if not plan.indicators and RANKING.search(text) and re.search(r"\brank", text, re.I):
+        plan.indicators = ["egdi"]  # "Which country ranked first in 2010?": the UN ranking
+    # with an indicator named, "chad" and "georgia" are the countries, not the words
+    plan.countries, plan.corrections = country_names.find_in_question(
+        text, ambiguous=bool(plan.indicators)
+    )
+    plan.groups = [g for g in find_groups(text) if not _is_a_country_name(g, plan.countries)]
+    plan.years = sorted({int(y) for y in YEAR.findall(text)})
+    plan.kind = _kind(plan)
+    return plan
+
+
+def _is_a_country_name(group: Group, countries: list[str]) -> bool:
+    """A group name that is also the name of a country named in the question is the country."""
+    return any(fold(country_names.name(c)) in group.names for c in countries)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
+
+def _kind(plan: QueryPlan) -> str:
+    """What an indicator question asks (``documents`` when it names no indicator)."""
+    text = plan.text
+    if not plan.indicators:
+        return "documents"
+    if NOT_A_FIGURE.search(text) and not FIGURE.search(text):
+        return "documents"  # "What is Italy's e-procurement platform called?"
+    if plan.indicators[0].startswith("ims_") and not SCORE_WORDS.search(text):
+        # "e-procurement" names a GovTech system score only when a score is asked for: "How
+        # much does KONEPS save?" is a question for the documents
+        return "documents"
+    if _COMPONENT.search(text) and plan.indicator in COMPONENTS:
+        return "component"
+    level = _LEVEL.search(text)
+    if _COUNT.search(text):
+        if level:
+            plan.level = level.group(1).lower()
+        threshold = _THRESHOLD.search(text)
+        if threshold:
+            below = threshold.group(1).lower() in ("below", "under", "less than", "lower than")
+            plan.threshold = ("<" if below else ">", float(threshold.group(2)))
+        return "count"
+    if _IMPROVED.search(text):
+        return "improved"
+    if _DECLINED.search(text):
+        return "declined"
+    top = _TOP_N.search(text)
+    bottom = _BOTTOM_N.search(text)
+    if bottom and not top:
+        plan.top_n = _number(bottom.group(1) or bottom.group(2))
+        return "bottom"
+    if top:
+        plan.top_n = _number(top.group(1) or top.group(2))
+        return "top"
+    if len(plan.countries) >= 2:
+        if len(plan.years) >= 2 or _TREND.search(text):
+            return "trend"
+        return "comparison"
+    if plan.countries:
+        if len(plan.years) >= 2 and _CHANGE.search(text):
+            return "change"
+        if len(plan.years) >= 2 or _TREND.search(text) or _CHANGE.search(text):
+            return "trend"
+        if _RANK.search(text):
+            return "rank"
+        return "value"
+    if _WORST.search(text) and not _BEST.search(text):
+        return "bottom"
+    if (
+        _BEST.search(text)
+        or _RANK.search(text)
+        or plan.groups
+        or re.search(r"\bwhich countr", text, re.I)
+    ):
+        return "top"
+    return "documents"
+
+
+# --- acronyms in questions -----------------------------------------------------------------
+
+
+def acronym_candidates(text: str) -> list[str]:
+    """Words of a question that may be acronyms the documents define: written in capitals
+    ("CEPA", "LDCs"), or typed in lower case and unknown to an English dictionary ("cepa",
+    "wsis", "intosai"). Whether one is an acronym is for the corpus to say."""
+    found: list[str] = []
+    for word in re.findall(
+        r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-])", _POSSESSIVE.sub("", text)
+    ):
+        capitals = word.isupper() or (word[:-1].isupper() and word.endswith("s") and len(word) > 2)
+        unknown = word.islower() and len(word) >= 3 and not country_names.is_english_word(word)
+        if (capitals or unknown) and word not in found:
+            found.append(word)
+    return found

@@ -1,0 +1,211 @@
+"""Country groups people name in questions: UN regions and sub-regions, SIDS, LDCs, LLDCs, OECD,
+EU, ASEAN, ESCAP (Asia and the Pacific), the Pacific islands.
+
+Membership comes from maintained data, not from lists written here: the ``countrygroups``
+package (openclimatedata; the UN Statistics Division's M49 regions, SIDS, LDC, LLDC, OECD, EU)
+and ``resources/country_groups.json`` for what it does not ship (ASEAN, ESCAP) or ships out of
+date (two LDC graduations), each with its source and the date it was checked.
+
+The names a group answers to are made from its official name by general rules (the M49
+"South-eastern Asia" is also "South-East Asia" and "Southeast Asia"; "Southern Asia" is also
+"South Asia"; an acronym is also its plural, "LDCs"), plus the group's acronym and the name its
+source gives it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from assistant.countries import to_iso3
+from assistant.text import fold
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # "ASIA", "SOUTH_EASTERN_ASIA", "SIDS"
+    name: str  # how an answer names it: "South-eastern Asia"
+    members: frozenset[str]  # ISO3 codes
+    names: tuple[str, ...]  # folded names it answers to
+    source: str
+
+
+def _titled(key: str) -> str:
+    """ "SOUTH_EASTERN_ASIA" -> "South-eastern Asia" (the M49 spelling)."""
+    words = key.lower().split("_")
+    text = " ".join(words).capitalize()
+    text = text.replace("South eastern", "South-eastern").replace("Sub saharan", "Sub-Saharan")
+    for word in ("asia", "africa", "europe", "america", "caribbean", "zealand", "new", "latin"):
+        text = re.sub(rf"\b{word}\b", word.capitalize(), text)
+    return text.replace(" and the Caribbean", " and the Caribbean")
+
+
+def _variants(name: str) -> set[str]:
+    """The ways people write a region's name: "Southern Asia" -> "south asia"; "South-eastern
+    Asia" -> "south east asia", "southeast asia"; "Northern America" -> "north america"."""
+    folded = fold(name)
+    out = {folded}
+    short = re.sub(r"\b(south|north|east|west)ern\b", r"\1", folded)
+    out.add(short)
+    out.add(re.sub(r"\b(south|north) (east|west)\b", r"\1\2", short))
+    return out
+
+
+def _acronym(acronym: str, *names: str) -> set[str]:
+    return {fold(acronym), fold(acronym) + "s", *(fold(n) for n in names)}
+
+
+def _regions(node: Any, out: dict[str, frozenset[str]]) -> None:
+    """Every named node of countrygroups' M49 tree (a list of codes whose sub-regions are its
+    attributes), by node key: "ASIA", "SOUTH_EASTERN_ASIA", ..."""
+    for key, child in vars(node).items():
+        if key not in ("ANTARCTICA", "CHANNEL_ISLANDS"):
+            out[key] = frozenset(str(code) for code in child)
+            _regions(child, out)
+
+
+@lru_cache(maxsize=1)
+def groups() -> dict[str, Group]:
+    """Every group, by key."""
+    import countrygroups as cg
+
+    extra = json.loads(
+        resources.files("assistant").joinpath("resources/country_groups.json").read_text("utf-8")
+    )
+    m49 = "UN M49 (countrygroups UNSTATS_GEOGRAPHICAL_REGIONS)"
+    found: dict[str, Group] = {}
+    regions: dict[str, frozenset[str]] = {}
+    _regions(cg.UNSTATS_GEOGRAPHICAL_REGIONS, regions)
+    for key, members in regions.items():
+        name = _titled(key)
+        # a variant that is a country's name is the country ("South Africa")
+        names = {n for n in _variants(name) if n == fold(name) or to_iso3(n) is None}
+        if key == "MICRONESIA":  # the sub-region; "Micronesia" alone is the country (FSM)
+            names = {"micronesia region", "micronesian region"}
+        found[key] = Group(key, name, members, tuple(sorted(names)), m49)
+    oceania = found["OCEANIA"]
+    found["OCEANIA"] = Group(
+        "OCEANIA",
+        "Oceania",
+        oceania.members,
+        tuple(sorted({*oceania.names, "pacific", "the pacific", "pacific region"})),
+        m49,
+    )
+    islands = oceania.members - found["AUSTRALIA_AND_NEW_ZEALAND"].members
+    found["PACIFIC_ISLANDS"] = Group(
+        "PACIFIC_ISLANDS",
+        "the Pacific islands (Melanesia, Micronesia and Polynesia)",
+        frozenset(islands),
+        ("pacific island", "pacific island countries", "pacific island states", "pacific islands"),
+        m49,
+    )
+    package = "countrygroups " + getattr(cg, "__version__", "")
+    graduated = set(extra["LDC_GRADUATED_SINCE_PACKAGE"]["members"])
+    specs = [
+        (
+            "SIDS",
+            "small island developing States",
+            cg.SIDS,
+            _acronym(
+                "SIDS",
+                "small island developing states",
+                "small island states",
+                "small island developing state",
+                "small islands",
+            ),
+        ),
+        (
+            "LDC",
+            "least developed countries",
+            set(cg.LDC) - graduated,
+            _acronym("LDC", "least developed countries", "least developed country"),
+        ),
+        (
+            "LLDC",
+            "landlocked developing countries",
+            cg.LLDC,
+            _acronym(
+                "LLDC",
+                "landlocked developing countries",
+                "landlocked countries",
+                "landlocked developing country",
+            ),
+        ),
+        (
+            "OECD",
+            "OECD members",
+            cg.OECD,
+            _acronym("OECD", "oecd countries", "oecd members", "oecd member countries"),
+        ),
+        (
+            "EU",
+            "European Union",
+            cg.EUROPEAN_UNION,
+            _acronym("EU", "european union", "eu member states", "eu countries"),
+        ),
+    ]
+    for key, name, members, names in specs:
+        found[key] = Group(key, name, frozenset(members), tuple(sorted(names)), package)
+    for key, aliases in (
+        ("ASEAN", ("asean", "asean countries", "asean members", "asean member states")),
+        ("ESCAP", ("escap", "escap members", "escap member states")),
+    ):
+        entry = extra[key]
+        found[key] = Group(
+            key, entry["name"], frozenset(entry["members"]), aliases, entry["source"]
+        )
+    outside = extra["ESCAP_NON_REGIONAL"]
+    found["ASIA_PACIFIC"] = Group(
+        "ASIA_PACIFIC",
+        "Asia and the Pacific (ESCAP's regional members)",
+        found["ESCAP"].members - set(outside["members"]),
+        ("apac", "asia and the pacific", "asia pacific", "asia pacific region"),
+        f"{found['ESCAP'].source}; less {outside['source']}",
+    )
+    return found
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> list[tuple[str, str]]:
+    """(folded name, group key), longest names first."""
+    pairs = [(n, g.key) for g in groups().values() for n in g.names]
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
+def find_groups(text: str) -> list[Group]:
+    """The groups named in ``text``, in order of mention; a longer name wins over the names
+    inside it ("South-eastern Asia", not also "Asia")."""
+    folded = f" {fold(text)} "
+    taken: list[tuple[int, int]] = []
+    hits: list[tuple[int, str]] = []
+    for name, key in _name_index():
+        for match in re.finditer(rf"(?<= ){re.escape(name)}(?= )", folded):
+            span = match.span()
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            taken.append(span)
+            hits.append((span[0], key))
+    table = groups()
+    ordered: list[Group] = []
+    for _, key in sorted(hits):
+        if table[key] not in ordered:
+            ordered.append(table[key])
+    return ordered
+
+
+def group(key: str) -> Group:
+    return groups()[key]
+
+
+def asia_pacific() -> frozenset[str]:
+    """UNPOG's region: ESCAP's regional members."""
+    return group("ASIA_PACIFIC").members
+
+
+def asia_pacific_sids() -> frozenset[str]:
+    """The small island developing States of Asia and the Pacific."""
+    return group("SIDS").members & asia_pacific()
