@@ -284,6 +284,15 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _dictionary()  # type: ignore[operator]
 
 
+def english_uses(word: str) -> int:
+    """How often ``word`` occurs in pyspellchecker's English frequency list (British "-ise"
+    spellings counted as their "-ize" forms)."""
+    frequency = _dictionary().word_frequency  # type: ignore[attr-defined]
+    word = word.lower()
+    american = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
+    return int(max(frequency[word], frequency[american]))
+
+
 def in_question(text: str) -> list[str]:
     """ISO3 codes of the countries a question names (see :func:`find_in_question`)."""
     return find_in_question(text)[0]
@@ -325,14 +334,14 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
 
 def _nearest_country(word: str) -> str | None:
     """The country whose one-word name is nearest to a word no English dictionary knows, when
-    it is near enough: one slip (a letter added, dropped, changed, or two neighbours swapped) per
-    eight letters, at least one."""
+    it is near enough: one slip (a letter added, dropped, changed, or two neighbours swapped), two
+    in a word of ten letters or more ("phillipines")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     if is_english_word(word):
         return None
-    allowed = max(1, len(word) // 8)
+    allowed = 2 if len(word) >= 10 else 1
     best = process.extractOne(
         word, _single_word_names().keys(), scorer=OSA.distance, score_cutoff=allowed
     )

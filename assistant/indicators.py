@@ -362,6 +362,11 @@ def _alias_table() -> dict[str, str]:
     return table
 
 
+def names_of(code: str) -> list[str]:
+    """Every folded name an indicator answers to (code, name, aliases and their variants)."""
+    return [alias for alias, found in _alias_table().items() if found == code]
+
+
 def resolve_indicator(text: str) -> str | None:
     """The canonical code for a code, name or alias ("OSI", "online service index"); else None."""
     return _alias_table().get(fold_name(text))

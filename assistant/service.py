@@ -47,9 +47,13 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import ConversationStore, new_conversation_id
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.vectors import VectorStore
+from assistant.text import fold
 from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
+
+# An acronym more than this share of the passages use needs no expansion: the documents use it.
+COMMON_ACRONYM_SHARE = 0.01
 
 
 class Assistant:
@@ -208,8 +212,15 @@ class Assistant:
             doc = documents.get(doc_id)
             return doc is not None and can_see(doc, access)
 
-        found = {word: self.keyword.acronyms.expand(word, visible) for word in candidates}
-        return {word: name for word, name in found.items() if name}
+        found: dict[str, str] = {}
+        for word in candidates:
+            used, total = self._frequency(fold(word).replace(" ", ""), access)
+            if total and used > COMMON_ACRONYM_SHARE * total:
+                continue  # the documents use it as it is ("UN", "AI"): nothing to add
+            name = self.keyword.acronyms.expand(word, visible)
+            if name:
+                found[word] = name
+        return found
 
     def stream(
         self,

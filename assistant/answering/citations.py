@@ -22,6 +22,12 @@ from assistant.storage.catalog import Catalog
 Access = Sequence[str] | None
 
 
+def quoted(text: str) -> str:
+    """A sentence as an answer quotes it: a bracketed number of the document's own ("[5]", a
+    footnote) becomes "(5)", so that every [n] in an answer is one of its citations."""
+    return re.sub(r"\[(\d+)\]", r"(\1)", text)
+
+
 def passage_citation(n: int, passage: Passage) -> Citation:
     """Citation ``n``: a whole retrieved passage, with its printed page label."""
     chunk, doc = passage.chunk, passage.document

@@ -7,7 +7,7 @@ import re
 
 from assistant import countries as country_names
 from assistant.answering import extractive
-from assistant.answering.citations import evidence_citation
+from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.models import Answer, Citation, Filters
 
@@ -46,7 +46,7 @@ def answer(
         sentences = []
         for evidence in extraction.evidence:
             citations.append(evidence_citation(len(citations) + 1, evidence))
-            sentences.append(f"{evidence.text} [{len(citations)}]")
+            sentences.append(f"{quoted(evidence.text)} [{len(citations)}]")
         parts.append(f"**{name}**: " + " ".join(sentences))
     return Answer(
         question=question,

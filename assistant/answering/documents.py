@@ -8,7 +8,7 @@ import time
 
 from assistant import countries as country_names
 from assistant.answering import extractive
-from assistant.answering.citations import evidence_citation
+from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
 from assistant.answering.wordlists import STOPWORDS
@@ -68,7 +68,7 @@ def answer(
         if generated is not None:
             return generated
     citations = [evidence_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
-    text = " ".join(f"{e.text} [{i + 1}]" for i, e in enumerate(extraction.evidence))
+    text = " ".join(f"{quoted(e.text)} [{i + 1}]" for i, e in enumerate(extraction.evidence))
     return Answer(question=question, answer=text, grounded=True, citations=citations)
 
 
@@ -82,8 +82,11 @@ def with_expansions(question: str, expansions: dict[str, str]) -> str:
     return question
 
 
-# A word used in at most this share of the passages is specific: the evidence must contain it.
-SPECIFIC_WORD_SHARE = 0.01
+# A word is specific to a topic when few passages use it (at most this share of them) and it is
+# rare in general English too (fewer uses than this in pyspellchecker's frequency list): such a
+# word ("cryptocurrencies") names the topic, an ordinary one ("fare", "cite") is only wording.
+SPECIFIC_WORD_SHARE = 0.001
+GENERAL_ENGLISH_USES = 100
 
 
 def absent_topic(
@@ -93,33 +96,32 @@ def absent_topic(
     access: Access,
     context: AnswerContext,
 ) -> str | None:
-    """The question's most specific word when the quoted sentences do not contain it, else None.
+    """The question's topic when the passages quoted do not touch it, else None.
 
     The evidence may share a name with the question (CEPA, Bhutan) and still not be about what
-    it asks ("regulating cryptocurrencies", "a national digital ID"). The question's words less
-    the names it uses are its topic; the one fewest passages use is the most specific, and when
-    that word is rare (at most SPECIFIC_WORD_SHARE of the passages) the sentences quoted must
-    contain it. A word no visible passage uses at all is not in the documents.
+    it asks ("regulating cryptocurrencies"). The question's words less the names it uses are its
+    topic; a word of it that is specific (see SPECIFIC_WORD_SHARE) must appear in a passage
+    quoted from. Ordinary words are not checked: the documents may say the same in other words.
     """
     named = _name_stems(question, expansions)
     content = " ".join(
         w for w in re.findall(r"[A-Za-z][\w'-]*", question) if w.lower() not in STOPWORDS
     )
-    capitals = {w.lower() for w in re.findall(r"\b[A-Z]{2}\b", question)}  # "ID", "IT"
-    topic = sorted(t for t in stems(content) if t not in named and (len(t) > 2 or t in capitals))
+    words = {s: w for w in content.split() for s in stems(w)}
+    topic = sorted(t for t in stems(content) if t not in named and len(t) > 2)
     if not topic:
         return None
-    counted = [(context.frequency(t, access), t) for t in topic]
-    total = max((n for (_, n), _ in counted), default=0)
-    if total == 0:
-        return None  # no frequencies (an index from before they were kept): no gate
-    (used, _), rarest = min(counted, key=lambda item: (item[0][0], item[1]))
-    if used > SPECIFIC_WORD_SHARE * total:
-        return None
-    quoted = stems(" ".join(e.text for e in evidence))
-    if rarest in quoted:
-        return None
-    return _phrase_around(question, rarest, named)
+    quoted = stems(" ".join(e.passage.chunk.text for e in evidence))
+    for stem in topic:
+        if stem in quoted:
+            continue
+        used, total = context.frequency(stem, access)
+        if total == 0 or used > SPECIFIC_WORD_SHARE * total:
+            continue
+        if country_names.english_uses(words.get(stem, stem)) >= GENERAL_ENGLISH_USES:
+            continue
+        return _phrase_around(question, stem, named)
+    return None
 
 
 def _phrase_around(question: str, stem: str, named: set[str]) -> str:

@@ -126,7 +126,7 @@ def extract(
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
-    q_terms = terms(" ".join([question, *expansions.values()]))
+    q_terms = terms(question)
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant import countries as country_names
 from assistant.answering.context import AnswerContext
+from assistant.country_groups import Group, find_groups
 from assistant.text import YEAR
 
 
@@ -59,12 +60,13 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     words = question.split()
     new_years = YEAR.findall(question)
     new_countries = country_names.in_question(question)
+    new_groups = find_groups(question)
     follow_up_cue = re.match(
         r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
     )
     if not follow_up_cue and (len(words) > 8 or _stands_alone(question, words)):
         return question
-    if not (new_years or new_countries):
+    if not (new_years or new_countries or new_groups):
         if follow_up_cue or len(words) <= 4:
             return f"{previous} {question}".strip()
         return question
@@ -77,11 +79,26 @@ def rewrite_follow_up(question: str, previous: str) -> str:
             result = f"{result.rstrip('?')} in {new_years[-1]}?"
     if new_countries:
         old = country_names.in_question(previous)
-        if old:
-            result = _replace_country(result, old[0], new_countries[0])
-        else:
-            result = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
+        replaced = _replace_country(result, old[0], new_countries[0]) if old else result
+        if replaced == result:
+            replaced = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
+        result = replaced
+    if new_groups:
+        old_groups = find_groups(previous)
+        replaced = _replace_group(result, old_groups[0], new_groups[0]) if old_groups else result
+        if replaced == result:
+            replaced = f"{result.rstrip('?')} in {new_groups[0].name}?"
+        result = replaced
     return result
+
+
+def _replace_group(text: str, old: Group, new: Group) -> str:
+    """``text`` with the group ``old`` named as ``new`` (any of ``old``'s names, any case)."""
+    for name in sorted(old.names, key=len, reverse=True):
+        pattern = r"(?<![\w-])" + r"[\s-]+".join(re.escape(w) for w in name.split()) + r"(?![\w-])"
+        if re.search(pattern, text, re.I):
+            return re.sub(pattern, new.name, text, count=1, flags=re.I)
+    return text
 
 
 _QUESTION_START = re.compile(
@@ -116,6 +133,6 @@ def _replace_country(text: str, old: str, new: str) -> str:
         aliases += [record.name, getattr(record, "common_name", "") or record.name]
     for alias in sorted(set(aliases), key=len, reverse=True):
         pattern = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
-        if re.search(pattern, text):
-            return re.sub(pattern, new_name, text)
+        if re.search(pattern, text, re.I):
+            return re.sub(pattern, new_name, text, flags=re.I)
     return text

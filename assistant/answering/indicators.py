@@ -8,7 +8,7 @@ changes), "how many countries are in the very high EGDI group" (a count), "weake
 nepal's egdi", and comparisons of two or more countries.
 
 Each answer says what was computed over which rows and cites them. Figures are shown as the data
-file prints them, except machine floats ("0.8404502742767075"), shown to four decimals; the
+file prints them, except machine floats ("0.8404502742767075"), shown to three decimals; the
 citation keeps the exact row. A constraint the question names (a group, a year, a country) is
 applied or the answer says why it could not be: none is dropped silently.
 """
@@ -62,6 +62,7 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
     handler = {
         "value": run.value,
         "rank": run.value,
+        "position": run.position,
         "trend": run.trend,
         "change": run.change,
         "comparison": run.comparison,
@@ -82,11 +83,19 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
 
 
 def shown(v: IndicatorValue) -> str:
-    """A value as the answer shows it: as printed, or a machine float to four decimals."""
+    """A value as the answer shows it: as printed, or a machine float to three decimals (the
+    precision the OECD and World Bank print their indices with)."""
     text = v.value_text
     if re.fullmatch(r"-?\d+\.\d{6,}", text):
-        return f"{v.value:.4f}"
+        return f"{v.value:.3f}"
     return text
+
+
+def difference(later: IndicatorValue, earlier: IndicatorValue, *, sign: bool = True) -> str:
+    """``later - earlier`` to the precision the two values are shown with ("+0.05194" for
+    0.67544 - 0.62350; "-0.131" for two machine floats shown to three decimals)."""
+    decimals = max(len(shown(v).partition(".")[2]) for v in (later, earlier))
+    return f"{later.value - earlier.value:{'+' if sign else ''}.{decimals}f}"
 
 
 def _row(v: IndicatorValue) -> dict[str, object]:
@@ -207,12 +216,14 @@ class _Answer:
             end = self.cite(last)
             middle = ""
             if between:
-                editions = ", ".join(f"{v.year} {shown(v)}" for v in between)
+                editions = ", ".join(
+                    f"{v.year} {shown(v)}" + (f" (rank {v.rank})" if v.rank is not None else "")
+                    for v in between
+                )
                 middle = f" (editions in between: {editions})"
-            change = last.value - first.value
             sentences.append(
                 f"{first.country}'s {self.name} {direction} from {start} in {first.year} "
-                f"to {end} in {last.year}, a change of {change:+.4f}{middle}."
+                f"to {end} in {last.year}, a change of {difference(last, first)}{middle}."
             )
         return self.done(" ".join(sentences))
 
@@ -236,7 +247,7 @@ class _Answer:
                 rank = f"; its rank went from {start.rank} to {end.rank}"
             sentences.append(
                 f"{end.country}'s {self.name} went from {self.cite(start, rank=False)} in {low} to "
-                f"{self.cite(end, rank=False)} in {high}: a change of {end.value - start.value:+.4f}{rank}."
+                f"{self.cite(end, rank=False)} in {high}: a change of {difference(end, start)}{rank}."
             )
         return self.done(" ".join(sentences))
 
@@ -258,7 +269,7 @@ class _Answer:
             word = "highest" if len(ordered) > 2 else "higher"
             text += (
                 f" {best.country} had the {word} {self.name} ({shown(best)} against "
-                f"{shown(last)} for {last.country}, a difference of {best.value - last.value:.5f})."
+                f"{shown(last)} for {last.country}, a difference of {difference(best, last, sign=False)})."
             )
         if missing:
             when = f" for {year}" if year else ""
@@ -299,6 +310,22 @@ class _Answer:
             text += f" ({len(every)} of the {len(members)} countries of {scope} have a value that year; ranks are world ranks.)"
         return self.done(text)
 
+    def position(self) -> IndicatorAnswer:
+        year, latest = self.year()
+        if year is None:
+            return self.missing("any country")
+        members, scope = self.scope()
+        every = self.table.ranking(self.code, year, top=None, countries=members)
+        n = self.plan.top_n or 1
+        if len(every) < n:
+            return self.missing(f"rank {n}", f" in {year}")
+        v = every[n - 1]
+        where = f" in {scope}" if members is not None else ""
+        text = f"{v.country} was number {n} on the {self.name}{where} in {year}{latest}: {self.cite(v)}."
+        if n > 1:
+            text += f" Number {n - 1}: {every[n - 2].country} {self.cite(every[n - 2])}."
+        return self.done(text)
+
     def movers(self) -> IndicatorAnswer:
         years = self.table.years(self.code)
         if len(years) < 2:
@@ -324,7 +351,7 @@ class _Answer:
         word = "fell most" if declined else "improved most"
         where = f" in {scope}" if members is not None else ""
         listed = "; ".join(
-            f"{i}. {end[c].country} {end[c].value - start[c].value:+.4f} "
+            f"{i}. {end[c].country} {difference(end[c], start[c])} "
             f"(from {self.cite(start[c], rank=False)} to {self.cite(end[c], rank=False)})"
             for i, c in enumerate(moves[:n], 1)
         )

@@ -48,9 +48,9 @@ def answer(
         plan.expansions = context.expansions(standalone, access)
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
-        if not result.grounded and plan.kind != "value":
-            # no such ranking or series in the data: a report may still discuss it (a single
-            # missing figure is not looked for in prose, where numbers are guessed at)
+        if not result.grounded and not plan.countries:
+            # no such ranking or series in the data: a report may still discuss it (a figure
+            # asked for a named country is not looked for in prose, where numbers are guessed at)
             from_documents = documents.answer(
                 standalone, filters, access, context, run, plan.expansions
             )

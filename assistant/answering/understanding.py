@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant import countries as country_names
 from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS
 from assistant.country_groups import Group, find_groups
-from assistant.indicators import INDICATORS, find_indicators
+from assistant.indicators import INDICATORS, find_indicators, names_of
 from assistant.text import YEAR, fold
 
 # "fiji's", "FIJI’s" -> "fiji", "FIJI": a possessive never changes what is named.
@@ -57,7 +58,12 @@ _DECLINED = re.compile(
     r"\b(most|biggest|largest)\b.{0,20}\b(declin\w*|drop|fall|decreas\w*)\b",
     re.I,
 )
-_COUNT = re.compile(r"\b(how many|number of|count of|count)\b", re.I)
+# "number 2", "no. 2", "#2", "the 2nd", "ranked 5th": one position of a ranking.
+_POSITION = re.compile(
+    r"\b(?:number|no\.?|#)\s*(\d{1,3})\b|#(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)\b(?!\s+(?:century|edition|session))",
+    re.I,
+)
+_COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
 _THRESHOLD = re.compile(
     r"\b(above|over|more than|greater than|at least|exceed\w*|higher than|below|under|less than|lower than)\s+(0?\.\d+|1(?:\.0+)?)\b",
     re.I,
@@ -145,6 +151,7 @@ class QueryPlan:
             "improved": "improved most",
             "declined": "declined most",
             "component": "weakest and strongest component",
+            "position": f"rank {self.top_n}",
         }.get(self.kind, self.kind)
         if self.kind != "documents":
             parts.append(label)
@@ -180,17 +187,53 @@ def understand(question: str) -> QueryPlan:
     """The plan for a standalone question (follow-ups are rewritten first)."""
     text = " ".join(_POSSESSIVE.sub("", question).split())
     plan = QueryPlan(question=question, text=text)
-    plan.indicators = find_indicators(text)
+    spelled, fixed = _indicator_spelling(text)
+    plan.indicators = find_indicators(spelled)
     if not plan.indicators and RANKING.search(text) and re.search(r"\brank", text, re.I):
         plan.indicators = ["egdi"]  # "Which country ranked first in 2010?": the UN ranking
     # with an indicator named, "chad" and "georgia" are the countries, not the words
     plan.countries, plan.corrections = country_names.find_in_question(
         text, ambiguous=bool(plan.indicators)
     )
-    plan.groups = [g for g in find_groups(text) if not _is_a_country_name(g, plan.countries)]
+    # "OECD" in "OECD Digital Government Index" names the index, not the group
+    unnamed = f" {spelled} "
+    for alias in sorted((a for c in plan.indicators for a in names_of(c)), key=len, reverse=True):
+        unnamed = unnamed.replace(f" {alias} ", " ")
+    plan.groups = [g for g in find_groups(unnamed) if not _is_a_country_name(g, plan.countries)]
+    if plan.indicators:
+        plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})
     plan.kind = _kind(plan)
     return plan
+
+
+@lru_cache(maxsize=1)
+def _indicator_vocabulary() -> frozenset[str]:
+    """Every word of every indicator name and alias (folded), five letters or more."""
+    return frozenset(
+        w for code in INDICATORS for a in names_of(code) for w in a.split() if len(w) >= 5
+    )
+
+
+def _indicator_spelling(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with misspelt words of indicator names corrected ("digital goverment index"),
+    and the corrections: a word no English dictionary knows becomes the indicator-name word one
+    slip away (two for ten letters or more)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    vocabulary = _indicator_vocabulary()
+    fixed: dict[str, str] = {}
+    words = fold(text).split()
+    for i, word in enumerate(words):
+        if len(word) < 5 or word in vocabulary or country_names.is_english_word(word):
+            continue
+        allowed = 2 if len(word) >= 10 else 1
+        best = process.extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=allowed)
+        if best:
+            fixed[word] = best[0]
+            words[i] = best[0]
+    return " ".join(words), fixed
 
 
 def _is_a_country_name(group: Group, countries: list[str]) -> bool:
@@ -207,7 +250,7 @@ def _kind(plan: QueryPlan) -> str:
     text = plan.text
     if not plan.indicators:
         return "documents"
-    if NOT_A_FIGURE.search(text) and not FIGURE.search(text):
+    if NOT_A_FIGURE.search(text) and not FIGURE.search(text) and not _POSITION.search(text):
         return "documents"  # "What is Italy's e-procurement platform called?"
     if plan.indicators[0].startswith("ims_") and not SCORE_WORDS.search(text):
         # "e-procurement" names a GovTech system score only when a score is asked for: "How
@@ -224,10 +267,17 @@ def _kind(plan: QueryPlan) -> str:
             below = threshold.group(1).lower() in ("below", "under", "less than", "lower than")
             plan.threshold = ("<" if below else ">", float(threshold.group(2)))
         return "count"
+    if plan.countries and (_TOP_N.search(text) or _BOTTOM_N.search(text)):
+        # "has korea stayed in the top 5": the country's rank, over time when asked so
+        return "trend" if (len(plan.years) >= 2 or _TREND.search(text)) else "rank"
     if _IMPROVED.search(text):
         return "improved"
     if _DECLINED.search(text):
         return "declined"
+    position = _POSITION.search(text)
+    if position and not plan.countries:
+        plan.top_n = int(next(g for g in position.groups() if g))
+        return "position"
     top = _TOP_N.search(text)
     bottom = _BOTTOM_N.search(text)
     if bottom and not top:
@@ -250,12 +300,7 @@ def _kind(plan: QueryPlan) -> str:
         return "value"
     if _WORST.search(text) and not _BEST.search(text):
         return "bottom"
-    if (
-        _BEST.search(text)
-        or _RANK.search(text)
-        or plan.groups
-        or re.search(r"\bwhich countr", text, re.I)
-    ):
+    if _BEST.search(text) or _RANK.search(text) or re.search(r"\bwhich countr", text, re.I):
         return "top"
     return "documents"
 

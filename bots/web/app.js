@@ -554,7 +554,7 @@ class Turn {
       parts.push(h("p", { class: "understood small" }, "Understood as: ", h("q", {}, answer.rewritten_question)));
     }
     if (answer.understood) {
-      parts.push(h("p", { class: "understood small" }, "Read as: " + answer.understood));
+      parts.push(h("p", { class: "read-as small" }, "Read as: " + answer.understood));
     }
     if (Array.isArray(answer.table) && answer.table.length) {
       parts.push(dataTable(answer.table));

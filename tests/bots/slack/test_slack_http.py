@@ -50,7 +50,8 @@ def test_a_mention_is_answered_in_its_thread_with_sources_and_feedback(harness: 
     [message] = h.fake.answered(CHANNEL, ts)
     assert message.history[0]["text"] == PLACEHOLDER  # posted at once, then updated in place
     assert "Civil Service College trains public officers" in section_text([message])
-    [sources] = blocks_of(message, "context")
+    read_as, sources = blocks_of(message, "context")  # what the question was read as, sources
+    assert read_as["elements"][0]["text"].startswith("Read as: Singapore")
     first = sources["elements"][0]["text"]
     assert (
         first.startswith(f"*[1]* <{PUBLIC_URL}/?doc=")
