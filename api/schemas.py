@@ -180,6 +180,12 @@ class CountryList(BaseModel):
     items: list[CountryPublic]
 
 
+class Suggestions(BaseModel):
+    questions: list[str] = Field(description="Starter questions the ingested material answers.")
+    indicator_data: bool = Field(description="Whether any indicator values are loaded.")
+    hint: str | None = Field(default=None, description="What to do when something is missing.")
+
+
 class IndicatorPublic(BaseModel):
     iso3: str
     country: str

@@ -28,6 +28,7 @@ from assistant.answering.understanding import acronym_candidates
 from assistant.briefs.draft import BriefInputs, draft_brief
 from assistant.briefs.model import Brief
 from assistant.config import Settings
+from assistant.country_groups import asia_pacific
 from assistant.embedding import Embedder
 from assistant.errors import (
     AssistantError,
@@ -79,6 +80,7 @@ class Assistant:
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self.data_citations = DataCitations(self.catalog, self.document_file)
         self._doc_texts: dict[tuple[str, str], str] = {}
+        self._suggestions: dict[tuple[int, frozenset[str] | None], dict[str, Any]] = {}
 
     @property
     def indicators(self) -> IndicatorTable:
@@ -340,6 +342,57 @@ class Assistant:
             }
             for code in codes
         ]
+
+    def suggestions(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
+        key = (self.catalog.generation(), granted(access))
+        cached = self._suggestions.get(key)
+        if cached is None:
+            cached = self._make_suggestions(access)
+            self._suggestions = {key: cached}
+        return cached
+
+    def _make_suggestions(self, access: Sequence[str] | None) -> dict[str, Any]:
+        """Starter questions made from what ``access`` may see, so that each has an answer: the
+        latest EGDI of a country with data (one of UNPOG's region first), the top 5 of Asia and
+        the Pacific, a trend, and a question on a document's subject; with ``hint`` saying how
+        to add indicator data when none is loaded."""
+        table = self.indicators_for(access)
+        questions: list[str] = []
+        years = table.years("egdi")
+        with_data = {code for code, _ in table.countries()}
+        region = sorted(with_data & asia_pacific()) or sorted(with_data)
+        if years and region:
+            latest = years[-1]
+            ranked = table.ranking("egdi", latest, top=None, countries=region)
+            if ranked:
+                middle = ranked[len(ranked) // 2]
+                questions.append(f"What was {middle.country}'s EGDI in {latest}?")
+                questions.append(f"Top 5 in Asia and the Pacific on the EGDI {latest}")
+                if len(years) >= 2:
+                    questions.append(
+                        f"How has {ranked[0].country}'s EGDI changed since {years[0]}?"
+                    )
+        documents = [
+            d
+            for d in self.documents(access)
+            if d.collection in ("study", "case")
+            and len(d.title.split()) >= 4
+            and not d.title.isupper()
+        ]
+        documents.sort(key=lambda d: (-(d.year or 0), d.title))
+        for doc in documents[:3]:
+            question = f"What does “{doc.title}” recommend?"
+            if self.ask(question, access=access).grounded:  # only what is answered is shown
+                questions.append(question)
+                break
+        hint = None
+        if not years:
+            hint = (
+                "No indicator data is loaded, so questions on EGDI, GTMI or OECD DGI figures "
+                "cannot be answered yet: put the CSV/XLSX files in a corpus folder and run "
+                "`python -m ingest`, or download the catalogue's with `python -m ingest fetch`."
+            )
+        return {"questions": questions[:4], "indicator_data": bool(years), "hint": hint}
 
     def indicator_values(
         self,

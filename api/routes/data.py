@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import AssistantDep, CallerDep
-from api.schemas import CountryList, CountryPublic, IndicatorList, IndicatorPublic
+from api.schemas import CountryList, CountryPublic, IndicatorList, IndicatorPublic, Suggestions
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -16,6 +16,13 @@ router = APIRouter(prefix="/api", tags=["data"])
 def countries(assistant: AssistantDep, caller: CallerDep) -> CountryList:
     """Countries with documents or indicator data the caller may see."""
     return CountryList(items=[CountryPublic(**c) for c in assistant.countries(caller.access)])
+
+
+@router.get("/suggestions", response_model=Suggestions)
+def suggestions(assistant: AssistantDep, caller: CallerDep) -> Suggestions:
+    """Starter questions made from what is ingested (each has an answer), and a hint when no
+    indicator data is loaded."""
+    return Suggestions(**assistant.suggestions(caller.access))
 
 
 @router.get("/indicators", response_model=IndicatorList)

@@ -13,12 +13,8 @@ import { COLLECTIONS, SourcePanel, pageLabel } from "./sources.js";
 const api = new Api();
 const $ = (selector) => document.querySelector(selector);
 
-const SUGGESTIONS = [
-  "What was Fiji's E-Government Development Index in 2024?",
-  "How has Singapore's EGDI changed since 2020?",
-  "What do the documents say about digital identity?",
-  "Which country ranked first on the EGDI in 2024?",
-];
+// Shown until /api/suggestions answers with questions made from what is ingested.
+const SUGGESTIONS = ["What do the documents say about digital identity?"];
 const HISTORY_PAGE = 30;
 const MAX_CHARTS = 4;
 
@@ -44,10 +40,10 @@ async function boot() {
   setupFilters();
   setupSidebar();
   setupDialogs();
-  renderSuggestions();
+  renderSuggestions(SUGGESTIONS);
   renderChips();
   await loadHealth();
-  await Promise.all([loadCountries(), loadHistory(), checkBriefs(), openLink()]);
+  await Promise.all([loadSuggestions(), loadCountries(), loadHistory(), checkBriefs(), openLink()]);
   document.body.dataset.ready = "true";
 }
 
@@ -368,13 +364,25 @@ function setSending(sending) {
   send.classList.toggle("stop", sending);
 }
 
-function renderSuggestions() {
+function renderSuggestions(questions, hint) {
   const list = $(".suggestions");
   list.replaceChildren(
-    ...SUGGESTIONS.map((text) =>
+    ...questions.map((text) =>
       h("li", {}, h("button", { type: "button", class: "suggestion", onclick: () => ask(text) }, text)),
     ),
   );
+  const note = $("#suggestions-hint");
+  note.hidden = !hint;
+  note.textContent = hint || "";
+}
+
+async function loadSuggestions() {
+  try {
+    const { questions, hint } = await api.get("/api/suggestions");
+    renderSuggestions(questions.length ? questions : SUGGESTIONS, hint);
+  } catch {
+    // keep the generic suggestion
+  }
 }
 
 function showEmptyState(show) {

@@ -517,3 +517,32 @@ def test_settings_reject_malformed_tokens() -> None:
     settings = make_settings(Path("/tmp/x"), api_tokens=f"{a}, {b}")
     assert settings.token_grants() == {a: (), b: ()}
     assert a not in repr(settings)
+
+
+def test_the_starter_suggestions_are_answered(client: TestClient) -> None:
+    """The page's starter questions come from what is ingested, and each one is answered."""
+    body = client.get("/api/suggestions").json()
+    assert body["indicator_data"] is True and body["hint"] is None
+    assert len(body["questions"]) >= 3
+    for question in body["questions"]:
+        answer = client.post("/api/ask", json={"question": question}).json()
+        assert answer["grounded"], (question, answer["answer"])
+
+
+def test_without_indicator_data_the_suggestions_say_how_to_add_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text(
+        "# Digital identity in Fiji\n\nFiji launched a national digital identity programme to "
+        "give every citizen one trusted credential for public services.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", corpus_dirs=[corpus])
+    from ingest.pipeline import Pipeline
+
+    Pipeline(settings).run([corpus])
+    with TestClient(create_app(settings)) as fresh:
+        body = fresh.get("/api/suggestions").json()
+    assert body["indicator_data"] is False
+    assert "python -m ingest fetch" in body["hint"]
+    assert not any("EGDI" in q for q in body["questions"])
