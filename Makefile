@@ -71,6 +71,7 @@ fuzz: setup
 eval: setup  # on the store in RAG_DATA_DIR, which should hold ../shared/corpus
 	$(PY) -m assistant eval ../shared/eval/public_qa.jsonl --corpus-root ../shared/corpus
 	$(PY) -m assistant eval eval/team_qa.jsonl --corpus-root ../shared/corpus
+	$(PY) -m assistant eval eval/practitioner_qa.jsonl --corpus-root ../shared/corpus
 
 clean:
 	rm -rf $(VENV) data test-output .pytest_cache .ruff_cache .mypy_cache

@@ -286,9 +286,11 @@ def is_english_word(word: str) -> bool:
 
 def english_uses(word: str) -> int:
     """How often ``word`` occurs in pyspellchecker's English frequency list (British "-ise"
-    spellings counted as their "-ize" forms)."""
+    spellings counted as their "-ize" forms; a hyphenated word as its rarer part)."""
     frequency = _dictionary().word_frequency  # type: ignore[attr-defined]
-    word = word.lower()
+    word = word.lower().strip("'-")
+    if "-" in word:  # "all-round" is as ordinary as the rarer of its parts
+        return min(english_uses(part) for part in word.split("-") if part)
     american = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
     return int(max(frequency[word], frequency[american]))
 
