@@ -85,6 +85,8 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
+# The rule above a page's footnotes, as UN documents print it.
+_FOOTNOTE_RULE = re.compile(r"_{5,}")
 _FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
 
 
@@ -98,6 +100,11 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
     chunk = passage.chunk
     out = []
     for s, e in sentence_spans(chunk.text)[:limit]:
+        footnotes = _FOOTNOTE_RULE.search(chunk.text, s, e)
+        if footnotes:  # "... the audit institutions __________ 6 Official Records of ...": the
+            e = footnotes.start()  # page's footnotes begin at the rule; the sentence ends there
+            while e > s and chunk.text[e - 1].isspace():
+                e -= 1
         sentence = _clean(chunk.text[s:e])
         too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
         if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
