@@ -69,8 +69,9 @@ IGNORE_FILE = ".ingestignore"  # glob patterns (one a line, relative to the fold
 # 3: indicator rows keep their document's id; metadata is part of the change check.
 PIPELINE_VERSION = 3
 # Files of a type whose reading rules changed since PIPELINE_VERSION are read again (and only
-# they): 2 for CSV, since tables of questions and answers are skipped (ingest/sheets.py).
-READER_VERSIONS: dict[str, int] = {".csv": 2}
+# they). CSV: 2, tables of questions and answers skipped; 3, bibliographies read as records
+# (ingest/sheets.py).
+READER_VERSIONS: dict[str, int] = {".csv": 3}
 # A write that fails with less than this free beside the store is reported as a full disk: Chroma
 # and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
 LOW_SPACE_BYTES = 64 * 2**20

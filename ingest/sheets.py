@@ -28,9 +28,53 @@ def parse_csv_text(path: Path) -> ParsedDocument:
     if not text.strip():
         raise ParseFailure("empty file")
     _refuse_question_sets(text)
+    records = _as_records(text)
+    if records is not None:
+        return ParsedDocument(
+            pages=[ParsedPage(text=records, blocks=_record_blocks(records))], title=_title(path)
+        )
     return ParsedDocument(
         pages=[ParsedPage(text=text, blocks=_row_blocks(text))], title=_title(path)
     )
+
+
+# A table whose rows describe works (a bibliography, a list of papers): these columns.
+_BIBLIOGRAPHY = ({"title"}, {"author", "authors"})
+
+
+def _as_records(text: str) -> str | None:
+    """A bibliography-like table (a ``title`` and an ``author(s)`` column) as one record per row,
+    each cell with its column's name ("title: …; authors: …; year: 2011"), so that a row quoted
+    alone still says what each value is. None for any other table (kept line for line)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return None
+    header = [c.strip() for c in rows[0]]
+    names = {c.lower() for c in header}
+    if not all(names & wanted for wanted in _BIBLIOGRAPHY):
+        return None
+    records = []
+    for row in rows[1:]:
+        cells = [f"{name}: {value.strip()}" for name, value in zip(header, row, strict=False)]
+        cells = [c for c in cells if not c.endswith(": ")]
+        if cells:
+            records.append("; ".join(cells) + ".")
+    return "\n\n".join(records) + "\n"
+
+
+def _record_blocks(text: str) -> list[Block]:
+    """One block per record (records are separated by a blank line)."""
+    blocks: list[Block] = []
+    start = 0
+    for part in text.split("\n\n"):
+        end = start + len(part)
+        if part.strip():
+            blocks.append(Block(start, start + len(part.rstrip()), "text"))
+        start = end + 2
+    return blocks
 
 
 def _refuse_question_sets(text: str) -> None:

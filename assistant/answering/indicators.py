@@ -381,8 +381,11 @@ class _Answer:
             if plan.level:
                 rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
         chosen = [v for v in every if _within(v.value, low, high)]
-        where = f" of {scope}" if members is not None else ""
-        text = f"{len(chosen)} countries{where} {rule} in {year}{latest}, out of {len(every)} with a value."
+        text = (
+            f"{len(chosen)} countries {rule} in {year}{latest}, out of {len(every)} with a value."
+        )
+        if members is not None:
+            text = f"{scope[:1].upper()}{scope[1:]}: {text}"
         if chosen:
             shown_rows = chosen[:MAX_CITED_ROWS]
             text += " " + "; ".join(f"{v.country} {self.cite(v)}" for v in shown_rows)

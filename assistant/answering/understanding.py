@@ -20,6 +20,7 @@ what was searched and computed. Nothing here answers; the router and answerers r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -199,7 +200,8 @@ def understand(question: str) -> QueryPlan:
     unnamed = f" {spelled} "
     for alias in sorted((a for c in plan.indicators for a in names_of(c)), key=len, reverse=True):
         unnamed = unnamed.replace(f" {alias} ", " ")
-    plan.groups = [g for g in find_groups(unnamed) if not _is_a_country_name(g, plan.countries)]
+    groups = [g for g in find_groups(unnamed) if not _is_a_country_name(g, plan.countries)]
+    plan.countries, plan.groups = _longer_name_wins(fold(text), plan.countries, groups)
     if plan.indicators:
         plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})
@@ -234,6 +236,44 @@ def _indicator_spelling(text: str) -> tuple[str, dict[str, str]]:
             fixed[word] = best[0]
             words[i] = best[0]
     return " ".join(words), fixed
+
+
+def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    text = f" {folded} "
+    return [
+        (m.start(), m.end())
+        for name in names
+        for m in re.finditer(rf"(?<= ){re.escape(name)}(?= )", text)
+    ]
+
+
+def _longer_name_wins(
+    folded: str, countries: list[str], groups: list[Group]
+) -> tuple[list[str], list[Group]]:
+    """Where a country's name and a group's overlap, the longer is what the question names:
+    "South America" is the group (not America), "South Africa" the country (not Africa)."""
+    names = country_names.folded_names()
+    country_spans = {
+        c: _spans(folded, [n for n, code in names.items() if code == c]) for c in countries
+    }
+    group_spans = {g.key: _spans(folded, g.names) for g in groups}
+
+    def inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
+        return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in others)
+
+    all_groups = [s for spans in group_spans.values() for s in spans]
+    all_countries = [s for spans in country_spans.values() for s in spans]
+    kept_countries = [
+        c
+        for c in countries
+        if not country_spans[c] or not all(inside(s, all_groups) for s in country_spans[c])
+    ]
+    kept_groups = [
+        g
+        for g in groups
+        if not group_spans[g.key] or not all(inside(s, all_countries) for s in group_spans[g.key])
+    ]
+    return kept_countries, kept_groups
 
 
 def _is_a_country_name(group: Group, countries: list[str]) -> bool:
