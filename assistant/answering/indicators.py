@@ -391,6 +391,14 @@ class _Answer:
             text += " " + "; ".join(f"{v.country} {self.cite(v)}" for v in shown_rows)
             more = len(chosen) - len(shown_rows)
             text += f"; and {more} more (all in the table)." if more > 0 else "."
+            outside = [v for v in every if not _within(v.value, low, high)]
+            if more > 0 or outside:
+                last = chosen[-1]
+                edge = f" Nearest the line: {last.country} {self.cite(last)} (counted)"
+                nearest = min(outside, key=lambda v: abs(v.value - last.value), default=None)
+                if nearest is not None:
+                    edge += f", {nearest.country} {self.cite(nearest)} (not counted)"
+                text += edge + "."
             for v in chosen[MAX_CITED_ROWS:]:
                 self.rows.append(_row(v))
         else:

@@ -220,7 +220,8 @@ def _indicator_vocabulary() -> frozenset[str]:
 def _indicator_spelling(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with misspelt words of indicator names corrected ("digital goverment index"),
     and the corrections: a word no English dictionary knows becomes the indicator-name word one
-    slip away (two for ten letters or more)."""
+    slip away (two for ten letters or more); a word after an indicator-name word that begins
+    only one such word is that word cut short ("telecom infra")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -228,13 +229,18 @@ def _indicator_spelling(text: str) -> tuple[str, dict[str, str]]:
     fixed: dict[str, str] = {}
     words = fold(text).split()
     for i, word in enumerate(words):
-        if len(word) < 5 or word in vocabulary or country_names.is_english_word(word):
+        if len(word) < 4 or word in vocabulary:
+            continue
+        longer = sorted(v for v in vocabulary if v.startswith(word) and len(v) >= len(word) + 3)
+        if i > 0 and words[i - 1] in vocabulary and len(longer) == 1:
+            fixed[word] = words[i] = longer[0]  # a name's word cut short: "telecom infra"
+            continue
+        if len(word) < 5 or country_names.is_english_word(word):
             continue
         allowed = 2 if len(word) >= 10 else 1
         best = process.extractOne(word, vocabulary, scorer=OSA.distance, score_cutoff=allowed)
         if best:
-            fixed[word] = best[0]
-            words[i] = best[0]
+            fixed[word] = words[i] = best[0]
     return " ".join(words), fixed
 
 
