@@ -246,7 +246,7 @@ def folded_names() -> dict[str, str]:
                 words.add(n)
     words.update(UN_NAMES.values())
     for aliases in ALIASES.values():
-        words.update(a for a in aliases if len(a) > 2 or a in {"UK"})
+        words.update(a for a in aliases if len(a) > 2 or a in {"UK", "US"})
     found: dict[str, str] = {}
     for word in sorted(words):
         iso3 = lookup.get(_fold(word))

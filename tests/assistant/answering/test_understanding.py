@@ -1,0 +1,91 @@
+"""Questions as people type them: the plan the answerers use (answering/understanding.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.followups import rewrite_follow_up
+from assistant.answering.understanding import acronym_candidates, understand
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "indicator", "countries"),
+    [
+        ("fiji egdi 2024", "value", "egdi", ["FJI"]),
+        ("FIJI's EGDI", "value", "egdi", ["FJI"]),
+        ("whats the gtmi score of indonesai", "value", "gtmi", ["IDN"]),
+        ("sri lanka rank egdi 2022", "rank", "egdi", ["LKA"]),
+        ("compare korea and japan egov ranking", "comparison", "egdi", ["KOR", "JPN"]),
+        (
+            "cambodia vs laos vs myanmar telecom infrastructure index",
+            "comparison",
+            "tii",
+            ["KHM", "LAO", "MMR"],
+        ),
+        ("change in vietnam egdi from 2020 to 2024", "change", "egdi", ["VNM"]),
+        ("How has Mongolia's online service index changed since 2012?", "trend", "osi", ["MNG"]),
+        ("has korea stayed in the egdi top 5 since 2010", "trend", "egdi", ["KOR"]),
+        ("top 5 countries in asia on egdi 2024", "top", "egdi", []),
+        ("which country had the lowest osi in 2022", "bottom", "osi", []),
+        ("which pacific islands improved most in EGDI", "improved", "egdi", []),
+        ("how many countries are in the very high EGDI group in 2024", "count", "egdi", []),
+        ("no. of oceania countries with egdi under 0.5", "count", "egdi", []),
+        ("weakest component of nepal's egdi", "component", "egdi", ["NPL"]),
+        ("who was number 2 on the egdi in 2024", "position", "egdi", []),
+        (
+            "uk or france - who does better on the oecd digital goverment index",
+            "comparison",
+            "dgi",
+            ["GBR", "FRA"],
+        ),
+        ("micronesia vs marshall islands telecom infra 2024", "comparison", "tii", ["FSM", "MHL"]),
+        ("What is Italy's e-procurement platform called?", "documents", "ims_epmis", ["ITA"]),
+        ("does bhutan have a national digital ID?", "documents", None, ["BTN"]),
+    ],
+)
+def test_what_a_question_asks(
+    question: str, kind: str, indicator: str | None, countries: list[str]
+) -> None:
+    plan = understand(question)
+    assert (plan.kind, plan.indicator, plan.countries) == (kind, indicator, countries)
+
+
+def test_constraints_are_read() -> None:
+    top = understand("top 5 countries in asia on egdi 2024")
+    assert (top.top_n, [g.key for g in top.groups], top.years) == (5, ["ASIA"], [2024])
+    count = understand("how many asean countries have egdi above 0.7 in 2024")
+    assert count.threshold == (">", 0.7) and [g.key for g in count.groups] == ["ASEAN"]
+    assert understand("how many countries are in the very high egdi group").level == "very high"
+    assert understand("who was number 2 on the egdi").top_n == 2
+    typo = understand("egdi of the phillipines")
+    assert typo.countries == ["PHL"] and typo.corrections == {"phillipines": "Philippines"}
+    assert "reading 'phillipines' as Philippines" in typo.describe()
+    assert top.describe() == "EGDI · top 5 · Asia (50 countries) · 2024"
+
+
+def test_names_inside_other_names() -> None:
+    # the OECD in the index's name is not the group; America in South America is not a country
+    assert understand("oecd digital government index of korea").groups == []
+    south = understand("best egdi in south america 2022")
+    assert south.countries == [] and [g.key for g in south.groups] == ["SOUTH_AMERICA"]
+    assert understand("south africa egdi").countries == ["ZAF"]
+    assert understand("chad egdi").countries == ["TCD"]  # with an indicator named
+    assert understand("tell us about the chad report").countries == []
+
+
+def test_acronym_candidates() -> None:
+    assert acronym_candidates("what did cepa say about AI and the LDCs") == ["cepa", "AI", "LDCs"]
+    assert acronym_candidates("what did the report say") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        ("and samoa?", "fiji egdi 2024", "Samoa egdi 2024"),
+        ("what about in 2020", "fiji egdi 2024", "fiji egdi 2020"),
+        ("and in oceania?", "top 5 in asia on egdi 2024", "top 5 in Oceania on egdi 2024"),
+        ("What about Tonga?", "What was Fiji's EGDI in 2024?", "What was Tonga's EGDI in 2024?"),
+    ],
+)
+def test_follow_ups(question: str, previous: str, standalone: str) -> None:
+    assert rewrite_follow_up(question, previous) == standalone

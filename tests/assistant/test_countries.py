@@ -1,0 +1,50 @@
+"""Country names in documents and in questions (assistant/countries.py)."""
+
+from __future__ import annotations
+
+from assistant import countries
+
+
+def test_names_and_codes() -> None:
+    assert countries.to_iso3("Viet Nam") == countries.to_iso3("vietnam") == "VNM"
+    assert countries.to_iso3("Lao PDR") == countries.to_iso3("laos") == "LAO"
+    assert countries.to_iso3("Türkiye") == countries.to_iso3("Turkey") == "TUR"
+    assert countries.to_iso3("Iran (Islamic Republic of)") == "IRN"
+    assert countries.to_iso3("fji") == "FJI"
+    assert countries.to_iso3("Atlantis") is None
+    assert countries.name("KOR") == "Republic of Korea"
+
+
+def test_documents_are_read_strictly() -> None:
+    text = "Jordan and Chad attended. The Republic of Korea and Fiji spoke."
+    assert countries.find_countries(text) == ["JOR", "TCD", "KOR", "FJI"]
+    assert countries.find_countries(text, strict=True) == ["KOR", "FJI"]
+    assert countries.find_countries("the fiji delegation") == []  # case matters in documents
+
+
+def test_questions_are_read_in_any_case_with_typos() -> None:
+    assert countries.in_question("fiji egdi 2024") == ["FJI"]
+    assert countries.in_question("FIJI's egdi") == ["FJI"]
+    assert countries.in_question("cambodia vs laos vs myanmar") == ["KHM", "LAO", "MMR"]
+    codes, corrections = countries.find_in_question("gtmi of indonesai and philipines")
+    assert codes == ["IDN", "PHL"]
+    assert corrections == {"indonesai": "Indonesia", "philipines": "Philippines"}
+
+
+def test_ordinary_words_are_not_countries() -> None:
+    assert countries.in_question("can you tell us about the chad report") == []
+    assert (
+        countries.in_question(
+            "chad egdi",
+        )
+        == []
+    )
+    assert countries.find_in_question("chad egdi", ambiguous=True)[0] == ["TCD"]
+    assert countries.in_question("what is the government strategy") == []  # no fuzzy match
+    assert countries.in_question("the US and the UK") == ["USA", "GBR"]
+
+
+def test_english_uses() -> None:
+    assert countries.english_uses("cryptocurrencies") < 100 < countries.english_uses("fare")
+    assert countries.english_uses("summarised") == countries.english_uses("summarized")
+    assert countries.english_uses("all-round") > 100

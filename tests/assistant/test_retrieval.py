@@ -1,0 +1,68 @@
+"""Hybrid retrieval over a real Chroma store on disk (assistant/retrieval.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.config import Settings
+from assistant.errors import BadRequest
+from assistant.models import Filters
+from assistant.retrieval import QueryHints, normalize_filters
+
+
+@pytest.fixture(scope="module")
+def assistant(private_store: Settings) -> Assistant:
+    return Assistant(private_store)
+
+
+def sources(passages: list) -> list[str]:  # type: ignore[type-arg]
+    return [p.document.source for p in passages]
+
+
+def test_the_best_passage_comes_first(assistant: Assistant) -> None:
+    found = assistant.retriever.search("digital identity programme in Fiji", k=3)
+    assert found and found[0].document.source.endswith("fiji-digital-identity.md")
+    assert found[0].score >= found[-1].score
+
+
+def test_filters_apply_inside_the_search(assistant: Assistant) -> None:
+    only_sgp = assistant.retriever.search("digital", Filters(countries=["Singapore"]), k=5)
+    assert only_sgp and all("SGP" in p.document.countries for p in only_sgp)
+    cases = assistant.retriever.search("digital", Filters(collections=["case"]), k=5)
+    assert cases and all(p.document.collection == "case" for p in cases)
+    recent = assistant.retriever.search("digital", Filters(year_from=2023), k=5)
+    assert recent and all((p.document.year or 0) >= 2023 for p in recent)
+    doc_id = only_sgp[0].document.doc_id
+    one = assistant.retriever.search("digital", Filters(documents=[doc_id]), k=5)
+    assert {p.document.doc_id for p in one} == {doc_id}
+
+
+def test_private_passages_only_for_those_granted(assistant: Assistant) -> None:
+    public = assistant.retriever.search("Zephyr allowance", k=5, access=("public",))
+    assert not any("zephyr" in s for s in sources(public))
+    hr = assistant.retriever.search("Zephyr allowance", k=5, access=("hr",))
+    assert hr and hr[0].document.source.endswith("zephyr-allowance.md")
+    operator = assistant.retriever.search("Zephyr allowance", k=5, access=None)
+    assert operator and operator[0].document.access == "hr"
+
+
+def test_the_dense_baseline_respects_access_too(assistant: Assistant) -> None:
+    public = assistant.retriever.dense_only("Zephyr allowance", k=10, access=("public",))
+    assert public and not any("zephyr" in s for s in sources(public))
+
+
+def test_normalize_filters() -> None:
+    assert normalize_filters(Filters(countries=["fiji", "FJI", "Viet Nam"])).countries == [
+        "FJI",
+        "VNM",
+    ]
+    with pytest.raises(BadRequest, match="unknown country 'Atlantis'"):
+        normalize_filters(Filters(countries=["Atlantis"]))
+    with pytest.raises(BadRequest):
+        normalize_filters(Filters(collections=["novels"]))
+
+
+def test_query_hints_read_the_question() -> None:
+    hints = QueryHints.from_question("what did fiji say in 2024")
+    assert hints.countries == ["FJI"] and hints.years == [2024]
