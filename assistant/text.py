@@ -52,6 +52,34 @@ def stems(text: str) -> set[str]:
     return set(_english_stemmer().stemWords(sorted(w for w in words if len(w) > 1)))
 
 
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNIT_ORDINALS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
+
+
+def ordinal_words(n: int) -> str:
+    """An ordinal in words as UN documents write it: 24 -> "twenty-fourth", 30 -> "thirtieth"
+    (1 to 99; other numbers as digits with their suffix)."""
+    if not 0 < n < 100:
+        return f"{n}th"
+    if n < 20:
+        word = _UNITS[n]
+        return _UNIT_ORDINALS.get(word, word + "th")
+    tens, unit = divmod(n, 10)
+    if unit == 0:
+        return _TENS[tens][:-1] + "ieth"
+    word = _UNITS[unit]
+    return f"{_TENS[tens]}-{_UNIT_ORDINALS.get(word, word + 'th')}"
+
+
 def count_words(text: str) -> int:
     """Words for sizing passages; commas and bars separate words too, so table rows count fairly."""
     return len(WORD_RE.findall(text))

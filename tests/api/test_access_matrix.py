@@ -126,6 +126,7 @@ def calls(p: Private) -> list[Call]:
         Call("GET", "/api/documents", "/api/documents", params={"collection": "data"}),
         Call("GET", "/api/documents", "/api/documents", params={"country": "TUV"}),
         Call("GET", "/api/countries", "/api/countries"),
+        Call("GET", "/api/suggestions", "/api/suggestions"),
         Call("GET", "/api/indicators", "/api/indicators", params={"country": "TUV"}),
         Call("GET", "/api/indicators", "/api/indicators", params={"year": 2026}),
         Call(
