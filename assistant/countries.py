@@ -279,6 +279,16 @@ def _dictionary() -> object:
     return SpellChecker()
 
 
+def mostly_english(text: str) -> bool:
+    """Whether most words of three letters or more are English (pyspellchecker's dictionary):
+    the rules that read typos and guess acronyms assume English."""
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if not w.isupper()]
+    if not words:
+        return True
+    known = sum(is_english_word(w) for w in words)
+    return known >= 0.6 * len(words)
+
+
 def is_english_word(word: str) -> bool:
     """Whether an English dictionary (pyspellchecker's) knows ``word``."""
     return word.lower() in _dictionary()  # type: ignore[operator]
@@ -319,7 +329,9 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
         found.append((match.start(), lookup[written]))
         taken.append(match.span())
     corrections: dict[str, str] = {}
-    for match in re.finditer(r"(?<= )[a-z]{5,}(?= )", folded):
+    # typos are read only in English questions: "kapan" (Indonesian) is not a slip for Japan
+    typos = re.finditer(r"(?<= )[a-z]{5,}(?= )", folded) if mostly_english(text) else iter(())
+    for match in typos:
         if any(a <= match.start() < b for a, b in taken):
             continue
         word = match.group(0)

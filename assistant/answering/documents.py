@@ -105,6 +105,8 @@ def absent_topic(
     (requiring one of them, tried on the dev set, refused well-answered questions). An ordinal
     ("the 30th session") must be in the sentences quoted, in digits or words.
     """
+    if not country_names.mostly_english(question):
+        return None  # the rules below read English words (other languages: issue 16)
     quoted_text = " ".join(e.text for e in evidence).lower()
     for ordinal in re.findall(r"\b\d{1,3}(?:st|nd|rd|th)\b", question, re.I):
         # "the 30th session" is answered only by text about the 30th ("thirtieth")

@@ -54,7 +54,8 @@ def critical_terms(question: str) -> list[str]:
         words = [w for w in re.split(r"[ -]", phrase) if w and w not in GENERIC_CAPS]
         for word in words:
             if len(word) > 2 and word.lower() not in STOPWORDS and not country_names.to_iso3(word):
-                found.append(word if word.isupper() else word.lower())
+                acronym = word.isupper() or (word.endswith("s") and word[:-1].isupper())
+                found.append(word if acronym else word.lower())
     found.extend(YEAR.findall(question))
     return list(dict.fromkeys(found))
 
@@ -302,6 +303,8 @@ def _mentions(term: str, text: str, expansion: str | None = None) -> bool:
     """``term`` is in ``text``, or (an acronym) the name it stands for is."""
     if term.lower() in text.lower() or (expansion and expansion.lower() in text.lower()):
         return True
+    if len(term) > 2 and term.endswith("s") and term[:-1].isupper():  # "PAs": a plural
+        return _mentions(term[:-1], text, expansion)
     return term.isupper() and len(term) >= 2 and _acronym_in(term, text)
 
 

@@ -356,14 +356,21 @@ def _kind(plan: QueryPlan) -> str:
 
 def acronym_candidates(text: str) -> list[str]:
     """Words of a question that may be acronyms the documents define: written in capitals
-    ("CEPA", "LDCs"), or typed in lower case and unknown to an English dictionary ("cepa",
-    "wsis", "intosai"). Whether one is an acronym is for the corpus to say."""
+    ("CEPA", "LDCs"), or, in an English question, typed in lower case and unknown to an English
+    dictionary ("cepa", "wsis", "intosai"; in "quali servizi offre" those are Italian words).
+    Whether one is an acronym is for the corpus to say."""
     found: list[str] = []
+    english = country_names.mostly_english(text)
     for word in re.findall(
         r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-])", _POSSESSIVE.sub("", text)
     ):
         capitals = word.isupper() or (word[:-1].isupper() and word.endswith("s") and len(word) > 2)
-        unknown = word.islower() and len(word) >= 3 and not country_names.is_english_word(word)
+        unknown = (
+            english
+            and word.islower()
+            and len(word) >= 3
+            and not country_names.is_english_word(word)
+        )
         if (capitals or unknown) and word not in found:
             found.append(word)
     return found
