@@ -279,14 +279,35 @@ def _dictionary() -> object:
     return SpellChecker()
 
 
+# Languages pyspellchecker ships besides English, to tell a question in one of them.
+_OTHER_LANGUAGES = ("fr", "es", "it", "pt", "de", "nl")
+
+
+@lru_cache(maxsize=8)
+def _other_dictionary(language: str) -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=language)
+
+
 def mostly_english(text: str) -> bool:
-    """Whether most words of three letters or more are English (pyspellchecker's dictionary):
-    the rules that read typos and guess acronyms assume English."""
-    words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if not w.isupper()]
+    """Whether a question is in English, as far as the rules that read typos and guess acronyms
+    need to know: not when another language's dictionary (pyspellchecker's French, Spanish,
+    Italian, Portuguese, German, Dutch) knows more of its words than the English one, nor when
+    fewer than two in five of four or more words are English ("kapan timor leste menjadi ...")."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
     if not words:
         return True
-    known = sum(is_english_word(w) for w in words)
-    return known >= 0.6 * len(words)
+    english = sum(is_english_word(w) for w in words)
+    if len(words) >= 4 and english < 0.4 * len(words):
+        return False
+    if english >= 0.8 * len(words):
+        return True  # plainly English: the other dictionaries need not be loaded
+    for language in _OTHER_LANGUAGES:
+        known = sum(w in _other_dictionary(language) for w in words)  # type: ignore[operator]
+        if known > english:
+            return False
+    return True
 
 
 def is_english_word(word: str) -> bool:

@@ -48,3 +48,13 @@ def test_english_uses() -> None:
     assert countries.english_uses("cryptocurrencies") < 100 < countries.english_uses("fare")
     assert countries.english_uses("summarised") == countries.english_uses("summarized")
     assert countries.english_uses("all-round") > 100
+
+
+def test_which_questions_are_english() -> None:
+    assert countries.mostly_english("egdi of the phillipines")  # typos and acronyms allowed
+    assert countries.mostly_english("what did cepa say about ai in government")
+    assert not countries.mostly_english("kapan timor leste menjadi anggota pbb")
+    assert not countries.mostly_english(
+        "quali servizi offre il CERT-PA alle pubbliche amministrazioni?"
+    )
+    assert countries.in_question("kapan timor leste menjadi anggota pbb") == ["TLS"]  # not Japan
