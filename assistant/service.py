@@ -372,19 +372,18 @@ class Assistant:
                     questions.append(
                         f"How has {ranked[0].country}'s EGDI changed since {years[0]}?"
                     )
-        documents = [
-            d
-            for d in self.documents(access)
-            if d.collection in ("study", "case")
-            and len(d.title.split()) >= 4
-            and not d.title.isupper()
-        ]
-        documents.sort(key=lambda d: (-(d.year or 0), d.title))
-        for doc in documents[:3]:
-            question = f"What does “{doc.title}” recommend?"
-            if self.ask(question, access=access).grounded:  # only what is answered is shown
+        # what the documents define, asked as people ask it ("... about the UNPACS?"); shown
+        # only when answered with more than a heading
+        self.retriever.ensure_keyword_index()
+        documents = {d.doc_id for d in self.documents(access)}
+        defined = self.keyword.acronyms.defined(lambda doc: doc in documents)
+        for acronym, expansion, _ in [d for d in defined if len(d[0]) >= 3][:6]:
+            question = f"What do the documents say about the {expansion} ({acronym})?"
+            answer = self.ask(question, access=access)
+            if answer.grounded and len(answer.answer) > len(expansion) + 60:
                 questions.append(question)
-                break
+                if len(questions) >= 4:
+                    break
         hint = None
         if not years:
             hint = (

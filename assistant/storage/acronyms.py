@@ -252,6 +252,16 @@ class AcronymIndex:
         seen = [s for s in self._df if scopes(s)]
         return sum(self._df[s][stem] for s in seen), sum(self._passages[s] for s in seen)
 
+    def defined(self, visible: Callable[[str], bool]) -> list[tuple[str, str, int]]:
+        """(acronym, expansion, definitions) the visible documents give, most defined first."""
+        found = []
+        for key, options in self._entries.items():
+            for expansion, docs in options.items():
+                count = sum(n for doc, n in docs.items() if visible(doc))
+                if count:
+                    found.append((key.upper(), expansion, count))
+        return sorted(found, key=lambda item: (-item[2], item[0]))
+
     def sources(self, acronym: str) -> dict[str, list[str]]:
         """Every expansion of ``acronym`` and the documents that define it."""
         key = fold(acronym).replace(" ", "")

@@ -13,8 +13,9 @@ import { COLLECTIONS, SourcePanel, pageLabel } from "./sources.js";
 const api = new Api();
 const $ = (selector) => document.querySelector(selector);
 
-// Shown until /api/suggestions answers with questions made from what is ingested.
-const SUGGESTIONS = ["What do the documents say about digital identity?"];
+// Shown until /api/suggestions answers with questions made from what is ingested (and each
+// answered by them).
+const SUGGESTIONS = [];
 const HISTORY_PAGE = 30;
 const MAX_CHARTS = 4;
 
@@ -379,7 +380,7 @@ function renderSuggestions(questions, hint) {
 async function loadSuggestions() {
   try {
     const { questions, hint } = await api.get("/api/suggestions");
-    renderSuggestions(questions.length ? questions : SUGGESTIONS, hint);
+    renderSuggestions(questions, hint);
   } catch {
     // keep the generic suggestion
   }

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.config import Settings
 from server import create_app
-from tests.conftest import free_port, make_settings
+from tests.conftest import REPO, free_port, make_settings
 
 CEPA = "What did CEPA encourage INTOSAI to do about artificial intelligence?"
 ANSWER_FIELDS = {
@@ -546,3 +546,17 @@ def test_without_indicator_data_the_suggestions_say_how_to_add_it(tmp_path: Path
     assert body["indicator_data"] is False
     assert "python -m ingest fetch" in body["hint"]
     assert not any("EGDI" in q for q in body["questions"])
+
+
+def test_a_fresh_make_run_shows_starter_questions_it_answers(tmp_path: Path) -> None:
+    """The repository's own starter corpus (what `make run` ingests on a fresh clone)."""
+    from ingest.pipeline import Pipeline
+
+    settings = make_settings(tmp_path / "data", corpus_dirs=[REPO / "corpus"])
+    Pipeline(settings).run()
+    with TestClient(create_app(settings)) as fresh:
+        body = fresh.get("/api/suggestions").json()
+        assert body["questions"] and body["hint"]  # no indicator data in the starter corpus
+        for question in body["questions"]:
+            answer = fresh.post("/api/ask", json={"question": question}).json()
+            assert answer["grounded"] and len(answer["answer"]) > 80, answer["answer"]
