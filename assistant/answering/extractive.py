@@ -86,6 +86,35 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
+# "(4) OECD (2020), Digital Government Index (DGI): 2019 Results.": an entry of a reference list.
+_REFERENCE = re.compile(r"^\W{0,3}\(?\d{1,3}[).]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]")
+
+
+def _mostly_figures(sentence: str) -> bool:
+    """Cells of a table read as a line ("Implementation3 1.0 0.5 0.3 0.6 ..."): ten words or
+    more, over half of them numbers."""
+    words = sentence.split()
+    numbers = sum(bool(re.fullmatch(r"[\d.,%()+\-–]+", w)) for w in words)
+    return len(words) >= 10 and numbers > 0.5 * len(words)
+
+
+def _running_head(sentence: str, title: str) -> int:
+    """Length of a running head at the start of ``sentence``: the document's title (its first
+    five words or more) and the page number after it; 0 when there is none."""
+    words = title.split()
+    if len(words) < 5:
+        return 0
+    number = re.match(r"(?:\d{1,4}|[ivxlc]{1,6})\s+", sentence)  # the page number may come first
+    start = number.end() if number else 0
+    for size in range(len(words), 4, -1):
+        prefix = " ".join(words[:size])
+        if sentence.startswith(prefix, start):
+            rest = sentence[start + len(prefix) :]
+            extra = re.match(r"\s*(?:[A-Za-z]+\s+)?(?:\d{1,4}|[ivxlc]{1,6})\s+", rest)
+            return start + len(prefix) + (extra.end() if extra else 0)
+    return 0
+
+
 # The rule above a page's footnotes, as UN documents print it.
 _FOOTNOTE_RULE = re.compile(r"_{5,}")
 _FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
@@ -112,6 +141,15 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # page furniture, not a statement (but keep short rows with figures)
         if _FURNITURE.search(sentence) or _shouted(sentence):
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
+        if _REFERENCE.match(sentence) or _mostly_figures(sentence):
+            continue  # a reference-list entry, or cells of a table read as a line
+        head = _running_head(sentence, passage.document.title)
+        if head:  # "Technology and Innovation Report 2025 … Overview 9 Figure 6 Developed …"
+            sentence = sentence[head:]
+            if len(sentence) < 25:
+                continue
+            found = chunk.text.find(sentence[:20], s, e)  # where the rest starts on the page
+            s = found if found >= 0 else s
         out.append((chunk.start + s, chunk.start + e, sentence))
     return out
 

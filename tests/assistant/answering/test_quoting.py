@@ -30,3 +30,24 @@ def test_a_sentence_stops_where_the_page_footnotes_begin() -> None:
 def test_the_documents_own_bracketed_numbers_are_not_citation_markers() -> None:
     assert quoted("as shown in [5] and [12].") == "as shown in (5) and (12)."
     assert quoted("no markers here") == "no markers here"
+
+
+def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
+    title = "Technology and Innovation Report 2025 Inclusive Artificial Intelligence Overview"
+    doc = DocumentRecord(doc_id="t", source="t.pdf", path="/tmp/t.pdf", title=title)
+    text = (
+        "24 Technology and Innovation Report 2025 Inclusive Artificial Intelligence Overview "
+        "Few developing countries have national strategies for artificial intelligence. "
+        "(4) OECD (2020), Digital Government Index (DGI): 2019 Results. "
+        "Implementation3 1.0 0.5 0.3 0.6 Implementation4 1.0 0.4 0.6 0.4 Monitoring3 0.5 1.0. "
+        "The report calls for stronger international cooperation on artificial intelligence."
+    )
+    chunk = Chunk(chunk_id="t:0", doc_id="t", ordinal=0, text=text, start=0)
+    found = sentences_of(Passage(chunk, doc))
+    quoted = [sentence for _, _, sentence in found]
+    assert quoted == [
+        "Few developing countries have national strategies for artificial intelligence.",
+        "The report calls for stronger international cooperation on artificial intelligence.",
+    ]
+    start, end, first = found[0]
+    assert text[start:end] == first  # the offsets still point at the quoted words
