@@ -145,7 +145,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # a reference-list entry, or cells of a table read as a line
         head = _running_head(sentence, passage.document.title)
         if head:  # "Technology and Innovation Report 2025 … Overview 9 Figure 6 Developed …"
-            sentence = sentence[head:]
+            sentence = sentence[head:].strip()
             if len(sentence) < 25:
                 continue
             found = chunk.text.find(sentence[:20], s, e)  # where the rest starts on the page
