@@ -207,7 +207,7 @@ def _pattern() -> re.Pattern[str]:
                 words.add(n)
     words.update(UN_NAMES.values())
     for aliases in ALIASES.values():
-        words.update(a for a in aliases if len(a) > 2 or a in {"UK"})
+        words.update(a for a in aliases if len(a) > 2 or a in {"UK", "US"})
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from assistant.countries import to_iso3
+from assistant.countries import folded_names, to_iso3
 from assistant.text import fold
 
 
@@ -55,6 +55,15 @@ def _variants(name: str) -> set[str]:
     return out
 
 
+def _adjectives(names: set[str]) -> set[str]:
+    """The adjective names a region too: "asian countries", "south east asian", "african"."""
+    out = set()
+    for name in names:
+        out.add(re.sub(r"\b(asia|africa|america|oceania)$", r"\1n", name))
+        out.add(re.sub(r"\beurope$", "european", name))
+    return out
+
+
 def _acronym(acronym: str, *names: str) -> set[str]:
     return {fold(acronym), fold(acronym) + "s", *(fold(n) for n in names)}
 
@@ -84,6 +93,7 @@ def groups() -> dict[str, Group]:
         name = _titled(key)
         # a variant that is a country's name is the country ("South Africa")
         names = {n for n in _variants(name) if n == fold(name) or to_iso3(n) is None}
+        names |= _adjectives(names - {fold(name)} if to_iso3(name) else names)
         if key == "MICRONESIA":  # the sub-region; "Micronesia" alone is the country (FSM)
             names = {"micronesia region", "micronesian region"}
         found[key] = Group(key, name, members, tuple(sorted(names)), m49)
@@ -173,6 +183,8 @@ def groups() -> dict[str, Group]:
 def _name_index() -> list[tuple[str, str]]:
     """(folded name, group key), longest names first."""
     pairs = [(n, g.key) for g in groups().values() for n in g.names]
+    # a country's adjective is not its region's: "south african" names no group (key "")
+    pairs += [(n, "") for n in _adjectives(set(folded_names())) if n not in folded_names()]
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
 
@@ -192,7 +204,7 @@ def find_groups(text: str) -> list[Group]:
     table = groups()
     ordered: list[Group] = []
     for _, key in sorted(hits):
-        if table[key] not in ordered:
+        if key and table[key] not in ordered:
             ordered.append(table[key])
     return ordered
 

@@ -16,6 +16,7 @@ applied or the answer says why it could not be: none is dropped silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant import countries as country_names
@@ -347,17 +348,48 @@ class _Answer:
             return self.missing(scope, f" in both {low} and {high}")
         declined = self.plan.kind == "declined"
         moves = sorted(both, key=lambda c: end[c].value - start[c].value, reverse=not declined)
+        where = f" in {scope}" if members is not None else ""
+        # a mover is listed under "fell" or "improved" only if it moved that way
+        moved = [c for c in moves if (end[c].value < start[c].value) == declined]
+        moved = [c for c in moved if end[c].value != start[c].value]
+        if not moved:
+            way = "fell" if declined else "rose"
+            nearest = moves[0]
+            return self.done(
+                f"No country{where} saw its {self.name} {way} from {low} to {high}{note}: of the "
+                f"{_countries(len(both))} with a value in both years, the closest was "
+                f"{end[nearest].country} {difference(end[nearest], start[nearest])} (from "
+                f"{self.cite(start[nearest], rank=False)} to {self.cite(end[nearest], rank=False)})."
+            )
+        moves = moved
         n = self.plan.top_n or min(5, len(moves))
         word = "fell most" if declined else "improved most"
-        where = f" in {scope}" if members is not None else ""
         listed = "; ".join(
             f"{i}. {end[c].country} {difference(end[c], start[c])} "
             f"(from {self.cite(start[c], rank=False)} to {self.cite(end[c], rank=False)})"
             for i, c in enumerate(moves[:n], 1)
         )
         text = f"Countries{where} whose {self.name} {word} from {low} to {high}{note}: {listed}."
-        text += f" Computed over the {len(both)} countries with a value in both years."
+        text += f" Computed over the {_countries(len(both))} with a value in both years."
         return self.done(text)
+
+    def counting_rule(self) -> tuple[str, Callable[[float], bool]]:
+        """What a count counts, in words, and the test a value must pass: an EGDI level (the
+        Survey's bands), a threshold the question names, or every value."""
+        plan = self.plan
+        if plan.level and self.code == "egdi":
+            low, high = EGDI_LEVELS[plan.level]
+            rule = f"in the {plan.level} EGDI level ({low:.2f} to {high:.2f}, the Survey's bands)"
+            return rule, lambda value: _within(value, low, high)
+        if plan.threshold:
+            sign, bound = threshold = plan.threshold
+            return f"with {self.name} {_THRESHOLD_WORDS[sign]} {bound}", lambda value: _meets(
+                value, threshold
+            )
+        rule = f"with {self.name} values"
+        if plan.level:
+            rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
+        return rule, lambda value: True
 
     def count(self) -> IndicatorAnswer:
         year, latest = self.year()
@@ -367,22 +399,10 @@ class _Answer:
         every = self.table.ranking(self.code, year, top=None, countries=members)
         if not every:
             return self.missing(scope, f" in {year}")
-        plan = self.plan
-        low, high = -float("inf"), float("inf")
-        if plan.level and self.code == "egdi":
-            low, high = EGDI_LEVELS[plan.level]
-            rule = f"in the {plan.level} EGDI level ({low:.2f} to {high:.2f}, the Survey's bands)"
-        elif plan.threshold:
-            sign, bound = plan.threshold
-            low, high = (bound, float("inf")) if sign == ">" else (-float("inf"), bound)
-            rule = f"with {self.name} {'above' if sign == '>' else 'below'} {bound}"
-        else:
-            rule = f"with {self.name} values"
-            if plan.level:
-                rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
-        chosen = [v for v in every if _within(v.value, low, high)]
+        rule, counted = self.counting_rule()
+        chosen = [v for v in every if counted(v.value)]
         text = (
-            f"{len(chosen)} countries {rule} in {year}{latest}, out of {len(every)} with a value."
+            f"{_countries(len(chosen))} {rule} in {year}{latest}, out of {len(every)} with a value."
         )
         if members is not None:
             text = f"{scope[:1].upper()}{scope[1:]}: {text}"
@@ -391,7 +411,7 @@ class _Answer:
             text += " " + "; ".join(f"{v.country} {self.cite(v)}" for v in shown_rows)
             more = len(chosen) - len(shown_rows)
             text += f"; and {more} more (all in the table)." if more > 0 else "."
-            outside = [v for v in every if not _within(v.value, low, high)]
+            outside = [v for v in every if not counted(v.value)]
             if more > 0 or outside:
                 last = chosen[-1]
                 edge = f" Nearest the line: {last.country} {self.cite(last)} (counted)"
@@ -400,7 +420,8 @@ class _Answer:
                     edge += f", {nearest.country} {self.cite(nearest)} (not counted)"
                 text += edge + "."
             for v in chosen[MAX_CITED_ROWS:]:
-                self.rows.append(_row(v))
+                if v not in self.cited:  # the row nearest the line is cited above
+                    self.rows.append(_row(v))
         else:
             # a count of zero is an answer: cite the closest row so the reader can check it
             self.cite(every[0])
@@ -434,6 +455,24 @@ class _Answer:
         if not self.plan.countries:
             return self.missing("a country (name one)")
         return self.done(" ".join(sentences))
+
+
+_THRESHOLD_WORDS = {">": "above", ">=": "of at least", "<": "below", "<=": "of at most"}
+
+
+def _countries(n: int) -> str:
+    return f"{n} country" if n == 1 else f"{n} countries"
+
+
+def _meets(value: float, threshold: tuple[str, float]) -> bool:
+    """``value`` against a threshold the question names: "above" is strict, "at least" is not."""
+    sign, bound = threshold
+    return {
+        ">": value > bound,
+        ">=": value >= bound,
+        "<": value < bound,
+        "<=": value <= bound,
+    }[sign]
 
 
 def _within(value: float, low: float, high: float) -> bool:

@@ -48,6 +48,8 @@ _BEST = re.compile(
     r"\b(top|best|highest|leading|leader|leads|strongest|first place|ranked first|number one|no\.? ?1)\b",
     re.I,
 )
+# "which country ...", "who was first", "who came top": the top of a ranking (no country named)
+_WHO_FIRST = re.compile(r"\bwhich countr|\b(who|which)\b.{0,30}\b(first|top)\b", re.I)
 _WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b", re.I)
 _IMPROVED = re.compile(
     r"\b(improv\w*|gain\w*|increas\w*|rose|risen|grew|grown|progress\w*|climb\w*)\b.{0,20}\b(most|fastest|biggest|largest|greatest)\b|"
@@ -65,10 +67,17 @@ _POSITION = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
+_VALUE = r"(0?\.\d+|1(?:\.0+)?)\b"
+# "above 0.75", "at least 0.5", "0.5 or more": a threshold a count is over
 _THRESHOLD = re.compile(
-    r"\b(above|over|more than|greater than|at least|exceed\w*|higher than|below|under|less than|lower than)\s+(0?\.\d+|1(?:\.0+)?)\b",
+    r"\b(above|over|more than|greater than|at least|no less than|exceed\w*|higher than|below|"
+    rf"under|less than|lower than|at most|no more than)\s+{_VALUE}|"
+    rf"(?<![\w.]){_VALUE}\s+or\s+(more|above|higher|greater|less|below|lower)\b",
     re.I,
 )
+# "at least 0.75" and "0.75 or more" include the bound; "above 0.75" does not.
+_INCLUSIVE = re.compile(r"^(at least|no less than|at most|no more than)$", re.I)
+_BELOW = re.compile(r"^(below|under|less than|lower than|at most|no more than|less|lower)$", re.I)
 # The E-Government Survey's EGDI levels (its methodology): very high above 0.75, high 0.50-0.75,
 # middle 0.25-0.50, low below 0.25.
 EGDI_LEVELS: dict[str, tuple[float, float]] = {
@@ -122,7 +131,7 @@ class QueryPlan:
     years: list[int] = field(default_factory=list)
     kind: str = "documents"
     top_n: int | None = None
-    threshold: tuple[str, float] | None = None  # (">" or "<", value)
+    threshold: tuple[str, float] | None = None  # (">", ">=", "<" or "<=", value)
     level: str | None = None  # an EGDI level: "very high", "high", "middle", "low"
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
@@ -163,7 +172,8 @@ class QueryPlan:
         if self.level:
             parts.append(f"EGDI level {self.level}")
         if self.threshold:
-            parts.append(f"{self.threshold[0]} {self.threshold[1]}")
+            sign = {">=": "≥", "<=": "≤"}.get(self.threshold[0], self.threshold[0])
+            parts.append(f"{sign} {self.threshold[1]}")
         if self.years:
             parts.append("–".join(str(y) for y in sorted({self.years[0], self.years[-1]})))
         for acronym, name in self.expansions.items():
@@ -296,7 +306,9 @@ def _kind(plan: QueryPlan) -> str:
     text = plan.text
     if not plan.indicators:
         return "documents"
-    if NOT_A_FIGURE.search(text) and not FIGURE.search(text) and not _POSITION.search(text):
+    # "who ..." asks for names, unless it asks who ranks or moved on the indicator it names
+    asks_for_figures = FIGURE.search(text) or _POSITION.search(text) or _IMPROVED.search(text)
+    if NOT_A_FIGURE.search(text) and not asks_for_figures and not _DECLINED.search(text):
         return "documents"  # "What is Italy's e-procurement platform called?"
     if plan.indicators[0].startswith("ims_") and not SCORE_WORDS.search(text):
         # "e-procurement" names a GovTech system score only when a score is asked for: "How
@@ -310,8 +322,11 @@ def _kind(plan: QueryPlan) -> str:
             plan.level = level.group(1).lower()
         threshold = _THRESHOLD.search(text)
         if threshold:
-            below = threshold.group(1).lower() in ("below", "under", "less than", "lower than")
-            plan.threshold = ("<" if below else ">", float(threshold.group(2)))
+            words, value, or_value, or_words = threshold.groups()
+            sign = "<" if _BELOW.match(words or or_words) else ">"
+            if or_value or _INCLUSIVE.match(words):
+                sign += "="
+            plan.threshold = (sign, float(value or or_value))
         return "count"
     if plan.countries and (_TOP_N.search(text) or _BOTTOM_N.search(text)):
         # "has korea stayed in the top 5": the country's rank, over time when asked so
@@ -346,7 +361,7 @@ def _kind(plan: QueryPlan) -> str:
         return "value"
     if _WORST.search(text) and not _BEST.search(text):
         return "bottom"
-    if _BEST.search(text) or _RANK.search(text) or re.search(r"\bwhich countr", text, re.I):
+    if _BEST.search(text) or _RANK.search(text) or _WHO_FIRST.search(text):
         return "top"
     return "documents"
 

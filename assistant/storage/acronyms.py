@@ -113,6 +113,8 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
             continue
         for end in range(len(words), start, -1):
             run = words[start:end]
+            if run[-1].lower() in _SMALL:
+                continue  # a name ends with a content word, never "... Institutions and"
             if _spells(letters, run):
                 content = [w for w in run if w.lower() not in _SMALL]
                 return " ".join(run), len(content) == len(letters)

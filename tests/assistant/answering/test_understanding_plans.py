@@ -1,0 +1,433 @@
+"""Query understanding as documented in assistant/answering/understanding.py and followups.py.
+
+Each test states a rule from the modules' docstrings and checks it on questions typed the way
+practitioners type them (any case, possessives, typos, informal indicator names).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.followups import rewrite_follow_up
+from assistant.answering.understanding import QueryPlan, acronym_candidates, understand
+
+
+def keys(plan: QueryPlan) -> list[str]:
+    return [g.key for g in plan.groups]
+
+
+# --- countries ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["fiji egdi 2024", "FIJI EGDI 2024", "Fiji Egdi 2024", "fIJi EgDi 2024"],
+)
+def test_a_country_is_read_in_any_case(question: str) -> None:
+    plan = understand(question)
+    assert (plan.countries, plan.indicators, plan.years, plan.kind) == (
+        ["FJI"],
+        ["egdi"],
+        [2024],
+        "value",
+    )
+    assert plan.corrections == {}  # a name spelled right is not a correction
+
+
+@pytest.mark.parametrize(
+    "question", ["FIJI's EGDI", "Fiji’s EGDI", "what was fiji's egdi?", "egdi of fiji's"]
+)
+def test_a_possessive_does_not_change_what_is_named(question: str) -> None:
+    plan = understand(question)
+    assert plan.countries == ["FJI"] and plan.indicator == "egdi"
+    assert "'s" not in plan.text and "’s" not in plan.text
+    assert plan.question == question  # the question as typed is kept
+
+
+def test_plan_text_has_single_spaces() -> None:
+    assert understand("  fiji   egdi \t 2024 ").text == "fiji egdi 2024"
+
+
+@pytest.mark.parametrize(
+    ("question", "iso3", "typed", "name"),
+    [
+        ("indonesai egdi 2024", "IDN", "indonesai", "Indonesia"),
+        ("egdi of the phillipines in 2022", "PHL", "phillipines", "Philippines"),  # two slips
+        ("whats the gtmi score of indonesai", "IDN", "indonesai", "Indonesia"),
+    ],
+)
+def test_a_typo_is_read_as_the_nearest_country(
+    question: str, iso3: str, typed: str, name: str
+) -> None:
+    plan = understand(question)
+    assert plan.countries == [iso3]
+    assert plan.corrections == {typed: name}
+    assert f"reading {typed!r} as {name}" in plan.describe()
+
+
+def test_a_typo_among_correct_names_keeps_the_order_of_mention() -> None:
+    plan = understand("egdi for malaysia and the phillipines")
+    assert plan.countries == ["MYS", "PHL"] and plan.kind == "comparison"
+    assert plan.corrections == {"phillipines": "Philippines"}
+
+
+def test_typos_are_not_read_in_a_question_in_another_language() -> None:
+    # "kapan" (Indonesian: "when") is one slip from "japan", but the question is not English
+    plan = understand("kapan timor leste menjadi anggota asean")
+    assert "JPN" not in plan.countries and plan.corrections == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        ("chad egdi 2024", ["TCD"]),  # an indicator is named: "chad" is the country
+        ("georgia egdi", ["GEO"]),
+        ("chad and niger egdi", ["TCD", "NER"]),
+        ("tell me about chad", []),  # no indicator: "chad" may be the word
+        ("what is the capital of chad", []),
+        ("digital policy in georgia", []),
+        ("Chad e-government", ["TCD"]),  # capitalised: the name
+        ("Georgia digital policy", ["GEO"]),
+    ],
+)
+def test_lower_case_ambiguous_names_count_only_with_an_indicator(
+    question: str, countries: list[str]
+) -> None:
+    assert understand(question).countries == countries
+
+
+def test_a_country_whose_name_holds_a_group_name_is_the_country() -> None:
+    plan = understand("what is the egdi of south africa")
+    assert plan.countries == ["ZAF"] and plan.groups == []
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "groups"),
+    [
+        ("top 5 in asia on egdi 2024", ["ASIA"]),
+        ("top 5 in south-east asia on egdi", ["SOUTH_EASTERN_ASIA"]),  # not also "asia"
+        ("best egdi in southeast asia", ["SOUTH_EASTERN_ASIA"]),
+        ("which pacific islands improved most in egdi", ["PACIFIC_ISLANDS"]),  # not "pacific"
+        ("top 2 in the pacific on egdi", ["OCEANIA"]),
+        ("how many asean countries have egdi above 0.75", ["ASEAN"]),
+        ("sids egdi top 3", ["SIDS"]),
+        ("how many ldcs have egdi below 0.25 in 2024", ["LDC"]),
+        ("top 3 oecd countries on egdi", ["OECD"]),
+        ("best egdi in south america 2022", ["SOUTH_AMERICA"]),
+    ],
+)
+def test_groups_people_name(question: str, groups: list[str]) -> None:
+    plan = understand(question)
+    assert keys(plan) == groups
+    assert plan.countries == []  # "america" in "south america" is not the USA
+
+
+def test_oecd_inside_the_index_name_is_the_index_not_the_group() -> None:
+    plan = understand("OECD Digital Government Index of Korea")
+    assert plan.indicators == ["dgi"] and plan.groups == [] and plan.countries == ["KOR"]
+    # named once more outside the index's name, it is the group
+    both = understand("top 3 oecd countries on the oecd digital government index")
+    assert both.indicators == ["dgi"] and keys(both) == ["OECD"] and both.kind == "top"
+
+
+def test_members_are_those_the_named_groups_share() -> None:
+    assert understand("fiji egdi 2024").members is None  # no group named
+    plan = understand("top 3 asean sids on egdi 2024")
+    assert keys(plan) == ["ASEAN", "SIDS"]
+    assert plan.members == frozenset({"SGP", "TLS"})
+
+
+def test_asian_countries_name_asia() -> None:
+    assert keys(understand("how many asian countries have egdi above 0.9 in 2024")) == ["ASIA"]
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "indicator"),
+    [
+        ("egov ranking of japan", "egdi"),
+        ("e-gov score of japan", "egdi"),
+        ("tonga e-gov score 2022", "egdi"),
+        ("denmark e-government ranking 2024", "egdi"),
+        ("telecom infrastructure of samoa", "tii"),
+        ("sri lanka telecom infrastructure 2024", "tii"),
+        ("govtech score of india", "gtmi"),
+        ("india govtech score", "gtmi"),
+        ("online service index of japan 2022", "osi"),
+        ("DIGITAL GOVERNMENT INDEX OF DENMARK", "dgi"),
+    ],
+)
+def test_informal_indicator_names(question: str, indicator: str) -> None:
+    plan = understand(question)
+    assert plan.indicators == [indicator]
+    assert plan.kind in ("value", "rank")
+    assert len(plan.countries) == 1
+
+
+def test_a_misspelt_indicator_word_is_corrected_and_said() -> None:
+    plan = understand("digital goverment index of denmark")
+    assert plan.indicators == ["dgi"] and plan.countries == ["DNK"]
+    assert plan.corrections == {"goverment": "government"}
+    assert "reading 'goverment' as government" in plan.describe()
+
+
+def test_a_word_cut_short_after_an_indicator_word_is_completed() -> None:
+    plan = understand("telecom infra of tonga")
+    assert plan.indicators == ["tii"] and plan.corrections == {"infra": "infrastructure"}
+
+
+def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None:
+    plan = understand("goverment policies in kenya")
+    assert plan.indicators == [] and plan.corrections == {} and plan.kind == "documents"
+
+
+# --- what is asked -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("fiji egdi 2024", "value"),
+        ("What was Fiji's EGDI in 2024?", "value"),
+        ("japan egdi rank 2022", "rank"),
+        ("egdi ranking of vietnam", "rank"),
+        ("japan egdi since 2010", "trend"),
+        ("japan egdi trend", "trend"),
+        ("japan egdi in 2020 and 2024", "trend"),  # two years, no word of change
+        ("change in japan egdi between 2020 and 2024", "change"),
+        ("how much did japan's egdi rise from 2020 to 2024", "change"),
+        ("japan vs korea egdi 2024", "comparison"),
+        ("Compare Fiji with Samoa on the EGDI", "comparison"),
+        ("japan vs korea vs china egdi", "comparison"),
+        ("cambodia vs laos vs myanmar telecom infrastructure", "comparison"),
+        ("top 10 egdi 2024", "top"),
+        ("which country ranked first in 2010", "top"),
+        ("bottom 3 egdi 2024", "bottom"),
+        ("lowest egdi", "bottom"),
+        ("which countries improved most on egdi from 2020 to 2024", "improved"),
+        ("which countries declined most on egdi", "declined"),
+        ("which country fell the most in egdi", "declined"),
+        ("how many countries have egdi above 0.9", "count"),
+        ("how many countries are in the high egdi group in 2024", "count"),
+        ("weakest component of nepal egdi", "component"),
+        ("strongest sub-index of fiji's egdi", "component"),
+        ("what is the weakest pillar of fiji's gtmi", "component"),
+        ("who was number 2 on the egdi", "position"),
+        ("who was #3 on egdi 2024", "position"),
+        ("who ranked 4th on the egdi in 2022", "position"),
+    ],
+)
+def test_what_an_indicator_question_asks(question: str, kind: str) -> None:
+    assert understand(question).kind == kind
+
+
+def test_comparisons_keep_every_country_in_order() -> None:
+    two = understand("japan vs korea egdi 2024")
+    assert two.countries == ["JPN", "KOR"] and two.years == [2024]
+    three = understand("cambodia vs laos vs myanmar telecom infrastructure")
+    assert three.countries == ["KHM", "LAO", "MMR"] and three.indicator == "tii"
+
+
+def test_a_component_is_asked_only_of_a_composite_indicator() -> None:
+    # the OSI has no components: the question is answered as a value
+    assert understand("weakest component of india's osi").kind != "component"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "n"),
+    [
+        ("top 5 in asia on egdi 2024", "top", 5),
+        ("top five asean egdi", "top", 5),
+        ("the 3 best sids on egdi", "top", 3),
+        ("bottom 3 egdi 2024", "bottom", 3),
+        ("lowest five egdi", "bottom", 5),
+        ("best egdi in southeast asia", "top", None),  # no number named
+        ("who was number 2 on the egdi", "position", 2),
+        ("egdi 2024 no. 3", "position", 3),
+        ("the 2nd on the egdi in 2022", "position", 2),
+    ],
+)
+def test_how_many_are_asked_for(question: str, kind: str, n: int | None) -> None:
+    plan = understand(question)
+    assert (plan.kind, plan.top_n) == (kind, n)
+
+
+def test_a_country_in_the_top_n_asks_for_its_rank() -> None:
+    plan = understand("is japan in the top 10 on egdi 2024")
+    assert plan.kind == "rank" and plan.countries == ["JPN"] and plan.top_n is None
+
+
+@pytest.mark.parametrize(
+    ("question", "threshold"),
+    [
+        ("how many countries have egdi above 0.9", (">", 0.9)),
+        ("how many countries have an egdi of at least 0.5", (">=", 0.5)),
+        ("how many countries have egdi 0.5 or more", (">=", 0.5)),
+        ("how many ldcs have an egdi of at most 0.3", ("<=", 0.3)),
+        ("how many ldcs have egdi below 0.25 in 2024", ("<", 0.25)),
+        ("how many countries have egdi less than .5", ("<", 0.5)),
+        ("how many countries have osi above 0.8", (">", 0.8)),
+    ],
+)
+def test_a_count_reads_its_threshold(question: str, threshold: tuple[str, float]) -> None:
+    plan = understand(question)
+    assert plan.kind == "count" and plan.threshold == threshold and plan.level is None
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        ("how many countries are in the very high egdi group in 2024", "very high"),
+        ("how many countries are in the high egdi group", "high"),
+        ("how many countries in the middle egdi level 2022", "middle"),
+        ("how many ldcs are in the low egdi group in 2024", "low"),
+    ],
+)
+def test_a_count_reads_an_egdi_level(question: str, level: str) -> None:
+    plan = understand(question)
+    assert plan.kind == "count" and plan.level == level and plan.threshold is None
+
+
+@pytest.mark.parametrize(
+    ("question", "indicator", "countries"),
+    [
+        ("What is Italy's e-procurement platform called?", "ims_epmis", ["ITA"]),
+        ("what is the purpose of the egdi", "egdi", []),
+        ("What does the EGDI measure?", "egdi", []),
+        ("How does the UN define e-participation?", "epi", []),
+    ],
+)
+def test_questions_about_names_and_purposes_go_to_the_documents(
+    question: str, indicator: str, countries: list[str]
+) -> None:
+    plan = understand(question)
+    assert plan.kind == "documents"
+    assert plan.indicators == [indicator] and plan.countries == countries
+
+
+def test_a_system_name_asks_for_a_score_only_with_a_score_word() -> None:
+    assert understand("what is India's e-procurement score").kind == "value"
+    assert understand("india e-procurement").kind == "documents"
+
+
+def test_a_question_without_an_indicator_is_for_the_documents() -> None:
+    plan = understand("does bhutan have a national digital ID?")
+    assert plan.kind == "documents" and plan.indicator is None and plan.countries == ["BTN"]
+
+
+def test_who_improved_most_is_an_indicator_question() -> None:
+    assert understand("who improved most on the egdi").kind == "improved"
+
+
+def test_who_was_first_is_the_top_of_the_ranking() -> None:
+    plan = understand("who was first on the egdi in 2024")
+    assert plan.kind in ("top", "position") and plan.top_n in (None, 1)
+
+
+# --- describe() --------------------------------------------------------------------------------
+
+
+def test_describe_says_what_was_read() -> None:
+    assert understand("top 5 in asia on egdi 2024").describe() == (
+        "EGDI · top 5 · Asia (50 countries) · 2024"
+    )
+    assert understand("change in japan egdi between 2020 and 2024").describe() == (
+        "EGDI · change · Japan · 2020–2024"
+    )
+    assert understand("japan vs korea egdi 2024").describe() == (
+        "EGDI · comparison · Japan, Republic of Korea · 2024"
+    )
+    assert understand("how many asean countries have egdi above 0.75").describe() == (
+        "EGDI · count · ASEAN (11 countries) · > 0.75"
+    )
+    assert understand("how many countries are in the very high egdi group").describe() == (
+        "EGDI · count · EGDI level very high"
+    )
+    assert understand("who was number 2 on the egdi").describe() == "EGDI · rank 2"
+    assert understand("weakest component of nepal egdi").describe() == (
+        "EGDI · weakest and strongest component · Nepal"
+    )
+    assert understand("which countries declined most on egdi").describe() == (
+        "EGDI · declined most"
+    )
+
+
+def test_describe_of_a_documents_question_names_no_indicator_or_kind() -> None:
+    text = understand("What is Italy's e-procurement platform called?").describe()
+    assert text == "Italy"
+
+
+def test_describe_lists_expansions() -> None:
+    plan = understand("what did cepa say")
+    plan.expansions["CEPA"] = "Committee of Experts on Public Administration"
+    assert plan.describe().endswith("CEPA = Committee of Experts on Public Administration")
+
+
+# --- acronyms in questions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("what did cepa say about AI and the LDCs", ["cepa", "AI", "LDCs"]),
+        ("what is WSIS and intosai", ["WSIS", "intosai"]),
+        ("what did CEPA's report say", ["CEPA"]),  # the possessive is not part of it
+        ("ICTs and SDGs", ["ICTs", "SDGs"]),
+        ("what is the mission of intosai", ["intosai"]),
+        ("what did the report say about digital government", []),  # English words only
+        ("quali servizi offre la cepa", []),  # Italian words are not unknown English words
+    ],
+)
+def test_acronym_candidates(question: str, found: list[str]) -> None:
+    assert acronym_candidates(question) == found
+
+
+def test_acronym_candidates_are_listed_once() -> None:
+    assert acronym_candidates("CEPA and CEPA again, and WSIS") == ["CEPA", "WSIS"]
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        ("and samoa?", "fiji egdi 2024", "Samoa egdi 2024"),
+        ("and in oceania?", "top 5 in asia on egdi 2024", "top 5 in Oceania on egdi 2024"),
+        ("what about in 2020", "fiji egdi 2024", "fiji egdi 2020"),
+        ("And Samoa?", "What was Fiji's EGDI in 2024?", "What was Samoa's EGDI in 2024?"),
+        ("and in 2022?", "What was Fiji's EGDI in 2024?", "What was Fiji's EGDI in 2022?"),
+        ("and in 2022?", "What was Fiji's EGDI?", "What was Fiji's EGDI in 2022?"),
+        (
+            "what about south-east asia",
+            "top 5 in asia on egdi 2024",
+            "top 5 in South-eastern Asia on egdi 2024",
+        ),
+    ],
+)
+def test_follow_ups_carry_the_previous_question(
+    question: str, previous: str, standalone: str
+) -> None:
+    assert rewrite_follow_up(question, previous) == standalone
+
+
+def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
+    plan = understand(rewrite_follow_up("and samoa?", "fiji egdi 2024"))
+    assert (plan.countries, plan.indicators, plan.years, plan.kind) == (
+        ["WSM"],
+        ["egdi"],
+        [2024],
+        "value",
+    )
+    top = understand(rewrite_follow_up("and in oceania?", "top 5 in asia on egdi 2024"))
+    assert keys(top) == ["OCEANIA"] and top.top_n == 5 and top.years == [2024]
+
+
+def test_a_question_that_stands_alone_is_unchanged() -> None:
+    question = "What is Samoa's EGDI in 2024?"
+    assert rewrite_follow_up(question, "fiji egdi 2024") == question
