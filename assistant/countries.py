@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from assistant.text import fold
 
@@ -324,6 +325,18 @@ def english_uses(word: str) -> int:
         return min(english_uses(part) for part in word.split("-") if part)
     american = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
     return int(max(frequency[word], frequency[american]))
+
+
+def one_slip_correction(word: str) -> str | None:
+    """The commonest English word one slip away from ``word`` (a letter added, dropped, changed
+    or two swapped: "goverment" -> "government", "arent" -> "aren't"), when the dictionary does
+    not know ``word`` itself; else None."""
+    dictionary: Any = _dictionary()
+    word = word.lower()
+    if word in dictionary:
+        return None
+    known = dictionary.known(dictionary.edit_distance_1(word))
+    return max(known, key=lambda w: (dictionary.word_frequency[w], w)) if known else None
 
 
 def in_question(text: str) -> list[str]:

@@ -3,6 +3,7 @@ cited (or an LLM's answer checked against the passages), or a refusal that shows
 
 from __future__ import annotations
 
+import calendar
 import re
 import time
 
@@ -61,6 +62,9 @@ def answer(
             absent_topic=absent,
             named_in=[*expansions, *named],
         )
+    missing = extractive.lacks(question, extraction.evidence)
+    if missing is not None:
+        return refusal(question, filters, passages, extraction, lacks=missing)
     if context.uses_llm:
         from assistant.answering.llm import llm_answer
 
@@ -107,13 +111,19 @@ def absent_topic(
     """
     if not country_names.mostly_english(question):
         return None  # the rules below read English words (other languages: issue 16)
-    quoted_text = " ".join(e.text for e in evidence).lower()
+    # the passages quoted from, with their documents' titles and sections (a heading states
+    # what the page is about: "Report on the twenty-fourth session")
+    around = " ".join(
+        f"{e.passage.chunk.text} {e.passage.chunk.section or ''} {e.passage.document.title}"
+        for e in evidence
+    )
+    documents = ""
     for ordinal in re.findall(r"\b\d{1,3}(?:st|nd|rd|th)\b", question, re.I):
-        # "the 30th session" is answered only by text about the 30th ("thirtieth")
-        if (
-            ordinal.lower() not in quoted_text
-            and ordinal_words(int(ordinal[:-2])) not in quoted_text
-        ):
+        # "the 30th session" is answered only by a document about the 30th ("thirtieth")
+        if not documents:
+            ids = dict.fromkeys(e.passage.document.doc_id for e in evidence)
+            documents = " ".join([around, *map(context.document_text, ids)]).lower()
+        if ordinal.lower() not in documents and ordinal_words(int(ordinal[:-2])) not in documents:
             return str(ordinal)
     named = _name_stems(question, expansions)
     content = " ".join(
@@ -123,17 +133,36 @@ def absent_topic(
     topic = sorted(t for t in stems(content) if t not in named and len(t) > 2)
     if not topic:
         return None
-    quoted = stems(" ".join(e.passage.chunk.text for e in evidence))
+    quoted = stems(around)
     for stem in topic:
         if stem in quoted:
             continue
         used, total = context.frequency(stem, access)
         if total == 0 or used > SPECIFIC_WORD_SHARE * total:
             continue
-        if country_names.english_uses(words.get(stem, stem)) >= GENERAL_ENGLISH_USES:
+        typed = words.get(stem, stem)
+        if country_names.english_uses(typed) >= GENERAL_ENGLISH_USES:
+            continue
+        # a short form ("dec") or a slip ("goverment": no English word, though a passage or two
+        # may share it) stands for another word; a shorter unknown word is more often a name or
+        # an acronym ("oios") than a slip (as for countries: countries.find_in_question)
+        meant = _MONTHS.get(typed.lower().strip("."))
+        if meant is None and len(typed) >= 5:
+            meant = country_names.one_slip_correction(typed)
+        if meant is not None and (
+            meant in STOPWORDS
+            or stems(meant) <= quoted
+            or country_names.english_uses(meant) >= GENERAL_ENGLISH_USES
+        ):
             continue
         return _phrase_around(question, stem, named)
     return None
+
+
+# "dec" -> "december": month names as abbreviated (the calendar module's English names)
+_MONTHS = {calendar.month_abbr[m].lower(): calendar.month_name[m].lower() for m in range(1, 13)} | {
+    "sept": "september"
+}
 
 
 def _phrase_around(question: str, stem: str, named: set[str]) -> str:
@@ -155,8 +184,10 @@ def _name_stems(question: str, expansions: dict[str, str]) -> set[str]:
     """Stems of the names a question uses: countries, groups, acronyms (and what they stand
     for) and capitalised words after its first."""
     names: list[str] = []
-    for code in country_names.in_question(question):
+    codes, typed = country_names.find_in_question(question)
+    for code in codes:
         names += [country_names.name(code), *country_names.ALIASES.get(code, [])]
+    names += list(typed)  # "kazakstan", read as Kazakhstan
     names += [g.name for g in find_groups(question)]
     names += [*expansions, *expansions.values()]
     # capitalised words after the first; two capitals ("ID", "IT") are a common noun's short

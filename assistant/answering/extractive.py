@@ -60,6 +60,46 @@ def critical_terms(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# What a question asks for, by its wording: a quantity ("how many", "how much", "what share")
+# or a time ("when", "what year"). The sentence that holds one is preferred (ASKED_BONUS), and
+# evidence without one does not answer (see :func:`lacks`).
+_ASKS_QUANTITY = re.compile(
+    r"\b(how (many|much|big|large|long|often|far)|what (percentage|per ?cent|share|proportion|"
+    r"amount|number|size)|number of)\b",
+    re.I,
+)
+_ASKS_TIME = re.compile(r"\b(when|what year|which year|what date|since when|by when)\b", re.I)
+_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|million|billion|trillion|half|third|quarter|dozen|several|"
+    r"majority|per ?cent|percentage)\b",
+    re.I,
+)
+_TIME = re.compile(
+    r"\b(1[89]\d\d|20\d\d)\b|\b(january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|century|decade|year|month|week|day)s?\b",
+    re.I,
+)
+ASKED_BONUS = 0.05
+
+
+def asked_for(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """("a figure", pattern) or ("a date", pattern) when the question asks for one."""
+    if _ASKS_TIME.search(question):
+        return "a date", _TIME
+    if _ASKS_QUANTITY.search(question):
+        return "a figure", _QUANTITY
+    return None
+
+
+def lacks(question: str, evidence: list[Evidence]) -> str | None:
+    """What the question asks for ("a figure", "a date") when no sentence quoted holds one."""
+    asked = asked_for(question)
+    if asked is None or any(asked[1].search(e.text) for e in evidence):
+        return None
+    return asked[0]
+
+
 @dataclass
 class Evidence:
     """A sentence chosen as evidence, with where it lies in its page."""
@@ -199,12 +239,15 @@ def extract(
     svecs = embedder.embed_cached([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []
+    asked = asked_for(question)
     for (passage, start, end, sentence, prior), similarity in zip(
         candidates, similarities, strict=True
     ):
         s_terms = set(terms(sentence))
         overlap = sum(w for t, w in q_weights.items() if t in s_terms) / total_weight
         score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
+        if asked and asked[1].search(sentence):
+            score += ASKED_BONUS
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
 
@@ -256,12 +299,32 @@ def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int)
             (e for e in scored if e.passage is evidence.passage and e.start >= evidence.end),
             key=lambda e: e.start,
         )
-        for item in following[:4]:
-            if len(out) >= limit or not re.match(r"^\(?[a-z0-9ivx]{1,4}[.)]", item.text):
-                break
+        kind = None
+        for item in following[:6]:
+            marker = _list_marker(item)
+            if len(out) >= limit or marker is None or kind not in (None, marker):
+                break  # the list ends where its items' markers do: "29." after bullets is not one
+            kind = marker
             if item not in out and item not in chosen:
                 out.append(item)
     return out
+
+
+# A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).
+_LIST_MARKER = re.compile(r"\s*(?:(\(?[a-z]{1,4}[.)])|(\(?\d{1,3}[.)])|([-•*▪◦●o§]))\s")
+
+
+def _list_marker(evidence: Evidence) -> str | None:
+    """The kind of list marker the sentence starts with on its page ("letter", "number",
+    "bullet"), None when it starts no list item (bullets are cleaned from the text quoted, so the
+    page is read)."""
+    chunk = evidence.passage.chunk
+    offset = max(evidence.start - chunk.start, 0)
+    line_start = chunk.text.rfind("\n", 0, offset) + 1
+    match = _LIST_MARKER.match(chunk.text, line_start) or _LIST_MARKER.match(evidence.text + " ")
+    if match is None:
+        return None
+    return ("letter", "number", "bullet")[[g is not None for g in match.groups()].index(True)]
 
 
 _POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|former))\b", re.I)

@@ -33,15 +33,22 @@ def refusal(
     *,
     absent_topic: str | None = None,
     named_in: list[str] | None = None,
+    lacks: str | None = None,
 ) -> Answer:
     """``absent_topic``: the question's specific word that the best sentences found lack (they
-    share a name with the question but are about something else)."""
+    share a name with the question but are about something else); ``lacks``: what the question
+    asks for ("a figure", "a date") that the best sentences found do not give."""
     scope = describe_scope(filters)
     text = f"The documents do not answer this question. I searched {scope}"
     if absent_topic:
         named = ", ".join(dict.fromkeys(named_in or []))
         about = f"mention {named}" if named else "match the question's names"
         text += f": they {about}, but none of the passages found says anything on {absent_topic!r}"
+    elif lacks:
+        best = extraction.evidence[0].text if extraction.evidence else ""
+        text += f": the closest passages are on the subject but give no {lacks.split()[-1]} for it"
+        if best:
+            text += f' (the nearest sentence: "{best}")'
     elif extraction.missing:
         text += f", and found nothing that mentions {', '.join(repr(m) for m in extraction.missing[:3])} in that context"
     text += "."

@@ -1,0 +1,146 @@
+"""What is quoted must answer what was asked: the relevance gate on a question's specific words
+(answering/documents.absent_topic), the kind of answer a question asks for (a figure, a date:
+extractive.lacks) and lists quoted whole (extractive._with_list_items)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.answering.documents import absent_topic
+from assistant.answering.extractive import Evidence, asked_for, extract, lacks
+from assistant.embedding import Embedder
+from assistant.models import Chunk, DocumentRecord, Passage
+
+PASSAGES = 10_000
+
+
+def passage(text: str, *, title: str = "Report", doc_id: str = "d") -> Passage:
+    doc = DocumentRecord(doc_id, f"{doc_id}.pdf", f"/c/{doc_id}.pdf", title, "un-docs", [], 2025)
+    return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text), document=doc)
+
+
+def evidence(text: str, **kwargs: str) -> Evidence:
+    return Evidence(passage(text, **kwargs), text, 0, len(text), 1.0)
+
+
+def context(
+    used: dict[str, int] | None = None, documents: dict[str, str] | None = None
+) -> SimpleNamespace:
+    """What absent_topic reads of the store: how many passages use a word stem, and the text of
+    a document. A stem not listed is used by one passage in ten thousand (a specific word)."""
+    used = used or {}
+    return SimpleNamespace(
+        frequency=lambda stem, access: (used.get(stem, 1), PASSAGES),
+        document_text=lambda doc_id: (documents or {}).get(doc_id, ""),
+    )
+
+
+CEPA = {"CEPA": "Committee of Experts on Public Administration"}
+SENTENCE = (
+    "The Committee of Experts on Public Administration recommended that Governments regulate the "
+    "use of artificial intelligence in the public sector."
+)
+
+
+def gate(question: str, text: str = SENTENCE, **kwargs: object) -> str | None:
+    return absent_topic(question, [evidence(text)], CEPA, ("public",), context(**kwargs))  # type: ignore[arg-type]
+
+
+def test_a_specific_word_the_quoted_passages_lack_is_named() -> None:
+    assert gate("What did CEPA recommend about regulating cryptocurrencies?") == (
+        "regulating cryptocurrencies"
+    )
+    # the same question on the topic the passage is about passes
+    assert gate("What did CEPA recommend about regulating artificial intelligence?") is None
+
+
+def test_ordinary_words_are_wording_not_topic() -> None:
+    # "fare" is common English: the documents may say the same in other words
+    assert gate("How did CEPA fare on artificial intelligence?") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did cepa say on goverment use of artificial intelligence",  # a slip
+        "what did cepa recommend in dec on artificial intelligence",  # a month's short form
+    ],
+)
+def test_a_slip_or_a_short_form_stands_for_the_word_it_means(question: str) -> None:
+    text = SENTENCE + " It met in December."
+    assert gate(question, text) is None
+
+
+def test_a_short_unknown_word_is_not_read_as_a_slip() -> None:
+    # "oios" is an acronym the passage lacks, not a slip for an English word
+    assert gate("how many audits did oios issue on artificial intelligence") is not None
+
+
+def test_a_typed_country_is_a_name_not_the_topic() -> None:
+    text = "In Kazakhstan, the project provides villages with high-speed mobile Internet."
+    assert gate("kazakstan project villages internet", text) is None
+
+
+def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
+    question = "who chaired the cepa 24th session on artificial intelligence"
+    documents = {"d": "Report on the twenty-fourth session (7-11 April 2025)"}
+    assert gate(question, documents=documents) is None
+    assert gate(question, documents={"d": "Report on the twenty-third session"}) == "24th"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how much money is in fiji's relocation trust fund", "a figure"),
+        ("how many experts sit on cepa", "a figure"),
+        ("when will kiribati graduate from ldc status", "a date"),
+        ("what year did bhutan join the un", "a date"),
+        ("what did cepa say about ai", None),
+    ],
+)
+def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
+    asked = asked_for(question)
+    assert (asked[0] if asked else None) == kind
+
+
+def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
+    fund = [evidence("Fiji has established the world's first national Relocation Trust Fund.")]
+    assert lacks("how much money is in fiji's relocation trust fund", fund) == "a figure"
+    assert lacks("when was fiji's relocation trust fund set up", fund) == "a date"
+    assert lacks("what did fiji set up for relocation", fund) is None
+    amount = [evidence("Fiji's Relocation Trust Fund holds five million dollars.")]
+    assert lacks("how much money is in fiji's relocation trust fund", amount) is None
+    dated = [evidence("Kiribati will graduate from the LDC category in 2029.")]
+    assert lacks("when will kiribati graduate from ldc status", dated) is None
+
+
+def test_the_sentence_that_holds_the_figure_is_preferred() -> None:
+    text = (
+        "The Committee consists of experts appointed in their personal capacity by the Council. "
+        "The Committee consists of 24 experts who meet once a year in New York."
+    )
+    chosen = extract("how many experts sit on the committee", [passage(text)], Embedder())
+    assert "24 experts" in chosen.evidence[0].text
+
+
+def test_a_list_introduced_by_a_colon_is_quoted_whole_and_ends_with_its_items() -> None:
+    text = (
+        "Building inclusive institutions will require implementing the 11 principles of "
+        "effective governance, which fall into the following three categories:\n"
+        " • Effectiveness: competence, sound policymaking and collaboration\n"
+        " • Accountability: integrity, transparency and independent oversight\n"
+        " • Inclusiveness: leaving no one behind, non-discrimination and participation\n"
+        "29. Accountable and inclusive institutions will also have to be built at the "
+        "subnational level to reduce inequalities.\n"
+    )
+    question = "what three categories do the 11 principles of effective governance fall into"
+    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    assert quoted[0].endswith("three categories:")
+    assert quoted[1:4] == [
+        "Effectiveness: competence, sound policymaking and collaboration",
+        "Accountability: integrity, transparency and independent oversight",
+        "Inclusiveness: leaving no one behind, non-discrimination and participation",
+    ]
+    assert not any("subnational" in q for q in quoted[1:4])
