@@ -467,6 +467,16 @@ class IndicatorValue(IndicatorRow):
     indicator_name: str = ""
 
 
+def shown(v: IndicatorRow) -> str:
+    """A value as answers and profiles show it: as its file prints it, or a machine float
+    ("0.8404502742767075") to three decimals, the precision the OECD and World Bank print their
+    indices with; the row cited keeps the exact value."""
+    text = v.value_text
+    if re.fullmatch(r"-?\d+\.\d{6,}", text):
+        return f"{v.value:.3f}"
+    return text
+
+
 @dataclass(frozen=True)
 class SourceSummary:
     """What one loaded file contributed."""

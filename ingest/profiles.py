@@ -3,8 +3,9 @@
 Why: a question that names a country but no exact figure ("How is Mongolia doing on online
 services?") is answered by passage retrieval, and the indicator files themselves make poor
 passages (a CSV line says nothing without its header). A profile says it in sentences, and every
-figure in it is quoted exactly as its file prints it and followed by "(source: FILE, row N)", so
-a citation of the profile still leads a person to the line of data.
+figure in it is shown as its file prints it (a machine float such as 0.7205774436090225 to three
+decimals: :func:`assistant.indicators.shown`) and followed by "(source: FILE, row N)", so a
+citation of the profile still leads a person to the line of data and its exact value.
 
 The output is a pure function of the table (no dates, stable order): the same table gives
 byte-identical files, and files whose content did not change are not rewritten, so incremental
@@ -21,7 +22,14 @@ from itertools import groupby
 from pathlib import Path
 
 from assistant.country_groups import asia_pacific, asia_pacific_sids
-from assistant.indicators import DATASETS, INDICATORS, UN_EGOV, IndicatorValue, sort_by_registry
+from assistant.indicators import (
+    DATASETS,
+    INDICATORS,
+    UN_EGOV,
+    IndicatorValue,
+    shown,
+    sort_by_registry,
+)
 from assistant.storage.indicators import IndicatorTable
 
 __all__ = ["PROFILE_MARKER", "build_profiles", "render_profile"]
@@ -171,7 +179,7 @@ def _figure(value: IndicatorValue) -> str:
         f"group {value.group}" if value.group else "",
         f"source: {value.citation}",
     ]
-    return f"{value.value_text} in {value.year} ({'; '.join(d for d in details if d)})"
+    return f"{shown(value)} in {value.year} ({'; '.join(d for d in details if d)})"
 
 
 def _table(values: Iterable[IndicatorValue], *, with_indicator: bool = False) -> list[str]:
@@ -183,7 +191,7 @@ def _table(values: Iterable[IndicatorValue], *, with_indicator: bool = False) ->
     head += ["Year", "Value"] + (["Rank"] if with_rank else []) + (["Group"] if with_group else [])
     lines = [_row(head + ["Source"]), _row([_ALIGN.get(h, "---") for h in head] + ["---"])]
     for v in rows:
-        cells = ([v.indicator_name] if with_indicator else []) + [str(v.year), v.value_text]
+        cells = ([v.indicator_name] if with_indicator else []) + [str(v.year), shown(v)]
         cells += [_rank(v)] if with_rank else []
         cells += [_group(v)] if with_group else []
         lines.append(_row([*cells, v.citation]))
@@ -191,7 +199,7 @@ def _table(values: Iterable[IndicatorValue], *, with_indicator: bool = False) ->
 
 
 def _value_cell(code: str, row: dict[str, IndicatorValue]) -> str:
-    return row[code].value_text if code in row else "–"
+    return shown(row[code]) if code in row else "–"
 
 
 def _rank_cell(code: str, row: dict[str, IndicatorValue]) -> str:

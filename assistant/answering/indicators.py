@@ -15,14 +15,13 @@ applied or the answer says why it could not be: none is dropped silently.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant import countries as country_names
 from assistant.answering.context import Access, AnswerContext
 from assistant.answering.understanding import COMPONENTS, EGDI_LEVELS, QueryPlan, understand
-from assistant.indicators import INDICATORS, IndicatorValue
+from assistant.indicators import INDICATORS, IndicatorValue, shown
 from assistant.models import Answer
 from assistant.storage.indicators import IndicatorTable
 
@@ -81,15 +80,6 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
             f" (Answered for the {name} only; ask separately for the {', '.join(unused)}.)"
         )
     return result
-
-
-def shown(v: IndicatorValue) -> str:
-    """A value as the answer shows it: as printed, or a machine float to three decimals (the
-    precision the OECD and World Bank print their indices with)."""
-    text = v.value_text
-    if re.fullmatch(r"-?\d+\.\d{6,}", text):
-        return f"{v.value:.3f}"
-    return text
 
 
 def difference(later: IndicatorValue, earlier: IndicatorValue, *, sign: bool = True) -> str:

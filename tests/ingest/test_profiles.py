@@ -166,8 +166,22 @@ def test_real_profiles_quote_values_with_their_rows(shared_corpus: Path, tmp_pat
             data_line = long_lines[value.row - 1]
             assert data_line.startswith(f"{year},LKA,Sri Lanka,{value.rank},{value.value_text},")
         india = (tmp_path / "a" / "IND.md").read_text("utf-8")
-        assert "| 2022 | 0.9400327335480062 | A | 0.935" in india
-        assert f"| 0.9037843210705847 | {GTMI}, row 277 |" in india
-        assert f"0.8150860469187675 in 2020 (group A; source: {GTMI}, row 18)" in india
+        # the GTMI file prints machine floats (0.9400327335480062): shown to three decimals
+        assert "| 2022 | 0.940 | A | 0.935" in india
+        assert f"| 0.904 | {GTMI}, row 277 |" in india
+        assert f"0.815 in 2020 (group A; source: {GTMI}, row 18)" in india
         build_profiles(table, tmp_path / "b")
     assert all((tmp_path / "b" / p.name).read_bytes() == p.read_bytes() for p in paths)
+
+
+def test_machine_floats_are_shown_rounded_with_the_row_that_holds_them(tmp_path: Path) -> None:
+    rows = [
+        row("BTN", "Bhutan", "gtmi", 2020, "0.24108333333333332", 51, source=GTMI),
+        row("BTN", "Bhutan", "gtmi", 2025, "0.7205774436090225", 417, source=GTMI),
+    ]
+    with IndicatorTable(tmp_path / "indicators.sqlite3") as t:
+        load(t, rows)
+        build_profiles(t, tmp_path / "profiles")
+    bhutan = (tmp_path / "profiles" / "BTN.md").read_text("utf-8")
+    assert f"rose from 0.241 in 2020 (source: {GTMI}, row 51) to 0.721 in 2025" in bhutan
+    assert "0.2410833" not in bhutan and "0.7205774" not in bhutan
