@@ -25,9 +25,14 @@ def answer(
     context: AnswerContext,
     run: Run,
     expansions: dict[str, str] | None = None,
+    *,
+    focus: str | None = None,
 ) -> Answer:
     """``expansions``: the question's acronyms and the names the documents give them (looked
-    up when not given)."""
+    up when not given). ``focus``: a follow-up's own words (see
+    :func:`assistant.answering.followups.follow_up_focus`): the passages are searched with the
+    whole ``question``, the sentences quoted chosen and checked against the focus."""
+    asked = focus or question
     timings = run.timings
     if expansions is None:
         expansions = context.expansions(question, access)
@@ -41,7 +46,7 @@ def answer(
     run.retrieved.extend(passages)
     t0 = time.perf_counter()
     extraction = extractive.extract(
-        question,
+        asked,
         passages,
         context.embedder,
         document_text=context.document_text,
@@ -51,7 +56,7 @@ def answer(
     weak = extraction.best_score < context.settings.refusal_threshold
     if not extraction.evidence or weak or extraction.missing:
         return refusal(question, filters, passages, extraction)
-    absent = absent_topic(question, extraction.evidence, expansions, access, context)
+    absent = absent_topic(asked, extraction.evidence, expansions, access, context)
     if absent is not None:
         named = [country_names.name(c) for c in country_names.in_question(question)]
         return refusal(
@@ -62,7 +67,7 @@ def answer(
             absent_topic=absent,
             named_in=[*expansions, *named],
         )
-    missing = extractive.lacks(question, extraction.evidence)
+    missing = extractive.lacks(asked, extraction.evidence)
     if missing is not None:
         return refusal(question, filters, passages, extraction, lacks=missing)
     if context.uses_llm:

@@ -61,15 +61,20 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     new_years = YEAR.findall(question)
     new_countries = country_names.in_question(question)
     new_groups = find_groups(question)
-    follow_up_cue = re.match(
-        r"^\s*(and|what about|how about|and what about|same for|what of|in|for)\b", question, re.I
-    )
-    if not follow_up_cue and (len(words) > 8 or _stands_alone(question, words)):
+    follow_up_cue = _FOLLOW_UP_CUE.match(question)
+    # "what did it say on the digital divide": a pronoun points back, however long the question
+    points_back = bool(_BACK_REFERENCE.search(question)) and not new_countries
+    if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(question, words)):
         return question
+    carried = f"{previous} {question}".strip()
     if not (new_years or new_countries or new_groups):
-        if follow_up_cue or len(words) <= 4:
-            return f"{previous} {question}".strip()
+        if follow_up_cue or points_back or len(words) <= 4:
+            return carried
         return question
+    if len(words) > 4 and not _names_what_to_replace(previous, new_countries, new_groups):
+        # "where do india and china rank on it", after a question about an index: the new
+        # countries are asked about the previous subject, not put in place of its own
+        return carried
     result = previous
     old_years = YEAR.findall(previous)
     if new_years:
@@ -90,6 +95,29 @@ def rewrite_follow_up(question: str, previous: str) -> str:
             replaced = f"{result.rstrip('?')} in {new_groups[0].name}?"
         result = replaced
     return result
+
+
+def _names_what_to_replace(previous: str, countries: list[str], groups: list[Group]) -> bool:
+    """Whether the previous question names a country (or a group) the new ones can stand in for;
+    a question naming only a year always can."""
+    if countries and not country_names.in_question(previous):
+        return False
+    return not (groups and not find_groups(previous))
+
+
+def follow_up_focus(question: str, standalone: str) -> str | None:
+    """The follow-up's own words when it was made standalone by carrying the previous question
+    before it ("what about regulators" after a question on audit institutions): the sentences
+    quoted should answer these, found among the passages both retrieve. None otherwise."""
+    question = question.strip()
+    if standalone != question and standalone.endswith(" " + question):
+        return question
+    return None
+
+
+_FOLLOW_UP_CUE = re.compile(
+    r"^\s*(and|what about|how about|and what about|same for|what of|in|for|anything|any)\b", re.I
+)
 
 
 def _replace_group(text: str, old: Group, new: Group) -> str:

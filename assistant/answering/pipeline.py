@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering import comparison, documents, indicators
 from assistant.answering.context import Access, AnswerContext, Run
-from assistant.answering.followups import Conversation, standalone_question
+from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
@@ -60,7 +60,10 @@ def answer(
     elif chosen.name == "comparison":
         result = comparison.answer(standalone, chosen.countries, filters, access, context, run)
     else:
-        result = documents.answer(standalone, filters, access, context, run, plan.expansions)
+        focus = follow_up_focus(question, standalone)
+        result = documents.answer(
+            standalone, filters, access, context, run, plan.expansions, focus=focus
+        )
     result.question = question
     result.rewritten_question = standalone if standalone != question else None
     result.filters = filters

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
 from assistant.answering.extractive import _acronym_in, critical_terms, extract
-from assistant.answering.followups import rewrite_follow_up
+from assistant.answering.followups import follow_up_focus, rewrite_follow_up
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.models import Chunk, DocumentRecord, Passage
@@ -40,10 +40,40 @@ from assistant.models import Chunk, DocumentRecord, Passage
             "What was Fiji's EGDI in 2024?",
             "What was Fiji's EGDI in 2024? And its rank?",
         ),
+        # a pronoun points back however long the question; "anything on ..." is a follow-up
+        (
+            "what did it say on the digital divide one",
+            "what root causes does the cepa paper give for people being left behind",
+            "what root causes does the cepa paper give for people being left behind "
+            "what did it say on the digital divide one",
+        ),
+        (
+            "anything on the e-procurement platforms themselves?",
+            "what did cepa recommend on emergency procurement",
+            "what did cepa recommend on emergency procurement "
+            "anything on the e-procurement platforms themselves?",
+        ),
+        # countries asked about a subject that named none are not put in its place
+        (
+            "where do india and china rank on it",
+            "what is unctad's frontier technologies readiness index?",
+            "what is unctad's frontier technologies readiness index? "
+            "where do india and china rank on it",
+        ),
     ],
 )
 def test_follow_up_rules(question: str, previous: str, expected: str | None) -> None:
     assert rewrite_follow_up(question, previous) == (expected or question)
+
+
+def test_a_carried_follow_up_is_answered_from_its_own_words() -> None:
+    previous = "what did cepa say about audit institutions and ai"
+    carried = rewrite_follow_up("what about regulators", previous)
+    assert follow_up_focus("what about regulators", carried) == "what about regulators"
+    # a follow-up rewritten in place ("What was Samoa's EGDI in 2024?") is asked whole
+    rewritten = rewrite_follow_up("What about Samoa?", "What was Fiji's EGDI in 2024?")
+    assert follow_up_focus("What about Samoa?", rewritten) is None
+    assert follow_up_focus("what is the egdi", "what is the egdi") is None
 
 
 def test_critical_terms_and_acronyms() -> None:
