@@ -130,6 +130,13 @@ def _clean(text: str) -> str:
 _REFERENCE = re.compile(r"^\W{0,3}\(?\d{1,3}[).]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]")
 
 
+# An entry of a list of contents, figures or tables: its page number and the next entry's label
+# ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12").
+_CONTENTS_ENTRY = re.compile(
+    r"\s\d{1,3}\s+(Figure|Table|Box|Chapter|Annex|Section|Part)\s+[\dA-Z]{1,3}[.:]?$|\.{4,}\s*\d{1,3}$"
+)
+
+
 def _mostly_figures(sentence: str) -> bool:
     """Cells of a table read as a line ("Implementation3 1.0 0.5 0.3 0.6 ..."): ten words or
     more, over half of them numbers."""
@@ -183,6 +190,8 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
         if _REFERENCE.match(sentence) or _mostly_figures(sentence):
             continue  # a reference-list entry, or cells of a table read as a line
+        if _CONTENTS_ENTRY.search(sentence):
+            continue  # a line of a list of contents points at a page, it says nothing
         head = _running_head(sentence, passage.document.title)
         if head:  # "Technology and Innovation Report 2025 … Overview 9 Figure 6 Developed …"
             sentence = sentence[head:].strip()

@@ -126,7 +126,12 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
         for number, text in enumerate(pages.texts, start=1)
     ]
     title = title or _title_from_text(pages.texts, running)
-    year = _year_from_text(title, pages.texts) or created_year
+    symbol = un_symbol(pages.texts)
+    year = _symbol_year(symbol) or _year_from_text(title, pages.texts) or created_year
+    if symbol and title and symbol not in title:
+        title = f"{title} ({symbol})"  # how UN staff tell documents apart: "E/2025/44"
+    elif symbol and not title:
+        title = symbol
     notes = [*pages.notes, *([label_note] if label_note else [])]
     log.info("parsed %s: %d pages, %d OCRed", path.name, len(parsed), len(pages.ocred))
     return ParsedDocument(parsed, title, year, notes, pages.unreadable)
@@ -710,10 +715,51 @@ def _substantial(line: str) -> bool:
     )
 
 
+# A UN document symbol: a series ("A", "E", "E/C.16", "A/AC.109", "ESCAP") and at least two more
+# parts ("2025", "44", "L.23", "Add.1", "INF/3"), as printed at the top of a UN document's pages.
+_SYMBOL_PART = r"(?:[A-Z]{1,10}(?:\.\d{1,3})?|\d{1,4}[A-Z]?|(?:Add|Rev|Corr|L|CRP|WP|INF)\.\d{1,3})"
+UN_SYMBOL = re.compile(
+    rf"(?<![\w/.])([A-Z]{{1,10}}(?:\.\d{{1,3}})?(?:/{_SYMBOL_PART}){{2,7}})(?![\w/])"
+)
+_SYMBOL_LINES = 12
+
+
+def un_symbol(texts: Sequence[str]) -> str | None:
+    """The UN document symbol ("E/2025/44", "A/AC.109/2025/L.2"): the first one at the top of
+    the first page, or in the running header of the next two (some covers print none); None for
+    documents that carry none. A symbol holds a number (a year, session or document number)."""
+    for index, text in enumerate(texts[:3]):
+        lines = [line for line in text.split("\n") if line.strip()]
+        for line in lines[: _SYMBOL_LINES if index == 0 else 3]:
+            for match in UN_SYMBOL.finditer(line):
+                if re.search(r"\d", match.group(1)):
+                    return match.group(1)
+    return None
+
+
+def _symbol_year(symbol: str | None) -> int | None:
+    """The year a symbol names ("E/2025/44" -> 2025; "A/80/82" names a session, not a year)."""
+    match = re.search(r"/((?:19|20)\d\d)(?=/|$)", symbol or "")
+    return int(match.group(1)) if match else None
+
+
+# "Distr.: General 1 May 2025": the date a UN document was issued, near its top.
+_DATED = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) ((?:19|20)\d\d)\b"
+)
+
+
 def _year_from_text(title: str | None, texts: Sequence[str]) -> int | None:
-    """A year in the title, else the first one near the top of the first page with text."""
+    """A year in the title, else the date the first page was issued on ("1 May 2025"), else the
+    first year near the top of the first page with text ("2030 Agenda" names no date, so a dated
+    line comes first)."""
     first = next((text for text in texts if text.strip()), "")
-    for place in (title or "", "\n".join(first.split("\n")[:_YEAR_LINES])):
+    top = "\n".join(first.split("\n")[:_YEAR_LINES])
+    dated = _DATED.search(top)
+    if dated and not (title and _YEAR.search(title)):
+        return int(dated.group(1))
+    for place in (title or "", top):
         match = _YEAR.search(place)
         if match:
             return int(match.group(1))

@@ -24,7 +24,7 @@ import pytest
 
 from ingest import ocr
 from ingest.parsers.base import ParsedDocument, ParseFailure
-from ingest.parsers.pdf import find_headings, find_tables, folio_labels, parse_pdf
+from ingest.parsers.pdf import find_headings, find_tables, folio_labels, parse_pdf, un_symbol
 
 OCR_TOOLS = ocr.ocr_available()
 needs_ocr_tools = pytest.mark.skipif(not OCR_TOOLS, reason="tesseract/pdftoppm not installed")
@@ -593,3 +593,55 @@ def test_garbled_scan_is_never_returned_as_garbage(shared_corpus: Path):
     assert "Secretaly" not in doc.text and "oRIGTNAL" not in doc.text
     assert all(page.ocr or page.number in doc.unreadable_pages for page in doc.pages)
     assert all(not ocr.is_garbage(page.text) for page in doc.pages if page.text)
+
+
+@pytest.mark.parametrize(
+    ("pages", "symbol"),
+    [
+        (["E/2025/44-E/C.16/2025/9 \n United Nations \n Committee of Experts"], "E/2025/44"),
+        ([" United Nations  A/80/82-E/2025/63 \n General Assembly"], "A/80/82"),
+        (["A/AC.121/2025/INF/3\nGeneral Assembly"], "A/AC.121/2025/INF/3"),
+        (["E/2025/L.23\nEconomic and Social Council"], "E/2025/L.23"),
+        (["E/HLPF/2025/3/Add.4\n"], "E/HLPF/2025/3/Add.4"),
+        # a cover without one: the running header of the next page
+        (["GE.25-00925 (E)\nGeneral Assembly", "A/80/62\nE/2025/12\n2\nIntroduction"], "A/80/62"),
+        # no symbol: a web address, a date or a ratio is not one
+        (["See https://undocs.org/A/80/1 and 2024/25, 3/4/2025\nDigital Government"], None),
+    ],
+)
+def test_the_un_document_symbol(pages: list[str], symbol: str | None) -> None:
+    assert un_symbol(pages) == symbol
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("document", "title", "year"),
+    [
+        (
+            "un-docs/E_2025_44.en.pdf",
+            "Committee of Experts on Public Administration (E/2025/44)",
+            2025,
+        ),
+        (
+            "un-docs/E_C.16_2024_4__filed-as-A_78_668.en.pdf",
+            "Committee of Experts on Public Administration (E/C.16/2024/4)",
+            2024,
+        ),
+        (
+            "un-docs/A_80_1.en.pdf",
+            "Report of the Secretary-General on the work of the Organization (A/80/1)",
+            2025,
+        ),
+        # not a UN document: its title as it was
+        (
+            "oecd-eu/oecd_2023_digital_government_index_1a89ed5e-en.pdf",
+            "2023 OECD Digital Government Index",
+            2023,
+        ),
+    ],
+)
+def test_un_documents_are_titled_with_their_symbol(
+    parsed: Callable[[str], ParsedDocument], document: str, title: str, year: int
+) -> None:
+    doc = parsed(document)
+    assert (doc.title, doc.year) == (title, year)
