@@ -83,6 +83,26 @@ def test_a_typed_country_is_a_name_not_the_topic() -> None:
     assert gate("kazakstan project villages internet", text) is None
 
 
+def test_a_topic_the_documents_quoted_never_name_is_absent_however_common_elsewhere() -> None:
+    # "cybersecurity" is in many passages of the collection, but not in the report quoted
+    question = "what did cepa say about cybersecurity"
+    common = {"cybersecur": 900}
+    report = {"d": SENTENCE + " The Committee met in April."}
+    assert gate(question, used=common, documents=report) == "cybersecurity"
+    # ... and when the report discusses it elsewhere, the passage quoted may still answer
+    elsewhere = {"d": report["d"] + " Cybersecurity of public systems was discussed."}
+    assert gate(question, used=common, documents=elsewhere) is None
+
+
+def test_a_term_typed_in_capitals_is_checked_however_short() -> None:
+    # "ID" is not the everyday word "id"; the passages about Bhutan never mention one
+    text = "Bhutan became the 128th member of the United Nations in 1971."
+    question = "does bhutan have a national digital ID?"
+    assert gate(question, text, used={"id": 900}, documents={"d": text}) == "national digital ID"
+    text_with_id = "Bhutan launched a national digital ID, the NDI wallet, in 2023."
+    assert gate(question, text_with_id, used={"id": 900}) is None
+
+
 def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
     question = "who chaired the cepa 24th session on artificial intelligence"
     documents = {"d": "Report on the twenty-fourth session (7-11 April 2025)"}
