@@ -42,6 +42,7 @@ from assistant.indicators import IndicatorValue
 from assistant.models import Answer, DocumentRecord, Filters, Passage
 from assistant.retrieval import Retriever, normalize_filters
 from assistant.storage import Stores
+from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
 from assistant.storage.briefs import BriefStore
 from assistant.storage.catalog import Catalog
@@ -52,9 +53,6 @@ from assistant.text import fold
 from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
-
-# An acronym more than this share of the passages use needs no expansion: the documents use it.
-COMMON_ACRONYM_SHARE = 0.01
 
 
 class Assistant:
@@ -191,6 +189,7 @@ class Assistant:
             llm=lambda: self.llm,
             expansions=self.expansions,
             frequency=self._frequency,
+            definition=self._definition,
         )
 
     def _frequency(self, stem: str, access: Sequence[str] | None) -> tuple[int, int]:
@@ -204,9 +203,18 @@ class Assistant:
     ) -> dict[str, str]:
         """The acronyms ``question`` uses that documents ``access`` may see define, with the
         names they define them as (learned at indexing: :mod:`assistant.storage.acronyms`)."""
-        candidates = acronym_candidates(question)
-        if not candidates:
-            return {}
+        found: dict[str, str] = {}
+        for word in acronym_candidates(question):
+            used, total = self._frequency(fold(word).replace(" ", ""), access)
+            if total and used > COMMON_ACRONYM_SHARE * total:
+                continue  # the documents use it as it is ("UN", "AI"): nothing to add
+            name = self._definition(word, access)
+            if name:
+                found[word] = name
+        return found
+
+    def _definition(self, word: str, access: Sequence[str] | None) -> str | None:
+        """The name documents ``access`` may see give the acronym ``word``, if any does."""
         self.retriever.ensure_keyword_index()
         documents = self.catalog.documents()
 
@@ -214,15 +222,7 @@ class Assistant:
             doc = documents.get(doc_id)
             return doc is not None and can_see(doc, access)
 
-        found: dict[str, str] = {}
-        for word in candidates:
-            used, total = self._frequency(fold(word).replace(" ", ""), access)
-            if total and used > COMMON_ACRONYM_SHARE * total:
-                continue  # the documents use it as it is ("UN", "AI"): nothing to add
-            name = self.keyword.acronyms.expand(word, visible)
-            if name:
-                found[word] = name
-        return found
+        return self.keyword.acronyms.expand(word, visible)
 
     def stream(
         self,

@@ -34,6 +34,9 @@ class AnswerContext:
     expansions: Callable[[str, Access], dict[str, str]] = lambda question, access: {}
     # (passages using a word stem, all passages) among those ``access`` may see
     frequency: Callable[[str, Access], tuple[int, int]] = lambda stem, access: (0, 0)
+    # the name those documents give one acronym, however widely they use it ("SDGs" ->
+    # "Sustainable Development Goals"); None when none defines it
+    definition: Callable[[str, Access], str | None] = lambda word, access: None
 
     @property
     def uses_llm(self) -> bool:

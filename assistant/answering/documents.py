@@ -12,9 +12,11 @@ from assistant.answering import extractive
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
+from assistant.answering.understanding import acronym_candidates
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.models import Answer, Filters
+from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.text import ordinal_words, stems
 
 
@@ -136,7 +138,15 @@ def absent_topic(
         w for w in re.findall(r"[A-Za-z][\w'-]*", question) if w.lower() not in STOPWORDS
     ]
     words = {s: w for w in typed_words for s in stems(w)}
-    terms = {s for w in typed_words if re.fullmatch(r"[A-Z]{2}", w) for s in stems(w)}
+    # "digital ID", "national ID": two capitals after a word of the topic name a thing ("the
+    # SG" is an abbreviated name: the Secretary-General, Singapore)
+    terms = {
+        s
+        for m in re.finditer(r"\b([a-z][\w-]*) ([A-Z]{2})\b", question)
+        if m.group(1) not in STOPWORDS
+        for s in stems(m.group(2))
+    }
+    acronyms = {s for w in acronym_candidates(question) for s in stems(w)}
     topic = sorted(t for t in words if t not in named and (len(t) > 2 or t in terms))
     quoted = stems(around)
     for stem in topic:
@@ -157,7 +167,16 @@ def absent_topic(
             or country_names.english_uses(meant) >= GENERAL_ENGLISH_USES
         ):
             continue
+        if len(stem) >= 3 and any(w.startswith(stem) for w in whole.stems):
+            continue  # a clipped word ("egov", "admin") stands for the longer one the text uses
         used, total = context.frequency(stem, access)
+        if stem in acronyms and used > COMMON_ACRONYM_SHARE * total:
+            # an acronym the documents use widely ("sdgs", "egdi") is in a document that
+            # writes it or the name it stands for ("Sustainable Development Goals")
+            name = context.definition(typed, access)
+            if stem in whole.stems or (name and name.lower() in whole.text):
+                continue
+            return _phrase_around(question, stem, named)
         specific = total > 0 and used <= SPECIFIC_WORD_SHARE * total
         if specific or stem not in whole.stems:
             return _phrase_around(question, stem, named)
@@ -180,7 +199,7 @@ class _DocumentsQuoted:
     def text(self) -> str:
         if self._text is None:
             parts = [self._around, *map(self._context.document_text, self._ids)]
-            self._text = " ".join(parts).lower()
+            self._text = re.sub(r"\s+", " ", " ".join(parts)).lower()
         return self._text
 
     @property
@@ -219,6 +238,7 @@ def _name_stems(question: str, expansions: dict[str, str]) -> set[str]:
     for code in codes:
         names += [country_names.name(code), *country_names.ALIASES.get(code, [])]
     names += list(typed)  # "kazakstan", read as Kazakhstan
+    names = [*names, *(n.replace("-", " ") for n in names if "-" in n)]  # "timor leste"
     names += [g.name for g in find_groups(question)]
     names += [*expansions, *expansions.values()]
     # capitalised words after the first; two capitals ("ID", "IT") are a common noun's short

@@ -68,7 +68,12 @@ _ASKS_QUANTITY = re.compile(
     r"amount|number|size)|number of)\b",
     re.I,
 )
-_ASKS_TIME = re.compile(r"\b(when|what year|which year|what date|since when|by when)\b", re.I)
+# "when" asks for a time where it opens or closes the question; inside it joins two clauses
+# ("how much does vanuatu lose when a cyclone hits")
+_ASKS_TIME = re.compile(
+    r"^\W*(?:(?:and|so|but|then|ok)\W+)?when\b|\bwhen\W*$|\b(what year|which year|what date|since when|by when|what time)\b",
+    re.I,
+)
 _QUANTITY = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|thousand|million|billion|trillion|half|third|quarter|dozen|several|"

@@ -46,6 +46,11 @@ _NAME = re.compile(
 )
 
 
+# An acronym more than this share of the passages use needs no expansion (the documents use it
+# as it is: "UN", "SDGs"), and is a name, not a topic word (answering/documents.absent_topic).
+COMMON_ACRONYM_SHARE = 0.01
+
+
 def _spells(letters: str, words: list[str]) -> bool:
     """Whether ``words`` in order spell ``letters``, each word by a prefix of itself (small
     words may give nothing; every other word gives at least its first letter)."""
