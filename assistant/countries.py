@@ -318,9 +318,12 @@ def is_english_word(word: str) -> bool:
 
 def english_uses(word: str) -> int:
     """How often ``word`` occurs in pyspellchecker's English frequency list (British "-ise"
-    spellings counted as their "-ize" forms; a hyphenated word as its rarer part)."""
+    spellings counted as their "-ize" forms; a hyphenated word as its rarer part, but one made
+    with a letter, "e-procurement", as itself)."""
     frequency = _dictionary().word_frequency  # type: ignore[attr-defined]
     word = word.lower().strip("'-")
+    if re.match(r"^[a-z]-", word):  # "e-procurement", "m-government": a term of its own
+        return int(frequency[word])
     if "-" in word:  # "all-round" is as ordinary as the rarer of its parts
         return min(english_uses(part) for part in word.split("-") if part)
     american = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)
