@@ -48,6 +48,15 @@ def test_english_uses() -> None:
     assert countries.english_uses("cryptocurrencies") < 100 < countries.english_uses("fare")
     assert countries.english_uses("summarised") == countries.english_uses("summarized")
     assert countries.english_uses("all-round") > 100
+    # a word made with a letter is not as ordinary as its rarer part ("procurement")
+    assert countries.english_uses("e-procurement") < 100 < countries.english_uses("procurement")
+
+
+def test_one_slip_corrections() -> None:
+    assert countries.one_slip_correction("goverment") == "government"
+    assert countries.one_slip_correction("arent") == "aren't"
+    assert countries.one_slip_correction("government") is None  # a word the dictionary knows
+    assert countries.one_slip_correction("cryptocurrencies") is None  # no word one slip away
 
 
 def test_which_questions_are_english() -> None:
