@@ -363,23 +363,26 @@ class _Answer:
         text += f" Computed over the {_countries(len(both))} with a value in both years."
         return self.done(text)
 
-    def counting_rule(self) -> tuple[str, Callable[[float], bool]]:
-        """What a count counts, in words, and the test a value must pass: an EGDI level (the
-        Survey's bands), a threshold the question names, or every value."""
+    def counting_rule(self) -> tuple[str, Callable[[IndicatorValue], bool]]:
+        """What a count counts, in words, and the test a row must pass: an EGDI level (the
+        Survey's bands), a group the data file gives its rows ("group A" of the GTMI), a
+        threshold the question names, or every value."""
         plan = self.plan
         if plan.level and self.code == "egdi":
             low, high = EGDI_LEVELS[plan.level]
             rule = f"in the {plan.level} EGDI level ({low:.2f} to {high:.2f}, the Survey's bands)"
-            return rule, lambda value: _within(value, low, high)
+            return rule, lambda v: _within(v.value, low, high)
+        if plan.data_group:
+            label = plan.data_group
+            return f"in group {label} of the {self.name}", lambda v: (v.group or "") == label
         if plan.threshold:
             sign, bound = threshold = plan.threshold
-            return f"with {self.name} {_THRESHOLD_WORDS[sign]} {bound}", lambda value: _meets(
-                value, threshold
-            )
+            rule = f"with {self.name} {_THRESHOLD_WORDS[sign]} {bound}"
+            return rule, lambda v: _meets(v.value, threshold)
         rule = f"with {self.name} values"
         if plan.level:
             rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
-        return rule, lambda value: True
+        return rule, lambda v: True
 
     def count(self) -> IndicatorAnswer:
         year, latest = self.year()
@@ -390,7 +393,7 @@ class _Answer:
         if not every:
             return self.missing(scope, f" in {year}")
         rule, counted = self.counting_rule()
-        chosen = [v for v in every if counted(v.value)]
+        chosen = [v for v in every if counted(v)]
         text = (
             f"{_countries(len(chosen))} {rule} in {year}{latest}, out of {len(every)} with a value."
         )
@@ -401,7 +404,7 @@ class _Answer:
             text += " " + "; ".join(f"{v.country} {self.cite(v)}" for v in shown_rows)
             more = len(chosen) - len(shown_rows)
             text += f"; and {more} more (all in the table)." if more > 0 else "."
-            outside = [v for v in every if not counted(v.value)]
+            outside = [v for v in every if not counted(v)]
             if more > 0 or outside:
                 last = chosen[-1]
                 edge = f" Nearest the line: {last.country} {self.cite(last)} (counted)"

@@ -89,6 +89,8 @@ EGDI_LEVELS: dict[str, tuple[float, float]] = {
 _LEVEL = re.compile(
     r"\b(very high|high|middle|low)\b[\s-]+(egdi\s+)?(group|level|category|tier)\b", re.I
 )
+# "group A", "group b": the letter a data file puts on each row (the GTMI's groups A to D)
+_DATA_GROUP = re.compile(r"\bgroup\s+([a-d])\b(?![.'’-])", re.I)
 _COMPONENT = re.compile(
     r"\b(weakest|strongest|lowest|highest|worst|best)\b.{0,25}\b(component|sub-?index|sub-?indices|pillar|part|area|dimension)\b|"
     r"\b(component|sub-?index|pillar|dimension)s?\b.{0,25}\b(weakest|strongest|lowest|highest|worst|best)\b",
@@ -100,7 +102,8 @@ _CHANGE = re.compile(
 )
 _TREND = re.compile(
     r"\b(trend\w*|since|over time|over the years|evolv\w*|history|historical|progress\w*|"
-    r"over the editions|across editions|all (the )?years|every edition)\b",
+    r"(over|across|in|through) (the |all |every )?(\w+ ){0,2}(editions|rounds|waves|surveys)|"
+    r"all (the )?years|every edition)\b",
     re.I,
 )
 _RANK = re.compile(r"\b(rank\w*|position|place[ds]?|standing)\b", re.I)
@@ -133,6 +136,8 @@ class QueryPlan:
     top_n: int | None = None
     threshold: tuple[str, float] | None = None  # (">", ">=", "<" or "<=", value)
     level: str | None = None  # an EGDI level: "very high", "high", "middle", "low"
+    # a group the data file gives each row ("group A": the GTMI's groups A to D)
+    data_group: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
 
@@ -171,6 +176,8 @@ class QueryPlan:
             parts.append(f"{group.name} ({len(group.members)} countries)")
         if self.level:
             parts.append(f"EGDI level {self.level}")
+        if self.data_group:
+            parts.append(f"group {self.data_group}")
         if self.threshold:
             sign = {">=": "≥", "<=": "≤"}.get(self.threshold[0], self.threshold[0])
             parts.append(f"{sign} {self.threshold[1]}")
@@ -318,8 +325,11 @@ def _kind(plan: QueryPlan) -> str:
         return "component"
     level = _LEVEL.search(text)
     if _COUNT.search(text):
+        data_group = _DATA_GROUP.search(text)
         if level:
             plan.level = level.group(1).lower()
+        elif data_group:
+            plan.data_group = data_group.group(1).upper()
         threshold = _THRESHOLD.search(text)
         if threshold:
             words, value, or_value, or_words = threshold.groups()

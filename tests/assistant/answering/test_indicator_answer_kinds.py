@@ -340,3 +340,38 @@ def test_difference_at_the_precision_shown() -> None:
     assert difference(machine, later) == "+0.16501"  # the finer of 3 and 5 decimals
     other = row("IDN", "Indonesia", 2022, "0.7092118549346924", 6)
     assert difference(machine, other) == "+0.131"  # two machine floats: three decimals
+
+
+def test_a_count_in_a_group_the_data_gives_its_rows(tmp_path: Path) -> None:
+    gtmi = "indicators-gtmi/gtmi_2020_2022_2025.csv"
+    rows = [
+        IndicatorRow(
+            iso3=iso3,
+            country=name,
+            indicator="gtmi",
+            year=2025,
+            value=float(text),
+            value_text=text,
+            source=gtmi,
+            row=line,
+            dataset="World Bank GTMI",
+            group=group,
+        )
+        for line, (iso3, name, text, group) in enumerate(
+            [
+                ("KOR", "Republic of Korea", "0.997", "A"),
+                ("ARG", "Argentina", "0.7531", "A"),
+                ("VNM", "Viet Nam", "0.7360", "B"),
+                ("LAO", "Lao People's Democratic Republic", "0.4037", "C"),
+            ],
+            start=2,
+        )
+    ]
+    with IndicatorTable(tmp_path / "indicators.sqlite3") as t:
+        t.replace_source(gtmi, rows)
+        result = ask("how many countries are in gtmi group a in 2025", t)
+    assert result.text.startswith(
+        "2 countries in group A of the GovTech Maturity Index (GTMI) in 2025, out of 4"
+    )
+    assert sorted(cited(result))[:2] == ["ARG", "KOR"]
+    assert "Viet Nam 0.7360, group B" in result.text  # nearest the line, not counted

@@ -431,3 +431,23 @@ def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
 def test_a_question_that_stands_alone_is_unchanged() -> None:
     question = "What is Samoa's EGDI in 2024?"
     assert rewrite_follow_up(question, "fiji egdi 2024") == question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("laos govtech maturity over the three gtmi rounds", "trend"),
+        ("fiji egdi across all editions", "trend"),
+        ("fiji egdi in the last survey", "value"),  # one survey: not a series
+        ("egdi of japan in 2022 survey", "value"),
+    ],
+)
+def test_a_series_of_editions_is_a_trend(question: str, kind: str) -> None:
+    assert understand(question).kind == kind
+
+
+def test_a_count_in_a_data_group() -> None:
+    plan = understand("how many countries are in gtmi group a in 2025")
+    assert (plan.kind, plan.data_group, plan.threshold) == ("count", "A", None)
+    assert plan.describe() == "GTMI · count · group A · 2025"
+    assert understand("how many countries are in the very high egdi group").data_group is None
