@@ -373,9 +373,10 @@ def _missing_terms(
     """Critical terms of the question that the evidence does not support.
 
     A country must be named in an evidence passage or be one of its document's countries; a name
-    must appear in an evidence passage (or its document's title or path). Acronyms and years may
-    also appear anywhere in an evidence document, and an acronym counts when its expansion appears
-    ("CEPA" for "Committee of Experts on Public Administration").
+    must appear in an evidence passage (or its document's title or path), and so must a year (or
+    be the document's year). Acronyms may also appear anywhere in an evidence document, and an
+    acronym counts when its expansion appears ("CEPA" for "Committee of Experts on Public
+    Administration").
     """
     missing: list[str] = []
     passages_text = " ".join(
@@ -401,8 +402,10 @@ def _missing_terms(
     for term in critical_terms(question):
         if _mentions(term, passages_text, expansions.get(term)):
             continue
-        if not (term.isupper() or term.isdigit()):
-            missing.append(term)  # a name must be in the evidence itself, not just its document
+        if not term.isupper():
+            # a name must be in the evidence itself, not just its document; so must a year: a
+            # report that mentions 2023 elsewhere does not give the 2023 figure asked for
+            missing.append(term)
             continue
         if document_text is not None and not documents_text:
             documents_text = " ".join(

@@ -247,3 +247,13 @@ class TestOnTheSmallCorpus:
         passages = assistant.search("UNCITRAL Model Law on Public Procurement", k=3)
         assert passages[0].document.source.endswith("E_2025_44.en.pdf")
         assert passages[0].keyword_score and passages[0].keyword_score > 0
+
+
+def test_a_year_asked_for_must_be_in_the_evidence_not_only_elsewhere_in_its_document() -> None:
+    text = "The employment rate for residents aged 15 and over rose to 67.5% in 2022."
+    passage = _passage(text)
+    whole = {"sgp": text + " This report was published in 2023."}
+    question = "resident employment rate 2023"
+    found = extract(question, [passage], Embedder(), document_text=whole.get)
+    assert found.missing == ["2023"]
+    assert not extract("resident employment rate 2022", [passage], Embedder()).missing
