@@ -8,15 +8,19 @@ goes through :func:`is_garbage` first, and only pages that fail are rasterised a
 OCR runs the Debian tools ``pdftoppm`` (poppler-utils) and ``tesseract`` (tesseract-ocr) as
 subprocesses with timeouts; nothing here is imported or started until a page needs it.
 
-The score is the share of ordinary lower-case words that a word-frequency list knows
-(pyspellchecker's, 160,000 English words; French, Spanish, German, Italian, Portuguese and Dutch
-lists are tried only when English fails, so that a good non-English page is not thrown away).
-Lower-case words only: names, acronyms and codes are unknown to any list and say nothing about
-the quality of a text layer, while OCR damage shows in common words ("tbe", "nonths").
+The score is the share of ordinary lower-case words that a word-frequency list knows: English's
+(pyspellchecker's, 160,000 words), or the list of the page's own language, detected by lingua
+(its models ship in the wheel; French, Spanish, German, Italian, Portuguese and Dutch lists),
+inflections included, or a longer word of any of those lists (a page may quote another
+language). Lower-case words only: names, acronyms and codes are unknown to any list and say
+nothing about the quality of a text layer, while OCR damage shows in common words ("tbe",
+"nonths"). A page that scores low is only doubtful: OCR, in the page's language, is the referee
+(ingest/parsers/pdf.py keeps a layer OCR reproduces), so a dictionary never drops a clean page.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -26,13 +30,20 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "GARBAGE_THRESHOLD",
+    "TESSERACT_LANGUAGES",
     "OcrError",
+    "broken_encoding",
+    "installed_ocr_languages",
     "is_garbage",
     "ocr_available",
+    "ocr_language",
     "ocr_pdf_page",
+    "page_language",
+    "reproduced_share",
     "text_quality",
 ]
 
@@ -151,18 +162,22 @@ def _run(command: list[str], timeout_s: float, env: dict[str, str] | None = None
     return done.stdout.decode("utf-8", "replace")
 
 
-def is_garbage(text: str) -> bool:
-    """Whether a page's text is too damaged to index (see :func:`text_quality`)."""
-    return text_quality(text) < GARBAGE_THRESHOLD
+def is_garbage(text: str, language: str | None = None) -> bool:
+    """Whether a page's text is too damaged to index (see :func:`text_quality`); ``language`` is
+    the page's (:func:`page_language`), detected when not given."""
+    return text_quality(text, language) < GARBAGE_THRESHOLD
 
 
-def text_quality(text: str) -> float:
+def text_quality(text: str, language: str | None = None) -> float:
     """A score from 0 (unreadable) to 1 (clean) for one page of extracted or OCRed text.
 
     Text without a single letter or digit scores 0, and so does text that is mostly junk symbols
     (a broken font encoding). Otherwise, with at least ``MIN_WORDS`` checkable lower-case words,
-    the score is the share of them a word list knows; with fewer (covers, charts, number tables,
-    non-Latin scripts) the page cannot be judged by its words and scores 1.
+    the score is the share of them a word list knows: English's, or any of the other Latin-script
+    lists (a page may quote another language), or, in the page's own language when it is not
+    English, an inflection of a word its list knows (the Spanish list lacks "recomendaciones" and
+    "fueron"). With fewer words (covers, charts, number tables, non-Latin scripts) the page cannot
+    be judged by its words and scores 1. ``language``: the page's (ISO 639-1), detected when None.
     """
     junk = _junk_share(text)
     if junk is None:
@@ -171,7 +186,85 @@ def text_quality(text: str) -> float:
     words = _checkable_words(text)
     if len(words) < MIN_WORDS:
         return clean
-    return min(clean, _known_share(words))
+    if language is None:
+        language = page_language(text)
+    return min(clean, _known_share(words, language))
+
+
+def broken_encoding(text: str) -> bool:
+    """Whether a text layer is unreadable by its characters alone: nothing but whitespace and
+    symbols, or mostly junk symbols (a broken font encoding). Its words are not looked at."""
+    junk = _junk_share(text)
+    return junk is None or junk > MAX_JUNK_SHARE
+
+
+def reproduced_share(layer: str, reading: str) -> float:
+    """The share of a text layer's words (four letters or more, accents and case ignored) that
+    another reading of the page (OCR's) also finds: near 1 when the layer is what the page prints."""
+    theirs = set(_long_words(reading))
+    ours = _long_words(layer)
+    return sum(word in theirs for word in ours) / len(ours) if ours else 0.0
+
+
+def _long_words(text: str) -> list[str]:
+    return re.findall(r"[a-z]{4,}", _fold(text))
+
+
+# The languages a page is told apart in: the UN's six and the other languages its documents and
+# the region's governments write in; each with the Tesseract language pack that reads it.
+TESSERACT_LANGUAGES = {
+    "en": "eng",
+    "fr": "fra",
+    "es": "spa",
+    "ru": "rus",
+    "ar": "ara",
+    "zh": "chi_sim",
+    "pt": "por",
+    "it": "ita",
+    "de": "deu",
+}
+# Fewer letters than this are not enough to tell a page's language.
+MIN_LETTERS_FOR_LANGUAGE = 40
+
+
+@functools.cache
+def _detector() -> Any:
+    """lingua's detector over :data:`TESSERACT_LANGUAGES` (its models ship in the wheel)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+        for code in TESSERACT_LANGUAGES
+    ]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def page_language(text: str) -> str | None:
+    """The language a page is mostly written in (ISO 639-1: "en", "es", "zh"), or None when it
+    holds too few letters to tell."""
+    if sum(char.isalpha() for char in text) < MIN_LETTERS_FOR_LANGUAGE:
+        return None
+    found = _detector().detect_language_of(text)
+    return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+def ocr_language(language: str | None, default: str) -> str:
+    """The Tesseract language to OCR a page of ``language`` in: its pack when installed, else
+    ``default`` (the ``RAG_OCR_LANGUAGE`` setting)."""
+    pack = TESSERACT_LANGUAGES.get(language or "")
+    return pack if pack and pack in installed_ocr_languages() else default
+
+
+@functools.cache
+def installed_ocr_languages() -> frozenset[str]:
+    """The language packs Tesseract has here ("eng", "spa", ...); empty without Tesseract."""
+    if shutil.which(_TESSERACT) is None:
+        return frozenset()
+    try:
+        listing = _run([_TESSERACT, "--list-langs"], 30.0)
+    except OcrError:
+        return frozenset()
+    return frozenset(line.strip() for line in listing.splitlines()[1:] if line.strip())
 
 
 def _junk_share(text: str) -> float | None:
@@ -214,25 +307,58 @@ def _latin(word: str) -> bool:
     return all(char < _END_OF_LATIN for char in word)
 
 
-def _known_share(words: list[str]) -> float:
-    best = _share_known(words, "en")
-    if best >= GARBAGE_THRESHOLD:
-        return best
-    for language in _OTHER_LANGUAGES:
-        best = max(best, _share_known(words, language))
-        if best >= GARBAGE_THRESHOLD:
-            break
-    return best
-
-
-def _share_known(words: list[str], language: str) -> float:
-    lexicon = _lexicon(language)
-    english = language == "en"
-    if english:
-        known = sum(1 for word in words if _known_english(word, lexicon))
-    else:
-        known = sum(1 for word in words if word in lexicon)
+def _known_share(words: list[str], language: str | None) -> float:
+    """The share of ``words`` an English or other Latin-script word list knows, a word at a time
+    (a page may mix languages), inflections allowed in the page's own language."""
+    english = _lexicon("en")
+    own = language if language in _OTHER_LANGUAGES else None
+    known = 0
+    for word in words:
+        if _known_english(word, english) or (own and word in _lexicon(own)):
+            known += 1
+        elif len(word) >= _MIN_QUOTED and any(word in _lexicon(o) for o in _OTHER_LANGUAGES):
+            known += 1  # a word of another language the page quotes
+        elif own and _inflection(word, own):
+            known += 1
     return known / len(words)
+
+
+# A word of a language other than the page's counts from this length: OCR fragments of English
+# ("tno", "ine", "ny") are short words of some other language.
+_MIN_QUOTED = 4
+
+
+def _inflection(word: str, language: str) -> bool:
+    """Whether ``word`` shares all but its last few letters with a word of ``language``'s list
+    (accents ignored): "recomendaciones" with "recomendación", "sesiones" with "sesión". Only in
+    the page's own language, and never for English: OCR damage of English ("childrenrs") would
+    pass as an inflection."""
+    folded = _fold(word)
+    if len(folded) < _MIN_INFLECTED:
+        return False
+    stem = folded[: max(_MIN_STEM, len(folded) - _INFLECTION_LETTERS)]
+    stems = _folded_words(language)
+    at = bisect.bisect_left(stems, stem)
+    return at < len(stems) and stems[at].startswith(stem)
+
+
+# An inflection changes at most this many final letters, of a word this long or longer, and
+# keeps at least this many.
+_INFLECTION_LETTERS = 4
+_MIN_INFLECTED = 5
+_MIN_STEM = 4
+
+
+def _fold(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+    ).lower()
+
+
+@functools.cache
+def _folded_words(language: str) -> list[str]:
+    """``language``'s word list, accents removed, sorted (for prefix search)."""
+    return sorted({_fold(word) for word in _lexicon(language)})
 
 
 def _known_english(word: str, lexicon: Mapping[str, int]) -> bool:

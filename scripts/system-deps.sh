@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project uses when they are missing and we may install them:
-# tesseract-ocr (OCR of scanned PDFs) and poppler-utils (pdftoppm, to rasterise pages for OCR);
+# tesseract-ocr with the packs of the UN's six languages (OCR of scanned PDFs, each page in its
+# own language) and poppler-utils (pdftoppm, to rasterise pages for OCR);
 # with --test also chromium (the web chat's browser tests) and LibreOffice Writer (a brief
 # rendered to PDF in a test), and cmake and g++ to build llama.cpp for the llm tests.
 # Without root (or apt) it only says what is missing: the project still works, scanned PDFs are
@@ -9,6 +10,12 @@ set -euo pipefail
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# OCR in the language of the page: the UN's other five official languages
+for pack in ara chi_sim fra rus spa; do
+  [ -e "/usr/share/tesseract-ocr/5/tessdata/$pack.traineddata" ] || \
+    [ -e "/usr/share/tesseract-ocr/4.00/tessdata/$pack.traineddata" ] || \
+    missing+=("tesseract-ocr-${pack//_/-}")
+done
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui fonts-dejavu-core)

@@ -43,6 +43,15 @@ def shared_corpus() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def corpus_extra() -> Path:
+    """../shared/corpus-extra/un-2025: 100 real UN documents (some not in English, some scans)."""
+    path = shared_corpus_path().parent / "corpus-extra" / "un-2025"
+    if not path.is_dir():
+        pytest.skip(f"corpus-extra not found at {path}")
+    return path
+
+
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings that ignore the developer's .env and environment: tests see only what they set."""
     values: dict[str, object] = {"data_dir": data_dir, "corpus_dirs": [], **overrides}

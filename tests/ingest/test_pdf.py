@@ -395,8 +395,12 @@ def test_text_quality_separates_clean_from_garbled_text():
         "recommandé que les administrations publiques renforcent leur capacité de planifier",
         "Комитет рассмотрел ход работы правительств по созданию эффективных и подотчетных "
         "институтов на всех уровнях и рекомендовал государственным органам укрепить потенциал",
+        # plurals and verb forms the Spanish word list lacks ("recomendaciones", "fueron")
+        "Las recomendaciones adoptadas en las sesiones fueron respaldadas por varios Estados, que "
+        "reflejan algunos aspectos de las discusiones sobre las amenazas existentes y potenciales "
+        "en el ciberespacio y las obligaciones internacionales que se aplican a las operaciones",
     ],
-    ids=["short", "british", "french", "cyrillic"],
+    ids=["short", "british", "french", "cyrillic", "spanish"],
 )
 def test_text_quality_does_not_flag_good_text(text: str):
     assert not ocr.is_garbage(text)
@@ -645,3 +649,67 @@ def test_un_documents_are_titled_with_their_symbol(
 ) -> None:
     doc = parsed(document)
     assert (doc.title, doc.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (PROSE, "en"),
+        (
+            "Le comité a examiné les progrès accomplis par les gouvernements dans la mise en place",
+            "fr",
+        ),
+        (
+            "Las recomendaciones adoptadas en las sesiones fueron respaldadas por varios Estados",
+            "es",
+        ),
+        ("Комитет рассмотрел ход работы правительств по созданию эффективных институтов", "ru"),
+        (
+            "委员会审查了各国政府在各级建立有效、负责和包容的机构方面取得的进展情况，并建议公共行政部门加强规划和执行能力",
+            "zh",
+        ),
+        ("A/80/1", None),  # too few letters to tell
+    ],
+)
+def test_page_language(text: str, language: str | None) -> None:
+    assert ocr.page_language(text) == language
+
+
+def test_ocr_language_uses_the_pages_pack_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "installed_ocr_languages", lambda: frozenset({"eng", "spa"}))
+    assert ocr.ocr_language("es", "eng") == "spa"
+    assert ocr.ocr_language("ru", "eng") == "eng"  # no Russian pack here: the setting's language
+    assert ocr.ocr_language(None, "fra") == "fra"
+
+
+def test_a_reading_that_finds_the_same_words_reproduces_the_layer() -> None:
+    assert ocr.reproduced_share(PROSE, PROSE.upper()) == 1.0
+    assert ocr.reproduced_share(GARBLED, PROSE) < 0.9
+    assert ocr.reproduced_share("", PROSE) == 0.0
+
+
+@pytest.mark.slow
+@needs_ocr_tools
+@pytest.mark.parametrize(
+    ("document", "pages"),
+    [
+        ("A_AC.292_2025_INF_5.en.pdf", 26),  # statements in Spanish, French and English
+        ("A_80_10.en.pdf", 212),  # an English report with footnotes in other languages
+        ("E_C.2_2025_2_Add.1.en.pdf", 23),  # lists of organisations' names
+    ],
+)
+def test_clean_pages_in_any_language_are_never_dropped(
+    corpus_extra: Path, document: str, pages: int
+) -> None:
+    doc = parse_pdf(corpus_extra / document)
+    assert len(doc.pages) == pages
+    assert doc.unreadable_pages == []
+    assert not any(page.ocr for page in doc.pages)  # each doubtful layer was kept, not replaced
+
+
+@pytest.mark.slow
+@needs_ocr_tools
+def test_a_garbage_layer_ocr_cannot_read_either_is_dropped_and_said(corpus_extra: Path) -> None:
+    doc = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf")
+    assert doc.unreadable_pages == [44]
+    assert "1 pages unreadable even after OCR" in doc.notes
