@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.config import get_settings
 from assistant.errors import AssistantError
-from assistant.models import Filters
+from assistant.models import Filters, page_words
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
@@ -121,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps([_passage_json(p) for p in passages], ensure_ascii=False))
             else:
                 for p in passages:
-                    page = f" p. {p.chunk.page_label or p.chunk.page}" if p.chunk.page else ""
+                    page = (
+                        f" {page_words(p.chunk.page, p.chunk.page_label)}" if p.chunk.page else ""
+                    )
                     print(
                         f"[{p.rank}] {p.score:.4f}  {p.document.title}{page}  ({p.document.source})"
                     )
@@ -184,8 +186,8 @@ def _print_answer(answer: object) -> None:
         print("\nSources:")
         for c in answer.citations:
             where = (
-                f", p. {c.page_label}"
-                if c.page_label
+                f", {page_words(c.page, c.page_label)}"
+                if c.page
                 else (f", row {c.data_row}" if c.data_row else "")
             )
             print(f"  [{c.n}] {c.title}{where} ({c.source})")

@@ -77,6 +77,14 @@ class Filters(BaseModel):
     documents: list[str] = Field(default_factory=list, description="Document ids.")
 
 
+def page_words(page: int | None, label: str | None) -> str:
+    """Where a passage is, as a person looks for it: "p. 17/26" (the label printed on the page)
+    or "PDF page 9" when the page prints none (a physical number is never shown as printed)."""
+    if label:
+        return f"p. {label}"
+    return f"PDF page {page}" if page else ""
+
+
 class Citation(BaseModel):
     """One numbered source of an answer: enough for a person to find and check the passage."""
 

@@ -38,7 +38,7 @@ def passage_citation(n: int, passage: Passage) -> Citation:
         collection=doc.collection,
         source=doc.url or doc.source,
         page=chunk.page,
-        page_label=chunk.page_label or (str(chunk.page) if chunk.page else None),
+        page_label=chunk.page_label or None,  # None when the page prints no label
         text=re.sub(r"\s+", " ", chunk.text).strip(),
         start=chunk.start,
         end=chunk.end,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant import countries as country_names
 from assistant.answering.citations import passage_citation
 from assistant.answering.extractive import Extraction
-from assistant.models import Answer, Filters, Passage
+from assistant.models import Answer, Filters, Passage, page_words
 
 
 def describe_scope(filters: Filters) -> str:
@@ -55,7 +55,7 @@ def refusal(
     citations = [passage_citation(i + 1, p) for i, p in enumerate(passages[:3])]
     if citations:
         closest = "; ".join(
-            f"{c.title}{f', p. {c.page_label or c.page}' if c.page else ''} [{c.n}]"
+            f"{c.title}{f', {page_words(c.page, c.page_label)}' if c.page else ''} [{c.n}]"
             for c in citations
         )
         text += f" The closest material: {closest}."

@@ -28,7 +28,7 @@ from assistant.briefs.model import (
     Section,
     Sentence,
 )
-from assistant.models import Citation
+from assistant.models import Citation, page_words
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -50,7 +50,7 @@ def citation_label(citation: Citation) -> str:
     if citation.data_row is not None:
         where = f", row {citation.data_row}"
     elif citation.page_label or citation.page:
-        where = f", p. {citation.page_label or citation.page}"
+        where = f", {page_words(citation.page, citation.page_label)}"
     return f"{citation.title}{where} ({citation.source})"
 
 

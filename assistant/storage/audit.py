@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import NotFound
-from assistant.models import Answer, DocumentRecord, Passage
+from assistant.models import Answer, DocumentRecord, Passage, page_words
 from assistant.storage.sqlite import ThreadLocalDB
 
 SCHEMA = """
@@ -298,9 +298,7 @@ class Replay:
 
 
 def _citation_key(citation: Mapping[str, Any]) -> str:
-    where = (
-        f"p. {citation.get('page_label') or citation.get('page')}" if citation.get("page") else ""
-    )
+    where = page_words(citation.get("page"), citation.get("page_label"))
     if citation.get("data_row"):
         where = f"row {citation['data_row']}"
     text = " ".join(str(citation.get("text", "")).split())[:80]

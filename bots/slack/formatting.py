@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from assistant import Answer, Citation
+from assistant.models import page_words
 
 # Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_CHARS = 3000
@@ -305,7 +306,7 @@ def source_label(citation: Citation) -> str:
     if len(title) > TITLE_CHARS:
         title = title[: TITLE_CHARS - 1] + "…"
     if citation.page:
-        return f"{title}, p. {citation.page_label or citation.page}"
+        return f"{title}, {page_words(citation.page, citation.page_label)}"
     if citation.data_row is not None:
         return f"{title}, row {citation.data_row}"
     return title

@@ -13,10 +13,11 @@ export const COLLECTIONS = {
 
 const DATA_CONTEXT_ROWS = 4; // rows shown either side of a cited data row
 
-/** "p. 6/26" (printed label) or "p. 8" (physical page), or "" for unpaged documents. */
+/** "p. 6/26" (the printed label) or "PDF page 8" when the page prints none (a physical number is
+ * never shown as printed), or "" for unpaged documents. */
 export function pageLabel(citation) {
   if (citation.page === null || citation.page === undefined) return "";
-  return `p. ${citation.page_label || citation.page}`;
+  return citation.page_label ? `p. ${citation.page_label}` : `PDF page ${citation.page}`;
 }
 
 export function fileLink(citation) {
@@ -114,10 +115,9 @@ export class SourcePanel {
     const meta = [];
     meta.push(["Collection", COLLECTIONS[citation.collection] || citation.collection]);
     if (citation.page) {
-      const printed =
-        citation.page_label || (view && view.page === citation.page && view.page_label) || String(citation.page);
+      const printed = citation.page_label || (view && view.page === citation.page && view.page_label);
       const of = view ? ` of ${view.pages}` : "";
-      meta.push(["Page", `${printed} (page ${citation.page}${of} in the file)`]);
+      meta.push(["Page", printed ? `${printed} (page ${citation.page}${of} in the file)` : `PDF page ${citation.page}${of} (no printed number)`]);
     }
     if (citation.data_row) meta.push(["Row", `${citation.data_row} of the data file`]);
     meta.push(["File", citation.source]);
@@ -181,7 +181,7 @@ export class SourcePanel {
         icon("left"),
         "Previous page",
       ),
-      h("span", { class: "pager-where" }, `Page ${view.page_label || view.page} · ${view.page} of ${view.pages}`),
+      h("span", { class: "pager-where" }, view.page_label ? `Page ${view.page_label} · ${view.page} of ${view.pages}` : `PDF page ${view.page} of ${view.pages}`),
       h(
         "button",
         { type: "button", class: "button-ghost", disabled: view.page >= view.pages, onclick: () => go(view.page + 1) },
@@ -227,7 +227,7 @@ export class SourcePanel {
         ),
       );
     }
-    const label = `Text of page ${view.page_label || view.page}`;
+    const label = view.page_label ? `Text of page ${view.page_label}` : `Text of PDF page ${view.page}`;
     return h(
       "div",
       { class: "page-text", tabindex: "0", role: "region", "aria-label": label },

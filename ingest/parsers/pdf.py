@@ -510,10 +510,15 @@ def _fit_folios(candidates: list[set[_Folio]]) -> list[tuple[str | None, bool]]:
 
 def _min_support(key: tuple[str, int, int | None], candidates: list[set[_Folio]]) -> int:
     """How many pages must show an offset before it counts: fewer for tiny documents, and for
-    "n/N" and roman folios, which are rarely there by chance."""
+    "n/N" and roman folios, which are rarely there by chance. An "n/N" whose N exceeds the pages
+    of the file is no folio ("69/313" is a resolution), and on a document of one or two pages a
+    single sighting counts only where the number is the page's own ("2025" is a year)."""
     pages = len(candidates)
+    kind, offset, total = key
+    if kind == "fraction" and total is not None and total > pages:
+        return pages + 1  # never
     if pages <= 2:
-        return 1
+        return 1 if offset == 0 else pages + 1
     if pages <= 4 or key[0] != "arabic":
         return 2
     return 3

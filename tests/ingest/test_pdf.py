@@ -225,6 +225,18 @@ def test_folio_labels_fill_only_inside_a_run():
     assert folio_labels(texts) == [None, "1", "2", "3", "4", None]
 
 
+def test_a_short_document_needs_its_own_page_number_not_a_stray_one():
+    # one sighting on a one- or two-page document: a year or a resolution number is no folio
+    assert folio_labels([f"Resolution adopted in 2025\n{PROSE}"]) == [None]
+    assert folio_labels([f"{PROSE}\n69/313", f"{PROSE}\n2"]) == [None, "2"]
+    assert folio_labels([f"{PROSE}\n1/2", f"{PROSE}\n2/2"]) == ["1/2", "2/2"]
+
+
+def test_an_n_of_n_label_cannot_count_more_pages_than_the_file():
+    texts = [f"{PROSE}\n{n}/313" for n in range(1, 5)]
+    assert folio_labels(texts) == [None] * 4
+
+
 def test_text_is_lightly_normalised(write_pdf: Callable[..., Path]):
     doc = parse_pdf(write_pdf([["Heading   with    spaces", "nul\x00char here", PROSE]]))
     text = doc.pages[0].text
