@@ -127,6 +127,9 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     ]
     title = title or _title_from_text(pages.texts, running)
     symbol = un_symbol(pages.texts)
+    if symbol:
+        first = next((text for text in pages.texts if text.strip()), "")
+        title = un_title(first) or title
     year = _symbol_year(symbol) or _year_from_text(title, pages.texts) or created_year
     if symbol and title and symbol not in title:
         title = f"{title} ({symbol})"  # how UN staff tell documents apart: "E/2025/44"
@@ -796,6 +799,120 @@ def un_symbol(texts: Sequence[str]) -> str | None:
                 if re.search(r"\d", match.group(1)):
                     return match.group(1)
     return None
+
+
+# The masthead and session lines above a UN document's title ("Distr.: General", "*2506905*",
+# "Eightieth session", "Agenda item 4"): never part of it.
+_UN_MASTHEAD = re.compile(
+    r"^(united nations(\s+[A-Z]{1,10}/.*)?|general assembly|security council|economic and social council|"
+    r"(general assembly|economic and social council|security council)\s+.*|distr\.?:.*|"
+    r"original:.*|english|french|spanish|arabic|chinese|russian|\*\d+\*|\d{2}-\d{5}.*|"
+    r"(\S+ ){0,2}session(\s+\S+ session)?|.*\byear$|(agenda )?items? \d.*|.*\bof the (provisional|preliminary|"
+    r"annotated) (agenda|list)\b.*|official records.*|supplement no\..*|convened under.*|"
+    r"(new york|geneva|vienna|nairobi|bangkok),.*|\(?\d{1,2}[–-]?\d{0,2} \w+ \d{4}.*|"
+    r"\d{1,2} \w+ \d{4}[–-].*|[A-Z]{1,10}(/[A-Za-z0-9.]+)+.*)$",
+    re.IGNORECASE,
+)
+# The line that says what kind of document it is: the title, or the line right after it.
+_UN_KIND = re.compile(
+    r"^(report|annual report|note|letter dated|identical letters dated|note verbale dated|"
+    r"draft (resolution|decision)|provisional agenda|annotated provisional agenda|statement|"
+    r"[^:]{3,80}: (revised )?draft (resolution|decision))\b",
+    re.IGNORECASE,
+)
+# Who issues a report or note ("Report of the Secretary-General", "Note by the Secretariat"):
+# the title is the block above it.
+_UN_ISSUER = re.compile(r"^(report|note) (of|by) the [\w -]+\W*$", re.IGNORECASE)
+_LINE_CONTINUES = re.compile(r"\b(of|on|and|for|the|in|to|with|at|by|from|a|an|addressed)$", re.I)
+_TITLE_LINES = 4
+_TITLE_LINE_CHARS = 70
+
+
+def un_title(text: str) -> str | None:
+    """The title of a UN document from its first page's title block, None when none is found.
+
+    Below the masthead and the agenda item come the title and the line saying what the document
+    is. "Report of the Secretary-General" or "Note by the Secretariat" follow the title they
+    belong to (the block of lines above); a letter's or a draft's line is the title itself ("Letter
+    dated 17 March 2025 from the Secretary-General addressed to the President of the Security
+    Council"); a session report's cover names its body above the report ("Committee of Experts on
+    Public Administration: Report on the twenty-fourth session")."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:45]
+    for index, line in enumerate(lines):
+        if _UN_MASTHEAD.match(line) or not _UN_KIND.match(line):
+            continue
+        if _UN_ISSUER.match(line):
+            # "Report of the Secretary-General": the title is the block above; "Report of the
+            # Secretary-General on the work of the Organization" is one of its own
+            on = _joined(lines, index)
+            if on != line:
+                return _readable(on)
+            return _readable(_block_above(lines, index) or line)
+        kind = _joined(lines, index)
+        draft = re.match(r"^(draft (resolution|decision)) submitted by\b", kind, re.IGNORECASE)
+        if draft:
+            # a draft's title follows the line saying who submits it
+            titled = next(
+                (i for i in range(index + 1, len(lines)) if _UN_KIND.match(lines[i])), None
+            )
+            subject = _joined(lines, titled) if titled is not None else ""
+            return _readable(f"{draft.group(1)}: {subject}" if subject else draft.group(1))
+        if (
+            re.match(r"^(report on|annual report)\b", kind, re.IGNORECASE)
+            and len(kind.split()) <= 8
+        ):
+            above = _block_above(lines, index)
+            return _readable(f"{above}: {kind}" if above else kind)
+        return _readable(kind)
+    return None
+
+
+def _joined(lines: list[str], index: int) -> str:
+    """Line ``index`` with the lines that continue it: it ends with a linking word, the next
+    starts in lower case, or a name runs on ("from the Permanent" / "Representative of ...",
+    "Report of the International" / "Law Commission")."""
+    parts = [lines[index]]
+    for following in lines[index + 1 : index + _TITLE_LINES + 1]:
+        name_runs_on = (
+            re.search(r"\b[A-Z][\w’'-]*$", parts[-1]) is not None
+            and following[:1].isupper()
+            and len(following.split()) >= 2
+            and len(following) < _TITLE_LINE_CHARS  # a paragraph's lines run the full width
+            and not _UN_MASTHEAD.match(following)
+            and not _UN_KIND.match(following)
+            and not re.match(r"^([IVXL]+|\d+|[A-Z])\.\s", following)  # "I. Introduction"
+        )
+        if not (_LINE_CONTINUES.search(parts[-1]) or following[:1].islower() or name_runs_on):
+            break
+        parts.append(following)
+    return " ".join(parts)
+
+
+def _block_above(lines: list[str], index: int) -> str:
+    """The title block right above line ``index``: lines that run into one another, up to a
+    masthead line or a line that ends a block of its own."""
+    parts: list[str] = []
+    for line in reversed(lines[max(0, index - _TITLE_LINES) : index]):
+        if _UN_MASTHEAD.match(line):
+            break
+        if parts and not (
+            _LINE_CONTINUES.search(line) or parts[0][:1].islower() or parts[0][:1] == "("
+        ):
+            break
+        parts.insert(0, line)
+    return " ".join(parts)
+
+
+def _readable(title: str) -> str:
+    """A title in capitals ("ANNUAL REPORT") as a title is written; footnote marks removed."""
+    title = re.sub(r"\*+$", "", re.sub(r"\s+", " ", title)).strip()
+    if sum(c.isupper() for c in title) > 0.7 * sum(c.isalpha() for c in title):
+        small = {"and", "of", "the", "for", "on", "in", "to", "a", "an"}
+        words = title.lower().split()
+        title = " ".join(
+            w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words)
+        )
+    return title
 
 
 def _symbol_year(symbol: str | None) -> int | None:

@@ -24,7 +24,14 @@ import pytest
 
 from ingest import ocr
 from ingest.parsers.base import ParsedDocument, ParseFailure
-from ingest.parsers.pdf import find_headings, find_tables, folio_labels, parse_pdf, un_symbol
+from ingest.parsers.pdf import (
+    find_headings,
+    find_tables,
+    folio_labels,
+    parse_pdf,
+    un_symbol,
+    un_title,
+)
 
 OCR_TOOLS = ocr.ocr_available()
 needs_ocr_tools = pytest.mark.skipif(not OCR_TOOLS, reason="tesseract/pdftoppm not installed")
@@ -635,17 +642,24 @@ def test_the_un_document_symbol(pages: list[str], symbol: str | None) -> None:
     [
         (
             "un-docs/E_2025_44.en.pdf",
-            "Committee of Experts on Public Administration (E/2025/44)",
+            "Committee of Experts on Public Administration: Report on the twenty-fourth session "
+            "(E/2025/44)",
             2025,
         ),
         (
             "un-docs/E_C.16_2024_4__filed-as-A_78_668.en.pdf",
-            "Committee of Experts on Public Administration (E/C.16/2024/4)",
+            "Building inclusive institutions that leave no one behind at the midpoint of the 2030 "
+            "Agenda for Sustainable Development (E/C.16/2024/4)",
             2024,
         ),
         (
             "un-docs/A_80_1.en.pdf",
             "Report of the Secretary-General on the work of the Organization (A/80/1)",
+            2025,
+        ),
+        (
+            "un-docs/E_2025_39.en.pdf",
+            "Economic and Social Commission for Asia and the Pacific: Annual Report (E/2025/39)",
             2025,
         ),
         # not a UN document: its title as it was
@@ -725,3 +739,66 @@ def test_a_garbage_layer_ocr_cannot_read_either_is_dropped_and_said(corpus_extra
     doc = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf")
     assert doc.unreadable_pages == [44]
     assert "1 pages unreadable even after OCR" in doc.notes
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # a report's or note's issuer follows the title it belongs to
+        (
+            "United Nations  A/80/82-E/2025/63\nGeneral Assembly\nDistr.: General\n1 May 2025\n"
+            "Eightieth session\nItem 21 (a) of the preliminary list*\n"
+            "Implementation of and follow-up to major\nUnited Nations conferences and summits\n"
+            "Follow-up to the Fifth United Nations Conference on the\nLeast Developed Countries\n"
+            "Report of the Secretary-General**\nSummary\nThe present report provides",
+            "Follow-up to the Fifth United Nations Conference on the Least Developed Countries",
+        ),
+        # a letter's line is its title, over as many lines as it runs
+        (
+            "United Nations  S/2025/170\nSecurity Council\nDistr.: General\n18 March 2025\n"
+            "Letter dated 17 March 2025 from the Secretary-General addressed\n"
+            "to the President of the Security Council\n"
+            "I have the honour to refer to Security Council resolution 2758 (2024), adopted",
+            "Letter dated 17 March 2025 from the Secretary-General addressed to the President of "
+            "the Security Council",
+        ),
+        # a draft's subject follows the line saying who submits it
+        (
+            "United Nations  E/2025/L.23\nEconomic and Social Council\nDistr.: Limited\n"
+            "Draft resolution submitted by the Vice-President of the Council, Lok Bahadur\n"
+            "Thapa (Nepal), on the basis of informal consultations\n"
+            "Report of the Committee of Experts on Public Administration on\n"
+            "its twenty-fourth session\nThe Economic and Social Council,",
+            "Draft resolution: Report of the Committee of Experts on Public Administration on its "
+            "twenty-fourth session",
+        ),
+        # a session report's cover names its body above it
+        (
+            "E/2025/42-E/CN.18/2025/7\nUnited Nations\nUnited Nations Forum\non Forests\n"
+            "Report on the twentieth session\n(10 May 2024 and 5–9 May 2025)\n"
+            "Economic and Social Council\nOfficial Records, 2025",
+            "United Nations Forum on Forests: Report on the twentieth session",
+        ),
+        ("A resolution with no title block\nThe Security Council,", None),
+    ],
+    ids=["report", "letter", "draft", "cover", "none"],
+)
+def test_the_title_in_a_un_documents_title_block(page: str, title: str | None) -> None:
+    assert un_title(page) == title
+
+
+@pytest.mark.slow
+def test_un_titles_and_symbols_in_corpus_extra_are_read_and_tell_documents_apart(
+    corpus_extra: Path,
+) -> None:
+    titles: dict[str, str] = {}
+    for path in sorted(corpus_extra.glob("*.pdf"))[:40]:
+        reader = pypdf.PdfReader(path)
+        texts = [page.extract_text() or "" for page in reader.pages[:3]]
+        symbol = un_symbol(texts)
+        if symbol is None:
+            continue
+        titles[path.name] = f"{un_title(texts[0]) or ''} ({symbol})"
+    assert len(titles) >= 35
+    assert len(set(titles.values())) == len(titles)  # no two documents share a displayed title
+    assert titles["A_80_10.en.pdf"] == "Report of the International Law Commission (A/80/10)"
