@@ -25,7 +25,7 @@ from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passag
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
 from assistant.storage.vectors import VectorStore, build_where
-from assistant.text import YEAR
+from assistant.text import YEAR, un_symbols
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +173,8 @@ class Retriever:
         hints = hints or QueryHints.from_question(query)
         self.ensure_keyword_index()
         docs = self.catalog.documents()
+        if not filters.documents:
+            filters = _named_documents(query, filters, docs)
         allowed = _doc_predicate(filters, access)
         pool = max(self.candidates, k * 4)
 
@@ -287,6 +289,20 @@ def _doc_predicate(filters: Filters, access: Sequence[str] | None):  # type: ign
         )
 
     return allowed
+
+
+def _named_documents(query: str, filters: Filters, docs: dict[str, DocumentRecord]) -> Filters:
+    """A question that names UN documents by symbol ("what does A/80/82 say about ...") is
+    searched in them, as if filtered to them; titles carry the symbol (ingest/parsers/pdf.py)."""
+    symbols = un_symbols(query)
+    if not symbols:
+        return filters
+    named = [
+        doc_id
+        for doc_id, doc in docs.items()
+        if any(doc.title.endswith(f"({symbol})") for symbol in symbols)
+    ]
+    return filters.model_copy(update={"documents": named}) if named else filters
 
 
 def _boost(passage: Passage, hints: QueryHints) -> float:

@@ -107,3 +107,17 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+# A UN document symbol: a series ("A", "E", "E/C.16", "A/AC.109", "ESCAP") and at least two more
+# parts ("2025", "44", "L.23", "Add.1", "INF/3"), as printed at the top of a UN document's pages
+# and as people cite them ("what does A/80/82 say about ...").
+_SYMBOL_PART = r"(?:[A-Z]{1,10}(?:\.\d{1,3})?|\d{1,4}[A-Z]?|(?:Add|Rev|Corr|L|CRP|WP|INF)\.\d{1,3})"
+UN_SYMBOL = re.compile(
+    rf"(?<![\w/.])([A-Z]{{1,10}}(?:\.\d{{1,3}})?(?:/{_SYMBOL_PART}){{2,7}})(?![\w/])"
+)
+
+
+def un_symbols(text: str) -> list[str]:
+    """The UN document symbols ``text`` names ("E/2025/44"), each with a number in it."""
+    return [m.group(1) for m in UN_SYMBOL.finditer(text) if re.search(r"\d", m.group(1))]

@@ -31,6 +31,7 @@ from typing import Any
 import pypdf
 from pypdf.errors import DependencyError, LimitReachedError, PdfReadWarning, PyPdfError
 
+from assistant.text import UN_SYMBOL
 from ingest import ocr as ocr_tools
 
 from .base import Block, Heading, ParsedDocument, ParsedPage, ParseFailure
@@ -779,12 +780,6 @@ def _substantial(line: str) -> bool:
     )
 
 
-# A UN document symbol: a series ("A", "E", "E/C.16", "A/AC.109", "ESCAP") and at least two more
-# parts ("2025", "44", "L.23", "Add.1", "INF/3"), as printed at the top of a UN document's pages.
-_SYMBOL_PART = r"(?:[A-Z]{1,10}(?:\.\d{1,3})?|\d{1,4}[A-Z]?|(?:Add|Rev|Corr|L|CRP|WP|INF)\.\d{1,3})"
-UN_SYMBOL = re.compile(
-    rf"(?<![\w/.])([A-Z]{{1,10}}(?:\.\d{{1,3}})?(?:/{_SYMBOL_PART}){{2,7}})(?![\w/])"
-)
 _SYMBOL_LINES = 12
 
 

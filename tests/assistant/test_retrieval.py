@@ -66,3 +66,18 @@ def test_normalize_filters() -> None:
 def test_query_hints_read_the_question() -> None:
     hints = QueryHints.from_question("what did fiji say in 2024")
     assert hints.countries == ["FJI"] and hints.years == [2024]
+
+
+def test_a_question_naming_a_un_symbol_is_searched_in_that_document(small_store: Settings) -> None:
+    assistant = Assistant(small_store)
+    titles = {d.title for d in assistant.catalog.documents().values()}
+    assert any(t.endswith("(E/2025/L.24)") for t in titles)  # the symbol is in the title
+    found = assistant.retriever.search(
+        "what does E/2025/L.24 decide about public administration", k=5
+    )
+    assert found and all(p.document.title.endswith("(E/2025/L.24)") for p in found)
+    # without the symbol the same words reach the larger report too
+    broad = assistant.retriever.search("what does it decide about public administration", k=5)
+    assert not all(p.document.title.endswith("(E/2025/L.24)") for p in broad)
+    # a symbol no document carries filters nothing
+    assert assistant.retriever.search("what does A/99/999 say about public administration", k=5)
