@@ -34,6 +34,7 @@ from assistant.models import (
     DocumentRecord,
     Filters,
     Passage,
+    page_words,
 )
 from assistant.service import AnswerResult, Assistant, Conversation, Turn
 from assistant.storage.audit import AnswerRecord
@@ -73,6 +74,7 @@ __all__ = [
     "caller_access",
     "get_settings",
     "is_loopback",
+    "page_words",
     "render_docx",
     "render_markdown",
 ]

@@ -22,8 +22,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from assistant import Answer, Citation
-from assistant.models import page_words
+from assistant import Answer, Citation, page_words
 
 # Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_CHARS = 3000

@@ -312,7 +312,8 @@ def test_changed_citations_are_named_by_document_place_and_text() -> None:
     assert replay.citations_added == ["b row 7: new quote"]
     # the same citation text on another page is another citation
     moved = record(answer(citations=[citation("a", "old quote", page=5)]))
-    assert compare(then, moved, {"a": doc("a")}).citations_added == ["a p. 5: old quote"]
+    # a page without a printed label is named by its place in the file, never as printed
+    assert compare(then, moved, {"a": doc("a")}).citations_added == ["a PDF page 5: old quote"]
 
 
 def test_retrieved_passages_added_and_removed_in_order() -> None:
