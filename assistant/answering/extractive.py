@@ -74,8 +74,9 @@ _ASKS_TIME = re.compile(
     r"^\W*(?:(?:and|so|but|then|ok)\W+)?when\b|\bwhen\W*$|\b(what year|which year|what date|since when|by when|what time)\b",
     re.I,
 )
+# a number that is not a year ("2024" answers "when", not "how many")
 _QUANTITY = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|thousand|million|billion|trillion|half|third|quarter|dozen|several|"
     r"majority|per ?cent|percentage)\b",
     re.I,

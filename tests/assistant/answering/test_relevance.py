@@ -139,6 +139,9 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("what did fiji set up for relocation", fund) is None
     amount = [evidence("Fiji's Relocation Trust Fund holds five million dollars.")]
     assert lacks("how much money is in fiji's relocation trust fund", amount) is None
+    # a year is no answer to "how many"
+    year_only = [evidence("The WSIS Forum 2024 was held in Geneva with many participants.")]
+    assert lacks("how many people took part in the wsis forum", year_only) == "a figure"
     dated = [evidence("Kiribati will graduate from the LDC category in 2029.")]
     assert lacks("when will kiribati graduate from ldc status", dated) is None
 
