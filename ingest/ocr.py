@@ -51,6 +51,9 @@ __all__ = [
 # the four pages of the garbled 1984 scan 0.83 to 0.89, and tesseract's own (imperfect) reading
 # of the 1990 scan 0.91 to 1.0. tests/ingest/test_pdf.py checks the first two on every run.
 GARBAGE_THRESHOLD = 0.90
+# A page whose words English's list knows at this share is clean whatever its language: the
+# other lists and the language detector are loaded only for the rest (a tenth of a second each).
+CLEAN_IN_ENGLISH = 0.95
 # Below this many checkable words a page (a cover, a chart, a table of numbers) cannot be judged
 # by its words; only the share of junk characters decides then.
 MIN_WORDS = 20
@@ -186,6 +189,10 @@ def text_quality(text: str, language: str | None = None) -> float:
     words = _checkable_words(text)
     if len(words) < MIN_WORDS:
         return clean
+    english = _lexicon("en")
+    in_english = sum(1 for word in words if _known_english(word, english)) / len(words)
+    if in_english >= CLEAN_IN_ENGLISH:
+        return clean  # most pages: no language to detect, no other word list to load
     if language is None:
         language = page_language(text)
     return min(clean, _known_share(words, language))
