@@ -169,6 +169,8 @@ def absent_topic(
             continue
         if len(stem) >= 3 and any(w.startswith(stem) for w in whole.stems):
             continue  # a clipped word ("egov", "admin") stands for the longer one the text uses
+        if _abbreviates(typed.lower(), whole.words):
+            continue  # "govt", "mgmt", "intl": the letters of a longer word the text uses
         used, total = context.frequency(stem, access)
         if stem in acronyms and used > COMMON_ACRONYM_SHARE * total:
             # an acronym the documents use widely ("sdgs", "egdi") is in a document that
@@ -183,6 +185,22 @@ def absent_topic(
     return None
 
 
+def _abbreviates(typed: str, words: set[str]) -> bool:
+    """Whether a short word no dictionary knows ("govt", "dept", "intl") is a contraction of a
+    longer word of ``words``: it starts with the same two letters and keeps the rest in order."""
+    if not 3 <= len(typed) <= 5 or not typed.isalpha():
+        return False
+    for word in words:
+        if len(word) >= len(typed) + 3 and word[:2] == typed[:2] and _in_order(typed, word):
+            return True
+    return False
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
 class _DocumentsQuoted:
     """The whole text of the documents quoted from, read only when a rule needs it."""
 
@@ -194,6 +212,7 @@ class _DocumentsQuoted:
         self._context = context
         self._text: str | None = None
         self._stems: set[str] | None = None
+        self._words: set[str] | None = None
 
     @property
     def text(self) -> str:
@@ -207,6 +226,12 @@ class _DocumentsQuoted:
         if self._stems is None:
             self._stems = stems(self.text)
         return self._stems
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(re.findall(r"[a-z]{3,}", self.text))
+        return self._words
 
 
 # "dec" -> "december": month names as abbreviated (the calendar module's English names)

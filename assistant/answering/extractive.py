@@ -20,7 +20,7 @@ from assistant import countries as country_names
 from assistant.answering.wordlists import GENERIC_CAPS, STOPWORDS
 from assistant.embedding import Embedder
 from assistant.models import Passage
-from assistant.text import YEAR, sentence_spans
+from assistant.text import UN_SYMBOL, YEAR, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
@@ -136,6 +136,8 @@ def _clean(text: str) -> str:
 _REFERENCE = re.compile(r"^\W{0,3}\(?\d{1,3}[).]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]")
 
 
+# The symbols a UN document prints at the top of its pages, read as the start of a sentence.
+_LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SYMBOL.pattern})?)+\s*")
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12").
 _CONTENTS_ENTRY = re.compile(
@@ -198,6 +200,16 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # a reference-list entry, or cells of a table read as a line
         if _CONTENTS_ENTRY.search(sentence):
             continue  # a line of a list of contents points at a page, it says nothing
+        symbols = _LEADING_SYMBOLS.match(sentence)
+        if symbols and not sentence[symbols.end() :][:1].islower():
+            # "E/2025/39 ESCAP/81/32 The Commission ...": the page's header first ("A/80/82
+            # provides ..." is a statement about the document, and stays)
+            rest = sentence[symbols.end() :]
+            if len(re.findall(r"[a-z]", rest)) < 3:
+                continue  # nothing but symbols: no statement
+            found = chunk.text.find(rest[:20], s, e)
+            s = found if found >= 0 else s
+            sentence = rest
         head = _running_head(sentence, passage.document.title)
         if head:  # "Technology and Innovation Report 2025 … Overview 9 Figure 6 Developed …"
             sentence = sentence[head:].strip()

@@ -95,7 +95,7 @@ def _row(v: IndicatorValue) -> dict[str, object]:
         "iso3": v.iso3,
         "year": v.year,
         "indicator": v.indicator_name,
-        "value": v.value_text,
+        "value": shown(v),  # the row cited keeps the value as its file prints it
         "rank": v.rank,
         "group": v.group,
         "source": v.source,

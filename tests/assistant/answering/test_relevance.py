@@ -186,3 +186,18 @@ def test_abbreviated_names_and_widely_used_acronyms_are_not_topic_words() -> Non
     # ... and absent where the report writes neither
     question = "what egdi scores does the cepa report give"
     assert gate(question, used={"egdi": 900}, documents={"d": SENTENCE}) == "egdi scores"
+
+
+def test_a_contraction_stands_for_the_longer_word_the_documents_use() -> None:
+    question = "what did cepa say about artificial intelligence in govt"
+    assert gate(question, documents={"d": SENTENCE + " Government use of it grows."}) is None
+    # ... but not an unknown short word no longer word spells out
+    assert gate("what did cepa say about oios", documents={"d": SENTENCE}) is not None
+
+
+def test_a_line_of_document_symbols_is_not_quoted() -> None:
+    from assistant.answering.extractive import sentences_of
+
+    text = "E/2025/39 ESCAP/81/32\nThe Commission adopted a declaration on digital inclusion."
+    quoted = [s for _, _, s in sentences_of(passage(text))]
+    assert quoted == ["The Commission adopted a declaration on digital inclusion."]
