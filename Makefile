@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup setup-test system-deps test-deps llm run ingest serve test test-fast lint format bench bench-load bench-brief bench-scale fuzz eval clean
+.PHONY: setup setup-test system-deps test-deps llm run ingest serve test test-fast lint format bench bench-parse bench-load bench-brief bench-scale fuzz eval clean
 
 setup: $(VENV)/.installed system-deps
 
@@ -55,6 +55,10 @@ format: setup
 
 bench: setup
 	$(PY) bench/ingest_bench.py --json bench/results/ingest.json
+
+bench-parse: setup  # parse only, one process per PDF: ../shared/corpus-extra/un-2025, then ../shared/corpus
+	$(PY) bench/parse_bench.py ../shared/corpus-extra/un-2025 --json bench/results/parse-un-2025.json
+	$(PY) bench/parse_bench.py ../shared/corpus --json bench/results/parse-corpus.json
 
 bench-load: setup  # against a running server (`make run` in another terminal)
 	$(PY) bench/load.py --json bench/results/load.json
