@@ -57,7 +57,11 @@ class Settings(BaseSettings):
     ocr: bool = Field(
         True, description="OCR pages without a usable text layer when tesseract exists."
     )
-    ocr_language: str = Field("eng", description="Tesseract language for OCR.")
+    ocr_language: str = Field(
+        "eng",
+        description="Tesseract language for pages whose own language cannot be told or has no "
+        "pack installed (other pages are OCRed in their detected language).",
+    )
     fetch_allow_private: bool = Field(
         False,
         description="Let `python -m ingest fetch` download from private, loopback, link-local and "
