@@ -72,8 +72,9 @@ PIPELINE_VERSION = 3
 # they). CSV: 2, tables of questions and answers skipped; 3, bibliographies read as records
 # (ingest/sheets.py). PDF: 2, a UN document's symbol in its title, its year from the symbol or
 # the date it was issued; 3, the title from its title block, doubtful pages checked by OCR in
-# their own language, labels of short documents (ingest/parsers/pdf.py).
-READER_VERSIONS: dict[str, int] = {".csv": 3, ".pdf": 3}
+# their own language, labels of short documents; 4, folios read from the lines nearest the page's
+# edges by position (ingest/parsers/pdf.py).
+READER_VERSIONS: dict[str, int] = {".csv": 3, ".pdf": 4}
 # A write that fails with less than this free beside the store is reported as a full disk: Chroma
 # and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
 LOW_SPACE_BYTES = 64 * 2**20

@@ -84,6 +84,7 @@ class _RawPage:
     has_images: bool
     error: str | None = None
     over_limit: bool = False  # a stream hit a decompression limit: never OCR this page
+    edges: tuple[str, ...] = ()  # the lines nearest the top and bottom edge, by position
 
 
 @dataclass
@@ -113,7 +114,10 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     pages = _repair(path, raw_pages, ocr=ocr, language=ocr_language)
     if not any(text.strip() for text in pages.texts):
         raise _no_text_failure(raw_pages, pages, ocr=ocr)
-    labels, label_note = _labels(pages.texts, declared)
+    edges = [
+        () if number in pages.ocred else page.edges for number, page in enumerate(raw_pages, 1)
+    ]
+    labels, label_note = _labels(pages.texts, declared, edges)
     running = _running_lines(pages.texts)
     parsed = [
         ParsedPage(
@@ -225,7 +229,8 @@ def _read_pages(reader: pypdf.PdfReader, path: Path) -> list[_RawPage]:
     for index in range(len(reader.pages)):
         try:
             page = reader.pages[index]
-            text = _normalise(page.extract_text())
+            lines = _EdgeLines()
+            text = _normalise(page.extract_text(visitor_text=lines.visit))
         except LimitReachedError as exc:
             log.warning("%s page %d skipped: %s: %s", path.name, index + 1, _OVER_LIMIT, exc)
             pages.append(_RawPage("", has_images=False, error=_describe(exc), over_limit=True))
@@ -234,8 +239,70 @@ def _read_pages(reader: pypdf.PdfReader, path: Path) -> list[_RawPage]:
             log.warning("%s page %d: text extraction failed: %s", path.name, index + 1, exc)
             pages.append(_RawPage("", has_images=True, error=_describe(exc)))
             continue
-        pages.append(_RawPage(text, has_images=not text and _has_images(page)))
+        pages.append(
+            _RawPage(text, has_images=not text and _has_images(page), edges=lines.nearest_edges())
+        )
     return pages
+
+
+class _EdgeLines:
+    """Notes where each piece of text is drawn while pypdf extracts a page, to tell which of its
+    lines sit nearest the top and bottom edge, where folios are printed. pypdf's line order
+    does not say this: a footer can come out as the seventh line, after the footnotes.
+
+    The pieces pypdf hands the visitor, joined, are exactly the text it returns, so each line
+    keeps pypdf's spacing and takes the height of its first visible piece. Height is measured
+    along the text's own "up" (a landscape table set sideways reads top to bottom along x), and
+    only lines set the way most of the page is are ranked (not a sideways margin note)."""
+
+    def __init__(self) -> None:
+        self._lines: list[tuple[tuple[int, int], float, str]] = []
+        self._place: tuple[tuple[int, int], float] | None = None
+        self._text: list[str] = []
+
+    def visit(self, text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        first, *rest = text.split("\n")
+        self._add(first, cm, tm)
+        for piece in rest:
+            self._end_line()
+            self._add(piece, cm, tm)
+
+    def _add(self, piece: str, cm: Sequence[float], tm: Sequence[float]) -> None:
+        if self._place is None and piece.strip():
+            self._place = _placement(cm, tm)
+        self._text.append(piece)
+
+    def _end_line(self) -> None:
+        text = _SPACE_RUNS.sub(" ", "".join(self._text)).strip()
+        if self._place is not None and text:
+            up, height = self._place
+            self._lines.append((up, height, text))
+        self._place, self._text = None, []
+
+    def nearest_edges(self) -> tuple[str, ...]:
+        """The lines nearest the top edge, then those nearest the bottom, :data:`_EDGE_LINES`
+        of each."""
+        self._end_line()
+        if not self._lines:
+            return ()
+        usual = Counter(up for up, _, _ in self._lines).most_common(1)[0][0]
+        placed = sorted(((h, t) for up, h, t in self._lines if up == usual), key=lambda i: -i[0])
+        chosen = placed[:_EDGE_LINES] + placed[_EDGE_LINES:][-_EDGE_LINES:]
+        return tuple(line for _, line in chosen)
+
+
+def _placement(cm: Sequence[float], tm: Sequence[float]) -> tuple[tuple[int, int], float]:
+    """Which way is up for text drawn with these matrices, and how far up the page it sits.
+
+    The text matrix times the current transformation matrix maps text space to the page: its
+    second row is the text's up direction, its third the origin of the piece."""
+    up_x = tm[2] * cm[0] + tm[3] * cm[2]
+    up_y = tm[2] * cm[1] + tm[3] * cm[3]
+    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+    length = (up_x * up_x + up_y * up_y) ** 0.5 or 1.0
+    up = (round(up_x / length), round(up_y / length))
+    return up, (x * up_x + y * up_y) / length
 
 
 def _has_images(page: pypdf.PageObject) -> bool:
@@ -446,9 +513,15 @@ def folio_labels(texts: Sequence[str], declared: Sequence[str] | None = None) ->
 
 
 def _labels(
-    texts: Sequence[str], declared: Sequence[str] | None
+    texts: Sequence[str],
+    declared: Sequence[str] | None,
+    edges: Sequence[Sequence[str]] = (),
 ) -> tuple[list[str | None], str | None]:
-    candidates = [_folio_candidates(text) for text in texts]
+    """``edges``, where known, are each page's lines nearest its top and bottom edge by
+    position; a page without them (an OCRed page) is read by its first and last lines."""
+    candidates = [
+        _folio_candidates(text, edges[i] if i < len(edges) else ()) for i, text in enumerate(texts)
+    ]
     detected = _fit_folios(candidates)
     found = {i: label for i, (label, seen) in enumerate(detected) if seen and label is not None}
     labels = [label for label, _ in detected]
@@ -461,9 +534,9 @@ def _labels(
     return labels, None
 
 
-def _folio_candidates(text: str) -> set[_Folio]:
+def _folio_candidates(text: str, edges: Sequence[str] = ()) -> set[_Folio]:
     lines = [line for line in text.split("\n") if line.strip()]
-    edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    edge = list(edges) or lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
     folios: set[_Folio] = set()
     for line in edge:
         folios.update(_line_folios(line))

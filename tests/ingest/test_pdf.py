@@ -66,7 +66,16 @@ class ImagePage:
     dpi: int = 72
 
 
-Page = Sequence[str] | ImagePage
+@dataclass(frozen=True)
+class PlacedPage:
+    """A page whose lines are drawn in the given order at the given heights (points from the
+    bottom edge), as layout tools write them: the order in the file need not be the order on
+    the page."""
+
+    lines: Sequence[tuple[int, str]]
+
+
+Page = Sequence[str] | ImagePage | PlacedPage
 
 
 def build_pdf(
@@ -83,6 +92,8 @@ def build_pdf(
             objects[next_id] = _image_object(page)
             resources, box, stream = _image_page(page, next_id)
             next_id += 1
+        elif isinstance(page, PlacedPage):
+            resources, box, stream = _placed_page(page)
         else:
             resources, box, stream = _text_page(page)
         objects[content_id] = _stream(b"", stream)
@@ -113,6 +124,11 @@ def _text_page(lines: Sequence[str]) -> tuple[str, str, bytes]:
             ops.append("0 -14 Td")
         ops.append(f"({_escape(line)}) Tj")
     ops.append("ET")
+    return "<< /Font << /F1 3 0 R >> >>", "[0 0 595 842]", "\n".join(ops).encode("latin-1")
+
+
+def _placed_page(page: PlacedPage) -> tuple[str, str, bytes]:
+    ops = [f"BT /F1 11 Tf 50 {height} Td ({_escape(line)}) Tj ET" for height, line in page.lines]
     return "<< /Font << /F1 3 0 R >> >>", "[0 0 595 842]", "\n".join(ops).encode("latin-1")
 
 
@@ -217,6 +233,42 @@ def test_page_labels_are_used_where_they_agree_with_printed_folios(
 
     assert [page.label for page in doc.pages] == ["i", "ii", "iii", "1", "2", "3", "4", "5"]
     assert any("/PageLabels" in note for note in doc.notes)
+
+
+def test_folios_are_read_where_they_sit_on_the_page_not_where_the_file_lists_them(
+    write_pdf: Callable[..., Path],
+):
+    # A layout tool writes the footer halfway through the page's text and the footnotes last:
+    # by line order the folio is neither among the first nor the last lines, and the footnote
+    # numbers are. By position, the folio is the line nearest the bottom edge.
+    def page(folio: int) -> PlacedPage:
+        body = [
+            (790 - 14 * i, f"Paragraph line {i} of the report on public administration.")
+            for i in range(6)
+        ]
+        notes = [(80, f"{folio % 3 + 1} See E/2025/44."), (66, "2 Ibid."), (52, "3 A/80/1.")]
+        return PlacedPage([*body[:3], (30, str(folio)), *body[3:], *notes])
+
+    doc = parse_pdf(write_pdf([page(n) for n in range(11, 17)]))
+
+    assert [p.label for p in doc.pages] == ["11", "12", "13", "14", "15", "16"]
+    assert doc.pages[0].text.index("11") < doc.pages[0].text.index("See E/2025/44")
+
+
+def test_a_footnote_number_is_not_taken_for_a_short_documents_folio(
+    write_pdf: Callable[..., Path],
+):
+    # A one-page decision with footnotes "1", "2", "3" under its text and no folio: its last
+    # lines by file order are footnotes, but the lines nearest the bottom are the job number.
+    page = PlacedPage(
+        [(800, "United Nations E/2025/L.11"), (780, "Economic and Social Council")]
+        + [(700 - 14 * i, PROSE) for i in range(5)]
+        + [(40, "25-08571 (E) 050625"), (28, "*2508571*")]
+        + [(120, "1 A/80/74-E/2025/53."), (106, "2 E/2025/61."), (92, "3 E/2025/57.")]
+    )
+    doc = parse_pdf(write_pdf([page]))
+
+    assert [p.label for p in doc.pages] == [None]
 
 
 def test_folio_labels_ignore_numbers_without_a_consistent_offset():
@@ -802,3 +854,13 @@ def test_un_titles_and_symbols_in_corpus_extra_are_read_and_tell_documents_apart
     assert len(titles) >= 35
     assert len(set(titles.values())) == len(titles)  # no two documents share a displayed title
     assert titles["A_80_10.en.pdf"] == "Report of the International Law Commission (A/80/10)"
+
+
+def test_folios_of_real_un_documents_are_read_by_position(corpus_extra: Path) -> None:
+    # A/79/856 page 3 is a landscape page set sideways: "up" runs along x there, and its
+    # "25-05771 3/6" header is still the line nearest the top. E/2025/L.11 is one page with
+    # footnotes "1", "2", "3" and no folio.
+    letter = parse_pdf(corpus_extra / "A_79_856.en.pdf", ocr=False)
+    assert [page.label for page in letter.pages] == [None, *(f"{n}/6" for n in range(2, 7))]
+    decision = parse_pdf(corpus_extra / "E_2025_L.11.en.pdf", ocr=False)
+    assert [page.label for page in decision.pages] == [None]
