@@ -109,6 +109,9 @@ class DocumentPublic(BaseModel):
     access: str = Field(description="'public' or the private collection it belongs to.")
     content_hash: str
     file: str = Field(description="Where to download the original file.")
+    symbol: str | None = Field(None, description="A UN document's symbol, e.g. A/80/82.")
+    language: str | None = Field(None, description="ISO 639-1 code of its main language.")
+    issued: str | None = Field(None, description="ISO date a UN document was issued.")
 
     @classmethod
     def of(cls, d: DocumentRecord) -> DocumentPublic:
@@ -125,6 +128,9 @@ class DocumentPublic(BaseModel):
             access=d.access,
             content_hash=d.content_hash,
             file=f"/api/documents/{d.doc_id}/file",
+            symbol=d.symbol,
+            language=d.language,
+            issued=d.issued,
         )
 
 

@@ -18,7 +18,7 @@ def _filter_args(parser: argparse.ArgumentParser) -> None:
         "--country", action="append", default=[], help="ISO3 code or name (repeatable)"
     )
     parser.add_argument(
-        "--collection", action="append", default=[], help="study, case, profile, data, other"
+        "--collection", action="append", default=[], help="study, case, profile, data, un, other"
     )
     parser.add_argument("--year-from", type=int)
     parser.add_argument("--year-to", type=int)

@@ -11,8 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Collection = Literal["study", "case", "profile", "data", "other"]
-COLLECTIONS: tuple[str, ...] = ("study", "case", "profile", "data", "other")
+# study: research studies; case: case studies; profile: country profiles; data: indicator tables;
+# un: UN official documents, known by their symbol ("A/80/82"); other: anything else.
+Collection = Literal["study", "case", "profile", "data", "un", "other"]
+COLLECTIONS: tuple[str, ...] = ("study", "case", "profile", "data", "un", "other")
 
 # The access of a document anyone may read; anything else names a private collection.
 PUBLIC = "public"
@@ -34,6 +36,9 @@ class DocumentRecord:
     pages: int = 0
     chunks: int = 0
     access: str = "public"  # "public", or the name of a private collection it belongs to
+    symbol: str | None = None  # a UN document's symbol ("A/80/82"), as UN staff cite it
+    language: str | None = None  # ISO 639-1 code of the language most of it is written in
+    issued: str | None = None  # ISO date a UN document was issued ("Distr.: General 7 April 2025")
 
 
 @dataclass
@@ -70,11 +75,13 @@ class Filters(BaseModel):
 
     countries: list[str] = Field(default_factory=list, description="ISO3 codes or country names.")
     collections: list[str] = Field(
-        default_factory=list, description="study, case, profile, data, other"
+        default_factory=list, description="study, case, profile, data, un, other"
     )
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
-    documents: list[str] = Field(default_factory=list, description="Document ids.")
+    documents: list[str] = Field(
+        default_factory=list, description="Document ids, or UN document symbols (A/80/82)."
+    )
 
 
 def page_words(page: int | None, label: str | None) -> str:

@@ -173,7 +173,9 @@ class Retriever:
         hints = hints or QueryHints.from_question(query)
         self.ensure_keyword_index()
         docs = self.catalog.documents()
-        if not filters.documents:
+        if filters.documents:
+            filters = _symbols_to_ids(filters, docs)
+        else:
             filters = _named_documents(query, filters, docs)
         allowed = _doc_predicate(filters, access)
         pool = max(self.candidates, k * 4)
@@ -293,16 +295,40 @@ def _doc_predicate(filters: Filters, access: Sequence[str] | None):  # type: ign
 
 def _named_documents(query: str, filters: Filters, docs: dict[str, DocumentRecord]) -> Filters:
     """A question that names UN documents by symbol ("what does A/80/82 say about ...") is
-    searched in them, as if filtered to them; titles carry the symbol (ingest/parsers/pdf.py)."""
-    symbols = un_symbols(query)
+    searched in them, as if filtered to them. Symbols are read in capitals, as people type
+    them in lowercase ("a/80/82"); only those an ingested document carries count."""
+    symbols = un_symbols(query.upper())
     if not symbols:
         return filters
-    named = [
-        doc_id
-        for doc_id, doc in docs.items()
-        if any(doc.title.endswith(f"({symbol})") for symbol in symbols)
-    ]
+    named = [doc_id for doc_id, doc in docs.items() if _has_symbol(doc, symbols)]
     return filters.model_copy(update={"documents": named}) if named else filters
+
+
+def _symbols_to_ids(filters: Filters, docs: dict[str, DocumentRecord]) -> Filters:
+    """``filters.documents`` may name UN documents by symbol ("A/80/82") as well as by id; a
+    symbol no ingested document carries is a bad request that says so."""
+    ids: list[str] = []
+    for value in filters.documents:
+        if value in docs or not un_symbols(value.upper()):
+            ids.append(value)
+            continue
+        found = [doc_id for doc_id, doc in docs.items() if _has_symbol(doc, [value])]
+        if not found:
+            raise BadRequest(
+                f"no ingested document has the symbol {value!r} (filters.documents takes "
+                "document ids or UN symbols; GET /api/documents lists them)"
+            )
+        ids.extend(found)
+    return filters.model_copy(update={"documents": ids})
+
+
+def _has_symbol(doc: DocumentRecord, symbols: Sequence[str]) -> bool:
+    """Whether ``doc`` is the UN document of one of ``symbols`` (compared without regard to
+    case; a store ingested before symbols were kept has them at the end of its titles)."""
+    wanted = {symbol.upper() for symbol in symbols}
+    if doc.symbol:
+        return doc.symbol.upper() in wanted
+    return any(doc.title.upper().endswith(f"({symbol})") for symbol in wanted)
 
 
 def _boost(passage: Passage, hints: QueryHints) -> float:

@@ -10,7 +10,8 @@ and peak RSS are the children's (``getrusage``). Printed, and written with ``--j
 * pages OCRed and why ("spa: doubtful words", "eng: no text layer"), doubtful text layers kept,
   pages dropped as unreadable;
 * pages with a printed label, and documents whose label note says where labels came from;
-* the UN symbol, title and year read from each file;
+* the UN symbol, title, year, date of issue and language read from each file, and the titles
+  that more than one file shows;
 * CPU seconds per file (median, p90, max): the whole child, and the parse alone (without the
   interpreter's start and imports); the peak RSS of the largest child.
 
@@ -38,7 +39,7 @@ def parse_one(path: Path, ocr: bool) -> dict[str, Any]:
     """What the parser made of one file (run in the child process)."""
     sys.path.insert(0, str(REPO))
     from ingest.parsers.base import ParseFailure
-    from ingest.parsers.pdf import parse_pdf, un_symbol
+    from ingest.parsers.pdf import parse_pdf
 
     started = time.process_time()
     try:
@@ -55,7 +56,9 @@ def parse_one(path: Path, ocr: bool) -> dict[str, Any]:
         "notes": list(doc.notes),
         "title": doc.title,
         "year": doc.year,
-        "symbol": un_symbol([p.text for p in doc.pages[:3]]),
+        "symbol": doc.symbol,
+        "issued": doc.issued,
+        "language": doc.language,
     }
 
 
@@ -122,11 +125,22 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
         "doubtful_layers_kept": kept,
         "pages_unreadable": sum(len(r["unreadable"]) for r in done),
         "with_symbol": sum(1 for r in done if r.get("symbol")),
+        "with_date_of_issue": sum(1 for r in done if r.get("issued")),
+        "languages": dict(Counter(r.get("language") or "unknown" for r in done)),
+        "titles_shared": _shared_titles(done),
         "cpu_s_per_file": _spread(cpu),
         "parse_cpu_s_per_file": _spread([r["parse_cpu_s"] for r in done]),
         "peak_rss_mib": max((r["peak_rss_mib"] for r in results), default=0),
         "wall_s": round(sum(r["wall_s"] for r in results), 1),
     }
+
+
+def _shared_titles(done: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Displayed titles that more than one file carries, with the files."""
+    files: dict[str, list[str]] = {}
+    for r in done:
+        files.setdefault(r["title"] or "", []).append(r["file"])
+    return {title: names for title, names in files.items() if len(names) > 1}
 
 
 def _spread(values: list[float]) -> dict[str, float]:

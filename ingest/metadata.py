@@ -7,7 +7,8 @@ Each field is taken from the first source that has it, most explicit first:
    ``<!-- collection: study; countries: KOR; year: 2014 -->``;
 3. the catalogue entry for the file (``corpus/catalogue.json``, see :class:`Catalogue`);
 4. a ``.collection`` file in the file's folder or a parent, up to the corpus root (collection);
-5. table files (csv, xlsx) are indicator data; otherwise the folder names (``case-studies`` ->
+5. table files (csv, xlsx) are indicator data; a document with a UN symbol ("A/80/82",
+   "E/CN.6/2025/3") is a UN document (``un``); otherwise the folder names (``case-studies`` ->
    case, ``unpacs`` -> profile, ``indicators`` -> data, ``reports`` -> study, ...);
 6. what the parser found (title, year), the file name (``KHM_79_2024.txt`` -> KHM) and the
    countries the text names often enough.
@@ -106,11 +107,14 @@ class DocMeta:
     """What the catalogue and the store keep about a document besides its text."""
 
     title: str
-    collection: str = "other"  # study, case, profile, data or other
+    collection: str = "other"  # study, case, profile, data, un or other
     countries: list[str] = field(default_factory=list)  # ISO3 codes, most relevant first
     year: int | None = None
     url: str | None = None
     access: str = "public"  # "public", or the name of a private collection
+    symbol: str | None = None  # a UN document's symbol, as the parser read it
+    language: str | None = None  # ISO 639-1, as the parser told it
+    issued: str | None = None  # ISO date of issue of a UN document
     # field name -> where its value came from (sidecar, comment, catalogue, folder, text, ...)
     origin: dict[str, str] = field(default_factory=dict)
     # problems with the metadata sources (a bad sidecar, an unknown country), for the report
@@ -588,7 +592,8 @@ def resolve_metadata(
     origin.setdefault("title", "parser" if title else "file name")
     title = title or _humanised_stem(path)
 
-    collection, where, problems = _resolve_collection(path, root, explicit)
+    symbol = parsed.symbol if parsed else None
+    collection, where, problems = _resolve_collection(path, root, explicit, symbol)
     warnings.extend(problems)
     origin.setdefault("collection", where)
 
@@ -612,6 +617,9 @@ def resolve_metadata(
         year=year,
         url=explicit.get("url"),
         access=explicit.get("access", "public"),
+        symbol=symbol,
+        language=parsed.language if parsed else None,
+        issued=parsed.issued if parsed else None,
         origin=origin,
         warnings=warnings,
         errors=errors,
@@ -643,10 +651,11 @@ def _explicit_layers(
 
 
 def _resolve_collection(
-    path: Path, root: Path, explicit: Mapping[str, Any]
+    path: Path, root: Path, explicit: Mapping[str, Any], symbol: str | None = None
 ) -> tuple[str, str, list[str]]:
     """(collection, where it came from, warnings). Table files count as data before folder
-    names do: an indicator CSV in an ``oecd`` folder is data, not a study."""
+    names do: an indicator CSV in an ``oecd`` folder is data, not a study. A document a UN
+    organ issued under a symbol is a UN document unless something more explicit says else."""
     if explicit.get("collection"):
         return str(explicit["collection"]), "explicit", []
     marked, warnings = _collection_file(path, root)
@@ -654,6 +663,8 @@ def _resolve_collection(
         return marked, COLLECTION_FILE, warnings
     if path.suffix.lower() in TABLE_SUFFIXES:
         return "data", "file type", warnings
+    if symbol:  # what the document says it is outranks what its folder happens to be called
+        return "un", "UN symbol", warnings
     from_folder = _collection_from_folders(path, root)
     if from_folder:
         return from_folder, "folder name", warnings

@@ -28,7 +28,8 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,22 @@ def page_language(text: str) -> str | None:
         return None
     found = _detector().detect_language_of(text)
     return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+# Pages sampled to tell a document's language: enough to outvote a foreign-language annex.
+_LANGUAGE_SAMPLE = 5
+
+
+def document_language(texts: Sequence[str]) -> str | None:
+    """The language most of a document is written in (ISO 639-1), from up to
+    :data:`_LANGUAGE_SAMPLE` of its pages spread through it; None when no page tells."""
+    pages = [text for text in texts if len(text) >= MIN_LETTERS_FOR_LANGUAGE]
+    if not pages:
+        return None
+    step = max(1, len(pages) // _LANGUAGE_SAMPLE)
+    votes = Counter(page_language(text) for text in pages[::step][:_LANGUAGE_SAMPLE])
+    votes.pop(None, None)
+    return votes.most_common(1)[0][0] if votes else None
 
 
 def ocr_language(language: str | None, default: str) -> str:

@@ -17,7 +17,7 @@ CHECKED_SECTIONS: tuple[str, ...] = ("context", "country", "comparable", "option
 UNSUPPORTED = "[unsupported]"
 # Collections whose passages sections 3 to 5 quote: data rows and the profiles generated from
 # them are section 2's, cited to the rows themselves.
-DOCUMENT_COLLECTIONS: tuple[str, ...] = ("study", "case", "other")
+DOCUMENT_COLLECTIONS: tuple[str, ...] = ("study", "case", "un", "other")
 
 MAX_TOPIC_CHARS = 200
 

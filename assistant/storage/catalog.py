@@ -14,6 +14,7 @@ half-written document is never cited, even while ingestion runs beside the API.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from assistant.models import DocumentRecord
 from assistant.storage.sqlite import ThreadLocalDB
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -37,7 +40,10 @@ CREATE TABLE IF NOT EXISTS documents (
     chunks INTEGER NOT NULL DEFAULT 0,
     access TEXT NOT NULL DEFAULT 'public',
     status TEXT NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    symbol TEXT,
+    language TEXT,
+    issued TEXT
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
@@ -49,7 +55,12 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-COLUMNS = "doc_id, source, path, title, collection, countries, year, url, content_hash, pages, chunks, access"
+COLUMNS = (
+    "doc_id, source, path, title, collection, countries, year, url, content_hash, pages, chunks, "
+    "access, symbol, language, issued"
+)
+# Columns added after the first release, each added to an older catalogue when it is opened.
+ADDED_COLUMNS = ("symbol", "language", "issued")
 
 
 class Catalog:
@@ -60,9 +71,30 @@ class Catalog:
         self._connection = ThreadLocalDB(self.path, SCHEMA)
         self._cache: tuple[int, dict[str, DocumentRecord]] | None = None
         self._cache_lock = threading.Lock()
+        self._migrated = False
+        self._select = COLUMNS  # what reads select: NULL for columns an old catalogue lacks
 
     def _db(self) -> sqlite3.Connection:
-        return self._connection()
+        db = self._connection()
+        if not self._migrated:
+            self._migrate(db)
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Add the columns a catalogue written by an older version lacks (all nullable). A
+        catalogue that can only be read keeps its columns and reads the missing ones as NULL."""
+        with self._cache_lock:
+            present = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            missing = [column for column in ADDED_COLUMNS if column not in present]
+            for column in missing:
+                try:
+                    db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError as exc:
+                    if "duplicate column" in str(exc):  # another process added it just now
+                        continue
+                    log.warning("catalogue %s: cannot add column %s (%s)", self.path, column, exc)
+                    self._select = self._select.replace(column, f"NULL AS {column}")
+            self._migrated = True
 
     def close(self) -> None:
         self._connection.close()
@@ -105,7 +137,7 @@ class Catalog:
         with _transaction(db):
             db.execute(
                 f"INSERT OR REPLACE INTO documents({COLUMNS}, status, updated) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id,
                     doc.source,
@@ -119,6 +151,9 @@ class Catalog:
                     doc.pages,
                     doc.chunks,
                     doc.access,
+                    doc.symbol,
+                    doc.language,
+                    doc.issued,
                     status,
                     time.time(),
                 ),
@@ -133,7 +168,9 @@ class Catalog:
 
     def pending(self) -> list[DocumentRecord]:
         rows = (
-            self._db().execute(f"SELECT {COLUMNS} FROM documents WHERE status='pending'").fetchall()
+            self._db()
+            .execute(f"SELECT {self._select} FROM documents WHERE status='pending'")
+            .fetchall()
         )
         return [_record(r) for r in rows]
 
@@ -145,7 +182,9 @@ class Catalog:
                 return self._cache[1]
             rows = (
                 self._db()
-                .execute(f"SELECT {COLUMNS} FROM documents WHERE status='ready' ORDER BY source")
+                .execute(
+                    f"SELECT {self._select} FROM documents WHERE status='ready' ORDER BY source"
+                )
                 .fetchall()
             )
             docs = {r[0]: _record(r) for r in rows}
@@ -204,4 +243,7 @@ def _record(row: tuple[object, ...]) -> DocumentRecord:
         pages=int(row[9]),  # type: ignore[call-overload]
         chunks=int(row[10]),  # type: ignore[call-overload]
         access=str(row[11]),
+        symbol=str(row[12]) if row[12] else None,
+        language=str(row[13]) if row[13] else None,
+        issued=str(row[14]) if row[14] else None,
     )

@@ -8,6 +8,7 @@ export const COLLECTIONS = {
   case: "Case studies",
   profile: "Country profiles",
   data: "Indicator data",
+  un: "UN documents",
   other: "Other documents",
 };
 

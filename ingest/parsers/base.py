@@ -55,6 +55,9 @@ class ParsedDocument:
     notes: list[str] = field(default_factory=list)
     # pages that had no usable text and could not be OCRed
     unreadable_pages: list[int] = field(default_factory=list)
+    symbol: str | None = None  # a UN document's symbol ("A/80/82")
+    language: str | None = None  # ISO 639-1 code of the language most of it is written in
+    issued: str | None = None  # ISO date a UN document was issued (its "Distr." line)
 
     @property
     def text(self) -> str:

@@ -133,16 +133,31 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     title = title or _title_from_text(pages.texts, running)
     symbol = un_symbol(pages.texts)
     if symbol:
-        first = next((text for text in pages.texts if text.strip()), "")
-        title = un_title(first) or title
-    year = _symbol_year(symbol) or _year_from_text(title, pages.texts) or created_year
+        title = un_title(next((text for text in pages.texts if text.strip()), "")) or title
+    first = next((text for text in pages.texts if text.strip()), "")
+    issued = un_issued(first) if symbol else None
+    year = (
+        (int(issued[:4]) if issued else None)
+        or _symbol_year(symbol)
+        or _year_from_text(title, pages.texts)
+        or created_year
+    )
     if symbol and title and symbol not in title:
         title = f"{title} ({symbol})"  # how UN staff tell documents apart: "E/2025/44"
     elif symbol and not title:
         title = symbol
     notes = [*pages.notes, *([label_note] if label_note else [])]
     log.info("parsed %s: %d pages, %d OCRed", path.name, len(parsed), len(pages.ocred))
-    return ParsedDocument(parsed, title, year, notes, pages.unreadable)
+    return ParsedDocument(
+        parsed,
+        title,
+        year,
+        notes,
+        pages.unreadable,
+        symbol=symbol,
+        language=ocr_tools.document_language(pages.texts),
+        issued=issued,
+    )
 
 
 # --- opening the file ------------------------------------------------------------------------
@@ -892,7 +907,7 @@ _UN_KIND = re.compile(
 # the title is the block above it.
 _UN_ISSUER = re.compile(r"^(report|note) (of|by) the [\w -]+\W*$", re.IGNORECASE)
 _LINE_CONTINUES = re.compile(r"\b(of|on|and|for|the|in|to|with|at|by|from|a|an|addressed)$", re.I)
-_TITLE_LINES = 4
+_UN_TITLE_LINES = 4  # lines a UN title runs to
 _TITLE_LINE_CHARS = 70
 
 
@@ -940,7 +955,7 @@ def _joined(lines: list[str], index: int) -> str:
     starts in lower case, or a name runs on ("from the Permanent" / "Representative of ...",
     "Report of the International" / "Law Commission")."""
     parts = [lines[index]]
-    for following in lines[index + 1 : index + _TITLE_LINES + 1]:
+    for following in lines[index + 1 : index + _UN_TITLE_LINES + 1]:
         name_runs_on = (
             re.search(r"\b[A-Z][\w’'-]*$", parts[-1]) is not None
             and following[:1].isupper()
@@ -960,7 +975,7 @@ def _block_above(lines: list[str], index: int) -> str:
     """The title block right above line ``index``: lines that run into one another, up to a
     masthead line or a line that ends a block of its own."""
     parts: list[str] = []
-    for line in reversed(lines[max(0, index - _TITLE_LINES) : index]):
+    for line in reversed(lines[max(0, index - _UN_TITLE_LINES) : index]):
         if _UN_MASTHEAD.match(line):
             break
         if parts and not (
@@ -994,6 +1009,36 @@ _DATED = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December) ((?:19|20)\d\d)\b"
 )
+
+
+# "Distr.: General" (or "Distr.: Limited", "Distr.\nGENERAL") and, on it or just below, the date.
+_DISTR = re.compile(r"(?:^|\s)distr\.", re.IGNORECASE)  # "General Assembly Distr." on one line
+_MASTHEAD_LINES = 40
+_DISTR_REACH = 5  # lines from "Distr." to its date: a symbol or "Original: English" may come first
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+_FULL_DATE = re.compile(r"\b(\d{1,2}) ([A-Za-z]+) ((?:19|20)\d\d)\b")
+
+
+def un_issued(first_page: str) -> str | None:
+    """The date a UN document was issued, from its masthead's "Distr." line ("Distr.: General
+    7 April 2025" -> "2025-04-07"); None when the page has no such line or no date by it."""
+    lines = [line.strip() for line in first_page.split("\n") if line.strip()][:_MASTHEAD_LINES]
+    for index, line in enumerate(lines):
+        if not _DISTR.search(line):
+            continue
+        for near in lines[index : index + _DISTR_REACH]:
+            for day, month, year in _FULL_DATE.findall(near):
+                if month.lower() in _MONTHS and 1 <= int(day) <= 31:
+                    return f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}"
+        return None
+    return None
 
 
 def _year_from_text(title: str | None, texts: Sequence[str]) -> int | None:

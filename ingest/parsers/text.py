@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.ocr import document_language
+
 from .base import Block, Heading, ParsedDocument, ParsedPage, ParseFailure, Parser
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ __all__ = [
 
 # A share of control characters above this means the bytes are not text in any encoding.
 _JUNK_RATIO = 0.05
+_LANGUAGE_PIECE = 3000  # characters per piece the language of a text file is told from
 _TITLE_MAX = 150
 _YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
 
@@ -107,7 +110,13 @@ def _assemble(
     doc_title = title or (headings[0].title if headings else None) or title_hint
     doc_title = _clip(doc_title or _first_line(body) or path.stem)
     return ParsedDocument(
-        pages=[page], title=doc_title, year=guess_year(doc_title, path, body), notes=notes or []
+        pages=[page],
+        title=doc_title,
+        year=guess_year(doc_title, path, body),
+        notes=notes or [],
+        language=document_language(
+            [body[at : at + _LANGUAGE_PIECE] for at in range(0, len(body), _LANGUAGE_PIECE)]
+        ),
     )
 
 

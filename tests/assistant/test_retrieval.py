@@ -81,3 +81,26 @@ def test_a_question_naming_a_un_symbol_is_searched_in_that_document(small_store:
     assert not all(p.document.title.endswith("(E/2025/L.24)") for p in broad)
     # a symbol no document carries filters nothing
     assert assistant.retriever.search("what does A/99/999 say about public administration", k=5)
+
+
+def test_un_documents_keep_symbol_date_and_language_and_filter_by_symbol(
+    small_store: Settings,
+) -> None:
+    assistant = Assistant(small_store)
+    docs = assistant.catalog.documents().values()
+    [draft] = [d for d in docs if d.symbol == "E/2025/L.24"]
+    assert draft.collection == "un"  # a UN symbol outranks the folder name ("un-docs": study)
+    assert draft.language == "en" and draft.issued and draft.issued.startswith("2025-")
+    assert draft.year == int(draft.issued[:4])
+    assert all(d.symbol is None for d in docs if d.collection == "data")
+
+    # typed as people type it: lowercase
+    found = assistant.retriever.search("what does e/2025/l.24 decide about public administration")
+    assert found and {p.document.doc_id for p in found} == {draft.doc_id}
+    # a symbol in filters.documents stands for its document
+    by_symbol = assistant.retriever.search(
+        "public administration", Filters(documents=["e/2025/L.24"])
+    )
+    assert by_symbol and {p.document.doc_id for p in by_symbol} == {draft.doc_id}
+    with pytest.raises(BadRequest, match="no ingested document has the symbol 'A/99/999'"):
+        assistant.retriever.search("public administration", Filters(documents=["A/99/999"]))

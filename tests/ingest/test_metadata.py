@@ -171,6 +171,32 @@ def test_nearest_folder_decides_and_tables_are_data(tmp_path: Path) -> None:
         assert resolve_metadata(_file(tmp_path, name), tmp_path, None, EMPTY).collection == "data"
 
 
+def test_a_document_with_a_un_symbol_is_a_un_document_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    un = ParsedDocument(
+        pages=[ParsedPage(text="Distr.: General")],
+        title="Report (A/80/82)",
+        symbol="A/80/82",
+        language="en",
+        issued="2025-06-05",
+    )
+    # the symbol outranks the folder's name ("reports" would say study)
+    meta = resolve_metadata(_file(tmp_path, "reports/a.pdf"), tmp_path, un, EMPTY)
+    assert (meta.collection, meta.origin["collection"]) == ("un", "UN symbol")
+    assert (meta.symbol, meta.language, meta.issued) == ("A/80/82", "en", "2025-06-05")
+    # a sidecar or a .collection file is the operator's word and wins
+    sidecar = _file(tmp_path, "reports/b.pdf")
+    sidecar.with_name("b.pdf.meta.json").write_text('{"collection": "study"}', encoding="utf-8")
+    assert resolve_metadata(sidecar, tmp_path, un, EMPTY).collection == "study"
+    marked = _file(tmp_path, "cases/c.pdf")
+    (tmp_path / "cases" / ".collection").write_text("case\n", encoding="utf-8")
+    assert resolve_metadata(marked, tmp_path, un, EMPTY).collection == "case"
+    # without a symbol the folder decides as before
+    plain = resolve_metadata(_file(tmp_path, "reports/d.pdf"), tmp_path, _doc("Text"), EMPTY)
+    assert plain.collection == "study" and plain.symbol is None
+
+
 def test_root_folder_name_counts_when_the_file_is_at_the_top(tmp_path: Path) -> None:
     root = tmp_path / "unpacs"
     meta = resolve_metadata(_file(root, "mongolia.txt"), root, _doc("Text"), EMPTY)

@@ -29,6 +29,7 @@ from ingest.parsers.pdf import (
     find_tables,
     folio_labels,
     parse_pdf,
+    un_issued,
     un_symbol,
     un_title,
 )
@@ -864,3 +865,29 @@ def test_folios_of_real_un_documents_are_read_by_position(corpus_extra: Path) ->
     assert [page.label for page in letter.pages] == [None, *(f"{n}/6" for n in range(2, 7))]
     decision = parse_pdf(corpus_extra / "E_2025_L.11.en.pdf", ocr=False)
     assert [page.label for page in decision.pages] == [None]
+
+
+def test_the_date_of_issue_is_read_by_the_distr_line() -> None:
+    today = (
+        "United Nations A/80/82\nGeneral Assembly\nDistr.: General\n5 June 2025\nOriginal: English"
+    )
+    assert un_issued(today) == "2025-06-05"
+    assert un_issued("Distr.: Limited 4 December 2024\nOriginal: English") == "2024-12-04"
+    # the 1990s masthead: "Distr." on a line of its own, the symbol between it and the date
+    old = "UNITED\nGeneral Assembly Distr.\nGENERAL\nA/52/613\n19 November 1997\nORIGINAL: ENGLISH"
+    assert un_issued(old) == "1997-11-19"
+    # a date elsewhere on the page is not the date of issue
+    assert un_issued("Report of the Commission\n(10 May 2024 and 5-9 May 2025)") is None
+    assert un_issued("Distr.: General\nOriginal: English\n" + "line\n" * 6 + "1 May 2025") is None
+
+
+def test_un_documents_in_corpus_extra_carry_symbol_date_and_language(corpus_extra: Path) -> None:
+    letter = parse_pdf(corpus_extra / "A_79_856.en.pdf", ocr=False)
+    assert (letter.symbol, letter.issued, letter.language) == ("A/79/856", "2025-04-07", "en")
+    assert letter.year == 2025
+    # issued in December 2024 for the 2025 session: the year is the date of issue's
+    report = parse_pdf(corpus_extra / "E_CN.6_2025_4.en.pdf", ocr=False)
+    assert (report.symbol, report.issued, report.year) == ("E/CN.6/2025/4", "2024-12-16", 2024)
+    # the UNICEF Executive Board's 1990s records are in French
+    french = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf", ocr=False)
+    assert french.language == "fr"
