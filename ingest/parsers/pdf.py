@@ -899,8 +899,31 @@ _UN_MASTHEAD = re.compile(
 # The line that says what kind of document it is: the title, or the line right after it.
 _UN_KIND = re.compile(
     r"^(report|annual report|note|letter dated|identical letters dated|note verbale dated|"
-    r"draft (resolution|decision)|provisional agenda|annotated provisional agenda|statement|"
-    r"[^:]{3,80}: (revised )?draft (resolution|decision))\b",
+    r"draft|(provisional )?programme of work|provisional agenda|annotated provisional agenda|"
+    r"statement|[^:]{3,80}:[*,\s]*(revised )?draft (resolution|decision))\b",
+    re.IGNORECASE,
+)
+# A letter circulated under several agenda items ("Agenda items 32, 60 and 61") is cited by its
+# letter line: the items' titles listed above it may themselves start "Report of ...".
+_UN_LETTER = re.compile(r"^(letter|identical letters|note verbale) dated\b", re.IGNORECASE)
+_AGENDA_ITEMS = re.compile(r"^agenda items\b", re.IGNORECASE)
+# "Denmark, France ...: amendment to the draft resolution contained in document S/2025/112": the
+# sponsors' names run on from the line above.
+_AMENDMENT = re.compile(r":\s*amendments? to (the )?draft\b", re.IGNORECASE)
+# The line a resolution's text opens with ("The Security Council,"): not a subject line.
+_OPENING = re.compile(r"^The [A-Z][\w ,-]*(Council|Assembly|Committee|Commission|Board),$")
+# "Resolution 2769 (2025)": a Security Council resolution's title line.
+_SC_RESOLUTION = re.compile(r"^resolution \d{1,5} \((?:19|20)\d\d\)$", re.IGNORECASE)
+# "Resolution adopted by the Human Rights Council on 8 July 2025" / "59/25. Human rights and
+# climate change": a resolution is titled by its number and subject, after the adoption line.
+_ADOPTED = re.compile(r"^resolution adopted by the\b", re.IGNORECASE)
+_NUMBERED_RESOLUTION = re.compile(r"^(\d{1,3}/\d{1,4})\.\s+(\S.*)$")
+# A draft put forward by a State ("Iraq:*,** draft resolution"), its subject on the next lines.
+_SPONSORED_DRAFT = re.compile(r"^[^:]{3,80}:[*,\s]*(revised )?draft (resolution|decision)$", re.I)
+# A short kind line read together with the body named above it: "Committee of Experts on Public
+# Administration: Report on the twenty-fourth session", "Special Committee ...: Draft report".
+_SHORT_KIND = re.compile(
+    r"^(report on|annual report|draft report|(draft |provisional )?programme of work)\b",
     re.IGNORECASE,
 )
 # Who issues a report or note ("Report of the Secretary-General", "Note by the Secretariat"):
@@ -921,7 +944,13 @@ def un_title(text: str) -> str | None:
     Council"); a session report's cover names its body above the report ("Committee of Experts on
     Public Administration: Report on the twenty-fourth session")."""
     lines = [line.strip() for line in text.split("\n") if line.strip()][:45]
+    special = _resolution_title(lines) or _letter_title(lines)
+    if special:
+        return special
     for index, line in enumerate(lines):
+        if _AMENDMENT.search(line) and not _UN_MASTHEAD.match(line):
+            above = _block_above(lines, index)
+            return _readable(f"{above} {_joined(lines, index)}".strip())
         if _UN_MASTHEAD.match(line) or not _UN_KIND.match(line):
             continue
         if _UN_ISSUER.match(line):
@@ -940,13 +969,40 @@ def un_title(text: str) -> str | None:
             )
             subject = _joined(lines, titled) if titled is not None else ""
             return _readable(f"{draft.group(1)}: {subject}" if subject else draft.group(1))
-        if (
-            re.match(r"^(report on|annual report)\b", kind, re.IGNORECASE)
-            and len(kind.split()) <= 8
-        ):
+        if _SPONSORED_DRAFT.match(line):
+            has_subject = index + 1 < len(lines) and not _OPENING.match(lines[index + 1])
+            subject = _joined(lines, index + 1) if has_subject else ""
+            kind = re.sub(r":[*,\s]*", ": ", kind)  # footnote marks after the sponsor
+            return _readable(f"{kind}, {subject}" if subject else kind)
+        if _SHORT_KIND.match(kind) and len(kind.split()) <= 8:
             above = _block_above(lines, index)
+            if not above and index and _UN_MASTHEAD.match(lines[index - 1]):
+                above = _block_above(lines, index - 1)  # over "New York, 18-26 February 2025"
             return _readable(f"{above}: {kind}" if above else kind)
         return _readable(kind)
+    return None
+
+
+def _letter_title(lines: list[str]) -> str | None:
+    if not any(_AGENDA_ITEMS.match(line) for line in lines):
+        return None
+    for index, line in enumerate(lines):
+        if _UN_LETTER.match(line):
+            return _readable(_joined(lines, index))
+    return None
+
+
+def _resolution_title(lines: list[str]) -> str | None:
+    """ "Resolution 2769 (2025)", or "Human rights and climate change" for resolution 59/25."""
+    for index, line in enumerate(lines):
+        if _SC_RESOLUTION.match(line):
+            return line
+        if _ADOPTED.match(line):
+            for at in range(index + 1, min(index + 4, len(lines))):
+                numbered = _NUMBERED_RESOLUTION.match(lines[at])
+                if numbered:
+                    subject = _joined([numbered.group(2), *lines[at + 1 :]], 0)
+                    return _readable(f"Resolution {numbered.group(1)}: {subject}")
     return None
 
 
@@ -963,6 +1019,7 @@ def _joined(lines: list[str], index: int) -> str:
             and len(following) < _TITLE_LINE_CHARS  # a paragraph's lines run the full width
             and not _UN_MASTHEAD.match(following)
             and not _UN_KIND.match(following)
+            and not _OPENING.match(following)  # "The Economic and Social Council,"
             and not re.match(r"^([IVXL]+|\d+|[A-Z])\.\s", following)  # "I. Introduction"
         )
         if not (_LINE_CONTINUES.search(parts[-1]) or following[:1].islower() or name_runs_on):
@@ -975,9 +1032,14 @@ def _block_above(lines: list[str], index: int) -> str:
     """The title block right above line ``index``: lines that run into one another, up to a
     masthead line or a line that ends a block of its own."""
     parts: list[str] = []
-    for line in reversed(lines[max(0, index - _UN_TITLE_LINES) : index]):
-        if _UN_MASTHEAD.match(line):
+    start = max(0, index - _UN_TITLE_LINES)
+    for at in range(index - 1, start - 1, -1):
+        line = lines[at]
+        completes = at > 0 and _LINE_CONTINUES.search(lines[at - 1]) is not None
+        if _UN_MASTHEAD.match(line) and not (completes and not parts):
             break
+        # Only a linking word joins lines upwards: a name running on ("... on Public" /
+        # "Administration Reform") cannot be told from an agenda item's title above a title.
         if parts and not (
             _LINE_CONTINUES.search(line) or parts[0][:1].islower() or parts[0][:1] == "("
         ):
@@ -986,9 +1048,17 @@ def _block_above(lines: list[str], index: int) -> str:
     return " ".join(parts)
 
 
+# "19 June 20251": a footnote mark set right after a date's year.
+_MARKED_YEAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"((?:19|20)\d\d)\d{1,2}\b"
+)
+
+
 def _readable(title: str) -> str:
     """A title in capitals ("ANNUAL REPORT") as a title is written; footnote marks removed."""
     title = re.sub(r"\*+$", "", re.sub(r"\s+", " ", title)).strip()
+    title = _MARKED_YEAR.sub(r"\1 \2", title)
     if sum(c.isupper() for c in title) > 0.7 * sum(c.isalpha() for c in title):
         small = {"and", "of", "the", "for", "on", "in", "to", "a", "an"}
         words = title.lower().split()

@@ -185,7 +185,9 @@ def test_documents_are_listed_paged_and_filtered(client: TestClient) -> None:
     page = client.get("/api/documents", params={"limit": 2, "offset": 1}).json()
     assert [d["id"] for d in page["items"]] == [d["id"] for d in everything["items"][1:3]]
     studies = client.get("/api/documents", params={"collection": "study", "limit": 500}).json()
-    assert studies["total"] >= 2 and all(d["collection"] == "study" for d in studies["items"])
+    assert studies["total"] >= 1 and all(d["collection"] == "study" for d in studies["items"])
+    un = client.get("/api/documents", params={"collection": "un", "limit": 500}).json()
+    assert un["total"] >= 2 and all(d["collection"] == "un" and d["symbol"] for d in un["items"])
     fiji = client.get("/api/documents", params={"country": "Fiji", "limit": 500}).json()
     assert fiji["items"] and all("FJI" in d["countries"] for d in fiji["items"])
     assert client.get("/api/documents", params={"country": "Atlantis"}).status_code == 422

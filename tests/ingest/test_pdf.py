@@ -833,8 +833,88 @@ def test_a_garbage_layer_ocr_cannot_read_either_is_dropped_and_said(corpus_extra
             "United Nations Forum on Forests: Report on the twentieth session",
         ),
         ("A resolution with no title block\nThe Security Council,", None),
+        # a letter under several agenda items: the items' titles may start "Report of"
+        (
+            "United Nations  A/79/900-S/2025/300\nGeneral Assembly\nSecurity Council\n"
+            "Distr.: General\n3 March 2025\nSeventy-ninth session  Eightieth year\n"
+            "Agenda items 12, 40 and 71\nReport of the Human Rights Council\n"
+            "Promotion of sustainable development\nLetter dated 1 March 2025 from the Permanent\n"
+            "Representative of Palau to the United Nations addressed to\nthe Secretary-General\n"
+            "I have the honour to transmit herewith the statement of the Government of Palau on",
+            "Letter dated 1 March 2025 from the Permanent Representative of Palau to the United "
+            "Nations addressed to the Secretary-General",
+        ),
+        # a Security Council resolution is titled by its number, not by its adoption line
+        (
+            "United Nations  S/RES/2801 (2025)\nSecurity Council\nDistr.: General\n"
+            "2 October 2025\n25-16000 (E)\nResolution 2801 (2025)\n"
+            "Adopted by the Security Council at its 10010th meeting, on\n2 October 2025\n"
+            "The Security Council,",
+            "Resolution 2801 (2025)",
+        ),
+        # a numbered resolution: its number and subject, after the adoption line
+        (
+            "GE.25-12000 (E)\nHuman Rights Council\nFifty-ninth session\nAgenda item 3\n"
+            "Promotion and protection of all human rights\n"
+            "Resolution adopted by the Human Rights Council\non 8 July 2025\n"
+            "59/31. The right to education\nThe Human Rights Council,",
+            "Resolution 59/31: The right to education",
+        ),
+        # a State's draft (footnote marks after its name): the subject on the next line
+        (
+            "United Nations  E/2025/L.30\nEconomic and Social Council\nDistr.: Limited\n"
+            "Agenda item 18 (g)\nPublic administration and development\n"
+            "Fiji:*,** draft resolution\nDigital government in small island developing States\n"
+            "The Economic and Social Council,",
+            "Fiji: draft resolution, Digital government in small island developing States",
+        ),
+        # ... and a Security Council draft, which has no subject line
+        (
+            "United Nations  S/2025/600\nSecurity Council\nDistr.: General\n"
+            "Malta: draft resolution\nThe Security Council,\nRecalling its previous resolutions",
+            "Malta: draft resolution",
+        ),
+        # a committee's draft report: the committee's name above, over its city and dates
+        (
+            "United Nations  A/AC.200/2025/L.3\nGeneral Assembly\nDistr.: Limited\n"
+            "*2500001*\nAd Hoc Committee on\nPublic Administration Reform\n"
+            "Geneva, 3–7 March 2025\nDraft report\nRapporteur: Ms. A. Example",
+            "Ad Hoc Committee on Public Administration Reform: Draft report",
+        ),
+        # a title whose last line looks like a masthead line ("Security Council")
+        (
+            "United Nations  S/2025/700\nSecurity Council\nDistr.: General\n*2500002*\n"
+            "Credentials of the representative of Tonga on the\nSecurity Council\n"
+            "Report of the Secretary-General\n"
+            "Pursuant to rule 15 of the provisional rules of procedure of the Security Council, the",
+            "Credentials of the representative of Tonga on the Security Council",
+        ),
+        # an amendment: the sponsors' names run on from the line above; a footnote mark after a
+        # date's year is dropped
+        (
+            "United Nations  S/2025/710\nSecurity Council\nDistr.: General\n*2500003*\n"
+            "Samoa, Tonga and United Kingdom of Great\n"
+            "Britain and Northern Ireland: amendment to the draft resolution\n"
+            "contained in document S/2025/709 of 4 May 20252\nInsert a new paragraph",
+            "Samoa, Tonga and United Kingdom of Great Britain and Northern Ireland: amendment to "
+            "the draft resolution contained in document S/2025/709 of 4 May 2025",
+        ),
     ],
-    ids=["report", "letter", "draft", "cover", "none"],
+    ids=[
+        "report",
+        "letter",
+        "draft",
+        "cover",
+        "none",
+        "letter-under-items",
+        "sc-resolution",
+        "numbered-resolution",
+        "sponsored-draft",
+        "sc-draft",
+        "draft-report",
+        "masthead-word",
+        "amendment",
+    ],
 )
 def test_the_title_in_a_un_documents_title_block(page: str, title: str | None) -> None:
     assert un_title(page) == title

@@ -38,7 +38,8 @@ def _by_source(settings) -> dict[str, object]:
 def test_small_corpus_labels_countries_collections(small_store) -> None:
     docs = _by_source(small_store)
     cepa = docs["un-docs/E_2025_44.en.pdf"]
-    assert cepa.pages == 28 and cepa.collection == "study"
+    assert cepa.pages == 28 and cepa.collection == "un"  # its symbol outranks "un-docs"
+    assert (cepa.symbol, cepa.language, cepa.year) == ("E/2025/44", "en", 2025)
     chunks = VectorStore(small_store).document_chunks(cepa.doc_id)
     labels = {c.page: c.page_label for c in chunks}
     assert labels[5] == "3/26" and labels[19] == "17/26"
