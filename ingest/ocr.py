@@ -256,8 +256,10 @@ def page_language(text: str) -> str | None:
     return None if found is None else str(found.iso_code_639_1.name).lower()
 
 
-# Pages sampled to tell a document's language: enough to outvote a foreign-language annex.
-_LANGUAGE_SAMPLE = 5
+# Pages sampled to tell a document's language (enough to outvote a foreign-language annex), and
+# the characters of each read: a page's language shows in its first paragraphs.
+_LANGUAGE_SAMPLE = 3
+_LANGUAGE_CHARS = 2000
 
 
 def document_language(texts: Sequence[str]) -> str | None:
@@ -267,7 +269,8 @@ def document_language(texts: Sequence[str]) -> str | None:
     if not pages:
         return None
     step = max(1, len(pages) // _LANGUAGE_SAMPLE)
-    votes = Counter(page_language(text) for text in pages[::step][:_LANGUAGE_SAMPLE])
+    sample = pages[::step][:_LANGUAGE_SAMPLE]
+    votes = Counter(page_language(text[:_LANGUAGE_CHARS]) for text in sample)
     votes.pop(None, None)
     return votes.most_common(1)[0][0] if votes else None
 

@@ -276,16 +276,16 @@ class _EdgeLines:
         self._text: list[str] = []
 
     def visit(self, text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        if "\n" not in text:  # most pieces: called once per piece of text, so kept cheap
+            if self._place is None and not text.isspace() and text:
+                self._place = _placement(cm, tm)
+            self._text.append(text)
+            return
         first, *rest = text.split("\n")
-        self._add(first, cm, tm)
+        self.visit(first, cm, tm)
         for piece in rest:
             self._end_line()
-            self._add(piece, cm, tm)
-
-    def _add(self, piece: str, cm: Sequence[float], tm: Sequence[float]) -> None:
-        if self._place is None and piece.strip():
-            self._place = _placement(cm, tm)
-        self._text.append(piece)
+            self.visit(piece, cm, tm)
 
     def _end_line(self) -> None:
         text = _SPACE_RUNS.sub(" ", "".join(self._text)).strip()
