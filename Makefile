@@ -56,9 +56,10 @@ format: setup
 bench: setup
 	$(PY) bench/ingest_bench.py --json bench/results/ingest.json
 
-bench-parse: setup  # parse only, one process per PDF: ../shared/corpus-extra/un-2025, then ../shared/corpus
+bench-parse: setup  # parse only, one process per PDF: corpus-extra/un-2025, then ../shared/corpus; labels and UN metadata against hand-checked pages
 	$(PY) bench/parse_bench.py ../shared/corpus-extra/un-2025 --json bench/results/parse-un-2025.json
 	$(PY) bench/parse_bench.py ../shared/corpus --json bench/results/parse-corpus.json
+	$(PY) bench/metadata_check.py --json bench/results/metadata-check.json
 
 bench-load: setup  # against a running server (`make run` in another terminal)
 	$(PY) bench/load.py --json bench/results/load.json

@@ -1068,10 +1068,19 @@ def _readable(title: str) -> str:
     return title
 
 
+# The General Assembly's first session opened in 1946: session n opens in September of 1945 + n.
+_FIRST_GA_YEAR = 1945
+
+
 def _symbol_year(symbol: str | None) -> int | None:
-    """The year a symbol names ("E/2025/44" -> 2025; "A/80/82" names a session, not a year)."""
+    """The year a symbol names ("E/2025/44" -> 2025), or the year the General Assembly session it
+    names opened ("A/80/55" -> 2025): for a document without a date of issue (an Official
+    Records cover), that is the year it belongs to."""
     match = re.search(r"/((?:19|20)\d\d)(?=/|$)", symbol or "")
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    session = re.match(r"^A/(\d{1,3})/", symbol or "")
+    return _FIRST_GA_YEAR + int(session.group(1)) if session else None
 
 
 # "Distr.: General 1 May 2025": the date a UN document was issued, near its top.
@@ -1083,7 +1092,6 @@ _DATED = re.compile(
 
 # "Distr.: General" (or "Distr.: Limited", "Distr.\nGENERAL") and, on it or just below, the date.
 _DISTR = re.compile(r"(?:^|\s)distr\.", re.IGNORECASE)  # "General Assembly Distr." on one line
-_MASTHEAD_LINES = 40
 _DISTR_REACH = 5  # lines from "Distr." to its date: a symbol or "Original: English" may come first
 _MONTHS = {
     name: number
@@ -1099,7 +1107,8 @@ _FULL_DATE = re.compile(r"\b(\d{1,2}) ([A-Za-z]+) ((?:19|20)\d\d)\b")
 def un_issued(first_page: str) -> str | None:
     """The date a UN document was issued, from its masthead's "Distr." line ("Distr.: General
     7 April 2025" -> "2025-04-07"); None when the page has no such line or no date by it."""
-    lines = [line.strip() for line in first_page.split("\n") if line.strip()][:_MASTHEAD_LINES]
+    # anywhere on the page: some files list the masthead after the text (A/HRC/RES/59/25)
+    lines = [line.strip() for line in first_page.split("\n") if line.strip()]
     for index, line in enumerate(lines):
         if not _DISTR.search(line):
             continue

@@ -956,6 +956,13 @@ def test_the_date_of_issue_is_read_by_the_distr_line() -> None:
     # the 1990s masthead: "Distr." on a line of its own, the symbol between it and the date
     old = "UNITED\nGeneral Assembly Distr.\nGENERAL\nA/52/613\n19 November 1997\nORIGINAL: ENGLISH"
     assert un_issued(old) == "1997-11-19"
+    # some files list the masthead after the text
+    late = (
+        "Human Rights Council\n"
+        + "Text of the resolution.\n" * 50
+        + "Distr.: General\n16 July 2025"
+    )
+    assert un_issued(late) == "2025-07-16"
     # a date elsewhere on the page is not the date of issue
     assert un_issued("Report of the Commission\n(10 May 2024 and 5-9 May 2025)") is None
     assert un_issued("Distr.: General\nOriginal: English\n" + "line\n" * 6 + "1 May 2025") is None
@@ -968,6 +975,9 @@ def test_un_documents_in_corpus_extra_carry_symbol_date_and_language(corpus_extr
     # issued in December 2024 for the 2025 session: the year is the date of issue's
     report = parse_pdf(corpus_extra / "E_CN.6_2025_4.en.pdf", ocr=False)
     assert (report.symbol, report.issued, report.year) == ("E/CN.6/2025/4", "2024-12-16", 2024)
-    # the UNICEF Executive Board's 1990s records are in French
+    # an Official Records cover has no date of issue: the year its General Assembly session opened
+    records = parse_pdf(corpus_extra / "A_80_55.en.pdf", ocr=False)
+    assert (records.symbol, records.issued, records.year) == ("A/80/55", None, 2025)
+    # the UNICEF Executive Board's 1980 records are in French
     french = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf", ocr=False)
     assert french.language == "fr"
