@@ -68,10 +68,13 @@ def _same_label(ours: str, printed: str) -> bool:
 
 
 def check_labels(
-    shared: Path, ocr: bool, cache: dict[Path, ParsedDocument | None]
+    shared: Path,
+    ocr: bool,
+    cache: dict[Path, ParsedDocument | None],
+    items: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     right, wrong, implied, missed, checked = 0, [], [], [], 0
-    for item in _read("hand_checked_labels.jsonl"):
+    for item in _read("hand_checked_labels.jsonl") if items is None else items:
         doc = _parse(shared / item["file"], ocr, cache)
         if doc is None:
             continue
@@ -114,12 +117,15 @@ def _bare(title: str, symbol: str | None) -> str:
 
 
 def check_metadata(
-    shared: Path, ocr: bool, cache: dict[Path, ParsedDocument | None]
+    shared: Path,
+    ocr: bool,
+    cache: dict[Path, ParsedDocument | None],
+    items: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     tally: Counter[str] = Counter()
     wrong: list[str] = []
     titles: Counter[str] = Counter()
-    for item in _read("hand_checked_un_metadata.jsonl"):
+    for item in _read("hand_checked_un_metadata.jsonl") if items is None else items:
         doc = _parse(shared / item["file"], ocr, cache)
         if doc is None:
             continue

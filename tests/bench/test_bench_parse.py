@@ -31,6 +31,7 @@ def test_parse_bench_counts_pages_failures_and_symbols(shared_corpus: Path, tmp_
     figures = json.loads(report.read_text())
     summary = figures["summary"]
     assert (summary["files"], summary["parsed"], summary["with_symbol"]) == (2, 1, 1)
+    assert summary["with_date_of_issue"] == 1 and summary["languages"] == {"en": 1}
     assert sum(summary["failures"].values()) == 1
     assert summary["pages"] == 2 and summary["pages_unreadable"] == 0
     assert (
@@ -41,3 +42,34 @@ def test_parse_bench_counts_pages_failures_and_symbols(shared_corpus: Path, tmp_
     parsed = next(f for f in figures["files"] if f["ok"])
     assert parsed["symbol"] == "E/2025/L.24" and parsed["title"].endswith("(E/2025/L.24)")
     assert "broken.pdf" in done.stdout and "FAILED" in done.stdout
+
+
+def test_metadata_check_scores_labels_and_titles_against_the_hand_checked_files(
+    shared_corpus: Path,
+) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    import metadata_check as check
+
+    # every line of the hand-checked files names a page or document that exists
+    labels = check._read("hand_checked_labels.jsonl")
+    metadata = check._read("hand_checked_un_metadata.jsonl")
+    assert len(labels) >= 300 and len(metadata) == 100
+    shared = shared_corpus.parent
+    assert all((shared / item["file"]).is_file() for item in labels if "corpus/" in item["file"])
+
+    # scored on one real document: its labelled and unlabelled pages as a person read them
+    mine = [item for item in labels if item["file"].endswith("E_2025_44.en.pdf")]
+    assert mine
+    figures = check.check_labels(shared, False, {}, mine)
+    assert figures["labelled_right"] == figures["labelled"] and not figures["wrong"]
+    wrong = [{**item, "printed": "999"} for item in mine if item["printed"]]
+    assert check.check_labels(shared, False, {}, wrong)["wrong"]
+
+    # titles: the printed one, after its body or sponsor, or shortened by at most 40%
+    assert check._title_right("Committee X: Draft report", "Draft report")
+    assert check._title_right("Iraq: draft resolution, Doha Programme", "Doha Programme")
+    assert check._title_right("Letter dated 1 May 2025 from", "Letter dated 1 May 2025 from A")
+    assert not check._title_right(
+        "Peoples Dissemination of information", "Dissemination of information"
+    )
+    assert not check._title_right("Report", "Report of the Commission on the Status of Women")
