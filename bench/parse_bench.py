@@ -43,8 +43,8 @@ def parse_one(path: Path, ocr: bool) -> dict[str, Any]:
     from ingest.parsers.base import ParseFailure
     from ingest.parsers.pdf import parse_pdf
 
-    # lingua loads its language models on first use (about 0.8 CPU s): once per ingestion run,
-    # like an import, so outside the parse's own figure (the whole child's figure includes it).
+    # lingua loads its language models on first use: once per ingestion run, like an import, so
+    # outside the parse's own figure (the whole child's figure includes it).
     ocr.page_language("The committee reviewed the progress made by governments this year.")
     started = time.process_time()
     try:

@@ -237,14 +237,17 @@ MIN_LETTERS_FOR_LANGUAGE = 40
 
 @functools.cache
 def _detector() -> Any:
-    """lingua's detector over :data:`TESSERACT_LANGUAGES` (its models ship in the wheel)."""
+    """lingua's detector over :data:`TESSERACT_LANGUAGES` (its models ship in the wheel), in its
+    low-accuracy mode (trigrams only): on the 2,171 pages of the shared corpus and corpus-extra
+    with text it agrees with the full mode on all but one 91-letter page, and needs 14 MB
+    instead of 166 MB and 0.04 s instead of 0.8 s to load."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = [
         Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
         for code in TESSERACT_LANGUAGES
     ]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 def page_language(text: str) -> str | None:
