@@ -29,7 +29,7 @@ def test_the_split_is_fixed_by_the_id_and_about_sixty_forty() -> None:
 
 
 def test_every_question_file_in_the_repository_loads_and_is_well_formed() -> None:
-    for path in sorted((REPO / "eval").glob("*.jsonl")):
+    for path in sorted((REPO / "eval").glob("*_qa.jsonl")):  # question sets, not hand checks
         questions = load_questions(path)
         assert questions, path
         ids = [q.id for q in questions]
