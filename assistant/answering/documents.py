@@ -8,6 +8,7 @@ import re
 import time
 
 from assistant import countries as country_names
+from assistant import language
 from assistant.answering import extractive
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
@@ -15,7 +16,7 @@ from assistant.answering.refusal import refusal
 from assistant.answering.understanding import acronym_candidates
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import find_groups
-from assistant.models import Answer, Filters
+from assistant.models import Answer, Filters, Passage
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.text import ordinal_words, stems
 
@@ -55,6 +56,9 @@ def answer(
         expansions=expansions,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
+    unread = unread_language(asked, passages)
+    if unread is not None:
+        return refusal(question, filters, passages, extraction, language=unread)
     weak = extraction.best_score < context.settings.refusal_threshold
     if not extraction.evidence or weak or extraction.missing:
         return refusal(question, filters, passages, extraction)
@@ -91,6 +95,20 @@ def with_expansions(question: str, expansions: dict[str, str]) -> str:
             rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"{word} ({name})", question, count=1
         )
     return question
+
+
+def unread_language(question: str, passages: list[Passage]) -> str | None:
+    """The question's language when its words are in a script the passages found do not use
+    at all (a Korean question, English passages): then no word of it can be found in them, and
+    nothing shows that they answer it. A question in a Latin-script language (French, Spanish)
+    shares names and many terms with English and is judged as English is. None otherwise."""
+    foreign = language.foreign_script_words(question)
+    if not foreign:
+        return None
+    found = " ".join(passage.chunk.text for passage in passages)
+    if any(word in found for word in foreign):
+        return None  # the documents are in the question's script (a Chinese report)
+    return language.language_name(language.question_language(question))
 
 
 # A word is specific to a topic when few passages use it (at most this share of them) and it is

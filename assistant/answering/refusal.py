@@ -34,13 +34,22 @@ def refusal(
     absent_topic: str | None = None,
     named_in: list[str] | None = None,
     lacks: str | None = None,
+    language: str | None = None,
 ) -> Answer:
     """``absent_topic``: the question's specific word that the best sentences found lack (they
     share a name with the question but are about something else); ``lacks``: what the question
-    asks for ("a figure", "a date") that the best sentences found do not give."""
+    asks for ("a figure", "a date") that the best sentences found do not give; ``language``: the
+    language the question was read as, when the passages found share no word with it."""
     scope = describe_scope(filters)
     text = f"The documents do not answer this question. I searched {scope}"
-    if absent_topic:
+    if language:
+        text += (
+            f": I read the question as {language}, and the passages found are in another "
+            "language and share none of its words, so nothing shows they answer it. Questions "
+            "are not translated yet: ask in English (names and acronyms such as EGDI or CEPA "
+            "can stay as typed)"
+        )
+    elif absent_topic:
         named = ", ".join(dict.fromkeys(named_in or []))
         about = f"mention {named}" if named else "match the question's names"
         text += f": they {about}, but none of the passages found says anything on {absent_topic!r}"

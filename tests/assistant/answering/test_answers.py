@@ -221,6 +221,23 @@ class TestOnTheSmallCorpus:
         assert "do not answer" in answer.answer and "all collections" in answer.answer
         assert answer.citations and _markers_resolve(answer)
 
+    def test_a_question_in_a_script_the_documents_do_not_use_is_refused_saying_so(
+        self, assistant: Assistant
+    ) -> None:
+        # English passages share no word with a Korean or Chinese question: nothing can show
+        # that a sentence found answers it, so none is passed off as the answer
+        for question, language in (
+            ("피지의 2024년 전자정부발전지수는?", "Korean"),
+            ("CEPA 对人工智能有什么建议？", "Chinese"),
+        ):
+            answer = assistant.ask(question)
+            assert not answer.grounded and answer.kind == "refusal", question
+            assert f"I read the question as {language}" in answer.answer
+            assert "ask in English" in answer.answer and _markers_resolve(answer)
+        # a Latin-script question shares names and terms with English and is judged as English
+        spanish = assistant.ask("¿Qué recomendó el CEPA sobre la inteligencia artificial?")
+        assert "I read the question as" not in spanish.answer
+
     def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
         answer = assistant.ask(
             "What did the speech say about digital government?", Filters(countries=["Cambodia"])

@@ -1,0 +1,103 @@
+"""Which language a question is written in, and whether the documents found can be read with it.
+
+lingua (a maintained detector whose models ship inside its wheel) tells the language of the
+languages UNPOG's practitioners write in, besides English: Korean, Chinese, Japanese, Russian,
+French, Spanish, Thai, Vietnamese, Indonesian and Malay. It runs in its low-accuracy mode
+(trigram models only: small and quick to load); a question written in a script of its own
+(Hangul, kana, Thai) is told by that script alone.
+
+Retrieval and quoting are English today (the embedder, the keyword index and the relevance checks
+read English words). A question in a script the passages found do not use shares no word with
+them, so nothing can show that a quoted sentence answers it: such a question gets a refusal that
+says which language it was read as, instead of an unrelated sentence marked as an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Any
+
+__all__ = ["foreign_script_words", "language_name", "question_language"]
+
+# ISO 639-1 codes of the languages told apart; names as the refusal says them.
+LANGUAGES = {
+    "en": "English",
+    "ko": "Korean",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ru": "Russian",
+    "fr": "French",
+    "es": "Spanish",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "ar": "Arabic",
+}
+# Scripts that only one of those languages writes in: their letters settle the question.
+_OWN_SCRIPT = (("HANGUL", "ko"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("THAI", "th"))
+# Fewer letters than this are too few to tell a Latin-script language from English.
+MIN_LETTERS = 12
+
+
+@functools.cache
+def _detector() -> Any:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in LANGUAGES
+    ]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def _script(char: str) -> str:
+    """The first word of a letter's Unicode name: LATIN, HANGUL, CJK, CYRILLIC, THAI..."""
+    try:
+        return unicodedata.name(char).split()[0]
+    except ValueError:
+        return ""
+
+
+def question_language(text: str) -> str | None:
+    """The ISO 639-1 code of the language ``text`` is written in, or None when it holds too
+    few letters to tell."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return None
+    scripts = {_script(char) for char in letters}
+    for script, code in _OWN_SCRIPT:
+        if script in scripts:
+            return code
+    if len(letters) < MIN_LETTERS:
+        return "en" if scripts == {"LATIN"} else None
+    found = _detector().detect_language_of(text)
+    return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+def language_name(code: str | None) -> str:
+    return LANGUAGES.get(code or "", code or "another language")
+
+
+def foreign_script_words(text: str) -> list[str]:
+    """The runs of ``text`` written in a script other than Latin (digits, punctuation and
+    Latin-script words such as acronyms and names left out): "CEPA 对人工智能有什么建议" and
+    "CEPAは人工知能について" give their Chinese and Japanese parts."""
+    runs: list[str] = []
+    current: list[str] = []
+    script = ""
+    for char in text:
+        if unicodedata.category(char).startswith("M") and current:
+            current.append(char)  # a combining mark (Thai vowels, tone marks) stays with its letter
+            continue
+        kind = _script(char) if char.isalpha() else ""
+        if kind != script and current:
+            if script not in ("", "LATIN"):
+                runs.append("".join(current))
+            current = []
+        script = kind
+        if kind:
+            current.append(char)
+    if current and script not in ("", "LATIN"):
+        runs.append("".join(current))
+    return runs

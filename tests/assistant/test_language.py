@@ -1,0 +1,41 @@
+"""Telling a question's language and the words of it the English passages cannot share
+(assistant/language.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import foreign_script_words, language_name, question_language
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("피지의 2024년 전자정부발전지수는?", "ko"),
+        ("CEPA 对人工智能有什么建议？", "zh"),
+        ("CEPAは人工知能について何を勧告しましたか", "ja"),
+        ("Что CEPA рекомендовал об искусственном интеллекте?", "ru"),
+        ("Quel est l'indice de développement de l'administration en ligne des Fidji ?", "fr"),
+        ("¿Qué recomendó el CEPA sobre la inteligencia artificial?", "es"),
+        ("ดัชนีรัฐบาลอิเล็กทรอนิกส์ของฟิจิ", "th"),
+        ("Chỉ số phát triển chính phủ điện tử của Fiji năm 2024 là bao nhiêu?", "vi"),
+        ("what did the committee of experts say about artificial intelligence", "en"),
+        ("fiji egdi 2024", "en"),  # too short to tell from its letters: Latin script reads English
+    ],
+)
+def test_the_language_a_question_is_written_in(question: str, code: str) -> None:
+    assert question_language(question) == code
+
+
+def test_a_question_of_no_letters_has_no_language() -> None:
+    assert question_language("2024?") is None
+    assert language_name(None) == "another language" and language_name("ko") == "Korean"
+
+
+def test_words_in_another_script_are_the_runs_of_that_script() -> None:
+    assert foreign_script_words("fiji egdi 2024 in Suva") == []
+    assert foreign_script_words("Quel est l'indice des Fidji ?") == []  # Latin script
+    assert foreign_script_words("CEPA 对人工智能有什么建议？") == ["对人工智能有什么建议"]
+    assert foreign_script_words("피지의 2024년 EGDI") == ["피지의", "년"]
+    # Thai vowel and tone marks stay with their letters
+    assert foreign_script_words("ดัชนีของฟิจิ") == ["ดัชนีของฟิจิ"]
