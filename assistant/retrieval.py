@@ -326,8 +326,8 @@ def _has_symbol(doc: DocumentRecord, symbols: Sequence[str]) -> bool:
     """Whether ``doc`` is the UN document of one of ``symbols`` (compared without regard to
     case; a store ingested before symbols were kept has them at the end of its titles)."""
     wanted = {symbol.upper() for symbol in symbols}
-    if doc.symbol:
-        return doc.symbol.upper() in wanted
+    if doc.symbol:  # "A/80/15" names each of "A/80/15 (Part I)" and "(Part II)"
+        return doc.symbol.upper() in wanted or doc.symbol.split(" (")[0].upper() in wanted
     return any(doc.title.upper().endswith(f"({symbol})") for symbol in wanted)
 
 

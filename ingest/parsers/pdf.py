@@ -874,14 +874,19 @@ _SYMBOL_LINES = 12
 def un_symbol(texts: Sequence[str]) -> str | None:
     """The UN document symbol ("E/2025/44", "A/AC.109/2025/L.2"): the first one at the top of
     the first page, or in the running header of the next two (some covers print none); None for
-    documents that carry none. A symbol holds a number (a year, session or document number)."""
+    documents that carry none. A symbol holds a number (a year, session or document number);
+    the part of a document issued in parts belongs to it ("A/80/15 (Part I)")."""
     for index, text in enumerate(texts[:3]):
         lines = [line for line in text.split("\n") if line.strip()]
         for line in lines[: _SYMBOL_LINES if index == 0 else 3]:
             for match in UN_SYMBOL.finditer(line):
                 if re.search(r"\d", match.group(1)):
-                    return match.group(1)
+                    part = _SYMBOL_PART.match(line, match.end())
+                    return f"{match.group(1)} ({part.group(1)})" if part else match.group(1)
     return None
+
+
+_SYMBOL_PART = re.compile(r"\s*\((Part [IVX]+)\)")
 
 
 # The masthead and session lines above a UN document's title ("Distr.: General", "*2506905*",

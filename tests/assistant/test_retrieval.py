@@ -104,3 +104,15 @@ def test_un_documents_keep_symbol_date_and_language_and_filter_by_symbol(
     assert by_symbol and {p.document.doc_id for p in by_symbol} == {draft.doc_id}
     with pytest.raises(BadRequest, match="no ingested document has the symbol 'A/99/999'"):
         assistant.retriever.search("public administration", Filters(documents=["A/99/999"]))
+
+
+def test_a_symbol_names_each_part_of_a_document_issued_in_parts() -> None:
+    from assistant.models import DocumentRecord
+    from assistant.retrieval import _has_symbol
+
+    part = DocumentRecord("d", "a.pdf", "/a.pdf", "Report", "un", symbol="A/80/15 (Part I)")
+    assert _has_symbol(part, ["A/80/15"]) and _has_symbol(part, ["a/80/15 (part i)"])
+    assert not _has_symbol(part, ["A/80/1"])
+    # a store ingested before symbols were kept: the symbol ends the title
+    old = DocumentRecord("e", "b.pdf", "/b.pdf", "Report (E/2025/44)", "study")
+    assert _has_symbol(old, ["e/2025/44"]) and not _has_symbol(old, ["E/2025/4"])

@@ -978,6 +978,9 @@ def test_un_documents_in_corpus_extra_carry_symbol_date_and_language(corpus_extr
     # an Official Records cover has no date of issue: the year its General Assembly session opened
     records = parse_pdf(corpus_extra / "A_80_55.en.pdf", ocr=False)
     assert (records.symbol, records.issued, records.year) == ("A/80/55", None, 2025)
+    # a document issued in parts: the part belongs to the symbol
+    part = parse_pdf(corpus_extra / "A_80_15 (Part I).en.pdf", ocr=False)
+    assert part.symbol == "A/80/15 (Part I)"
     # the UNICEF Executive Board's 1980 records are in French
     french = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf", ocr=False)
     assert french.language == "fr"
