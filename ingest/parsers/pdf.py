@@ -842,9 +842,12 @@ def _meaningful_title(value: object) -> str | None:
 def _title_from_text(texts: Sequence[str], running: frozenset[str]) -> str | None:
     """The first substantial line of the first page with text (three or more words, mostly
     letters, not a masthead line like "Distr.: General" nor a running header), joined with the
-    next lines when it visibly continues ("Committee of Experts on" / "Public Administration")."""
+    next lines when it visibly continues ("Committee of Experts on" / "Public Administration").
+    A part of a larger work names itself right below the work's title ("Three-Year Plan for IT
+    in Public Administration" / "Annex 5 - Dataset basket for open data"): both are kept, so
+    the parts of one work are told apart."""
     first = next((text for text in texts if text.strip()), "")
-    lines = [line for line in first.split("\n")[:_TITLE_LINES] if line.strip()]
+    lines = [line.strip() for line in first.split("\n")[:_TITLE_LINES] if line.strip()]
     for index, line in enumerate(lines):
         if _signature(line) in running or not _substantial(line):
             continue
@@ -853,8 +856,17 @@ def _title_from_text(texts: Sequence[str], running: frozenset[str]) -> str | Non
             if not (_CONNECTOR.search(parts[-1]) or following[:1].islower()):
                 break
             parts.append(following)
-        return " ".join(parts)
+        title = " ".join(parts)
+        part = next((p for p in lines[index + len(parts) :][:2] if _PART_OF_WORK.match(p)), None)
+        return f"{title}, {part}" if part else title
     return None
+
+
+# "Annex 5 - Dataset basket", "Appendix B: Methods", "Chapter 3. Findings", "Part II"
+_PART_OF_WORK = re.compile(
+    r"^(annex|appendix|chapter|part|volume|module)\s+([0-9]{1,3}|[IVXLC]{1,6}|[A-Z])\b",
+    re.IGNORECASE,
+)
 
 
 def _substantial(line: str) -> bool:

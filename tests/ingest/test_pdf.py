@@ -984,3 +984,12 @@ def test_un_documents_in_corpus_extra_carry_symbol_date_and_language(corpus_extr
     # the UNICEF Executive Board's 1980 records are in French
     french = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf", ocr=False)
     assert french.language == "fr"
+
+
+def test_the_parts_of_one_work_are_titled_apart(shared_corpus: Path) -> None:
+    # Italy's plan: five annexes whose first line is the plan's title, the annex named below it
+    annexes = sorted((shared_corpus / "italy-ict-plan" / "annexes").glob("annex-*.pdf"))
+    titles = [parse_pdf(path, ocr=False).title or "" for path in annexes]
+    assert len(titles) == 5 and len(set(titles)) == 5
+    assert titles[0].startswith("Three-Year Plan for IT in Public Administration 2017 - 2019, ")
+    assert titles[4].endswith("Annex 5 - Dataset basket for open data")
