@@ -836,6 +836,8 @@ def _meaningful_title(value: object) -> str | None:
         return None
     if re.search(r"\.(docx?|pdf|indd|pptx?|rtf|odt)$", lowered):
         return None
+    if len(re.findall(r"[^\W\d_]{3,}", title)) < 2:
+        return None  # a label and a number ("Name: 00001073", a scanner's batch): no title
     return title
 
 
@@ -1110,15 +1112,19 @@ _DATED = re.compile(
 # "Distr.: General" (or "Distr.: Limited", "Distr.\nGENERAL") and, on it or just below, the date.
 _DISTR = re.compile(r"(?:^|\s)distr\.", re.IGNORECASE)  # "General Assembly Distr." on one line
 _DISTR_REACH = 5  # lines from "Distr." to its date: a symbol or "Original: English" may come first
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-         "october", "november", "december"),
-        start=1,
-    )
-}  # fmt: skip
-_FULL_DATE = re.compile(r"\b(\d{1,2}) ([A-Za-z]+) ((?:19|20)\d\d)\b")
+# The months as UN documents print them in the official languages written in Latin script:
+# English "7 April 2025", French "16 avril 1980" ("1er mai"), Spanish "12 de mayo de 2025".
+_MONTH_NAMES = (
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"),
+    ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"),
+    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+     "octubre", "noviembre", "diciembre"),
+)  # fmt: skip
+_MONTHS = {name: number for names in _MONTH_NAMES for number, name in enumerate(names, start=1)}
+# OCR reads a "1" as "l" or "I" at the start of a day ("l6 avril 1980").
+_FULL_DATE = re.compile(r"\b([lI]\d|\d{1,2})(?:er)? (?:de )?([^\W\d_]+) (?:de )?((?:19|20)\d\d)\b")
 
 
 def un_issued(first_page: str) -> str | None:
@@ -1130,9 +1136,10 @@ def un_issued(first_page: str) -> str | None:
         if not _DISTR.search(line):
             continue
         for near in lines[index : index + _DISTR_REACH]:
-            for day, month, year in _FULL_DATE.findall(near):
-                if month.lower() in _MONTHS and 1 <= int(day) <= 31:
-                    return f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}"
+            for typed_day, month, year in _FULL_DATE.findall(near):
+                day = int(re.sub(r"^[lI]", "1", typed_day))
+                if month.lower() in _MONTHS and 1 <= day <= 31:
+                    return f"{year}-{_MONTHS[month.lower()]:02d}-{day:02d}"
         return None
     return None
 

@@ -953,9 +953,15 @@ def test_the_date_of_issue_is_read_by_the_distr_line() -> None:
     )
     assert un_issued(today) == "2025-06-05"
     assert un_issued("Distr.: Limited 4 December 2024\nOriginal: English") == "2024-12-04"
+    assert un_issued("Distr.: General\n27 January 2025") == "2025-01-27"
     # the 1990s masthead: "Distr." on a line of its own, the symbol between it and the date
     old = "UNITED\nGeneral Assembly Distr.\nGENERAL\nA/52/613\n19 November 1997\nORIGINAL: ENGLISH"
     assert un_issued(old) == "1997-11-19"
+    # the other official languages written in Latin script
+    assert un_issued("Distr.\nGENERALE\nE/ICEF/672\n16 avril 1980\nFRANCAIS") == "1980-04-16"
+    assert un_issued("Distr. general\n12 de mayo de 2025\nEspañol") == "2025-05-12"
+    assert un_issued("Distr. : Générale\n1er mai 2025") == "2025-05-01"
+    assert un_issued("Distr.\nGENERALE\nl6 avril 1980") == "1980-04-16"  # OCR: "l" for "1"
     # some files list the masthead after the text
     late = (
         "Human Rights Council\n"
