@@ -200,6 +200,8 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # a reference-list entry, or cells of a table read as a line
         if _CONTENTS_ENTRY.search(sentence):
             continue  # a line of a list of contents points at a page, it says nothing
+        if chunk.section and _same_words(sentence, chunk.section):
+            continue  # the heading the passage sits under labels it, it states nothing
         symbols = _LEADING_SYMBOLS.match(sentence)
         if symbols and not sentence[symbols.end() :][:1].islower():
             # "E/2025/39 ESCAP/81/32 The Commission ...": the page's header first ("A/80/82
@@ -219,6 +221,15 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             s = found if found >= 0 else s
         out.append((chunk.start + s, chunk.start + e, sentence))
     return out
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two lines hold the same words (case, punctuation and numbering aside)."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[^\W\d_]+", text.lower())
+
+    return words(a) == words(b)
 
 
 def extract(

@@ -51,3 +51,16 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     ]
     start, end, first = found[0]
     assert text[start:end] == first  # the offsets still point at the quoted words
+
+
+def test_the_heading_a_passage_sits_under_is_not_quoted_as_a_statement() -> None:
+    text = (
+        "Country profile: Bhutan (BTN)\n\n"
+        "Bhutan's E-Government Development Index rose from 0.5651 in 2022 to 0.6325 in 2024."
+    )
+    under = passage(text)
+    under.chunk.section = "Country profile: Bhutan (BTN)"
+    sentences = [s for _, _, s in sentences_of(under)]
+    assert sentences and not any(s.startswith("Country profile") for s in sentences)
+    # without that heading the same line is read as before
+    assert any(s.startswith("Country profile") for _, _, s in sentences_of(passage(text)))
