@@ -132,9 +132,9 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     ]
     title = title or _title_from_text(pages.texts, running)
     symbol = un_symbol(pages.texts)
-    if symbol:
-        title = un_title(next((text for text in pages.texts if text.strip()), "")) or title
     first = next((text for text in pages.texts if text.strip()), "")
+    if symbol:
+        title = un_title(first) or title
     issued = un_issued(first) if symbol else None
     year = (
         (int(issued[:4]) if issued else None)

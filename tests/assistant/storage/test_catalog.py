@@ -59,34 +59,9 @@ def test_file_states(tmp_path) -> None:
     assert catalog.file_state("/a.pdf") is None
 
 
-def test_a_catalogue_from_before_symbols_is_read_and_gains_the_columns(tmp_path) -> None:
-    # The documents table as the first releases wrote it: no symbol, language or issued.
-    path = tmp_path / "c.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT"
-            " NULL, title TEXT NOT NULL, collection TEXT NOT NULL, countries TEXT NOT NULL, year"
-            " INTEGER, url TEXT, content_hash TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0,"
-            " chunks INTEGER NOT NULL DEFAULT 0, access TEXT NOT NULL DEFAULT 'public', status"
-            " TEXT NOT NULL, updated REAL NOT NULL)"
-        )
-        db.execute(
-            "INSERT INTO documents VALUES('old', 'old.pdf', '/x/old.pdf', 'Old', 'study', '[]',"
-            " 2020, NULL, 'h0', 3, 4, 'public', 'ready', 0)"
-        )
-    catalog = Catalog(path)
-    old = catalog.get("old")
-    assert old is not None and old.title == "Old" and old.symbol is None
-    new = _doc("un")
-    new.symbol, new.language, new.issued = "A/80/82", "en", "2025-06-05"
-    catalog.commit(new)
-    again = Catalog(path).get("un")
-    assert again is not None
-    assert (again.symbol, again.language, again.issued) == ("A/80/82", "en", "2025-06-05")
-
-
-def test_a_read_only_old_catalogue_reads_the_new_columns_as_empty(tmp_path) -> None:
-    path = tmp_path / "c.sqlite3"
+def _old_catalogue(path) -> None:
+    """A catalogue as the first releases wrote it: no symbol, language or issued column, and one
+    ready document, "old"."""
     with sqlite3.connect(path) as db:
         db.execute(
             "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT"
@@ -105,6 +80,27 @@ def test_a_read_only_old_catalogue_reads_the_new_columns_as_empty(tmp_path) -> N
             "INSERT INTO documents VALUES('old', 'old.pdf', '/x/old.pdf', 'Old', 'study', '[]',"
             " 2020, NULL, 'h0', 3, 4, 'public', 'ready', 0)"
         )
+
+
+def test_a_catalogue_from_before_symbols_is_read_and_gains_the_columns(tmp_path) -> None:
+    # The documents table as the first releases wrote it: no symbol, language or issued.
+    path = tmp_path / "c.sqlite3"
+    _old_catalogue(path)
+    catalog = Catalog(path)
+    old = catalog.get("old")
+    assert old is not None and old.title == "Old" and old.symbol is None
+    new = _doc("un")
+    new.symbol, new.language, new.issued = "A/80/82", "en", "2025-06-05"
+    catalog.commit(new)
+    again = Catalog(path).get("un")
+    assert again is not None
+    assert (again.symbol, again.language, again.issued) == ("A/80/82", "en", "2025-06-05")
+
+
+def test_a_read_only_old_catalogue_reads_the_new_columns_as_empty(tmp_path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _old_catalogue(path)
+    with sqlite3.connect(path) as db:
         db.execute("PRAGMA journal_mode=WAL")
     path.chmod(0o444)
     if os.access(path, os.W_OK):
