@@ -147,7 +147,16 @@ def _tesseract(image: Path, language: str) -> str:
     # One thread per tesseract: the parser runs two pages at once on a two-core machine, and
     # tesseract's own OpenMP threads would only fight over the same cores.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    return _run([_TESSERACT, str(image), "stdout", "-l", language], OCR_TIMEOUT_S, env=env)
+    command = [_TESSERACT, str(image), "stdout", "-l", language]
+    if _ORIENTATION_PACK in installed_ocr_languages():
+        # Page segmentation with orientation detection: a table printed sideways, scanned as
+        # it lies, is turned upright before it is read (upright pages read the same as without).
+        command += ["--psm", "1"]
+    return _run(command, OCR_TIMEOUT_S, env=env)
+
+
+# Tesseract's orientation and script detection data, which Debian's tesseract-ocr installs.
+_ORIENTATION_PACK = "osd"
 
 
 def _run(command: list[str], timeout_s: float, env: dict[str, str] | None = None) -> str:
@@ -380,6 +389,8 @@ _MIN_STEM = 4
 
 
 def _fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()  # most words: nothing to take off
     return "".join(
         c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
     ).lower()
@@ -432,4 +443,4 @@ def _lexicon(language: str) -> Mapping[str, int]:
     """The word list of one language, loaded on first use (about 0.1 s for English)."""
     from spellchecker import SpellChecker
 
-    return dict(SpellChecker(language=language, distance=1).word_frequency.items())
+    return SpellChecker(language=language, distance=1).word_frequency.dictionary
