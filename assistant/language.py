@@ -3,8 +3,9 @@
 lingua (a maintained detector whose models ship inside its wheel) tells the language of the
 languages UNPOG's practitioners write in, besides English: Korean, Chinese, Japanese, Russian,
 French, Spanish, Thai, Vietnamese, Indonesian and Malay. It runs in its low-accuracy mode
-(trigram models only: small and quick to load); a question written in a script of its own
-(Hangul, kana, Thai) is told by that script alone.
+(trigram models only: small and quick to load); a question written in a script only one of
+them uses (Hangul, kana, Thai, Han characters without kana, Cyrillic, Arabic) is told by that
+script alone, however short.
 
 Retrieval and quoting are English today (the embedder, the keyword index and the relevance checks
 read English words). A question in a script the passages found do not use shares no word with
@@ -35,8 +36,17 @@ LANGUAGES = {
     "ms": "Malay",
     "ar": "Arabic",
 }
-# Scripts that only one of those languages writes in: their letters settle the question.
-_OWN_SCRIPT = (("HANGUL", "ko"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("THAI", "th"))
+# Scripts that only one of those languages writes in: their letters settle the question, in
+# this order (kana beside Han characters is Japanese; Han alone, Chinese).
+_OWN_SCRIPT = (
+    ("HANGUL", "ko"),
+    ("HIRAGANA", "ja"),
+    ("KATAKANA", "ja"),
+    ("THAI", "th"),
+    ("CJK", "zh"),
+    ("CYRILLIC", "ru"),
+    ("ARABIC", "ar"),
+)
 # Fewer letters than this are too few to tell a Latin-script language from English.
 MIN_LETTERS = 12
 

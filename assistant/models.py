@@ -127,5 +127,9 @@ class Answer(BaseModel):
     answerer: str = "extractive"
     route: str | None = None  # which answerer took the question, and why (the router's reason)
     understood: str | None = None  # what the question was read as: "EGDI · top 5 · Asia · 2024"
+    language: str = "en"  # the question's language (ISO 639-1), as detected
+    # the words around the answer in the question's language ("sources", "read_as", table
+    # columns), for the front ends; empty for English
+    labels: dict[str, str] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)

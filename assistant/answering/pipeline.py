@@ -9,10 +9,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant import crosslingual
 from assistant.answering import comparison, documents, indicators
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
+from assistant.language import question_language
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
 
@@ -42,8 +44,11 @@ def answer(
     run = Run(on_delta=on_delta)
     filters = normalize_filters(filters)
     standalone = standalone_question(question, conversation, context)
-    chosen = route(standalone)
+    # a question in another language is understood through the English its names are read as
+    read = crosslingual.gloss(standalone, question_language(standalone))
+    chosen = route(read.text)
     plan = chosen.plan
+    plan.question, plan.language, plan.read_as = standalone, read.language, read.read_as
     if chosen.name != "indicator":
         plan.expansions = context.expansions(standalone, access)
     if chosen.name == "indicator":
@@ -71,6 +76,8 @@ def answer(
     result.id = result.id or uuid.uuid4().hex
     result.route = f"{chosen.name}: {chosen.reason}"
     result.understood = plan.describe() or None
+    result.language = read.language
+    result.labels = crosslingual.labels(read.language, result.table)
     run.timings["total_ms"] = (time.perf_counter() - started) * 1000
     result.timings = {k: round(v, 1) for k, v in run.timings.items()}
     log.info(

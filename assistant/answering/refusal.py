@@ -4,8 +4,10 @@ closest material, cited, so the reader can look for themselves."""
 from __future__ import annotations
 
 from assistant import countries as country_names
+from assistant import crosslingual
 from assistant.answering.citations import passage_citation
 from assistant.answering.extractive import Extraction
+from assistant.language import question_language
 from assistant.models import Answer, Filters, Passage, page_words
 
 
@@ -46,9 +48,13 @@ def refusal(
         text += (
             f": I read the question as {language}, and the passages found are in another "
             "language and share none of its words, so nothing shows they answer it. Questions "
-            "are not translated yet: ask in English (names and acronyms such as EGDI or CEPA "
-            "can stay as typed)"
+            "about the documents are not translated yet: ask in English (names and acronyms "
+            f"such as EGDI or CEPA can stay as typed); questions on indicator figures are "
+            f"understood in {language} too"
         )
+        said = crosslingual.labels(question_language(question)).get("unread")
+        if said:
+            text = f"{said}\n\n{text}"  # the reader's language first, the English for staff
     elif absent_topic:
         named = ", ".join(dict.fromkeys(named_in or []))
         about = f"mention {named}" if named else "match the question's names"

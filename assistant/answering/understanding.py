@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import countries as country_names
+from assistant import crosslingual
 from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import INDICATORS, find_indicators, names_of
@@ -140,6 +141,9 @@ class QueryPlan:
     data_group: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
+    language: str = "en"  # the language the question is written in (ISO 639-1)
+    # words of a question in another language -> the English they were read as
+    read_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def indicator(self) -> str | None:
@@ -156,22 +160,17 @@ class QueryPlan:
         return members
 
     def describe(self) -> str:
-        """One line for the reader: "EGDI · top 5 · Asia · 2024"."""
+        """One line for the reader: "EGDI · top 5 · Asia · 2024"; for a question in another
+        language, what is asked and the countries in that language ("EGDI · 값 · 피지 · 2024")."""
         parts: list[str] = []
         if self.indicator and self.kind != "documents":
             parts.append(_short_name(self.indicator))
-        label = {
-            "top": f"top {self.top_n or ''}".strip(),
-            "bottom": f"bottom {self.top_n or ''}".strip(),
-            "improved": "improved most",
-            "declined": "declined most",
-            "component": "weakest and strongest component",
-            "position": f"rank {self.top_n}",
-        }.get(self.kind, self.kind)
         if self.kind != "documents":
-            parts.append(label)
+            parts.append(crosslingual.kind_label(self.kind, self.top_n, self.language))
         if self.countries:
-            parts.append(", ".join(country_names.name(c) for c in self.countries))
+            parts.append(
+                ", ".join(crosslingual.local_country_name(c, self.language) for c in self.countries)
+            )
         for group in self.groups:
             parts.append(f"{group.name} ({len(group.members)} countries)")
         if self.level:

@@ -353,7 +353,8 @@ def answer_blocks(answer: Answer, public_url: str, *, preface: str | None = None
         read_as = f"Follow-up read as: _{escape(answer.rewritten_question)}_"
         blocks.append(context([read_as[:CONTEXT_ELEMENT_CHARS]]))
     if answer.understood:
-        read = f"Read as: {escape(answer.understood)}"
+        said = answer.labels.get("read_as", "Read as")  # in the question's language
+        read = f"{said}: {escape(answer.understood)}"
         blocks.append(context([read[:CONTEXT_ELEMENT_CHARS]]))
     lines = [
         f"*[{c.n}]* <{urls[c.n]}|{escape(source_label(c)).replace('|', '/')}>"

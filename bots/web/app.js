@@ -556,6 +556,12 @@ class Turn {
 
   details(answer) {
     const parts = [];
+    // The words around the answer in the question's language (answer.labels), English otherwise.
+    const say = (key, english) => (answer.labels && answer.labels[key]) || english;
+    if (answer.language && answer.language !== "en") {
+      this.article.setAttribute("lang", answer.language);
+      this.article.setAttribute("dir", "auto");
+    }
     if (answer.grounded === false) {
       parts.unshift(h("p", { class: "badge badge-warning" }, "Not answered by the documents"));
     }
@@ -563,15 +569,15 @@ class Turn {
       parts.push(h("p", { class: "understood small" }, "Understood as: ", h("q", {}, answer.rewritten_question)));
     }
     if (answer.understood) {
-      parts.push(h("p", { class: "read-as small" }, "Read as: " + answer.understood));
+      parts.push(h("p", { class: "read-as small" }, `${say("read_as", "Read as")}: ${answer.understood}`));
     }
     if (Array.isArray(answer.table) && answer.table.length) {
-      parts.push(dataTable(answer.table));
+      parts.push(dataTable(answer.table, say));
       const charts = h("div", { class: "charts" });
       parts.push(charts);
       drawCharts(answer.table, charts);
     }
-    if (this.citations.length) parts.push(this.sources());
+    if (this.citations.length) parts.push(this.sources(say("sources", "Sources")));
     if (answer.filters) {
       const labels = filterLabels(answer.filters);
       parts.push(
@@ -590,11 +596,11 @@ class Turn {
     return parts;
   }
 
-  sources() {
+  sources(title = "Sources") {
     return h(
       "section",
       { class: "sources", "aria-label": "Sources of this answer" },
-      h("h3", { class: "sources-title" }, "Sources"),
+      h("h3", { class: "sources-title" }, title),
       h(
         "ol",
         { class: "source-list" },
@@ -694,16 +700,16 @@ function keepInView(element) {
 }
 
 // --- indicator tables and charts ----------------------------------------------------------------
-function dataTable(rows) {
+function dataTable(rows, say = (key, english) => english) {
   const indicators = new Set(rows.map((r) => r.indicator));
   const columns = [
-    ["Country", (r) => r.country],
-    ["Year", (r) => r.year, "num"],
-    indicators.size > 1 ? ["Indicator", (r) => r.indicator] : null,
-    ["Value", (r) => r.value, "num"],
-    rows.some((r) => r.rank !== null && r.rank !== undefined) ? ["Rank", (r) => r.rank ?? "", "num"] : null,
-    rows.some((r) => r.group) ? ["Group", (r) => r.group ?? ""] : null,
-    ["Source", (r) => `${String(r.source || "").split("/").pop()}, row ${r.row}`, "source"],
+    [say("country", "Country"), (r) => r.country],
+    [say("year", "Year"), (r) => r.year, "num"],
+    indicators.size > 1 ? [say("indicator", "Indicator"), (r) => r.indicator] : null,
+    [say("value", "Value"), (r) => r.value, "num"],
+    rows.some((r) => r.rank !== null && r.rank !== undefined) ? [say("rank", "Rank"), (r) => r.rank ?? "", "num"] : null,
+    rows.some((r) => r.group) ? [say("group", "Group"), (r) => r.group ?? ""] : null,
+    [say("source", "Source"), (r) => `${String(r.source || "").split("/").pop()}, row ${r.row}`, "source"],
   ].filter(Boolean);
   const caption = indicators.size === 1 ? [...indicators][0] : "Indicator values";
   return h(

@@ -224,19 +224,52 @@ class TestOnTheSmallCorpus:
     def test_a_question_in_a_script_the_documents_do_not_use_is_refused_saying_so(
         self, assistant: Assistant
     ) -> None:
-        # English passages share no word with a Korean or Chinese question: nothing can show
-        # that a sentence found answers it, so none is passed off as the answer
-        for question, language in (
-            ("피지의 2024년 전자정부발전지수는?", "Korean"),
-            ("CEPA 对人工智能有什么建议？", "Chinese"),
+        # English passages share no word with a Korean or Chinese question about the documents:
+        # nothing can show that a sentence found answers it, so none is passed off as the answer
+        for question, language, local in (
+            ("CEPA는 인공지능에 대해 무엇을 권고했나요?", "Korean", "영어로 해 주세요"),
+            ("CEPA 对人工智能有什么建议？", "Chinese", "请用英文提问"),
         ):
             answer = assistant.ask(question)
             assert not answer.grounded and answer.kind == "refusal", question
+            assert local in answer.answer.split("\n\n")[0]  # the reader's language first
             assert f"I read the question as {language}" in answer.answer
             assert "ask in English" in answer.answer and _markers_resolve(answer)
         # a Latin-script question shares names and terms with English and is judged as English
         spanish = assistant.ask("¿Qué recomendó el CEPA sobre la inteligencia artificial?")
         assert "I read the question as" not in spanish.answer
+
+    @pytest.mark.parametrize(
+        ("question", "figures", "understood"),
+        [
+            ("피지의 2024년 전자정부발전지수는?", ["0.67544"], "EGDI · 값 · 피지 · 2024"),
+            ("斐济2024年的电子政务发展指数是多少？", ["0.67544"], "EGDI · 数值 · 斐济 · 2024"),
+            (
+                "Сравните Малайзию и Таиланд по индексу развития электронного правительства",
+                ["0.83510", "0.81114"],
+                "EGDI · сравнение · Малайзия, Таиланд",
+            ),
+            (
+                "インドネシアの2022年のオンラインサービス指数",
+                ["0.76440"],
+                "OSI · 値 · インドネシア",
+            ),
+            (
+                "¿Cuál es el índice de gobierno electrónico de Fiyi en 2024?",
+                ["0.67544"],
+                "valor · Fiyi",
+            ),
+        ],
+    )
+    def test_indicator_questions_in_the_regions_languages_are_answered_from_the_data(
+        self, assistant: Assistant, question: str, figures: list[str], understood: str
+    ) -> None:
+        answer = assistant.ask(question)
+        assert answer.kind == "indicator" and answer.grounded, answer.answer
+        assert all(figure in answer.answer for figure in figures)
+        assert understood in (answer.understood or "")  # what was asked, in the asker's words
+        assert answer.language != "en" and answer.labels["read_as"] != "Read as"
+        assert answer.labels["value"] and _markers_resolve(answer)
 
     def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
         answer = assistant.ask(

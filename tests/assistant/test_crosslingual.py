@@ -1,0 +1,127 @@
+"""Questions in the region's languages read through the English query understanding
+(assistant/crosslingual.py): names found as each language writes them, then the plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.understanding import understand
+from assistant.crosslingual import gloss, kind_label, labels, local_country_name
+from assistant.language import question_language
+
+
+def _plan(question: str):  # type: ignore[no-untyped-def]
+    read = gloss(question, question_language(question))
+    return understand(read.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "countries", "indicators", "years"),
+    [
+        # Korean: a particle follows the name ("피지의"), digits carry a counter ("2024년")
+        ("피지의 2024년 전자정부발전지수는?", "value", ["FJI"], ["egdi"], [2024]),
+        ("한국과 일본의 전자정부 순위 비교", "comparison", ["KOR", "JPN"], ["egdi"], []),
+        # Chinese and Japanese: no spaces, a name anywhere
+        ("比较中国和印度尼西亚的电子政务发展指数", "comparison", ["CHN", "IDN"], ["egdi"], []),
+        ("日本の電子政府発展度指数の推移", "trend", ["JPN"], ["egdi"], []),
+        # Russian: names and terms declined ("Японии", "индексу")
+        (
+            "Какой индекс развития электронного правительства у Японии в 2022 году?",
+            "value",
+            ["JPN"],
+            ["egdi"],
+            [2022],
+        ),
+        (
+            "Сравните Казахстан и Узбекистан по индексу развития электронного правительства",
+            "comparison",
+            ["KAZ", "UZB"],
+            ["egdi"],
+            [],
+        ),
+        # Latin-script languages: whole words, accents or not
+        (
+            "Quel est l'indice de développement de l'administration en ligne du Vanuatu en 2024 ?",
+            "value",
+            ["VUT"],
+            ["egdi"],
+            [2024],
+        ),
+        (
+            "cual es el indice de gobierno electronico de filipinas en 2024",
+            "value",
+            ["PHL"],
+            ["egdi"],
+            [2024],
+        ),
+        (
+            "chỉ số phát triển chính phủ điện tử của Việt Nam năm 2024 là bao nhiêu",
+            "value",
+            ["VNM"],
+            ["egdi"],
+            [2024],
+        ),
+        (
+            "berapa indeks pembangunan e-government indonesia tahun 2024",
+            "value",
+            ["IDN"],
+            ["egdi"],
+            [2024],
+        ),
+        # Thai: no spaces
+        ("ดัชนีการพัฒนารัฐบาลอิเล็กทรอนิกส์ของประเทศไทยปี 2024", "value", ["THA"], ["egdi"], [2024]),
+    ],
+)
+def test_indicator_questions_are_understood_in_each_language(
+    question: str, kind: str, countries: list[str], indicators: list[str], years: list[int]
+) -> None:
+    plan = _plan(question)
+    assert (plan.kind, plan.countries, plan.indicators, plan.years) == (
+        kind,
+        countries,
+        indicators,
+        years,
+    )
+
+
+def test_regions_groups_top_n_and_thresholds_are_read() -> None:
+    top = _plan("동남아시아 전자정부발전지수 상위 5개국")
+    assert (top.kind, top.top_n, [g.key for g in top.groups]) == ("top", 5, ["SOUTH_EASTERN_ASIA"])
+    sids = _plan("군소도서개발도상국 중 전자정부발전지수가 가장 높은 나라는?")
+    assert [g.key for g in sids.groups] == ["SIDS"] and sids.kind == "top"
+    count = _plan("전자정부발전지수가 0.75 이상인 나라는 몇 개국인가요?")
+    assert count.kind == "count" and count.threshold == (">=", 0.75)
+    # a decimal comma is a decimal point
+    french = _plan(
+        "combien de pays ont un indice de développement de l'administration en ligne supérieur à 0,75 ?"
+    )
+    assert french.kind == "count" and french.threshold == (">", 0.75)
+
+
+def test_the_longer_name_wins_and_a_name_is_not_read_inside_another_word() -> None:
+    assert _plan("인도네시아와 인도의 전자정부발전지수 비교").countries == ["IDN", "IND"]
+    # "인도적" (humanitarian) begins with India's name but is another word
+    assert gloss("인도적 지원에 대한 보고서", "ko").read_as == {}
+
+
+def test_an_english_question_is_not_changed() -> None:
+    read = gloss("fiji egdi 2024", "en")
+    assert read.text == "fiji egdi 2024" and read.read_as == {}
+    assert gloss("Fiji EGDI", None).text == "Fiji EGDI"
+
+
+def test_what_was_read_is_reported_word_for_word() -> None:
+    read = gloss("피지의 2024년 전자정부발전지수는?", "ko")
+    assert read.read_as == {"피지의": "Fiji", "전자정부발전지수는": "EGDI"}
+    assert read.text == "Fiji 2024 년 EGDI ?"
+
+
+def test_the_words_around_an_answer_are_in_the_questions_language() -> None:
+    assert kind_label("top", 5, "ko") == "상위 5" and kind_label("top", 5, "en") == "top 5"
+    assert (
+        kind_label("value", None, "ru") == "значение" and kind_label("trend", None, None) == "trend"
+    )
+    assert labels("ja", [{"country": "JPN"}])["sources"] == "出典"
+    assert "country" not in labels("ja")  # no table, no column names
+    assert labels("en") == {} and labels(None) == {}
+    assert local_country_name("FJI", "zh") == "斐济" and local_country_name("FJI", "en") == "Fiji"
