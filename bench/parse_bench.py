@@ -39,13 +39,13 @@ REPO = Path(__file__).resolve().parents[1]
 def parse_one(path: Path, ocr: bool) -> dict[str, Any]:
     """What the parser made of one file (run in the child process)."""
     sys.path.insert(0, str(REPO))
-    from ingest import ocr
+    from ingest import ocr as ocr_tools  # not ``ocr``: that is this function's switch
     from ingest.parsers.base import ParseFailure
     from ingest.parsers.pdf import parse_pdf
 
     # lingua loads its language models on first use: once per ingestion run, like an import, so
     # outside the parse's own figure (the whole child's figure includes it).
-    ocr.page_language("The committee reviewed the progress made by governments this year.")
+    ocr_tools.page_language("The committee reviewed the progress made by governments this year.")
     started = time.process_time()
     try:
         doc = parse_pdf(path, ocr=ocr)

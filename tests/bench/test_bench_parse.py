@@ -17,6 +17,8 @@ def test_parse_bench_counts_pages_failures_and_symbols(shared_corpus: Path, tmp_
     folder = tmp_path / "pdfs"
     folder.mkdir()
     shutil.copy(shared_corpus / "un-docs" / "E_2025_L.24.en.pdf", folder)
+    # a scan without a text layer: with --no-ocr it is a failure that needs OCR, not OCRed
+    shutil.copy(shared_corpus / "un-docs" / "edge-cases" / "A_45_696_Add.1.en.pdf", folder)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
     report = tmp_path / "parse.json"
     done = subprocess.run(
@@ -30,9 +32,11 @@ def test_parse_bench_counts_pages_failures_and_symbols(shared_corpus: Path, tmp_
     assert done.returncode == 0, done.stderr
     figures = json.loads(report.read_text())
     summary = figures["summary"]
-    assert (summary["files"], summary["parsed"], summary["with_symbol"]) == (2, 1, 1)
+    assert (summary["files"], summary["parsed"], summary["with_symbol"]) == (3, 1, 1)
     assert summary["with_date_of_issue"] == 1 and summary["languages"] == {"en": 1}
-    assert sum(summary["failures"].values()) == 1
+    assert sum(summary["failures"].values()) == 2 and summary["pages_ocred"] == 0
+    scan = next(f for f in figures["files"] if f["file"].startswith("A_45_696"))
+    assert scan["status"] == "needs_ocr"
     assert summary["pages"] == 2 and summary["pages_unreadable"] == 0
     assert (
         set(summary["cpu_s_per_file"])

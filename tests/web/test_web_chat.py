@@ -261,6 +261,17 @@ def test_country_comparison_renders_a_table_and_each_countrys_trend(chat: Watche
     screenshot(page, "06-comparison")
 
 
+def test_a_question_in_korean_gets_its_labels_and_headers_in_korean(chat: Watched) -> None:
+    article = ask(chat.page, "피지와 사모아의 2024년 전자정부발전지수 비교")
+    assert article.get_attribute("lang") == "ko"  # Korean glyphs, not Chinese or Japanese ones
+    assert article.locator(".read-as").inner_text().startswith("이해한 질문: EGDI · 비교 · 피지, 사모아")
+    headers = article.locator("table.data-table thead th").all_inner_texts()
+    assert headers[:3] == ["국가", "연도", "값"]
+    assert article.locator(".sources-title").inner_text() == "출처"
+    assert "0.67544" in article.locator(".answer-body").inner_text()
+    screenshot(chat.page, "06b-korean-question")
+
+
 # --- feedback and copy ------------------------------------------------------------------------
 def test_feedback_is_stored_with_its_comment(chat: Watched, live: LiveServer) -> None:
     page = chat.page
