@@ -1,5 +1,11 @@
 """The keyword index: BM25 (bm25s, English stemming and stop words) over the same chunks as Chroma.
 
+Words are what each script makes them (:func:`keyword_words`): English and other Latin-script
+words as bm25s splits them, Russian words by their Snowball stems, and text written without
+spaces between words (Chinese, Japanese, Thai) or with particles joined to its words (Korean) as
+overlapping pairs of characters, the usual BM25 tokenisation for those scripts: "电子政务" is
+"电子 子政 政务", so a Chinese question finds a Chinese passage that uses its words.
+
 Statistics are kept per access scope: one BM25 model for the public passages and one for each
 private collection, each with its own vocabulary, document frequencies and average length. A search
 runs only the models of the scopes the caller may read and merges their hits by score, so the score
@@ -15,10 +21,12 @@ store with a log line, so it can never drift from Chroma for long.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -45,7 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3  # 3: words per script (keyword_words)
 _META = "meta.json"
 
 
@@ -99,7 +107,11 @@ class KeywordIndex:
         if self._stemmer is None:
             self._stemmer = Stemmer.Stemmer("english")
         return bm25s.tokenize(
-            texts, stopwords="en", stemmer=self._stemmer, return_ids=as_ids, show_progress=False
+            [keyword_words(text) for text in texts],
+            stopwords="en",
+            stemmer=self._stemmer,
+            return_ids=as_ids,
+            show_progress=False,
         )
 
     # --- building -----------------------------------------------------------------------
@@ -294,6 +306,33 @@ class KeywordIndex:
             )
         hits.sort(key=lambda hit: -hit[1])
         return [(state.ids[i], score) for i, score in hits[:k]]
+
+
+# Runs of letters in scripts written without spaces between words, or (Hangul) with particles
+# joined to them; and Cyrillic words.
+_PAIRED_RUN = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]{2,}"
+)
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{2,}")
+
+
+def keyword_words(text: str) -> str:
+    """``text`` with its Chinese, Japanese, Korean and Thai runs as overlapping character pairs
+    and its Russian words as their stems (English is left to bm25s and its stemmer)."""
+    if text.isascii():
+        return text  # most passages: nothing to do
+    text = _PAIRED_RUN.sub(
+        lambda run: " ".join(run[0][i : i + 2] for i in range(len(run[0]) - 1)), text
+    )
+    return _CYRILLIC_WORD.sub(lambda word: _russian_stem(word[0].lower()), text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _russian_stem(word: str) -> str:
+    import Stemmer
+
+    return str(Stemmer.Stemmer("russian").stemWord(word))
 
 
 def _checksums(folder: Path) -> dict[str, str]:

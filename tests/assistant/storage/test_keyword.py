@@ -158,3 +158,21 @@ def test_keyword_search_failing_at_question_time_answers_from_vectors_and_rebuil
         assert results["results"][0]["keyword_score"] is not None
     rebuilt = KeywordIndex(store.keyword_path)
     assert rebuilt.load() and rebuilt.search("Civil Service College", k=1)
+
+
+def test_words_are_what_each_script_makes_them(tmp_path) -> None:
+    docs = [
+        ("zh:0", "zh", "各国政府正在推进电子政务发展，以改善公共服务。"),
+        ("ko:0", "ko", "피지는 전자정부 발전을 위해 디지털 신분증을 도입했다."),
+        ("ru:0", "ru", "Правительство Японии развивает электронное правительство."),
+        ("th:0", "th", "รัฐบาลไทยพัฒนารัฐบาลอิเล็กทรอนิกส์"),
+        ("en:0", "en", "Fiji launched an e-procurement portal for public tenders."),
+    ]
+    index = KeywordIndex(tmp_path / "kw")
+    index.build([([d[0] for d in docs], [d[2] for d in docs], [{"doc_id": d[1]} for d in docs])], 1)
+    # no spaces between Chinese or Thai words, particles joined to Korean ones, Russian declined
+    assert index.search("电子政务", k=1)[0][0] == "zh:0"
+    assert index.search("피지의 전자정부", k=1)[0][0] == "ko:0"
+    assert index.search("правительства Японии", k=1)[0][0] == "ru:0"
+    assert index.search("รัฐบาลอิเล็กทรอนิกส์", k=1)[0][0] == "th:0"
+    assert index.search("procurement", k=1)[0][0] == "en:0"
