@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     answerer: Answerer = Field(
         "extractive", description="Who writes answers: extractive (offline) or an LLM."
     )
+    translate_questions: bool = Field(
+        True,
+        description="With an LLM configured, search English documents with an English translation "
+        "of a question asked in another language (names and acronyms kept).",
+    )
     refusal_threshold: float = Field(
         0.35,
         description="Evidence score under which the assistant says the documents do not answer.",

@@ -61,6 +61,11 @@ replace words like "it", "they", "there", "that year" or "what about X" with wha
 in the earlier questions. Keep the meaning and the language. If the question already stands on \
 its own, repeat it unchanged. Reply with the rewritten question only, on one line."""
 
+TRANSLATE_PROMPT = """\
+You translate a question about governance documents into English, for searching English \
+documents. Keep names, acronyms, document symbols and numbers exactly as written. Reply with the \
+English question only, on one line."""
+
 Role = Literal["user", "assistant"]
 
 
@@ -1188,6 +1193,30 @@ def rewrite_question(
     return rewritten
 
 
+def translate_question(llm: LLMClient, question: str, language: str) -> str | None:
+    """``question``, written in ``language`` (its English name: "Korean"), translated into English
+    by the LLM, for searching English documents; None when the provider fails or replies with
+    something unusable (the caller then answers as without an LLM)."""
+    messages = [
+        ChatMessage(role=MessageRole.SYSTEM, content=TRANSLATE_PROMPT),
+        ChatMessage(
+            role=MessageRole.USER,
+            content=f"{language} question: {question.strip()}\n\nEnglish question:",
+        ),
+    ]
+    try:
+        reply = llm.chat(messages)
+    except ProviderError as exc:
+        log.warning("question translation failed, answering without it: %s", exc)
+        return None
+    english = _first_line(re.sub(r"^\s*english\s+question\s*:", "", reply, flags=re.I))
+    letters = [char for char in english if char.isalpha()]
+    latin = sum(char.isascii() for char in letters)
+    if not letters or latin < 0.9 * len(letters) or len(english) > 4 * len(question) + 200:
+        return None  # not in English letters ("Türkiye" may stay), or no question's length
+    return english
+
+
 def _first_line(reply: str) -> str:
     for line in reply.splitlines():
         line = re.sub(
@@ -1224,4 +1253,5 @@ __all__ = [
     "remove_unsupported",
     "rewrite_question",
     "stream_answer",
+    "translate_question",
 ]

@@ -29,6 +29,19 @@ class AnswerResult:
     passages: list[Passage] = field(default_factory=list)
 
 
+def _in_english(question: str, language: str, context: AnswerContext) -> str:
+    """The question to search English documents with: a question in another language translated
+    by the LLM when one is configured (names and acronyms kept), else the question as asked. The
+    answer is then written and checked in English, against the English passages: the grounding
+    checks compare its words with theirs."""
+    if language == "en" or not context.uses_llm or not context.settings.translate_questions:
+        return question
+    from assistant.answering.llm import translate_question
+    from assistant.language import language_name
+
+    return translate_question(context.llm(), question, language_name(language)) or question
+
+
 def answer(
     question: str,
     context: AnswerContext,
@@ -49,8 +62,10 @@ def answer(
     chosen = route(read.text)
     plan = chosen.plan
     plan.question, plan.language, plan.read_as = standalone, read.language, read.read_as
+    searched = standalone
     if chosen.name != "indicator":
-        plan.expansions = context.expansions(standalone, access)
+        searched = _in_english(standalone, read.language, context)
+        plan.expansions = context.expansions(searched, access)
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
         if not result.grounded and not plan.countries:
@@ -62,13 +77,16 @@ def answer(
             if from_documents.grounded:
                 from_documents.notes.append(result.answer)
                 result = from_documents
-    elif chosen.name == "comparison":
-        result = comparison.answer(standalone, chosen.countries, filters, access, context, run)
     else:
-        focus = follow_up_focus(question, standalone)
-        result = documents.answer(
-            standalone, filters, access, context, run, plan.expansions, focus=focus
-        )
+        if chosen.name == "comparison":
+            result = comparison.answer(searched, chosen.countries, filters, access, context, run)
+        else:
+            focus = follow_up_focus(question, standalone) if searched == standalone else None
+            result = documents.answer(
+                searched, filters, access, context, run, plan.expansions, focus=focus
+            )
+        if searched != standalone:
+            standalone = searched  # shown as what was understood: the English searched
     result.question = question
     result.rewritten_question = standalone if standalone != question else None
     result.filters = filters

@@ -264,7 +264,11 @@ def test_country_comparison_renders_a_table_and_each_countrys_trend(chat: Watche
 def test_a_question_in_korean_gets_its_labels_and_headers_in_korean(chat: Watched) -> None:
     article = ask(chat.page, "피지와 사모아의 2024년 전자정부발전지수 비교")
     assert article.get_attribute("lang") == "ko"  # Korean glyphs, not Chinese or Japanese ones
-    assert article.locator(".read-as").inner_text().startswith("이해한 질문: EGDI · 비교 · 피지, 사모아")
+    assert (
+        article.locator(".read-as")
+        .inner_text()
+        .startswith("이해한 질문: EGDI · 비교 · 피지, 사모아")
+    )
     headers = article.locator("table.data-table thead th").all_inner_texts()
     assert headers[:3] == ["국가", "연도", "값"]
     assert article.locator(".sources-title").inner_text() == "출처"

@@ -389,6 +389,46 @@ def test_a_streamed_answer_that_fails_the_check_is_replaced_in_the_stream(
     assert answer["grounded"] and answer["citations"]
 
 
+def test_with_an_llm_a_question_in_another_script_is_searched_in_english(
+    small_store: Settings, openai_server: Callable[[Script], str]
+) -> None:
+    from assistant import Assistant
+
+    asked: list[list[dict[str, Any]]] = []
+
+    def script(handler: BaseHTTPRequestHandler, request: dict[str, Any]) -> None:
+        asked.append(request["messages"])
+        if "translate" in request["messages"][0]["content"]:
+            text = f"English question: {CEPA}"
+        else:
+            text = "INTOSAI was encouraged to examine artificial intelligence [1]."
+        if request.get("stream"):
+            stream_pieces(handler, [text])
+        else:
+            reply_json(handler, 200, json.dumps(completion(text)).encode())
+
+    url = openai_server(script)
+    settings = small_store.model_copy(
+        update={"answerer": "openai", "llm_base_url": url, "llm_timeout": 10.0}
+    )
+    korean = "CEPA는 인공지능에 대해 INTOSAI에 무엇을 권고했나요?"
+    answer = Assistant(settings).ask(korean)
+    assert "Korean question: " + korean in asked[0][1]["content"]  # the translation request
+    assert answer.grounded and answer.kind != "refusal" and answer.citations
+    assert answer.question == korean and answer.rewritten_question == CEPA
+    assert answer.language == "ko" and answer.labels["read_as"] == "이해한 질문"
+    # the English question was searched: the answer's passages are the CEPA report's
+    assert any("artificial intelligence" in c.text.lower() for c in answer.citations)
+
+    # a reply that is no English question is not used: the question is answered as without one
+    url = openai_server(
+        lambda h, _: reply_json(h, 200, json.dumps(completion("인공지능")).encode())
+    )
+    settings = settings.model_copy(update={"llm_base_url": url})
+    refused = Assistant(settings).ask(korean)
+    assert refused.kind == "refusal" and "I read the question as Korean" in refused.answer
+
+
 def test_rewrite_question_uses_the_reply_and_falls_back_on_failure(
     tmp_path: Path, openai_server: Callable[[Script], str]
 ) -> None:
