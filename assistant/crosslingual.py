@@ -14,15 +14,16 @@ question's own language:
   from the same file.
 
 How a name is found depends on how the language writes words: in a language written without
-spaces (Chinese, Japanese, Thai) anywhere in the text; in Korean as a word, a particle
-allowed after it ("피지의"); in Russian word by word, by Snowball's stems ("Японии" is
-"Япония" declined); in Latin-script languages as whole words, accents ignored ("Corée" or
+spaces (Chinese, Japanese, Thai) anywhere in the text; in Chinese as whole words of jieba's segmentation ("发展中国家", developing countries,
+holds no China); in Korean as a word, a particle allowed after it ("피지의"); in Russian word by
+word, by Snowball's stem and a case ending ("Японии" is "Япония"; "период" is not "Перу"); in Latin-script languages as whole words, accents ignored ("Corée" or
 "Coree"). Longer names win over shorter ones inside them ("인도네시아" is Indonesia, not India).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,9 +33,10 @@ from typing import Any
 
 from assistant.language import LANGUAGES
 
-__all__ = ["Gloss", "gloss", "local_country_name", "terms"]
+__all__ = ["Gloss", "Term", "gloss", "kind_label", "labels", "local_country_name", "terms"]
 
-# Languages written without spaces between words: a name may stand anywhere in the text.
+# Languages written without spaces between words: a name may stand anywhere in the text (in
+# Chinese, only where jieba's word segmentation puts a word boundary at both its ends).
 _UNSPACED = frozenset({"zh", "ja", "th"})
 # Languages whose names take endings (case endings, particles) after them.
 _SUFFIXING = frozenset({"ko", "ru"})
@@ -42,43 +44,75 @@ _SUFFIXING = frozenset({"ko", "ru"})
 _SHORT_FORMS: dict[str, dict[str, str]] = {
     "ko": {"한국": "KOR", "남한": "KOR", "북한": "PRK", "미국": "USA", "영국": "GBR"},
     "ru": {"Корея": "KOR", "Южная Корея": "KOR", "КНДР": "PRK", "США": "USA"},
-    "zh": {"南韩": "KOR", "朝鲜": "PRK"},
-    "ja": {"北朝鮮": "PRK"},
+    "zh": {"南韩": "KOR", "韓國": "KOR", "朝鲜": "PRK", "北韓": "PRK"},
+    "ja": {"北朝鮮": "PRK", "米国": "USA", "英国": "GBR"},
 }
 # Languages close enough that a detector confuses them on a short question, and whose terms
-# are read together: Indonesian and Malay share most of their vocabulary.
-_SIBLINGS = {"id": ("id", "ms"), "ms": ("ms", "id")}
-# Names shorter than this (in characters) are not looked for: one or two letters are too often
-# part of other words (Vietnamese "Ý" for Italy, "Mỹ" for the United States as a syllable).
+# are read together: Indonesian and Malay share most of their vocabulary; a question of Han
+# characters alone may be Japanese written without kana, or Chinese in traditional characters.
+_SIBLINGS = {"id": ("id", "ms"), "ms": ("ms", "id"), "zh": ("zh", "zh_Hant", "ja")}
+# Languages that write a decimal comma ("0,75"); Chinese, Japanese, Korean and Thai write a
+# comma between thousands.
+_DECIMAL_COMMA = frozenset({"fr", "es", "ru", "vi", "id", "ms"})
+# Names of one character are not looked for: one letter is too often part of other words.
 _MIN_NAME = 2
+# Russian: the endings a noun or adjective takes in its cases ("Япония", "Японии", "Японию").
+_RUSSIAN_ENDINGS = frozenset(
+    "а я о е ь й и ы у ю ей ой ом ем ам ям ах ях ами ями ию ия ие ии ью ьи ья ов ев "
+    "ого его ому ему ым им ых их ыми ими ая яя ое ее ые ую юю".split()
+) | {""}
+# A Russian name this short is read only when it is capitalised ("Того" is Togo, "того" is
+# "of that"; "Перу" is Peru).
+_SHORT_RUSSIAN = 4
 
 
 @dataclass(frozen=True)
 class Gloss:
     """A question with the names it was recognised by in English, and what was recognised
-    (typed words -> the English they were read as), for the "Understood as" line."""
+    (typed words -> the English they were read as: for logs, tests and the audit trail)."""
 
     language: str
     text: str
     read_as: dict[str, str]
 
+    @property
+    def says_something(self) -> bool:
+        """Whether a word was read that English does not write the same way ("Fidji", "피지";
+        not "Bhutan" in an Indonesian question, which English writes alike)."""
+        from assistant.text import fold
+
+        return any(fold(typed) != fold(english) for typed, english in self.read_as.items())
+
+
+@dataclass(frozen=True)
+class Term:
+    """A name or term of one language: as looked for (:func:`_key`), the English it is read
+    as, whether it is a country's or region's name, and (Russian) its words' stems."""
+
+    local: str
+    english: str
+    is_name: bool
+    stems: tuple[str, ...] = ()
+
 
 def gloss(question: str, language: str | None) -> Gloss:
     """``question`` with every name of a country, region, group, indicator and the words for
     what is asked replaced by their English, for a question in ``language`` (ISO 639-1; one of
-    :data:`assistant.language.LANGUAGES`). Digits are set apart from the words they are typed
-    with ("2024년" -> "2024 년"). An English question, or one in a language without terms,
-    comes back unchanged."""
+    :data:`assistant.language.LANGUAGES`). Digits are set apart from the non-Latin words they
+    are typed with ("2024년" -> "2024 년"; "G20" stays). An English question, or one in a
+    language without terms, comes back unchanged."""
     if not language or language == "en" or language not in LANGUAGES:
         return Gloss(language or "en", question, {})
     text = unicodedata.normalize("NFC", question)
-    text = re.sub(r"(?<![\d.,])([01]),(\d+)", r"\1.\2", text)  # a decimal comma: "0,75"
-    keyed = _key(text, language)
+    if language in _DECIMAL_COMMA:  # "0,75" is 0.75; "1,000" stays a thousand
+        text = re.sub(r"(?<![\d.,])(0|1),(\d{1,2}|\d{4,})(?!\d)", r"\1.\2", text)
+        text = re.sub(r"(?<![\d.,])0,(\d{3})(?!\d)", r"0.\1", text)
+    typed = _Typed(text, language)
     spans: list[tuple[int, int, str]] = []
-    for local, english, is_name in terms(language):
-        for start, end in _occurrences(keyed, local, language, is_name):
+    for term in terms(language):
+        for start, end in typed.occurrences(term):
             if not any(a < end and start < b for a, b, _ in spans):
-                spans.append((start, end, english))
+                spans.append((start, end, term.english))
     spans.sort()
     pieces: list[str] = []
     read_as: dict[str, str] = {}
@@ -89,8 +123,12 @@ def gloss(question: str, language: str | None) -> Gloss:
         read_as[text[start:end]] = english
         at = end
     pieces.append(text[at:])
-    glossed = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", "".join(pieces))
+    glossed = re.sub(_DIGIT_BESIDE_NON_LATIN, " ", "".join(pieces))
     return Gloss(language, " ".join(glossed.split()), read_as)
+
+
+# Between a digit and a letter that is not a Latin one: "2024년", "5개국", "2024年".
+_DIGIT_BESIDE_NON_LATIN = re.compile(r"(?<=\d)(?=[^\W\d_A-Za-z])|(?<=[^\W\d_A-Za-z])(?=\d)")
 
 
 def _key(text: str, language: str) -> str:
@@ -107,18 +145,98 @@ def _strip_accent(char: str) -> str:
     return base if base.isalpha() else char
 
 
-def _occurrences(keyed: str, local: str, language: str, is_name: bool) -> list[tuple[int, int]]:
-    """Where ``local`` (a form from :func:`_form`) stands in ``keyed`` as a term of ``language``
-    stands (see the module's docstring); each span covers the term as typed, ending included.
-    ``is_name``: a country's or region's name, which in Korean takes only a particle after it
-    (a term may take any ending: "비교해", "이상인가요"; a name may not: "인도적" is not India)."""
-    return [match.span() for match in _pattern(local, language, is_name).finditer(keyed)]
+class _Typed:
+    """One question as its language's terms are looked for in it."""
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text, self.language = text, language
+        self.keyed = _key(text, language)
+        self.boundaries: frozenset[int] | None = None
+        if language == "zh":
+            self.boundaries = _word_boundaries(text)
+        self.words: list[tuple[int, int, str]] = []
+        if language == "ru":
+            import Stemmer  # PyStemmer (Snowball), one per question: it is not thread-safe
+
+            found = list(re.finditer(r"[^\W\d_]+", self.keyed))
+            stems = Stemmer.Stemmer("russian").stemWords([m[0] for m in found])
+            self.words = [(m.start(), m.end(), stem) for m, stem in zip(found, stems, strict=True)]
+
+    def occurrences(self, term: Term) -> list[tuple[int, int]]:
+        """Where ``term`` stands in the question as a term of its language stands (see the
+        module's docstring); each span covers the term as typed, ending included."""
+        if self.language == "ru":
+            return self._russian(term)
+        spans = [
+            m.span() for m in _pattern(term.local, self.language, term.is_name).finditer(self.keyed)
+        ]
+        if self.boundaries is not None:
+            spans = [(a, b) for a, b in spans if a in self.boundaries and b in self.boundaries]
+        return spans
+
+    def _russian(self, term: Term) -> list[tuple[int, int]]:
+        """Each of the term's words matched by a word of the question with the same stem (see
+        :func:`_declined`): "Японии" for "Япония", not "период" for "Перу"."""
+        found = []
+        size = len(term.stems)
+        for i in range(len(self.words) - size + 1):
+            run = self.words[i : i + size]
+            if all(
+                stem == want and _declined(self.keyed[start:end], stem)
+                for (start, end, stem), want in zip(run, term.stems, strict=True)
+            ):
+                start, end = run[0][0], run[-1][1]
+                if size == 1 and len(term.local) <= _SHORT_RUSSIAN and self.text[start].islower():
+                    continue  # "того", "перу" typed in lower case are other words
+                found.append((start, end))
+        return found
 
 
-# Korean particles that follow a noun directly: "피지의" (of Fiji), "한국과" (and Korea).
+def _declined(word: str, stem: str) -> bool:
+    """Whether ``word`` is its ``stem`` declined: followed by a case ending, or, after a stem of
+    five letters or more, by at most four letters (Snowball takes suffixes with the ending:
+    "электрон|ного", "сравн|ите"). A short stem needs a true ending: "дан" is Denmark's stem
+    and the stem of "данные" (data) alike."""
+    if not word.startswith(stem):
+        return False
+    rest = word[len(stem) :]
+    return rest in _RUSSIAN_ENDINGS or (len(stem) >= _LONG_STEM and len(rest) <= _SUFFIX_AND_ENDING)
+
+
+_LONG_STEM = 5
+_SUFFIX_AND_ENDING = 4
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import jieba  # Chinese word segmentation, its dictionary inside the package
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _word_boundaries(text: str) -> frozenset[int]:
+    """The offsets where a name may start or end in Chinese ``text``: where a word of jieba's
+    segmentation starts or ends, and anywhere inside a segment its dictionary does not know (a
+    run it could only guess at, as in traditional characters). Inside a word it knows, a name is
+    part of that word: "发展中国家" (developing countries) holds no "中国"."""
+    jieba = _segmenter()
+    known = jieba.dt.FREQ
+    at = 0
+    edges = {0}
+    for word in jieba.cut(text):
+        if len(word) > 1 and not known.get(word):
+            edges.update(range(at + 1, at + len(word)))
+        at += len(word)
+        edges.add(at)
+    return frozenset(edges)
+
+
+# Korean particles and copulas that follow a noun directly: "피지의" (of Fiji), "한국과" (and
+# Korea), "한국인가요" (is it Korea?).
 _KOREAN_PARTICLES = (
     "에서의|에서는|에서|에게|으로|로의|로|과의|와의|과는|와는|보다|처럼|이나|이랑|랑|"
-    "의|은|는|이|가|을|를|와|과|에|도|만|나"
+    "인가요|인지|이다|입니다|이에요|예요|의|은|는|이|가|을|를|와|과|에|도|만|나"
 )
 
 
@@ -126,52 +244,43 @@ _KOREAN_PARTICLES = (
 def _pattern(local: str, language: str, is_name: bool) -> re.Pattern[str]:
     if language in _UNSPACED:
         return re.compile(re.escape(local))
-    if language == "ru":  # each word by its stem, whatever its ending
-        body = r"\w*\s+".join(re.escape(stem) for stem in local.split(" "))
-        return re.compile(rf"(?<!\w){body}\w*")
-    if language == "ko" and not is_name:
-        return re.compile(rf"(?<!\w){re.escape(local)}\w*")
-    if language == "ko":
-        return re.compile(rf"(?<!\w){re.escape(local)}(?:{_KOREAN_PARTICLES})?(?!\w)")
+    if language == "ko":  # a digit may come right before: "0.8이상"
+        if is_name:  # a name takes only a particle: "인도적" (humanitarian) is not India
+            return re.compile(
+                rf"(?<![^\W\d_]){re.escape(local)}(?:{_KOREAN_PARTICLES})?(?![^\W\d_])"
+            )
+        return re.compile(rf"(?<![^\W\d_]){re.escape(local)}\w*")  # "비교해", "이상인가요"
     return re.compile(rf"(?<!\w){re.escape(local)}(?!\w)")
 
 
 @lru_cache(maxsize=16)
-def terms(language: str) -> list[tuple[str, str, bool]]:
-    """Every (local form, English, whether it is a country's or region's name) of
-    ``language``, the form as :func:`_form` makes it, longest first."""
-    pairs: dict[str, tuple[str, bool]] = {}
+def terms(language: str) -> list[Term]:
+    """Every name and term of ``language`` (and of the languages read with it), keyed as
+    :func:`_key` keys text, longest first."""
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("russian") if language == "ru" else None  # built per call
+    found: dict[str, Term] = {}
     vocabulary = _vocabulary()
+
+    def add(local: str, english: str, is_name: bool) -> None:
+        keyed = " ".join(_key(unicodedata.normalize("NFC", local), language).split())
+        if len(keyed) < _MIN_NAME or keyed in found:
+            return
+        if language in ("zh",) and re.search("[\u3040-\u30ff]", keyed):
+            return  # a Japanese term with kana is no Chinese term
+        words = re.findall(r"[^\W\d_]+", keyed)  # as the question's words are found
+        stems = tuple(stemmer.stemWords(words)) if stemmer else ()
+        found[keyed] = Term(keyed, english, is_name, stems)
+
     for each in _SIBLINGS.get(language, (language,)):
         for section in ("indicators", "groups", "asks", "topics"):
             for english, by_language in vocabulary[section].items():
                 for local in by_language.get(each, []):
-                    pairs.setdefault(_form(local, language), (english, False))
+                    add(local, english, False)
         for local, english in _cldr_names(each).items():
-            pairs.setdefault(_form(local, language), (english, True))
-    return sorted(
-        (
-            (local, english, name)
-            for local, (english, name) in pairs.items()
-            if len(local) >= _MIN_NAME
-        ),
-        key=lambda term: (-len(term[0]), term[0]),
-    )
-
-
-def _form(local: str, language: str) -> str:
-    """A name as it is looked for: keyed, and in Russian cut to its stem."""
-    keyed = _key(unicodedata.normalize("NFC", local), language)
-    if language == "ru":
-        return " ".join(_russian_stemmer().stemWords(keyed.split()))
-    return keyed
-
-
-@lru_cache(maxsize=1)
-def _russian_stemmer() -> Any:
-    import Stemmer  # PyStemmer: Snowball's stemmers, the keyword index's too
-
-    return Stemmer.Stemmer("russian")
+            add(local, english, True)
+    return sorted(found.values(), key=lambda term: (-len(term.local), term.local))
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,8 @@ languages UNPOG's practitioners write in, besides English: Korean, Chinese, Japa
 French, Spanish, Thai, Vietnamese, Indonesian and Malay. It runs in its low-accuracy mode
 (trigram models only: small and quick to load); a question written in a script only one of
 them uses (Hangul, kana, Thai, Han characters without kana, Cyrillic, Arabic) is told by that
-script alone, however short.
+script alone, however short, when it writes at least as many of the question's letters as the
+Latin alphabet does.
 
 Retrieval and quoting are English today (the embedder, the keyword index and the relevance checks
 read English words). A question in a script the passages found do not use shares no word with
@@ -16,7 +17,9 @@ says which language it was read as, instead of an unrelated sentence marked as a
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections import Counter
 from typing import Any
 
 __all__ = ["foreign_script_words", "language_name", "question_language"]
@@ -75,14 +78,35 @@ def question_language(text: str) -> str | None:
     letters = [char for char in text if char.isalpha()]
     if not letters:
         return None
-    scripts = {_script(char) for char in letters}
-    for script, code in _OWN_SCRIPT:
-        if script in scripts:
-            return code
+    scripts = Counter(_script(char) for char in letters)
+    own = sum(scripts[script] for script, _ in _OWN_SCRIPT)
+    if own >= scripts["LATIN"]:  # an English question naming "Беларусь" stays English
+        for script, code in _OWN_SCRIPT:
+            if script in scripts:
+                return code
     if len(letters) < MIN_LETTERS:
-        return "en" if scripts == {"LATIN"} else None
+        return "en" if set(scripts) == {"LATIN"} else None
+    if _english_share(text) >= ENGLISH_SHARE:
+        # lingua's trigrams take short English questions full of Latin words for French
+        # ("What did CEPA recommend on artificial intelligence?"); an English dictionary that
+        # knows nearly all of the words settles it
+        return "en"
     found = _detector().detect_language_of(text)
     return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+# The share of a question's lower-case words an English dictionary must know for it to be read
+# as English whatever lingua says.
+ENGLISH_SHARE = 0.75
+
+
+def _english_share(text: str) -> float:
+    """The share of ``text``'s words (two letters or more; acronyms in capitals left out) that
+    pyspellchecker's English dictionary knows."""
+    from assistant.countries import is_english_word
+
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
+    return sum(is_english_word(w) for w in words) / len(words) if words else 0.0
 
 
 def language_name(code: str | None) -> str:

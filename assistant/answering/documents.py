@@ -103,8 +103,8 @@ def unread_language(question: str, passages: list[Passage]) -> str | None:
     nothing shows that they answer it. A question in a Latin-script language (French, Spanish)
     shares names and many terms with English and is judged as English is. None otherwise."""
     foreign = language.foreign_script_words(question)
-    if not foreign:
-        return None
+    if not foreign or language.question_language(question) == "en":
+        return None  # an English question may name a place in its own script
     found = " ".join(passage.chunk.text for passage in passages)
     if any(word in found for word in foreign):
         return None  # the documents are in the question's script (a Chinese report)

@@ -1210,10 +1210,10 @@ def translate_question(llm: LLMClient, question: str, language: str) -> str | No
         log.warning("question translation failed, answering without it: %s", exc)
         return None
     english = _first_line(re.sub(r"^\s*english\s+question\s*:", "", reply, flags=re.I))
-    letters = [char for char in english if char.isalpha()]
-    latin = sum(char.isascii() for char in letters)
-    if not letters or latin < 0.9 * len(letters) or len(english) > 4 * len(question) + 200:
-        return None  # not in English letters ("Türkiye" may stay), or no question's length
+    from assistant.language import question_language
+
+    if question_language(english) not in ("en", None) or len(english) > 4 * len(question) + 200:
+        return None  # not English (the question echoed back), or no question's length
     return english
 
 

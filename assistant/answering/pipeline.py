@@ -14,7 +14,7 @@ from assistant.answering import comparison, documents, indicators
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
-from assistant.language import question_language
+from assistant.language import foreign_script_words, question_language
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
 
@@ -59,6 +59,11 @@ def answer(
     standalone = standalone_question(question, conversation, context)
     # a question in another language is understood through the English its names are read as
     read = crosslingual.gloss(standalone, question_language(standalone))
+    if not read.says_something and not foreign_script_words(standalone):
+        # a short Latin-script question the detector was unsure of ("indonesia score in the
+        # oecd dgi 2019" as Indonesian) and in which no word of that language was read (a name
+        # spelt as in English is no sign) is answered as English
+        read = crosslingual.Gloss("en", standalone, {})
     chosen = route(read.text)
     plan = chosen.plan
     plan.question, plan.language, plan.read_as = standalone, read.language, read.read_as
@@ -71,8 +76,10 @@ def answer(
         if not result.grounded and not plan.countries:
             # no such ranking or series in the data: a report may still discuss it (a figure
             # asked for a named country is not looked for in prose, where numbers are guessed at)
+            searched = _in_english(standalone, read.language, context)
+            plan.expansions = context.expansions(searched, access)
             from_documents = documents.answer(
-                standalone, filters, access, context, run, plan.expansions
+                searched, filters, access, context, run, plan.expansions
             )
             if from_documents.grounded:
                 from_documents.notes.append(result.answer)

@@ -30,6 +30,7 @@ import re
 import shutil
 import threading
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -322,10 +323,15 @@ def keyword_words(text: str) -> str:
     and its Russian words as their stems (English is left to bm25s and its stemmer)."""
     if text.isascii():
         return text  # most passages: nothing to do
-    text = _PAIRED_RUN.sub(
-        lambda run: " ".join(run[0][i : i + 2] for i in range(len(run[0]) - 1)), text
-    )
+    text = _PAIRED_RUN.sub(_pairs, text)
     return _CYRILLIC_WORD.sub(lambda word: _russian_stem(word[0].lower()), text)
+
+
+def _pairs(run: re.Match[str]) -> str:
+    """Overlapping pairs of a run's letters; vowel and tone marks (Thai) left out, as the
+    tokeniser would split a word at them."""
+    letters = "".join(char for char in run[0] if not unicodedata.category(char).startswith("M"))
+    return " ".join(letters[i : i + 2] for i in range(len(letters) - 1))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -125,3 +125,44 @@ def test_the_words_around_an_answer_are_in_the_questions_language() -> None:
     assert "country" not in labels("ja")  # no table, no column names
     assert labels("en") == {} and labels(None) == {}
     assert local_country_name("FJI", "zh") == "斐济" and local_country_name("FJI", "en") == "Fiji"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "какие данные о периоде того местного самоуправления",  # Denmark, Peru, Togo, Samoa
+        "большинство стран",  # "more than"
+        "发展中国家的数字政府",  # developing countries, not China
+        "拉美国家和印度洋岛国",  # Latin American countries, the Indian Ocean: no USA, no India
+    ],
+)
+def test_common_words_are_not_read_as_names(question: str) -> None:
+    language = question_language(question)
+    assert gloss(question, language).read_as == {}, language
+
+
+def test_names_are_read_in_their_cases_and_scripts() -> None:
+    peru = _plan("индекс развития электронного правительства Перу в 2024 году")
+    assert peru.countries == ["PER"] and peru.indicators == ["egdi"]
+    assert _plan("韓國的電子政務發展指數").countries == ["KOR"]  # traditional characters
+    kanji = _plan("日本電子政府順位2024")  # Japanese written without kana
+    assert kanji.countries == ["JPN"] and kanji.years == [2024]
+
+
+def test_numbers_and_acronyms_are_kept_as_typed() -> None:
+    assert gloss("G20 국가 중 1,000명 이상", "ko").text.startswith("G20 ")
+    assert "1,000" in gloss("G20 국가 중 1,000명 이상", "ko").text
+    assert "1,000" in gloss("plus de 1,000 pays", "fr").text  # a thousand, not 1.0
+    assert _plan("전자정부발전지수 0.8이상인 나라는 몇 개국").threshold == (">=", 0.8)
+
+
+def test_an_english_question_naming_a_place_in_its_own_script_stays_english() -> None:
+    assert question_language("What did the report say about Беларусь?") == "en"
+    assert question_language("What is the 数字中国 strategy about?") == "en"
+    assert question_language("CEPA 对人工智能有什么建议？") == "zh"
+
+
+def test_a_name_spelt_as_in_english_is_no_sign_of_another_language() -> None:
+    assert not gloss("indonesia score in the oecd dgi 2019", "id").says_something
+    assert gloss("indeks pembangunan e-government malaysia", "ms").says_something
+    assert gloss("피지 2024", "ko").says_something

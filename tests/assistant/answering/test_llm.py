@@ -429,6 +429,25 @@ def test_with_an_llm_a_question_in_another_script_is_searched_in_english(
     assert refused.kind == "refusal" and "I read the question as Korean" in refused.answer
 
 
+def test_translate_question_keeps_only_an_english_reply(
+    tmp_path: Path, openai_server: Callable[[Script], str]
+) -> None:
+    from assistant.answering.llm import translate_question
+
+    replies = [
+        "English question: What did CEPA recommend on artificial intelligence?",
+        "¿Qué recomendó el CEPA sobre la inteligencia artificial?",  # echoed, not translated
+        "인공지능에 대해",
+    ]
+    llm = make_llm(openai_settings(tmp_path, openai_server(scripted(replies))))
+    assert llm is not None
+    question = "¿Qué recomendó el CEPA sobre la inteligencia artificial?"
+    english = translate_question(llm, question, "Spanish")
+    assert english == "What did CEPA recommend on artificial intelligence?"
+    assert translate_question(llm, question, "Spanish") is None
+    assert translate_question(llm, "CEPA는 인공지능에 대해 무엇을 권고했나요?", "Korean") is None
+
+
 def test_rewrite_question_uses_the_reply_and_falls_back_on_failure(
     tmp_path: Path, openai_server: Callable[[Script], str]
 ) -> None:

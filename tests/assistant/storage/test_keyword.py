@@ -176,3 +176,15 @@ def test_words_are_what_each_script_makes_them(tmp_path) -> None:
     assert index.search("правительства Японии", k=1)[0][0] == "ru:0"
     assert index.search("รัฐบาลอิเล็กทรอนิกส์", k=1)[0][0] == "th:0"
     assert index.search("procurement", k=1)[0][0] == "en:0"
+
+
+def test_thai_pairs_survive_the_tokeniser() -> None:
+    import bm25s
+
+    from assistant.storage.keyword import keyword_words
+
+    words = keyword_words("ดัชนีรัฐบาลอิเล็กทรอนิกส์")
+    pairs = words.split()
+    assert pairs and all(len(pair) == 2 for pair in pairs)  # vowel and tone marks left out
+    tokens = bm25s.tokenize([words], stopwords=None, return_ids=False, show_progress=False)[0]
+    assert len(tokens) == len(pairs)  # none split or dropped at a mark
