@@ -158,7 +158,7 @@ class _Typed:
         if language == "ru":
             import Stemmer  # PyStemmer (Snowball), one per question: it is not thread-safe
 
-            found = list(re.finditer(r"[^\W\d_]+", self.keyed))
+            found = list(re.finditer(r"[^\W\d_]+", self.keyed))  # as _words finds them
             stems = Stemmer.Stemmer("russian").stemWords([m[0] for m in found])
             self.words = [(m.start(), m.end(), stem) for m, stem in zip(found, stems, strict=True)]
 
@@ -182,8 +182,10 @@ class _Typed:
         for i in range(len(self.words) - size + 1):
             run = self.words[i : i + size]
             if all(
-                stem == want and _declined(self.keyed[start:end], stem)
-                for (start, end, stem), want in zip(run, term.stems, strict=True)
+                _declined(self.keyed[start:end], want, base)
+                for (start, end, _), want, base in zip(
+                    run, term.stems, _words(term.local), strict=True
+                )
             ):
                 start, end = run[0][0], run[-1][1]
                 if size == 1 and len(term.local) <= _SHORT_RUSSIAN and self.text[start].islower():
@@ -192,15 +194,21 @@ class _Typed:
         return found
 
 
-def _declined(word: str, stem: str) -> bool:
-    """Whether ``word`` is its ``stem`` declined: followed by a case ending, or, after a stem of
-    five letters or more, by at most four letters (Snowball takes suffixes with the ending:
-    "электрон|ного", "сравн|ите"). A short stem needs a true ending: "дан" is Denmark's stem
-    and the stem of "данные" (data) alike."""
-    if not word.startswith(stem):
-        return False
+def _declined(word: str, stem: str, base: str) -> bool:
+    """Whether ``word`` is the term's word ``base`` (its stem ``stem``) declined: ``base`` or its
+    stem followed by a case ending ("Непала", "Японии"), or, after a stem of five letters or
+    more, by at most four letters (Snowball takes suffixes with the ending: "электрон|ного",
+    "сравн|ите"). A short stem needs a true ending: "дан" is Denmark's stem and the stem of
+    "данные" (data) alike."""
+    for start in (base, base[:-1], stem):
+        if start and word.startswith(start) and word[len(start) :] in _RUSSIAN_ENDINGS:
+            return True
     rest = word[len(stem) :]
-    return rest in _RUSSIAN_ENDINGS or (len(stem) >= _LONG_STEM and len(rest) <= _SUFFIX_AND_ENDING)
+    return word.startswith(stem) and len(stem) >= _LONG_STEM and len(rest) <= _SUFFIX_AND_ENDING
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text)
 
 
 _LONG_STEM = 5
@@ -269,7 +277,7 @@ def terms(language: str) -> list[Term]:
             return
         if language in ("zh",) and re.search("[\u3040-\u30ff]", keyed):
             return  # a Japanese term with kana is no Chinese term
-        words = re.findall(r"[^\W\d_]+", keyed)  # as the question's words are found
+        words = _words(keyed)  # as the question's words are found
         stems = tuple(stemmer.stemWords(words)) if stemmer else ()
         found[keyed] = Term(keyed, english, is_name, stems)
 
@@ -374,3 +382,33 @@ def labels(language: str | None, table: list[dict[str, Any]] | None = None) -> d
 def _interface(language: str | None) -> dict[str, dict[str, str]]:
     words: dict[str, dict[str, str]] = _vocabulary()["interface"].get(language or "", {})
     return words
+
+
+def indicator_name(code: str, english: str, language: str | None) -> str:
+    """An indicator's name in ``language`` (the terms file's first name for it) with its
+    acronym, "전자정부발전지수 (EGDI)"; ``english`` (its English name) when there is none."""
+    acronym = code.upper()
+    local = _vocabulary()["indicators"].get(acronym, {}).get(language or "", [])
+    return f"{local[0]} ({acronym})" if local else english
+
+
+def value_sentence(
+    country: str, indicator: str, year: int, figure: str, language: str | None, *, latest: bool
+) -> str | None:
+    """An indicator value said in ``language`` as a plain formula that needs no grammar:
+    "피지 — 전자정부발전지수 (EGDI), 2024: 0.67544, 순위 93 [1]."; None for English or a
+    language without interface words (the English sentence stands)."""
+    words = labels(language)
+    if not words:
+        return None
+    note = f" ({words['latest']})" if latest and "latest" in words else ""
+    return f"{country} — {indicator}, {year}{note}: {figure}."
+
+
+def no_value_sentence(who: str, indicator: str, when: str, language: str | None) -> str | None:
+    """That the data holds no value of ``indicator`` for ``who`` (``when``: a year, or ""), in
+    ``language``; None for English or a language without the words."""
+    template = labels(language).get("no_value")
+    if not template:
+        return None
+    return template.format(who=who, indicator=indicator, when=f" ({when})" if when else "")

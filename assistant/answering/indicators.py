@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant import countries as country_names
+from assistant import crosslingual
 from assistant.answering.context import Access, AnswerContext
 from assistant.answering.understanding import COMPONENTS, EGDI_LEVELS, QueryPlan, understand
 from assistant.indicators import INDICATORS, IndicatorValue, shown
@@ -112,22 +113,30 @@ class _Answer:
         self.rows: list[dict[str, object]] = []
 
     # --- helpers ----------------------------------------------------------------------------
-    def cite(self, v: IndicatorValue, *, rank: bool = True) -> str:
+    def cite(self, v: IndicatorValue, *, rank: bool = True, rank_word: str = "rank") -> str:
         """The value shown with its rank or group and its citation marker."""
         if v not in self.cited:
             self.cited.append(v)
             self.rows.append(_row(v))
-        extra = f", rank {v.rank}" if rank and v.rank is not None else ""
+        extra = f", {rank_word} {v.rank}" if rank and v.rank is not None else ""
         extra += f", group {v.group}" if v.group else ""
         return f"{shown(v)}{extra} [{self.cited.index(v) + 1}]"
 
     def done(self, text: str) -> IndicatorAnswer:
         return IndicatorAnswer(text.strip(), self.cited, self.rows, bool(self.cited))
 
-    def missing(self, who: str, when: str = "") -> IndicatorAnswer:
-        return IndicatorAnswer(
-            f"The indicator data I have holds no {self.name} value for {who}{when}.", [], [], False
+    def missing(self, who: str, when: str = "", local_who: str | None = None) -> IndicatorAnswer:
+        """That the data holds no value for ``who``; said first in the question's language too
+        when ``local_who`` (``who`` in that language) is given."""
+        language = self.plan.language
+        local = local_who and crosslingual.no_value_sentence(
+            local_who,
+            crosslingual.indicator_name(self.code, self.name, language),
+            when.removeprefix(" in "),
+            language,
         )
+        english = f"The indicator data I have holds no {self.name} value for {who}{when}."
+        return IndicatorAnswer(f"{local}\n\n{english}" if local else english, [], [], False)
 
     def latest_year(self) -> int | None:
         years = self.table.years(self.code)
@@ -154,6 +163,22 @@ class _Answer:
             return series[-1] if series else None
         return self.table.value(iso3, self.code, year)
 
+    def _said(self, iso3: str, v: IndicatorValue, *, latest: bool) -> str | None:
+        """One value in the question's language, when it is not English (see
+        :func:`assistant.crosslingual.value_sentence`); None otherwise."""
+        language = self.plan.language
+        rank_word = crosslingual.labels(language, [{}]).get("rank", "rank").lower()
+        if language == "en" or not crosslingual.labels(language):
+            return None
+        return crosslingual.value_sentence(
+            crosslingual.local_country_name(iso3, language),
+            crosslingual.indicator_name(self.code, self.name, language),
+            v.year,
+            self.cite(v, rank_word=rank_word),
+            language,
+            latest=latest,
+        )
+
     # --- answers ----------------------------------------------------------------------------
     def value(self) -> IndicatorAnswer:
         parts: list[str] = []
@@ -165,13 +190,21 @@ class _Answer:
                 missing.append(country_names.name(iso3))
                 continue
             latest = "" if self.plan.years else " (the latest edition in the data)"
-            parts.append(f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
+            parts.append(
+                self._said(iso3, v, latest=not self.plan.years)
+                or (f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
+            )
         if not self.plan.countries:
             return self.ranking()
         if missing:
             when = f" in {self.plan.years[-1]}" if self.plan.years else ""
             if not parts:
-                return self.missing(", ".join(missing), when)
+                local = ", ".join(
+                    crosslingual.local_country_name(c, self.plan.language)
+                    for c in self.plan.countries
+                    if country_names.name(c) in missing
+                )
+                return self.missing(", ".join(missing), when, local)
             parts.append(f"The data holds no {self.name} value for {', '.join(missing)}{when}.")
         return self.done(" ".join(parts))
 

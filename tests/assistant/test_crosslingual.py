@@ -166,3 +166,11 @@ def test_a_name_spelt_as_in_english_is_no_sign_of_another_language() -> None:
     assert not gloss("indonesia score in the oecd dgi 2019", "id").says_something
     assert gloss("indeks pembangunan e-government malaysia", "ms").says_something
     assert gloss("피지 2024", "ko").says_something
+
+
+def test_a_russian_name_is_read_in_any_case() -> None:
+    for typed, code in (("Непал", "NPL"), ("Непала", "NPL"), ("Непалом", "NPL"), ("Японию", "JPN")):
+        assert _plan(f"индекс развития электронного правительства {typed}").countries == [code]
+    assert _plan("индекс развития электронного правительства Непала в 2024 году").countries == [
+        "NPL"
+    ]

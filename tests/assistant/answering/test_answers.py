@@ -271,6 +271,16 @@ class TestOnTheSmallCorpus:
         assert answer.language != "en" and answer.labels["read_as"] != "Read as"
         assert answer.labels["value"] and _markers_resolve(answer)
 
+    def test_a_figure_and_its_absence_are_said_in_the_questions_language(
+        self, assistant: Assistant
+    ) -> None:
+        value = assistant.ask("피지의 2024년 전자정부발전지수는?")
+        assert value.answer == "피지 — 전자정부발전지수 (EGDI), 2024: 0.67544, 순위 93 [1]."
+        absent = assistant.ask("부탄의 2030년 전자정부발전지수는?")
+        assert not absent.grounded
+        assert absent.answer.startswith("데이터에 부탄의 전자정부발전지수 (EGDI) 값이 없습니다")
+        assert "holds no E-Government Development Index (EGDI) value" in absent.answer
+
     def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
         answer = assistant.ask(
             "What did the speech say about digital government?", Filters(countries=["Cambodia"])
