@@ -296,7 +296,7 @@ def mostly_english(text: str) -> bool:
     need to know: not when another language's dictionary (pyspellchecker's French, Spanish,
     Italian, Portuguese, German, Dutch) knows more of its words than the English one, nor when
     fewer than two in five of four or more words are English ("kapan timor leste menjadi ...")."""
-    words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
+    words = _question_words(text)
     if not words:
         return True
     english = sum(is_english_word(w) for w in words)
@@ -309,6 +309,18 @@ def mostly_english(text: str) -> bool:
         if known > english:
             return False
     return True
+
+
+def english_share(text: str) -> float:
+    """The share of a question's words (see :func:`mostly_english`) an English dictionary knows;
+    0 when it has none."""
+    words = _question_words(text)
+    return sum(is_english_word(w) for w in words) / len(words) if words else 0.0
+
+
+def _question_words(text: str) -> list[str]:
+    """A question's words of two letters or more, lower case; acronyms in capitals left out."""
+    return [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
 
 
 def is_english_word(word: str) -> bool:

@@ -302,7 +302,6 @@ def _vocabulary() -> dict[str, Any]:
 def _cldr_names(language: str) -> dict[str, str]:
     """Country and M49 region names in ``language`` (CLDR) -> the English name the rest of the
     assistant reads (the UN's spelling for countries)."""
-    import pycountry
     from babel import Locale
     from babel.core import UnknownLocaleError
 
@@ -320,12 +319,29 @@ def _cldr_names(language: str) -> dict[str, str]:
             english = english_names.get(code, "")
             if english and find_groups(english):
                 found[local] = english
-            continue
-        country = pycountry.countries.get(alpha_2=code)
-        if country is not None:
-            found[local] = countries.name(country.alpha_3)
+    for iso3, local in _local_country_names(language).items():
+        found[local] = countries.name(iso3)
     for local, iso3 in _SHORT_FORMS.get(language, {}).items():
         found[local] = countries.name(iso3)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _local_country_names(language: str) -> dict[str, str]:
+    """ISO3 -> the country's name in ``language`` (CLDR); empty for a locale babel lacks."""
+    import pycountry
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for code, local in territories.items():
+        country = None if code.isdigit() else pycountry.countries.get(alpha_2=code)
+        if country is not None:
+            found[country.alpha_3] = str(local)
     return found
 
 
@@ -334,17 +350,9 @@ def local_country_name(iso3: str, language: str | None) -> str:
     from assistant import countries
 
     if language and language != "en":
-        import pycountry
-        from babel import Locale
-        from babel.core import UnknownLocaleError
-
-        country = pycountry.countries.get(alpha_3=iso3)
-        try:
-            local = Locale.parse(language).territories.get(country.alpha_2) if country else None
-        except (UnknownLocaleError, ValueError):
-            local = None
+        local = _local_country_names(language).get(iso3)
         if local:
-            return str(local)
+            return local
     return countries.name(iso3)
 
 

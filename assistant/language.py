@@ -17,7 +17,6 @@ says which language it was read as, instead of an unrelated sentence marked as a
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections import Counter
 from typing import Any
@@ -86,7 +85,9 @@ def question_language(text: str) -> str | None:
                 return code
     if len(letters) < MIN_LETTERS:
         return "en" if set(scripts) == {"LATIN"} else None
-    if _english_share(text) >= ENGLISH_SHARE:
+    from assistant.countries import english_share
+
+    if english_share(text) >= ENGLISH_SHARE:
         # lingua's trigrams take short English questions full of Latin words for French
         # ("What did CEPA recommend on artificial intelligence?"); an English dictionary that
         # knows nearly all of the words settles it
@@ -98,15 +99,6 @@ def question_language(text: str) -> str | None:
 # The share of a question's lower-case words an English dictionary must know for it to be read
 # as English whatever lingua says.
 ENGLISH_SHARE = 0.75
-
-
-def _english_share(text: str) -> float:
-    """The share of ``text``'s words (two letters or more; acronyms in capitals left out) that
-    pyspellchecker's English dictionary knows."""
-    from assistant.countries import is_english_word
-
-    words = [w for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
-    return sum(is_english_word(w) for w in words) / len(words) if words else 0.0
 
 
 def language_name(code: str | None) -> str:

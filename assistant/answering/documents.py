@@ -98,17 +98,21 @@ def with_expansions(question: str, expansions: dict[str, str]) -> str:
 
 
 def unread_language(question: str, passages: list[Passage]) -> str | None:
-    """The question's language when its words are in a script the passages found do not use
-    at all (a Korean question, English passages): then no word of it can be found in them, and
-    nothing shows that they answer it. A question in a Latin-script language (French, Spanish)
-    shares names and many terms with English and is judged as English is. None otherwise."""
+    """The question's language (ISO 639-1) when its words are in a script the passages found do
+    not use at all (a Korean question, English passages): then no word of it can be found in
+    them, and nothing shows that they answer it. A question in a Latin-script language (French,
+    Spanish) shares names and many terms with English and is judged as English is. None
+    otherwise."""
     foreign = language.foreign_script_words(question)
-    if not foreign or language.question_language(question) == "en":
+    if not foreign:
+        return None
+    code = language.question_language(question)
+    if code == "en":
         return None  # an English question may name a place in its own script
     found = " ".join(passage.chunk.text for passage in passages)
     if any(word in found for word in foreign):
         return None  # the documents are in the question's script (a Chinese report)
-    return language.language_name(language.question_language(question))
+    return code or ""
 
 
 # A word is specific to a topic when few passages use it (at most this share of them) and it is

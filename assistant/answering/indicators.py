@@ -167,9 +167,9 @@ class _Answer:
         """One value in the question's language, when it is not English (see
         :func:`assistant.crosslingual.value_sentence`); None otherwise."""
         language = self.plan.language
-        rank_word = crosslingual.labels(language, [{}]).get("rank", "rank").lower()
         if language == "en" or not crosslingual.labels(language):
             return None
+        rank_word = crosslingual.labels(language, [{}]).get("rank", "rank").lower()
         return crosslingual.value_sentence(
             crosslingual.local_country_name(iso3, language),
             crosslingual.indicator_name(self.code, self.name, language),

@@ -14,7 +14,7 @@ from assistant.answering import comparison, documents, indicators
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
-from assistant.language import foreign_script_words, question_language
+from assistant.language import foreign_script_words, language_name, question_language
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
 
@@ -37,7 +37,6 @@ def _in_english(question: str, language: str, context: AnswerContext) -> str:
     if language == "en" or not context.uses_llm or not context.settings.translate_questions:
         return question
     from assistant.answering.llm import translate_question
-    from assistant.language import language_name
 
     return translate_question(context.llm(), question, language_name(language)) or question
 
@@ -66,7 +65,7 @@ def answer(
         read = crosslingual.Gloss("en", standalone, {})
     chosen = route(read.text)
     plan = chosen.plan
-    plan.question, plan.language, plan.read_as = standalone, read.language, read.read_as
+    plan.question, plan.language = standalone, read.language
     searched = standalone
     if chosen.name != "indicator":
         searched = _in_english(standalone, read.language, context)

@@ -7,7 +7,7 @@ from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.citations import passage_citation
 from assistant.answering.extractive import Extraction
-from assistant.language import question_language
+from assistant.language import language_name
 from assistant.models import Answer, Filters, Passage, page_words
 
 
@@ -41,18 +41,20 @@ def refusal(
     """``absent_topic``: the question's specific word that the best sentences found lack (they
     share a name with the question but are about something else); ``lacks``: what the question
     asks for ("a figure", "a date") that the best sentences found do not give; ``language``: the
-    language the question was read as, when the passages found share no word with it."""
+    language the question was read as (ISO 639-1; "" when too short to tell), when the
+    passages found share no word with it."""
     scope = describe_scope(filters)
     text = f"The documents do not answer this question. I searched {scope}"
-    if language:
+    if language is not None:
+        name = language_name(language or None)
         text += (
-            f": I read the question as {language}, and the passages found are in another "
+            f": I read the question as {name}, and the passages found are in another "
             "language and share none of its words, so nothing shows they answer it. Questions "
             "about the documents are not translated yet: ask in English (names and acronyms "
             f"such as EGDI or CEPA can stay as typed); questions on indicator figures are "
-            f"understood in {language} too"
+            f"understood in {name} too"
         )
-        said = crosslingual.labels(question_language(question)).get("unread")
+        said = crosslingual.labels(language).get("unread")
         if said:
             text = f"{said}\n\n{text}"  # the reader's language first, the English for staff
     elif absent_topic:

@@ -142,8 +142,6 @@ class QueryPlan:
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
     language: str = "en"  # the language the question is written in (ISO 639-1)
-    # words of a question in another language -> the English they were read as
-    read_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def indicator(self) -> str | None:
