@@ -10,8 +10,9 @@ set -euo pipefail
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-# OCR in the language of the page: the UN's other five official languages
-for pack in ara chi_sim fra rus spa; do
+# OCR in the language of the page: the UN's other five official languages; and the orientation
+# data (osd) that turns a page scanned sideways upright (Debian's tesseract-ocr depends on it)
+for pack in ara chi_sim fra rus spa osd; do
   [ -e "/usr/share/tesseract-ocr/5/tessdata/$pack.traineddata" ] || \
     [ -e "/usr/share/tesseract-ocr/4.00/tessdata/$pack.traineddata" ] || \
     missing+=("tesseract-ocr-${pack//_/-}")

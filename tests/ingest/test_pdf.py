@@ -788,6 +788,9 @@ def test_clean_pages_in_any_language_are_never_dropped(
 
 @pytest.mark.slow
 @needs_ocr_tools
+@pytest.mark.skipif(
+    "osd" not in ocr.installed_ocr_languages(), reason="tesseract's orientation data missing"
+)
 def test_a_table_scanned_sideways_is_turned_upright_and_read(corpus_extra: Path) -> None:
     # The annex's table is printed landscape and scanned as it lies, under an upright running
     # head: its text layer is junk, and OCR without orientation detection reads it upside down.
