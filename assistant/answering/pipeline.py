@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant import crosslingual
-from assistant.answering import comparison, documents, indicators
+from assistant.answering import comparison, documents, indicators, sources
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
@@ -88,8 +88,22 @@ def answer(
             result = comparison.answer(searched, chosen.countries, filters, access, context, run)
         else:
             focus = follow_up_focus(question, standalone) if searched == standalone else None
+            source = None
+            if not filters.documents:
+                source = sources.named_source(
+                    searched, plan.expansions, context.retriever.catalog.documents()
+                )
+            if source is not None:
+                plan.source = source.describe()
             result = documents.answer(
-                searched, filters, access, context, run, plan.expansions, focus=focus
+                searched,
+                filters,
+                access,
+                context,
+                run,
+                plan.expansions,
+                focus=focus,
+                source=source,
             )
         if searched != standalone:
             standalone = searched  # shown as what was understood: the English searched

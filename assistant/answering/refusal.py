@@ -7,13 +7,22 @@ from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.citations import passage_citation
 from assistant.answering.extractive import Extraction
+from assistant.answering.sources import Source
 from assistant.language import language_name
 from assistant.models import Answer, Filters, Passage, page_words
 
 
-def describe_scope(filters: Filters) -> str:
-    """Where a search looked, in words ("documents about Fiji within the un-docs collections")."""
+def describe_scope(filters: Filters, source: Source | None = None) -> str:
+    """Where a search looked, in words ("documents about Fiji within the un-docs collections";
+    "the 3 documents from cepa: …" when the question named whose words it asks for)."""
     parts = []
+    if source is not None:
+        titles = "; ".join(source.titles[:3]) + ("; …" if len(source.titles) > 3 else "")
+        count = len(source.documents)
+        parts.append(
+            f"the {'document' if count == 1 else f'{count} documents'} from {source.phrase} "
+            f"({titles})"
+        )
     if filters.countries:
         parts.append(
             "documents about " + ", ".join(country_names.name(c) for c in filters.countries)
@@ -22,7 +31,7 @@ def describe_scope(filters: Filters) -> str:
         parts.append("the " + ", ".join(filters.collections) + " collections")
     if filters.year_from or filters.year_to:
         parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
-    if filters.documents:
+    if filters.documents and source is None:
         parts.append(f"{len(filters.documents)} selected documents")
     return " within ".join(parts) if parts else "all collections (no filters)"
 
@@ -37,13 +46,14 @@ def refusal(
     named_in: list[str] | None = None,
     lacks: str | None = None,
     language: str | None = None,
+    source: Source | None = None,
 ) -> Answer:
     """``absent_topic``: the question's specific word that the best sentences found lack (they
     share a name with the question but are about something else); ``lacks``: what the question
     asks for ("a figure", "a date") that the best sentences found do not give; ``language``: the
     language the question was read as (ISO 639-1; "" when too short to tell), when the
     passages found share no word with it."""
-    scope = describe_scope(filters)
+    scope = describe_scope(filters, source)
     text = f"The documents do not answer this question. I searched {scope}"
     if language is not None:
         name = language_name(language or None)

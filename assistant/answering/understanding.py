@@ -142,6 +142,9 @@ class QueryPlan:
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
     language: str = "en"  # the language the question is written in (ISO 639-1)
+    # whose words the question asks for and how many documents are theirs ("from cepa (3
+    # documents)"): :mod:`assistant.answering.sources`
+    source: str | None = None
 
     @property
     def indicator(self) -> str | None:
@@ -180,6 +183,8 @@ class QueryPlan:
             parts.append(f"{sign} {self.threshold[1]}")
         if self.years:
             parts.append("–".join(str(y) for y in sorted({self.years[0], self.years[-1]})))
+        if self.source:
+            parts.append(self.source)
         for acronym, name in self.expansions.items():
             parts.append(f"{acronym} = {name}")
         if self.corrections:

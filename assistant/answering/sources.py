@@ -1,0 +1,246 @@
+"""The source a question names: whose words it asks for.
+
+"what did cepa say about digital id", "what does unctad's tir 2025 say about ai in tax",
+"according to the oecd dgi, …", "what did maldives say about its e-government master plan":
+the question asks what a particular body, country or document said. A sentence from anyone else
+(a research paper about the Maldives, another body's report that uses the same words) does not
+answer it, however well its words match. So the documents of that source are found by their
+names (title, file name, UN symbol, the countries they are by) and the question is searched in
+them; when they do not hold the answer, the refusal says which documents were searched.
+
+A source is read only from an attribution ("what did X say", "according to X", "did X
+mention …") and only kept when documents answer to every name in it: a phrase that names no
+ingested document leaves the question searched across everything, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant import countries as country_names
+from assistant.answering.extractive import _acronym_in
+from assistant.answering.wordlists import STOPWORDS
+from assistant.country_groups import find_groups
+from assistant.models import DocumentRecord
+from assistant.text import YEAR, fold
+
+# The verbs by which a question attributes words to a speaker or a document.
+SAYING = (
+    r"(?:say|said|says|recommend(?:s|ed)?|propos(?:e|es|ed)|encourag(?:e|es|ed)|urg(?:e|es|ed)|"
+    r"call(?:s|ed)?\s+for|ask(?:s|ed)?\s+for|announc(?:e|es|ed)|pledg(?:e|es|ed)|"
+    r"commit(?:s|ted)?|state[ds]?|report(?:s|ed)?|note[ds]?|highlight(?:s|ed)?|stress(?:es|ed)?|"
+    r"emphasi[sz](?:e|es|ed)|mention(?:s|ed)?|suggest(?:s|ed)?|describ(?:e|es|ed)|"
+    r"argu(?:e|es|ed)|conclud(?:e|es|ed)|find|finds|found|list(?:s|ed)?|identif(?:y|ies|ied)|"
+    r"warn(?:s|ed)?|promis(?:e|es|ed)|request(?:s|ed)?|decid(?:e|es|ed))"
+)
+# The nouns for what a source said ("cepa recommendations on …").
+SAYINGS = (
+    r"(?:recommendations?|views?|positions?|advice|guidance|proposals?|findings?|conclusions?)"
+)
+_ATTRIBUTIONS = (
+    # "what does the escap annual report say": "say" first, as "report" and "note" are nouns too
+    re.compile(
+        r"\b(?:what|wat|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.{2,80}?)\s+(?:say|said|says)\b",
+        re.I,
+    ),
+    # "what did cepa recommend …", "how does unctad describe …"
+    re.compile(
+        rf"\b(?:what|wat|how)\s+(?:did|does|do|has|have|had)\s+(?P<who>.{{2,80}}?)\s+{SAYING}\b",
+        re.I,
+    ),
+    # "did bhutan mention …", "has cepa recommended …"
+    re.compile(
+        rf"^\W*(?:did|does|do|has|have)\s+(?P<who>.{{2,80}}?)\s+{SAYING}\b",
+        re.I,
+    ),
+    # "cepa recommendations on …", "unctad's findings about …"
+    re.compile(
+        rf"^\W*(?P<who>[^\W\d][\w.'’ -]{{1,40}}?)(?:['’]s)?\s+{SAYINGS}\s+(?:on|about|for|regarding)\b",
+        re.I,
+    ),
+    # "according to the escap annual report, …"
+    re.compile(
+        r"\baccording to\s+(?P<who>[^,;:?]{2,80}?)(?=\s*(?:[,;:?]|$|\s(?:on|about|what|how|is|are|does|did)\s))",
+        re.I,
+    ),
+)
+
+# Words that say what kind of document a source is, not whose it is ("the ESCAP annual report",
+# "the CSTD resolution", "its General Debate statement"): they narrow the documents when some
+# titles use them and are passed over when none does.
+DOCUMENT_KINDS = frozenset(
+    "report reports annual resolution resolutions decision draft plan strategy paper papers "
+    "statement statements speech speeches address document documents study survey overview "
+    "session sessions summary note letter profile publication edition index data dataset "
+    "general debate latest new recent last".split()
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who or what the question quotes, and the documents that are theirs."""
+
+    phrase: str  # as typed: "cepa", "unctad's tir 2025"
+    documents: tuple[str, ...]  # doc ids
+    titles: tuple[str, ...]  # their titles, in the same order
+
+    def without(self, question: str) -> str:
+        """The question less the source's name: what is asked of its documents, which all
+        answer to that name ("what did cepa say about mental health" -> "what did say about
+        mental health")."""
+        rest = re.sub(re.escape(self.phrase), " ", question, count=1, flags=re.I)
+        return " ".join(rest.split())
+
+    def describe(self) -> str:
+        count = len(self.documents)
+        return f"from {self.phrase} ({count} document{'s' if count != 1 else ''})"
+
+
+def named_source(
+    question: str, expansions: dict[str, str], documents: dict[str, DocumentRecord]
+) -> Source | None:
+    """The source ``question`` attributes its answer to and the documents that are its, or None.
+
+    Every name in the source phrase must be matched by a document: a country, by a document by
+    that country alone or whose title or file names it; a group of countries, by a document by
+    one of its members alone; an acronym, by itself or the name the documents give it
+    (``expansions``) in the title, file name or symbol; any other word of a name likewise.
+    A year must be the document's (or in its title) when the document's is known. Words naming a kind of document ("annual
+    report") narrow the match when some matching titles use them."""
+    phrase = _attributed(question)
+    if phrase is None:
+        return None
+    plain = re.sub(r"(?<=[^\W\d_])['’]s\b", "", phrase)
+    folded_expansions = {fold(k): fold(v) for k, v in expansions.items()}
+    countries = country_names.in_question(plain)
+    leftover = _without(fold(plain), (n for c in countries for n in _country_names(c)))
+    # a group that is also a body with documents of its own ("ESCAP", "OECD") is the body
+    groups = [] if countries else find_groups(plain)
+    if groups and not _names_documents(leftover, folded_expansions, documents):
+        leftover = _without(leftover, (n for g in groups for n in g.names))
+    else:
+        groups = []
+    years = {int(y) for y in YEAR.findall(plain)}
+    # "2024-25": the edition of a report that spans two years
+    for first, second in re.findall(r"\b((?:19|20)\d\d)\s*[-–/]\s*(\d\d)\b", plain):
+        years.add(int(first[:2] + second))
+    words = [
+        w
+        for w in leftover.split()
+        if w not in STOPWORDS and not w.isdigit() and len(w) > 1 and w not in {"its", "their"}
+    ]
+    names = [w for w in words if w not in DOCUMENT_KINDS]
+    kinds = [w for w in words if w in DOCUMENT_KINDS]
+    if not (countries or groups or names):
+        return None  # "what did it say", "what does the report say": nobody named
+    matched = [
+        doc
+        for doc in documents.values()
+        if _by_countries(doc, countries)
+        and _by_groups(doc, groups)
+        and all(_names(doc, w, folded_expansions) for w in names)
+        and _in_years(doc, years)
+    ]
+    if not matched:
+        return None
+    narrower = [doc for doc in matched if any(k in _name_text(doc).split() for k in kinds)]
+    chosen = narrower or matched
+    return Source(
+        phrase=phrase.strip(),
+        documents=tuple(d.doc_id for d in chosen),
+        titles=tuple(d.title for d in chosen),
+    )
+
+
+def _without(text: str, names: Iterable[str]) -> str:
+    for name in names:
+        text = re.sub(rf"\b{re.escape(fold(name))}\b", " ", text)
+    return text
+
+
+def _country_names(code: str) -> tuple[str, ...]:
+    return (country_names.name(code), *country_names.ALIASES.get(code, []))
+
+
+def _names_documents(
+    text: str, expansions: dict[str, str], documents: dict[str, DocumentRecord]
+) -> bool:
+    """Whether some document's title or file name holds every word of ``text`` that names."""
+    words = [w for w in text.split() if w not in STOPWORDS and w not in DOCUMENT_KINDS]
+    words = [w for w in words if not w.isdigit() and len(w) > 1]
+    return bool(words) and any(
+        all(_names(doc, w, expansions) for w in words) for doc in documents.values()
+    )
+
+
+def _attributed(question: str) -> str | None:
+    for pattern in _ATTRIBUTIONS:
+        match = pattern.search(question)
+        if match:
+            who = match.group("who").strip(" ,;:")
+            if who.lower() not in {"it", "they", "he", "she", "this", "that", "you", "we", "i"}:
+                return who
+    return None
+
+
+def _name_text(doc: DocumentRecord) -> str:
+    """What a document is known by: its title, file name and symbol, folded."""
+    return _folded(doc.title, doc.source, doc.symbol or "")
+
+
+@lru_cache(maxsize=65536)
+def _folded(*parts: str) -> str:
+    return f" {fold(' '.join(parts))} "
+
+
+@lru_cache(maxsize=65536)
+def _spells(acronym: str, title: str) -> bool:
+    return _acronym_in(acronym, title)
+
+
+def _by_countries(doc: DocumentRecord, countries: Iterable[str]) -> bool:
+    """A country's document: by it alone (its statement) or named in the title or file name
+    ("italy-ict-plan"). A country profile is about the country, built from indicator data: it
+    holds nothing the country said."""
+    for code in countries:
+        if doc.collection == "profile":
+            return False
+        if doc.countries == [code]:
+            continue
+        text = _name_text(doc)
+        if not any(f" {fold(n)} " in text for n in _country_names(code)):
+            return False
+    return True
+
+
+def _by_groups(doc: DocumentRecord, groups: list) -> bool:  # type: ignore[type-arg]
+    """A group's documents: those by one of its members alone ("what did the pacific islands
+    say": their statements), profiles aside (see :func:`_by_countries`)."""
+    if groups and doc.collection == "profile":
+        return False
+    return all(len(doc.countries) == 1 and doc.countries[0] in g.members for g in groups)
+
+
+def _names(doc: DocumentRecord, word: str, expansions: dict[str, str]) -> bool:
+    """Whether ``word`` names ``doc``: it is in the title, file name or symbol, or is an acronym
+    of the title ("dgi": "Digital Government Index"; "tir": "Technology and Innovation Report")
+    or stands for a name the title holds (``expansions``, learned from the documents)."""
+    text = _name_text(doc)
+    if f" {word} " in text:
+        return True
+    name = expansions.get(word)
+    if name and f" {name} " in text:
+        return True
+    short = len(word) <= 6 and not country_names.is_english_word(word)
+    return short and _spells(word.upper(), doc.title)
+
+
+def _in_years(doc: DocumentRecord, years: set[int]) -> bool:
+    """A year the source names is the document's, or in its title; a document whose year is not
+    known is not excluded by one."""
+    if not years or doc.year is None:
+        return True
+    return doc.year in years or any(str(y) in doc.title for y in years)

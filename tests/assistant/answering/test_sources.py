@@ -1,0 +1,212 @@
+"""The source a question names ("what did cepa say", "according to the escap annual report"):
+its documents found by their names, the question searched in them, the refusal naming them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.answering.sources import named_source
+from assistant.models import DocumentRecord
+
+
+def doc(doc_id: str, title: str, source: str, countries=(), year=2025, collection="study"):  # type: ignore[no-untyped-def]
+    return DocumentRecord(doc_id, source, f"/c/{source}", title, collection, list(countries), year)
+
+
+DOCS = {
+    d.doc_id: d
+    for d in [
+        doc(
+            "cepa24",
+            "Committee of Experts on Public Administration: Report on the twenty-fourth session (E/2025/44)",
+            "un-docs/E_2025_44.en.pdf",
+        ),
+        doc(
+            "cepa-l23",
+            "Draft resolution: Report of the Committee of Experts on Public Administration (E/2025/L.23)",
+            "un-docs/E_2025_L.23.en.pdf",
+        ),
+        doc(
+            "escap",
+            "Economic and Social Commission for Asia and the Pacific: Annual Report (E/2025/39)",
+            "un-docs/E_2025_39.en.pdf",
+        ),
+        doc(
+            "tir",
+            "Technology and Innovation Report 2025 (Overview)",
+            "un-docs/UNCTAD_TIR_2025_Overview.en.pdf",
+        ),
+        doc(
+            "dgi19",
+            "OECD Digital Government Index (DGI): Methodology and 2019 Results",
+            "oecd-eu/oecd_2019_dgi.pdf",
+            year=2019,
+        ),
+        doc(
+            "dgi23",
+            "2023 OECD Digital Government Index",
+            "oecd-eu/oecd_2023_digital_government_index.pdf",
+            year=2023,
+        ),
+        doc(
+            "mdv",
+            "Maldives: statement in the UN General Debate, session 79 (2024)",
+            "general-debate-2024/MDV_79_2024.txt",
+            ["MDV"],
+            2024,
+            "other",
+        ),
+        doc(
+            "fji",
+            "Fiji: statement in the UN General Debate, session 79 (2024)",
+            "general-debate-2024/FJI_79_2024.txt",
+            ["FJI"],
+            2024,
+            "other",
+        ),
+        doc(
+            "fra",
+            "France: statement in the UN General Debate, session 79 (2024)",
+            "general-debate-2024/FRA_79_2024.txt",
+            ["FRA"],
+            2024,
+            "other",
+        ),
+        doc(
+            "mdv-profile",
+            "Country profile: Maldives (MDV)",
+            "profiles/MDV.md",
+            ["MDV"],
+            2003,
+            "profile",
+        ),
+        doc(
+            "papers",
+            "icegov proceedings all editions",
+            "unu-egov/icegov-proceedings.csv",
+            ["USA", "MDV"],
+            None,
+            "data",
+        ),
+    ]
+}
+EXPANSIONS = {
+    "cepa": "Committee of Experts on Public Administration",
+    "unctad": "United Nations Conference on Trade and Development",
+    "escap": "Economic and Social Commission for Asia and the Pacific",
+}
+
+
+def found(question: str) -> list[str] | None:
+    source = named_source(question, EXPANSIONS, DOCS)
+    return None if source is None else sorted(source.documents)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # an acronym, by the name the documents give it
+        ("what did cepa say about digital id systems", ["cepa-l23", "cepa24"]),
+        ("cepa recommendations on govt cios", ["cepa-l23", "cepa24"]),
+        # an acronym of the title ("dgi", "tir"), a year that picks the edition
+        ("what did the oecd dgi say about encryption", ["dgi19", "dgi23"]),
+        ("What does the OECD DGI 2019 say about data", ["dgi19"]),
+        ("what does unctad's tir 2025 say about ai in tax", ["tir"]),
+        # "report" is a noun here, not what was said; ESCAP is a group of countries and a body
+        ("what does the escap annual report 2024-25 say about e-procurement", ["escap"]),
+        ("according to escap, what are the priorities", ["escap"]),
+        # a country's words are its statement: not its profile, not a paper about it
+        ("what did maldives say about its e-government master plan", ["mdv"]),
+        ("did fiji mention sea level rise", ["fji"]),
+        # a group's words are its members' statements
+        ("what did the pacific islands say about climate finance", ["fji"]),
+    ],
+)
+def test_the_documents_of_the_source_the_question_names(question: str, expected: list[str]) -> None:
+    assert found(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did it say on the digital divide",  # a pronoun names nobody
+        "what does the report say about ai",  # a kind of document, nobody's
+        "according to the world bank, what is the gtmi",  # no document is the World Bank's
+        "what is the oecd dgi",  # no attribution
+        "what did the sg's 2031 annual report say",  # names a year no document has
+    ],
+)
+def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
+    assert found(question) is None
+
+
+@pytest.fixture(scope="module")
+def assistant(small_store) -> Assistant:  # type: ignore[no-untyped-def]
+    return Assistant(small_store)
+
+
+@pytest.mark.slow
+def test_what_a_country_said_is_quoted_from_its_own_statement(assistant: Assistant) -> None:
+    answer = assistant.answer("what did fiji say about climate change").answer
+    assert answer.grounded
+    assert {c.title for c in answer.citations} == {
+        "Fiji: statement in the UN General Debate, session 79 (2024)"
+    }
+    assert "from fiji (1 document)" in (answer.understood or "")
+
+
+@pytest.mark.slow
+def test_a_topic_the_source_never_discusses_is_refused_naming_what_was_searched(
+    assistant: Assistant,
+) -> None:
+    # Cambodia's statement says nothing of cryptocurrencies (other documents may)
+    answer = assistant.answer("what did cambodia say about cryptocurrencies").answer
+    assert not answer.grounded
+    assert "I searched the document from cambodia (Cambodia: statement" in answer.answer
+
+
+def _evidence(text: str):  # type: ignore[no-untyped-def]
+    from assistant.answering.extractive import Evidence
+    from assistant.models import Chunk, Passage
+
+    passage = Passage(chunk=Chunk("d:0", "d", 0, text), document=DOCS["cepa24"])
+    return Evidence(passage, text, 0, len(text), 1.0)
+
+
+# how many of 10,000 passages use each stem: "digit" is common, the rest rare
+USES = {"digit": 900, "system": 700, "offic": 300, "chief": 40, "cio": 5, "id": 60, "inform": 800}
+
+
+def _frequency(stem: str) -> tuple[int, int]:
+    return USES.get(stem, 20), 10_000
+
+
+def test_a_sentence_sharing_only_a_common_word_does_not_cover_the_topic() -> None:
+    from assistant.answering.documents import unaddressed
+
+    evidence = [
+        _evidence("The uptake of AI rests on a solid and safe digital public infrastructure.")
+    ]
+    topic = "recommendations on govt cios (chief information officers) / chief digital officers"
+    assert unaddressed(topic, evidence, {"cios": "chief information officers"}, _frequency)
+    # the sentence that names the officers covers it
+    evidence.append(_evidence("Chief information officers lead the digital transformation."))
+    assert unaddressed(topic, evidence, {"cios": "chief information officers"}, _frequency) is None
+
+
+def test_a_topic_is_covered_by_the_names_its_acronyms_and_e_words_stand_for() -> None:
+    from assistant.answering.documents import unaddressed
+
+    sids = [_evidence("We launched a workstream for Small Island Developing States.")]
+    assert (
+        unaddressed(
+            "what did say the un did for sids",
+            sids,
+            {"sids": "Small Island Developing States"},
+            _frequency,
+        )
+        is None
+    )
+    procurement = [_evidence("Electronic procurement platforms could keep records of purchases.")]
+    assert unaddressed("anything on e-procurement?", procurement, {}, _frequency) is None
