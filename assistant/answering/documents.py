@@ -8,6 +8,7 @@ import math
 import re
 import time
 from collections.abc import Callable
+from itertools import zip_longest
 
 from assistant import countries as country_names
 from assistant import language
@@ -62,6 +63,10 @@ def answer(
         access=access,
         timings=timings,
     )
+    if focus is not None and passages:
+        passages = _in_the_conversations_documents(
+            focus, passages, searched, expansions, access, context
+        )
     run.retrieved.extend(passages)
     t0 = time.perf_counter()
     extraction = extractive.extract(
@@ -108,10 +113,45 @@ def answer(
     return Answer(question=question, answer=text, grounded=True, citations=citations)
 
 
+def _in_the_conversations_documents(
+    focus: str,
+    passages: list[Passage],
+    filters: Filters,
+    expansions: dict[str, str],
+    access: Access,
+    context: AnswerContext,
+) -> list[Passage]:
+    """A follow-up's own words searched in the documents the conversation is about.
+
+    The whole conversation ("what did cepa say about ai … and what should audit institutions
+    do? what about regulators") finds the documents, but its earlier turns outweigh the
+    follow-up's few words in choosing passages: the passages on audit institutions come first
+    and the one on regulators is not among them. So the follow-up's words are searched again,
+    in the documents the first search found first (FOLLOW_UP_DOCUMENTS of them), and the
+    passages of both searches are taken in turns, the follow-up's first."""
+    documents = list(dict.fromkeys(p.document.doc_id for p in passages))[:FOLLOW_UP_DOCUMENTS]
+    within = filters.model_copy(update={"documents": documents})
+    own = context.retriever.search(
+        with_expansions(focus, expansions), within, k=context.settings.top_k, access=access
+    )
+    merged: dict[str, Passage] = {}
+    for pair in zip_longest(own, passages):  # taken in turns: the follow-up's, the whole's
+        for passage in pair:
+            if passage is not None:
+                merged.setdefault(passage.chunk.chunk_id, passage)
+    return list(merged.values())[: context.settings.top_k]
+
+
+# How many of the documents the whole conversation found a follow-up's own words are searched in.
+FOLLOW_UP_DOCUMENTS = 2
+
+
 def with_expansions(question: str, expansions: dict[str, str]) -> str:
     """The question with each acronym followed by the name the documents give it, for search:
     "What did CEPA say" -> "What did CEPA (Committee of Experts on Public Administration) say"."""
     for word, name in expansions.items():
+        if name.casefold() == word.casefold():
+            continue  # "unga79" stands for nothing longer
         question = re.sub(
             rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"{word} ({name})", question, count=1
         )

@@ -68,9 +68,9 @@ def rewrite_follow_up(question: str, previous: str) -> str:
         return question
     carried = f"{previous} {question}".strip()
     if not (new_years or new_countries or new_groups):
-        if follow_up_cue or points_back or len(words) <= 4:
-            return carried
-        return question
+        # what reaches here is short and does not stand alone ("so in euros the target is
+        # what?"): it names nothing new, so it asks about the previous question's subject
+        return carried
     if len(words) > 4 and not _names_what_to_replace(previous, new_countries, new_groups):
         # "where do india and china rank on it", after a question about an index: the new
         # countries are asked about the previous subject, not put in place of its own
@@ -116,7 +116,9 @@ def follow_up_focus(question: str, standalone: str) -> str | None:
 
 
 _FOLLOW_UP_CUE = re.compile(
-    r"^\s*(and|what about|how about|and what about|same for|what of|in|for|anything|any)\b", re.I
+    r"^\s*(and|so|but|also|ok|okay|then|what about|how about|and what about|same for|what of|in|"
+    r"for|anything|any)\b",
+    re.I,
 )
 
 

@@ -53,6 +53,18 @@ from assistant.models import Chunk, DocumentRecord, Passage
             "what did cepa recommend on emergency procurement "
             "anything on the e-procurement platforms themselves?",
         ),
+        # a short question that does not stand alone and names nothing new asks about the
+        # previous subject, whatever its first word
+        (
+            "so in euros the target is what?",
+            "what was avg pa ict spending in 2013-15?",
+            "what was avg pa ict spending in 2013-15? so in euros the target is what?",
+        ),
+        (
+            "the savings target then",
+            "what did the stability law set?",
+            "what did the stability law set? the savings target then",
+        ),
         # countries asked about a subject that named none are not put in its place
         (
             "where do india and china rank on it",
@@ -204,6 +216,19 @@ class TestOnTheSmallCorpus:
         answer = assistant.ask("And in 2022?", conversation=conversation)
         assert answer.rewritten_question == "What was Fiji's EGDI in 2022?"
         assert "0.62350" in answer.answer
+
+    def test_a_follow_up_is_searched_in_the_conversations_documents_by_its_own_words(
+        self, assistant: Assistant
+    ) -> None:
+        # the whole conversation is about audit institutions: its passages alone never reach
+        # the paragraph on regulators, which the follow-up's own words find in the same report
+        first = "what did cepa say about transparency and accountability of ai in public admin"
+        second = "and what should supreme audit institutions do?"
+        conversation = Conversation("c2", [Turn(first, first), Turn(second, f"{first} {second}")])
+        answer = assistant.ask("what about regulators", conversation=conversation)
+        assert answer.grounded
+        assert answer.answer.startswith("Regulators could assist in shaping the audit landscape")
+        assert answer.citations[0].page_label == "18/26"
 
     def test_missing_data_is_a_refusal_not_a_guess(self, assistant: Assistant) -> None:
         answer = assistant.ask(

@@ -66,6 +66,22 @@ DOCS = {
             "other",
         ),
         doc(
+            "prk",
+            "Democratic People's Republic of Korea: statement in the UN General Debate, session 79 (2024)",
+            "general-debate-2024/PRK_79_2024.txt",
+            ["PRK"],
+            2024,
+            "other",
+        ),
+        doc(
+            "kor",
+            "Republic of Korea: statement in the UN General Debate, session 79 (2024)",
+            "general-debate-2024/KOR_79_2024.txt",
+            ["KOR"],
+            2024,
+            "other",
+        ),
+        doc(
             "fra",
             "France: statement in the UN General Debate, session 79 (2024)",
             "general-debate-2024/FRA_79_2024.txt",
@@ -119,6 +135,9 @@ def found(question: str) -> list[str] | None:
         # a country's words are its statement: not its profile, not a paper about it
         ("what did maldives say about its e-government master plan", ["mdv"]),
         ("did fiji mention sea level rise", ["fji"]),
+        ("did france talk about ai", ["fra"]),
+        # a country's name inside another's ("Republic of Korea" in the DPRK's) is not it
+        ("what did korea say about ai", ["kor"]),
         # a group's words are its members' statements
         ("what did the pacific islands say about climate finance", ["fji"]),
     ],
@@ -135,6 +154,8 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
         "according to the world bank, what is the gtmi",  # no document is the World Bank's
         "what is the oecd dgi",  # no attribution
         "what did the sg's 2031 annual report say",  # names a year no document has
+        # an act is reported by others as often as by the actor: the ESCAP report lists pledges
+        "what did japan pledge to escap for 2025",
     ],
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
