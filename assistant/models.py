@@ -109,6 +109,8 @@ class Citation(BaseModel):
     url: str | None = None
     chunk_id: str | None = None
     data_row: int | None = None  # for indicator figures: the row of the data file
+    # a brief's one reference to a data file: every row it cites (``data_row`` is the first)
+    data_rows: list[int] = Field(default_factory=list)
 
 
 class Answer(BaseModel):

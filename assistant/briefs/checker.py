@@ -21,7 +21,7 @@ from assistant.briefs.model import (
     ProblemKind,
     Sentence,
 )
-from assistant.indicators import IndicatorValue
+from assistant.indicators import IndicatorValue, shown
 from assistant.models import Citation
 from assistant.storage.indicators import IndicatorTable
 
@@ -42,7 +42,7 @@ def _expected(figure: Figure, value: IndicatorValue) -> str | None:
         return None if value.rank is None else str(value.rank)
     if figure.kind == "group":
         return value.group
-    return value.value_text
+    return shown(value)  # as answers show it: a machine float to three decimals
 
 
 def _check_figure(
@@ -64,8 +64,10 @@ def _check_figure(
     expected = _expected(figure, value)
     if figure.text != expected:
         return f"prints {figure.text!r} where the data has {expected!r}"
-    if cited.data_row != value.row or not _same_source(cited.source, value.source):
-        return f"cites {cited.source}, row {cited.data_row}, but the value is in {value.source}, row {value.row}"
+    rows = cited.data_rows or [cited.data_row]
+    if value.row not in rows or not _same_source(cited.source, value.source):
+        where = ", ".join(str(r) for r in rows)
+        return f"cites {cited.source}, row {where}, but the value is in {value.source}, row {value.row}"
     return None
 
 

@@ -57,7 +57,7 @@ from assistant.briefs.model import (
 from assistant.country_groups import asia_pacific
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
-from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name
+from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name, shown
 from assistant.models import Citation, DocumentRecord, Filters, Passage
 from assistant.storage.indicators import IndicatorTable
 from assistant.text import sentence_spans
@@ -246,6 +246,8 @@ class _Sources:
     def __init__(self, cite_data: Callable[[int, IndicatorValue], Citation]) -> None:
         self._cite_data = cite_data
         self.by_key: dict[tuple[str, ...], Citation] = {}
+        self._countries: dict[int, list[str]] = {}  # a data reference's countries, in order
+        self._rows: dict[int, list[tuple[int, int, str]]] = {}  # its (year, row, line)s
 
     def _add(self, key: tuple[str, ...], make: Any) -> int:
         cited = self.by_key.get(key)
@@ -255,11 +257,27 @@ class _Sources:
         return cited.n
 
     def data(self, value: IndicatorValue) -> int:
+        """One reference per data file: its first row cited makes it, later rows join it
+        ("UN E-Government Survey data, rows for Bhutan", each row quoted under it)."""
+
         def make(n: int) -> Citation:
             cited = self._cite_data(n, value)
-            return cited.model_copy(update={"title": f"{value.dataset} data"})
+            return cited.model_copy(update={"title": f"{value.dataset} data", "text": ""})
 
-        return self._add(("data", value.doc_id, value.source, str(value.row)), make)
+        n = self._add(("data", value.doc_id, value.source), make)
+        cited = self.by_key[("data", value.doc_id, value.source)]
+        if value.row not in cited.data_rows:
+            rows = self._rows.setdefault(n, [])
+            rows.append((value.year, value.row, self._cite_data(n, value).text))
+            rows.sort()
+            cited.data_rows = [row for _, row, _ in rows]
+            cited.data_row = cited.data_rows[0]
+            cited.text = "\n".join(f"{year}, row {row}: {line}" for year, row, line in rows)
+            countries = self._countries.setdefault(n, [])
+            if value.country not in countries:
+                countries.append(value.country)
+                cited.title = f"{value.dataset} data, rows for {', '.join(countries)}"
+        return n
 
     def evidence(self, evidence: Evidence) -> int:
         def make(n: int) -> Citation:
@@ -320,7 +338,7 @@ _KINDS: dict[str, FigureKind] = {"": "value", "rank": "rank", "group": "group"}
 
 def _figure(value: IndicatorValue, sources: _Sources, kind: FigureKind = "value") -> Figure:
     text = (
-        value.value_text
+        shown(value)  # a machine float to three decimals; the row cited keeps every digit
         if kind == "value"
         else str(value.rank)
         if kind == "rank"
@@ -606,9 +624,23 @@ def _series_table(
             else:
                 cells.append(_figure(value, sources, _KINDS[kind]))
         rows.append(TableRow(label=str(year), cells=cells))
-    return FigureTable(
-        caption=caption, columns=["Year", *(label for _, label in columns)], rows=rows
+    rounded = any(
+        cell is not None
+        and cell.kind == "value"
+        and cell.text != by_code[cell.indicator][cell.year].value_text
+        for row in rows
+        for cell in row.cells
     )
+    return FigureTable(
+        caption=caption,
+        columns=["Year", *(label for _, label in columns)],
+        rows=rows,
+        note=ROUNDED_NOTE if rounded else None,
+    )
+
+
+# Under a table whose machine floats ("0.8404502742767075") are shown to three decimals.
+ROUNDED_NOTE = "Values rounded to three decimals; the data rows cited print them in full."
 
 
 def _chart(iso3: str, name: str, table: IndicatorTable) -> Chart:

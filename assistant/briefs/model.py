@@ -32,7 +32,7 @@ class Figure(BaseModel):
     indicator: str
     year: int
     kind: Literal["value", "rank", "group"] = "value"
-    text: str  # exactly as the data file prints it
+    text: str  # as the data file prints it; a machine float to three decimals (indicators.shown)
     citation: int
     unsupported: bool = False
 
@@ -72,6 +72,7 @@ class FigureTable(BaseModel):
     caption: str
     columns: list[str]  # the label column first
     rows: list[TableRow] = Field(default_factory=list)
+    note: str | None = None  # printed under the table ("Values rounded to three decimals …")
 
 
 class Chart(BaseModel):

@@ -47,7 +47,9 @@ def _markers(numbers: Sequence[int]) -> str:
 def citation_label(citation: Citation) -> str:
     """Where a source is: "Title, p. 3/26 (un-docs/E_2025_44.en.pdf)" or "..., row 2184 (...)"."""
     where = ""
-    if citation.data_row is not None:
+    if len(citation.data_rows) > 1:
+        where = f" ({len(citation.data_rows)} rows)"
+    elif citation.data_row is not None:
         where = f", row {citation.data_row}"
     elif citation.page_label or citation.page:
         where = f", {page_words(citation.page, citation.page_label)}"
@@ -69,7 +71,8 @@ def _subtitle(brief: Brief) -> str:
 
 _PROMISE = (
     "Every sentence in sections 2 to 5 cites its sources [n], listed in section 7; figures are "
-    "copied exactly as the data files print them and cite their rows. Check before use: anything "
+    "as the data files print them (long machine decimals to three places) and cite their rows, "
+    "which keep every digit. Check before use: anything "
     f"the checker could not verify is marked {UNSUPPORTED}."
 )
 
@@ -112,6 +115,8 @@ def _md_table(table: FigureTable) -> list[str]:
                 cells.append(figure.text + (f" {UNSUPPORTED}" if figure.unsupported else ""))
         cells.append(_markers(row.citations))
         lines.append("| " + " | ".join(cells) + " |")
+    if table.note:
+        lines += ["", f"*{_md_escape(table.note)}*"]
     return lines
 
 
@@ -120,9 +125,13 @@ def _md_section(brief: Brief, section: Section, chart_url: str | None) -> list[s
     if section.key == "sources":
         for citation in brief.citations:
             lines.append(f"- [{citation.n}] {_md_escape(citation_label(citation))}")
-            quote = " ".join(citation.text.split())
-            if quote:
-                lines.append(f"  > {_md_escape(_clip(quote, 400))}")
+            for line in citation.text.splitlines() if citation.data_rows else [citation.text]:
+                quote = " ".join(line.split())
+                if quote:
+                    lines.append(
+                        f"  > {_md_escape(_clip(quote, 400))}"
+                        + ("  " if citation.data_rows else "")
+                    )
         lines.append("")
         return lines
     for block in section.blocks:
@@ -340,6 +349,9 @@ def _docx_table(document: DocxDocument, table: FigureTable, known: set[int]) -> 
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(8.5)
+    if table.note:
+        note = document.add_paragraph()
+        note.add_run(table.note).italic = True
     document.add_paragraph()
 
 
@@ -423,10 +435,11 @@ def _docx_sources(document: DocxDocument, brief: Brief) -> None:
         paragraph.paragraph_format.space_after = Pt(4)
         paragraph.add_run(f"[{citation.n}]\t").bold = True
         paragraph.add_run(citation_label(citation))
-        quote = " ".join(citation.text.split())
-        if quote:
-            run = paragraph.add_run(f"\n“{_clip(quote, 400)}”")
-            run.italic = True
-            run.font.size = Pt(8.5)
-            run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+        for line in citation.text.splitlines() if citation.data_rows else [citation.text]:
+            quote = " ".join(line.split())
+            if quote:
+                run = paragraph.add_run(f"\n“{_clip(quote, 400)}”")
+                run.italic = True
+                run.font.size = Pt(8.5)
+                run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
         _bookmark(paragraph, f"ref{citation.n}", 1000 + citation.n)

@@ -40,7 +40,7 @@ from assistant.briefs.model import (
 from assistant.briefs.render import chart_png, render_docx, render_markdown
 from assistant.config import Settings
 from assistant.errors import BadRequest
-from assistant.indicators import IndicatorRow
+from assistant.indicators import IndicatorRow, shown
 from assistant.models import Citation
 from assistant.storage.indicators import IndicatorTable
 from tests.conftest import make_settings, shared_corpus_path
@@ -504,6 +504,23 @@ class TestDraftedBriefs:
         for sentence in brief.section("comparable").sentences():
             assert TopicGate("e-procurement")(sentence.text)
 
+    def test_machine_floats_read_rounded_and_rows_are_one_reference_per_data_file(
+        self, assistant: Assistant
+    ) -> None:
+        brief = assistant.draft_brief("Cambodia", "digital government")
+        gtmi = [f for f in brief.section("context").figures() if f.indicator == "gtmi"]
+        assert gtmi and all(re.fullmatch(r"\d\.\d{3}", f.text) for f in gtmi if f.kind == "value")
+        assert brief.problems == []  # the checker holds them to the data, rounded as answers are
+        text = render_markdown(brief)
+        assert "*Values rounded to three decimals; the data rows cited print them in full.*" in text
+        data = [c for c in brief.citations if c.data_rows]
+        sources = [c.source for c in data]
+        assert len(sources) == len(set(sources))  # one reference per data file
+        cited = next(c for c in data if "gtmi" in c.source)
+        assert cited.title == "World Bank GTMI data, rows for Cambodia"
+        assert re.search(r"0\.\d{12,}", cited.text)  # the rows keep every digit
+        assert len(brief.citations) < 12  # not one source per row
+
     @pytest.mark.parametrize("country", ASIA_PACIFIC_FIVE)
     def test_every_figure_in_section_2_is_the_data_exactly(
         self, assistant: Assistant, country: str
@@ -519,16 +536,19 @@ class TestDraftedBriefs:
         for fig in figures:
             value = table.value(iso3, fig.indicator, fig.year)
             assert value is not None
-            expected = {"value": value.value_text, "rank": str(value.rank), "group": value.group}[
+            # as the file prints it; a machine float to three decimals, its row in full
+            expected = {"value": shown(value), "rank": str(value.rank), "group": value.group}[
                 fig.kind
             ]
             assert fig.text == expected
             cited = brief.citation(fig.citation)
-            assert (
-                cited is not None and cited.data_row == value.row and cited.source == value.source
-            )
+            # one reference per data file, holding every row its figures come from
+            assert cited is not None and value.row in cited.data_rows
+            assert cited.source == value.source
             line = data_line(value.source, value.row)  # the file itself, not the table
-            assert fig.text in line and iso3 in line
+            exact = {"value": value.value_text}.get(fig.kind, fig.text)
+            assert exact in line and iso3 in line
+            assert ",".join(line) in cited.text
         latest = table.series(iso3, "egdi")[-1]
         text = render_markdown(brief)
         assert f"| {latest.year} | {latest.value_text} | {latest.rank} |" in text
