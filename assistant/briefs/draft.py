@@ -54,7 +54,7 @@ from assistant.briefs.model import (
     Sentence,
     TableRow,
 )
-from assistant.country_groups import asia_pacific
+from assistant.country_groups import Group, asia_pacific, find_groups, groups
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name, shown
@@ -891,6 +891,10 @@ def draft_brief(
     on_topic = [p for p in country_passages if gate(p.chunk.text)]
     found = _pick(inputs, f"{topic} in {name}", on_topic, gate, limit=5)
     used = {(e.passage.chunk.chunk_id, e.start) for e in found}
+    in_groups: list[tuple[Evidence, Group]] = []
+    if not found:
+        in_groups = _in_the_countrys_groups(inputs, iso3, topic, gate)
+        used |= {(e.passage.chunk.chunk_id, e.start) for e, _ in in_groups}
     timings["country_ms"] = (time.perf_counter() - t0) * 1000
 
     # 4. Comparable practice elsewhere: the same region and a similar EGDI level first
@@ -935,7 +939,14 @@ def draft_brief(
     )
     timings["options_ms"] = (time.perf_counter() - t0) * 1000
 
-    country_sentences = [_quote(e, sources) for e in found]
+    country_sentences = [_quote(e, sources) for e in found] or [
+        _quote(
+            e,
+            sources,
+            f"{group.name[:1].upper()}{group.name[1:]} ({_doc_label(e.passage.document)})",
+        )
+        for e, group in in_groups
+    ]
     practice_sentences = [_quote(e, sources, _practice_lead(e, iso3)) for e in practice]
     option_sentences = [_quote(e, sources) for e in options]
 
@@ -987,7 +998,14 @@ def draft_brief(
             f"What the documents say about {name} on {topic}",
             country_sentences,
             "bullets",
-            f"The documents hold no passage on {topic} that concerns {name} (see section 6).",
+            f"The documents hold no passage on {topic} that concerns {name}, nor {name}'s "
+            f"region or groups ({_group_names(iso3)}), though these were searched (see section 6).",
+            lead_note=(
+                f"The documents hold no passage on {topic} that concerns {name} (see section 6). "
+                f"What they say on {topic} in the region and groups {name} belongs to:"
+                if in_groups and not found
+                else None
+            ),
         ),
         _list_section(
             "comparable",
@@ -1040,12 +1058,72 @@ _NUMBERS = {"country": 3, "comparable": 4, "options": 5}
 
 
 def _list_section(
-    key: str, title: str, sentences: list[Sentence], style: str, empty: str
+    key: str,
+    title: str,
+    sentences: list[Sentence],
+    style: str,
+    empty: str,
+    *,
+    lead_note: str | None = None,
 ) -> Section:
     blocks: list[Paragraph | FigureTable | Chart | Note] = (
         [Paragraph(style=style, sentences=sentences)] if sentences else [Note(text=empty)]
     )
+    if lead_note and sentences:
+        blocks.insert(0, Note(text=lead_note))
     return Section(key=key, number=_NUMBERS[key], title=title, blocks=blocks)
+
+
+# Groups too broad to stand for a country's circumstances ("Asia": fifty countries).
+_BROAD_GROUP = 30
+# The UN's lists of countries in special situations, which its reports discuss as such.
+_SPECIAL_GROUPS = ("SIDS", "LDC", "LLDC")
+
+
+def _groups_of(iso3: str) -> list[Group]:
+    """The groups a country belongs to that the documents discuss as such: its smallest UN
+    region or sub-region group of at most _BROAD_GROUP members, and the UN's lists of countries
+    in special situations it is on (SIDS, LDCs, LLDCs)."""
+    everyone = groups()
+    regional = sorted(
+        (
+            g
+            for key, g in everyone.items()
+            if iso3 in g.members and key not in _SPECIAL_GROUPS and len(g.members) <= _BROAD_GROUP
+        ),
+        key=lambda g: len(g.members),
+    )
+    special = [
+        everyone[k] for k in _SPECIAL_GROUPS if k in everyone and iso3 in everyone[k].members
+    ]
+    return [*regional, *special]
+
+
+def _group_names(iso3: str) -> str:
+    return ", ".join(g.name for g in _groups_of(iso3)) or "none listed"
+
+
+def _in_the_countrys_groups(
+    inputs: BriefInputs, iso3: str, topic: str, gate: TopicGate
+) -> list[tuple[Evidence, Group]]:
+    """When the documents say nothing on the topic about the country itself: what they say on it
+    about its region or groups (a passage that names the group), at most three sentences."""
+    found: list[tuple[Evidence, Group]] = []
+    seen: set[tuple[str, int]] = set()
+    for group in _groups_of(iso3):
+        passages = [
+            p
+            for p in inputs.search(f"{topic} {group.name}", _filters(), 8)
+            if gate(p.chunk.text) and group.key in {g.key for g in find_groups(p.chunk.text)}
+        ]
+        for evidence in _pick(
+            inputs, f"{topic} in {group.name}", passages, gate, limit=2, exclude=seen
+        ):
+            seen.add((evidence.passage.chunk.chunk_id, evidence.start))
+            found.append((evidence, group))
+        if len(found) >= 3:
+            break
+    return found[:3]
 
 
 def _summary_blocks(

@@ -504,6 +504,29 @@ class TestDraftedBriefs:
         for sentence in brief.section("comparable").sentences():
             assert TopicGate("e-procurement")(sentence.text)
 
+    def test_with_nothing_on_the_country_section_3_quotes_its_groups_and_says_so(
+        self, assistant: Assistant
+    ) -> None:
+        # no document of the small corpus is about Tuvalu; Fiji's statement speaks for small
+        # island developing States, a group Tuvalu is in, on climate change
+        brief = assistant.draft_brief("Tuvalu", "climate change")
+        section = brief.section("country")
+        assert isinstance(section.blocks[0], Note)
+        assert section.blocks[0].text.startswith(
+            "The documents hold no passage on climate change that concerns Tuvalu"
+        )
+        quoted = list(section.sentences())
+        assert quoted and all(
+            s.lead and s.lead.startswith("Small island developing States") for s in quoted
+        )
+        assert all(
+            "Small Island Developing States" in brief.citation(s.citations[0]).text for s in quoted
+        )
+        assert brief.problems == []
+        # a country none of whose groups the documents discuss on the topic: what was searched
+        empty = assistant.draft_brief("Nauru", "quantum computing").section("country")
+        assert "nor Nauru's region or groups (Micronesia," in empty.blocks[0].text
+
     def test_machine_floats_read_rounded_and_rows_are_one_reference_per_data_file(
         self, assistant: Assistant
     ) -> None:
