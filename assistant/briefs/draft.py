@@ -763,6 +763,59 @@ def _quote(evidence: Evidence, sources: _Sources, lead: str | None = None) -> Se
     )
 
 
+# A recommendation addressed to governments in general: "Governments were thus encouraged to
+# incorporate …", "countries could improve …", "Member States should …". Its action can be put
+# to the country the brief is for; a recommendation to another actor ("fiscal councils could …")
+# cannot.
+_ADDRESSED_TO_GOVERNMENTS = re.compile(
+    r"^(?:[^.]*?[,;:]\s+)?(?:the\s+)?(?:governments?|countries|states|member states|"
+    r"public administrations?|national authorities|policymakers)\s+"
+    r"(?:(?:were|are|is)\s+)?(?:thus\s+|also\s+|therefore\s+|further\s+)?"
+    r"(?:should|could|must|may wish to|needs? to|(?:encouraged|invited|urged|called upon) to)\s+"
+    r"(?P<action>[a-z].+?)[.;]?$",
+    re.I,
+)
+_THEIR = {"their": "its", "themselves": "itself", "they": "it"}
+_CONNECTIVE = re.compile(
+    r"^(?:moreover|furthermore|in addition|additionally|also|however|thus|therefore|similarly|"
+    r"likewise|finally|first|second|third|lastly),\s+",
+    re.I,
+)
+
+
+def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -> list[Sentence]:
+    """Each option as advice to the country: a recommendation addressed to governments in
+    general is put to it ("Fiji could incorporate beneficial ownership transparency in its
+    public procurement regulations"), labelled with the document it comes from and cited to the
+    sentence; any other is quoted as it stands, labelled as a measure from its document, never
+    passed off as advice written for the country. Put-to-the-country options come first."""
+    put: list[Sentence] = []
+    quoted: list[Sentence] = []
+    for evidence in options:
+        label = _doc_label(evidence.passage.document)
+        match = _ADDRESSED_TO_GOVERNMENTS.match(evidence.text)
+        if match is None:
+            sentence = _quote(evidence, sources, f"A measure from {label}")
+            # "Moreover, fiscal councils could …": the link to a sentence not quoted goes
+            rest = _CONNECTIVE.sub("", sentence.text)
+            if rest != sentence.text:
+                sentence.text = rest[:1].upper() + rest[1:]
+            quoted.append(sentence)
+            continue
+        action = re.sub(r"\b(and|or) to\b", r"\1", match.group("action"))
+        action = re.sub(
+            r"\b(their|themselves|they)\b", lambda m: _THEIR[m.group(1).lower()], action
+        )
+        put.append(
+            Sentence(
+                text=f"{country} could {action}.",
+                citations=[sources.evidence(evidence)],
+                lead=f"As recommended in {label}",
+            )
+        )
+    return [*put, *quoted]
+
+
 def _practice_lead(evidence: Evidence, iso3: str) -> str:
     named = [c for c in country_names.find_countries(evidence.text) if c != iso3]
     doc = evidence.passage.document
@@ -948,7 +1001,7 @@ def draft_brief(
         for e, group in in_groups
     ]
     practice_sentences = [_quote(e, sources, _practice_lead(e, iso3)) for e in practice]
-    option_sentences = [_quote(e, sources) for e in options]
+    option_sentences = _options_for(options, country_names.name(iso3), sources)
 
     if use_llm:
         t0 = time.perf_counter()

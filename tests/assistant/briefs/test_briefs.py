@@ -744,3 +744,39 @@ def test_a_brief_renders_to_pdf_and_png(assistant: Assistant, tmp_path: Path) ->
     )
     page = next(tmp_path.glob("page*.png"))
     assert page.read_bytes().startswith(b"\x89PNG") and page.stat().st_size > 10_000
+
+
+def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_quoted() -> None:
+    from assistant.answering.extractive import Evidence
+    from assistant.briefs.draft import _options_for, _Sources
+    from assistant.models import Chunk, DocumentRecord, Passage
+
+    doc = DocumentRecord(
+        "cepa", "E_2025_44.pdf", "/c/E_2025_44.pdf", "CEPA report (E/2025/44)", "un"
+    )
+
+    def evidence(text: str) -> Evidence:
+        passage = Passage(chunk=Chunk("cepa:1", "cepa", 1, text, page=3), document=doc)
+        return Evidence(passage, text, 0, len(text), 1.0)
+
+    sources = _Sources(lambda n, value: None)  # type: ignore[arg-type,return-value]
+    options = _options_for(
+        [
+            evidence("Moreover, fiscal councils could analyse procurement plans."),
+            evidence(
+                "Governments were thus encouraged to incorporate beneficial ownership "
+                "transparency in their procurement regulations and to publish contracts."
+            ),
+        ],
+        "Fiji",
+        sources,
+    )
+    advice, measure = options
+    assert advice.text == (
+        "Fiji could incorporate beneficial ownership transparency in its procurement "
+        "regulations and publish contracts."
+    )
+    assert advice.lead == "As recommended in CEPA report (E/2025/44)" and not advice.quote
+    assert measure.text == "Fiscal councils could analyse procurement plans." and measure.quote
+    assert measure.lead == "A measure from CEPA report (E/2025/44)"
+    assert advice.citations == [2] and measure.citations == [1]  # each cites its own sentence
