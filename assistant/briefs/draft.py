@@ -764,13 +764,18 @@ def _quote(evidence: Evidence, sources: _Sources, lead: str | None = None) -> Se
 
 
 # A recommendation addressed to governments in general: "Governments were thus encouraged to
-# incorporate …", "countries could improve …", "Member States should …". Its action can be put
-# to the country the brief is for; a recommendation to another actor ("fiscal councils could …")
-# cannot.
+# incorporate …", "countries could improve …", "decision makers need to consider …", or to their
+# instruments: "national strategies should target …", "AI policies should go beyond …". Its
+# action can be put to the country the brief is for ("Fiji could …", "Fiji's national strategies
+# could …"); a recommendation to another actor ("fiscal councils could …") cannot.
 _ADDRESSED_TO_GOVERNMENTS = re.compile(
-    r"^(?:[^.]*?[,;:]\s+)?(?:the\s+)?(?:governments?|countries|states|member states|"
-    r"public administrations?|national authorities|policymakers)\s+"
-    r"(?:(?:were|are|is)\s+)?(?:thus\s+|also\s+|therefore\s+|further\s+)?"
+    r"^(?:[^.]*?[,;:–—]\s+)?(?:the\s+)?(?:"
+    r"(?P<actor>governments?|countries|states|member states|public administrations?|"
+    r"national authorities|policymakers|policy makers|decision makers|decision-makers)|"
+    r"(?P<instrument>(?:(?:national|public|digital|data|ai|ict|government|procurement|"
+    r"e-government|open data|cybersecurity)\s+){0,2}(?:policies|policy|strategies|strategy|"
+    r"regulations|frameworks|legislation|plans)))\s+"
+    r"(?:(?:were|are|is)\s+)?(?:(?:thus|also|therefore|further|all)\s+)*"
     r"(?:should|could|must|may wish to|needs? to|(?:encouraged|invited|urged|called upon) to)\s+"
     r"(?P<action>[a-z].+?)[.;]?$",
     re.I,
@@ -806,9 +811,11 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
         action = re.sub(
             r"\b(their|themselves|they)\b", lambda m: _THEIR[m.group(1).lower()], action
         )
+        instrument = match.group("instrument")
+        who = f"{_poss(country)} {instrument.lower()}" if instrument else country
         put.append(
             Sentence(
-                text=f"{country} could {action}.",
+                text=f"{who} could {action}.",
                 citations=[sources.evidence(evidence)],
                 lead=f"As recommended in {label}",
             )
@@ -980,16 +987,30 @@ def draft_brief(
     advice = inputs.search(f"{topic} recommendations measures", _filters(), 12)
     pool = _merge(on_topic, advice, elsewhere)
     favour = {p.chunk.chunk_id: 1.1 for p in on_topic}
+    # recommendations addressed to governments first (they can be put to the country), then
+    # any other normative sentence
+    addressed = inputs.search(f"governments should {topic}", _filters(), 12)
     options = _pick(
         inputs,
         f"what governments should do on {topic}",
-        pool,
+        _merge(addressed, on_topic),
         gate,
         limit=4,
         weight=favour,
-        cue=_NORMATIVE,
+        cue=_ADDRESSED_TO_GOVERNMENTS,
         exclude=used,
     )
+    if len(options) < 3:
+        options += _pick(
+            inputs,
+            f"what governments should do on {topic}",
+            pool,
+            gate,
+            limit=4 - len(options),
+            weight=favour,
+            cue=_NORMATIVE,
+            exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in options},
+        )
     timings["options_ms"] = (time.perf_counter() - t0) * 1000
 
     country_sentences = [_quote(e, sources) for e in found] or [
@@ -1065,14 +1086,17 @@ def draft_brief(
             "Comparable practice elsewhere",
             practice_sentences,
             "bullets",
-            f"The documents hold no passage on {topic} from other countries (see section 6).",
+            f"The documents hold no passage on {topic} from other countries: all documents were "
+            f"searched for {topic}, the region's first (see section 6).",
         ),
         _list_section(
             "options",
             "Options and recommendations",
             option_sentences,
             "numbered",
-            f"The documents hold no recommendation on {topic} to draw on (see section 6).",
+            f"The documents hold no recommendation on {topic} to draw on: all documents were "
+            f"searched for recommendations to governments on {topic} and for sentences on it "
+            "that say what should, could or must be done (see section 6).",
         ),
         _gaps_section(inputs, iso3, name, topic, table, facts, found, on_topic, country_passages),
         Section(key="sources", number=7, title="Sources"),

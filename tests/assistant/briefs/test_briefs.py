@@ -763,6 +763,7 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
     options = _options_for(
         [
             evidence("Moreover, fiscal councils could analyse procurement plans."),
+            evidence("National strategies should target better coordination across domains."),
             evidence(
                 "Governments were thus encouraged to incorporate beneficial ownership "
                 "transparency in their procurement regulations and to publish contracts."
@@ -771,7 +772,11 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
         "Fiji",
         sources,
     )
-    advice, measure = options
+    strategies, advice, measure = options
+    assert (
+        strategies.text
+        == "Fiji's national strategies could target better coordination across domains."
+    )
     assert advice.text == (
         "Fiji could incorporate beneficial ownership transparency in its procurement "
         "regulations and publish contracts."
@@ -779,4 +784,4 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
     assert advice.lead == "As recommended in CEPA report (E/2025/44)" and not advice.quote
     assert measure.text == "Fiscal councils could analyse procurement plans." and measure.quote
     assert measure.lead == "A measure from CEPA report (E/2025/44)"
-    assert advice.citations == [2] and measure.citations == [1]  # each cites its own sentence
+    assert advice.citations == [3] and measure.citations == [1]  # each cites its own sentence

@@ -1,0 +1,145 @@
+"""How usable advisory briefs are, by a fixed rubric over twelve country/topic pairs.
+
+    .venv/bin/python bench/brief_rubric.py [--data-dir /tmp/full] [--json bench/results/rubric.json]
+
+Data: a data directory with the whole shared corpus ingested (as for ``brief_bench.py``). The
+pairs cover countries of different kinds (small island developing States, least developed
+countries, high-EGDI countries, a country with little in the corpus) and the topics advisers ask
+about. Each brief is drafted offline and scored on six criteria, each 0 to 1:
+
+* **topic exactness**: share of the sentences of sections 3 to 5 that name the topic as typed
+  (the drafter keeps only sentences its topic gate passes, which accepts the topic's words by
+  their stems; this asks for the words as the adviser wrote them);
+* **country specificity**: section 3 quotes the documents on the country (1), or on its region or
+  groups, labelled as such (0.5), or nothing (0);
+* **evidence per option**: share of options that cite a document passage;
+* **options as advice**: share of options written as advice to the country rather than a
+  sentence quoted from another context;
+* **readability**: share of figures printed with at most five decimals (no "0.8404502742767075");
+* **no empty section**: share of sections 3 to 5 with something in them, or, when empty, a note
+  saying what was searched;
+* **sources grouped**: 1 when every data file is one reference, else the share of references
+  that are documents rather than single data rows.
+
+Prints one line per brief and the mean of each criterion; ``--json`` writes them. A measure for
+the README, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PAIRS = [
+    ("Fiji", "e-procurement"),  # SIDS
+    ("Tuvalu", "digital identity"),  # SIDS and LDC, little in the corpus
+    ("Bhutan", "digital identity"),  # landlocked, a former LDC
+    ("Nepal", "e-participation"),  # LDC
+    ("Cambodia", "e-government"),  # LDC
+    ("Lao PDR", "open data"),  # LDC, landlocked
+    ("Republic of Korea", "AI in government"),  # high EGDI
+    ("Singapore", "cybersecurity"),  # high EGDI
+    ("Mongolia", "digital identity"),  # landlocked
+    ("Samoa", "cybersecurity"),  # SIDS
+    ("Viet Nam", "e-procurement"),
+    ("Kiribati", "open data"),  # SIDS, LDC
+]
+CRITERIA = (
+    "topic_exactness",
+    "country_specificity",
+    "evidence_per_option",
+    "options_as_advice",
+    "readability",
+    "no_empty_section",
+    "sources_grouped",
+)
+
+
+def score(brief: Any) -> dict[str, float]:
+    from assistant.briefs.draft import TopicGate
+    from assistant.briefs.model import Note, Paragraph
+
+    gate = TopicGate(brief.topic)
+    keys = ("country", "comparable", "options")
+    sentences = [s for key in keys for s in brief.section(key).sentences()]
+    on_topic = [s for s in sentences if gate.exact(s.text)]
+    country = brief.section("country")
+    quoted = list(country.sentences())
+    grouped = any(isinstance(b, Note) for b in country.blocks) and quoted
+    options = list(brief.section("options").sentences())
+    passages = {
+        c.n for c in brief.citations if not getattr(c, "data_rows", []) and c.data_row is None
+    }
+    figures = [f for s in brief.sections for f in s.figures()]
+    long_decimals = [f for f in figures if re.search(r"\.\d{6,}", f.text)]
+    filled = 0
+    for key in keys:
+        blocks = brief.section(key).blocks
+        if any(isinstance(b, Paragraph) and b.sentences for b in blocks):
+            filled += 1
+        elif any(isinstance(b, Note) and "search" in b.text for b in blocks):
+            filled += 1  # empty, and says what was searched
+    data_refs = [
+        c for c in brief.citations if c.data_row is not None or getattr(c, "data_rows", [])
+    ]
+    files = {c.source for c in data_refs}
+    return {
+        "topic_exactness": len(on_topic) / len(sentences) if sentences else 0.0,
+        "country_specificity": 0.0 if not quoted else 0.5 if grouped else 1.0,
+        "evidence_per_option": (
+            sum(bool(set(s.citations) & passages) for s in options) / len(options)
+            if options
+            else 0.0
+        ),
+        "options_as_advice": (sum(not s.quote for s in options) / len(options) if options else 0.0),
+        "readability": 1 - len(long_decimals) / len(figures) if figures else 1.0,
+        "no_empty_section": filled / len(keys),
+        "sources_grouped": (
+            1.0
+            if len(data_refs) == len(files)
+            else (len(brief.citations) - len(data_refs)) / len(brief.citations)
+        ),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=os.environ.get("RAG_DATA_DIR", "/tmp/full"))
+    parser.add_argument("--json", type=Path, help="write the scores to this file")
+    args = parser.parse_args()
+    os.environ["RAG_DATA_DIR"] = args.data_dir
+
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    assistant = Assistant(Settings())
+    rows = []
+    for country, topic in PAIRS:
+        brief = assistant.draft_brief(country, topic)
+        scores = score(brief)
+        rows.append({"country": country, "topic": topic, **scores})
+        print(
+            f"{country:<20} {topic:<18} "
+            + " ".join(f"{k[:12]}={v:.2f}" for k, v in scores.items()),
+            flush=True,
+        )
+    means = {k: round(statistics.mean(r[k] for r in rows), 3) for k in CRITERIA}
+    means["overall"] = round(statistics.mean(means.values()), 3)
+    print("mean " + " ".join(f"{k}={v:.2f}" for k, v in means.items()))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"briefs": rows, "mean": means}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
