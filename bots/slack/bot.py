@@ -7,6 +7,7 @@ and a log line with the answer id (or a reference when there is no answer yet).
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import uuid
@@ -23,6 +24,7 @@ from assistant import (
     BadRequest,
     NotFound,
     QuestionTooLong,
+    render_docx,
     render_markdown,
 )
 
@@ -230,17 +232,25 @@ class SlackBot:
             respond(text=_failure_text(exc, reference), response_type="ephemeral")
             return None
         markdown = render_markdown(brief)
+        word = io.BytesIO()
+        render_docx(brief, word)
         title = brief.title
         problems = len(brief.problems)
         comment = f"<@{user}> here is the draft brief *{quiet(escape(title))}*."
         if problems:
             comment += f" {problems} statement(s) are marked [unsupported]: check them before use."
         try:
+            # the Word file to send on, the Markdown to read in Slack: one message, two files
             upload = client.files_upload_v2(
                 channel=channel,
-                content=markdown,
-                filename=_slug(title) + ".md",
-                title=title,
+                file_uploads=[
+                    {
+                        "content": word.getvalue(),
+                        "filename": _slug(title) + ".docx",
+                        "title": f"{title} (Word)",
+                    },
+                    {"content": markdown, "filename": _slug(title) + ".md", "title": title},
+                ],
                 initial_comment=comment,
             )
         except SlackClientError as exc:
@@ -256,7 +266,8 @@ class SlackBot:
                 response_type="ephemeral",
             )
             return None
-        file_id = str((upload.get("file") or {}).get("id", ""))
+        posted = upload.get("files") or [upload.get("file") or {}]
+        file_id = str((posted[0] or {}).get("id", ""))
         log.info("slack brief id=%s file=%s channel=%s", getattr(brief, "id", ""), file_id, channel)
         return file_id
 

@@ -188,8 +188,11 @@ def test_brief_is_posted_as_a_file(harness: Harness) -> None:
     h = harness
     reply = h.slack.command("/brief", "Fiji: digital identity")
     assert reply.status == 200 and "Drafting a brief" in reply.body.decode()
-    [shared] = h.fake.wait_for(lambda: h.fake.shared_files)
-    assert shared["channel"] == CHANNEL and shared["filename"].endswith(".md")
+    word, shared = h.fake.wait_for(lambda: h.fake.shared_files)
+    assert word["channel"] == shared["channel"] == CHANNEL
+    assert word["filename"].endswith(".docx") and word["data"][:2] == b"PK"  # a .docx is a zip
+    assert len(word["data"]) == word["length"]
+    assert shared["filename"].endswith(".md")
     content = shared["data"].decode("utf-8")
     assert (
         len(shared["data"]) == shared["length"]
@@ -198,6 +201,7 @@ def test_brief_is_posted_as_a_file(harness: Harness) -> None:
     )
     assert "<@U0ANA>" in shared["initial_comment"]
     assert [m for m, _ in h.fake.calls if m.startswith("files.")] == [
+        "files.getUploadURLExternal",
         "files.getUploadURLExternal",
         "files.completeUploadExternal",
     ]

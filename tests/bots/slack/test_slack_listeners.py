@@ -388,7 +388,7 @@ def draft_brief(
     raise AssertionError("replaced by an autospec")
 
 
-def test_brief_posts_the_drafted_markdown_as_a_file(
+def test_brief_posts_the_word_file_and_the_markdown(
     bot: SlackBot, assistant: Mock, client: Mock
 ) -> None:
     assistant.draft_brief = create_autospec(draft_brief, return_value=a_brief())
@@ -401,8 +401,11 @@ def test_brief_posts_the_drafted_markdown_as_a_file(
     assert assistant.draft_brief.call_args.args == ("Fiji", "e-procurement")
     assert assistant.draft_brief.call_args.kwargs == {"access": ("public",)}
     upload = client.files_upload_v2.call_args.kwargs
-    assert upload["channel"] == "C1" and upload["filename"].endswith(".md")
-    assert upload["content"] == render_markdown(a_brief())
+    word, markdown = upload["file_uploads"]
+    assert upload["channel"] == "C1"
+    assert word["filename"].endswith(".docx") and word["content"][:2] == b"PK"  # a zip: .docx
+    assert markdown["filename"].endswith(".md")
+    assert markdown["content"] == render_markdown(a_brief())
 
 
 def test_brief_without_a_topic_answers_at_once_with_the_usage(
