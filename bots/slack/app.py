@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -16,6 +18,8 @@ from .config import SlackConfig
 from .listeners import register_listeners
 from .middleware import provide, skip_retries
 from .state import SlackState
+
+log = logging.getLogger(__name__)
 
 # Slack's X-Slack-Request-Timestamp: Unix seconds, plain ASCII digits.
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -64,8 +68,24 @@ def create_app(
         process_before_response=False,  # acknowledge at once, answer in a worker thread
         raise_error_for_unhandled_request=False,
     )
+    warn_if_links_are_local(config.public_url)
     bot = SlackBot(assistant, config, state or SlackState(config.state_path))
     app.use(skip_retries(bot))
     app.use(provide(bot))
     register_listeners(app, config)
     return app
+
+
+def warn_if_links_are_local(public_url: str) -> bool:
+    """Say at start-up when the source links Slack answers carry point at this machine's own
+    loopback address (the default ``RAG_PUBLIC_URL``): no one reading Slack can open them."""
+    host = urlsplit(public_url).hostname or ""
+    if host not in ("localhost", "::1") and not host.startswith("127."):
+        return False
+    log.warning(
+        "RAG_PUBLIC_URL is %s: the source links in Slack answers point at this machine's "
+        "loopback address, which people reading Slack cannot open. Set RAG_PUBLIC_URL to the "
+        "address they reach the web chat at (https://assistant.example.org).",
+        public_url,
+    )
+    return True

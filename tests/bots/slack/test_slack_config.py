@@ -186,3 +186,16 @@ def test_socket_mode_starts_the_app_with_the_app_level_token(
     assert token == "xapp-1-test" and warmed == [True]
     assert fake_slack.calls_to("auth.test")  # the bot token was checked at start
     assert isinstance(app, App)
+
+
+def test_a_loopback_public_url_is_reported_at_start_up(caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from bots.slack.app import warn_if_links_are_local
+
+    with caplog.at_level(logging.WARNING, logger="bots.slack.app"):
+        assert warn_if_links_are_local("http://127.0.0.1:8000")
+        assert warn_if_links_are_local("http://localhost:8000/")
+        assert not warn_if_links_are_local("https://assistant.unpog.org")
+    messages = [r.getMessage() for r in caplog.records if "RAG_PUBLIC_URL" in r.getMessage()]
+    assert len(messages) == 2 and "cannot open" in messages[0]
