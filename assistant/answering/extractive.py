@@ -447,10 +447,10 @@ def _mentions(term: str, text: str, expansion: str | None = None) -> bool:
         return True
     if len(term) > 2 and term.endswith("s") and term[:-1].isupper():  # "PAs": a plural
         return _mentions(term[:-1], text, expansion)
-    return term.isupper() and len(term) >= 2 and _acronym_in(term, text)
+    return term.isupper() and len(term) >= 2 and acronym_in(term, text)
 
 
-def _acronym_in(acronym: str, text: str) -> bool:
+def acronym_in(acronym: str, text: str) -> bool:
     """True when consecutive capitalised words of ``text`` spell ``acronym`` by their prefixes."""
     letters = acronym.lower()
     words = re.findall(r"[A-Za-z]+", text)

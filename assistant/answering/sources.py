@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import countries as country_names
-from assistant.answering.extractive import _acronym_in
+from assistant.answering.extractive import acronym_in
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.models import DocumentRecord
@@ -200,7 +200,7 @@ def _folded(*parts: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _spells(acronym: str, title: str) -> bool:
-    return _acronym_in(acronym, title)
+    return acronym_in(acronym, title)
 
 
 def _by_countries(doc: DocumentRecord, countries: Iterable[str]) -> bool:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
-from assistant.answering.extractive import _acronym_in, critical_terms, extract
+from assistant.answering.extractive import acronym_in, critical_terms, extract
 from assistant.answering.followups import follow_up_focus, rewrite_follow_up
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
@@ -92,9 +92,9 @@ def test_critical_terms_and_acronyms() -> None:
     terms = critical_terms("What did the UNPOG workshop in Incheon recommend in 2023?")
     assert "incheon" in terms and "2023" in terms and "UNPOG" in terms
     assert "What" not in terms
-    assert _acronym_in("CEPA", "the Committee of Experts on Public Administration met")
-    assert _acronym_in("INTOSAI", "the International Organization of Supreme Audit Institutions")
-    assert not _acronym_in("LOSI", "the Online Service Index of the Survey")
+    assert acronym_in("CEPA", "the Committee of Experts on Public Administration met")
+    assert acronym_in("INTOSAI", "the International Organization of Supreme Audit Institutions")
+    assert not acronym_in("LOSI", "the Online Service Index of the Survey")
 
 
 def _markers_resolve(answer) -> bool:

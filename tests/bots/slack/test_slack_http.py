@@ -188,7 +188,7 @@ def test_brief_is_posted_as_a_file(harness: Harness) -> None:
     h = harness
     reply = h.slack.command("/brief", "Fiji: digital identity")
     assert reply.status == 200 and "Drafting a brief" in reply.body.decode()
-    word, shared = h.fake.wait_for(lambda: h.fake.shared_files)
+    word, shared = h.fake.wait_for(lambda: len(h.fake.shared_files) == 2 and h.fake.shared_files)
     assert word["channel"] == shared["channel"] == CHANNEL
     assert word["filename"].endswith(".docx") and word["data"][:2] == b"PK"  # a .docx is a zip
     assert len(word["data"]) == word["length"]

@@ -294,7 +294,7 @@ def test_commands_echo_slack_markup_as_plain_quiet_text(harness: Harness) -> Non
     reply = h.slack.command("/brief", "Fiji: digital identity <!channel> <!subteam^S0TEAM|team>")
     assert reply.status == 200 and "Drafting a brief" in reply.body.decode()
     assert unsafe_markup(reply.body.decode()) == []
-    [shared] = h.fake.wait_for(lambda: h.fake.shared_files)
+    _word, shared = h.fake.wait_for(lambda: len(h.fake.shared_files) == 2 and h.fake.shared_files)
     comment = shared["initial_comment"]
     assert unsafe_markup(comment.replace(f"<@{ASKER}>", "")) == []
     assert f"@{WORD_JOINER}channel" in comment
