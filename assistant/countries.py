@@ -291,6 +291,14 @@ def _other_dictionary(language: str) -> object:
     return SpellChecker(language=language)
 
 
+def load_dictionaries() -> None:
+    """Load the English and other-language word lists now (about a second on two cores) rather
+    than on the first question that needs them."""
+    for language in _OTHER_LANGUAGES:
+        _other_dictionary(language)
+    is_english_word("warm")
+
+
 def mostly_english(text: str) -> bool:
     """Whether a question is in English, as far as the rules that read typos and guess acronyms
     need to know: not when another language's dictionary (pyspellchecker's French, Spanish,

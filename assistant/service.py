@@ -91,9 +91,11 @@ class Assistant:
         return make_llm(self.settings)
 
     def warm(self) -> None:
-        """Load the embedder and the keyword index now rather than on the first question."""
+        """Load the embedder, the keyword index and the word lists questions are read with now
+        rather than on the first question."""
         self.embedder.embed_query("warm up")
         self.retriever.ensure_keyword_index()
+        country_names.load_dictionaries()
 
     # --- search -----------------------------------------------------------------------------
     def search(
