@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from assistant import countries as country_names
 from assistant.answering.context import AnswerContext
 from assistant.country_groups import Group, find_groups
+from assistant.indicators import find_indicators
 from assistant.text import YEAR
 
 
@@ -67,6 +68,10 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(question, words)):
         return question
     carried = f"{previous} {question}".strip()
+    if (new_years or new_countries or new_groups) and _asks_its_own(question, previous):
+        # "and for sids, what did they launch?" after a question on the LDCs in a report: a new
+        # question about the same documents, not the old one with the group replaced
+        return carried
     if not (new_years or new_countries or new_groups):
         # what reaches here is short and does not stand alone ("so in euros the target is
         # what?"): it names nothing new, so it asks about the previous question's subject
@@ -95,6 +100,23 @@ def rewrite_follow_up(question: str, previous: str) -> str:
             replaced = f"{result.rstrip('?')} in {new_groups[0].name}?"
         result = replaced
     return result
+
+
+# A question clause of its own: a question word and at least two words after it.
+_OWN_QUESTION = re.compile(r"\b(?:what|which|who|how|when|where|why)\b(?:\W+\w+){2,}", re.I)
+
+
+def _asks_its_own(question: str, previous: str) -> bool:
+    """Whether a follow-up that names a new country, group or year asks a question of its own
+    about documents ("and for sids, what did they launch?") rather than the previous question
+    again for them ("what about samoa?", "and in 2022?"). A previous question on an indicator
+    is asked again for the new names ("and in 2022, what was the rank?" is that indicator's
+    rank in 2022)."""
+    if find_indicators(previous):
+        return False
+    cue = _FOLLOW_UP_CUE.match(question)
+    rest = question[cue.end() :] if cue else question
+    return bool(_OWN_QUESTION.search(rest))
 
 
 def _names_what_to_replace(previous: str, countries: list[str], groups: list[Group]) -> bool:

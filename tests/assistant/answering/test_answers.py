@@ -65,6 +65,19 @@ from assistant.models import Chunk, DocumentRecord, Passage
             "what did the stability law set?",
             "what did the stability law set? the savings target then",
         ),
+        # a new group with a question of its own asks about the same documents, not the old
+        # question for the group; an indicator question is asked again for the new names
+        (
+            "and for sids, what did they launch?",
+            "which ldcs are set to graduate according to the sg annual report?",
+            "which ldcs are set to graduate according to the sg annual report? "
+            "and for sids, what did they launch?",
+        ),
+        (
+            "and in 2022, what was the rank?",
+            "What was Fiji's EGDI in 2024?",
+            "What was Fiji's EGDI in 2022?",
+        ),
         # countries asked about a subject that named none are not put in its place
         (
             "where do india and china rank on it",
