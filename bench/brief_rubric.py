@@ -5,7 +5,7 @@
 Data: a data directory with the whole shared corpus ingested (as for ``brief_bench.py``). The
 pairs cover countries of different kinds (small island developing States, least developed
 countries, high-EGDI countries, a country with little in the corpus) and the topics advisers ask
-about. Each brief is drafted offline and scored on six criteria, each 0 to 1:
+about. Each brief is drafted offline and scored on seven criteria, each 0 to 1:
 
 * **topic exactness**: share of the sentences of sections 3 to 5 that name the topic as typed
   (the drafter keeps only sentences its topic gate passes, which accepts the topic's words by

@@ -254,8 +254,8 @@ def absent_topic(
             continue  # a clipped word ("egov", "admin") stands for the longer one the text uses
         if _abbreviates(typed.lower(), whole.words):
             continue  # "govt", "mgmt", "intl": the letters of a longer word the text uses
-        electronic = re.fullmatch(r"e-?([a-z]{4,})", typed.lower())
-        if electronic and stems(electronic.group(1)) <= whole.stems:
+        electronic = _after_e_prefix(typed)
+        if electronic and stems(electronic) <= whole.stems:
             continue  # "e-procurement" is "electronic procurement": the text may write it out
         used, total = context.frequency(stem, access)
         if stem in acronyms and used > COMMON_ACRONYM_SHARE * total:
@@ -297,7 +297,7 @@ def unaddressed(
         for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
         if w.lower() not in STOPWORDS
         and len(w) > 2
-        and w.lower() not in sources.DOCUMENT_KINDS
+        and w.lower() not in _VENUE
         and not country_names.in_question(w)
     ]
     if not words:
@@ -306,8 +306,7 @@ def unaddressed(
     folded = {k.lower(): v for k, v in expansions.items()}
     weight = covered = 0.0
     for word in words:
-        electronic = re.fullmatch(r"e-?([a-z]{4,})", word.lower())
-        own = stems(electronic.group(1) if electronic else word)
+        own = stems(_after_e_prefix(word) or word)
         ways = [own]
         if word.lower() in folded:
             ways.append(stems(folded[word.lower()]))
@@ -326,6 +325,26 @@ def unaddressed(
 # 0.32–1.0 (a paraphrase: "earlier technologies" answered by "unlike previous technologies"),
 # the question on a topic CEPA never discussed 0.08.
 TOPIC_COVERAGE = 0.3
+
+
+# Words that say where something was said ("in its 2024 general debate statement"), not what.
+_VENUE = frozenset(
+    "statement statements speech speeches address report reports document documents session "
+    "sessions general debate annual latest recent last edition paper papers overview summary".split()
+)
+
+
+def _after_e_prefix(word: str) -> str | None:
+    """The word an "e-" word is made of ("e-procurement", "eprocurement": "procurement"); None
+    for a word that only begins with an e ("education", "energy")."""
+    lowered = word.lower()
+    hyphened = re.fullmatch(r"e-([a-z]{4,})", lowered)
+    if hyphened:
+        return hyphened.group(1)
+    joined = re.fullmatch(r"e([a-z]{4,})", lowered)
+    if joined and not country_names.is_english_word(lowered):
+        return joined.group(1)
+    return None
 
 
 def _idf(used: int, total: int) -> float:

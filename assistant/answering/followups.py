@@ -58,17 +58,18 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     "What about Samoa?" gives "What was Samoa's EGDI in 2024?". A question that stands on its own
     (long, or naming its own subject) is returned unchanged.
     """
-    words = question.split()
+    judged = _OPENER.sub("", question)
+    words = judged.split()
     new_years = YEAR.findall(question)
     new_countries = country_names.in_question(question)
     new_groups = find_groups(question)
-    follow_up_cue = _FOLLOW_UP_CUE.match(question)
+    follow_up_cue = _FOLLOW_UP_CUE.match(judged)
     # "what did it say on the digital divide": a pronoun points back, however long the question
     points_back = bool(_BACK_REFERENCE.search(question)) and not new_countries
-    if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(question, words)):
+    if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(judged, words)):
         return question
     carried = f"{previous} {question}".strip()
-    if (new_years or new_countries or new_groups) and _asks_its_own(question, previous):
+    if (new_years or new_countries or new_groups) and _asks_its_own(judged, previous):
         # "and for sids, what did they launch?" after a question on the LDCs in a report: a new
         # question about the same documents, not the old one with the group replaced
         return carried
@@ -137,11 +138,15 @@ def follow_up_focus(question: str, standalone: str) -> str | None:
     return None
 
 
+# Longest first: "and what about fiji?" is the cue "and what about", not "and".
 _FOLLOW_UP_CUE = re.compile(
-    r"^\s*(and|so|but|also|ok|okay|then|what about|how about|and what about|same for|what of|in|"
-    r"for|anything|any)\b",
+    r"^\s*(and what about|and how about|what about|how about|same for|what of|anything|and|in|"
+    r"for|any)\b",
     re.I,
 )
+# Words a question may open with that say nothing of whether it follows on ("so", "also", "ok"):
+# the question is judged without them.
+_OPENER = re.compile(r"^\W*(?:so|but|also|ok|okay|then|well)\b[\s,]*", re.I)
 
 
 def _replace_group(text: str, old: Group, new: Group) -> str:
@@ -184,7 +189,9 @@ def _replace_country(text: str, old: str, new: str) -> str:
     if record is not None:
         aliases += [record.name, getattr(record, "common_name", "") or record.name]
     for alias in sorted(set(aliases), key=len, reverse=True):
-        pattern = rf"(?<![\w-]){re.escape(alias)}(?![\w-])"
+        # "timor leste" as typed is "Timor-Leste": words joined by spaces or hyphens alike
+        words = re.split(r"[\s-]+", alias)
+        pattern = r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, words)) + r"(?![\w-])"
         if re.search(pattern, text, re.I):
             return re.sub(pattern, new_name, text, flags=re.I)
     return text

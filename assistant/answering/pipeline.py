@@ -90,9 +90,12 @@ def answer(
             focus = follow_up_focus(question, standalone) if searched == standalone else None
             source = None
             if not filters.documents:
-                source = sources.named_source(
-                    searched, plan.expansions, context.retriever.catalog.documents()
-                )
+                # a follow-up's own attribution ("and what did unctad say?") before the turns'
+                catalogue = context.retriever.catalog.documents()
+                if focus:
+                    source = sources.named_source(focus, plan.expansions, catalogue)
+                if source is None:
+                    source = sources.named_source(searched, plan.expansions, catalogue)
             if source is not None:
                 plan.source = source.describe()
             result = documents.answer(

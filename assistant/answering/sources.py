@@ -93,7 +93,8 @@ class Source:
         """The question less the source's name: what is asked of its documents, which all
         answer to that name ("what did cepa say about mental health" -> "what did say about
         mental health")."""
-        rest = re.sub(re.escape(self.phrase), " ", question, count=1, flags=re.I)
+        pattern = rf"(?<!\w){re.escape(self.phrase)}(?!\w)"
+        rest = re.sub(pattern, " ", question, count=1, flags=re.I)
         return " ".join(rest.split())
 
     def describe(self) -> str:
@@ -110,8 +111,9 @@ def named_source(
     that country alone or whose title or file names it; a group of countries, by a document by
     one of its members alone; an acronym, by itself or the name the documents give it
     (``expansions``) in the title, file name or symbol; any other word of a name likewise.
-    A year must be the document's (or in its title) when the document's is known. Words naming a kind of document ("annual
-    report") narrow the match when some matching titles use them."""
+    A year must be the document's (or in its title) when the document's is known. Words naming
+    a kind of document ("annual report") narrow the match when some matching titles use them.
+    A phrase must name someone (see :func:`_name_like`): "what do experts say" names nobody."""
     phrase = _attributed(question)
     if phrase is None:
         return None
@@ -136,12 +138,15 @@ def named_source(
     ]
     names = [w for w in words if w not in DOCUMENT_KINDS]
     kinds = [w for w in words if w in DOCUMENT_KINDS]
-    if not (countries or groups or names):
-        return None  # "what did it say", "what does the report say": nobody named
+    if not (countries or groups or any(_name_like(w, phrase, folded_expansions) for w in names)):
+        # "what did it say", "what does the report say", "what do experts say", "what has the
+        # government said": nobody named
+        return None
+    profiles = "profile" in kinds  # "what does the maldives profile say"
     matched = [
         doc
         for doc in documents.values()
-        if _by_countries(doc, countries)
+        if _by_countries(doc, countries, profiles=profiles)
         and _by_groups(doc, groups)
         and all(_names(doc, w, folded_expansions) for w in names)
         and _in_years(doc, years)
@@ -155,6 +160,15 @@ def named_source(
         documents=tuple(d.doc_id for d in chosen),
         titles=tuple(d.title for d in chosen),
     )
+
+
+def _name_like(word: str, phrase: str, expansions: dict[str, str]) -> bool:
+    """Whether a word of the source phrase names someone: typed with a capital ("Committee",
+    "CEPA"), an acronym the documents define, or no English word ("cepa", "unctad", "tir")."""
+    typed = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", phrase, re.I)
+    if typed and typed.group(0)[:1].isupper():
+        return True
+    return word in expansions or not country_names.is_english_word(word)
 
 
 def _without(text: str, names: Iterable[str]) -> str:
@@ -178,13 +192,20 @@ def _names_documents(
     )
 
 
+# A speaker is a name, not a clause: these words in it mean the phrase ran past the speaker.
+_CLAUSE = re.compile(r"\b(?:that|which|who|have|has|had|is|are|was|were|do|does|did)\b", re.I)
+
+
 def _attributed(question: str) -> str | None:
     for pattern in _ATTRIBUTIONS:
         match = pattern.search(question)
         if match:
             who = match.group("who").strip(" ,;:")
-            if who.lower() not in {"it", "they", "he", "she", "this", "that", "you", "we", "i"}:
-                return who
+            if who.lower() in {"it", "they", "he", "she", "this", "that", "you", "we", "i"}:
+                continue
+            if _CLAUSE.search(who):
+                continue  # "does fiji have a plan that mentions …": not a speaker
+            return who
     return None
 
 
@@ -203,12 +224,13 @@ def _spells(acronym: str, title: str) -> bool:
     return acronym_in(acronym, title)
 
 
-def _by_countries(doc: DocumentRecord, countries: Iterable[str]) -> bool:
-    """A country's document: by it alone (its statement) or named in the title or file name
-    ("italy-ict-plan"). A country profile is about the country, built from indicator data: it
-    holds nothing the country said."""
+def _by_countries(doc: DocumentRecord, countries: Iterable[str], *, profiles: bool = False) -> bool:
+    """A country's document: by it alone (its statement) or, when the catalogue lists no
+    countries for it, named in its title or file name ("italy-ict-plan", a national plan). A
+    country profile is about the country, built from indicator data: it holds nothing the
+    country said, and counts only when the question names a profile (``profiles``)."""
     for code in countries:
-        if doc.collection == "profile":
+        if (doc.collection == "profile") != profiles:
             return False
         if doc.countries == [code]:
             continue

@@ -40,6 +40,7 @@ from typing import Any, Literal
 from assistant import countries as country_names
 from assistant.answering.citations import evidence_citation, passage_citation
 from assistant.answering.extractive import Evidence, redundant, sentences_of, terms
+from assistant.answering.wordlists import STOPWORDS
 from assistant.briefs.checker import apply_check
 from assistant.briefs.model import (
     DOCUMENT_COLLECTIONS,
@@ -769,15 +770,17 @@ def _quote(evidence: Evidence, sources: _Sources, lead: str | None = None) -> Se
 # action can be put to the country the brief is for ("Fiji could …", "Fiji's national strategies
 # could …"); a recommendation to another actor ("fiscal councils could …") cannot.
 _ADDRESSED_TO_GOVERNMENTS = re.compile(
-    r"^(?:[^.]*?[,;:–—]\s+)?(?:the\s+)?(?:"
+    # an opening connective may go ("Moreover, …"); any other opening ("In Kenya, …") is a
+    # condition or an attribution that cannot be dropped, and the sentence stays quoted
+    r"^(?:(?:moreover|furthermore|in addition|additionally|also|however|thus|therefore|"
+    r"to (?:that|this) end|in particular|in this regard|accordingly|finally),\s+)?(?:the\s+)?(?:"
     r"(?P<actor>governments?|countries|states|member states|public administrations?|"
     r"national authorities|policymakers|policy makers|decision makers|decision-makers)|"
-    r"(?P<instrument>(?:(?:national|public|digital|data|ai|ict|government|procurement|"
-    r"e-government|open data|cybersecurity)\s+){0,2}(?:policies|policy|strategies|strategy|"
-    r"regulations|frameworks|legislation|plans)))\s+"
+    r"(?P<instrument>(?:[\w-]+\s+){0,2}?(?:policies|policy|strategies|strategy|regulations|"
+    r"frameworks|legislation|plans)))\s+"
     r"(?:(?:were|are|is)\s+)?(?:(?:thus|also|therefore|further|all)\s+)*"
     r"(?:should|could|must|may wish to|needs? to|(?:encouraged|invited|urged|called upon) to)\s+"
-    r"(?P<action>[a-z].+?)[.;]?$",
+    r"(?P<action>(?!not\b|never\b)[a-z].+?)[.;]?$",
     re.I,
 )
 _THEIR = {"their": "its", "themselves": "itself", "they": "it"}
@@ -812,7 +815,15 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
             r"\b(their|themselves|they)\b", lambda m: _THEIR[m.group(1).lower()], action
         )
         instrument = match.group("instrument")
-        who = f"{_poss(country)} {instrument.lower()}" if instrument else country
+        if instrument and set(instrument.lower().split()) & STOPWORDS:
+            quoted.append(_quote(evidence, sources, f"A measure from {label}"))
+            continue  # "these policies should …": whose policies the sentence before says
+        if instrument:  # "National strategies" -> "national strategies"; "AI policies" stays
+            first, _, rest = instrument.partition(" ")
+            instrument = (first if first.isupper() else first.lower()) + (
+                f" {rest}" if rest else ""
+            )
+        who = f"{_poss(country)} {instrument}" if instrument else country
         put.append(
             Sentence(
                 text=f"{who} could {action}.",
@@ -1072,8 +1083,7 @@ def draft_brief(
             f"What the documents say about {name} on {topic}",
             country_sentences,
             "bullets",
-            f"The documents hold no passage on {topic} that concerns {name}, nor {name}'s "
-            f"region or groups ({_group_names(iso3)}), though these were searched (see section 6).",
+            _nothing_on_the_country(topic, name, iso3),
             lead_note=(
                 f"The documents hold no passage on {topic} that concerns {name} (see section 6). "
                 f"What they say on {topic} in the region and groups {name} belongs to:"
@@ -1158,9 +1168,10 @@ _SPECIAL_GROUPS = ("SIDS", "LDC", "LLDC")
 
 
 def _groups_of(iso3: str) -> list[Group]:
-    """The groups a country belongs to that the documents discuss as such: its smallest UN
-    region or sub-region group of at most _BROAD_GROUP members, and the UN's lists of countries
-    in special situations it is on (SIDS, LDCs, LLDCs)."""
+    """The groups a country belongs to that the documents discuss as such, smallest first: every
+    group of at most _BROAD_GROUP members it is in (sub-regions, the Pacific islands, ASEAN,
+    the EU), then the UN's lists of countries in special situations it is on (SIDS, LDCs,
+    LLDCs)."""
     everyone = groups()
     regional = sorted(
         (
@@ -1176,8 +1187,18 @@ def _groups_of(iso3: str) -> list[Group]:
     return [*regional, *special]
 
 
-def _group_names(iso3: str) -> str:
-    return ", ".join(g.name for g in _groups_of(iso3)) or "none listed"
+def _nothing_on_the_country(topic: str, name: str, iso3: str) -> str:
+    """Section 3's note when nothing was found: what was searched."""
+    searched = ", ".join(g.name for g in _groups_of(iso3))
+    if not searched:
+        return (
+            f"The documents hold no passage on {topic} that concerns {name}; all documents were "
+            f"searched, and {name} is in no regional group or UN list searched (see section 6)."
+        )
+    return (
+        f"The documents hold no passage on {topic} that concerns {name}, nor {name}'s region or "
+        f"groups ({searched}); all documents were searched for each (see section 6)."
+    )
 
 
 def _in_the_countrys_groups(

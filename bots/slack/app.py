@@ -80,7 +80,7 @@ def warn_if_links_are_local(public_url: str) -> bool:
     """Say at start-up when the source links Slack answers carry point at this machine's own
     loopback address (the default ``RAG_PUBLIC_URL``): no one reading Slack can open them."""
     host = urlsplit(public_url).hostname or ""
-    if host not in ("localhost", "::1") and not host.startswith("127."):
+    if host not in ("localhost", "::1", "0.0.0.0") and not host.startswith("127."):
         return False
     log.warning(
         "RAG_PUBLIC_URL is %s: the source links in Slack answers point at this machine's "

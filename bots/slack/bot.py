@@ -217,8 +217,8 @@ class SlackBot:
         country: str,
         topic: str,
     ) -> str | None:
-        """Draft a brief (public documents only) and post it in the channel as a Markdown file.
-        Returns the file id."""
+        """Draft a brief (public documents only) and post it in the channel as a Word file and a
+        Markdown file, in one message. Returns the Word file's id."""
         try:
             brief = self.assistant.draft_brief(country, topic, access=PUBLIC_ONLY)
         except BadRequest as exc:
@@ -231,9 +231,14 @@ class SlackBot:
             reference = self._log_failure(exc, where=f"brief country={country!r} topic={topic!r}")
             respond(text=_failure_text(exc, reference), response_type="ephemeral")
             return None
-        markdown = render_markdown(brief)
-        word = io.BytesIO()
-        render_docx(brief, word)
+        try:
+            markdown = render_markdown(brief)
+            word = io.BytesIO()
+            render_docx(brief, word)
+        except Exception as exc:
+            reference = self._log_failure(exc, where=f"brief id={brief.id} rendering")
+            respond(text=_failure_text(exc, reference), response_type="ephemeral")
+            return None
         title = brief.title
         problems = len(brief.problems)
         comment = f"<@{user}> here is the draft brief *{quiet(escape(title))}*."

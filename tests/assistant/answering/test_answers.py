@@ -65,6 +65,20 @@ from assistant.models import Chunk, DocumentRecord, Passage
             "what did the stability law set?",
             "what did the stability law set? the savings target then",
         ),
+        # the longest cue wins: "and what about fiji?" asks the previous question for Fiji
+        (
+            "and what about fiji?",
+            "what did tuvalu say about climate finance",
+            "what did Fiji say about climate finance",
+        ),
+        # a country's name as typed, with a space for its hyphen, is replaced all the same
+        (
+            "and what about palau?",
+            "timor leste became un member when",
+            "Palau became un member when",
+        ),
+        # an opening word ("also", "so") says nothing: a complete question still stands alone
+        ("Also, what did CEPA say about AI?", "What was Fiji's EGDI in 2024?", None),
         # a new group with a question of its own asks about the same documents, not the old
         # question for the group; an indicator question is asked again for the new names
         (

@@ -136,6 +136,8 @@ def found(question: str) -> list[str] | None:
         ("what did maldives say about its e-government master plan", ["mdv"]),
         ("did fiji mention sea level rise", ["fji"]),
         ("did france talk about ai", ["fra"]),
+        # a profile counts when the question names one
+        ("what does the maldives profile say about its egdi", ["mdv-profile"]),
         # a country's name inside another's ("Republic of Korea" in the DPRK's) is not it
         ("what did korea say about ai", ["kor"]),
         # a group's words are its members' statements
@@ -156,6 +158,10 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
         "what did the sg's 2031 annual report say",  # names a year no document has
         # an act is reported by others as often as by the actor: the ESCAP report lists pledges
         "what did japan pledge to escap for 2025",
+        # phrases that name nobody, or run past the speaker into a clause
+        "what do experts say about ai",
+        "what has the government said about open data",
+        "does fiji have a plan that mentions climate",
     ],
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
@@ -231,3 +237,23 @@ def test_a_topic_is_covered_by_the_names_its_acronyms_and_e_words_stand_for() ->
     )
     procurement = [_evidence("Electronic procurement platforms could keep records of purchases.")]
     assert unaddressed("anything on e-procurement?", procurement, {}, _frequency) is None
+
+
+def test_a_sources_name_is_taken_out_of_the_question_as_a_whole_word() -> None:
+    source = named_source(
+        "what does the un say about ai",
+        {},
+        {"u": doc("u", "Report of the Secretary-General", "un-docs/A_80_1.en.pdf")},
+    )
+    assert source is not None and source.phrase == "the un"
+    assert source.without("what does the un say about ai") == "what does say about ai"
+    assert source.without("what about the unemployed?") == "what about the unemployed?"
+
+
+def test_an_e_word_counts_by_its_stem_only_when_it_is_one() -> None:
+    from assistant.answering.documents import unaddressed
+
+    education = [_evidence("Education systems must prepare people for digital work.")]
+    assert unaddressed("what did say about education", education, {}, _frequency) is None
+    energy = [_evidence("Electronic procurement of energy saves money.")]
+    assert unaddressed("what did say about eprocurement", energy, {}, _frequency) is None

@@ -764,6 +764,9 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
         [
             evidence("Moreover, fiscal councils could analyse procurement plans."),
             evidence("National strategies should target better coordination across domains."),
+            evidence("Governments should not adopt untested systems."),
+            evidence("In Kenya, the policy should be extended to all counties."),
+            evidence("AI policies should go beyond incentives."),
             evidence(
                 "Governments were thus encouraged to incorporate beneficial ownership "
                 "transparency in their procurement regulations and to publish contracts."
@@ -772,7 +775,12 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
         "Fiji",
         sources,
     )
-    strategies, advice, measure = options
+    strategies, ai, advice, measure, negated, conditional = options
+    assert ai.text == "Fiji's AI policies could go beyond incentives."
+    # a negation is not turned into advice ("Fiji could not adopt …"), nor a sentence whose
+    # opening is a condition or an attribution that cannot be dropped
+    assert negated.quote and negated.text == "Governments should not adopt untested systems."
+    assert conditional.quote and conditional.text.startswith("In Kenya,")
     assert (
         strategies.text
         == "Fiji's national strategies could target better coordination across domains."
@@ -784,4 +792,4 @@ def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_q
     assert advice.lead == "As recommended in CEPA report (E/2025/44)" and not advice.quote
     assert measure.text == "Fiscal councils could analyse procurement plans." and measure.quote
     assert measure.lead == "A measure from CEPA report (E/2025/44)"
-    assert advice.citations == [3] and measure.citations == [1]  # each cites its own sentence
+    assert advice.citations == [6] and measure.citations == [1]  # each cites its own sentence

@@ -196,6 +196,7 @@ def test_a_loopback_public_url_is_reported_at_start_up(caplog) -> None:  # type:
     with caplog.at_level(logging.WARNING, logger="bots.slack.app"):
         assert warn_if_links_are_local("http://127.0.0.1:8000")
         assert warn_if_links_are_local("http://localhost:8000/")
+        assert warn_if_links_are_local("http://0.0.0.0:8000")  # where it listens, not an address
         assert not warn_if_links_are_local("https://assistant.unpog.org")
     messages = [r.getMessage() for r in caplog.records if "RAG_PUBLIC_URL" in r.getMessage()]
-    assert len(messages) == 2 and "cannot open" in messages[0]
+    assert len(messages) == 3 and "cannot open" in messages[0]
