@@ -284,8 +284,8 @@ def unaddressed(
     internet connectivity") always finds their best-matching sentences, which may be about
     something else entirely (Bhutan's graduation from the LDC category). Their names match by
     construction, so the topic (``topic_text``: the question less the source's name, see
-    :meth:`Source.without`) less the verb of saying and words naming a kind of document must be
-    covered by the sentences quoted: the words of it they use must carry at least
+    :meth:`Source.without`) less the verb of saying and the words for where it was said
+    (``_VENUE``: "statement", "general debate") must be covered by the sentences quoted: the words of it they use must carry at least
     TOPIC_COVERAGE of its weight, each word weighed by how rare it is in the collection
     (inverse document frequency, from ``frequency``), so that "digital" shared with a sentence
     on digital infrastructure does not cover "cios / chief digital officers". Everyday words

@@ -69,7 +69,8 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(judged, words)):
         return question
     carried = f"{previous} {question}".strip()
-    if (new_years or new_countries or new_groups) and _asks_its_own(judged, previous):
+    own_words = judged[follow_up_cue.end() :] if follow_up_cue else judged
+    if (new_years or new_countries or new_groups) and _asks_its_own(own_words, previous):
         # "and for sids, what did they launch?" after a question on the LDCs in a report: a new
         # question about the same documents, not the old one with the group replaced
         return carried
@@ -108,16 +109,14 @@ _OWN_QUESTION = re.compile(r"\b(?:what|which|who|how|when|where|why)\b(?:\W+\w+)
 
 
 def _asks_its_own(question: str, previous: str) -> bool:
-    """Whether a follow-up that names a new country, group or year asks a question of its own
-    about documents ("and for sids, what did they launch?") rather than the previous question
-    again for them ("what about samoa?", "and in 2022?"). A previous question on an indicator
+    """Whether a follow-up (``question``: its words after the cue) that names a new country,
+    group or year asks a question of its own about documents ("and for sids, what did they
+    launch?") rather than the previous question again for them ("what about samoa?", "and in 2022?"). A previous question on an indicator
     is asked again for the new names ("and in 2022, what was the rank?" is that indicator's
     rank in 2022)."""
     if find_indicators(previous):
         return False
-    cue = _FOLLOW_UP_CUE.match(question)
-    rest = question[cue.end() :] if cue else question
-    return bool(_OWN_QUESTION.search(rest))
+    return bool(_OWN_QUESTION.search(question))
 
 
 def _names_what_to_replace(previous: str, countries: list[str], groups: list[Group]) -> bool:

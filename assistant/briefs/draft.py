@@ -247,8 +247,8 @@ class _Sources:
     def __init__(self, cite_data: Callable[[int, IndicatorValue], Citation]) -> None:
         self._cite_data = cite_data
         self.by_key: dict[tuple[str, ...], Citation] = {}
-        self._countries: dict[int, list[str]] = {}  # a data reference's countries, in order
-        self._rows: dict[int, list[tuple[int, int, str]]] = {}  # its (year, row, line)s
+        # a data reference's (year, row, line, country)s, in the order they were cited
+        self._rows: dict[int, list[tuple[int, int, str, str]]] = {}
 
     def _add(self, key: tuple[str, ...], make: Any) -> int:
         cited = self.by_key.get(key)
@@ -260,24 +260,20 @@ class _Sources:
     def data(self, value: IndicatorValue) -> int:
         """One reference per data file: its first row cited makes it, later rows join it
         ("UN E-Government Survey data, rows for Bhutan", each row quoted under it)."""
-
-        def make(n: int) -> Citation:
-            cited = self._cite_data(n, value)
-            return cited.model_copy(update={"title": f"{value.dataset} data", "text": ""})
-
-        n = self._add(("data", value.doc_id, value.source), make)
-        cited = self.by_key[("data", value.doc_id, value.source)]
-        if value.row not in cited.data_rows:
-            rows = self._rows.setdefault(n, [])
-            rows.append((value.year, value.row, self._cite_data(n, value).text))
-            rows.sort()
-            cited.data_rows = [row for _, row, _ in rows]
+        key = ("data", value.doc_id, value.source)
+        known = self.by_key.get(key)
+        row = self._cite_data(known.n if known else len(self.by_key) + 1, value)
+        n = self._add(key, lambda n: row.model_copy(update={"title": "", "text": ""}))
+        cited = self.by_key[key]
+        rows = self._rows.setdefault(n, [])  # in the order they were cited
+        if all(value.row != r for _, r, _, _ in rows):
+            rows.append((value.year, value.row, row.text, value.country))
+            ordered = sorted(rows)
+            cited.data_rows = [r for _, r, _, _ in ordered]
             cited.data_row = cited.data_rows[0]
-            cited.text = "\n".join(f"{year}, row {row}: {line}" for year, row, line in rows)
-            countries = self._countries.setdefault(n, [])
-            if value.country not in countries:
-                countries.append(value.country)
-                cited.title = f"{value.dataset} data, rows for {', '.join(countries)}"
+            cited.text = "\n".join(f"{year}, row {r}: {line}" for year, r, line, _ in ordered)
+            countries = ", ".join(dict.fromkeys(country for *_, country in rows))
+            cited.title = f"{value.dataset} data, rows for {countries}"
         return n
 
     def evidence(self, evidence: Evidence) -> int:
@@ -802,22 +798,16 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
     for evidence in options:
         label = _doc_label(evidence.passage.document)
         match = _ADDRESSED_TO_GOVERNMENTS.match(evidence.text)
-        if match is None:
-            sentence = _quote(evidence, sources, f"A measure from {label}")
-            # "Moreover, fiscal councils could …": the link to a sentence not quoted goes
-            rest = _CONNECTIVE.sub("", sentence.text)
-            if rest != sentence.text:
-                sentence.text = rest[:1].upper() + rest[1:]
-            quoted.append(sentence)
+        instrument = match.group("instrument") if match else None
+        if match is None or (instrument and set(instrument.lower().split()) & STOPWORDS):
+            # not addressed to governments, or to an instrument the sentence before names
+            # ("these policies should …"): a measure from its document
+            quoted.append(_measure(evidence, sources, label))
             continue
         action = re.sub(r"\b(and|or) to\b", r"\1", match.group("action"))
         action = re.sub(
             r"\b(their|themselves|they)\b", lambda m: _THEIR[m.group(1).lower()], action
         )
-        instrument = match.group("instrument")
-        if instrument and set(instrument.lower().split()) & STOPWORDS:
-            quoted.append(_quote(evidence, sources, f"A measure from {label}"))
-            continue  # "these policies should …": whose policies the sentence before says
         if instrument:  # "National strategies" -> "national strategies"; "AI policies" stays
             first, _, rest = instrument.partition(" ")
             instrument = (first if first.isupper() else first.lower()) + (
@@ -832,6 +822,16 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
             )
         )
     return [*put, *quoted]
+
+
+def _measure(evidence: Evidence, sources: _Sources, label: str) -> Sentence:
+    """A sentence quoted as a measure from its document, without the connective that tied it
+    to a sentence not quoted ("Moreover, fiscal councils could …")."""
+    sentence = _quote(evidence, sources, f"A measure from {label}")
+    rest = _CONNECTIVE.sub("", sentence.text)
+    if rest != sentence.text:
+        sentence.text = rest[:1].upper() + rest[1:]
+    return sentence
 
 
 def _practice_lead(evidence: Evidence, iso3: str) -> str:
