@@ -39,6 +39,7 @@ class DocumentRecord:
     symbol: str | None = None  # a UN document's symbol ("A/80/82"), as UN staff cite it
     language: str | None = None  # ISO 639-1 code of the language most of it is written in
     issued: str | None = None  # ISO date a UN document was issued ("Distr.: General 7 April 2025")
+    body: str | None = None  # the UN body it is issued to ("Committee of Experts on Public ...")
 
 
 @dataclass

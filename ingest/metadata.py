@@ -115,6 +115,7 @@ class DocMeta:
     symbol: str | None = None  # a UN document's symbol, as the parser read it
     language: str | None = None  # ISO 639-1, as the parser told it
     issued: str | None = None  # ISO date of issue of a UN document
+    body: str | None = None  # the UN body it is issued to, from its masthead
     # field name -> where its value came from (sidecar, comment, catalogue, folder, text, ...)
     origin: dict[str, str] = field(default_factory=dict)
     # problems with the metadata sources (a bad sidecar, an unknown country), for the report
@@ -620,6 +621,7 @@ def resolve_metadata(
         symbol=symbol,
         language=parsed.language if parsed else None,
         issued=parsed.issued if parsed else None,
+        body=parsed.body if parsed else None,
         origin=origin,
         warnings=warnings,
         errors=errors,

@@ -73,8 +73,9 @@ PIPELINE_VERSION = 3
 # (ingest/sheets.py). PDF: 2, a UN document's symbol in its title, its year from the symbol or
 # the date it was issued; 3, the title from its title block, doubtful pages checked by OCR in
 # their own language, labels of short documents; 4, folios read from the lines nearest the page's
-# edges by position, a UN document's date of issue, symbol and language kept (ingest/parsers/pdf.py).
-READER_VERSIONS: dict[str, int] = {".csv": 3, ".pdf": 4}
+# edges by position, a UN document's date of issue, symbol and language kept; 5, the UN body it is
+# issued to (ingest/parsers/pdf.py).
+READER_VERSIONS: dict[str, int] = {".csv": 3, ".pdf": 5}
 # A write that fails with less than this free beside the store is reported as a full disk: Chroma
 # and SQLite do not always pass ENOSPC on ("Error in compaction", "disk I/O error").
 LOW_SPACE_BYTES = 64 * 2**20
@@ -600,6 +601,7 @@ class Pipeline:
             symbol=meta.symbol,
             language=meta.language,
             issued=meta.issued,
+            body=meta.body,
         )
         work.chunk_seconds = time.perf_counter() - t1
 

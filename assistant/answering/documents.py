@@ -298,6 +298,7 @@ def unaddressed(
         if w.lower() not in STOPWORDS
         and len(w) > 2
         and w.lower() not in _VENUE
+        and not _MEETING_NAME.match(w)
         and not country_names.in_question(w)
     ]
     if not words:
@@ -332,6 +333,11 @@ _VENUE = frozenset(
     "statement statements speech speeches address report reports document documents session "
     "sessions general debate annual latest recent last edition paper papers overview summary".split()
 )
+
+
+# A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59"): where
+# something was said, like the words of _VENUE.
+_MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
 
 
 def _after_e_prefix(word: str) -> str | None:

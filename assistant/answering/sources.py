@@ -42,6 +42,10 @@ SAYING = (
 SAYINGS = (
     r"(?:recommendations?|views?|positions?|advice|guidance|proposals?|findings?|conclusions?)"
 )
+# The nouns by which a question names the document it asks about ("in the cepa paper on …").
+DOCUMENTS_NAMED = (
+    r"(?:paper|report|study|survey|statement|speech|resolution|overview|note|plan|strategy)"
+)
 _ATTRIBUTIONS = (
     # "what does the escap annual report say": "say" first, as "report" and "note" are nouns too
     re.compile(
@@ -61,6 +65,12 @@ _ATTRIBUTIONS = (
     # "cepa recommendations on …", "unctad's findings about …"
     re.compile(
         rf"^\W*(?P<who>[^\W\d][\w.'’ -]{{1,40}}?)(?:['’]s)?\s+{SAYINGS}\s+(?:on|about|for|regarding)\b",
+        re.I,
+    ),
+    # "in the cepa paper on leaving no one behind, what did france do …", "in escap's annual
+    # report, …": the document the answer is to be read in, named where the question opens
+    re.compile(
+        rf"^\W*in\s+(?:the\s+)?(?P<who>[^,;:?]{{2,60}}?\s+{DOCUMENTS_NAMED})\b",
         re.I,
     ),
     # "according to the escap annual report, …"
@@ -210,8 +220,9 @@ def _attributed(question: str) -> str | None:
 
 
 def _name_text(doc: DocumentRecord) -> str:
-    """What a document is known by: its title, file name and symbol, folded."""
-    return _folded(doc.title, doc.source, doc.symbol or "")
+    """What a document is known by: its title, file name, symbol and the UN body it is issued
+    to (a paper put before CEPA is CEPA's), folded."""
+    return _folded(doc.title, doc.source, doc.symbol or "", doc.body or "")
 
 
 @lru_cache(maxsize=65536)
@@ -253,15 +264,19 @@ def _by_groups(doc: DocumentRecord, groups: list) -> bool:  # type: ignore[type-
 def _names(doc: DocumentRecord, word: str, expansions: dict[str, str]) -> bool:
     """Whether ``word`` names ``doc``: it is in the title, file name or symbol, or is an acronym
     of the title ("dgi": "Digital Government Index"; "tir": "Technology and Innovation Report")
-    or stands for a name the title holds (``expansions``, learned from the documents)."""
+    or stands for a name the title holds (``expansions``, learned from the documents); an
+    acronym defined there is matched by its definition only ("CEPA" is not spelt by "Central
+    Public Administration")."""
     text = _name_text(doc)
     if f" {word} " in text:
         return True
     name = expansions.get(word)
     if name and f" {name} " in text:
         return True
+    # an acronym the documents define is known by that name; one they do not ("tir") may be
+    # spelt by the title's words
     short = len(word) <= 6 and not country_names.is_english_word(word)
-    return short and _spells(word.upper(), doc.title)
+    return short and name is None and _spells(word.upper(), doc.title)
 
 
 def _in_years(doc: DocumentRecord, years: set[int]) -> bool:

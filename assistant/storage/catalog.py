@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS documents (
     updated REAL NOT NULL,
     symbol TEXT,
     language TEXT,
-    issued TEXT
+    issued TEXT,
+    body TEXT
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
@@ -57,10 +58,10 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 COLUMNS = (
     "doc_id, source, path, title, collection, countries, year, url, content_hash, pages, chunks, "
-    "access, symbol, language, issued"
+    "access, symbol, language, issued, body"
 )
 # Columns added after the first release, each added to an older catalogue when it is opened.
-ADDED_COLUMNS = ("symbol", "language", "issued")
+ADDED_COLUMNS = ("symbol", "language", "issued", "body")
 
 
 class Catalog:
@@ -137,7 +138,7 @@ class Catalog:
         with _transaction(db):
             db.execute(
                 f"INSERT OR REPLACE INTO documents({COLUMNS}, status, updated) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id,
                     doc.source,
@@ -154,6 +155,7 @@ class Catalog:
                     doc.symbol,
                     doc.language,
                     doc.issued,
+                    doc.body,
                     status,
                     time.time(),
                 ),
@@ -246,4 +248,5 @@ def _record(row: tuple[object, ...]) -> DocumentRecord:
         symbol=str(row[12]) if row[12] else None,
         language=str(row[13]) if row[13] else None,
         issued=str(row[14]) if row[14] else None,
+        body=str(row[15]) if row[15] else None,
     )

@@ -58,6 +58,7 @@ class ParsedDocument:
     symbol: str | None = None  # a UN document's symbol ("A/80/82")
     language: str | None = None  # ISO 639-1 code of the language most of it is written in
     issued: str | None = None  # ISO date a UN document was issued (its "Distr." line)
+    body: str | None = None  # the UN body it is issued to ("Committee of Experts on ...")
 
     @property
     def text(self) -> str:

@@ -136,6 +136,7 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
     if symbol:
         title = un_title(first) or title
     issued = un_issued(first) if symbol else None
+    body = un_body(first) if symbol else None
     year = (
         (int(issued[:4]) if issued else None)
         or _symbol_year(symbol)
@@ -157,6 +158,7 @@ def parse_pdf(path: Path, *, ocr: bool = True, ocr_language: str = "eng") -> Par
         symbol=symbol,
         language=ocr_tools.document_language(pages.texts),
         issued=issued,
+        body=body,
     )
 
 
@@ -1141,6 +1143,67 @@ def un_issued(first_page: str) -> str | None:
                 if month.lower() in _MONTHS and 1 <= day <= 31:
                     return f"{year}-{_MONTHS[month.lower()]:02d}-{day:02d}"
         return None
+    return None
+
+
+# The lines that follow a subsidiary body's name in a UN masthead: its session ("Twenty-third
+# session", "2025 resumed session"), or where and when it meets ("New York, 15–19 April 2024").
+_MEETING = re.compile(
+    r"^((\S+ ){0,2}session\b.*|(new york|geneva|vienna|nairobi|bangkok|santiago|addis ababa|beirut),.*|"
+    r"convened under.*)$",
+    re.IGNORECASE,
+)
+# A line of a body's name: words, perhaps a span of years ("technologies 2021–2025"); not a job
+# number ("GE.25-05795 (E)") nor a barcode.
+_BODY_LINE = re.compile(r"^[^\W\d_][^\d*()]*?( (19|20)\d\d[–-](19|20)\d\d)?$")
+_BODY_LINES = 4  # lines a body's name runs to
+# The nouns UN bodies are named by: a name without one is a title's tail, not a body.
+_BODY_NOUN = re.compile(
+    r"\b(committee|commission|council|forum|board|group|conference|assembly|panel|meeting|"
+    r"mechanism|tribunal|court)\b",
+    re.IGNORECASE,
+)
+# "Economic and Social Council forum on financing for development": a body named after its organ.
+_NAMED_AFTER_ORGAN = re.compile(
+    r"^(?i:general assembly|economic and social council|security council)\s+[a-z]"
+)
+
+
+def un_body(first_page: str) -> str | None:
+    """The subsidiary body a UN document is issued to, from its masthead: the name above the
+    body's session or meeting line ("Committee of Experts on Public Administration" above
+    "Twenty-third session", "Special Committee on Peacekeeping Operations" above "New York, …").
+    A name runs up over lines that continue it (one starting in lower case, or below a line
+    ending "of", "and", …). None when the document is issued to a principal organ only (the
+    General Assembly, the Economic and Social Council, the Security Council: masthead lines), or
+    the name is a report's title ("Report of the International Law Commission": the report's
+    own cover, titled by its body already). A paper a body's member wrote for it, or a note the
+    Secretariat put before it, is among the body's documents: "what did CEPA say" asks for it."""
+    lines = [line.strip() for line in first_page.split("\n") if line.strip()][: _SYMBOL_LINES + 8]
+    for index, line in enumerate(lines):
+        if not _MEETING.match(line):
+            continue
+        name: list[str] = []
+        top = index
+        for above in range(index - 1, max(-1, index - 1 - _BODY_LINES), -1):
+            text = lines[above]
+            masthead = _UN_MASTHEAD.match(text) and not _NAMED_AFTER_ORGAN.match(text)
+            if masthead or not _BODY_LINE.match(text):
+                break
+            name.insert(0, text)
+            top = above
+            continues = above > 0 and _LINE_CONTINUES.search(lines[above - 1])
+            if text[:1].isupper() and not continues:
+                break
+        joined = " ".join(" ".join(name).split())
+        # "Report of the International | Law Commission", "Report of the Committee … on | its
+        # twenty-fourth session": a report's title, not a masthead
+        titled = top > 0 and lines[top - 1].lower().startswith("report")
+        titled = (
+            titled or joined.lower().startswith("report") or bool(_LINE_CONTINUES.search(joined))
+        )
+        if joined and _BODY_NOUN.search(joined) and not titled:
+            return joined
     return None
 
 

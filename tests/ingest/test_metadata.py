@@ -180,11 +180,13 @@ def test_a_document_with_a_un_symbol_is_a_un_document_unless_told_otherwise(
         symbol="A/80/82",
         language="en",
         issued="2025-06-05",
+        body="Committee of Experts on Public Administration",
     )
     # the symbol outranks the folder's name ("reports" would say study)
     meta = resolve_metadata(_file(tmp_path, "reports/a.pdf"), tmp_path, un, EMPTY)
     assert (meta.collection, meta.origin["collection"]) == ("un", "UN symbol")
     assert (meta.symbol, meta.language, meta.issued) == ("A/80/82", "en", "2025-06-05")
+    assert meta.body == "Committee of Experts on Public Administration"
     # a sidecar or a .collection file is the operator's word and wins
     sidecar = _file(tmp_path, "reports/b.pdf")
     sidecar.with_name("b.pdf.meta.json").write_text('{"collection": "study"}', encoding="utf-8")

@@ -29,6 +29,7 @@ from ingest.parsers.pdf import (
     find_tables,
     folio_labels,
     parse_pdf,
+    un_body,
     un_issued,
     un_symbol,
     un_title,
@@ -996,6 +997,38 @@ def test_un_documents_in_corpus_extra_carry_symbol_date_and_language(corpus_extr
     # the UNICEF Executive Board's 1980 records are in French
     french = parse_pdf(corpus_extra / "E_ICEF_672(PartII).en.pdf", ocr=False)
     assert french.language == "fr"
+
+
+def test_the_body_a_un_document_is_issued_to_is_read_from_its_masthead(
+    shared_corpus: Path, corpus_extra: Path
+) -> None:
+    def body(path: Path) -> str | None:
+        return parse_pdf(path, ocr=False).body
+
+    un = shared_corpus / "un-docs"
+    # a paper put before CEPA: the body's name above its session line
+    paper = un / "E_C.16_2024_4__filed-as-A_78_668.en.pdf"
+    assert body(paper) == "Committee of Experts on Public Administration"
+    # names over several lines, one starting in lower case or below a line ending "and"
+    assert body(corpus_extra / "A_AC.292_2025_INF_5.en.pdf") == (
+        "Open-ended working group on security of and in the use of information and "
+        "communications technologies 2021–2025"
+    )
+    assert body(corpus_extra / "E_CN.6_2025_4.en.pdf") == "Commission on the Status of Women"
+    # above the place it meets, and named after its principal organ
+    assert body(corpus_extra / "A_AC.121_2025_L.1.en.pdf") == (
+        "Special Committee on Peacekeeping Operations"
+    )
+    assert body(corpus_extra / "E_FFDF_2025_2.en.pdf") == (
+        "Economic and Social Council forum on financing for development follow-up"
+    )
+    # issued to a principal organ only; a report's own cover (titled by its body already); a
+    # draft whose title runs into "its twenty-fourth session"
+    assert body(un / "A_80_82.en.pdf") is None
+    assert body(un / "E_2025_44.en.pdf") is None
+    assert body(corpus_extra / "A_80_10.en.pdf") is None
+    assert body(un / "E_2025_L.23.en.pdf") is None
+    assert un_body("General Assembly\nEightieth session\nItem 21") is None
 
 
 def test_the_parts_of_one_work_are_titled_apart(shared_corpus: Path) -> None:

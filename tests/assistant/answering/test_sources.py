@@ -32,6 +32,23 @@ DOCS = {
             "Economic and Social Commission for Asia and the Pacific: Annual Report (E/2025/39)",
             "un-docs/E_2025_39.en.pdf",
         ),
+        DocumentRecord(
+            "cepa-paper",
+            "un-docs/E_C.16_2024_4.en.pdf",
+            "/c/un-docs/E_C.16_2024_4.en.pdf",
+            "Building inclusive institutions that leave no one behind (E/C.16/2024/4)",
+            "study",
+            [],
+            2024,
+            body="Committee of Experts on Public Administration",
+        ),
+        doc(
+            "central",
+            "Three-Year Plan, Annex 3: ICT spending in Central Public Administration",
+            "italy-ict-plan/annexes/annex-3.pdf",
+            ["ITA"],
+            2017,
+        ),
         doc(
             "tir",
             "Technology and Innovation Report 2025 (Overview)",
@@ -123,8 +140,16 @@ def found(question: str) -> list[str] | None:
     ("question", "expected"),
     [
         # an acronym, by the name the documents give it
-        ("what did cepa say about digital id systems", ["cepa-l23", "cepa24"]),
-        ("cepa recommendations on govt cios", ["cepa-l23", "cepa24"]),
+        # (and a paper put before CEPA is CEPA's; "Central Public Administration" does not
+        # spell it, as the documents say what CEPA stands for)
+        ("what did cepa say about digital id systems", ["cepa-l23", "cepa-paper", "cepa24"]),
+        ("cepa recommendations on govt cios", ["cepa-l23", "cepa-paper", "cepa24"]),
+        # the document named where the question opens
+        (
+            "in the cepa paper on leaving no one behind, what did france do on internet access?",
+            ["cepa-l23", "cepa-paper", "cepa24"],
+        ),
+        ("in the escap annual report, what did japan pledge?", ["escap"]),
         # an acronym of the title ("dgi", "tir"), a year that picks the edition
         ("what did the oecd dgi say about encryption", ["dgi19", "dgi23"]),
         ("What does the OECD DGI 2019 say about data", ["dgi19"]),
@@ -257,3 +282,16 @@ def test_an_e_word_counts_by_its_stem_only_when_it_is_one() -> None:
     assert unaddressed("what did say about education", education, {}, _frequency) is None
     energy = [_evidence("Electronic procurement of energy saves money.")]
     assert unaddressed("what did say about eprocurement", energy, {}, _frequency) is None
+
+
+def test_a_meeting_named_by_acronym_and_number_is_where_it_was_said_not_what() -> None:
+    from assistant.answering.documents import unaddressed
+
+    said = [_evidence("Governance, anti-corruption and e-government are among our priorities.")]
+    assert (
+        unaddressed("did talk about e-government in its unga79 speech", said, {}, _frequency)
+        is None
+    )
+    # the topic itself is still required
+    other = [_evidence("We welcome the Pact for the Future adopted this year.")]
+    assert unaddressed("did talk about e-government in its unga79 speech", other, {}, _frequency)

@@ -91,10 +91,12 @@ def test_a_catalogue_from_before_symbols_is_read_and_gains_the_columns(tmp_path)
     assert old is not None and old.title == "Old" and old.symbol is None
     new = _doc("un")
     new.symbol, new.language, new.issued = "A/80/82", "en", "2025-06-05"
+    new.body = "Committee of Experts on Public Administration"
     catalog.commit(new)
     again = Catalog(path).get("un")
     assert again is not None
     assert (again.symbol, again.language, again.issued) == ("A/80/82", "en", "2025-06-05")
+    assert again.body == "Committee of Experts on Public Administration"
 
 
 def test_a_read_only_old_catalogue_reads_the_new_columns_as_empty(tmp_path) -> None:
