@@ -368,9 +368,16 @@ def _list_marker(evidence: Evidence) -> str | None:
 _POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|former))\b", re.I)
 
 
+# A figure or a date in a sentence: what a topic sentence's next sentence gives.
+_PARTICULAR = re.compile(r"\d")
+
+
 def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
     """The sentence right after the best one, when it points back at it ("We have labelled this
-    programme ..."): without it the best sentence often names a thing but not what it is."""
+    programme ..."): without it the best sentence often names a thing but not what it is. Or when
+    the best sentence states its point without a figure or date and the next one of its
+    paragraph gives them ("Affordability remains a major barrier …" then "… three quarters of
+    …"): a topic sentence is followed by its particulars."""
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
@@ -380,7 +387,12 @@ def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
     start, end, text = following[0]
     offset = best.passage.chunk.start
     gap = best.passage.chunk.text[best.end - offset : start - offset]
-    if gap.strip() or not _POINTS_BACK.match(text):
+    particulars = (
+        _PARTICULAR.search(text) is not None
+        and _PARTICULAR.search(best.text) is None
+        and "\n\n" not in gap
+    )
+    if gap.strip() or not (_POINTS_BACK.match(text) or particulars):
         return chosen
     if any(e.passage is best.passage and e.start == start for e in chosen):
         return chosen

@@ -155,6 +155,27 @@ def test_a_sentence_that_points_back_comes_with_the_best_one() -> None:
     assert not any("weather" in c for c in chosen)
 
 
+def test_a_topic_sentence_comes_with_the_particulars_that_follow_it() -> None:
+    text = (
+        "Internet use keeps rising in the least developed countries. "
+        "Affordability remains a major barrier to digital inclusion. "
+        "Three quarters of least developed countries still face mobile broadband costs exceeding "
+        "5 per cent of gross national income per capita."
+    )
+    question = "is affordability a barrier to digital inclusion there?"
+    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert chosen[0].startswith("Affordability remains")
+    assert chosen[1].startswith("Three quarters")
+    # a best sentence that holds its own figures needs no particulars from the next one
+    text = (
+        "Mobile broadband costs exceed 5 per cent of income in 30 of 44 countries. "
+        "Some governments subsidise 2 devices per household."
+    )
+    question = "how much does mobile broadband cost in the least developed countries?"
+    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert chosen[0].startswith("Mobile broadband costs") and len(chosen) == 1
+
+
 def test_a_question_naming_a_country_is_answered_from_passages_about_it() -> None:
     kiribati = _passage(
         "We fully support the Global Digital Compact, which will help bridge the digital divide "
