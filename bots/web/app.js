@@ -5,7 +5,7 @@
 
 import { Api } from "./api.js";
 import { BriefDialog } from "./briefs.js";
-import { sharedDomain, sparkline } from "./chart.js";
+import { sharedDomain, trendChart } from "./chart.js";
 import { h, icon, scrollWithin } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { COLLECTIONS, SourcePanel, pageLabel } from "./sources.js";
@@ -771,7 +771,7 @@ async function drawCharts(rows, container) {
         h(
           "figure",
           { class: "chart" },
-          sparkline(s.points, { label: `${s.row.indicator}, ${s.row.country}`, domain, highlight: s.highlight }),
+          trendChart(s.points, { label: `${s.row.indicator}, ${s.row.country}`, domain, highlight: s.highlight }),
           h("figcaption", {}, s.row.country),
         ),
       ),

@@ -60,7 +60,7 @@ export class SourcePanel {
     document.body.classList.add("panel-open");
     const heading = this.root.querySelector("#panel-title");
     heading.textContent = citation.n ? `Source ${citation.n}` : "Source";
-    body.replaceChildren(this.header(citation, null), h("p", { class: "muted" }, "Loading the page…"));
+    body.replaceChildren(...this.header(citation, null), h("p", { class: "muted" }, "Loading the page…"));
     body.setAttribute("aria-busy", "true");
     if (pageNumber === null) heading.focus();
     let view = null;
@@ -75,7 +75,7 @@ export class SourcePanel {
     }
     if (request !== this.request) return; // another citation was opened meanwhile
     body.removeAttribute("aria-busy");
-    const parts = [this.header(citation, view)];
+    const parts = [...this.header(citation, view)];
     if (view && citation.data_row) {
       parts.push(this.dataRows(citation, view));
     } else if (view) {
@@ -111,6 +111,7 @@ export class SourcePanel {
     if (this.trigger && this.trigger.isConnected) this.trigger.focus();
   }
 
+  /** The source's title and what it is: [title, details]. */
   header(citation, view) {
     const { href, isPdf } = fileLink(citation);
     const meta = [];
@@ -130,10 +131,13 @@ export class SourcePanel {
     );
     link.addEventListener("click", (event) => this.openFile(event, href));
     const web = safeHttp(citation.url);
-    return h(
+    // the title is a child of the scrolling body itself, so that it can stay in view (sticky)
+    // while the page text scrolls under it
+    return [
+      h("p", { class: "source-title" }, citation.title),
+      h(
       "div",
       { class: "source-meta" },
-      h("p", { class: "source-title" }, citation.title),
       h("dl", {}, meta.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
       h(
         "p",
@@ -141,7 +145,8 @@ export class SourcePanel {
         link,
         web ? h("a", { class: "button button-secondary", href: web, target: "_blank", rel: "noopener noreferrer" }, icon("external"), "Publisher's page") : null,
       ),
-    );
+      ),
+    ];
   }
 
   /** With a token the file needs an Authorization header: fetch it and open a blob URL. */

@@ -218,9 +218,15 @@ def test_indicator_trend_renders_a_table_and_a_chart_and_a_follow_up_continues(
     rows = table.locator("tbody tr")
     assert rows.count() == 3
     assert rows.nth(2).locator("td").all_inner_texts()[:4] == ["Fiji", "2024", "0.67544", "93"]
-    chart = first.locator("svg.sparkline")
+    chart = first.locator("svg.trend-chart")
     assert chart.get_attribute("data-points") == "3"
     assert "2020 0.65850, 2022 0.62350, 2024 0.67544" in (chart.get_attribute("aria-label") or "")
+    # a chart with axes: the editions along the bottom, a value scale, the values written
+    assert chart.locator("text.chart-year").all_text_contents() == ["2020", "2022", "2024"]
+    assert chart.locator("line.chart-axis").count() == 2
+    ticks = [float(t) for t in chart.locator("text.chart-tick").all_text_contents()]
+    assert len(ticks) == 3 and ticks[0] <= 0.6235 and ticks[-1] >= 0.67544
+    assert {"0.65850", "0.67544"} <= set(chart.locator("text.chart-value").all_text_contents())
     assert first.locator(".cite").count() == 2
 
     with page.expect_request("**/api/ask/stream") as follow_up:
@@ -251,9 +257,9 @@ def test_country_comparison_renders_a_table_and_each_countrys_trend(chat: Watche
     charts = article.locator("figure.chart")
     charts.nth(1).wait_for()
     assert charts.locator("figcaption").all_inner_texts() == ["Fiji", "Samoa"]
-    for chart in charts.locator("svg.sparkline").all():  # each country's series, 2024 marked
+    for chart in charts.locator("svg.trend-chart").all():  # each country's series, 2024 marked
         assert chart.get_attribute("data-points") == "3"
-        assert chart.locator("circle.spark-dot-marked").count() == 1
+        assert chart.locator("circle.chart-dot-marked").count() == 1
     # a data citation shows the cited row of the file
     article.locator(".cite[data-n='2']").first.click()
     row = page.locator("#source-panel .data-rows mark.current")
@@ -703,6 +709,122 @@ def test_phone_width(browser: Any, live: LiveServer) -> None:
         screenshot(page, "17-phone-brief")
         dialog.get_by_role("button", name="Close the brief").tap()
         assert dialog.is_hidden()
+        assert not watched.errors
+    finally:
+        watched.context.close()
+
+
+# --- dark mode, tables at phone width, the source panel's title -----------------------------
+CONTRAST = """(sel) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ground = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (!bg.startsWith("rgba(0, 0, 0, 0)") && bg !== "transparent") return bg;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const el = document.querySelector(sel);
+  const [a, b] = [lum(getComputedStyle(el).color), lum(ground(el))];
+  return { ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), ground: lum(ground(el)) };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_colours_follow_the_system_setting_and_stay_readable(
+    browser: Any, live: LiveServer, scheme: str
+) -> None:
+    watched = open_page(browser, live.url, color_scheme=scheme)
+    page = watched.page
+    try:
+        page.wait_for_selector("body[data-ready=true]")
+        article = ask(page, "How has Fiji's EGDI changed since 2020?")
+        article.locator("svg.trend-chart").first.wait_for()
+        body = page.evaluate(CONTRAST, "body")
+        assert (body["ground"] < 0.05) == (scheme == "dark")  # a dark ground in dark mode
+        # text, links, citation markers, table figures and primary buttons: at least 4.5:1
+        for selector in (
+            "body",
+            "#messages .answer-body",
+            "#messages .cite",
+            "#messages .data-table td.num",
+            "#messages .trend-chart text.chart-value",
+            ".button-primary",
+        ):
+            ratio = page.evaluate(CONTRAST, selector)["ratio"]
+            assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f} in {scheme} mode"
+        screenshot(page, f"18-{scheme}-mode")
+        assert not watched.errors
+    finally:
+        watched.context.close()
+
+
+def test_tables_scroll_at_phone_width_and_never_break_a_figure(
+    browser: Any, live: LiveServer
+) -> None:
+    watched = open_page(browser, live.url, viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = watched.page
+    try:
+        page.wait_for_selector("body[data-ready=true]")
+        article = ask(page, "Compare the EGDI of Fiji and Samoa in 2024")
+        table = article.locator("table.data-table")
+        table.wait_for()
+        # every figure on one line (a range over its text has one box)
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('#messages .data-table td')].map((td) => {
+                 const range = document.createRange();
+                 range.selectNodeContents(td);
+                 return [td.textContent, new Set([...range.getClientRects()].map(r => r.top)).size];
+               })"""
+        )
+        figures = [(text, n) for text, n in lines if text.replace(".", "").isdigit()]
+        assert figures and all(n == 1 for _, n in figures), figures
+        # the table is wider than the phone: its box scrolls sideways, the page does not
+        scroller = article.locator(".table-scroll").first
+        wide = scroller.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+        assert wide[0] > wide[1]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(page, "19-phone-table")
+        assert not watched.errors
+    finally:
+        watched.context.close()
+
+
+def test_the_source_title_stays_in_view_while_its_text_scrolls(
+    browser: Any, live: LiveServer
+) -> None:
+    watched = open_page(browser, live.url, viewport={"width": 1280, "height": 420})
+    page = watched.page
+    try:
+        page.wait_for_selector("body[data-ready=true]")
+        article = ask(page, FIJI_QUESTION)
+        article.locator(".answer-body .cite[data-n='1']").click()
+        panel = page.locator("#source-panel")
+        panel.locator("mark.current").first.wait_for()
+        body = panel.locator(".panel-body")
+        assert body.evaluate("(el) => el.scrollHeight > el.clientHeight + 100")  # it can scroll
+        body.evaluate("(el) => { el.scrollTop = el.scrollHeight; }")
+        page.wait_for_function(
+            "() => { const b = document.querySelector('#source-panel .panel-body');"
+            " return b.scrollTop > 100; }"
+        )
+        title = panel.locator(".source-title").bounding_box()
+        frame = body.bounding_box()
+        assert frame["y"] - 1 <= title["y"] <= frame["y"] + 2
+        # and it hides what scrolls under it
+        hit = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('.source-title') !== null",
+            [title["x"] + 10, title["y"] + title["height"] / 2],
+        )
+        assert hit
+        screenshot(page, "20-source-scrolled")
         assert not watched.errors
     finally:
         watched.context.close()
