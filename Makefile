@@ -11,10 +11,14 @@ setup: $(VENV)/.installed system-deps
 # What the tests need beyond that: chromium, LibreOffice, the local LLM stack.
 setup-test: setup test-deps $(VENV)/.llm
 
+# pip at its normal verbosity: each package and a progress bar for each download (the first
+# setup fetches a few hundred MB and takes minutes; a silent pip looked hung).
 $(VENV)/.installed: pyproject.toml
+	@echo "==> Setting up $(VENV): the Python packages (first time: a few minutes)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
+	@echo "==> Python packages installed"
 	touch $@
 
 system-deps:
