@@ -345,6 +345,23 @@ class Assistant:
             for code in codes
         ]
 
+    def overview(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
+        """What ``access`` may ask about, in a few figures: documents in all and per collection,
+        countries with indicator data, the survey editions loaded, when the store was last
+        brought up to date (ISO time, or None)."""
+        collections: dict[str, int] = {}
+        docs = self.documents(access)
+        for doc in docs:
+            collections[doc.collection] = collections.get(doc.collection, 0) + 1
+        table = self.indicators_for(access)
+        return {
+            "documents": len(docs),
+            "collections": dict(sorted(collections.items(), key=lambda kv: -kv[1])),
+            "countries": len(table.countries()),
+            "editions": table.years("egdi"),
+            "last_ingest": self.catalog.get_state("last_ingest"),
+        }
+
     def suggestions(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
         key = (self.catalog.generation(), granted(access))
         cached = self._suggestions.get(key)

@@ -41,6 +41,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +282,8 @@ class Pipeline:
             report.timings["index"] += time.perf_counter() - t0
             report.keyword_rebuilt = True
         self.catalog.set_state("run_active", None)
+        # when the store was last brought up to date (the Slack App Home shows it)
+        self.catalog.set_state("last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
         report.timings["total"] = time.perf_counter() - started
         notify("done", report.totals())
         return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,13 +30,31 @@ from assistant import (
 )
 
 from .config import PUBLIC, SlackConfig
-from .formatting import PLACEHOLDER, Message, answer_messages, escape, plain_question, quiet
+from .formatting import (
+    LOADING,
+    PLACEHOLDER,
+    STATUS,
+    Message,
+    answer_messages,
+    escape,
+    home_view,
+    plain_question,
+    quiet,
+    stream_end_blocks,
+    stream_pieces,
+    stream_text,
+    suggested_prompts,
+)
 from .state import MAIN_LINE, SlackState
 
 log = logging.getLogger("bots.slack")
 
 Respond = Callable[..., Any]
 
+GREETING = (
+    "Hello! Ask me about the governance documents and indicator data: I quote them with "
+    "numbered sources you can open and check, and say so when they do not hold the answer."
+)
 HELP = (
     "Ask me a question about the governance documents, for example "
     "_How does Singapore train public officers in digital skills?_ "
@@ -77,6 +96,19 @@ class SlackBot:
         if problem:
             self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=problem)
             return None
+        if thread_ts is not None and self._set_status(client, channel, thread_ts):
+            # the workspace has the AI-app surface: the status while searching, then the answer
+            # streamed into the thread
+            return self._answer_streamed(
+                client,
+                team=team,
+                channel=channel,
+                user=user,
+                question=question,
+                ts=ts,
+                thread_ts=thread_ts,
+                direct=direct,
+            )
         try:
             placeholder = client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=PLACEHOLDER
@@ -116,6 +148,155 @@ class SlackBot:
             thread_ts,
             answer.conversation_id,
             "all" if access is None else ",".join(access),
+            answer.grounded,
+        )
+        return answer.id
+
+    # --- the AI-app surface: assistant threads, streamed answers, the App Home ---------------
+    def start_thread(self, client: WebClient, *, channel: str, thread_ts: str, user: str) -> None:
+        """A new assistant thread: a greeting and up to four suggested prompts, made from what is
+        ingested (and what ``user`` may read: their grants apply in their own threads)."""
+        self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=GREETING)
+        questions = self._questions(self.config.access_for(user, direct=True))
+        if not questions:
+            return
+        try:
+            client.assistant_threads_setSuggestedPrompts(
+                channel_id=channel,
+                thread_ts=thread_ts,
+                title="Try asking",
+                prompts=suggested_prompts(questions),
+            )
+        except SlackClientError as exc:
+            log.warning("slack could not set suggested prompts in %s: %s", channel, exc)
+
+    def answer_in_thread(
+        self,
+        client: WebClient,
+        *,
+        team: str,
+        channel: str,
+        user: str | None,
+        text: str,
+        ts: str,
+        thread_ts: str,
+    ) -> str | None:
+        """A message in an assistant thread (the AI-app panel, a DM): its first question titles
+        the thread; the answer is streamed where the workspace allows, else posted as today."""
+        if self.state.conversation(team, channel, thread_ts) is None:
+            title = " ".join(plain_question(text).split())[:80]
+            if title:
+                try:
+                    client.assistant_threads_setTitle(
+                        channel_id=channel, thread_ts=thread_ts, title=title
+                    )
+                except SlackClientError as exc:
+                    log.info("slack could not title thread %s in %s: %s", thread_ts, channel, exc)
+        return self.answer_message(
+            client,
+            team=team,
+            channel=channel,
+            user=user,
+            text=text,
+            ts=ts,
+            thread_ts=thread_ts,
+            direct=True,
+        )
+
+    def publish_home(self, client: WebClient, *, user: str) -> None:
+        """The App Home for ``user``: what the assistant knows (with their grants, as in their
+        DMs), how to ask, the web chat's address."""
+        access = self.config.access_for(user, direct=True)
+        try:
+            summary = self.assistant.overview(access)
+            view = home_view(summary, self.config.public_url, self._questions(access))
+            client.views_publish(user_id=user, view=view)
+        except SlackClientError as exc:
+            log.error("slack could not publish the App Home for %s: %s", user, exc)
+        except Exception as exc:  # the home is a courtesy: log and go on
+            self._log_failure(exc, where=f"app home user={user}")
+
+    def _questions(self, access: Sequence[str] | None) -> list[str]:
+        """Starter questions from what ``access`` may read: the assistant's suggestions (each
+        checked to have an answer), else what the latest documents say."""
+        try:
+            questions = list(self.assistant.suggestions(access).get("questions") or [])
+            if not questions:
+                documents = [d for d in self.assistant.documents(access) if d.collection != "data"]
+                documents.sort(key=lambda d: d.year or 0, reverse=True)
+                questions = [f"What does “{d.title}” say?" for d in documents[:4]]
+            return questions
+        except Exception as exc:  # suggestions are a courtesy, never a failure
+            log.warning("slack could not make suggestions: %r", exc)
+            return []
+
+    @staticmethod
+    def _set_status(client: WebClient, channel: str, thread_ts: str) -> bool:
+        """Show "is searching the documents…" in the thread; False where the workspace or the
+        app has no AI-app surface (Slack refuses the call), and today's replies are used."""
+        try:
+            client.assistant_threads_setStatus(
+                channel_id=channel, thread_ts=thread_ts, status=STATUS, loading_messages=LOADING
+            )
+            return True
+        except SlackClientError as exc:
+            log.debug("slack status not available in %s: %s", channel, exc)
+            return False
+
+    def _answer_streamed(
+        self,
+        client: WebClient,
+        *,
+        team: str,
+        channel: str,
+        user: str | None,
+        question: str,
+        ts: str,
+        thread_ts: str,
+        direct: bool,
+    ) -> str | None:
+        """Answer in ``thread_ts`` with Slack's streaming methods: the text as the answerer
+        writes it (an LLM's tokens, the extractive answerer's sentences), then how the question
+        was read, the sources and the feedback buttons. Should Slack refuse to start the stream,
+        the answer is posted as today's messages instead; should it fail later, the whole answer
+        is posted as messages after what was streamed."""
+        conversation_id = self.state.conversation(team, channel, thread_ts)
+        access = self.config.access_for(user, direct=direct)
+        owner = owner_for(team, channel)
+        stream = _Stream(client, channel, thread_ts, team, user)
+        answer: Answer | None = None
+        try:
+            try:
+                events = self.assistant.converse_stream(
+                    question, None, conversation_id, access=access, owner=owner, channel="slack"
+                )
+            except NotFound:
+                log.warning("slack conversation %s is gone; starting a new one", conversation_id)
+                events = self.assistant.converse_stream(
+                    question, None, None, access=access, owner=owner, channel="slack"
+                )
+            for event in events:
+                if event["type"] == "delta":
+                    stream.append(stream_text(event["text"]))
+                elif event["type"] == "done":
+                    answer = Answer.model_validate(event["answer"])
+        except Exception as exc:
+            reference = self._log_failure(exc, where=f"stream channel={channel} thread={thread_ts}")
+            stream.fail(_failure_text(exc, reference))
+            return None
+        assert answer is not None  # converse_stream always ends with "done"
+        if answer.conversation_id:
+            self.state.link(team, channel, [thread_ts, ts], answer.conversation_id)
+        posted = stream.finish(answer, self.config.public_url)
+        if answer.conversation_id and posted:
+            self.state.link(team, channel, posted, answer.conversation_id)
+        log.info(
+            "slack streamed answer id=%s team=%s channel=%s thread=%s streamed=%s grounded=%s",
+            answer.id,
+            team,
+            channel,
+            thread_ts,
+            stream.ts is not None,
             answer.grounded,
         )
         return answer.id
@@ -400,6 +581,116 @@ class SlackBot:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
         except SlackClientError as exc:
             log.error("slack could not post in %s: %s", channel, exc)
+
+
+class _Stream:
+    """One answer streamed into a thread with chat.startStream / appendStream / stopStream.
+    The stream starts with the first text (so that it shows at once); later text is sent in
+    batches of STREAM_BATCH characters or STREAM_SECONDS (Slack rate-limits the calls), each call
+    within Slack's 12,000 characters. If Slack refuses to start it, nothing was shown and
+    :meth:`finish` posts the answer as messages."""
+
+    def __init__(
+        self, client: WebClient, channel: str, thread_ts: str, team: str, user: str | None
+    ) -> None:
+        self.client, self.channel, self.thread_ts = client, channel, thread_ts
+        self.team, self.user = team, user
+        self.ts: str | None = None
+        self.refused = False  # Slack would not start a stream here
+        self.broken = False  # the stream failed after it started
+        self.pending = ""  # text not yet sent
+        self.flushed = 0.0  # when text was last sent
+
+    def append(self, text: str) -> None:
+        if self.refused or self.broken:
+            return
+        self.pending += text
+        due = time.monotonic() - self.flushed >= STREAM_SECONDS
+        if self.ts is None or len(self.pending) >= STREAM_BATCH or due:
+            self._send()
+
+    def _send(self) -> None:
+        """Send what is pending (starting the stream with it if it has not started)."""
+        text, self.pending = self.pending, ""
+        for piece in stream_pieces(text) if text else []:
+            try:
+                if self.ts is None:
+                    reply = self.client.chat_startStream(
+                        channel=self.channel,
+                        thread_ts=self.thread_ts,
+                        recipient_team_id=self.team or None,
+                        recipient_user_id=self.user,
+                        markdown_text=piece,
+                    )
+                    self.ts = str(reply["ts"])
+                else:
+                    self.client.chat_appendStream(
+                        channel=self.channel, ts=self.ts, markdown_text=piece
+                    )
+            except SlackClientError as exc:
+                if self.ts is None:
+                    self.refused = True
+                    log.info(
+                        "slack would not stream in %s (%s): posting instead", self.channel, exc
+                    )
+                else:
+                    self.broken = True
+                    log.error("slack stream %s in %s broke: %s", self.ts, self.channel, exc)
+                return
+        self.flushed = time.monotonic()
+
+    def finish(self, answer: Answer, public_url: str) -> list[str]:
+        """End the stream with the answer's sources and feedback buttons (or post the answer as
+        messages where it could not be streamed); the timestamps of the messages shown."""
+        if not (self.refused or self.broken) and (self.pending or self.ts is None):
+            self.pending = self.pending or " "  # a stream needs some text to start with
+            self._send()
+        if self.ts is not None and not self.broken:
+            try:
+                self.client.chat_stopStream(
+                    channel=self.channel,
+                    ts=self.ts,
+                    blocks=stream_end_blocks(answer, public_url),
+                )
+                return [self.ts]
+            except SlackClientError as exc:
+                log.error("slack could not stop stream %s in %s: %s", self.ts, self.channel, exc)
+        if self.ts is not None and self.broken:
+            try:  # close what was shown; the whole answer follows as messages
+                self.client.chat_stopStream(channel=self.channel, ts=self.ts)
+            except SlackClientError as exc:
+                log.info("slack could not close broken stream %s: %s", self.ts, exc)
+        posted = [self.ts] if self.ts else []
+        for message in answer_messages(answer, public_url):
+            try:
+                reply = self.client.chat_postMessage(
+                    channel=self.channel, thread_ts=self.thread_ts, **message
+                )
+                posted.append(str(reply["ts"]))
+            except SlackClientError as exc:
+                log.error("slack answer id=%s could not be posted: %s", answer.id, exc)
+                break
+        return posted
+
+    def fail(self, text: str) -> None:
+        """The answer failed: say so where the person is looking."""
+        if self.ts is not None and not self.broken:
+            try:
+                self.client.chat_stopStream(
+                    channel=self.channel, ts=self.ts, markdown_text=f"{self.pending}\n\n{text}"
+                )
+                return
+            except SlackClientError as exc:
+                log.error("slack could not stop stream %s: %s", self.ts, exc)
+        try:
+            self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text)
+        except SlackClientError as exc:
+            log.error("slack could not post in %s: %s", self.channel, exc)
+
+
+# Streamed text is sent in batches: this many characters, or what came in this many seconds.
+STREAM_BATCH = 2_000
+STREAM_SECONDS = 0.5
 
 
 def _failure_text(exc: Exception, reference: str) -> str:

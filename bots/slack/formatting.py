@@ -390,3 +390,134 @@ def fallback_text(markdown: str) -> str:
     text = " ".join(text.split())
     text = text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
     return quiet(escape(text)) or "Answer"
+
+
+# --- the AI-app surface: streamed answers, suggested prompts, the App Home ---------------------
+
+# Slack's documented limits for the AI-app methods (chat.startStream / appendStream / stopStream,
+# assistant.threads.setSuggestedPrompts).
+STREAM_CHARS = 12_000  # markdown_text per call
+PROMPTS = 4
+FEEDBACK = "feedback"  # the action id of the feedback buttons under a streamed answer
+STATUS = "is searching the documents…"
+LOADING = [
+    "is searching the documents…",
+    "is reading the passages found…",
+    "is checking every sentence against its source…",
+]
+
+# Slack's special tokens ("<!here>", "<@U…>", "<#C…>", "<https://…|label>") open with "<" and a
+# sigil; a word joiner after the "<" leaves the text as it reads but makes it no token.
+_SPECIAL_TOKEN = re.compile(r"<(?=[!@#]|https?:|mailto:)", re.IGNORECASE)
+
+
+def stream_text(markdown: str) -> str:
+    """Answer text for ``markdown_text``, which Slack renders as Markdown: document and model
+    text may not mention or link through Slack's own markup, nor notify the channel."""
+    return quiet(_SPECIAL_TOKEN.sub("<" + WORD_JOINER, markdown))
+
+
+def stream_pieces(markdown: str, limit: int = STREAM_CHARS) -> list[str]:
+    """``markdown`` in pieces Slack takes in one streaming call each."""
+    return [markdown[i : i + limit] for i in range(0, len(markdown), limit)] or [""]
+
+
+def feedback_actions(answer_id: str) -> Block:
+    """👍/👎 as the AI-app surface shows them: feedback buttons in a context-actions block; the
+    value says which (``1:`` or ``-1:``) and of which answer."""
+
+    def button(text: str, rating: int, label: str) -> dict[str, Any]:
+        return {
+            "text": {"type": "plain_text", "text": text, "emoji": True},
+            "value": f"{rating}:{answer_id}",
+            "accessibility_label": label,
+        }
+
+    return {
+        "type": "context_actions",
+        "block_id": "feedback",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK,
+                "positive_button": button("Helpful", 1, "This answer was helpful"),
+                "negative_button": button("Not helpful", -1, "This answer was not helpful"),
+            }
+        ],
+    }
+
+
+def stream_end_blocks(answer: Answer, public_url: str) -> list[Block]:
+    """What follows a streamed answer's text: how the question was read, the sources (linked to
+    the web chat's viewer at the cited page) and the feedback buttons; at most 50 blocks."""
+    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] == "context"]
+    if answer.id:
+        blocks = [*blocks[: MESSAGE_BLOCKS - 1], feedback_actions(answer.id)]
+    return blocks[:MESSAGE_BLOCKS]
+
+
+def suggested_prompts(questions: list[str]) -> list[dict[str, str]]:
+    """Up to four prompts for a new assistant thread: each a short title and the question."""
+    prompts = []
+    for question in questions[:PROMPTS]:
+        title = question if len(question) <= 40 else question[:39].rstrip() + "…"
+        prompts.append({"title": title, "message": question})
+    return prompts
+
+
+# The collections as the web chat names them (bots/web/sources.js).
+COLLECTION_LABELS = {
+    "study": "Studies & reports",
+    "case": "Case studies",
+    "profile": "Country profiles",
+    "data": "Indicator data",
+    "un": "UN documents",
+    "other": "Other documents",
+}
+
+
+def home_view(summary: dict[str, Any], public_url: str, questions: list[str]) -> dict[str, Any]:
+    """The App Home: what the assistant knows, how to ask, where the web chat is."""
+    collections = summary.get("collections") or {}
+    known = [
+        f"• *{escape(COLLECTION_LABELS.get(name, str(name)))}*: "
+        f"{count:,} document{'s' if count != 1 else ''}"
+        for name, count in collections.items()
+    ]
+    facts = [
+        f"*{summary.get('documents', 0):,}* documents",
+        f"*{summary.get('countries', 0):,}* countries with indicator data",
+    ]
+    editions = summary.get("editions") or []
+    if editions:
+        facts.append(f"data editions {escape(', '.join(str(e) for e in editions))}")
+    if summary.get("last_ingest"):
+        facts.append(f"last ingest {escape(str(summary['last_ingest']))}")
+    asks = [f"• _{escape(q)}_" for q in questions[:PROMPTS]]
+    web = public_url.rstrip("/") + "/"
+    blocks: list[Block] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": "Governance Knowledge Assistant"},
+        },
+        section(
+            "I answer questions about the governance documents and indicator data below, "
+            "quoting them with numbered sources you can open and check. When the documents "
+            "do not hold the answer, I say so."
+        ),
+        section("*What I know*\n" + " · ".join(facts)),
+    ]
+    if known:
+        blocks.append(section("\n".join(known)[:SECTION_CHARS]))
+    blocks.append({"type": "divider"})
+    how = (
+        "*How to ask*\n• Open me in the assistant panel, or send me a direct message\n"
+        "• Mention me in a channel thread: `@Governance Knowledge Assistant your question`\n"
+        "• `/ask your question` (only you see the answer; add `public` to post it)\n"
+        "• `/brief Country | topic` drafts an advisory brief as a Word file"
+    )
+    blocks.append(section(how))
+    if asks:
+        blocks.append(section("*Try*\n" + "\n".join(asks)))
+    blocks.append(section(f"<{_safe_url(web)}|Open the web chat> for the full source viewer."))
+    return {"type": "home", "blocks": blocks}

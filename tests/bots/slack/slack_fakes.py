@@ -76,6 +76,19 @@ def limit_errors(payload: dict[str, Any]) -> list[str]:
                     errors.append(f"block {i}: action_id over 255 characters")
                 if len(element.get("value", "")) > 2000:
                     errors.append(f"block {i}: button value over 2,000 characters")
+        elif kind == "context_actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 5:
+                errors.append(f"block {i}: context_actions with {len(elements)} elements (1 to 5)")
+            for element in elements:
+                if element.get("type") != "feedback_buttons":
+                    continue
+                for side in ("positive_button", "negative_button"):
+                    button = element.get(side) or {}
+                    if not 1 <= len((button.get("text") or {}).get("text", "")) <= 75:
+                        errors.append(f"block {i}: {side} text of 1 to 75 characters")
+                    if not 1 <= len(str(button.get("value", ""))) <= 2000:
+                        errors.append(f"block {i}: {side} value of 1 to 2,000 characters")
         elif kind == "header":
             if len(block.get("text", {}).get("text", "")) > 150:
                 errors.append(f"block {i}: header over 150 characters")
@@ -92,6 +105,8 @@ class Posted:
     text: str
     blocks: list[dict[str, Any]]
     history: list[dict[str, Any]] = field(default_factory=list)  # earlier versions (chat.update)
+    streaming: bool | None = None  # None: posted whole; True while streamed; False once stopped
+    chunks: list[str] = field(default_factory=list)  # the markdown_text of each streaming call
 
     def all_text(self) -> str:
         """The text and every text in the blocks, as a person would read them."""
@@ -111,6 +126,14 @@ class FakeSlack:
         self.uploads: dict[str, dict[str, Any]] = {}
         self.shared_files: list[dict[str, Any]] = []
         self.not_member: set[str] = set()
+        # the AI-app surface (assistant threads, status, streaming): off, as for an app whose
+        # manifest does not enable it; a test turns it on
+        self.ai_app = False
+        self.streaming = True  # with ai_app: whether chat.startStream is allowed too
+        self.statuses: list[dict[str, Any]] = []
+        self.prompts: list[dict[str, Any]] = []
+        self.titles: list[dict[str, Any]] = []
+        self.homes: dict[str, dict[str, Any]] = {}  # user -> the App Home view published
         self._counter = 0
         self._lock = threading.Condition()
         fake = self
@@ -153,7 +176,8 @@ class FakeSlack:
         with self._lock:
             self.calls.append((method, payload))
             result = self._method(method, headers, payload)
-            if not result.get("ok"):
+            # a refusal for want of a feature the app lacks is Slack's answer, not a bad call
+            if not result.get("ok") and result.get("error") != "missing_scope":
                 self.rejected.append((method, result.get("errors") or [result.get("error")]))
             self._lock.notify_all()
         return 200, result
@@ -205,6 +229,23 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_in_channel"}
             self.ephemeral.append(p)
             return {"ok": True, "message_ts": "1700000999.000100"}
+        if method.startswith("assistant.threads.") or method.endswith("Stream"):
+            return self._ai_app(method, p)
+        if method == "views.publish":
+            view = p.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            if not p.get("user_id") or not isinstance(view, dict):
+                return {"ok": False, "error": "invalid_arguments"}
+            blocks = view.get("blocks") or []
+            errors = [] if view.get("type") == "home" else ["view type must be home"]
+            if len(blocks) > 100:
+                errors.append(f"more than 100 blocks in a view ({len(blocks)})")
+            errors += limit_errors({"blocks": blocks[:50], "text": "x"})
+            errors += limit_errors({"blocks": blocks[50:], "text": "x"}) if blocks[50:] else []
+            if errors:
+                return {"ok": False, "error": "invalid_blocks", "errors": errors}
+            self.homes[p["user_id"]] = view
+            return {"ok": True, "view": {"id": "V0HOME", **view}}
         if method == "files.getUploadURLExternal":
             if not p.get("filename") or not str(p.get("length", "")).isdigit():
                 return {"ok": False, "error": "invalid_arguments"}
@@ -233,6 +274,77 @@ class FakeSlack:
                     }
                 )
             return {"ok": True, "files": shared}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _ai_app(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        """The AI-app methods, with the arguments and limits Slack documents: status (up to 10
+        loading messages), up to four suggested prompts with a title and a message each, thread
+        titles, and streams whose every call carries at most 12,000 characters of Markdown."""
+        if not self.ai_app:  # as Slack answers an app without the scope (not a protocol error)
+            return {"ok": False, "error": "missing_scope", "needed": "assistant:write"}
+        if method == "assistant.threads.setStatus":
+            loading = p.get("loading_messages") or []
+            loading = json.loads(loading) if isinstance(loading, str) else loading
+            if not (p.get("channel_id") and p.get("thread_ts") and "status" in p):
+                return {"ok": False, "error": "invalid_arguments"}
+            if len(loading) > 10:
+                return {"ok": False, "error": "invalid_arguments", "errors": ["loading_messages"]}
+            self.statuses.append(p)
+            return {"ok": True}
+        if method == "assistant.threads.setSuggestedPrompts":
+            prompts = p.get("prompts")
+            prompts = json.loads(prompts) if isinstance(prompts, str) else prompts
+            valid = isinstance(prompts, list) and 1 <= len(prompts) <= 4
+            valid = valid and all(q.get("title") and q.get("message") for q in prompts)
+            if not (p.get("channel_id") and valid):
+                return {"ok": False, "error": "invalid_arguments"}
+            self.prompts.append({**p, "prompts": prompts})
+            return {"ok": True}
+        if method == "assistant.threads.setTitle":
+            if not (p.get("channel_id") and p.get("thread_ts") and p.get("title")):
+                return {"ok": False, "error": "invalid_arguments"}
+            self.titles.append(p)
+            return {"ok": True}
+        channel = p.get("channel") or ""
+        text = p.get("markdown_text")
+        if text is not None and len(text) > 12_000:
+            return {"ok": False, "error": "msg_too_long"}
+        if method == "chat.startStream":
+            if not self.streaming:
+                return {"ok": False, "error": "missing_scope", "needed": "chat:write"}
+            in_channel = not channel.startswith("D")  # recipients are required outside DMs
+            if not (channel and p.get("thread_ts")):
+                return {"ok": False, "error": "invalid_arguments"}
+            if in_channel and not (p.get("recipient_team_id") and p.get("recipient_user_id")):
+                return {"ok": False, "error": "invalid_arguments", "errors": ["recipient"]}
+            self._counter += 1
+            ts = f"1700000{self._counter:03d}.000100"
+            posted = Posted(channel, ts, p["thread_ts"], text or "", [], streaming=True)
+            posted.chunks = [text] if text else []
+            self.messages[(channel, ts)] = posted
+            return {"ok": True, "channel": channel, "ts": ts}
+        posted = self.messages.get((channel, p.get("ts", "")))
+        if posted is None:
+            return {"ok": False, "error": "message_not_found"}
+        if not posted.streaming:
+            return {"ok": False, "error": "message_not_in_streaming_state"}
+        if method == "chat.appendStream":
+            if not text:
+                return {"ok": False, "error": "invalid_arguments"}
+            posted.chunks.append(text)
+            posted.text += text
+            return {"ok": True, "channel": channel, "ts": posted.ts}
+        if method == "chat.stopStream":
+            blocks = p.get("blocks") or []
+            blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            errors = limit_errors({"blocks": blocks, "text": "x"}) if blocks else []
+            if errors:
+                return {"ok": False, "error": "invalid_blocks", "errors": errors}
+            if text:
+                posted.chunks.append(text)
+                posted.text += text
+            posted.blocks, posted.streaming = blocks, False
+            return {"ok": True, "channel": channel, "ts": posted.ts}
         return {"ok": False, "error": "unknown_method"}
 
     # --- what tests read ---------------------------------------------------------------------
@@ -266,6 +378,15 @@ class FakeSlack:
             for (c, _), m in sorted(self.messages.items())
             if c == channel and m.thread_ts == thread_ts
         ]
+
+    def streamed(self, channel: str, thread_ts: str) -> Posted:
+        """Wait until an answer streamed into a thread is stopped; that message."""
+
+        def done() -> Posted | None:
+            posts = [m for m in self.in_thread(channel, thread_ts) if m.streaming is False]
+            return posts[-1] if posts else None
+
+        return self.wait_for(done)  # type: ignore[no-any-return]
 
     def answered(self, channel: str, thread_ts: str | None, count: int = 1) -> list[Posted]:
         """Wait until ``count`` placeholders in a thread were replaced; the bot's messages there."""
@@ -392,6 +513,68 @@ class SlackSender:
         status = self.event(event).status
         assert status == 200
         return ts
+
+    def thread_started(self, *, channel: str = "D0ANA", user: str = "U0ANA") -> str:
+        """The user opens the AI-app panel: Slack starts an assistant thread."""
+        thread_ts = f"1699000{self._next():03d}.000400"
+        event = {
+            "type": "assistant_thread_started",
+            "assistant_thread": {
+                "user_id": user,
+                "context": {"channel_id": "C0GENERAL", "team_id": TEAM, "enterprise_id": None},
+                "channel_id": channel,
+                "thread_ts": thread_ts,
+            },
+            "event_ts": thread_ts,
+        }
+        assert self.event(event).status == 200
+        return thread_ts
+
+    def home_opened(self, *, user: str = "U0ANA") -> Reply:
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": "D0ANA",
+            "tab": "home",
+            "event_ts": f"1699000{self._next():03d}.000500",
+        }
+        return self.event(event)
+
+    def feedback_button(
+        self, value: str, *, channel: str, message_ts: str, thread_ts: str, user: str = "U0ANA"
+    ) -> Reply:
+        """A click on the feedback buttons under a streamed answer."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "ana", "team_id": TEAM},
+            "api_app_id": "A0APP",
+            "token": "legacy",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+                "thread_ts": thread_ts,
+            },
+            "trigger_id": f"trigger-{self._next()}",
+            "team": {"id": TEAM, "domain": "test"},
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "text": ""},
+            "response_url": f"{self.fake.url}/response/{self._n}",
+            "actions": [
+                {
+                    "action_id": "feedback",
+                    "block_id": "feedback",
+                    "type": "feedback_buttons",
+                    "value": value,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.send(
+            urlencode({"payload": json.dumps(payload)}).encode(),
+            "application/x-www-form-urlencoded",
+        )
 
     def command(
         self, command: str, text: str, *, channel: str = "C0GENERAL", user: str = "U0ANA"

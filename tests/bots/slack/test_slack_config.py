@@ -100,9 +100,16 @@ def test_manifest_declares_what_the_app_registers() -> None:
         "im:read",
         "commands",
         "files:write",
+        "assistant:write",
     } <= scopes
     settings = manifest["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.im",
+        "app_home_opened",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
+    }
     assert settings["interactivity"]["is_enabled"] is True
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert commands == {config.ask_command, config.brief_command}
@@ -113,6 +120,9 @@ def test_manifest_declares_what_the_app_registers() -> None:
     urls += [c["url"] for c in manifest["features"]["slash_commands"]]
     assert all(u.endswith("/slack/events") for u in urls)
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    prompts = manifest["features"]["assistant_view"]["suggested_prompts"]
+    assert 1 <= len(prompts) <= 4 and all(p["title"] and p["message"] for p in prompts)
 
 
 # --- state -------------------------------------------------------------------------------------

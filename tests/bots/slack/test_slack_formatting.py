@@ -200,3 +200,57 @@ def test_split_text_closes_and_reopens_a_code_block() -> None:
         assert piece.startswith("```") and piece.endswith("```")
     rows = [line for p in pieces for line in p.split("\n") if line.startswith("row ")]
     assert len(rows) == 200
+
+
+# --- the AI-app surface ---------------------------------------------------------------------------
+
+
+def test_streamed_text_cannot_mention_link_or_notify_through_slacks_markup() -> None:
+    from bots.slack.formatting import WORD_JOINER, stream_text
+
+    text = stream_text("Ping <!here> and <@U123> in <#C1>, see <https://x.org|this>; @channel.")
+    for token in ("<!here>", "<@U123>", "<#C1>", "<https://x.org|this>", "@channel"):
+        assert token not in text
+    assert text.replace(WORD_JOINER, "") == (
+        "Ping <!here> and <@U123> in <#C1>, see <https://x.org|this>; @channel."
+    )
+    assert (
+        stream_text("Costs < 2 per cent and > 5 per cent") == "Costs < 2 per cent and > 5 per cent"
+    )
+
+
+def test_stream_pieces_keep_every_character_within_the_limit() -> None:
+    from bots.slack.formatting import stream_pieces
+
+    text = "abcdefghij" * 2_501
+    pieces = stream_pieces(text, limit=12_000)
+    assert [len(p) for p in pieces] == [12_000, 12_000, 1_010] and "".join(pieces) == text
+
+
+def test_prompts_feedback_buttons_and_the_home_stay_within_slacks_limits() -> None:
+    from slack_fakes import limit_errors
+
+    from bots.slack.formatting import feedback_actions, home_view, suggested_prompts
+
+    prompts = suggested_prompts(
+        [f"Question number {i} about a rather long subject" for i in range(9)]
+    )
+    assert len(prompts) == 4 and all(len(p["title"]) <= 40 and p["message"] for p in prompts)
+    block = feedback_actions("a" * 32)
+    assert limit_errors({"text": "x", "blocks": [block]}) == []
+    values = [
+        block["elements"][0][side]["value"] for side in ("positive_button", "negative_button")
+    ]
+    assert values == ["1:" + "a" * 32, "-1:" + "a" * 32]
+    summary = {
+        "documents": 473,
+        "collections": {"un": 130, "study": 60, "profile": 198},
+        "countries": 193,
+        "editions": [2003, 2024],
+        "last_ingest": "2026-12-04T15:00:00+00:00",
+    }
+    view = home_view(summary, "https://chat.example.org", ["What was Fiji's EGDI in 2024?"])
+    assert view["type"] == "home" and limit_errors({"text": "x", "blocks": view["blocks"]}) == []
+    text = str(view["blocks"])
+    assert "*473* documents" in text and "2003, 2024" in text and "Fiji's EGDI" in text
+    assert "*UN documents*: 130 documents" in text

@@ -80,6 +80,8 @@ def client() -> Mock:
     web = Mock(spec=WebClient)
     counter = iter(range(100, 1000))
     web.chat_postMessage.side_effect = lambda **kw: {"ok": True, "ts": f"1700.{next(counter)}"}
+    # a workspace without the AI-app surface: Slack refuses the status, replies are posted
+    web.assistant_threads_setStatus.side_effect = slack_error("missing_scope")
     return web
 
 
@@ -506,3 +508,61 @@ def test_a_dm_thread_reply_also_sent_to_the_dm_is_answered(
     direct_message_callback(event, context(bot), client, LOG)
     assert assistant.converse.call_args.args[0] == "And in Fiji?"
     assert client.chat_postMessage.call_args.kwargs["thread_ts"] == "1.0"
+
+
+# --- streamed answers (the AI-app surface) ---------------------------------------------------------
+
+
+def _streaming(client: Mock, assistant: Mock, answer: Answer, deltas: list[str]) -> None:
+    """A workspace with the AI-app surface, and an assistant that streams ``deltas``."""
+    client.assistant_threads_setStatus.side_effect = None
+    client.assistant_threads_setStatus.return_value = {"ok": True}
+    client.chat_startStream.return_value = {"ok": True, "ts": "9.1"}
+    events = [{"type": "delta", "text": d} for d in deltas]
+    events.append({"type": "done", "answer": answer.model_dump()})
+    assistant.converse_stream = Mock(return_value=iter(events))
+
+
+def test_an_answer_is_streamed_and_ends_with_its_sources_and_feedback_buttons(
+    bot: SlackBot, client: Mock, assistant: Mock
+) -> None:
+    answer = make_answer("The College trains officers [1].")
+    _streaming(client, assistant, answer, ["The College trains officers [1]. "])
+    direct_message_callback(dm("who trains officers?", thread_ts="5.0"), context(bot), client, LOG)
+    start = client.chat_startStream.call_args.kwargs
+    assert (start["thread_ts"], start["markdown_text"]) == (
+        "5.0",
+        "The College trains officers [1]. ",
+    )
+    stop = client.chat_stopStream.call_args.kwargs
+    kinds = [b["type"] for b in stop["blocks"]]
+    assert kinds[-1] == "context_actions" and "context" in kinds
+    assert not client.chat_update.called and not client.chat_postMessage.called
+    assert bot.state.conversation("T1", "D1", "5.0") == "conv-1"
+
+
+def test_a_stream_that_breaks_is_followed_by_the_whole_answer_as_messages(
+    bot: SlackBot, client: Mock, assistant: Mock
+) -> None:
+    answer = make_answer("First sentence [1]. Second sentence [1].")
+    _streaming(client, assistant, answer, ["First sentence [1]. ", "Second sentence [1]." * 200])
+    client.chat_appendStream.side_effect = slack_error("ratelimited")
+    direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
+    # the broken stream is closed as it is (no sources under half an answer) …
+    assert (
+        client.chat_startStream.called and "blocks" not in client.chat_stopStream.call_args.kwargs
+    )
+    # … and the whole answer follows as messages
+    posted = client.chat_postMessage.call_args.kwargs
+    assert posted["thread_ts"] == "5.0" and "First sentence" in str(posted["blocks"])
+
+
+def test_where_slack_refuses_to_stream_nothing_is_lost(
+    bot: SlackBot, client: Mock, assistant: Mock
+) -> None:
+    _streaming(client, assistant, make_answer(), ["The College trains officers [1]. "])
+    client.chat_startStream.side_effect = slack_error("missing_scope")
+    direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
+    posted = client.chat_postMessage.call_args.kwargs
+    assert "The College trains officers" in str(posted["blocks"])
+    assert any(b["type"] == "actions" for b in posted["blocks"])  # today's 👍/👎 buttons

@@ -4,8 +4,11 @@ import re
 
 from slack_bolt import App
 
-from .feedback import feedback_callback
+from bots.slack.formatting import FEEDBACK
+
+from .feedback import feedback_buttons_callback, feedback_callback
 
 
 def register(app: App) -> None:
     app.action(re.compile(r"^feedback_(up|down)$"))(feedback_callback)
+    app.action(FEEDBACK)(feedback_buttons_callback)  # under a streamed answer

@@ -33,3 +33,33 @@ def feedback_callback(
         rating=1 if action.get("action_id") == FEEDBACK_UP else -1,
         thread_ts=message.get("thread_ts") or container.get("thread_ts"),
     )
+
+
+def feedback_buttons_callback(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    logger: Logger,
+) -> None:
+    """The feedback buttons of the AI-app surface: one action, the value "1:<answer id>" or
+    "-1:<answer id>"."""
+    ack()
+    rating, _, answer_id = str(action.get("value", "")).partition(":")
+    if rating not in ("1", "-1") or not answer_id:
+        logger.warning("slack feedback button with an unreadable value %r", action.get("value"))
+        return
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    context["slack_bot"].record_feedback(
+        client,
+        respond,
+        team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
+        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+        user=body["user"]["id"],
+        answer_id=answer_id,
+        rating=int(rating),
+        thread_ts=message.get("thread_ts") or container.get("thread_ts"),
+    )
