@@ -165,6 +165,11 @@ class Settings(BaseSettings):
     slack_dm_idle_minutes: float = Field(
         30.0, ge=0, description="Minutes of quiet after which a DM starts a new conversation."
     )
+    slack_stream: Literal["panel", "threads", "off"] = Field(
+        "panel",
+        description="Where Slack answers stream in: the AI-app panel's threads, also mentions "
+        "and DM threads, or nowhere.",
+    )
     slack_api_url: str = Field(
         "https://slack.com/api/", description="Slack Web API base URL (tests point it elsewhere)."
     )

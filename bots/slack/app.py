@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
 from assistant import Assistant
@@ -61,8 +62,13 @@ def create_app(
 ) -> SlackApp:
     """Listeners answer through ``assistant`` (an :class:`assistant.Assistant`). Nothing is
     contacted here; ``auth.test`` runs on the first request (or here, if asked to verify)."""
+    if client is None:
+        client = WebClient(token=config.bot_token, base_url=config.api_url)
+        # Slack answers a burst (streamed answers call it often) with 429 and Retry-After:
+        # wait and retry once rather than lose the call
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     app = SlackApp(
-        client=client or WebClient(token=config.bot_token, base_url=config.api_url),
+        client=client,
         signing_secret=config.signing_secret,
         token_verification_enabled=token_verification_enabled,
         process_before_response=False,  # acknowledge at once, answer in a worker thread

@@ -40,6 +40,7 @@ from .formatting import (
     home_view,
     plain_question,
     quiet,
+    sources_message,
     stream_end_blocks,
     stream_pieces,
     stream_text,
@@ -88,22 +89,25 @@ class SlackBot:
         thread_ts: str | None,
         direct: bool,
         bot_user_id: str | None = None,
+        user_team: str | None = None,
     ) -> str | None:
         """Answer a message where it was asked: in ``thread_ts`` (a DM's main line when None).
-        Posts a placeholder at once and replaces it with the answer. Returns the answer id."""
+        Streams the answer into the thread where :meth:`_streams` says so; otherwise posts a
+        placeholder at once and replaces it with the answer. ``user_team``: the asker's own
+        workspace when it is not ``team`` (Slack Connect). Returns the answer id."""
         question = plain_question(text, bot_user_id)
         problem = self._check_question(question)
         if problem:
             self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=problem)
             return None
-        if thread_ts is not None and self._set_status(client, channel, thread_ts):
-            # the workspace has the AI-app surface: the status while searching, then the answer
-            # streamed into the thread
+        if thread_ts is not None and self._streams(team, channel, thread_ts):
+            self._set_status(client, channel, thread_ts)
             return self._answer_streamed(
                 client,
                 team=team,
                 channel=channel,
                 user=user,
+                user_team=user_team or team,
                 question=question,
                 ts=ts,
                 thread_ts=thread_ts,
@@ -153,9 +157,12 @@ class SlackBot:
         return answer.id
 
     # --- the AI-app surface: assistant threads, streamed answers, the App Home ---------------
-    def start_thread(self, client: WebClient, *, channel: str, thread_ts: str, user: str) -> None:
+    def start_thread(
+        self, client: WebClient, *, team: str, channel: str, thread_ts: str, user: str
+    ) -> None:
         """A new assistant thread: a greeting and up to four suggested prompts, made from what is
         ingested (and what ``user`` may read: their grants apply in their own threads)."""
+        self.state.mark_panel_thread(team, channel, thread_ts)
         self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=GREETING)
         questions = self._questions(self.config.access_for(user, direct=True))
         if not questions:
@@ -180,11 +187,14 @@ class SlackBot:
         text: str,
         ts: str,
         thread_ts: str,
+        bot_user_id: str | None = None,
     ) -> str | None:
-        """A message in an assistant thread (the AI-app panel, a DM): its first question titles
-        the thread; the answer is streamed where the workspace allows, else posted as today."""
-        if self.state.conversation(team, channel, thread_ts) is None:
-            title = " ".join(plain_question(text).split())[:80]
+        """A message in a DM thread (bolt's Assistant middleware takes them all): in a thread of
+        the AI-app panel its first question titles the thread; the answer is streamed or posted
+        as :meth:`answer_message` decides."""
+        panel = self.state.is_panel_thread(team, channel, thread_ts)
+        if panel and self.state.conversation(team, channel, thread_ts) is None:
+            title = " ".join(plain_question(text, bot_user_id).split())[:80]
             if title:
                 try:
                     client.assistant_threads_setTitle(
@@ -201,6 +211,7 @@ class SlackBot:
             ts=ts,
             thread_ts=thread_ts,
             direct=True,
+            bot_user_id=bot_user_id,
         )
 
     def publish_home(self, client: WebClient, *, user: str) -> None:
@@ -230,18 +241,24 @@ class SlackBot:
             log.warning("slack could not make suggestions: %r", exc)
             return []
 
+    def _streams(self, team: str, channel: str, thread_ts: str) -> bool:
+        """Whether an answer in this thread is streamed (``RAG_SLACK_STREAM``): in the AI-app
+        panel's threads ("panel"), in every thread ("threads"), or nowhere ("off")."""
+        if self.config.stream == "threads":
+            return True
+        return self.config.stream == "panel" and self.state.is_panel_thread(
+            team, channel, thread_ts
+        )
+
     @staticmethod
-    def _set_status(client: WebClient, channel: str, thread_ts: str) -> bool:
-        """Show "is searching the documents…" in the thread; False where the workspace or the
-        app has no AI-app surface (Slack refuses the call), and today's replies are used."""
+    def _set_status(client: WebClient, channel: str, thread_ts: str) -> None:
+        """Show "is searching the documents…" in the thread (a courtesy: a refusal is logged)."""
         try:
             client.assistant_threads_setStatus(
                 channel_id=channel, thread_ts=thread_ts, status=STATUS, loading_messages=LOADING
             )
-            return True
         except SlackClientError as exc:
-            log.debug("slack status not available in %s: %s", channel, exc)
-            return False
+            log.info("slack status not shown in %s: %s", channel, exc)
 
     def _answer_streamed(
         self,
@@ -250,6 +267,7 @@ class SlackBot:
         team: str,
         channel: str,
         user: str | None,
+        user_team: str,
         question: str,
         ts: str,
         thread_ts: str,
@@ -263,7 +281,7 @@ class SlackBot:
         conversation_id = self.state.conversation(team, channel, thread_ts)
         access = self.config.access_for(user, direct=direct)
         owner = owner_for(team, channel)
-        stream = _Stream(client, channel, thread_ts, team, user)
+        stream = _Stream(client, channel, thread_ts, user_team, user)
         answer: Answer | None = None
         try:
             try:
@@ -280,14 +298,15 @@ class SlackBot:
                     stream.append(stream_text(event["text"]))
                 elif event["type"] == "done":
                     answer = Answer.model_validate(event["answer"])
+            if answer is None:
+                raise RuntimeError("the answer stream ended without its answer")
+            if answer.conversation_id:
+                self.state.link(team, channel, [thread_ts, ts], answer.conversation_id)
+            posted = stream.finish(answer, self.config.public_url)
         except Exception as exc:
             reference = self._log_failure(exc, where=f"stream channel={channel} thread={thread_ts}")
             stream.fail(_failure_text(exc, reference))
             return None
-        assert answer is not None  # converse_stream always ends with "done"
-        if answer.conversation_id:
-            self.state.link(team, channel, [thread_ts, ts], answer.conversation_id)
-        posted = stream.finish(answer, self.config.public_url)
         if answer.conversation_id and posted:
             self.state.link(team, channel, posted, answer.conversation_id)
         log.info(
@@ -585,10 +604,13 @@ class SlackBot:
 
 class _Stream:
     """One answer streamed into a thread with chat.startStream / appendStream / stopStream.
+
     The stream starts with the first text (so that it shows at once); later text is sent in
     batches of STREAM_BATCH characters or STREAM_SECONDS (Slack rate-limits the calls), each call
-    within Slack's 12,000 characters. If Slack refuses to start it, nothing was shown and
-    :meth:`finish` posts the answer as messages."""
+    within Slack's 12,000 characters. Text is made safe (:func:`stream_text`) as a whole: what
+    is sent ends at a word boundary and before an unclosed link, so that no Slack token or
+    Markdown link can be assembled across two calls. If Slack refuses to start the stream,
+    nothing was shown and :meth:`finish` posts the answer as messages."""
 
     def __init__(
         self, client: WebClient, channel: str, thread_ts: str, team: str, user: str | None
@@ -607,12 +629,17 @@ class _Stream:
         self.pending += text
         due = time.monotonic() - self.flushed >= STREAM_SECONDS
         if self.ts is None or len(self.pending) >= STREAM_BATCH or due:
-            self._send()
+            self._send(final=False)
 
-    def _send(self) -> None:
-        """Send what is pending (starting the stream with it if it has not started)."""
-        text, self.pending = self.pending, ""
-        for piece in stream_pieces(text) if text else []:
+    def _send(self, *, final: bool) -> None:
+        """Send what is pending (starting the stream with it if it has not started); all of it
+        when ``final``, else up to a point where nothing can be cut in two."""
+        cut = len(self.pending) if final else _safe_cut(self.pending)
+        text, self.pending = self.pending[:cut], self.pending[cut:]
+        if not text.strip() and self.ts is not None:
+            self.pending = text + self.pending
+            return
+        for piece in stream_pieces(stream_text(text or " ")):
             try:
                 if self.ts is None:
                     reply = self.client.chat_startStream(
@@ -643,33 +670,25 @@ class _Stream:
         """End the stream with the answer's sources and feedback buttons (or post the answer as
         messages where it could not be streamed); the timestamps of the messages shown."""
         if not (self.refused or self.broken) and (self.pending or self.ts is None):
-            self.pending = self.pending or " "  # a stream needs some text to start with
-            self._send()
+            self._send(final=True)
         if self.ts is not None and not self.broken:
             try:
                 self.client.chat_stopStream(
-                    channel=self.channel,
-                    ts=self.ts,
-                    blocks=stream_end_blocks(answer, public_url),
+                    channel=self.channel, ts=self.ts, blocks=stream_end_blocks(answer, public_url)
                 )
                 return [self.ts]
             except SlackClientError as exc:
-                log.error("slack could not stop stream %s in %s: %s", self.ts, self.channel, exc)
-        if self.ts is not None and self.broken:
-            try:  # close what was shown; the whole answer follows as messages
-                self.client.chat_stopStream(channel=self.channel, ts=self.ts)
-            except SlackClientError as exc:
-                log.info("slack could not close broken stream %s: %s", self.ts, exc)
+                # the text is shown: close the stream as it is, the sources follow on their own
+                log.error("slack could not end stream %s in %s: %s", self.ts, self.channel, exc)
+                self._close()
+                return [self.ts, *self._post(sources_message(answer, public_url), answer.id)]
+        self._close()
         posted = [self.ts] if self.ts else []
         for message in answer_messages(answer, public_url):
-            try:
-                reply = self.client.chat_postMessage(
-                    channel=self.channel, thread_ts=self.thread_ts, **message
-                )
-                posted.append(str(reply["ts"]))
-            except SlackClientError as exc:
-                log.error("slack answer id=%s could not be posted: %s", answer.id, exc)
+            more = self._post(message, answer.id)
+            if not more:
                 break
+            posted += more
         return posted
 
     def fail(self, text: str) -> None:
@@ -677,15 +696,47 @@ class _Stream:
         if self.ts is not None and not self.broken:
             try:
                 self.client.chat_stopStream(
-                    channel=self.channel, ts=self.ts, markdown_text=f"{self.pending}\n\n{text}"
+                    channel=self.channel, ts=self.ts, markdown_text=f"\n\n{text}"
                 )
                 return
             except SlackClientError as exc:
                 log.error("slack could not stop stream %s: %s", self.ts, exc)
+        self._close()
+        self._post({"text": text}, "")
+
+    def _close(self) -> None:
+        """Stop a started stream as it is (a broken one too), quietly."""
+        if self.ts is None:
+            return
         try:
-            self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text)
+            self.client.chat_stopStream(channel=self.channel, ts=self.ts)
         except SlackClientError as exc:
-            log.error("slack could not post in %s: %s", self.channel, exc)
+            log.info("slack could not close stream %s: %s", self.ts, exc)
+
+    def _post(self, message: Message, answer_id: str) -> list[str]:
+        try:
+            reply = self.client.chat_postMessage(
+                channel=self.channel, thread_ts=self.thread_ts, **message
+            )
+            return [str(reply["ts"])]
+        except SlackClientError as exc:
+            log.error("slack answer id=%s could not be posted: %s", answer_id, exc)
+            return []
+
+
+def _safe_cut(text: str) -> int:
+    """Where ``text`` may be cut for streaming: after its last whitespace, and before a "[" not
+    yet closed by its "](…)" link (0: keep it all for now)."""
+    cut = max(text.rfind(" "), text.rfind("\n")) + 1
+    opened = text.rfind("[", 0, cut)
+    if opened == -1:
+        return cut
+    tail = text[opened:cut]
+    close = tail.find("]")
+    # "[the por": no "]" yet; "[the portal](http://ev": its target not closed
+    if close == -1 or (tail[close + 1 : close + 2] == "(" and ")" not in tail[close:]):
+        return opened
+    return cut
 
 
 # Streamed text is sent in batches: this many characters, or what came in this many seconds.

@@ -32,6 +32,9 @@ class SlackConfig:
     # Slack user id -> private collections granted to that user in their DM with the bot.
     private_grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dm_idle_minutes: float = 30.0
+    # Where answers are streamed (chat.startStream): "panel", the threads of Slack's AI-app
+    # panel; "threads", also mentions and DM threads; "off", nowhere.
+    stream: str = "panel"
     public_url: str = "http://127.0.0.1:8000"
     state_path: Path = Path("data/slack.sqlite3")
 

@@ -406,15 +406,23 @@ LOADING = [
     "is checking every sentence against its source…",
 ]
 
-# Slack's special tokens ("<!here>", "<@U…>", "<#C…>", "<https://…|label>") open with "<" and a
-# sigil; a word joiner after the "<" leaves the text as it reads but makes it no token.
-_SPECIAL_TOKEN = re.compile(r"<(?=[!@#]|https?:|mailto:)", re.IGNORECASE)
+# Slack's tokens ("<!here>", "<@U…>", "<#C…>", "<https://…|label>", "<slack://…>") open with "<"
+# and no space; a word joiner after such a "<" leaves the text as it reads but makes it no token.
+_TOKEN_OPENER = re.compile(r"<(?=\S)")
 
 
 def stream_text(markdown: str) -> str:
-    """Answer text for ``markdown_text``, which Slack renders as Markdown: document and model
-    text may not mention or link through Slack's own markup, nor notify the channel."""
-    return quiet(_SPECIAL_TOKEN.sub("<" + WORD_JOINER, markdown))
+    """Answer text for ``markdown_text``, which Slack renders as Markdown. As for messages (see
+    :func:`linkable`), document and model text may link only to ``https:`` and ``mailto:``
+    targets (any other Markdown link shows its label alone), and no ``<`` may open one of
+    Slack's tokens (``<!here>``, ``<@U…>``, ``<slack://…>``): a word joiner follows it. A typed
+    ``@channel`` cannot notify (:func:`quiet`)."""
+
+    def link(match: re.Match[str]) -> str:
+        return match.group(0) if linkable(match.group(2)) else match.group(1)
+
+    text = _LINK.sub(link, markdown)
+    return quiet(_TOKEN_OPENER.sub("<" + WORD_JOINER, text))
 
 
 def stream_pieces(markdown: str, limit: int = STREAM_CHARS) -> list[str]:
@@ -454,6 +462,13 @@ def stream_end_blocks(answer: Answer, public_url: str) -> list[Block]:
     if answer.id:
         blocks = [*blocks[: MESSAGE_BLOCKS - 1], feedback_actions(answer.id)]
     return blocks[:MESSAGE_BLOCKS]
+
+
+def sources_message(answer: Answer, public_url: str) -> Message:
+    """The sources and 👍/👎 of an answer whose text was streamed, as a message of their own
+    (where Slack would not end the stream with them)."""
+    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] in ("context", "actions")]
+    return {"text": "Sources", "blocks": blocks[:MESSAGE_BLOCKS]}
 
 
 def suggested_prompts(questions: list[str]) -> list[dict[str, str]]:
@@ -508,7 +523,12 @@ def home_view(summary: dict[str, Any], public_url: str, questions: list[str]) ->
         section("*What I know*\n" + " · ".join(facts)),
     ]
     if known:
-        blocks.append(section("\n".join(known)[:SECTION_CHARS]))
+        shown: list[str] = []
+        for line in known:  # whole lines within a section's 3,000 characters
+            if sum(len(x) + 1 for x in shown) + len(line) > SECTION_CHARS:
+                break
+            shown.append(line)
+        blocks.append(section("\n".join(shown)))
     blocks.append({"type": "divider"})
     how = (
         "*How to ask*\n• Open me in the assistant panel, or send me a direct message\n"

@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS threads (
     updated REAL NOT NULL,
     PRIMARY KEY (team, channel, ts)
 );
+CREATE TABLE IF NOT EXISTS panel_threads (
+    team TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    started REAL NOT NULL,
+    PRIMARY KEY (team, channel, ts)
+);
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY,
     seen REAL NOT NULL
@@ -52,6 +59,25 @@ class SlackState:
 
     def close(self) -> None:
         self._connection.close()
+
+    # --- threads of the AI-app panel ----------------------------------------------------------
+    def mark_panel_thread(self, team: str, channel: str, ts: str) -> None:
+        """Remember that Slack started this thread in its AI-app panel (assistant_thread_started)."""
+        self._db().execute(
+            "INSERT OR IGNORE INTO panel_threads(team, channel, ts, started) VALUES(?,?,?,?)",
+            (team, channel, ts, time.time()),
+        )
+
+    def is_panel_thread(self, team: str, channel: str, ts: str) -> bool:
+        row = (
+            self._db()
+            .execute(
+                "SELECT 1 FROM panel_threads WHERE team=? AND channel=? AND ts=?",
+                (team, channel, ts),
+            )
+            .fetchone()
+        )
+        return row is not None
 
     # --- threads -> conversations -----------------------------------------------------------
     def conversation(

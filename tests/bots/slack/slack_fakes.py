@@ -130,6 +130,7 @@ class FakeSlack:
         # manifest does not enable it; a test turns it on
         self.ai_app = False
         self.streaming = True  # with ai_app: whether chat.startStream is allowed too
+        self.refused_streams = 0
         self.statuses: list[dict[str, Any]] = []
         self.prompts: list[dict[str, Any]] = []
         self.titles: list[dict[str, Any]] = []
@@ -176,8 +177,10 @@ class FakeSlack:
         with self._lock:
             self.calls.append((method, payload))
             result = self._method(method, headers, payload)
-            # a refusal for want of a feature the app lacks is Slack's answer, not a bad call
-            if not result.get("ok") and result.get("error") != "missing_scope":
+            # a refusal for want of the AI-app feature, while the fake has it off, is Slack's
+            # answer, not a bad call
+            lacking = result.get("error") == "missing_scope" and not self.ai_app
+            if not result.get("ok") and not lacking:
                 self.rejected.append((method, result.get("errors") or [result.get("error")]))
             self._lock.notify_all()
         return 200, result
@@ -280,7 +283,9 @@ class FakeSlack:
         """The AI-app methods, with the arguments and limits Slack documents: status (up to 10
         loading messages), up to four suggested prompts with a title and a message each, thread
         titles, and streams whose every call carries at most 12,000 characters of Markdown."""
-        if not self.ai_app:  # as Slack answers an app without the scope (not a protocol error)
+        # the status needs only chat:write (Slack's changelog, 2026-03-05); the rest needs the
+        # AI-app feature and assistant:write, refused as Slack refuses an app without them
+        if not self.ai_app and method != "assistant.threads.setStatus":
             return {"ok": False, "error": "missing_scope", "needed": "assistant:write"}
         if method == "assistant.threads.setStatus":
             loading = p.get("loading_messages") or []
@@ -310,8 +315,9 @@ class FakeSlack:
         if text is not None and len(text) > 12_000:
             return {"ok": False, "error": "msg_too_long"}
         if method == "chat.startStream":
-            if not self.streaming:
-                return {"ok": False, "error": "missing_scope", "needed": "chat:write"}
+            if not self.streaming:  # refused, as a workspace without streaming would
+                self.refused_streams += 1
+                return {"ok": False, "error": "feature_not_enabled"}
             in_channel = not channel.startswith("D")  # recipients are required outside DMs
             if not (channel and p.get("thread_ts")):
                 return {"ok": False, "error": "invalid_arguments"}

@@ -7,9 +7,10 @@ no such surface (the fake's default), every other test in this folder checks tod
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from conftest import Harness
-from slack_fakes import HR_USER, PUBLIC_URL, TEAM, Posted
+from slack_fakes import BOT_USER, HR_USER, PUBLIC_URL, TEAM, Posted
 from test_slack_http import CHANNEL, PRIVATE_TITLE, SINGAPORE, ZEPHYR, LongAnswers
 
 from assistant import Assistant
@@ -18,8 +19,10 @@ from bots.slack.formatting import FEEDBACK, STATUS, STREAM_CHARS, stream_text
 DM = "D0ANA"
 
 
-def ai_harness(make_harness: Callable[..., Harness], assistant: Assistant | None = None) -> Harness:
-    h = make_harness(assistant)
+def ai_harness(
+    make_harness: Callable[..., Harness], assistant: Assistant | None = None, **overrides: Any
+) -> Harness:
+    h = make_harness(assistant, **overrides)
     h.fake.ai_app = True
     return h
 
@@ -98,7 +101,7 @@ def test_a_question_in_an_assistant_thread_shows_the_status_then_streams_its_ans
 def test_a_mention_in_a_channel_is_streamed_to_the_asker(
     make_harness: Callable[..., Harness],
 ) -> None:
-    h = ai_harness(make_harness)
+    h = ai_harness(make_harness, stream="threads")  # RAG_SLACK_STREAM=threads
     ts = h.slack.mention(SINGAPORE)
     message = h.fake.streamed(CHANNEL, ts)
     [start] = h.fake.calls_to("chat.startStream")
@@ -119,6 +122,7 @@ def test_private_documents_stay_in_the_granted_users_own_threads(
     h.slack.direct(ZEPHYR, channel=DM, thread_ts=other)
     message = h.fake.streamed(DM, other)
     assert PRIVATE_TITLE not in message.text + context_texts(message)
+    assert "The documents do not answer this question" in message.text
 
 
 def test_a_long_answer_streams_in_calls_within_slacks_limit_with_nothing_lost(
@@ -155,6 +159,22 @@ def test_where_slack_will_not_stream_the_answer_is_posted_as_messages(
     )
     assert "Civil Service College" in posted[0].all_text()
     assert any(b["type"] == "actions" for b in posted[-1].blocks)  # today's 👍/👎 buttons
+    assert h.fake.refused_streams == 1
+    assert h.fake.rejected == [("chat.startStream", ["feature_not_enabled"])]
+
+
+def test_outside_the_panel_replies_are_as_before_and_the_mention_is_read_out(
+    make_harness: Callable[..., Harness],
+) -> None:
+    # a thread in a DM that the panel did not start (bolt's Assistant middleware receives its
+    # messages too): placeholder and update, as before; "@bot" is not part of the question
+    h = ai_harness(make_harness)
+    h.slack.direct(SINGAPORE, channel=DM)
+    [first] = h.fake.answered(DM, None)
+    h.slack.direct(f"<@{BOT_USER}> What about Fiji?", channel=DM, thread_ts=first.ts)
+    [reply] = h.fake.answered(DM, first.ts)
+    assert reply.history and not h.fake.calls_to("chat.startStream")
+    assert "How does Fiji train its public officers?" in reply.all_text()
     assert h.fake.rejected == []
 
 

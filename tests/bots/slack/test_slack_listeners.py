@@ -3,6 +3,7 @@ client, a Mock assistant, and a real bot (state on disk, real formatting)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,6 @@ def client() -> Mock:
     web = Mock(spec=WebClient)
     counter = iter(range(100, 1000))
     web.chat_postMessage.side_effect = lambda **kw: {"ok": True, "ts": f"1700.{next(counter)}"}
-    # a workspace without the AI-app surface: Slack refuses the status, replies are posted
-    web.assistant_threads_setStatus.side_effect = slack_error("missing_scope")
     return web
 
 
@@ -513,10 +512,12 @@ def test_a_dm_thread_reply_also_sent_to_the_dm_is_answered(
 # --- streamed answers (the AI-app surface) ---------------------------------------------------------
 
 
-def _streaming(client: Mock, assistant: Mock, answer: Answer, deltas: list[str]) -> None:
-    """A workspace with the AI-app surface, and an assistant that streams ``deltas``."""
-    client.assistant_threads_setStatus.side_effect = None
-    client.assistant_threads_setStatus.return_value = {"ok": True}
+def _streaming(
+    bot: SlackBot, client: Mock, assistant: Mock, answer: Answer, deltas: list[str]
+) -> None:
+    """Answers streamed in every thread (RAG_SLACK_STREAM=threads), by an assistant that
+    streams ``deltas``."""
+    bot.config = dataclasses.replace(bot.config, stream="threads")
     client.chat_startStream.return_value = {"ok": True, "ts": "9.1"}
     events = [{"type": "delta", "text": d} for d in deltas]
     events.append({"type": "done", "answer": answer.model_dump()})
@@ -527,7 +528,7 @@ def test_an_answer_is_streamed_and_ends_with_its_sources_and_feedback_buttons(
     bot: SlackBot, client: Mock, assistant: Mock
 ) -> None:
     answer = make_answer("The College trains officers [1].")
-    _streaming(client, assistant, answer, ["The College trains officers [1]. "])
+    _streaming(bot, client, assistant, answer, ["The College trains officers [1]. "])
     direct_message_callback(dm("who trains officers?", thread_ts="5.0"), context(bot), client, LOG)
     start = client.chat_startStream.call_args.kwargs
     assert (start["thread_ts"], start["markdown_text"]) == (
@@ -545,10 +546,12 @@ def test_a_stream_that_breaks_is_followed_by_the_whole_answer_as_messages(
     bot: SlackBot, client: Mock, assistant: Mock
 ) -> None:
     answer = make_answer("First sentence [1]. Second sentence [1].")
-    _streaming(client, assistant, answer, ["First sentence [1]. ", "Second sentence [1]." * 200])
+    _streaming(
+        bot, client, assistant, answer, ["First sentence [1]. ", "Second sentence [1]." * 200]
+    )
     client.chat_appendStream.side_effect = slack_error("ratelimited")
     direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
-    # the broken stream is closed as it is (no sources under half an answer) …
+    # the broken stream is closed as it is (no sources under part of an answer) …
     assert (
         client.chat_startStream.called and "blocks" not in client.chat_stopStream.call_args.kwargs
     )
@@ -560,9 +563,43 @@ def test_a_stream_that_breaks_is_followed_by_the_whole_answer_as_messages(
 def test_where_slack_refuses_to_stream_nothing_is_lost(
     bot: SlackBot, client: Mock, assistant: Mock
 ) -> None:
-    _streaming(client, assistant, make_answer(), ["The College trains officers [1]. "])
+    _streaming(bot, client, assistant, make_answer(), ["The College trains officers [1]. "])
     client.chat_startStream.side_effect = slack_error("missing_scope")
     direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
     posted = client.chat_postMessage.call_args.kwargs
     assert "The College trains officers" in str(posted["blocks"])
     assert any(b["type"] == "actions" for b in posted["blocks"])  # today's 👍/👎 buttons
+
+
+def test_streamed_text_is_sent_safe_and_never_cut_inside_a_token_or_link(
+    bot: SlackBot, client: Mock, assistant: Mock
+) -> None:
+    deltas = ["Ask <", "@U123> or @chan", "nel about [the por", "tal](http://evil.example) now. "]
+    _streaming(bot, client, assistant, make_answer("x"), deltas)
+    direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
+    sent = [c.kwargs["markdown_text"] for c in client.chat_startStream.call_args_list]
+    sent += [c.kwargs["markdown_text"] for c in client.chat_appendStream.call_args_list]
+    text = "".join(sent)
+    assert "<@U123>" not in text and "@channel" not in text and "http://evil" not in text
+    assert (
+        text.replace("\u2060", "").split()
+        == "Ask <@U123> or @channel about the portal now.".split()
+    )
+
+
+def test_where_slack_will_not_end_a_stream_with_its_sources_they_follow_on_their_own(
+    bot: SlackBot, client: Mock, assistant: Mock
+) -> None:
+    _streaming(bot, client, assistant, make_answer(), ["The College trains officers [1]. "])
+    refused = slack_error("invalid_blocks")
+    client.chat_stopStream.side_effect = lambda **kw: (
+        (_ for _ in ()).throw(refused) if "blocks" in kw else {"ok": True}
+    )
+    direct_message_callback(dm("q", thread_ts="5.0"), context(bot), client, LOG)
+    assert [c.kwargs.get("blocks") is None for c in client.chat_stopStream.call_args_list] == [
+        False,
+        True,
+    ]
+    [posted] = [c.kwargs for c in client.chat_postMessage.call_args_list]
+    assert "The College trains officers" not in str(posted)  # the text is not shown twice
+    assert "Public service training" in str(posted["blocks"])

@@ -26,4 +26,5 @@ def app_mention_callback(
         thread_ts=event.get("thread_ts") or event["ts"],
         direct=False,
         bot_user_id=context.get("bot_user_id"),
+        user_team=event.get("user_team"),  # a Slack Connect guest's own workspace
     )

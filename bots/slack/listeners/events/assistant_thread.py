@@ -2,9 +2,8 @@
 prompts made from what is ingested; a message in it is answered with the status shown while
 searching and the answer streamed (see :meth:`bots.slack.bot.SlackBot.answer_in_thread`).
 
-bolt's :class:`~slack_bolt.Assistant` middleware routes these events; every other message of a
-DM thread is one of them too, and is answered the same way (streamed where the workspace allows,
-posted as before where it does not)."""
+bolt's :class:`~slack_bolt.Assistant` middleware routes these events, and every other message
+in a DM thread too: those are answered as before (streamed only with RAG_SLACK_STREAM=threads)."""
 
 from __future__ import annotations
 
@@ -29,6 +28,7 @@ def thread_started_callback(
     thread = payload.get("assistant_thread") or {}
     context["slack_bot"].start_thread(
         client,
+        team=context.get("team_id") or (thread.get("context") or {}).get("team_id") or "",
         channel=thread["channel_id"],
         thread_ts=thread["thread_ts"],
         user=thread.get("user_id") or context.get("user_id") or "",
@@ -38,8 +38,10 @@ def thread_started_callback(
 def user_message_callback(
     payload: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
 ) -> None:
-    if payload.get("subtype") not in (None, "thread_broadcast"):
-        return  # edits, deletions, joins…
+    # bolt passes plain messages and file shares here (a thread reply also sent to the DM,
+    # "thread_broadcast", goes to the message listener)
+    if payload.get("subtype") is not None:
+        return
     context["slack_bot"].answer_in_thread(
         client,
         team=context.get("team_id") or payload.get("team", ""),
@@ -48,6 +50,7 @@ def user_message_callback(
         text=payload.get("text", ""),
         ts=payload["ts"],
         thread_ts=payload["thread_ts"],
+        bot_user_id=context.get("bot_user_id"),
     )
 
 
