@@ -16,7 +16,7 @@ from assistant.answering import extractive, sources
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
-from assistant.answering.sources import Source
+from assistant.answering.sources import MEETING_NAME, Source
 from assistant.answering.understanding import acronym_candidates
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import find_groups
@@ -254,6 +254,8 @@ def absent_topic(
             continue  # a clipped word ("egov", "admin") stands for the longer one the text uses
         if _abbreviates(typed.lower(), whole.words):
             continue  # "govt", "mgmt", "intl": the letters of a longer word the text uses
+        if len(typed) <= ACRONYM_LETTERS and extractive.acronym_in(typed.upper(), around):
+            continue  # "ict": the initials of "Information and Communication Technology" quoted
         electronic = _after_e_prefix(typed)
         if electronic and stems(electronic) <= whole.stems:
             continue  # "e-procurement" is "electronic procurement": the text may write it out
@@ -298,16 +300,20 @@ def unaddressed(
         if w.lower() not in STOPWORDS
         and len(w) > 2
         and w.lower() not in _VENUE
-        and not _MEETING_NAME.match(w)
+        and not MEETING_NAME.match(w)  # "unga79": where it was said, like _VENUE
         and not country_names.in_question(w)
     ]
     if not words:
         return None
     quoted = stems(" ".join(e.text for e in evidence))
+    quoted_words = {w.lower() for e in evidence for w in re.findall(r"[A-Za-z]+", e.text)}
     folded = {k.lower(): v for k, v in expansions.items()}
     weight = covered = 0.0
     for word in words:
-        own = stems(_after_e_prefix(word) or word)
+        # a contraction ("govt") counts as the word it shortens ("government"), at that word's
+        # weight: a typed short form is rare in the collection, the word it stands for may not be
+        longer = None if stems(word) <= quoted else _contraction_of(word.lower(), quoted_words)
+        own = stems(_after_e_prefix(word) or longer or word)
         ways = [own]
         if word.lower() in folded:
             ways.append(stems(folded[word.lower()]))
@@ -319,6 +325,10 @@ def unaddressed(
     if weight == 0 or covered >= TOPIC_COVERAGE * weight:
         return None
     return " ".join(words)
+
+
+# The longest word read as an acronym spelt by a name's initials (see :func:`absent_topic`).
+ACRONYM_LETTERS = 6
 
 
 # The share of a topic's weight (see :func:`unaddressed`) the sentences quoted must cover.
@@ -333,11 +343,6 @@ _VENUE = frozenset(
     "statement statements speech speeches address report reports document documents session "
     "sessions general debate annual latest recent last edition paper papers overview summary".split()
 )
-
-
-# A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59"): where
-# something was said, like the words of _VENUE.
-_MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
 
 
 def _after_e_prefix(word: str) -> str | None:
@@ -364,12 +369,17 @@ _ATTRIBUTION_VERBS = re.compile(rf"\b(?:{sources.SAYING}|{sources.SAYINGS}|accor
 def _abbreviates(typed: str, words: set[str]) -> bool:
     """Whether a short word no dictionary knows ("govt", "dept", "intl") is a contraction of a
     longer word of ``words``: it starts with the same two letters and keeps the rest in order."""
+    return _contraction_of(typed, words) is not None
+
+
+def _contraction_of(typed: str, words: set[str]) -> str | None:
+    """The word of ``words`` that ``typed`` contracts (see :func:`_abbreviates`), or None."""
     if not 3 <= len(typed) <= 5 or not typed.isalpha():
-        return False
-    for word in words:
+        return None
+    for word in sorted(words):
         if len(word) >= len(typed) + 3 and word[:2] == typed[:2] and _in_order(typed, word):
-            return True
-    return False
+            return word
+    return None
 
 
 def _in_order(letters: str, word: str) -> bool:

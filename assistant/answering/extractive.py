@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from assistant import countries as country_names
 from assistant.answering.wordlists import GENERIC_CAPS, STOPWORDS
+from assistant.country_groups import find_groups
 from assistant.embedding import Embedder
 from assistant.models import Passage
 from assistant.text import UN_SYMBOL, YEAR, sentence_spans
@@ -368,6 +369,15 @@ def _list_marker(evidence: Evidence) -> str | None:
 _POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|former))\b", re.I)
 
 
+def _heading(text: str) -> bool:
+    """A heading rather than a sentence: a few words with no closing punctuation."""
+    return len(text.split()) <= HEADING_WORDS and not re.search(r"[.!?:;)\]]\s*$", text)
+
+
+# What may stand between a sentence and the next on the page: spaces and list bullets.
+_BULLETS = " \t\n•▪◦●*-–"
+# The most words a heading runs to (see _heading).
+HEADING_WORDS = 10
 # A figure or a date in a sentence: what a topic sentence's next sentence gives.
 _PARTICULAR = re.compile(r"\d")
 
@@ -377,7 +387,8 @@ def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
     programme ..."): without it the best sentence often names a thing but not what it is. Or when
     the best sentence states its point without a figure or date and the next one of its
     paragraph gives them ("Affordability remains a major barrier …" then "… three quarters of
-    …"): a topic sentence is followed by its particulars."""
+    …"): a topic sentence is followed by its particulars. Or when the best "sentence" is a
+    heading ("Overseas Networks & Expertise Pass"): what it heads says something."""
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
@@ -392,7 +403,7 @@ def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
         and _PARTICULAR.search(best.text) is None
         and "\n\n" not in gap
     )
-    if gap.strip() or not (_POINTS_BACK.match(text) or particulars):
+    if gap.strip(_BULLETS) or not (_POINTS_BACK.match(text) or particulars or _heading(best.text)):
         return chosen
     if any(e.passage is best.passage and e.start == start for e in chosen):
         return chosen
@@ -438,6 +449,8 @@ def _missing_terms(
     for term in critical_terms(question):
         if _mentions(term, passages_text, expansions.get(term)):
             continue
+        if _a_member_named(term, passages_text, doc_countries):
+            continue  # "Oceania" is answered by a passage naming Vanuatu
         if not term.isupper():
             # a name must be in the evidence itself, not just its document; so must a year: a
             # report that mentions 2023 elsewhere does not give the 2023 figure asked for
@@ -451,6 +464,20 @@ def _missing_terms(
             continue
         missing.append(term)
     return missing
+
+
+def _a_member_named(term: str, text: str, countries: set[str]) -> bool:
+    """Whether ``term`` names a group of countries (a region, "SIDS") and ``text`` names one of
+    its members, or one of ``countries`` (the evidence documents' own) is one."""
+    lowered = text.lower()
+    for group in find_groups(term):
+        if countries & set(group.members):
+            return True
+        for code in group.members:
+            names = [country_names.name(code), *country_names.ALIASES.get(code, [])]
+            if any(re.search(rf"\b{re.escape(n.lower())}\b", lowered) for n in names):
+                return True
+    return False
 
 
 def _mentions(term: str, text: str, expansion: str | None = None) -> bool:

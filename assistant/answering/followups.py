@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant import countries as country_names
 from assistant.answering.context import AnswerContext
+from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import find_indicators
 from assistant.text import YEAR
@@ -72,8 +73,10 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     own_words = judged[follow_up_cue.end() :] if follow_up_cue else judged
     if (new_years or new_countries or new_groups) and _asks_its_own(own_words, previous):
         # "and for sids, what did they launch?" after a question on the LDCs in a report: a new
-        # question about the same documents, not the old one with the group replaced
-        return carried
+        # question about the same documents, not the old one with the group replaced; what the
+        # old one said of its country or group is now said of the new one ("and cambodia, any
+        # renewables target?" after Lao PDR's speech: Cambodia's speech)
+        return f"{_with_new_names(previous, new_countries, new_groups)} {question}".strip()
     if not (new_years or new_countries or new_groups):
         # what reaches here is short and does not stand alone ("so in euros the target is
         # what?"): it names nothing new, so it asks about the previous question's subject
@@ -91,13 +94,20 @@ def rewrite_follow_up(question: str, previous: str) -> str:
             result = f"{result.rstrip('?')} in {new_years[-1]}?"
     if new_countries:
         old = country_names.in_question(previous)
-        replaced = _replace_country(result, old[0], new_countries[0]) if old else result
+        new_name = country_names.name(new_countries[0])
+        replaced = _replace_country(result, old[0], new_name) if old else result
         if replaced == result:
             replaced = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
         result = replaced
     if new_groups:
         old_groups = find_groups(previous)
-        replaced = _replace_group(result, old_groups[0], new_groups[0]) if old_groups else result
+        new_group = new_groups[0].name
+        replaced = _replace_group(result, old_groups[0], new_group) if old_groups else result
+        old_countries = country_names.in_question(result)
+        if replaced == result and not old_groups and old_countries and not new_countries:
+            # "anyone from the pacific?" after a question on the Philippines: the group in the
+            # country's place
+            replaced = _replace_country(result, old_countries[0], new_group)
         if replaced == result:
             replaced = f"{result.rstrip('?')} in {new_groups[0].name}?"
         result = replaced
@@ -111,12 +121,37 @@ _OWN_QUESTION = re.compile(r"\b(?:what|which|who|how|when|where|why)\b(?:\W+\w+)
 def _asks_its_own(question: str, previous: str) -> bool:
     """Whether a follow-up (``question``: its words after the cue) that names a new country,
     group or year asks a question of its own about documents ("and for sids, what did they
-    launch?") rather than the previous question again for them ("what about samoa?", "and in 2022?"). A previous question on an indicator
-    is asked again for the new names ("and in 2022, what was the rank?" is that indicator's
-    rank in 2022)."""
+    launch?", "and cambodia, any renewables target?") rather than the previous question again
+    for them ("what about samoa?", "and in 2022?"): a question clause, or words of substance
+    the previous question does not have. A previous question on an indicator is asked again
+    for the new names ("and in 2022, what was the rank?" is that indicator's rank in 2022)."""
     if find_indicators(previous):
         return False
-    return bool(_OWN_QUESTION.search(question))
+    if _OWN_QUESTION.search(question):
+        return True
+    rest = question
+    for code in country_names.in_question(question):
+        rest = _replace_country(rest, code, " ")
+    for group in find_groups(rest):
+        rest = _replace_group(rest, group, " ")
+    asked_before = {w.lower() for w in re.findall(r"[^\W\d_]+", previous)}
+    new = [
+        w
+        for w in re.findall(r"[^\W\d_]+", rest)
+        if len(w) > 3 and w.lower() not in STOPWORDS and w.lower() not in asked_before
+    ]
+    return bool(new)
+
+
+def _with_new_names(previous: str, countries: list[str], groups: list[Group]) -> str:
+    """``previous`` with its country (or group) replaced by the first new one, where it has one."""
+    old_countries = country_names.in_question(previous)
+    if countries and old_countries:
+        return _replace_country(previous, old_countries[0], country_names.name(countries[0]))
+    old_groups = find_groups(previous)
+    if groups and old_groups:
+        return _replace_group(previous, old_groups[0], groups[0].name)
+    return previous
 
 
 def _names_what_to_replace(previous: str, countries: list[str], groups: list[Group]) -> bool:
@@ -148,12 +183,12 @@ _FOLLOW_UP_CUE = re.compile(
 _OPENER = re.compile(r"^\W*(?:so|but|also|ok|okay|then|well)\b[\s,]*", re.I)
 
 
-def _replace_group(text: str, old: Group, new: Group) -> str:
-    """``text`` with the group ``old`` named as ``new`` (any of ``old``'s names, any case)."""
+def _replace_group(text: str, old: Group, new_name: str) -> str:
+    """``text`` with the group ``old`` (any of its names, any case) named ``new_name``."""
     for name in sorted(old.names, key=len, reverse=True):
         pattern = r"(?<![\w-])" + r"[\s-]+".join(re.escape(w) for w in name.split()) + r"(?![\w-])"
         if re.search(pattern, text, re.I):
-            return re.sub(pattern, new.name, text, count=1, flags=re.I)
+            return re.sub(pattern, new_name, text, count=1, flags=re.I)
     return text
 
 
@@ -177,8 +212,8 @@ def _stands_alone(question: str, words: list[str]) -> bool:
     )
 
 
-def _replace_country(text: str, old: str, new: str) -> str:
-    new_name = country_names.name(new)
+def _replace_country(text: str, old: str, new_name: str) -> str:
+    """``text`` with the country ``old`` (ISO3; any of its names, any case) as ``new_name``."""
     aliases = sorted(
         [country_names.name(old), *country_names.ALIASES.get(old, [])], key=len, reverse=True
     )

@@ -25,7 +25,7 @@ from assistant.answering.extractive import acronym_in
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.models import DocumentRecord
-from assistant.text import YEAR, fold
+from assistant.text import YEAR, fold, un_symbols
 
 # The verbs by which a question attributes words to a speaker or a document. Acts are not among
 # them: what a country pledged, committed or launched is reported by others as often as by itself
@@ -42,6 +42,8 @@ SAYING = (
 SAYINGS = (
     r"(?:recommendations?|views?|positions?|advice|guidance|proposals?|findings?|conclusions?)"
 )
+# A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59").
+MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
 # The nouns by which a question names the document it asks about ("in the cepa paper on …").
 DOCUMENTS_NAMED = (
     r"(?:paper|report|study|survey|statement|speech|resolution|overview|note|plan|strategy)"
@@ -71,6 +73,12 @@ _ATTRIBUTIONS = (
     # report, …": the document the answer is to be read in, named where the question opens
     re.compile(
         rf"^\W*in\s+(?:the\s+)?(?P<who>[^,;:?]{{2,60}}?\s+{DOCUMENTS_NAMED})\b",
+        re.I,
+    ),
+    # "escap annual report 2025 - what did india pledge?", "mongolia unga79 speech: anything on
+    # gender?": a document named before a dash or colon that opens the question
+    re.compile(
+        rf"^\W*(?P<who>[^–—:?]{{0,60}}?\b{DOCUMENTS_NAMED}\b[^–—:?]{{0,30}}?)(?:\s+[-–—]|\s*:)\s",
         re.I,
     ),
     # "according to the escap annual report, …"
@@ -127,6 +135,13 @@ def named_source(
     phrase = _attributed(question)
     if phrase is None:
         return None
+    by_symbol = _by_symbol(phrase, documents)
+    if by_symbol:  # "the ldc report (a/80/82)": a UN symbol names its document outright
+        return Source(
+            phrase=phrase.strip(),
+            documents=tuple(d.doc_id for d in by_symbol),
+            titles=tuple(d.title for d in by_symbol),
+        )
     plain = re.sub(r"(?<=[^\W\d_])['’]s\b", "", phrase)
     folded_expansions = {fold(k): fold(v) for k, v in expansions.items()}
     countries = country_names.in_question(plain)
@@ -144,7 +159,11 @@ def named_source(
     words = [
         w
         for w in leftover.split()
-        if w not in STOPWORDS and not w.isdigit() and len(w) > 1 and w not in {"its", "their"}
+        if w not in STOPWORDS
+        and not w.isdigit()
+        and len(w) > 1
+        and w not in {"its", "their"}
+        and not MEETING_NAME.match(w)  # "unga79": where it was said, not whose words
     ]
     names = [w for w in words if w not in DOCUMENT_KINDS]
     kinds = [w for w in words if w in DOCUMENT_KINDS]
@@ -170,6 +189,19 @@ def named_source(
         documents=tuple(d.doc_id for d in chosen),
         titles=tuple(d.title for d in chosen),
     )
+
+
+def _by_symbol(phrase: str, documents: dict[str, DocumentRecord]) -> list[DocumentRecord]:
+    """The documents whose UN symbol the phrase names, typed in any case ("e/2025/9/add.13")."""
+    symbols = un_symbols(phrase.upper())
+    if not symbols:
+        return []
+    patterns = [re.compile(rf"(?<![\w/.]){re.escape(s)}(?![\w/])", re.I) for s in symbols]
+    return [
+        d
+        for d in documents.values()
+        if any(p.search(f"{d.symbol or ''} {d.title}") for p in patterns)
+    ]
 
 
 def _name_like(word: str, phrase: str, expansions: dict[str, str]) -> bool:

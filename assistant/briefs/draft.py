@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from lemminflect import getAllLemmas, getInflection
+
 from assistant import countries as country_names
 from assistant.answering.citations import evidence_citation, passage_citation
 from assistant.answering.extractive import Evidence, redundant, sentences_of, terms
@@ -679,7 +681,7 @@ def _pick(
     limit: int,
     per_document: int = 2,
     weight: dict[str, float] | None = None,
-    cue: re.Pattern[str] | None = None,
+    cue: Callable[[str], object] | None = None,
     exclude: set[tuple[str, int]] | None = None,
     min_score: float = 0.3,
 ) -> list[Evidence]:
@@ -696,7 +698,7 @@ def _pick(
         for start, end, text in sentences_of(passage):
             if exclude and (passage.chunk.chunk_id, start) in exclude:
                 continue
-            if not _complete(text) or not gate(text) or (cue is not None and not cue.search(text)):
+            if not _complete(text) or not gate(text) or (cue is not None and not cue(text)):
                 continue
             factor = 1.2 if gate.exact(text) else 1.0
             factor *= 0.8 if _ANAPHORA.match(text) else 1.0  # "They also provide...": no context
@@ -822,6 +824,61 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
             )
         )
     return [*put, *quoted]
+
+
+def _from_practice(evidence: Evidence, name: str, iso3: str, sources: _Sources) -> Sentence | None:
+    """A comparable country's practice as an option for the country: "Estonia launched a
+    national digital identity card in 2002" becomes "Fiji could launch a national digital
+    identity card, as Estonia did in 2002", led by where it comes from and cited to the sentence.
+    Only a sentence that opens with the other country acting (its name, then a verb in the past
+    or the present perfect) is put so; None for any other."""
+    act = _country_act(evidence.text, iso3)
+    if act is None:
+        return None
+    actor, verb, rest, year = act
+    other = country_names.name(actor)
+    when = f" in {year}" if year else ""
+    return Sentence(
+        text=f"{name} could {verb} {rest}, as {other} did{when}.",
+        citations=[sources.evidence(evidence)],
+        lead=f"From the practice of {other} ({_doc_label(evidence.passage.document)})",
+    )
+
+
+def _country_act(text: str, iso3: str) -> tuple[str, str, str, str | None] | None:
+    """(the country, the verb's base form, what it did, the year) when ``text`` opens with a
+    country other than ``iso3`` acting in the past ("In 2019, Estonia launched a national
+    digital identity card"), else None."""
+    match = _COUNTRY_ACTED.match(text)
+    if match is None:
+        return None
+    actors = country_names.find_countries(match.group("who"))
+    if len(actors) != 1 or actors[0] == iso3:
+        return None
+    verb = match.group("verb").lower()
+    lemmas = getAllLemmas(verb, upos="VERB").get("VERB", ())
+    past = {f for lemma in lemmas[:1] for tag in ("VBD", "VBN") for f in getInflection(lemma, tag)}
+    if verb not in past:
+        return None  # not a verb in the past ("Estonia leads …" is no act to copy)
+    rest = re.split(r"[;:]|,\s+(?:which|who|where|while|but|and)\b", match.group("rest"))[0]
+    rest = re.sub(r"\b(its|their)\b(?! own)", "its own", rest.strip().rstrip("."))
+    if not 2 <= len(rest.split()) <= OPTION_WORDS:
+        return None
+    return actors[0], lemmas[0], rest, match.group("year")
+
+
+# A sentence that opens with a country acting: "In 2019, Estonia launched …", "The Government of
+# Singapore has introduced …".
+_COUNTRY_ACTED = re.compile(
+    r"^(?:In (?P<year>(?:19|20)\d\d),?\s+)?(?P<who>(?:the\s+)?(?:Government\s+of\s+)?"
+    r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})(?:['’]s\s+Government)?\s+"
+    r"(?:has\s+|have\s+|had\s+)?(?:also\s+|recently\s+|successfully\s+)?"
+    r"(?P<verb>[a-z]+)\s+(?P<rest>.+)$"
+)
+# The most words the action of an option from practice may run to (a longer one is quoted).
+OPTION_WORDS = 30
+# The most options a brief lists.
+MAX_OPTIONS = 5
 
 
 def _measure(evidence: Evidence, sources: _Sources, label: str) -> Sentence:
@@ -987,8 +1044,26 @@ def draft_brief(
         if mentioned & peers:
             factor *= 1.1
         weight[passage.chunk.chunk_id] = factor
+    # what another country did on the topic first (it can be put to the country as an option),
+    # then the best of the rest
     practice = _pick(
-        inputs, f"{topic} practice", elsewhere, gate, limit=5, weight=weight, exclude=used
+        inputs,
+        f"{topic} practice",
+        elsewhere,
+        gate,
+        limit=3,
+        weight=weight,
+        exclude=used,
+        cue=lambda text: _country_act(text, iso3) is not None,
+    )
+    practice += _pick(
+        inputs,
+        f"{topic} practice",
+        elsewhere,
+        gate,
+        limit=5 - len(practice),
+        weight=weight,
+        exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in practice},
     )
     used |= {(e.passage.chunk.chunk_id, e.start) for e in practice}
     timings["comparable_ms"] = (time.perf_counter() - t0) * 1000
@@ -1008,7 +1083,7 @@ def draft_brief(
         gate,
         limit=4,
         weight=favour,
-        cue=_ADDRESSED_TO_GOVERNMENTS,
+        cue=_ADDRESSED_TO_GOVERNMENTS.search,
         exclude=used,
     )
     if len(options) < 3:
@@ -1019,7 +1094,7 @@ def draft_brief(
             gate,
             limit=4 - len(options),
             weight=favour,
-            cue=_NORMATIVE,
+            cue=_NORMATIVE.search,
             exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in options},
         )
     timings["options_ms"] = (time.perf_counter() - t0) * 1000
@@ -1034,6 +1109,17 @@ def draft_brief(
     ]
     practice_sentences = [_quote(e, sources, _practice_lead(e, iso3)) for e in practice]
     option_sentences = _options_for(options, country_names.name(iso3), sources)
+    # what comparable countries did, put to the country, after the recommendations put to it
+    # and before any measure quoted as it stands
+    from_practice = [
+        s for e in practice if (s := _from_practice(e, country_names.name(iso3), iso3, sources))
+    ]
+    put = [s for s in option_sentences if not s.quote]
+    option_sentences = [
+        *put,
+        *from_practice[: max(0, MAX_OPTIONS - len(put))],
+        *[s for s in option_sentences if s.quote],
+    ][:MAX_OPTIONS]
 
     if use_llm:
         t0 = time.perf_counter()

@@ -80,12 +80,13 @@ from assistant.models import Chunk, DocumentRecord, Passage
         # an opening word ("also", "so") says nothing: a complete question still stands alone
         ("Also, what did CEPA say about AI?", "What was Fiji's EGDI in 2024?", None),
         # a new group with a question of its own asks about the same documents, not the old
-        # question for the group; an indicator question is asked again for the new names
+        # question for the group (which carries it as context, said of the new group); an
+        # indicator question is asked again for the new names
         (
             "and for sids, what did they launch?",
             "which ldcs are set to graduate according to the sg annual report?",
-            "which ldcs are set to graduate according to the sg annual report? "
-            "and for sids, what did they launch?",
+            "which small island developing States are set to graduate according to the sg "
+            "annual report? and for sids, what did they launch?",
         ),
         (
             "and in 2022, what was the rank?",
@@ -174,6 +175,27 @@ def test_a_topic_sentence_comes_with_the_particulars_that_follow_it() -> None:
     question = "how much does mobile broadband cost in the least developed countries?"
     chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
     assert chosen[0].startswith("Mobile broadband costs") and len(chosen) == 1
+
+
+def test_a_heading_comes_with_what_it_heads() -> None:
+    text = (
+        "Employment Pass\n• Earn at least S$5,000 a month.\n"
+        "Overseas Networks & Expertise Pass\n"
+        "• Either earned a fixed monthly salary of at least S$30,000 within the last year."
+    )
+    question = "what about the overseas networks & expertise pass?"
+    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert chosen[0] == "Overseas Networks & Expertise Pass"
+    assert chosen[1].startswith("Either earned a fixed monthly salary")
+
+
+def test_a_group_in_the_question_is_met_by_a_member_named() -> None:
+    text = "Sarah Mecartney, of Vanuatu, was nominated to the Committee for 2025-2029."
+    question = "Who was nominated from Oceania?"
+    extraction = extract(question, [_passage(text)], Embedder())
+    assert extraction.evidence and extraction.missing == []
+    extraction = extract(question, [_passage("Ana Lopez, of Chile, was nominated.")], Embedder())
+    assert [m.lower() for m in extraction.missing] == ["oceania"]
 
 
 def test_a_question_naming_a_country_is_answered_from_passages_about_it() -> None:

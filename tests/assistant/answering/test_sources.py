@@ -150,6 +150,13 @@ def found(question: str) -> list[str] | None:
             ["cepa-l23", "cepa-paper", "cepa24"],
         ),
         ("in the escap annual report, what did japan pledge?", ["escap"]),
+        # a document named before a dash or colon that opens the question; a meeting
+        # ("unga79") says where, not whose
+        ("escap annual report 2024-25 - what did india pledge?", ["escap"]),
+        ("fiji unga79 speech: anything on climate finance?", ["fji"]),
+        # a UN symbol, typed in any case, names its document outright
+        ("what does e/2025/44 say about ai?", ["cepa24"]),
+        ("cepa report (e/2025/l.23) - what was decided?", ["cepa-l23"]),
         # an acronym of the title ("dgi", "tir"), a year that picks the edition
         ("what did the oecd dgi say about encryption", ["dgi19", "dgi23"]),
         ("What does the OECD DGI 2019 say about data", ["dgi19"]),
@@ -187,6 +194,7 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
         "what do experts say about ai",
         "what has the government said about open data",
         "does fiji have a plan that mentions climate",
+        "fiji - what is the egdi?",  # a dash after a name that is no document's kind
     ],
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
@@ -295,3 +303,10 @@ def test_a_meeting_named_by_acronym_and_number_is_where_it_was_said_not_what() -
     # the topic itself is still required
     other = [_evidence("We welcome the Pact for the Future adopted this year.")]
     assert unaddressed("did talk about e-government in its unga79 speech", other, {}, _frequency)
+
+
+def test_a_contraction_covers_the_word_it_shortens() -> None:
+    from assistant.answering.documents import unaddressed
+
+    said = [_evidence("OECD issued a compendium of digital government services.")]
+    assert unaddressed("what did oecd put out on digital govt", said, {}, _frequency) is None

@@ -416,6 +416,36 @@ def test_follow_ups_carry_the_previous_question(
     assert rewrite_follow_up(question, previous) == standalone
 
 
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        # a question of its own with no question word: carried, its country now the new one
+        (
+            "and cambodia, any renewables target?",
+            "lao pdr at unga79 - what did they say on green growth?",
+            "Cambodia at unga79 - what did they say on green growth? "
+            "and cambodia, any renewables target?",
+        ),
+        # only the name is new: the previous question for it
+        (
+            "and tonga?",
+            "what did fiji say about climate finance?",
+            "what did Tonga say about climate finance?",
+        ),
+        # a group after a country: the group in the country's place
+        (
+            "and the caribbean?",
+            "what did jamaica say about climate finance?",
+            "what did Caribbean say about climate finance?",
+        ),
+    ],
+)
+def test_follow_ups_with_new_names_keep_their_own_question(
+    question: str, previous: str, standalone: str
+) -> None:
+    assert rewrite_follow_up(question, previous) == standalone
+
+
 def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
     plan = understand(rewrite_follow_up("and samoa?", "fiji egdi 2024"))
     assert (plan.countries, plan.indicators, plan.years, plan.kind) == (

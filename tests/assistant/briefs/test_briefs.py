@@ -746,6 +746,54 @@ def test_a_brief_renders_to_pdf_and_png(assistant: Assistant, tmp_path: Path) ->
     assert page.read_bytes().startswith(b"\x89PNG") and page.stat().st_size > 10_000
 
 
+def test_what_another_country_did_is_put_to_the_country_as_an_option() -> None:
+    from assistant.answering.extractive import Evidence
+    from assistant.briefs.checker import check_brief
+    from assistant.briefs.draft import _country_act, _from_practice, _Sources
+    from assistant.models import Chunk, DocumentRecord, Passage
+
+    doc = DocumentRecord("est", "EST.txt", "/c/EST.txt", "Estonia: statement", "other", ["EST"])
+    text = "In 2019, Estonia launched its national digital identity card, which 98% of people use."
+    passage = Passage(chunk=Chunk("est:1", "est", 1, text), document=doc)
+    sources = _Sources(lambda n, value: None)  # type: ignore[arg-type,return-value]
+    option = _from_practice(Evidence(passage, text, 0, len(text), 1.0), "Fiji", "FJI", sources)
+    assert option is not None and not option.quote
+    assert option.text == (
+        "Fiji could launch its own national digital identity card, as Estonia did in 2019."
+    )
+    assert option.lead == "From the practice of Estonia (Estonia: statement)"
+    # the checker finds it supported by the sentence it cites
+    brief = _one_option_brief(option, sources)
+    assert check_brief(brief) == []
+    # only a country other than the brief's, acting in the past, at the sentence's opening
+    assert _country_act(text, "EST") is None
+    assert _country_act("Estonia leads the index on digital identity.", "FJI") is None
+    assert _country_act("The Survey results show that 85% of countries have one.", "FJI") is None
+    assert _country_act("Singapore has introduced a national AI strategy.", "FJI") == (
+        "SGP",
+        "introduce",
+        "a national AI strategy",
+        None,
+    )
+
+
+def _one_option_brief(option, sources):  # type: ignore[no-untyped-def]
+    from assistant.briefs.model import Brief, Paragraph, Section
+
+    section = Section(
+        key="options", number=5, title="Options", blocks=[Paragraph(sentences=[option])]
+    )
+    return Brief(
+        id="b",
+        country="Fiji",
+        iso3="FJI",
+        topic="digital identity",
+        created="2026-12-04T00:00:00Z",
+        sections=[section],
+        citations=sources.citations(),
+    )
+
+
 def test_a_recommendation_to_governments_is_put_to_the_country_and_others_stay_quoted() -> None:
     from assistant.answering.extractive import Evidence
     from assistant.briefs.draft import _options_for, _Sources
