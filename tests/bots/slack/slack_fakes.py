@@ -550,36 +550,14 @@ class SlackSender:
         self, value: str, *, channel: str, message_ts: str, thread_ts: str, user: str = "U0ANA"
     ) -> Reply:
         """A click on the feedback buttons under a streamed answer."""
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": "ana", "team_id": TEAM},
-            "api_app_id": "A0APP",
-            "token": "legacy",
-            "container": {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel,
-                "is_ephemeral": False,
-                "thread_ts": thread_ts,
-            },
-            "trigger_id": f"trigger-{self._next()}",
-            "team": {"id": TEAM, "domain": "test"},
-            "channel": {"id": channel, "name": "directmessage"},
-            "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "text": ""},
-            "response_url": f"{self.fake.url}/response/{self._n}",
-            "actions": [
-                {
-                    "action_id": "feedback",
-                    "block_id": "feedback",
-                    "type": "feedback_buttons",
-                    "value": value,
-                    "action_ts": str(time.time()),
-                }
-            ],
-        }
-        return self.send(
-            urlencode({"payload": json.dumps(payload)}).encode(),
-            "application/x-www-form-urlencoded",
+        return self.click(
+            "feedback",
+            value,
+            channel=channel,
+            message_ts=message_ts,
+            thread_ts=thread_ts,
+            user=user,
+            kind="feedback_buttons",
         )
 
     def command(
@@ -610,6 +588,7 @@ class SlackSender:
         message_ts: str,
         thread_ts: str | None = None,
         user: str = "U0ANA",
+        kind: str = "button",
     ) -> Reply:
         payload = {
             "type": "block_actions",
@@ -638,7 +617,7 @@ class SlackSender:
                     "action_id": action_id,
                     "block_id": "feedback",
                     "value": answer_id,
-                    "type": "button",
+                    "type": kind,
                     "action_ts": str(time.time()),
                 }
             ],

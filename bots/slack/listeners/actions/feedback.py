@@ -21,18 +21,8 @@ def feedback_callback(
     logger: Logger,
 ) -> None:
     ack()
-    message = body.get("message") or {}
-    container = body.get("container") or {}
-    context["slack_bot"].record_feedback(
-        client,
-        respond,
-        team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
-        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
-        user=body["user"]["id"],
-        answer_id=str(action.get("value", "")),
-        rating=1 if action.get("action_id") == FEEDBACK_UP else -1,
-        thread_ts=message.get("thread_ts") or container.get("thread_ts"),
-    )
+    rating = 1 if action.get("action_id") == FEEDBACK_UP else -1
+    _record(body, context, client, respond, str(action.get("value", "")), rating)
 
 
 def feedback_buttons_callback(
@@ -51,6 +41,18 @@ def feedback_buttons_callback(
     if rating not in ("1", "-1") or not answer_id:
         logger.warning("slack feedback button with an unreadable value %r", action.get("value"))
         return
+    _record(body, context, client, respond, answer_id, int(rating))
+
+
+def _record(
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    answer_id: str,
+    rating: int,
+) -> None:
+    """Store a rating from a click, where the click came from (team, channel, thread)."""
     message = body.get("message") or {}
     container = body.get("container") or {}
     context["slack_bot"].record_feedback(
@@ -60,6 +62,6 @@ def feedback_buttons_callback(
         channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
         user=body["user"]["id"],
         answer_id=answer_id,
-        rating=int(rating),
+        rating=rating,
         thread_ts=message.get("thread_ts") or container.get("thread_ts"),
     )
