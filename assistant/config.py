@@ -162,6 +162,12 @@ class Settings(BaseSettings):
         "",
         description='Private collections per Slack user, in DMs only (JSON: {"U0123ABCD": ["hr"]}).',
     )
+    slack_channels: str = Field(
+        "",
+        description="Per-channel rules, JSON or the path of a JSON file: the kinds of document "
+        "a channel may draw on, answering without a mention, private replies, Slack Connect "
+        '({"C0123ABCD": {"collections": ["data"], "without_mention": true}}).',
+    )
     slack_dm_idle_minutes: float = Field(
         30.0, ge=0, description="Minutes of quiet after which a DM starts a new conversation."
     )

@@ -13,7 +13,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.errors import SlackClientError
@@ -23,13 +23,14 @@ from assistant import (
     Answer,
     Assistant,
     BadRequest,
+    Filters,
     NotFound,
     QuestionTooLong,
     render_docx,
     render_markdown,
 )
 
-from .config import PUBLIC, SlackConfig
+from .config import PUBLIC, ChannelRules, SlackConfig
 from .formatting import (
     LOADING,
     PLACEHOLDER,
@@ -62,6 +63,18 @@ HELP = (
     "I answer with numbered sources you can open and check."
 )
 PUBLIC_ONLY = (PUBLIC,)
+SHARED_CHANNEL = (
+    "I do not answer in channels shared with another organisation (Slack Connect). Ask me in a "
+    'direct message, or ask an admin to allow this channel (`"external": true` in '
+    "RAG_SLACK_CHANNELS)."
+)
+UNKNOWN_CHANNEL = (
+    "I could not check whether this channel is shared with another organisation (Slack said: "
+    "{error}), so I do not answer here. An admin can reinstall the app with the channels:read "
+    "and groups:read scopes (see bots/slack/manifest.yaml)."
+)
+SHARED_NOTE = "Shared in the channel."
+CHANNEL_INFO_SECONDS = 600.0  # how long what conversations.info said about a channel is kept
 
 
 def owner_for(team: str, channel: str) -> str:
@@ -75,6 +88,8 @@ class SlackBot:
     assistant: Assistant
     config: SlackConfig
     state: SlackState
+    # channel -> (shared with another organisation, when Slack said so)
+    _external: dict[str, tuple[bool, float]] = field(default_factory=dict, init=False, repr=False)
 
     # --- mentions and direct messages --------------------------------------------------------
     def answer_message(
@@ -90,16 +105,41 @@ class SlackBot:
         direct: bool,
         bot_user_id: str | None = None,
         user_team: str | None = None,
+        shared: bool | None = None,
     ) -> str | None:
         """Answer a message where it was asked: in ``thread_ts`` (a DM's main line when None).
         Streams the answer into the thread where :meth:`_streams` says so; otherwise posts a
-        placeholder at once and replaces it with the answer. ``user_team``: the asker's own
-        workspace when it is not ``team`` (Slack Connect). Returns the answer id."""
+        placeholder at once and replaces it with the answer. In a channel, its rules apply
+        (:meth:`SlackConfig.channel`): a channel shared with another organisation gets no answer
+        unless allowed, answers draw on the channel's kinds of document, and a channel with
+        private replies gets them ephemerally. ``user_team``: the asker's own workspace when it
+        is not ``team`` (Slack Connect); ``shared``: the event's own word on whether the channel
+        is shared with another organisation. Returns the answer id."""
         question = plain_question(text, bot_user_id)
         problem = self._check_question(question)
         if problem:
             self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=problem)
             return None
+        external = bool(user_team and user_team != team)  # no grants for another organisation
+        rules = ChannelRules() if direct else self.config.channel(channel)
+        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        if not direct:
+            refusal = self._refusal_here(client, team, channel, user_team, shared, rules)
+            if refusal:
+                if user:
+                    self._tell_privately(client, channel, user, thread_ts, refusal)
+                return None
+            if rules.replies == "private" and user:
+                return self._answer_privately(
+                    client,
+                    team=team,
+                    channel=channel,
+                    user=user,
+                    question=question,
+                    thread_ts=thread_ts,
+                    filters=filters,
+                )
+        access = PUBLIC_ONLY if external else self.config.access_for(user, direct=direct)
         if thread_ts is not None and self._streams(team, channel, thread_ts):
             self._set_status(client, channel, thread_ts)
             return self._answer_streamed(
@@ -111,7 +151,8 @@ class SlackBot:
                 question=question,
                 ts=ts,
                 thread_ts=thread_ts,
-                direct=direct,
+                access=access,
+                filters=filters,
             )
         try:
             placeholder = client.chat_postMessage(
@@ -124,9 +165,10 @@ class SlackBot:
         key = thread_ts or MAIN_LINE
         idle = self.config.dm_idle_minutes * 60 if key == MAIN_LINE else None
         conversation_id = self.state.conversation(team, channel, key, max_age_s=idle)
-        access = self.config.access_for(user, direct=direct)
         try:
-            answer = self._converse(question, conversation_id, access, owner_for(team, channel))
+            answer = self._converse(
+                question, conversation_id, access, owner_for(team, channel), filters
+            )
         except Exception as exc:  # the edge: the person gets a message whatever failed
             self._fail(
                 client, channel, placeholder_ts, exc, where=f"channel={channel} thread={thread_ts}"
@@ -271,7 +313,8 @@ class SlackBot:
         question: str,
         ts: str,
         thread_ts: str,
-        direct: bool,
+        access: Sequence[str] | None,
+        filters: Filters | None = None,
     ) -> str | None:
         """Answer in ``thread_ts`` with Slack's streaming methods: the text as the answerer
         writes it (an LLM's tokens, the extractive answerer's sentences), then how the question
@@ -279,19 +322,18 @@ class SlackBot:
         the answer is posted as today's messages instead; should it fail later, the whole answer
         is posted as messages after what was streamed."""
         conversation_id = self.state.conversation(team, channel, thread_ts)
-        access = self.config.access_for(user, direct=direct)
         owner = owner_for(team, channel)
         stream = _Stream(client, channel, thread_ts, user_team, user)
         answer: Answer | None = None
         try:
             try:
                 events = self.assistant.converse_stream(
-                    question, None, conversation_id, access=access, owner=owner, channel="slack"
+                    question, filters, conversation_id, access=access, owner=owner, channel="slack"
                 )
             except NotFound:
                 log.warning("slack conversation %s is gone; starting a new one", conversation_id)
                 events = self.assistant.converse_stream(
-                    question, None, None, access=access, owner=owner, channel="slack"
+                    question, filters, None, access=access, owner=owner, channel="slack"
                 )
             for event in events:
                 if event["type"] == "delta":
@@ -332,24 +374,62 @@ class SlackBot:
         question: str,
         public: bool,
     ) -> str | None:
-        """``/ask``: an answer only the asker sees, or (``public``) one posted in the channel.
-        Public documents only: a command may be typed anywhere, in front of anyone."""
+        """``/ask``: an answer only the asker sees (with a button to share it in the channel),
+        or (``public``) one posted in the channel. Public documents only: a command may be typed
+        anywhere, in front of anyone. The channel's rules apply as to a mention's answer."""
         problem = self._check_question(question)
         if problem:
             respond(text=problem, response_type="ephemeral")
             return None
+        rules = self.config.channel(channel)
+        if not channel.startswith("D"):
+            refusal = self._refusal_here(client, team, channel, None, None, rules)
+            if refusal:
+                respond(text=refusal, response_type="ephemeral")
+                return None
+        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        return self._answer_for_channel(
+            client,
+            respond,
+            team=team,
+            channel=channel,
+            user=user,
+            question=question,
+            public=public,
+            filters=filters,
+        )
+
+    def _answer_for_channel(
+        self,
+        client: WebClient,
+        respond: Respond,
+        *,
+        team: str,
+        channel: str,
+        user: str,
+        question: str,
+        public: bool,
+        filters: Filters | None,
+        said: str = "asked",
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """An answer from public documents, posted in the channel (``public``: a placeholder
+        at once, replaced by the answer; where the bot is not a member, through the response
+        URL) or shown to ``user`` only, with a button to share it. ``said``: what the person
+        did, as the answer's first line says it ("<@U…> asked: …")."""
         placeholder_ts: str | None = None
         if public:
             try:
                 placeholder = client.chat_postMessage(
                     channel=channel,
-                    text=f"<@{user}> asked: {quiet(escape(question))}\n{PLACEHOLDER}",
+                    thread_ts=thread_ts,
+                    text=f"<@{user}> {said}: {quiet(escape(question))}\n{PLACEHOLDER}",
                 )
                 placeholder_ts = str(placeholder["ts"])
             except SlackClientError as exc:  # not a member: answer through the response URL
                 log.info("slack /ask: cannot post in %s (%s); using the response URL", channel, exc)
         try:
-            answer = self._converse(question, None, PUBLIC_ONLY, owner_for(team, channel))
+            answer = self._converse(question, None, PUBLIC_ONLY, owner_for(team, channel), filters)
         except Exception as exc:
             reference = self._log_failure(exc, where=f"command channel={channel}")
             text = _failure_text(exc, reference)
@@ -358,12 +438,13 @@ class SlackBot:
             else:
                 respond(text=text, response_type="ephemeral")
             return None
-        preface = f"<@{user}> asked: {escape(question)}"
-        messages = answer_messages(answer, self.config.public_url, preface=preface)
+        preface = f"<@{user}> {said}: {escape(question)}"
+        shareable = not public and not channel.startswith("D")
+        messages = answer_messages(answer, self.config.public_url, preface=preface, share=shareable)
         if placeholder_ts:
             if answer.conversation_id:  # an @mention in its thread continues it
                 self.state.link(team, channel, [placeholder_ts], answer.conversation_id)
-            posted = self._deliver(client, channel, placeholder_ts, None, messages, answer.id)
+            posted = self._deliver(client, channel, placeholder_ts, thread_ts, messages, answer.id)
             if answer.conversation_id and len(posted) > 1:
                 self.state.link(team, channel, posted[1:], answer.conversation_id)
         else:
@@ -476,6 +557,134 @@ class SlackBot:
         log.info("slack brief id=%s file=%s channel=%s", getattr(brief, "id", ""), file_id, channel)
         return file_id
 
+    # --- channel rules, private answers and sharing them ----------------------------------------
+    def _refusal_here(
+        self,
+        client: WebClient,
+        team: str,
+        channel: str,
+        user_team: str | None,
+        shared: bool | None,
+        rules: ChannelRules,
+    ) -> str | None:
+        """Why the bot does not answer in ``channel``, or None: it answers in a channel shared
+        with another organisation (Slack Connect) only where the channel's rules allow it, and
+        not where it cannot tell (the guest's own workspace, the event's flag, else
+        conversations.info)."""
+        if rules.external:
+            return None
+        if user_team and user_team != team:
+            return SHARED_CHANNEL
+        if shared is None:
+            try:
+                shared = self.channel_is_shared(client, channel)
+            except SlackClientError as exc:
+                log.warning("slack could not read channel %s: %s", channel, exc)
+                error = getattr(getattr(exc, "response", None), "data", {}) or {}
+                return UNKNOWN_CHANNEL.format(error=error.get("error") or "no answer")
+        return SHARED_CHANNEL if shared else None
+
+    def channel_is_shared(self, client: WebClient, channel: str) -> bool:
+        """Whether ``channel`` is shared with another organisation, as conversations.info says
+        (kept for CHANNEL_INFO_SECONDS); raises SlackClientError when Slack will not say."""
+        known = self._external.get(channel)
+        if known and time.monotonic() - known[1] < CHANNEL_INFO_SECONDS:
+            return known[0]
+        info = client.conversations_info(channel=channel)
+        details = info.get("channel") or {}
+        shared = bool(details.get("is_ext_shared") or details.get("is_pending_ext_shared"))
+        self._external[channel] = (shared, time.monotonic())
+        return shared
+
+    def _tell_privately(
+        self, client: WebClient, channel: str, user: str, thread_ts: str | None, text: str
+    ) -> None:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text)
+        except SlackClientError as exc:
+            log.error("slack could not tell %s in %s: %s", user, channel, exc)
+
+    def _answer_privately(
+        self,
+        client: WebClient,
+        *,
+        team: str,
+        channel: str,
+        user: str,
+        question: str,
+        thread_ts: str | None,
+        filters: Filters | None,
+    ) -> str | None:
+        """A channel whose rules want private replies: the answer only the asker sees, in the
+        thread, with a button that shares it in the channel. Each such answer starts its own
+        conversation (nobody else sees the turns it would continue)."""
+        try:
+            answer = self._converse(question, None, PUBLIC_ONLY, owner_for(team, channel), filters)
+        except Exception as exc:
+            reference = self._log_failure(exc, where=f"private channel={channel}")
+            self._tell_privately(client, channel, user, thread_ts, _failure_text(exc, reference))
+            return None
+        for message in answer_messages(answer, self.config.public_url, share=True):
+            try:
+                client.chat_postEphemeral(
+                    channel=channel, user=user, thread_ts=thread_ts, **message
+                )
+            except SlackClientError as exc:
+                log.error("slack private answer id=%s not shown: %s", answer.id, exc)
+                break
+        log.info("slack private answer id=%s channel=%s", answer.id, channel)
+        return answer.id
+
+    def share_answer(
+        self,
+        client: WebClient,
+        respond: Respond,
+        *,
+        team: str,
+        channel: str,
+        user: str,
+        answer_id: str,
+        thread_ts: str | None,
+    ) -> str | None:
+        """ "Share to channel" under a private answer: the question asked again for the channel,
+        from public documents only and under the channel's rules (so nothing private crosses),
+        posted in the channel (in the thread it was asked in); the private copy then says where
+        it went. Only an answer made in this channel can be shared here."""
+        try:
+            record = self.assistant.answer_record(answer_id, None)
+        except NotFound:
+            record = None
+        if record is None or record.owner != owner_for(team, channel):
+            respond(
+                text="That answer cannot be shared here any more; ask again.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return None
+        rules = self.config.channel(channel)
+        refusal = self._refusal_here(client, team, channel, None, None, rules)
+        if refusal:
+            respond(text=refusal, response_type="ephemeral", replace_original=False)
+            return None
+        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        shared = self._answer_for_channel(
+            client,
+            respond,
+            team=team,
+            channel=channel,
+            user=user,
+            question=record.question,
+            public=True,
+            filters=filters,
+            said="shared an answer to",
+            thread_ts=thread_ts,
+        )
+        if shared is None:
+            return None
+        respond(text=SHARED_NOTE, response_type="ephemeral", replace_original=True)
+        log.info("slack shared answer id=%s (from %s) channel=%s", shared, answer_id, channel)
+        return shared
+
     # --- helpers -------------------------------------------------------------------------------
     def _check_question(self, question: str) -> str | None:
         if not question:
@@ -495,10 +704,11 @@ class SlackBot:
         conversation_id: str | None,
         access: Sequence[str] | None,
         owner: str,
+        filters: Filters | None = None,
     ) -> Answer:
         def ask(conversation: str | None) -> Answer:
             answer: Answer = self.assistant.converse(
-                question, None, conversation, access=access, owner=owner, channel="slack"
+                question, filters, conversation, access=access, owner=owner, channel="slack"
             )
             return answer
 

@@ -15,6 +15,26 @@ from typing import Any
 
 PUBLIC = "public"
 ALL = "*"
+# The kinds of document a channel's answers may be limited to (assistant.Filters.collections).
+KINDS = ("study", "case", "profile", "data", "un", "other")
+REPLIES = ("thread", "private")
+
+
+@dataclass(frozen=True)
+class ChannelRules:
+    """How the bot behaves in one channel (``RAG_SLACK_CHANNELS``).
+
+    ``collections``: the kinds of document its answers draw on (empty: all; never a private
+    collection: a channel is read by everyone in it). ``without_mention``: answer every new
+    message in the channel, not only mentions. ``replies``: ``thread`` (everyone sees the
+    answer) or ``private`` (only the asker, with a button to share it). ``external``: answer in
+    the channel even when it is shared with another organisation (Slack Connect); off by default,
+    and even then public documents only."""
+
+    collections: tuple[str, ...] = ()
+    without_mention: bool = False
+    replies: str = "thread"
+    external: bool = False
 
 
 class SlackConfigError(ValueError):
@@ -35,6 +55,8 @@ class SlackConfig:
     # Where answers are streamed (chat.startStream): "panel", the threads of Slack's AI-app
     # panel; "threads", also mentions and DM threads; "off", nowhere.
     stream: str = "panel"
+    # Slack channel id (or "*" for every other channel) -> how the bot behaves there.
+    channels: Mapping[str, ChannelRules] = field(default_factory=dict)
     public_url: str = "http://127.0.0.1:8000"
     state_path: Path = Path("data/slack.sqlite3")
 
@@ -49,6 +71,8 @@ class SlackConfig:
                 values[f.name] = _plain(getattr(settings, name))
         if "private_grants" in values:
             values["private_grants"] = parse_grants(values["private_grants"])
+        if "channels" in values:
+            values["channels"] = parse_channels(values["channels"])
         values["public_url"] = str(settings.public_url)
         values["state_path"] = Path(settings.data_dir) / "slack.sqlite3"
         return cls(**values)
@@ -62,6 +86,10 @@ class SlackConfig:
         if ALL in grants:
             return None
         return (PUBLIC, *[g for g in grants if g != PUBLIC])
+
+    def channel(self, channel: str) -> ChannelRules:
+        """The rules of ``channel``: its own, else those under ``"*"``, else the defaults."""
+        return self.channels.get(channel) or self.channels.get(ALL) or ChannelRules()
 
     def require(self, mode: str) -> None:
         """Raise :class:`SlackConfigError` naming what ``mode`` (``socket`` or ``http``) lacks."""
@@ -105,6 +133,76 @@ def parse_grants(raw: object) -> dict[str, tuple[str, ...]]:
             )
         out[user.strip()] = tuple(dict.fromkeys(grants))
     return out
+
+
+def parse_channels(raw: object) -> dict[str, ChannelRules]:
+    """``RAG_SLACK_CHANNELS``: a JSON object of channel ids (``"*"``: every other channel) and
+    their rules, inline or in a file it names, e.g. ``{"C0123ABCD": {"collections": ["data",
+    "un"], "without_mention": true}, "*": {"replies": "private"}}``."""
+    if isinstance(raw, Mapping):
+        data: object = dict(raw)
+    else:
+        text = str(raw or "").strip()
+        if not text:
+            return {}
+        if text[:1] not in "{[":
+            path = Path(text).expanduser()
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise SlackConfigError(
+                    f"RAG_SLACK_CHANNELS names the file {path}, which cannot be read "
+                    f"({exc.strerror or exc}); give a JSON object or the path of a JSON file"
+                ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SlackConfigError(f"RAG_SLACK_CHANNELS is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise SlackConfigError(
+            'RAG_SLACK_CHANNELS must be a JSON object such as {"C0123ABCD": {"collections": ["un"]}}'
+        )
+    return {
+        str(channel).strip(): _channel_rules(str(channel), rules) for channel, rules in data.items()
+    }
+
+
+def _channel_rules(channel: str, raw: object) -> ChannelRules:
+    where = f"RAG_SLACK_CHANNELS[{channel!r}]"
+    if not channel.strip() or not (channel == ALL or channel[:1] in "CG"):
+        raise SlackConfigError(
+            f"{where}: a key must be a channel id (C… or G…, from the channel's details) or '*'"
+        )
+    if not isinstance(raw, Mapping):
+        raise SlackConfigError(f'{where} must be an object such as {{"replies": "private"}}')
+    known = {f.name for f in fields(ChannelRules)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SlackConfigError(
+            f"{where}: unknown setting {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
+        )
+    collections = raw.get("collections", [])
+    if isinstance(collections, str):
+        collections = [collections]
+    if not isinstance(collections, list | tuple) or not all(
+        isinstance(c, str) for c in collections
+    ):
+        raise SlackConfigError(f'{where}: collections must be a list such as ["data", "un"]')
+    others = [c for c in collections if c not in KINDS]
+    if others:
+        raise SlackConfigError(
+            f"{where}: {', '.join(map(repr, others))} is not a kind of document ({', '.join(KINDS)}). "
+            "Private collections are never used in channels, where everyone reads the answer: "
+            "grant them to people for their direct messages with RAG_SLACK_PRIVATE_GRANTS"
+        )
+    replies = raw.get("replies", "thread")
+    if replies not in REPLIES:
+        raise SlackConfigError(f"{where}: replies must be one of {', '.join(REPLIES)}")
+    flags = {name: raw.get(name, False) for name in ("without_mention", "external")}
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise SlackConfigError(f"{where}: {name} must be true or false")
+    return ChannelRules(tuple(dict.fromkeys(collections)), replies=replies, **flags)
 
 
 def _plain(value: object) -> object:

@@ -31,10 +31,13 @@ CONTEXT_ELEMENTS = 10
 CONTEXT_ELEMENT_CHARS = 3000
 TITLE_CHARS = 150
 FALLBACK_CHARS = 300
+TABLE_ROWS = 100  # a table block's rows, its header row included
+TABLE_CELLS = 20
 
 PLACEHOLDER = "Searching the documents…"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
+SHARE = "share_answer"  # "Share to channel" under a private answer
 
 Block = dict[str, Any]
 Message = dict[str, Any]  # {"text": fallback, "blocks": [...]}
@@ -325,7 +328,9 @@ def context(texts: list[str]) -> Block:
     return {"type": "context", "elements": [mrkdwn(t) for t in texts]}
 
 
-def feedback_buttons(answer_id: str) -> Block:
+def feedback_buttons(answer_id: str, *, share: bool = False) -> Block:
+    """👍/👎 under an answer; under a private one (``share``) also "Share to channel"."""
+
     def button(label: str, action_id: str) -> dict[str, Any]:
         return {
             "type": "button",
@@ -334,21 +339,78 @@ def feedback_buttons(answer_id: str) -> Block:
             "value": answer_id,
         }
 
+    elements = [button("👍 Helpful", FEEDBACK_UP), button("👎 Not helpful", FEEDBACK_DOWN)]
+    if share:
+        elements.append(button("📣 Share to channel", SHARE))
+    return {"type": "actions", "block_id": "feedback", "elements": elements}
+
+
+NOT_ANSWERED = "⚠️ *Not answered by the documents*"
+
+
+def refusal_note(answer: Answer) -> Block | None:
+    """Above an answer the documents do not support, so that it never reads as one that they
+    do: the web chat's "Not answered by the documents" badge."""
+    if answer.grounded and answer.kind != "refusal":
+        return None
+    return context([NOT_ANSWERED])
+
+
+def table_block(rows: list[dict[str, Any]], labels: dict[str, str] | None = None) -> Block:
+    """An indicator answer's rows as a Slack table (the web chat's columns: country, year, the
+    indicator when there are several, value, rank and group when any row has them, and the
+    source file and row), numbers aligned right; at most 99 rows under the header."""
+    say = labels or {}
+    several = len({str(r.get("indicator", "")) for r in rows}) > 1
+    columns: list[tuple[str, str, Callable[[dict[str, Any]], object]]] = [
+        (say.get("country", "Country"), "left", lambda r: r.get("country")),
+        (say.get("year", "Year"), "right", lambda r: r.get("year")),
+    ]
+    if several:
+        columns.append((say.get("indicator", "Indicator"), "left", lambda r: r.get("indicator")))
+    columns.append((say.get("value", "Value"), "right", lambda r: r.get("value")))
+    if any(r.get("rank") is not None for r in rows):
+        columns.append((say.get("rank", "Rank"), "right", lambda r: r.get("rank")))
+    if any(r.get("group") for r in rows):
+        columns.append((say.get("group", "Group"), "left", lambda r: r.get("group")))
+    columns.append((say.get("source", "Source"), "left", _row_source))
+    columns = columns[:TABLE_CELLS]
+
+    def cell(value: object) -> dict[str, str]:
+        text = "" if value is None else " ".join(str(value).split())
+        return {"type": "raw_text", "text": text or " "}
+
+    body = [[cell(get(row)) for _, _, get in columns] for row in rows[: TABLE_ROWS - 1]]
     return {
-        "type": "actions",
-        "block_id": "feedback",
-        "elements": [button("👍 Helpful", FEEDBACK_UP), button("👎 Not helpful", FEEDBACK_DOWN)],
+        "type": "table",
+        "column_settings": [{"align": align} for _, align, _ in columns],
+        "rows": [[cell(name) for name, _, _ in columns], *body],
     }
 
 
-def answer_blocks(answer: Answer, public_url: str, *, preface: str | None = None) -> list[Block]:
-    """Every block of an answer, in order (not yet packed into messages)."""
+def _row_source(row: dict[str, Any]) -> str:
+    name = str(row.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}, row {row['row']}" if row.get("row") is not None else name
+
+
+def answer_blocks(
+    answer: Answer, public_url: str, *, preface: str | None = None, share: bool = False
+) -> list[Block]:
+    """Every block of an answer, in order (not yet packed into messages); ``share``: a private
+    answer, with a button to share it in the channel."""
     urls = {c.n: source_url(public_url, c, answer.id) for c in answer.citations}
     blocks: list[Block] = []
     if preface:
         blocks.append(context([preface[:CONTEXT_ELEMENT_CHARS]]))
+    if note := refusal_note(answer):
+        blocks.append(note)
     text = to_mrkdwn(answer.answer, urls.get) or "_(no answer text)_"
     blocks.extend(section(piece) for piece in split_text(text, SECTION_CHARS))
+    if answer.table:
+        blocks.append(table_block(answer.table, answer.labels))
+        if len(answer.table) > TABLE_ROWS - 1:
+            shown = f"The first {TABLE_ROWS - 1} of {len(answer.table)} rows; all in the web chat."
+            blocks.append(context([shown]))
     if answer.rewritten_question:
         read_as = f"Follow-up read as: _{escape(answer.rewritten_question)}_"
         blocks.append(context([read_as[:CONTEXT_ELEMENT_CHARS]]))
@@ -363,7 +425,7 @@ def answer_blocks(answer: Answer, public_url: str, *, preface: str | None = None
     for start in range(0, len(lines), CONTEXT_ELEMENTS):
         blocks.append(context(lines[start : start + CONTEXT_ELEMENTS]))
     if answer.id:
-        blocks.append(feedback_buttons(answer.id))
+        blocks.append(feedback_buttons(answer.id, share=share))
     return blocks
 
 
@@ -377,10 +439,13 @@ def pack(blocks: list[Block], fallback: str) -> list[Message]:
 
 
 def answer_messages(
-    answer: Answer, public_url: str, *, preface: str | None = None
+    answer: Answer, public_url: str, *, preface: str | None = None, share: bool = False
 ) -> list[Message]:
     """An answer as Slack messages, ready for chat.update / chat.postMessage."""
-    return pack(answer_blocks(answer, public_url, preface=preface), fallback_text(answer.answer))
+    fallback = fallback_text(answer.answer)
+    if refusal_note(answer):
+        fallback = f"Not answered by the documents: {fallback}"
+    return pack(answer_blocks(answer, public_url, preface=preface, share=share), fallback)
 
 
 def fallback_text(markdown: str) -> str:
@@ -455,10 +520,15 @@ def feedback_actions(answer_id: str) -> Block:
     }
 
 
+# What follows a streamed answer's text: the refusal note, the indicator table, how the question
+# was read and the sources (the text itself was streamed).
+_AFTER_STREAM = ("context", "table")
+
+
 def stream_end_blocks(answer: Answer, public_url: str) -> list[Block]:
     """What follows a streamed answer's text: how the question was read, the sources (linked to
     the web chat's viewer at the cited page) and the feedback buttons; at most 50 blocks."""
-    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] == "context"]
+    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] in _AFTER_STREAM]
     if answer.id:
         blocks = [*blocks[: MESSAGE_BLOCKS - 1], feedback_actions(answer.id)]
     return blocks[:MESSAGE_BLOCKS]
@@ -467,7 +537,9 @@ def stream_end_blocks(answer: Answer, public_url: str) -> list[Block]:
 def sources_message(answer: Answer, public_url: str) -> Message:
     """The sources and 👍/👎 of an answer whose text was streamed, as a message of their own
     (where Slack would not end the stream with them)."""
-    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] in ("context", "actions")]
+    blocks = [
+        b for b in answer_blocks(answer, public_url) if b["type"] in (*_AFTER_STREAM, "actions")
+    ]
     return {"text": "Sources", "blocks": blocks[:MESSAGE_BLOCKS]}
 
 

@@ -92,8 +92,40 @@ def limit_errors(payload: dict[str, Any]) -> list[str]:
         elif kind == "header":
             if len(block.get("text", {}).get("text", "")) > 150:
                 errors.append(f"block {i}: header over 150 characters")
+        elif kind == "table":
+            errors += _table_errors(i, block)
         elif kind != "divider":
             errors.append(f"block {i}: unknown block type {kind!r}")
+    if sum(1 for b in blocks if b.get("type") == "table") > 1:
+        errors.append("only_one_table_allowed: more than one table block in a message")
+    return errors
+
+
+def _table_errors(i: int, block: dict[str, Any]) -> list[str]:
+    """The table block's limits (https://docs.slack.dev/reference/block-kit/blocks/table-block):
+    1 to 100 rows of at most 20 cells, each cell raw_text (with text) or rich_text; at most 20
+    column settings, aligned left, center or right."""
+    errors: list[str] = []
+    rows = block.get("rows")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= 100:
+        return [f"block {i}: a table needs 1 to 100 rows"]
+    for r, row in enumerate(rows):
+        if not isinstance(row, list) or not 1 <= len(row) <= 20:
+            errors.append(f"block {i}: table row {r} needs 1 to 20 cells")
+            continue
+        for cell in row:
+            kind = cell.get("type") if isinstance(cell, dict) else None
+            if kind == "raw_text":
+                if not isinstance(cell.get("text"), str) or not cell["text"]:
+                    errors.append(f"block {i}: table row {r}: a raw_text cell needs text")
+            elif kind != "rich_text":
+                errors.append(f"block {i}: table row {r}: cell type {kind!r}")
+    settings = block.get("column_settings") or []
+    if len(settings) > 20:
+        errors.append(f"block {i}: more than 20 column settings")
+    for setting in settings:
+        if setting.get("align", "left") not in ("left", "center", "right"):
+            errors.append(f"block {i}: column align {setting.get('align')!r}")
     return errors
 
 
@@ -126,6 +158,10 @@ class FakeSlack:
         self.uploads: dict[str, dict[str, Any]] = {}
         self.shared_files: list[dict[str, Any]] = []
         self.not_member: set[str] = set()
+        # channels shared with another organisation (Slack Connect), and whether the app may
+        # read channels' details (channels:read, groups:read)
+        self.shared_channels: set[str] = set()
+        self.channels_read = True
         # the AI-app surface (assistant threads, status, streaming): off, as for an app whose
         # manifest does not enable it; a test turns it on
         self.ai_app = False
@@ -234,6 +270,18 @@ class FakeSlack:
             return {"ok": True, "message_ts": "1700000999.000100"}
         if method.startswith("assistant.threads.") or method.endswith("Stream"):
             return self._ai_app(method, p)
+        if method == "conversations.info":
+            if not self.channels_read:
+                return {"ok": False, "error": "missing_scope", "needed": "channels:read"}
+            channel = p.get("channel", "")
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            shared = channel in self.shared_channels
+            details = {"id": channel, "is_channel": channel.startswith("C"), "is_im": False}
+            return {
+                "ok": True,
+                "channel": {**details, "is_shared": shared, "is_ext_shared": shared},
+            }
         if method == "views.publish":
             view = p.get("view")
             view = json.loads(view) if isinstance(view, str) else view
@@ -464,6 +512,7 @@ class SlackSender:
             "type": "event_callback",
             "event_id": event_id or f"Ev{self._next():06d}",
             "event_time": int(time.time()),
+            "is_ext_shared_channel": event.get("channel") in self.fake.shared_channels,
             "authorizations": [
                 {"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}
             ],
@@ -480,6 +529,7 @@ class SlackSender:
         channel: str = "C0GENERAL",
         user: str = "U0ANA",
         thread_ts: str | None = None,
+        user_team: str | None = None,
     ) -> str:
         ts = f"1699000{self._next():03d}.000200"
         event = {
@@ -492,6 +542,8 @@ class SlackSender:
         }
         if thread_ts:
             event["thread_ts"] = thread_ts
+        if user_team:  # a Slack Connect guest: their own workspace
+            event["user_team"] = user_team
         status = self.event(event).status
         assert status == 200
         return ts
@@ -518,6 +570,21 @@ class SlackSender:
             event["thread_ts"] = thread_ts
         status = self.event(event).status
         assert status == 200
+        return ts
+
+    def channel_message(self, text: str, *, channel: str = "C0GENERAL", user: str = "U0ANA") -> str:
+        """A new message in a channel, mentioning nobody (``message.channels``)."""
+        ts = f"1699000{self._next():03d}.000600"
+        event = {
+            "type": "message",
+            "channel_type": "channel",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": channel,
+            "team": TEAM,
+        }
+        assert self.event(event).status == 200
         return ts
 
     def thread_started(self, *, channel: str = "D0ANA", user: str = "U0ANA") -> str:
@@ -589,6 +656,7 @@ class SlackSender:
         thread_ts: str | None = None,
         user: str = "U0ANA",
         kind: str = "button",
+        ephemeral: bool = False,
     ) -> Reply:
         payload = {
             "type": "block_actions",
@@ -599,7 +667,7 @@ class SlackSender:
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": channel,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral,
                 "thread_ts": thread_ts,
             },
             "trigger_id": f"trigger-{self._next()}",

@@ -101,11 +101,17 @@ def test_manifest_declares_what_the_app_registers() -> None:
         "commands",
         "files:write",
         "assistant:write",
+        "channels:read",  # Slack Connect: whether a channel is shared (conversations.info)
+        "groups:read",
+        "channels:history",  # channels answered without a mention
+        "groups:history",
     } <= scopes
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {
         "app_mention",
         "message.im",
+        "message.channels",
+        "message.groups",
         "app_home_opened",
         "assistant_thread_started",
         "assistant_thread_context_changed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from slack_fakes import limit_errors
@@ -40,14 +41,15 @@ def citation(n: int, **changes: object) -> Citation:
 
 
 def answer(text: str, citations: int = 2, **changes: object) -> Answer:
-    return Answer(
-        id="a1b2c3",
-        question="q",
-        answer=text,
-        grounded=True,
-        citations=[citation(n) for n in range(1, citations + 1)],
-        **changes,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "id": "a1b2c3",
+        "question": "q",
+        "answer": text,
+        "grounded": True,
+        "citations": [citation(n) for n in range(1, citations + 1)],
+        **changes,
+    }
+    return Answer(**values)  # type: ignore[arg-type]
 
 
 def section_texts(messages: list[dict[str, object]]) -> list[str]:
@@ -254,3 +256,66 @@ def test_prompts_feedback_buttons_and_the_home_stay_within_slacks_limits() -> No
     text = str(view["blocks"])
     assert "*473* documents" in text and "2003, 2024" in text and "Fiji's EGDI" in text
     assert "*UN documents*: 130 documents" in text
+
+
+# --- indicator tables and refusals ---------------------------------------------------------------
+def indicator_row(n: int, **changes: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "country": f"Country {n}",
+        "iso3": f"C{n:02d}",
+        "year": 2024,
+        "indicator": "E-Government Development Index",
+        "value": f"0.{67544 + n}",
+        "rank": n,
+        "group": "VHEGDI",
+        "source": "/corpus/data/EGOV_DATA_2024.csv",
+        "row": 100 + n,
+        **changes,
+    }
+    return row
+
+
+def table_of(messages: list[dict[str, object]]) -> dict[str, object]:
+    tables = [b for m in messages for b in m["blocks"] if b["type"] == "table"]  # type: ignore[attr-defined]
+    assert len(tables) == 1
+    return tables[0]  # type: ignore[no-any-return]
+
+
+def cells(table: dict[str, object]) -> list[list[str]]:
+    return [[c["text"] for c in row] for row in table["rows"]]  # type: ignore[attr-defined]
+
+
+def test_an_indicator_answer_carries_its_rows_as_a_slack_table_with_numbers_aligned() -> None:
+    rows = [indicator_row(1), indicator_row(2, group=None, rank=None)]
+    messages = answer_messages(answer("Country 1 ranked 1 [1].", table=rows), URL)
+    table = table_of(messages)
+    assert cells(table) == [
+        ["Country", "Year", "Value", "Rank", "Group", "Source"],
+        ["Country 1", "2024", "0.67545", "1", "VHEGDI", "EGOV_DATA_2024.csv, row 101"],
+        ["Country 2", "2024", "0.67546", " ", " ", "EGOV_DATA_2024.csv, row 102"],
+    ]
+    aligns = [s["align"] for s in table["column_settings"]]  # type: ignore[attr-defined]
+    assert aligns == ["left", "right", "right", "right", "left", "left"]
+    assert all(not limit_errors(m) for m in messages)
+
+
+def test_a_table_of_several_indicators_names_each_and_a_long_one_says_what_it_left_out() -> None:
+    rows = [indicator_row(n, indicator=f"Index {n % 2}") for n in range(1, 151)]
+    localized = {"country": "국가", "value": "값"}
+    messages = answer_messages(answer("Many values [1].", table=rows, labels=localized), URL)
+    table = table_of(messages)
+    header = cells(table)[0]
+    assert header[:4] == ["국가", "Year", "Indicator", "값"]
+    assert len(table["rows"]) == 100  # type: ignore[arg-type]  # Slack's most: header and 99
+    assert "The first 99 of 150 rows" in json.dumps(messages)
+    assert all(not limit_errors(m) for m in messages)
+
+
+def test_a_refusal_is_marked_as_not_answered_where_an_answer_is_not() -> None:
+    refused = answer("The documents do not say.", citations=0, grounded=False, kind="refusal")
+    messages = answer_messages(refused, URL)
+    first = messages[0]["blocks"][0]  # type: ignore[index]
+    assert first["type"] == "context" and "Not answered by the documents" in json.dumps(first)
+    assert messages[0]["text"].startswith("Not answered by the documents")  # type: ignore[union-attr]
+    answered = answer_messages(answer("Korea ranked first [1]."), URL)
+    assert "Not answered" not in json.dumps(answered)

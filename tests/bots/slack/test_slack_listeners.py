@@ -81,6 +81,10 @@ def client() -> Mock:
     web = Mock(spec=WebClient)
     counter = iter(range(100, 1000))
     web.chat_postMessage.side_effect = lambda **kw: {"ok": True, "ts": f"1700.{next(counter)}"}
+    web.conversations_info.side_effect = lambda channel: {
+        "ok": True,
+        "channel": {"id": channel, "is_ext_shared": False},
+    }
     return web
 
 

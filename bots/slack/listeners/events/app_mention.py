@@ -1,5 +1,7 @@
 """An @mention in a channel: answered in the message's thread (a new thread, or the one it is in,
-which then continues that thread's conversation). Public documents only."""
+which then continues that thread's conversation). Public documents only, under the channel's
+rules (``RAG_SLACK_CHANNELS``); the event envelope says whether the channel is shared with
+another organisation."""
 
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from slack_sdk import WebClient
 
 
 def app_mention_callback(
-    event: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
+    event: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    logger: Logger,
+    body: dict[str, Any] | None = None,
 ) -> None:
     channel = event["channel"]
     if channel.startswith("D"):  # a mention inside a DM: the message listener answers it
@@ -27,4 +33,5 @@ def app_mention_callback(
         direct=False,
         bot_user_id=context.get("bot_user_id"),
         user_team=event.get("user_team"),  # a Slack Connect guest's own workspace
+        shared=(body or {}).get("is_ext_shared_channel"),
     )

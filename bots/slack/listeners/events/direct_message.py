@@ -31,4 +31,9 @@ def direct_message_callback(
         thread_ts=event.get("thread_ts"),
         direct=True,
         bot_user_id=context.get("bot_user_id"),
+        user_team=event.get("user_team"),  # a Slack Connect DM: the guest's own workspace
     )
+
+
+def is_direct(event: dict[str, Any]) -> bool:
+    return event.get("channel_type") == "im"
