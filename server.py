@@ -43,6 +43,7 @@ from assistant import (
     RateLimited,
     Settings,
     Unauthorized,
+    ViewLinks,
     get_settings,
     is_loopback,
 )
@@ -64,6 +65,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.auth_failures = RateLimiter(
         settings.auth_failure_limit, "wrong API tokens per minute per address"
     )
+    # the key that signs Slack's view links; only where tokens would otherwise be asked for
+    app.state.view_links = ViewLinks.for_settings(settings) if settings.token_grants() else None
     warn_if_exposed(settings.host, settings)
     bind_check = asyncio.create_task(warn_if_bound_beyond_loopback(settings))
     built = Assistant(settings)

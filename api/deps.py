@@ -31,9 +31,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant import (
     PUBLIC,
     Assistant,
+    NotFound,
     RateLimited,
     Settings,
     Unauthorized,
+    ViewLinks,
     caller_access,
     get_settings,
     is_loopback,
@@ -68,6 +70,16 @@ class Caller:
     name: str  # "anonymous" or "token:<12 hex digits of the token's SHA-256>"
     access: tuple[str, ...] | None  # ("public", *grants); None when granted "*"
     rate_key: str
+    # A view link's holder (see assistant.links): the one answer it may read and the documents
+    # that answer cites; None for every other caller.
+    answer: str | None = None
+    documents: frozenset[str] | None = None
+
+    def may_read_answer(self, answer_id: str) -> bool:
+        return self.answer is None or self.answer == answer_id
+
+    def may_read_document(self, doc_id: str) -> bool:
+        return self.documents is None or doc_id in self.documents
 
 
 class RateLimiter:
@@ -170,6 +182,45 @@ def _authenticate(
     return Caller(name, caller_access(grants), name)
 
 
+VIEW_LINK_HEADER = "X-View-Link"
+
+
+def get_reader(
+    request: Request,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """The caller of a route that only reads an answer or a document: as :func:`get_caller`,
+    or, when tokens are set and none is sent, the holder of a valid view link
+    (``X-View-Link``, see :mod:`assistant.links`), who may read that answer and the documents
+    it cites with the answer's own access."""
+    link = request.headers.get(VIEW_LINK_HEADER, "")
+    if not link or credentials is not None or not settings.token_grants():
+        return get_caller(request, settings, credentials)
+    links = getattr(request.app.state, "view_links", None) or ViewLinks.for_settings(settings)
+    grant = links.read(link)
+    if grant is None:
+        raise Unauthorized(
+            "this view link is not valid or has expired: open the answer again from Slack, "
+            "or sign in with an API token"
+        )
+    try:
+        record = get_assistant(request).answer_record(grant.answer_id, None)
+    except NotFound:
+        raise Unauthorized("the answer this view link shows is no longer kept") from None
+    host = request.client.host if request.client else "unknown"
+    documents = frozenset(str(c.get("document_id", "")) for c in record.citations)
+    access = None if record.access is None else tuple(record.access)
+    caller = Caller(
+        f"view:{grant.answer_id}", access, f"address:{host}", grant.answer_id, documents
+    )
+    request.state.caller = caller.name
+    limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
+    if limiter is not None:
+        limiter.check(caller.rate_key)
+    return caller
+
+
 CLIENT_ID_HEADER = "X-Client-Id"
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -210,3 +261,4 @@ def _grants_for(tokens: dict[str, tuple[str, ...]], presented: str) -> tuple[str
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+ReaderDep = Annotated[Caller, Depends(get_reader)]  # also a view link's holder

@@ -26,6 +26,7 @@ from assistant.errors import (
     Unauthorized,
 )
 from assistant.indicators import IndicatorValue
+from assistant.links import ViewGrant, ViewLinks
 from assistant.models import (
     PUBLIC,
     Answer,
@@ -71,6 +72,8 @@ __all__ = [
     "ThreadLocalDB",
     "Turn",
     "Unauthorized",
+    "ViewGrant",
+    "ViewLinks",
     "caller_access",
     "get_settings",
     "is_loopback",

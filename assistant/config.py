@@ -117,6 +117,17 @@ class Settings(BaseSettings):
         'private collections it may read ({"tok": ["hr"]}; ["*"] = all), a JSON list or '
         "comma-separated tokens with no grants. Empty: no authentication, public documents only.",
     )
+    view_link_hours: float = Field(
+        72.0,
+        gt=0,
+        le=24 * 90,
+        description="Hours a signed view link (Slack's source links, when tokens are set) stays valid.",
+    )
+    view_link_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Key that signs view links; empty: one made once in the data directory "
+        "(set it when API hosts do not share a data directory).",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Browser origins allowed to call the API (comma-separated or JSON list; `*` for any).",

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from api.deps import AssistantDep, CallerDep
+from api.deps import AssistantDep, CallerDep, ReaderDep
 from api.schemas import ID_PATTERN, AnswerRecordPublic, FeedbackRequest, SharedAnswerPublic
+from assistant import NotFound
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
@@ -24,11 +25,14 @@ def get_answer(
 
 @router.get("/answers/{answer_id}/shared", response_model=SharedAnswerPublic)
 def get_shared_answer(
-    answer_id: Annotated[str, Path(pattern=ID_PATTERN)], assistant: AssistantDep, caller: CallerDep
+    answer_id: Annotated[str, Path(pattern=ID_PATTERN)], assistant: AssistantDep, caller: ReaderDep
 ) -> SharedAnswerPublic:
     """An answer as it was shown, for a link to it (the Slack bot's source links): question,
-    answer and citations, to any caller whose access covers the answer's; the rest of the
-    record (feedback, retrieved passages) stays with its owner."""
+    answer and citations, to any caller whose access covers the answer's, and to the holder of
+    a view link to it (``X-View-Link``); the rest of the record (feedback, retrieved passages)
+    stays with its owner."""
+    if not caller.may_read_answer(answer_id):
+        raise NotFound(f"no answer with id {answer_id!r}")
     return SharedAnswerPublic.of(assistant.answer_record(answer_id, caller.access))
 
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
-from api.deps import AssistantDep, CallerDep
+from api.deps import AssistantDep, Caller, CallerDep, ReaderDep
 from api.schemas import ID_PATTERN, DocumentList, DocumentPublic, PagePublic
-from assistant import Collection
+from assistant import Collection, NotFound
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
@@ -36,8 +36,16 @@ def list_documents(
 
 
 @router.get("/{doc_id}", response_model=DocumentPublic)
-def get_document(doc_id: DocId, assistant: AssistantDep, caller: CallerDep) -> DocumentPublic:
+def get_document(doc_id: DocId, assistant: AssistantDep, caller: ReaderDep) -> DocumentPublic:
+    _check_readable(caller, doc_id)
     return DocumentPublic.of(assistant.document(doc_id, caller.access))
+
+
+def _check_readable(caller: Caller, doc_id: str) -> None:
+    """A view link's holder reads only the documents its answer cites; to anything else the
+    answer is the same as for an unknown id."""
+    if not caller.may_read_document(doc_id):
+        raise NotFound(f"no document with id {doc_id!r}")
 
 
 @router.get("/{doc_id}/pages/{n}", response_model=PagePublic)
@@ -45,10 +53,13 @@ def get_page(
     doc_id: DocId,
     n: Annotated[int, PathParam(ge=1, le=1_000_000, description="Physical page, 1-based")],
     assistant: AssistantDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     answer_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> PagePublic:
     """The page text with the offsets of its passages, and of `answer_id`'s citations on it."""
+    _check_readable(caller, doc_id)
+    if answer_id and not caller.may_read_answer(answer_id):
+        answer_id = None
     view = assistant.page(doc_id, n, access=caller.access, answer_id=answer_id)
     return PagePublic.of(view)
 
@@ -58,8 +69,9 @@ def get_page(
     response_class=FileResponse,
     responses={200: {"content": {"*/*": {}}, "description": "The file, with its own type."}},
 )
-def get_file(doc_id: DocId, assistant: AssistantDep, caller: CallerDep) -> FileResponse:
+def get_file(doc_id: DocId, assistant: AssistantDep, caller: ReaderDep) -> FileResponse:
     """The original file, with its content type. Only files inside a corpus folder are served."""
+    _check_readable(caller, doc_id)
     return file_response(assistant.document_file(doc_id, caller.access))
 
 

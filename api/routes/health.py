@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 import assistant as assistant_package
-from api.deps import AssistantDep, CallerDep, SettingsDep
+from api.deps import AssistantDep, ReaderDep, SettingsDep
 from api.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -13,7 +13,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/api/health", response_model=Health, responses={503: {"model": Health}})
 def health(
-    assistant: AssistantDep, caller: CallerDep, settings: SettingsDep, response: Response
+    assistant: AssistantDep, caller: ReaderDep, settings: SettingsDep, response: Response
 ) -> Health:
     """Counts of what the caller may see, the models in use and the version; 503 when the
     store cannot be reached."""

@@ -41,11 +41,13 @@ from .formatting import (
     home_view,
     plain_question,
     quiet,
+    share_value,
     sources_message,
     stream_end_blocks,
     stream_pieces,
     stream_text,
     suggested_prompts,
+    table_message,
 )
 from .state import MAIN_LINE, SlackState
 
@@ -70,11 +72,19 @@ SHARED_CHANNEL = (
 )
 UNKNOWN_CHANNEL = (
     "I could not check whether this channel is shared with another organisation (Slack said: "
-    "{error}), so I do not answer here. An admin can reinstall the app with the channels:read "
-    "and groups:read scopes (see bots/slack/manifest.yaml)."
+    "{error}), so I do not post answers here."
 )
+UNKNOWN_CHANNEL_WHAT_TO_DO = {
+    "missing_scope": " An admin can reinstall the app with the channels:read and groups:read "
+    "scopes (see bots/slack/manifest.yaml).",
+    "channel_not_found": " Invite me to the channel first (`/invite @Governance Assistant`), "
+    "or ask without `--public`: only you will see the answer.",
+    "ratelimited": " Slack is busy: try again in a minute.",
+}
+SHARING_NOTE = "Sharing this answer in the channel…"
 SHARED_NOTE = "Shared in the channel."
-CHANNEL_INFO_SECONDS = 600.0  # how long what conversations.info said about a channel is kept
+NOT_SHARED_NOTE = "The answer could not be shared in the channel; ask again with `/ask --public`."
+CHANNEL_INFO_SECONDS = 60.0  # how long what conversations.info said about a channel is kept
 
 
 def owner_for(team: str, channel: str) -> str:
@@ -120,14 +130,17 @@ class SlackBot:
         if problem:
             self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=problem)
             return None
-        external = bool(user_team and user_team != team)  # no grants for another organisation
+        # a guest from another organisation, or a DM shared with one: no private grants
+        external = bool(shared) or bool(user_team and user_team != team)
         rules = ChannelRules() if direct else self.config.channel(channel)
         filters = Filters(collections=list(rules.collections)) if rules.collections else None
         if not direct:
+            # told where the asker is looking: beside a top-level message, in its thread else
+            beside = None if thread_ts == ts else thread_ts
             refusal = self._refusal_here(client, team, channel, user_team, shared, rules)
             if refusal:
                 if user:
-                    self._tell_privately(client, channel, user, thread_ts, refusal)
+                    self._tell_privately(client, channel, user, beside, refusal)
                 return None
             if rules.replies == "private" and user:
                 return self._answer_privately(
@@ -136,7 +149,7 @@ class SlackBot:
                     channel=channel,
                     user=user,
                     question=question,
-                    thread_ts=thread_ts,
+                    thread_ts=beside,
                     filters=filters,
                 )
         access = PUBLIC_ONLY if external else self.config.access_for(user, direct=direct)
@@ -181,7 +194,7 @@ class SlackBot:
             channel,
             placeholder_ts,
             thread_ts,
-            answer_messages(answer, self.config.public_url),
+            answer_messages(answer, self.config.public_url, view=self._view(answer)),
             answer.id,
         )
         if answer.conversation_id and len(posted) > 1:
@@ -230,6 +243,7 @@ class SlackBot:
         ts: str,
         thread_ts: str,
         bot_user_id: str | None = None,
+        user_team: str | None = None,
     ) -> str | None:
         """A message in a DM thread (bolt's Assistant middleware takes them all): in a thread of
         the AI-app panel its first question titles the thread; the answer is streamed or posted
@@ -254,6 +268,7 @@ class SlackBot:
             thread_ts=thread_ts,
             direct=True,
             bot_user_id=bot_user_id,
+            user_team=user_team,
         )
 
     def publish_home(self, client: WebClient, *, user: str) -> None:
@@ -344,7 +359,7 @@ class SlackBot:
                 raise RuntimeError("the answer stream ended without its answer")
             if answer.conversation_id:
                 self.state.link(team, channel, [thread_ts, ts], answer.conversation_id)
-            posted = stream.finish(answer, self.config.public_url)
+            posted = stream.finish(answer, self.config.public_url, self._view(answer))
         except Exception as exc:
             reference = self._log_failure(exc, where=f"stream channel={channel} thread={thread_ts}")
             stream.fail(_failure_text(exc, reference))
@@ -381,12 +396,15 @@ class SlackBot:
         if problem:
             respond(text=problem, response_type="ephemeral")
             return None
-        rules = self.config.channel(channel)
-        if not channel.startswith("D"):
-            refusal = self._refusal_here(client, team, channel, None, None, rules)
-            if refusal:
-                respond(text=refusal, response_type="ephemeral")
-                return None
+        direct = channel.startswith("D")  # a DM, where channel rules do not apply
+        rules = ChannelRules() if direct else self.config.channel(channel)
+        # an answer posted for the channel is refused where Slack cannot say whether the
+        # channel is shared; one only the asker sees (public documents) is not: in a private
+        # channel the bot is not in, Slack will not say
+        refusal = self._refusal_here(client, team, channel, None, None, rules, unknown_ok=not public)
+        if refusal:
+            respond(text=refusal, response_type="ephemeral")
+            return None
         filters = Filters(collections=list(rules.collections)) if rules.collections else None
         return self._answer_for_channel(
             client,
@@ -440,16 +458,27 @@ class SlackBot:
             return None
         preface = f"<@{user}> {said}: {escape(question)}"
         shareable = not public and not channel.startswith("D")
-        messages = answer_messages(answer, self.config.public_url, preface=preface, share=shareable)
+        messages = answer_messages(
+            answer,
+            self.config.public_url,
+            preface=preface,
+            share=share_value(answer.id, thread_ts) if shareable else "",
+            view=self._view(answer),
+        )
         if placeholder_ts:
             if answer.conversation_id:  # an @mention in its thread continues it
                 self.state.link(team, channel, [placeholder_ts], answer.conversation_id)
             posted = self._deliver(client, channel, placeholder_ts, thread_ts, messages, answer.id)
+            if not posted:
+                return None
             if answer.conversation_id and len(posted) > 1:
                 self.state.link(team, channel, posted[1:], answer.conversation_id)
         else:
             kind = "in_channel" if public else "ephemeral"
-            self._ephemeral_or_respond(client, respond, channel, user, messages, kind, answer.id)
+            if not self._ephemeral_or_respond(
+                client, respond, channel, user, messages, kind, answer.id
+            ):
+                return None
         log.info("slack command answer id=%s channel=%s public=%s", answer.id, channel, public)
         return answer.id
 
@@ -566,22 +595,27 @@ class SlackBot:
         user_team: str | None,
         shared: bool | None,
         rules: ChannelRules,
+        *,
+        unknown_ok: bool = False,
     ) -> str | None:
         """Why the bot does not answer in ``channel``, or None: it answers in a channel shared
         with another organisation (Slack Connect) only where the channel's rules allow it, and
-        not where it cannot tell (the guest's own workspace, the event's flag, else
-        conversations.info)."""
+        not where it cannot tell. Whether it is shared: the event's own flag, else
+        conversations.info; where neither is known, a guest from another workspace counts as
+        sharing it. ``unknown_ok``: no refusal where Slack will not say."""
         if rules.external:
             return None
-        if user_team and user_team != team:
+        if shared is None and user_team and user_team != team:
             return SHARED_CHANNEL
         if shared is None:
             try:
                 shared = self.channel_is_shared(client, channel)
             except SlackClientError as exc:
                 log.warning("slack could not read channel %s: %s", channel, exc)
-                error = getattr(getattr(exc, "response", None), "data", {}) or {}
-                return UNKNOWN_CHANNEL.format(error=error.get("error") or "no answer")
+                if unknown_ok:
+                    return None
+                data = getattr(getattr(exc, "response", None), "data", None) or {}
+                return _unknown_channel(str(data.get("error") or "no answer"))
         return SHARED_CHANNEL if shared else None
 
     def channel_is_shared(self, client: WebClient, channel: str) -> bool:
@@ -624,7 +658,9 @@ class SlackBot:
             reference = self._log_failure(exc, where=f"private channel={channel}")
             self._tell_privately(client, channel, user, thread_ts, _failure_text(exc, reference))
             return None
-        for message in answer_messages(answer, self.config.public_url, share=True):
+        view = self._view(answer)
+        share = share_value(answer.id, thread_ts)
+        for message in answer_messages(answer, self.config.public_url, share=share, view=view):
             try:
                 client.chat_postEphemeral(
                     channel=channel, user=user, thread_ts=thread_ts, **message
@@ -667,6 +703,8 @@ class SlackBot:
             respond(text=refusal, response_type="ephemeral", replace_original=False)
             return None
         filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        # the private copy loses its buttons at once: a second click cannot post it twice
+        respond(text=SHARING_NOTE, response_type="ephemeral", replace_original=True)
         shared = self._answer_for_channel(
             client,
             respond,
@@ -680,12 +718,19 @@ class SlackBot:
             thread_ts=thread_ts,
         )
         if shared is None:
+            respond(text=NOT_SHARED_NOTE, response_type="ephemeral", replace_original=True)
             return None
         respond(text=SHARED_NOTE, response_type="ephemeral", replace_original=True)
         log.info("slack shared answer id=%s (from %s) channel=%s", shared, answer_id, channel)
         return shared
 
     # --- helpers -------------------------------------------------------------------------------
+    def _view(self, answer: Answer) -> str:
+        """The view-link token for ``answer``'s source links, where the API asks for tokens
+        (nobody reading Slack could answer its token prompt); empty where it does not."""
+        links = self.config.view_links
+        return links.sign(answer.id) if links is not None and answer.id else ""
+
     def _check_question(self, question: str) -> str | None:
         if not question:
             return HELP
@@ -729,7 +774,8 @@ class SlackBot:
         messages: list[Message],
         answer_id: str,
     ) -> list[str]:
-        """The first message replaces the placeholder, the others follow it; timestamps posted."""
+        """The first message replaces the placeholder, the others follow it: the timestamps of
+        the answer's messages, none when Slack would not show it (the thread then says so)."""
         posted = [placeholder_ts]
         try:
             client.chat_update(channel=channel, ts=placeholder_ts, **messages[0])
@@ -746,6 +792,7 @@ class SlackBot:
                 self._update_quietly(client, channel, placeholder_ts, text)
             else:
                 self._post_quietly(client, channel=channel, thread_ts=thread_ts, text=text)
+            return []
         return posted
 
     def _ephemeral_or_respond(
@@ -759,9 +806,10 @@ class SlackBot:
         answer_id: str,
         *,
         thread_ts: str | None = None,
-    ) -> None:
+    ) -> bool:
         """Ephemeral messages through chat.postEphemeral (or in the channel through the response
-        URL, where the bot is not a member)."""
+        URL, where the bot is not a member); whether they were all delivered. A message for the
+        channel never replaces the one the response URL belongs to (a private answer shared)."""
         for message in messages:
             extra = {k: v for k, v in message.items() if v is not None}
             if response_type == "ephemeral" and channel:
@@ -776,11 +824,14 @@ class SlackBot:
                         channel,
                         exc,
                     )
+            if response_type == "in_channel":
+                extra["replace_original"] = False
             try:
                 respond(response_type=response_type, **extra)
             except Exception as exc:  # no response URL, or it expired or was used up
                 log.error("slack answer id=%s could not be delivered: %s", answer_id, exc)
-                return
+                return False
+        return True
 
     def _fail(
         self, client: WebClient, channel: str, ts: str, exc: Exception, *, where: str
@@ -876,7 +927,7 @@ class _Stream:
                 return
         self.flushed = time.monotonic()
 
-    def finish(self, answer: Answer, public_url: str) -> list[str]:
+    def finish(self, answer: Answer, public_url: str, view: str = "") -> list[str]:
         """End the stream with the answer's sources and feedback buttons (or post the answer as
         messages where it could not be streamed); the timestamps of the messages shown."""
         if not (self.refused or self.broken) and (self.pending or self.ts is None):
@@ -884,17 +935,25 @@ class _Stream:
         if self.ts is not None and not self.broken:
             try:
                 self.client.chat_stopStream(
-                    channel=self.channel, ts=self.ts, blocks=stream_end_blocks(answer, public_url)
+                    channel=self.channel,
+                    ts=self.ts,
+                    blocks=stream_end_blocks(answer, public_url, view),
                 )
                 return [self.ts]
             except SlackClientError as exc:
                 # the text is shown: close the stream as it is, the sources follow on their own
                 log.error("slack could not end stream %s in %s: %s", self.ts, self.channel, exc)
                 self._close()
-                return [self.ts, *self._post(sources_message(answer, public_url), answer.id)]
+                posted = [
+                    self.ts,
+                    *self._post(sources_message(answer, public_url, view), answer.id),
+                ]
+                if (table := table_message(answer)) is not None:
+                    posted += self._post(table, answer.id)
+                return posted
         self._close()
         posted = [self.ts] if self.ts else []
-        for message in answer_messages(answer, public_url):
+        for message in answer_messages(answer, public_url, view=view):
             more = self._post(message, answer.id)
             if not more:
                 break
@@ -952,6 +1011,10 @@ def _safe_cut(text: str) -> int:
 # Streamed text is sent in batches: this many characters, or what came in this many seconds.
 STREAM_BATCH = 2_000
 STREAM_SECONDS = 0.5
+
+
+def _unknown_channel(error: str) -> str:
+    return UNKNOWN_CHANNEL.format(error=error) + UNKNOWN_CHANNEL_WHAT_TO_DO.get(error, "")
 
 
 def _failure_text(exc: Exception, reference: str) -> str:

@@ -292,13 +292,16 @@ _ENTITIES = ("&amp;", "&lt;", "&gt;")
 # --- answers as Block Kit ----------------------------------------------------------------------
 
 
-def source_url(public_url: str, citation: Citation, answer_id: str = "") -> str:
-    """The web chat's source viewer at the cited page."""
+def source_url(public_url: str, citation: Citation, answer_id: str = "", view: str = "") -> str:
+    """The web chat's source viewer at the cited page; ``view``: a signed view link's token
+    (assistant.links), which opens it without an API token."""
     params: dict[str, str | int] = {"doc": citation.document_id}
     if citation.page:
         params["page"] = citation.page
     if answer_id:
         params["answer"] = answer_id
+    if view:
+        params["view"] = view
     return _safe_url(f"{public_url.rstrip('/')}/?{urlencode(params, quote_via=quote)}")
 
 
@@ -328,8 +331,15 @@ def context(texts: list[str]) -> Block:
     return {"type": "context", "elements": [mrkdwn(t) for t in texts]}
 
 
-def feedback_buttons(answer_id: str, *, share: bool = False) -> Block:
-    """👍/👎 under an answer; under a private one (``share``) also "Share to channel"."""
+def share_value(answer_id: str, thread_ts: str | None = None) -> str:
+    """What "Share to channel" carries: the answer, and the thread to share it in (a click on
+    an ephemeral message does not say which thread the message was in)."""
+    return f"{answer_id}@{thread_ts}" if thread_ts else answer_id
+
+
+def feedback_buttons(answer_id: str, *, share: str = "") -> Block:
+    """👍/👎 under an answer; under a private one also "Share to channel", carrying ``share``
+    (:func:`share_value`)."""
 
     def button(label: str, action_id: str) -> dict[str, Any]:
         return {
@@ -341,7 +351,7 @@ def feedback_buttons(answer_id: str, *, share: bool = False) -> Block:
 
     elements = [button("👍 Helpful", FEEDBACK_UP), button("👎 Not helpful", FEEDBACK_DOWN)]
     if share:
-        elements.append(button("📣 Share to channel", SHARE))
+        elements.append({**button("📣 Share to channel", SHARE), "value": share})
     return {"type": "actions", "block_id": "feedback", "elements": elements}
 
 
@@ -378,7 +388,7 @@ def table_block(rows: list[dict[str, Any]], labels: dict[str, str] | None = None
 
     def cell(value: object) -> dict[str, str]:
         text = "" if value is None else " ".join(str(value).split())
-        return {"type": "raw_text", "text": text or " "}
+        return {"type": "raw_text", "text": text or "–"}
 
     body = [[cell(get(row)) for _, _, get in columns] for row in rows[: TABLE_ROWS - 1]]
     return {
@@ -394,11 +404,17 @@ def _row_source(row: dict[str, Any]) -> str:
 
 
 def answer_blocks(
-    answer: Answer, public_url: str, *, preface: str | None = None, share: bool = False
+    answer: Answer,
+    public_url: str,
+    *,
+    preface: str | None = None,
+    share: str = "",
+    view: str = "",
 ) -> list[Block]:
     """Every block of an answer, in order (not yet packed into messages); ``share``: a private
-    answer, with a button to share it in the channel."""
-    urls = {c.n: source_url(public_url, c, answer.id) for c in answer.citations}
+    answer's :func:`share_value`, for a button that shares it in the channel; ``view``: the
+    view-link token its source links carry (see :func:`source_url`)."""
+    urls = {c.n: source_url(public_url, c, answer.id, view) for c in answer.citations}
     blocks: list[Block] = []
     if preface:
         blocks.append(context([preface[:CONTEXT_ELEMENT_CHARS]]))
@@ -439,13 +455,19 @@ def pack(blocks: list[Block], fallback: str) -> list[Message]:
 
 
 def answer_messages(
-    answer: Answer, public_url: str, *, preface: str | None = None, share: bool = False
+    answer: Answer,
+    public_url: str,
+    *,
+    preface: str | None = None,
+    share: str = "",
+    view: str = "",
 ) -> list[Message]:
     """An answer as Slack messages, ready for chat.update / chat.postMessage."""
     fallback = fallback_text(answer.answer)
     if refusal_note(answer):
         fallback = f"Not answered by the documents: {fallback}"
-    return pack(answer_blocks(answer, public_url, preface=preface, share=share), fallback)
+    blocks = answer_blocks(answer, public_url, preface=preface, share=share, view=view)
+    return pack(blocks, fallback)
 
 
 def fallback_text(markdown: str) -> str:
@@ -525,22 +547,32 @@ def feedback_actions(answer_id: str) -> Block:
 _AFTER_STREAM = ("context", "table")
 
 
-def stream_end_blocks(answer: Answer, public_url: str) -> list[Block]:
+def stream_end_blocks(answer: Answer, public_url: str, view: str = "") -> list[Block]:
     """What follows a streamed answer's text: how the question was read, the sources (linked to
     the web chat's viewer at the cited page) and the feedback buttons; at most 50 blocks."""
-    blocks = [b for b in answer_blocks(answer, public_url) if b["type"] in _AFTER_STREAM]
+    blocks = [b for b in answer_blocks(answer, public_url, view=view) if b["type"] in _AFTER_STREAM]
     if answer.id:
         blocks = [*blocks[: MESSAGE_BLOCKS - 1], feedback_actions(answer.id)]
     return blocks[:MESSAGE_BLOCKS]
 
 
-def sources_message(answer: Answer, public_url: str) -> Message:
+def sources_message(answer: Answer, public_url: str, view: str = "") -> Message:
     """The sources and 👍/👎 of an answer whose text was streamed, as a message of their own
-    (where Slack would not end the stream with them)."""
+    (where Slack would not end the stream with them); its table goes in a message of its own
+    (:func:`table_message`), so that sources are shown even if the table is what Slack refused."""
     blocks = [
-        b for b in answer_blocks(answer, public_url) if b["type"] in (*_AFTER_STREAM, "actions")
+        b
+        for b in answer_blocks(answer, public_url, view=view)
+        if b["type"] in ("context", "actions")
     ]
     return {"text": "Sources", "blocks": blocks[:MESSAGE_BLOCKS]}
+
+
+def table_message(answer: Answer) -> Message | None:
+    """An indicator answer's table as a message of its own; None without one."""
+    if not answer.table:
+        return None
+    return {"text": "Indicator values", "blocks": [table_block(answer.table, answer.labels)]}
 
 
 def suggested_prompts(questions: list[str]) -> list[dict[str, str]]:

@@ -48,6 +48,9 @@ export class Api {
   constructor() {
     // Called on a 401; resolves once a new token has been accepted. Set by the app.
     this.onUnauthorized = null;
+    // A signed view link's token (a Slack source link, `?view=`): sent while no API token is,
+    // it lets the page read one answer and the documents that answer cites.
+    this.viewLink = "";
   }
 
   get token() {
@@ -62,6 +65,7 @@ export class Api {
   headers(extra = {}) {
     const headers = { Accept: "application/json", "X-Client-Id": clientId(), ...extra };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    else if (this.viewLink) headers["X-View-Link"] = this.viewLink;
     return headers;
   }
 

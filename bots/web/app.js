@@ -43,8 +43,17 @@ async function boot() {
   setupDialogs();
   renderSuggestions(SUGGESTIONS);
   renderChips();
+  const viewLink = new URLSearchParams(window.location.search).get("view");
+  if (viewLink && !api.token) api.viewLink = viewLink;
   await loadHealth();
-  await Promise.all([loadSuggestions(), loadCountries(), loadHistory(), checkBriefs(), openLink()]);
+  if (api.viewLink) {
+    // Opened from Slack with a view link: the linked answer and its sources are all it may
+    // read; what else the page loads needs a token, asked for only when the person asks.
+    await openLink();
+    $("#status").append(" · opened from Slack: sign in to ask your own questions");
+  } else {
+    await Promise.all([loadSuggestions(), loadCountries(), loadHistory(), checkBriefs(), openLink()]);
+  }
   document.body.dataset.ready = "true";
 }
 

@@ -149,9 +149,9 @@ export class SourcePanel {
     ];
   }
 
-  /** With a token the file needs an Authorization header: fetch it and open a blob URL. */
+  /** With a token (or a view link) the file needs a header: fetch it and open a blob URL. */
   async openFile(event, href) {
-    if (!this.api.token) return; // a plain link works
+    if (!this.api.token && !this.api.viewLink) return; // a plain link works
     event.preventDefault();
     const target = window.open("about:blank", "_blank");
     const [path, fragment] = href.split("#");

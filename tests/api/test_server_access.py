@@ -3,6 +3,7 @@ CORS and the warning for an exposed server without tokens."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -327,3 +328,65 @@ def test_one_log_line_per_request_with_its_id_and_caller(
     assert len(lines) == 1
     assert f"id={request_id}" in lines[0] and "status=200" in lines[0]
     assert "path=/api/countries" in lines[0] and "caller=token:" in lines[0]
+
+
+# --- view links (Slack's source links while tokens are set) -------------------------------------
+def test_a_view_link_reads_its_answer_and_the_documents_it_cites_and_nothing_else(
+    client: TestClient, private_store: Settings, private_doc: dict[str, object]
+) -> None:
+    from assistant.links import ViewLinks
+
+    question = {"question": "What does the Civil Service College teach?"}
+    answer = client.post("/api/ask", headers=PUBLIC, json=question).json()
+    granted = client.post("/api/ask", headers=HR, json={"question": ZEPHYR}).json()
+    cited = {c["document_id"] for c in answer["citations"]}
+    assert cited and private_doc["id"] not in cited
+    links = ViewLinks.for_settings(private_store)
+    view = {"X-View-Link": links.sign(answer["id"])}
+    doc = next(iter(cited))
+
+    shared = client.get(f"/api/answers/{answer['id']}/shared", headers=view)
+    assert shared.status_code == 200 and shared.json()["answer"] == answer["answer"]
+    assert client.get(f"/api/documents/{doc}", headers=view).status_code == 200
+    page = client.get(
+        f"/api/documents/{doc}/pages/1", headers=view, params={"answer_id": answer["id"]}
+    )
+    assert page.status_code == 200 and page.json()["highlights"]
+    assert client.get(f"/api/documents/{doc}/file", headers=view).status_code == 200
+    assert client.get("/api/health", headers=view).status_code == 200
+    # nothing else: not another answer, not a document it does not cite, not its own record
+    assert client.get(f"/api/answers/{granted['id']}/shared", headers=view).status_code == 404
+    for path in (f"/api/documents/{private_doc['id']}", f"/api/documents/{private_doc['id']}/file"):
+        assert client.get(path, headers=view).status_code == 404
+    hidden = client.get(
+        f"/api/documents/{doc}/pages/1", headers=view, params={"answer_id": granted["id"]}
+    ).json()
+    assert SECRET not in json.dumps(hidden)
+    for method, path, body in (
+        ("GET", f"/api/answers/{answer['id']}", None),
+        ("GET", "/api/documents", None),
+        ("GET", "/api/conversations", None),
+        ("POST", "/api/ask", question),
+        ("POST", "/api/feedback", {"answer_id": answer["id"], "rating": 1}),
+    ):
+        assert client.request(method, path, headers=view, json=body).status_code == 401, path
+
+
+def test_a_forged_or_expired_view_link_is_refused_saying_what_to_do(
+    client: TestClient, private_store: Settings
+) -> None:
+    import time
+
+    from assistant.links import ViewLinks
+
+    answer = client.post("/api/ask", headers=PUBLIC, json={"question": ZEPHYR}).json()
+    links = ViewLinks.for_settings(private_store)
+    expired = links.sign(answer["id"], now=time.time() - 80 * 3600)  # 72 h links
+    forged = ViewLinks(b"another key entirely!!", 72).sign(answer["id"])
+    for token in (expired, forged, "junk"):
+        reply = client.get(f"/api/answers/{answer['id']}/shared", headers={"X-View-Link": token})
+        assert reply.status_code == 401
+        assert "not valid or has expired" in reply.json()["detail"]
+    # with a token, the header is not looked at
+    with_token = {**PUBLIC, "X-View-Link": "junk"}
+    assert client.get(f"/api/answers/{answer['id']}/shared", headers=with_token).status_code == 200

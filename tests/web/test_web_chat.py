@@ -874,6 +874,41 @@ def test_an_html_original_is_downloaded_not_opened(chat: Watched, live: LiveServ
 
 
 # --- tokens -------------------------------------------------------------------------------------
+def test_a_slack_view_link_opens_its_source_without_a_token(
+    browser: Any, live_with_tokens: LiveServer
+) -> None:
+    from assistant.links import ViewLinks
+    from tests.conftest import make_settings
+
+    live = live_with_tokens
+    answer = live.api("POST", "/api/ask", json={"question": PDF_QUESTION}).json()
+    cited = Citation.model_validate(answer["citations"][0])
+    # the key the server made in its data directory, as the Slack bot beside it reads it
+    links = ViewLinks.for_settings(make_settings(live.log.parent / "data"))
+    link = source_url(live.url, cited, answer["id"], links.sign(answer["id"]))
+    watched = open_page(browser, live.url)  # a first visit: the sign-in prompt
+    page = watched.page
+    try:
+        page.locator("#signin-dialog").wait_for()
+        page.goto(link)  # the link from Slack, in the same tab
+        page.wait_for_selector("body[data-ready=true]")
+        panel = page.locator("#source-panel")
+        panel.locator("mark.current").first.wait_for()
+        assert panel.locator(".source-title").inner_text() == cited.title
+        assert page.locator("#signin-dialog").is_hidden()  # nothing asked of a Slack reader
+        assert "opened from Slack" in page.locator("#status").inner_text()
+        turn = page.locator("#messages > li.linked")
+        assert turn.locator(".bubble").inner_text() == PDF_QUESTION
+        assert page.evaluate("sessionStorage.getItem('gka.token')") is None
+        # asking a question of one's own needs a token: the prompt comes then
+        page.fill("#question", "What else is there?")
+        page.press("#question", "Enter")
+        page.locator("#signin-dialog").wait_for()
+    finally:
+        watched.context.close()
+    assert not watched.errors, watched.errors
+
+
 def test_sign_in_prompt_when_tokens_are_configured(
     browser: Any, live_with_tokens: LiveServer
 ) -> None:

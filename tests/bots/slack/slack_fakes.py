@@ -161,6 +161,7 @@ class FakeSlack:
         # channels shared with another organisation (Slack Connect), and whether the app may
         # read channels' details (channels:read, groups:read)
         self.shared_channels: set[str] = set()
+        self.response_uses: dict[str, int] = {}
         self.channels_read = True
         # the AI-app surface (assistant threads, status, streaming): off, as for an app whose
         # manifest does not enable it; a test turns it on
@@ -204,6 +205,10 @@ class FakeSlack:
         payload = _parse(headers, raw)
         if path.startswith("/response/"):
             with self._lock:
+                uses = self.response_uses[path] = self.response_uses.get(path, 0) + 1
+                if uses > 5:  # Slack: five uses within 30 minutes
+                    self.rejected.append(("response_url", ["used_up"]))
+                    return 404, b"used_up"
                 self.responses.append(payload)
                 self.calls.append(("response_url", payload))
                 self._lock.notify_all()
@@ -601,6 +606,9 @@ class SlackSender:
             "event_ts": thread_ts,
         }
         assert self.event(event).status == 200
+        # a person types after the panel has opened: wait for its greeting, or the bot could
+        # take the first question before it has marked the thread as the panel's
+        self.fake.wait_for(lambda: self.fake.in_thread(channel, thread_ts))
         return thread_ts
 
     def home_opened(self, *, user: str = "U0ANA") -> Reply:
@@ -690,6 +698,9 @@ class SlackSender:
                 }
             ],
         }
+        if ephemeral:  # Slack sends no message with a click on an ephemeral one
+            del payload["message"]
+            del payload["container"]["thread_ts"]
         return self.send(
             urlencode({"payload": json.dumps(payload)}).encode(),
             "application/x-www-form-urlencoded",

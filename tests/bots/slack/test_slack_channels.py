@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from conftest import Harness
-from slack_fakes import HR_USER, TEAM
+from slack_fakes import BOT_USER, HR_USER, TEAM
 
-from bots.slack.bot import SHARED_CHANNEL, SHARED_NOTE
+from bots.slack.bot import SHARED_CHANNEL, SHARED_NOTE, SHARING_NOTE
 from bots.slack.config import ChannelRules, SlackConfig, SlackConfigError, parse_channels
 from bots.slack.formatting import SHARE
 
@@ -68,19 +68,35 @@ def test_a_bad_channel_rule_names_the_setting_and_what_to_do(raw: str, says: str
 def test_no_answer_in_a_channel_shared_with_another_organisation(harness: Harness) -> None:
     h = harness
     h.fake.shared_channels.add("C0SHARED")
-    h.slack.mention(SINGAPORE, channel="C0SHARED")
-    h.slack.command("/ask", SINGAPORE, channel="C0SHARED")
-    told = h.fake.wait_for(lambda: h.fake.ephemeral and h.fake.responses and h.fake.ephemeral)
+    ts = h.slack.mention(SINGAPORE, channel="C0SHARED")
+    h.slack.command("/ask", f"--public {SINGAPORE}", channel="C0SHARED")
+    h.slack.command("/ask", SINGAPORE, channel="C0SHARED")  # private: refused too
+    told = h.fake.wait_for(lambda: len(h.fake.responses) == 2 and h.fake.ephemeral)
     assert told[0]["text"] == SHARED_CHANNEL and told[0]["user"] == "U0ANA"
-    [response] = h.fake.responses
-    assert response["text"] == SHARED_CHANNEL
+    assert told[0].get("thread_ts") is None  # beside the top-level mention, where the asker looks
+    assert [r["text"] for r in h.fake.responses] == [SHARED_CHANNEL] * 2
     posted = [p for m, p in h.fake.calls if m == "chat.postMessage"]
-    assert posted == []  # nothing in the channel, nothing searched for it
+    assert posted == [] and ts  # nothing in the channel, nothing searched for it
 
 
-def test_a_guest_from_another_organisation_is_not_answered_in_a_channel(harness: Harness) -> None:
+def test_a_guest_from_another_organisation_counts_where_the_event_does_not_say(
+    harness: Harness,
+) -> None:
+    """Slack's envelope says whether the channel is shared; where an envelope lacks the flag,
+    a guest from another workspace is taken to mean that it is."""
     h = harness
-    h.slack.mention(SINGAPORE, user="U0GUEST", user_team="T0OTHER")
+    event = {
+        "type": "app_mention",
+        "user": "U0GUEST",
+        "user_team": "T0OTHER",
+        "text": f"<@{BOT_USER}> {SINGAPORE}",
+        "ts": "1699000888.000200",
+        "channel": CHANNEL,
+        "team": TEAM,
+    }
+    envelope = json.loads(h.slack.event_body(event))
+    del envelope["is_ext_shared_channel"]
+    assert h.slack.send(json.dumps(envelope).encode(), "application/json").status == 200
     [told] = h.fake.wait_for(lambda: h.fake.ephemeral)
     assert told["text"] == SHARED_CHANNEL and told["user"] == "U0GUEST"
     assert h.fake.calls_to("chat.postMessage") == []
@@ -102,10 +118,15 @@ def test_where_slack_will_not_say_whether_a_channel_is_shared_the_bot_does_not_a
 ) -> None:
     h = harness
     h.fake.channels_read = False  # an install without channels:read
-    h.slack.command("/ask", SINGAPORE)
+    h.slack.command("/ask", f"--public {SINGAPORE}")
     [response] = h.fake.wait_for(lambda: h.fake.responses)
     assert "could not check whether this channel is shared" in response["text"]
     assert "missing_scope" in response["text"] and "channels:read" in response["text"]
+    assert h.fake.calls_to("chat.postMessage") == []
+    # an answer only the asker sees is given all the same (public documents only)
+    h.slack.command("/ask", SINGAPORE)
+    [private] = h.fake.wait_for(lambda: h.fake.ephemeral)
+    assert "Civil Service College" in json.dumps(private["blocks"])
 
 
 def test_a_slack_connect_dm_gets_no_private_grants(harness: Harness) -> None:
@@ -123,6 +144,15 @@ def test_a_slack_connect_dm_gets_no_private_grants(harness: Harness) -> None:
     assert h.slack.event(event).status == 200
     [answer] = h.fake.answered("D0EXT", None)
     assert SECRET not in answer.all_text()
+    # nor in a thread of that DM (the Assistant middleware's path)
+    thread = {**event, "ts": "1699000999.000400", "thread_ts": answer.ts}
+    assert h.slack.event(thread).status == 200
+    replies = h.fake.answered("D0EXT", answer.ts)
+    assert replies and SECRET not in json.dumps([r.all_text() for r in replies])
+    # the same user id in the bot's own workspace is granted (the test is not vacuous)
+    assert h.slack.event({**event, "user_team": TEAM, "channel": "D0HR"}).status == 200
+    [granted] = h.fake.answered("D0HR", None)
+    assert SECRET in granted.all_text()
 
 
 # --- the channel's kinds of document, answers without a mention ------------------------------
@@ -143,21 +173,22 @@ def test_a_channel_can_be_answered_without_a_mention(make_harness: Any) -> None:
     [message] = h.fake.answered("C0ASK", ts)
     assert "Civil Service College" in message.all_text()
     h.slack.channel_message(SINGAPORE, channel=CHANNEL)  # a channel without the rule
-    h.slack.mention(SINGAPORE, channel="C0ASK")  # a mention is answered once, by its listener
+    # a mention comes as two events (app_mention and message.channels): answered once
+    h.slack.channel_message(f"<@{BOT_USER}> {SINGAPORE}", channel="C0ASK")
+    h.slack.mention(SINGAPORE, channel="C0ASK")
     h.fake.wait_for(lambda: len(h.fake.calls_to("chat.update")) >= 2)
     threads = {(p["channel"], p.get("thread_ts")) for p in h.fake.calls_to("chat.postMessage")}
     assert all(channel == "C0ASK" for channel, _ in threads) and len(threads) == 2
 
 
 # --- private answers and "Share to channel" ---------------------------------------------------
-def share(h: Harness, message: dict[str, Any], thread_ts: str | None = None, **kw: Any) -> None:
+def share(h: Harness, message: dict[str, Any], **kw: Any) -> None:
     value = buttons(message["blocks"])[SHARE]
     reply = h.slack.click(
         SHARE,
         value,
         channel=message["channel"],
         message_ts="1700000999.000100",
-        thread_ts=thread_ts,
         ephemeral=True,
         **kw,
     )
@@ -174,7 +205,8 @@ def test_a_private_answer_can_be_shared_to_the_channel(harness: Harness) -> None
     assert "<@U0ANA> shared an answer to: " + SINGAPORE in shared.all_text()
     assert "Civil Service College" in shared.all_text()
     assert SHARE not in buttons(shared.blocks)  # a public answer has nothing to share
-    [note] = h.fake.wait_for(lambda: h.fake.responses)
+    sharing, note = h.fake.wait_for(lambda: len(h.fake.responses) == 2 and h.fake.responses)
+    assert sharing["text"] == SHARING_NOTE and "blocks" not in sharing  # no second click
     assert note["text"] == SHARED_NOTE and note["replace_original"] is True
     # its thread continues the shared answer's conversation
     h.slack.mention("What about Fiji?", thread_ts=shared.ts)
@@ -186,14 +218,16 @@ def test_a_channel_with_private_replies_answers_only_the_asker_who_may_share(
     make_harness: Any,
 ) -> None:
     h = make_harness(channels={"*": ChannelRules(replies="private")})
-    ts = h.slack.mention(SINGAPORE, user=HR_USER)
-    [private] = h.fake.wait_for(lambda: h.fake.ephemeral)
-    assert private["user"] == HR_USER and private["thread_ts"] == ts
+    top = h.slack.mention("What is the Civil Service College?")
+    ts = h.slack.mention(SINGAPORE, user=HR_USER, thread_ts=top)  # asked in a thread
+    private = h.fake.wait_for(lambda: [e for e in h.fake.ephemeral if e["user"] == HR_USER])[0]
+    assert private["thread_ts"] == top
     assert "Civil Service College" in json.dumps(private["blocks"])
     assert h.fake.calls_to("chat.postMessage") == []
-    share(h, private, thread_ts=ts, user=HR_USER)
-    [shared] = h.fake.answered(CHANNEL, ts)
-    assert "Civil Service College" in shared.all_text()
+    share(h, private, user=HR_USER)  # the button says which thread
+    [shared] = h.fake.answered(CHANNEL, top)
+    assert "Civil Service College" in shared.all_text() and ts
+    h.fake.wait_for(lambda: [r for r in h.fake.responses if r["text"] == SHARED_NOTE])
 
 
 def test_a_shared_answer_never_carries_private_documents(harness: Harness) -> None:
@@ -203,6 +237,7 @@ def test_a_shared_answer_never_carries_private_documents(harness: Harness) -> No
     share(h, private, user=HR_USER)
     [shared] = h.fake.answered(CHANNEL, None)
     assert SECRET not in shared.all_text()
+    h.fake.wait_for(lambda: [r for r in h.fake.responses if r["text"] == SHARED_NOTE])
 
 
 def test_an_answer_is_shared_only_in_the_channel_it_was_made_in(harness: Harness) -> None:

@@ -292,7 +292,7 @@ def test_an_indicator_answer_carries_its_rows_as_a_slack_table_with_numbers_alig
     assert cells(table) == [
         ["Country", "Year", "Value", "Rank", "Group", "Source"],
         ["Country 1", "2024", "0.67545", "1", "VHEGDI", "EGOV_DATA_2024.csv, row 101"],
-        ["Country 2", "2024", "0.67546", " ", " ", "EGOV_DATA_2024.csv, row 102"],
+        ["Country 2", "2024", "0.67546", "–", "–", "EGOV_DATA_2024.csv, row 102"],
     ]
     aligns = [s["align"] for s in table["column_settings"]]  # type: ignore[attr-defined]
     assert aligns == ["left", "right", "right", "right", "left", "left"]

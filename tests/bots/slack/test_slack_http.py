@@ -5,6 +5,7 @@ The assistant is real, over a tiny store with a private collection."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -415,3 +416,29 @@ def test_the_api_server_mounts_the_bot_from_its_settings(
     with TestClient(create_app(slack_store)) as plain:
         response = plain.post("/slack/events", content=b"{}")
     assert response.status_code == 404 and response.json()["detail"] == NOT_CONFIGURED
+
+
+def test_with_api_tokens_source_links_carry_a_view_link_to_their_answer(
+    make_harness: Callable[..., Harness], tmp_path: Any
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from assistant import Settings
+    from assistant.links import ViewLinks
+    from bots.slack import SlackConfig
+
+    settings = Settings(_env_file=None, data_dir=tmp_path / "d", api_tokens="t" * 40)  # type: ignore[call-arg]
+    links = SlackConfig.from_settings(settings).view_links
+    assert isinstance(links, ViewLinks)
+    assert (
+        SlackConfig.from_settings(settings.model_copy(update={"api_tokens": ""})).view_links is None
+    )
+    h = make_harness(view_links=links)
+    ts = h.slack.mention(SINGAPORE)
+    [message] = h.fake.answered(CHANNEL, ts)
+    urls = re.findall(r"<(https://chat\.example\.org/\?[^|>]+)\|", message.all_text())
+    assert urls
+    for url in urls:
+        query = parse_qs(urlsplit(url).query)
+        grant = links.read(query["view"][0])
+        assert grant is not None and grant.answer_id == query["answer"][0] == answer_id(message)

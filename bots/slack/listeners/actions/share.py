@@ -22,12 +22,15 @@ def share_callback(
     ack()
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    # the button says which answer and which thread (formatting.share_value): a click on an
+    # ephemeral message carries no message, so not the thread it was in
+    answer_id, _, thread_ts = str(action.get("value", "")).partition("@")
     context["slack_bot"].share_answer(
         client,
         respond,
         team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
         channel=channel,
         user=(body.get("user") or {}).get("id", ""),
-        answer_id=str(action.get("value", "")),
-        thread_ts=container.get("thread_ts"),
+        answer_id=answer_id,
+        thread_ts=thread_ts or None,
     )

@@ -51,6 +51,7 @@ def user_message_callback(
         ts=payload["ts"],
         thread_ts=payload["thread_ts"],
         bot_user_id=context.get("bot_user_id"),
+        user_team=payload.get("user_team"),  # a Slack Connect DM: the guest's own workspace
     )
 
 

@@ -15,7 +15,11 @@ ANSWERED_SUBTYPES = (None, "thread_broadcast")
 
 
 def direct_message_callback(
-    event: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
+    event: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    logger: Logger,
+    body: dict[str, Any] | None = None,
 ) -> None:
     if event.get("channel_type") != "im" or event.get("bot_id"):
         return  # bots' messages, and channels (mentions are answered there)
@@ -32,6 +36,7 @@ def direct_message_callback(
         direct=True,
         bot_user_id=context.get("bot_user_id"),
         user_team=event.get("user_team"),  # a Slack Connect DM: the guest's own workspace
+        shared=(body or {}).get("is_ext_shared_channel"),
     )
 
 
