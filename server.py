@@ -65,8 +65,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.auth_failures = RateLimiter(
         settings.auth_failure_limit, "wrong API tokens per minute per address"
     )
-    # the key that signs Slack's view links; only where tokens would otherwise be asked for
-    app.state.view_links = ViewLinks.for_settings(settings) if settings.token_grants() else None
+    # the key that signs Slack's view links ("Continue in the web chat", and source links
+    # where tokens are set)
+    app.state.view_links = ViewLinks.for_settings(settings)
     warn_if_exposed(settings.host, settings)
     bind_check = asyncio.create_task(warn_if_bound_beyond_loopback(settings))
     built = Assistant(settings)

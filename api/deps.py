@@ -185,6 +185,12 @@ def _authenticate(
 VIEW_LINK_HEADER = "X-View-Link"
 
 
+def view_links(request: Request, settings: Settings) -> ViewLinks:
+    """The server's view-link signer (made at start-up; made here for apps without one)."""
+    links: ViewLinks | None = getattr(request.app.state, "view_links", None)
+    return links or ViewLinks.for_settings(settings)
+
+
 def get_reader(
     request: Request,
     settings: SettingsDep,
@@ -197,8 +203,7 @@ def get_reader(
     link = request.headers.get(VIEW_LINK_HEADER, "")
     if not link or credentials is not None or not settings.token_grants():
         return get_caller(request, settings, credentials)
-    links = getattr(request.app.state, "view_links", None) or ViewLinks.for_settings(settings)
-    grant = links.read(link)
+    grant = view_links(request, settings).read(link)
     if grant is None:
         raise Unauthorized(
             "this view link is not valid or has expired: open the answer again from Slack, "

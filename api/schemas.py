@@ -382,6 +382,12 @@ class RenameRequest(Strict):
     title: str = Field(min_length=1, max_length=200)
 
 
+class ContinueRequest(Strict):
+    answer_id: str = Field(
+        pattern=ID_PATTERN, description="The answer whose conversation you continue."
+    )
+
+
 # --- briefs ------------------------------------------------------------------------------------
 class BriefRequest(Strict):
     country: str = Field(

@@ -121,7 +121,8 @@ class Settings(BaseSettings):
         72.0,
         gt=0,
         le=24 * 90,
-        description="Hours a signed view link (Slack's source links, when tokens are set) stays valid.",
+        description="Hours a signed view link stays valid (Slack's 'Continue in the web chat', "
+        "and its source links while tokens are set).",
     )
     view_link_secret: SecretStr = Field(
         SecretStr(""),

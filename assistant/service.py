@@ -46,7 +46,11 @@ from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
 from assistant.storage.briefs import BriefStore
 from assistant.storage.catalog import Catalog
-from assistant.storage.conversations import ConversationStore, new_conversation_id
+from assistant.storage.conversations import (
+    ConversationStore,
+    StoredConversation,
+    new_conversation_id,
+)
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.vectors import VectorStore
 from assistant.text import fold
@@ -559,6 +563,24 @@ class Assistant:
         answer = result.answer
         self._remember(answer, conversation, persist, result.passages, access, owner, channel)
         yield {"type": "done", "answer": answer.model_dump()}
+
+    def continue_conversation(
+        self, answer_id: str, owner: str, access: Sequence[str] | None = ("public",)
+    ) -> StoredConversation:
+        """The conversation that ``answer_id`` was given in (a Slack thread, another person's
+        chat), copied for ``owner`` up to that answer, so that they continue it as their own;
+        the original stays as it was. The caller must have been shown the answer (a view link
+        to it), and its ``access`` must cover the answer's: a conversation that drew on private
+        collections is continued only by a caller granted them. :class:`NotFound` when the
+        answer or its conversation is gone, or not the caller's to continue."""
+        record = self.answer_record(answer_id, access)
+        if not record.conversation_id:
+            raise NotFound(f"the answer {answer_id!r} was not given in a conversation")
+        stored = self.conversations.get(record.conversation_id, record.owner)
+        through = next((t.n for t in stored.turns if t.answer_id == answer_id), None)
+        if through is None:
+            raise NotFound(f"the answer {answer_id!r} is no longer in its conversation")
+        return self.conversations.copy(stored.id, record.owner, owner, through=through)
 
     def _open_conversation(
         self, conversation_id: str | None, owner: str, history: Sequence[str] | None

@@ -222,6 +222,46 @@ class ConversationStore:
         db.execute("COMMIT")
         return n
 
+    def copy(
+        self, conversation_id: str, owner: str, new_owner: str, *, through: int | None = None
+    ) -> StoredConversation:
+        """A new conversation of ``new_owner`` holding the turns of ``owner``'s conversation
+        (up to turn ``through``), titled alike; written in one transaction."""
+        source = self.get(conversation_id, owner)
+        turns = [t for t in source.turns if through is None or t.n <= through]
+        copy_id, now = new_conversation_id(), time.time()
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "INSERT INTO conversations(id, owner, title, created, updated) VALUES(?,?,?,?,?)",
+                (copy_id, new_owner, source.title, now, now),
+            )
+            db.executemany(
+                "INSERT INTO turns(conversation_id, n, question, standalone, kind, answer_id, answer, "
+                "grounded, citations, created) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        copy_id,
+                        t.n,
+                        t.question,
+                        t.standalone,
+                        t.kind,
+                        t.answer_id,
+                        t.answer,
+                        int(t.grounded),
+                        json.dumps(t.citations, ensure_ascii=False),
+                        t.created,
+                    )
+                    for t in turns
+                ],
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return self.get(copy_id, new_owner)
+
     def rename(self, conversation_id: str, owner: str, title: str) -> StoredConversation:
         cursor = self._db().execute(
             "UPDATE conversations SET title=?, updated=? WHERE id=? AND owner=?",

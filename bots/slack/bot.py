@@ -194,7 +194,7 @@ class SlackBot:
             channel,
             placeholder_ts,
             thread_ts,
-            answer_messages(answer, self.config.public_url, view=self._view(answer)),
+            answer_messages(answer, self.config.public_url, **self._links(answer)),
             answer.id,
         )
         if answer.conversation_id and len(posted) > 1:
@@ -359,7 +359,7 @@ class SlackBot:
                 raise RuntimeError("the answer stream ended without its answer")
             if answer.conversation_id:
                 self.state.link(team, channel, [thread_ts, ts], answer.conversation_id)
-            posted = stream.finish(answer, self.config.public_url, self._view(answer))
+            posted = stream.finish(answer, self.config.public_url, **self._links(answer))
         except Exception as exc:
             reference = self._log_failure(exc, where=f"stream channel={channel} thread={thread_ts}")
             stream.fail(_failure_text(exc, reference))
@@ -401,7 +401,9 @@ class SlackBot:
         # an answer posted for the channel is refused where Slack cannot say whether the
         # channel is shared; one only the asker sees (public documents) is not: in a private
         # channel the bot is not in, Slack will not say
-        refusal = self._refusal_here(client, team, channel, None, None, rules, unknown_ok=not public)
+        refusal = self._refusal_here(
+            client, team, channel, None, None, rules, unknown_ok=not public
+        )
         if refusal:
             respond(text=refusal, response_type="ephemeral")
             return None
@@ -463,7 +465,7 @@ class SlackBot:
             self.config.public_url,
             preface=preface,
             share=share_value(answer.id, thread_ts) if shareable else "",
-            view=self._view(answer),
+            **self._links(answer),
         )
         if placeholder_ts:
             if answer.conversation_id:  # an @mention in its thread continues it
@@ -658,9 +660,9 @@ class SlackBot:
             reference = self._log_failure(exc, where=f"private channel={channel}")
             self._tell_privately(client, channel, user, thread_ts, _failure_text(exc, reference))
             return None
-        view = self._view(answer)
         share = share_value(answer.id, thread_ts)
-        for message in answer_messages(answer, self.config.public_url, share=share, view=view):
+        links = self._links(answer)
+        for message in answer_messages(answer, self.config.public_url, share=share, **links):
             try:
                 client.chat_postEphemeral(
                     channel=channel, user=user, thread_ts=thread_ts, **message
@@ -725,11 +727,18 @@ class SlackBot:
         return shared
 
     # --- helpers -------------------------------------------------------------------------------
-    def _view(self, answer: Answer) -> str:
-        """The view-link token for ``answer``'s source links, where the API asks for tokens
-        (nobody reading Slack could answer its token prompt); empty where it does not."""
+    def _links(self, answer: Answer) -> dict[str, str]:
+        """View links to ``answer`` (assistant.links): ``view`` for its source links, where the
+        API asks for tokens (nobody reading Slack could answer its token prompt), and
+        ``resume`` for "Continue in the web chat", where it was given in a conversation."""
         links = self.config.view_links
-        return links.sign(answer.id) if links is not None and answer.id else ""
+        if links is None or not answer.id:
+            return {}
+        token = str(links.sign(answer.id))
+        return {
+            "view": token if self.config.signed_sources else "",
+            "resume": token if answer.conversation_id else "",
+        }
 
     def _check_question(self, question: str) -> str | None:
         if not question:
@@ -927,7 +936,9 @@ class _Stream:
                 return
         self.flushed = time.monotonic()
 
-    def finish(self, answer: Answer, public_url: str, view: str = "") -> list[str]:
+    def finish(
+        self, answer: Answer, public_url: str, view: str = "", resume: str = ""
+    ) -> list[str]:
         """End the stream with the answer's sources and feedback buttons (or post the answer as
         messages where it could not be streamed); the timestamps of the messages shown."""
         if not (self.refused or self.broken) and (self.pending or self.ts is None):
@@ -937,7 +948,7 @@ class _Stream:
                 self.client.chat_stopStream(
                     channel=self.channel,
                     ts=self.ts,
-                    blocks=stream_end_blocks(answer, public_url, view),
+                    blocks=stream_end_blocks(answer, public_url, view, resume),
                 )
                 return [self.ts]
             except SlackClientError as exc:
@@ -946,14 +957,14 @@ class _Stream:
                 self._close()
                 posted = [
                     self.ts,
-                    *self._post(sources_message(answer, public_url, view), answer.id),
+                    *self._post(sources_message(answer, public_url, view, resume), answer.id),
                 ]
                 if (table := table_message(answer)) is not None:
                     posted += self._post(table, answer.id)
                 return posted
         self._close()
         posted = [self.ts] if self.ts else []
-        for message in answer_messages(answer, public_url, view=view):
+        for message in answer_messages(answer, public_url, view=view, resume=resume):
             more = self._post(message, answer.id)
             if not more:
                 break

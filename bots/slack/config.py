@@ -59,9 +59,10 @@ class SlackConfig:
     channels: Mapping[str, ChannelRules] = field(default_factory=dict)
     public_url: str = "http://127.0.0.1:8000"
     state_path: Path = Path("data/slack.sqlite3")
-    # Signs the source links' view links (assistant.links.ViewLinks) where the API asks for
-    # tokens; None where it does not (the links need none).
+    # Signs view links (assistant.links.ViewLinks): "Continue in the web chat", and the source
+    # links where the API asks for tokens (``signed_sources``); None: neither.
     view_links: Any = None
+    signed_sources: bool = False
 
     @classmethod
     def from_settings(cls, settings: Any) -> SlackConfig:
@@ -78,11 +79,11 @@ class SlackConfig:
             values["channels"] = parse_channels(values["channels"])
         values["public_url"] = str(settings.public_url)
         values["state_path"] = Path(settings.data_dir) / "slack.sqlite3"
-        grants = getattr(settings, "token_grants", None)
-        if callable(grants) and grants():
+        if hasattr(settings, "view_link_secret"):
             from assistant import ViewLinks
 
             values["view_links"] = ViewLinks.for_settings(settings)
+            values["signed_sources"] = bool(settings.token_grants())
         return cls(**values)
 
     def access_for(self, user: str | None, *, direct: bool) -> tuple[str, ...] | None:

@@ -38,6 +38,7 @@ PLACEHOLDER = "Searching the documents…"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 SHARE = "share_answer"  # "Share to channel" under a private answer
+CONTINUE = "continue_in_web_chat"  # the link button that opens the conversation in the web chat
 
 Block = dict[str, Any]
 Message = dict[str, Any]  # {"text": fallback, "blocks": [...]}
@@ -337,9 +338,26 @@ def share_value(answer_id: str, thread_ts: str | None = None) -> str:
     return f"{answer_id}@{thread_ts}" if thread_ts else answer_id
 
 
-def feedback_buttons(answer_id: str, *, share: str = "") -> Block:
+def continue_url(public_url: str, resume: str) -> str:
+    """The web chat, continuing the conversation of the answer whose view link is ``resume``."""
+    return _safe_url(f"{public_url.rstrip('/')}/?{urlencode({'continue': resume})}")
+
+
+def continue_button(public_url: str, resume: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "💬 Continue in the web chat", "emoji": True},
+        "action_id": CONTINUE,
+        "url": continue_url(public_url, resume),
+    }
+
+
+def feedback_buttons(
+    answer_id: str, *, share: str = "", resume: str = "", public_url: str = ""
+) -> Block:
     """👍/👎 under an answer; under a private one also "Share to channel", carrying ``share``
-    (:func:`share_value`)."""
+    (:func:`share_value`); with ``resume`` (a view link to the answer) "Continue in the web
+    chat"."""
 
     def button(label: str, action_id: str) -> dict[str, Any]:
         return {
@@ -352,6 +370,8 @@ def feedback_buttons(answer_id: str, *, share: str = "") -> Block:
     elements = [button("👍 Helpful", FEEDBACK_UP), button("👎 Not helpful", FEEDBACK_DOWN)]
     if share:
         elements.append({**button("📣 Share to channel", SHARE), "value": share})
+    if resume:
+        elements.append(continue_button(public_url, resume))
     return {"type": "actions", "block_id": "feedback", "elements": elements}
 
 
@@ -410,10 +430,12 @@ def answer_blocks(
     preface: str | None = None,
     share: str = "",
     view: str = "",
+    resume: str = "",
 ) -> list[Block]:
     """Every block of an answer, in order (not yet packed into messages); ``share``: a private
     answer's :func:`share_value`, for a button that shares it in the channel; ``view``: the
-    view-link token its source links carry (see :func:`source_url`)."""
+    view-link token its source links carry (see :func:`source_url`); ``resume``: a view link
+    to the answer for "Continue in the web chat" (empty: no such button)."""
     urls = {c.n: source_url(public_url, c, answer.id, view) for c in answer.citations}
     blocks: list[Block] = []
     if preface:
@@ -441,7 +463,9 @@ def answer_blocks(
     for start in range(0, len(lines), CONTEXT_ELEMENTS):
         blocks.append(context(lines[start : start + CONTEXT_ELEMENTS]))
     if answer.id:
-        blocks.append(feedback_buttons(answer.id, share=share))
+        blocks.append(
+            feedback_buttons(answer.id, share=share, resume=resume, public_url=public_url)
+        )
     return blocks
 
 
@@ -461,12 +485,15 @@ def answer_messages(
     preface: str | None = None,
     share: str = "",
     view: str = "",
+    resume: str = "",
 ) -> list[Message]:
     """An answer as Slack messages, ready for chat.update / chat.postMessage."""
     fallback = fallback_text(answer.answer)
     if refusal_note(answer):
         fallback = f"Not answered by the documents: {fallback}"
-    blocks = answer_blocks(answer, public_url, preface=preface, share=share, view=view)
+    blocks = answer_blocks(
+        answer, public_url, preface=preface, share=share, view=view, resume=resume
+    )
     return pack(blocks, fallback)
 
 
@@ -547,22 +574,28 @@ def feedback_actions(answer_id: str) -> Block:
 _AFTER_STREAM = ("context", "table")
 
 
-def stream_end_blocks(answer: Answer, public_url: str, view: str = "") -> list[Block]:
+def stream_end_blocks(
+    answer: Answer, public_url: str, view: str = "", resume: str = ""
+) -> list[Block]:
     """What follows a streamed answer's text: how the question was read, the sources (linked to
-    the web chat's viewer at the cited page) and the feedback buttons; at most 50 blocks."""
+    the web chat's viewer at the cited page), "Continue in the web chat" (with ``resume``) and
+    the feedback buttons; at most 50 blocks."""
     blocks = [b for b in answer_blocks(answer, public_url, view=view) if b["type"] in _AFTER_STREAM]
+    tail: list[Block] = []
+    if resume:
+        tail.append({"type": "actions", "elements": [continue_button(public_url, resume)]})
     if answer.id:
-        blocks = [*blocks[: MESSAGE_BLOCKS - 1], feedback_actions(answer.id)]
-    return blocks[:MESSAGE_BLOCKS]
+        tail.append(feedback_actions(answer.id))
+    return [*blocks[: MESSAGE_BLOCKS - len(tail)], *tail]
 
 
-def sources_message(answer: Answer, public_url: str, view: str = "") -> Message:
+def sources_message(answer: Answer, public_url: str, view: str = "", resume: str = "") -> Message:
     """The sources and 👍/👎 of an answer whose text was streamed, as a message of their own
     (where Slack would not end the stream with them); its table goes in a message of its own
     (:func:`table_message`), so that sources are shown even if the table is what Slack refused."""
     blocks = [
         b
-        for b in answer_blocks(answer, public_url, view=view)
+        for b in answer_blocks(answer, public_url, view=view, resume=resume)
         if b["type"] in ("context", "actions")
     ]
     return {"text": "Sources", "blocks": blocks[:MESSAGE_BLOCKS]}

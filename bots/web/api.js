@@ -70,9 +70,9 @@ export class Api {
   }
 
   /** fetch with the token; on 401 ask for a token (once) and try again. */
-  async send(method, path, body, { signal, accept } = {}) {
+  async send(method, path, body, { signal, accept, headers = {} } = {}) {
     for (let attempt = 0; ; attempt += 1) {
-      const init = { method, signal, headers: this.headers(accept ? { Accept: accept } : {}) };
+      const init = { method, signal, headers: { ...this.headers(accept ? { Accept: accept } : {}), ...headers } };
       if (body !== undefined) {
         init.body = JSON.stringify(body);
         init.headers["Content-Type"] = "application/json";

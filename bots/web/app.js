@@ -53,6 +53,7 @@ async function boot() {
     $("#status").append(" · opened from Slack: sign in to ask your own questions");
   } else {
     await Promise.all([loadSuggestions(), loadCountries(), loadHistory(), checkBriefs(), openLink()]);
+    await continueFromLink();
   }
   document.body.dataset.ready = "true";
 }
@@ -847,6 +848,36 @@ async function openLink() {
     }
   }
   await openDocument(doc, page, record ? record.id : null);
+}
+
+/**
+ * `/?continue=<view link>` (Slack's "Continue in the web chat"): the conversation of the answer
+ * the link shows, copied into one of this visitor's own (a token is asked for where tokens are
+ * set), then opened as if picked from the history. The parameter is dropped from the address,
+ * so that reloading the page does not copy it again.
+ */
+async function continueFromLink() {
+  const params = new URLSearchParams(window.location.search);
+  const link = params.get("continue");
+  if (!link) return;
+  params.delete("continue");
+  const rest = params.toString();
+  window.history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}`);
+  let conversation;
+  try {
+    conversation = await api.json(
+      "POST",
+      "/api/conversations/continue",
+      { answer_id: link.split(".")[0] },
+      { headers: { "X-View-Link": link } },
+    );
+  } catch (error) {
+    announce(`The conversation could not be continued here: ${error.message}`);
+    $("#status").append(` · The conversation from Slack could not be opened: ${error.message}`);
+    return;
+  }
+  await loadHistory();
+  await openConversation(conversation.id);
 }
 
 function showLinkedAnswer(record) {

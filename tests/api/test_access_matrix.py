@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.config import Settings
+from assistant.links import ViewLinks
 from server import create_app
 from tests.conftest import HR_TOKEN, PUBLIC_TOKEN, make_settings
 
@@ -54,6 +55,7 @@ class Call:
     url: str
     body: Any = None
     params: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None  # besides the caller's own
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Private:
     answer: str
     conversation: str
     brief: str
+    view: str  # a view link to the answer (assistant.links)
+    links: ViewLinks
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +86,7 @@ def client(app_settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def private(client: TestClient) -> Private:
+def private(client: TestClient, app_settings: Settings) -> Private:
     hr = CALLERS["granted"]
     docs = client.get("/api/documents", headers=hr, params={"limit": 500}).json()["items"]
     by_source = {d["source"]: d["id"] for d in docs if d["access"] == "hr"}
@@ -98,6 +102,8 @@ def private(client: TestClient) -> Private:
         answer=answer["id"],
         conversation=answer["conversation_id"],
         brief=brief.json()["id"],
+        view=ViewLinks.for_settings(app_settings).sign(answer["id"]),
+        links=ViewLinks.for_settings(app_settings),
     )
 
 
@@ -136,6 +142,14 @@ def calls(p: Private) -> list[Call]:
             {"answer_id": p.answer, "rating": 1, "comment": "checking"},
         ),
         Call("GET", "/api/conversations", "/api/conversations"),
+        # with the view link of the private answer: only a caller granted its collection
+        Call(
+            "POST",
+            "/api/conversations/continue",
+            "/api/conversations/continue",
+            {"answer_id": p.answer},
+            headers={"X-View-Link": p.view},
+        ),
         Call("GET", "/api/health", "/api/health"),
         Call("GET", "/v1/models", "/v1/models"),
         Call("POST", "/v1/chat/completions", "/v1/chat/completions", chat),
@@ -169,7 +183,11 @@ def calls(p: Private) -> list[Call]:
 
 def send(client: TestClient, call: Call, headers: dict[str, str]) -> Any:
     return client.request(
-        call.method, call.url, headers=headers, json=call.body, params=call.params
+        call.method,
+        call.url,
+        headers={**(call.headers or {}), **headers},
+        json=call.body,
+        params=call.params,
     )
 
 
@@ -230,7 +248,7 @@ def test_the_granted_caller_reaches_what_the_others_cannot(
         if call.method == "DELETE":
             continue
         response = send(client, call, granted)
-        assert response.status_code == 200, (call.url, response.text)
+        assert response.status_code in (200, 201), (call.url, response.text)
     for url in (
         f"/api/documents/{private.circular}/file",
         f"/api/answers/{private.answer}",
@@ -267,6 +285,8 @@ def test_a_denial_looks_exactly_like_not_found(client: TestClient, private: Priv
                 twin.url.replace(real, absent[real]),
                 json.loads(json.dumps(twin.body).replace(real, absent[real])),
                 twin.params,
+                # a view link to the answer that never existed, where the call sends one
+                {"X-View-Link": private.links.sign(absent[real])} if twin.headers else None,
             )
         denied, missing = send(client, call, ungranted), send(client, twin, ungranted)
         assert denied.status_code == missing.status_code, call.url

@@ -390,3 +390,39 @@ def test_a_forged_or_expired_view_link_is_refused_saying_what_to_do(
     # with a token, the header is not looked at
     with_token = {**PUBLIC, "X-View-Link": "junk"}
     assert client.get(f"/api/answers/{answer['id']}/shared", headers=with_token).status_code == 200
+
+
+def test_a_conversation_is_continued_from_a_view_link_as_a_copy_of_ones_own(
+    client: TestClient, private_store: Settings
+) -> None:
+    from assistant.links import ViewLinks
+
+    first = client.post("/api/ask", headers=PUBLIC, json={"question": ZEPHYR}).json()
+    follow = {"question": "And who pays it?", "conversation_id": first["conversation_id"]}
+    second = client.post("/api/ask", headers=PUBLIC, json=follow).json()
+    third = client.post("/api/ask", headers=PUBLIC, json={**follow, "question": "Since when?"})
+    assert third.status_code == 200
+    links = ViewLinks.for_settings(private_store)
+    # continued from the second answer: its two turns, in a conversation of the HR token's own
+    view = {**HR, "X-View-Link": links.sign(second["id"])}
+    reply = client.post(
+        "/api/conversations/continue", headers=view, json={"answer_id": second["id"]}
+    )
+    assert reply.status_code == 201
+    copy = reply.json()
+    assert copy["id"] != first["conversation_id"]
+    assert [t["answer_id"] for t in copy["turns"]] == [first["id"], second["id"]]
+    assert client.get(f"/api/conversations/{copy['id']}", headers=HR).status_code == 200
+    assert client.get(f"/api/conversations/{copy['id']}", headers=PUBLIC).status_code == 404
+    # a follow-up there continues the copy; the original keeps its three turns
+    more = {"question": "What about Fiji?", "conversation_id": copy["id"]}
+    assert client.post("/api/ask", headers=HR, json=more).status_code == 200
+    assert len(client.get(f"/api/conversations/{copy['id']}", headers=HR).json()["turns"]) == 3
+    original = client.get(f"/api/conversations/{first['conversation_id']}", headers=PUBLIC).json()
+    assert len(original["turns"]) == 3
+    # no link, another answer's link, a forged one: refused, saying what is needed
+    for headers in (HR, {**HR, "X-View-Link": links.sign(first["id"])}, {**HR, "X-View-Link": "x"}):
+        refused = client.post(
+            "/api/conversations/continue", headers=headers, json={"answer_id": second["id"]}
+        )
+        assert refused.status_code == 401 and "view link" in refused.json()["detail"]

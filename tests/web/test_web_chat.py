@@ -491,6 +491,33 @@ def test_draft_a_brief_shows_its_sections_and_downloads_word_and_markdown(
 
 
 # --- links from Slack -----------------------------------------------------------------------------
+def test_a_slack_conversation_continues_in_the_web_chat(chat: Watched, live: LiveServer) -> None:
+    from assistant.links import ViewLinks
+    from bots.slack.formatting import continue_url
+    from tests.conftest import make_settings
+
+    page = chat.page
+    first = live.api("POST", "/api/ask", json={"question": FIJI_QUESTION}).json()
+    follow = {"question": "And who runs it?", "conversation_id": first["conversation_id"]}
+    second = live.api("POST", "/api/ask", json=follow).json()
+    # Slack's link button, signed with the key the server made in its data directory
+    links = ViewLinks.for_settings(make_settings(live.log.parent / "data"))
+    page.goto(continue_url(live.url, links.sign(second["id"])))
+    page.wait_for_selector("body[data-ready=true]")
+    turns = page.locator("#messages > li")
+    turns.nth(1).locator("article").wait_for()
+    assert turns.count() == 2
+    assert turns.nth(0).locator(".bubble").inner_text() == FIJI_QUESTION
+    assert "continue=" not in page.url  # a reload does not copy it again
+    assert page.locator("#conversation-list li").count() == 1  # now this browser's own
+    article = ask(page, "What about Kiribati?", turn=3)
+    assert "Kiribati" in article.inner_text()
+    mine = live.api("GET", "/api/conversations", page=page).json()["items"]
+    assert len(mine) == 1 and mine[0]["id"] != first["conversation_id"]
+    assert mine[0]["turn_count"] == 3
+    screenshot(page, "17-continued-from-slack")
+
+
 def test_slack_source_links_open_the_cited_passage(chat: Watched, live: LiveServer) -> None:
     page = chat.page
     answer = live.api("POST", "/api/ask", json={"question": PDF_QUESTION}).json()

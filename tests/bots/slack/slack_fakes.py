@@ -76,6 +76,8 @@ def limit_errors(payload: dict[str, Any]) -> list[str]:
                     errors.append(f"block {i}: action_id over 255 characters")
                 if len(element.get("value", "")) > 2000:
                     errors.append(f"block {i}: button value over 2,000 characters")
+                if len(element.get("url", "")) > 3000:
+                    errors.append(f"block {i}: button url over 3,000 characters")
         elif kind == "context_actions":
             elements = block.get("elements") or []
             if not 1 <= len(elements) <= 5:

@@ -428,12 +428,12 @@ def test_with_api_tokens_source_links_carry_a_view_link_to_their_answer(
     from bots.slack import SlackConfig
 
     settings = Settings(_env_file=None, data_dir=tmp_path / "d", api_tokens="t" * 40)  # type: ignore[call-arg]
-    links = SlackConfig.from_settings(settings).view_links
-    assert isinstance(links, ViewLinks)
-    assert (
-        SlackConfig.from_settings(settings.model_copy(update={"api_tokens": ""})).view_links is None
-    )
-    h = make_harness(view_links=links)
+    config = SlackConfig.from_settings(settings)
+    links = config.view_links
+    assert isinstance(links, ViewLinks) and config.signed_sources
+    without_tokens = SlackConfig.from_settings(settings.model_copy(update={"api_tokens": ""}))
+    assert not without_tokens.signed_sources
+    h = make_harness(view_links=links, signed_sources=True)
     ts = h.slack.mention(SINGAPORE)
     [message] = h.fake.answered(CHANNEL, ts)
     urls = re.findall(r"<(https://chat\.example\.org/\?[^|>]+)\|", message.all_text())
@@ -442,3 +442,30 @@ def test_with_api_tokens_source_links_carry_a_view_link_to_their_answer(
         query = parse_qs(urlsplit(url).query)
         grant = links.read(query["view"][0])
         assert grant is not None and grant.answer_id == query["answer"][0] == answer_id(message)
+
+
+def test_an_answer_offers_to_continue_its_conversation_in_the_web_chat(
+    make_harness: Callable[..., Harness], tmp_path: Any
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from assistant.links import ViewLinks
+    from bots.slack.formatting import CONTINUE
+
+    links = ViewLinks(b"k" * 32, 72)
+    h = make_harness(view_links=links)  # no API tokens: source links carry no view link
+    ts = h.slack.mention(SINGAPORE)
+    [message] = h.fake.answered(CHANNEL, ts)
+    [actions] = blocks_of(message, "actions")
+    [button] = [e for e in actions["elements"] if e["action_id"] == CONTINUE]
+    url = urlsplit(button["url"])
+    assert f"{url.scheme}://{url.netloc}" == PUBLIC_URL
+    grant = links.read(parse_qs(url.query)["continue"][0])
+    assert grant is not None and grant.answer_id == answer_id(message)
+    assert "view=" not in message.all_text()
+    # Slack tells the app about a click on a link button: acknowledged, nothing posted
+    calls = len(h.fake.calls)
+    reply = h.slack.click(CONTINUE, "", channel=CHANNEL, message_ts=message.ts, thread_ts=ts)
+    assert reply.status == 200
+    time.sleep(0.5)
+    assert len(h.fake.calls) == calls and h.fake.rejected == []
