@@ -1,14 +1,21 @@
-"""Load benchmark for a running server: N concurrent clients against /api/ask for D seconds.
+"""Load benchmark for a running server: a pool of practitioners' questions asked by N concurrent
+clients, first cold, then warm.
 
-    python bench/load.py [--url http://127.0.0.1:8000] [--clients 20 50] [--duration 60]
-                         [--token TOKEN] [--questions ../shared/eval/public_qa.jsonl]
-                         [--stream-samples 20] [--json bench/results/load.json]
+    python bench/load.py [--url http://127.0.0.1:8000] [--clients 20] [--token TOKEN]
+                         [--questions bench/load_questions.jsonl] [--stream-samples 20]
+                         [--json bench/results/load.json]
 
-For each client count: requests, errors (any status but 200, or a failed request), requests/s
-and latency p50/p95/p99. Then the time to the first event of /api/ask/stream (and to ``done``),
-one request at a time on an otherwise idle server. Prints text; ``--json`` writes the figures.
-Exits 1 when any request failed. The server's answerer should be the extractive one (the
-default), or the figures measure the LLM rather than the service.
+The pool (``bench/load_questions.jsonl``: 210 questions typed as practitioners type them, of four
+kinds: document, indicator, comparison, and follow-up pairs whose second question continues the
+first's conversation) is asked once through with each client count: the **cold** pass, whose
+questions the server has not seen since it started (start it afresh before the run: its caches
+of sentence embeddings and answers are then empty), then the same pool again, the **warm** pass.
+For each pass: requests, errors (any status but 200, or a failed request), requests/s and latency
+p50/p95/p99, also per kind (a follow-up pair's first question counted as "opening"). Then the time to the first event of /api/ask/stream (and to
+``done``), one request at a time on an otherwise idle server, for questions of the pool not asked
+before. Prints text; ``--json`` writes the figures. Exits 1 when any request failed. The server's
+answerer should be the extractive one (the default), or the figures measure the LLM rather than
+the service.
 """
 
 from __future__ import annotations
@@ -19,22 +26,25 @@ import json
 import platform
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-DEFAULT_QUESTIONS = [
-    "What did CEPA encourage INTOSAI to do about artificial intelligence?",
-    "What was Fiji's EGDI in 2024?",
-    "How has Mongolia's online service index changed since 2012?",
-    "Which country ranked first in 2010?",
-    "What does the Three-Year Plan for ICT in Public Administration say about cloud services?",
-    "What did Singapore say about digital government at the General Assembly in 2024?",
-    "How do Korea and Italy approach digital identity?",
-    "What is the OECD Digital Government Index?",
-]
+REPO = Path(__file__).resolve().parents[1]
+POOL = REPO / "bench" / "load_questions.jsonl"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One client's unit of work: a question and, for a follow-up pair, the question that
+    continues its conversation."""
+
+    kind: str
+    question: str
+    follow_up: str | None = None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,62 +58,90 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def load_questions(path: Path | None) -> list[str]:
-    if path is None:
-        return DEFAULT_QUESTIONS
-    questions = []
+def load_items(path: Path) -> list[Item]:
+    """The pool: JSONL with ``question`` (and ``kind``, ``follow_up``), or plain strings."""
+    items = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            questions.append(item["question"] if isinstance(item, dict) else str(item))
-    if not questions:
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        if isinstance(data, str):
+            items.append(Item("document", data))
+        else:
+            kind = str(data.get("kind") or "document")
+            items.append(Item(kind, str(data["question"]), data.get("follow_up") or None))
+    if not items:
         raise SystemExit(f"no questions in {path}")
-    return questions
+    return items
 
 
-async def run_load(
-    url: str, headers: dict[str, str], questions: list[str], clients: int, duration: float
+def summary(latencies: list[float]) -> dict[str, float]:
+    return {
+        "answered": len(latencies),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies, default=0.0), 1),
+    }
+
+
+async def run_pass(
+    url: str, headers: dict[str, str], items: list[Item], clients: int, label: str
 ) -> dict[str, Any]:
-    latencies: list[float] = []
+    """Every item asked once, by ``clients`` clients taking the next item as each finishes."""
+    latencies: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
-    counter = 0
-    deadline = time.perf_counter() + duration
+    queue: asyncio.Queue[Item] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    requests = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(
         base_url=url, headers=headers, timeout=120, limits=limits
     ) as client:
 
-        async def worker(offset: int) -> None:
-            nonlocal counter
-            i = offset
-            while time.perf_counter() < deadline:
-                question = questions[i % len(questions)]
-                i += clients
-                started = time.perf_counter()
+        async def ask(kind: str, body: dict[str, Any]) -> dict[str, Any] | None:
+            nonlocal requests
+            requests += 1
+            started = time.perf_counter()
+            try:
+                response = await client.post("/api/ask", json=body)
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] += 1
+                return None
+            if response.status_code != 200:
+                errors[f"HTTP {response.status_code}"] += 1
+                return None
+            latencies[kind].append((time.perf_counter() - started) * 1000)
+            return response.json()  # type: ignore[no-any-return]
+
+        async def worker() -> None:
+            while True:
                 try:
-                    response = await client.post("/api/ask", json={"question": question})
-                    if response.status_code == 200:
-                        latencies.append((time.perf_counter() - started) * 1000)
-                    else:
-                        errors[f"HTTP {response.status_code}"] += 1
-                except httpx.HTTPError as exc:
-                    errors[type(exc).__name__] += 1
-                counter += 1
+                    item = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                # a pair's first question is counted apart from its follow-up
+                opening = "opening" if item.follow_up else item.kind
+                first = await ask(opening, {"question": item.question})
+                if item.follow_up and first is not None:
+                    body = {"question": item.follow_up, "conversation_id": first["conversation_id"]}
+                    await ask("follow_up", body)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker(n) for n in range(clients)))
+        await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.perf_counter() - started
+    every = [v for values in latencies.values() for v in values]
     return {
+        "pass": label,
         "clients": clients,
         "seconds": round(elapsed, 1),
-        "requests": counter,
+        "requests": requests,
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
-        "requests_per_s": round(len(latencies) / elapsed, 2),
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
-        "max_ms": round(max(latencies, default=0.0), 1),
+        "requests_per_s": round(len(every) / elapsed, 2) if elapsed else 0.0,
+        **summary(every),
+        "by_kind": {kind: summary(values) for kind, values in sorted(latencies.items())},
     }
 
 
@@ -144,34 +182,41 @@ async def run_stream(
     }
 
 
+def _line(result: dict[str, Any]) -> str:
+    kinds = ", ".join(f"{k} p95 {v['p95_ms']:.0f}" for k, v in result["by_kind"].items())
+    return (
+        f"{result['pass']:>4}, {result['clients']:>3} clients, {result['seconds']:.0f} s: "
+        f"{result['requests']} requests, {result['errors']} errors {result['error_kinds'] or ''}, "
+        f"{result['requests_per_s']:.1f} req/s, p50 {result['p50_ms']:.0f} ms, "
+        f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms ({kinds})"
+    )
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
-    questions = load_questions(args.questions)
+    items = load_items(args.questions)
+    # a few questions kept out of the passes, so that the stream samples are cold too
+    held = [i.question for i in items[-args.stream_samples :]] if args.stream_samples else []
+    pool = items[: len(items) - len(held)] if held else items
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=30) as client:
         health = (await client.get("/api/health")).json()
-        for question in questions:  # warm up: first answers load caches
-            await client.post("/api/ask", json={"question": question}, timeout=120)
     runs = []
     for clients in args.clients:
-        result = await run_load(args.url, headers, questions, clients, args.duration)
-        runs.append(result)
-        print(
-            f"{clients:>3} clients, {result['seconds']:.0f} s: {result['requests']} requests, "
-            f"{result['errors']} errors {result['error_kinds'] or ''}, "
-            f"{result['requests_per_s']:.1f} req/s, p50 {result['p50_ms']:.0f} ms, "
-            f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms",
-            flush=True,
-        )
-    stream = await run_stream(args.url, headers, questions, args.stream_samples)
+        for label in ("cold", "warm"):
+            result = await run_pass(args.url, headers, pool, clients, label)
+            runs.append(result)
+            print(_line(result), flush=True)
+    stream = await run_stream(args.url, headers, held or [pool[0].question], len(held) or 1)
     print(
         f"/api/ask/stream, {stream['samples']} sequential requests: first event p50 "
         f"{stream['first_event_p50_ms']:.0f} ms, p95 {stream['first_event_p95_ms']:.0f} ms; "
         f"done p50 {stream['done_p50_ms']:.0f} ms; {stream['errors']} errors"
     )
+    kinds = Counter(i.kind for i in pool)
     return {
         "url": args.url,
-        "duration_s": args.duration,
-        "questions": len(questions),
+        "pool": {"items": len(pool), "requests": len(pool) + sum(1 for i in pool if i.follow_up)},
+        "kinds": dict(kinds),
         "server": {k: health.get(k) for k in ("version", "store", "models")},
         "client_machine": {"python": platform.python_version(), "platform": platform.platform()},
         "runs": runs,
@@ -182,10 +227,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--clients", type=int, nargs="+", default=[20, 50])
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds per client count")
+    parser.add_argument("--clients", type=int, nargs="+", default=[20])
     parser.add_argument("--token", default=None, help="an API token, if the server needs one")
-    parser.add_argument("--questions", type=Path, default=None, help="JSONL with 'question'")
+    parser.add_argument("--questions", type=Path, default=POOL, help="JSONL with 'question'")
     parser.add_argument("--stream-samples", type=int, default=20)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
@@ -196,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"figures written to {args.json}")
     failed = sum(r["errors"] for r in result["runs"]) + result["stream"]["errors"]
     return 1 if failed else 0

@@ -1,0 +1,70 @@
+"""The load benchmark against a live server over the web chat's tiny corpus, so that it cannot rot
+between the long runs: a cold and a warm pass over a pool of every kind (a follow-up continuing
+its conversation), then the stream samples. Figures are not asserted (benchmarks measure, tests
+do not time); the report's shape and counts are, and the shipped pool's make-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from tests.web.harness import serve
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_pool_is_large_distinct_and_of_every_kind() -> None:
+    lines = (REPO / "bench" / "load_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines if line.strip()]
+    questions = [i["question"].lower() for i in items]
+    assert len(items) >= 200 and len(set(questions)) == len(questions)
+    kinds = Counter(i["kind"] for i in items)
+    assert set(kinds) == {"document", "indicator", "comparison", "follow_up"}
+    assert all(bool(i.get("follow_up")) == (i["kind"] == "follow_up") for i in items)
+
+
+def test_load_bench_runs_a_cold_and_a_warm_pass_over_the_pool(tmp_path: Path) -> None:
+    pool = tmp_path / "pool.jsonl"
+    items = [
+        {"kind": "document", "question": "how does singapore train its officers"},
+        {"kind": "indicator", "question": "fiji egdi 2024"},
+        {"kind": "comparison", "question": "compare fiji and tonga egdi"},
+        {
+            "kind": "follow_up",
+            "question": "what does fiji's digital id do",
+            "follow_up": "and who runs it?",
+        },
+        {"kind": "document", "question": "kiribati permits outer islands"},
+    ]
+    pool.write_text("\n".join(json.dumps(i) for i in items), encoding="utf-8")
+    report = tmp_path / "load.json"
+    server = serve(tmp_path / "server")
+    live = next(server)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "load.py"), "--url", live.url]
+            + ["--clients", "2", "--questions", str(pool), "--stream-samples", "1"]
+            + ["--json", str(report)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=REPO,
+            check=False,
+        )
+    finally:
+        server.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads(report.read_text(encoding="utf-8"))
+    # the last item is kept for the stream samples, which must be cold too
+    assert figures["pool"] == {"items": 4, "requests": 5}
+    assert [(r["pass"], r["clients"]) for r in figures["runs"]] == [("cold", 2), ("warm", 2)]
+    for run in figures["runs"]:
+        assert run["requests"] == 5 and run["errors"] == 0
+        kinds = {"document", "indicator", "comparison", "opening", "follow_up"}
+        assert set(run["by_kind"]) == kinds
+        assert run["by_kind"]["follow_up"]["answered"] == 1  # the pair's second question
+    assert figures["stream"]["samples"] == 1 and figures["stream"]["errors"] == 0
+    assert "cold,   2 clients" in done.stdout and "warm,   2 clients" in done.stdout
