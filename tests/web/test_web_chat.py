@@ -1008,3 +1008,31 @@ def test_sign_in_prompt_when_tokens_are_configured(
         assert not watched.errors
     finally:
         watched.context.close()
+
+
+# --- a store without indicator data ---------------------------------------------------------------
+def test_without_indicator_data_the_page_says_how_to_add_it(browser: Any, tmp_path: Path) -> None:
+    from tests.web.harness import ingest, server_env, start_server, stop_server
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text(
+        "# Digital identity in Fiji\n\nFiji launched a national digital identity programme to "
+        "give every citizen one trusted credential for public services.\n",
+        encoding="utf-8",
+    )
+    env = server_env(tmp_path / "data", corpus)
+    ingest(tmp_path, env)
+    server = start_server(tmp_path, env)
+    watched = open_page(browser, server.url)
+    try:
+        page = watched.page
+        page.wait_for_selector("body[data-ready=true]")
+        hint = page.locator("#suggestions-hint")
+        assert hint.is_visible() and "python -m ingest fetch" in hint.inner_text()
+        chips = page.locator(".suggestions button").all_inner_texts()
+        assert not any("EGDI" in c for c in chips)  # only what is ingested
+    finally:
+        watched.context.close()
+        stop_server(server)
+    assert not watched.errors, watched.errors
