@@ -7,7 +7,7 @@ model itself can go here, and how close the pipeline gets. This takes ``--sample
 evenly over a store (``DATA`` holding an ingested corpus; the passages as the pipeline stored
 them) and embeds them, in one process and one run, under each setting:
 
-* batch sizes 4 to 64, texts sorted by length (as the pipeline does) or not;
+* batch sizes 1 to 64, texts sorted by length (as the pipeline does) or not;
 * onnxruntime's own thread count (``intra_op_num_threads``) left to it, or 1, or 2.
 
 For each: passages/s and tokens/s (tokens as the model reads them, truncation included), the
@@ -31,7 +31,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-BATCHES = (4, 8, 16, 32, 64)
+BATCHES = (1, 2, 4, 8, 16, 32, 64)
 THREADS = (None, 1, 2)
 
 
