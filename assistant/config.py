@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         description="Embedding model: `minilm-int8` (all-MiniLM-L6-v2, int8 ONNX, ships in a package).",
     )
     embed_batch_size: int = Field(4, ge=1, le=256, description="Passages per embedding batch.")
+    embed_threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Threads the embedding model may use in each process (0: onnxruntime's "
+        "choice, one per core).",
+    )
     chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
     ingest_ignore: Annotated[list[str], NoDecode] = Field(

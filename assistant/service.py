@@ -77,7 +77,9 @@ class Assistant:
         self.catalog = self.stores.catalog
         self.keyword = self.stores.keyword
         self.embedder = embedder or Embedder(
-            batch_size=settings.embed_batch_size, cache_size=settings.sentence_cache_size
+            batch_size=settings.embed_batch_size,
+            threads=settings.embed_threads or None,
+            cache_size=settings.sentence_cache_size,
         )
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self.data_citations = DataCitations(self.catalog, self.document_file)

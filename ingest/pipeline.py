@@ -200,7 +200,9 @@ class Pipeline:
         self.catalog = stores.catalog
         self.keyword = stores.keyword
         self.indicators = stores.indicators
-        self.embedder = embedder or Embedder(batch_size=settings.embed_batch_size)
+        self.embedder = embedder or Embedder(
+            batch_size=settings.embed_batch_size, threads=settings.embed_threads or None
+        )
 
     # --- public ---------------------------------------------------------------------------
     def run(
