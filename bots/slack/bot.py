@@ -133,7 +133,7 @@ class SlackBot:
         # a guest from another organisation, or a DM shared with one: no private grants
         external = bool(shared) or bool(user_team and user_team != team)
         rules = ChannelRules() if direct else self.config.channel(channel)
-        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        filters = rules.filters()
         if not direct:
             # told where the asker is looking: beside a top-level message, in its thread else
             beside = None if thread_ts == ts else thread_ts
@@ -407,7 +407,7 @@ class SlackBot:
         if refusal:
             respond(text=refusal, response_type="ephemeral")
             return None
-        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        filters = rules.filters()
         return self._answer_for_channel(
             client,
             respond,
@@ -704,7 +704,7 @@ class SlackBot:
         if refusal:
             respond(text=refusal, response_type="ephemeral", replace_original=False)
             return None
-        filters = Filters(collections=list(rules.collections)) if rules.collections else None
+        filters = rules.filters()
         # the private copy loses its buttons at once: a second click cannot post it twice
         respond(text=SHARING_NOTE, response_type="ephemeral", replace_original=True)
         shared = self._answer_for_channel(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from assistant import Filters
+
 PUBLIC = "public"
 ALL = "*"
 # The kinds of document a channel's answers may be limited to (assistant.Filters.collections).
@@ -35,6 +37,10 @@ class ChannelRules:
     without_mention: bool = False
     replies: str = "thread"
     external: bool = False
+
+    def filters(self) -> Filters | None:
+        """The search filters these rules put on every answer in the channel."""
+        return Filters(collections=list(self.collections)) if self.collections else None
 
 
 class SlackConfigError(ValueError):
@@ -114,20 +120,7 @@ class SlackConfig:
 def parse_grants(raw: object) -> dict[str, tuple[str, ...]]:
     """``RAG_SLACK_PRIVATE_GRANTS``: a JSON object of Slack user ids and the private collections
     each may read in their DMs with the bot, e.g. ``{"U0123ABCD": ["hr"], "U0456EFGH": ["*"]}``."""
-    if isinstance(raw, Mapping):
-        data: object = dict(raw)
-    else:
-        text = str(raw or "").strip()
-        if not text:
-            return {}
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SlackConfigError(f"RAG_SLACK_PRIVATE_GRANTS is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise SlackConfigError(
-            'RAG_SLACK_PRIVATE_GRANTS must be a JSON object such as {"U0123ABCD": ["hr"]}'
-        )
+    data = _json_object(raw, "RAG_SLACK_PRIVATE_GRANTS", '{"U0123ABCD": ["hr"]}')
     out: dict[str, tuple[str, ...]] = {}
     for user, grants in data.items():
         if isinstance(grants, str):
@@ -148,32 +141,38 @@ def parse_channels(raw: object) -> dict[str, ChannelRules]:
     """``RAG_SLACK_CHANNELS``: a JSON object of channel ids (``"*"``: every other channel) and
     their rules, inline or in a file it names, e.g. ``{"C0123ABCD": {"collections": ["data",
     "un"], "without_mention": true}, "*": {"replies": "private"}}``."""
-    if isinstance(raw, Mapping):
-        data: object = dict(raw)
-    else:
-        text = str(raw or "").strip()
-        if not text:
-            return {}
-        if text[:1] not in "{[":
-            path = Path(text).expanduser()
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SlackConfigError(
-                    f"RAG_SLACK_CHANNELS names the file {path}, which cannot be read "
-                    f"({exc.strerror or exc}); give a JSON object or the path of a JSON file"
-                ) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SlackConfigError(f"RAG_SLACK_CHANNELS is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise SlackConfigError(
-            'RAG_SLACK_CHANNELS must be a JSON object such as {"C0123ABCD": {"collections": ["un"]}}'
-        )
+    data = _json_object(
+        raw, "RAG_SLACK_CHANNELS", '{"C0123ABCD": {"collections": ["un"]}}', files=True
+    )
     return {
         str(channel).strip(): _channel_rules(str(channel), rules) for channel, rules in data.items()
     }
+
+
+def _json_object(raw: object, setting: str, example: str, *, files: bool = False) -> dict[str, Any]:
+    """A setting's JSON object (empty for an empty setting); with ``files``, a value that is
+    not JSON names a file holding it. :class:`SlackConfigError` names the setting."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    text = str(raw or "").strip()
+    if not text:
+        return {}
+    if files and text[:1] not in "{[":
+        path = Path(text).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SlackConfigError(
+                f"{setting} names the file {path}, which cannot be read "
+                f"({exc.strerror or exc}); give a JSON object or the path of a JSON file"
+            ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SlackConfigError(f"{setting} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise SlackConfigError(f"{setting} must be a JSON object such as {example}")
+    return data
 
 
 def _channel_rules(channel: str, raw: object) -> ChannelRules:

@@ -10,6 +10,8 @@ from slack_sdk import WebClient
 
 from bots.slack.formatting import FEEDBACK_UP
 
+from .origin import click_origin
+
 
 def feedback_callback(
     ack: Ack,
@@ -55,12 +57,13 @@ def _record(
     """Store a rating from a click, where the click came from (team, channel, thread)."""
     message = body.get("message") or {}
     container = body.get("container") or {}
+    team, channel, user = click_origin(body, context)
     context["slack_bot"].record_feedback(
         client,
         respond,
-        team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
-        channel=(body.get("channel") or {}).get("id") or container.get("channel_id"),
-        user=body["user"]["id"],
+        team=team,
+        channel=channel or None,
+        user=user,
         answer_id=answer_id,
         rating=rating,
         thread_ts=message.get("thread_ts") or container.get("thread_ts"),

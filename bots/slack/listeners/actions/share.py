@@ -9,6 +9,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from .origin import click_origin
+
 
 def share_callback(
     ack: Ack,
@@ -20,17 +22,16 @@ def share_callback(
     logger: Logger,
 ) -> None:
     ack()
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    team, channel, user = click_origin(body, context)
     # the button says which answer and which thread (formatting.share_value): a click on an
     # ephemeral message carries no message, so not the thread it was in
     answer_id, _, thread_ts = str(action.get("value", "")).partition("@")
     context["slack_bot"].share_answer(
         client,
         respond,
-        team=(body.get("team") or {}).get("id") or context.get("team_id") or "",
+        team=team,
         channel=channel,
-        user=(body.get("user") or {}).get("id", ""),
+        user=user,
         answer_id=answer_id,
         thread_ts=thread_ts or None,
     )

@@ -11,6 +11,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from .answer import answer_event
+
 
 def app_mention_callback(
     event: dict[str, Any],
@@ -22,16 +24,6 @@ def app_mention_callback(
     channel = event["channel"]
     if channel.startswith("D"):  # a mention inside a DM: the message listener answers it
         return
-    context["slack_bot"].answer_message(
-        client,
-        team=context.get("team_id") or event.get("team", ""),
-        channel=channel,
-        user=event.get("user"),
-        text=event.get("text", ""),
-        ts=event["ts"],
-        thread_ts=event.get("thread_ts") or event["ts"],
-        direct=False,
-        bot_user_id=context.get("bot_user_id"),
-        user_team=event.get("user_team"),  # a Slack Connect guest's own workspace
-        shared=(body or {}).get("is_ext_shared_channel"),
-    )
+    # in the thread it is in, or a new one under it
+    thread_ts = event.get("thread_ts") or event["ts"]
+    answer_event(event, context, client, body, thread_ts=thread_ts, direct=False)

@@ -14,6 +14,8 @@ from slack_sdk import WebClient
 
 from bots.slack.formatting import mentions
 
+from .answer import answer_event
+
 
 def is_channel(event: dict[str, Any]) -> bool:
     return event.get("channel_type") in ("channel", "group")
@@ -33,16 +35,4 @@ def channel_message_callback(
     bot = context["slack_bot"]
     if not bot.config.channel(event["channel"]).without_mention:
         return
-    bot.answer_message(
-        client,
-        team=context.get("team_id") or event.get("team", ""),
-        channel=event["channel"],
-        user=event.get("user"),
-        text=event.get("text", ""),
-        ts=event["ts"],
-        thread_ts=event["ts"],
-        direct=False,
-        bot_user_id=context.get("bot_user_id"),
-        user_team=event.get("user_team"),
-        shared=(body or {}).get("is_ext_shared_channel"),
-    )
+    answer_event(event, context, client, body, thread_ts=event["ts"], direct=False)

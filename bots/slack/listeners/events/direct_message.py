@@ -10,6 +10,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from .answer import answer_event
+
 # A plain message, or a thread reply also sent to the conversation.
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 
@@ -25,19 +27,7 @@ def direct_message_callback(
         return  # bots' messages, and channels (mentions are answered there)
     if event.get("subtype") not in ANSWERED_SUBTYPES:
         return  # edits, deletions, joins...
-    context["slack_bot"].answer_message(
-        client,
-        team=context.get("team_id") or event.get("team", ""),
-        channel=event["channel"],
-        user=event.get("user"),
-        text=event.get("text", ""),
-        ts=event["ts"],
-        thread_ts=event.get("thread_ts"),
-        direct=True,
-        bot_user_id=context.get("bot_user_id"),
-        user_team=event.get("user_team"),  # a Slack Connect DM: the guest's own workspace
-        shared=(body or {}).get("is_ext_shared_channel"),
-    )
+    answer_event(event, context, client, body, thread_ts=event.get("thread_ts"), direct=True)
 
 
 def is_direct(event: dict[str, Any]) -> bool:
