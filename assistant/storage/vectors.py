@@ -29,6 +29,8 @@ NO_YEAR = -1
 # chromadb's HTTP client waits forever by default: a Chroma server that stops answering without
 # closing its sockets (frozen, overloaded, a dead network path) would hold every request.
 HTTP_CONNECT_TIMEOUT_S = 5.0
+# The collection methods that only read: safe to run again after reopening the store.
+READS = frozenset({"query", "get", "count"})
 
 
 class VectorStore:
@@ -117,6 +119,15 @@ class VectorStore:
         try:
             return getattr(collection, fn)(*args, **kwargs)
         except Exception as exc:
+            if fn in READS and self._stale_index(exc):
+                # Another process (ingestion) deleted passages that the vector index this
+                # process loaded still points to: reopen to load the index it wrote, then retry.
+                log.info("Chroma's index is older than the store (%s); reopening it", exc)
+                self.refresh()
+                try:
+                    return getattr(self._connect(), fn)(*args, **kwargs)
+                except Exception as again:
+                    exc = again
             if self.settings.chroma_mode == "http" and _looks_like_connection_error(exc):
                 self._collection = None  # reconnect on the next call
                 raise StoreUnavailable(
@@ -124,6 +135,14 @@ class VectorStore:
                     f"is not answering ({type(exc).__name__}). {START_IT}"
                 ) from exc
             raise StoreError(f"Chroma failed to {what}: {exc}") from exc
+
+    def _stale_index(self, exc: Exception) -> bool:
+        """Whether ``exc`` is Chroma's internal error for an id that its loaded vector index
+        holds and its record store no longer does: only an embedded client, reading what another
+        process has rewritten since the index was loaded, gets it."""
+        from chromadb.errors import InternalError
+
+        return self.settings.chroma_mode == "embedded" and isinstance(exc, InternalError)
 
     # --- writes --------------------------------------------------------------------------
     def add(self, document: DocumentRecord, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:

@@ -128,3 +128,53 @@ def test_threads_opening_the_store_at_once_share_one_client(settings) -> None:
         t.join()
     assert not errors and counts == [30] * 8
     assert len(opened) == 1
+
+
+REWRITE_IN_ANOTHER_PROCESS = """
+import sys
+import numpy as np
+import chromadb
+from chromadb.config import Settings
+
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+collection = client.get_collection(sys.argv[2])
+collection.delete(where={"doc_id": "korea"})
+rng = np.random.default_rng(7)
+vectors = rng.normal(size=(300, 384))
+collection.add(
+    ids=[f"korea-new:{i}" for i in range(300)],
+    embeddings=(vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist(),
+    documents=[f"new text {i}" for i in range(300)],
+    metadatas=[
+        {"doc_id": "korea", "c_KOR": True, "access": "public", "ordinal": i} for i in range(300)
+    ],
+)
+"""
+
+
+def test_a_search_after_another_process_rewrote_a_document_sees_the_new_version(
+    settings,
+) -> None:
+    """Ingestion runs in its own process: the API's loaded vector index still points at the
+    passages it deleted. A filtered search then fails inside Chroma ("Error finding id"); the
+    store reopens the index and answers from what ingestion wrote."""
+    import subprocess
+    import sys
+
+    store = VectorStore(settings)
+    vectors = _fill(store)
+    assert store.query(vectors[10], k=5, where=build_where(countries=["KOR"]))
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            REWRITE_IN_ANOTHER_PROCESS,
+            str(settings.chroma_path),
+            settings.chroma_collection,
+        ],
+        check=True,
+    )
+
+    hits = store.query(vectors[10], k=50, where=build_where(countries=["KOR"]))
+
+    assert hits and {c.chunk_id.split(":")[0] for c, _ in hits} == {"korea-new"}
