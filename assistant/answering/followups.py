@@ -94,10 +94,10 @@ def rewrite_follow_up(question: str, previous: str) -> str:
             result = f"{result.rstrip('?')} in {new_years[-1]}?"
     if new_countries:
         old = country_names.in_question(previous)
-        new_name = country_names.name(new_countries[0])
+        new_name = _joined(new_countries)
         replaced = _replace_country(result, old[0], new_name) if old else result
         if replaced == result:
-            replaced = f"{result.rstrip('?')} for {country_names.name(new_countries[0])}?"
+            replaced = f"{result.rstrip('?')} for {new_name}?"
         result = replaced
     if new_groups:
         old_groups = find_groups(previous)
@@ -147,11 +147,18 @@ def _with_new_names(previous: str, countries: list[str], groups: list[Group]) ->
     """``previous`` with its country (or group) replaced by the first new one, where it has one."""
     old_countries = country_names.in_question(previous)
     if countries and old_countries:
-        return _replace_country(previous, old_countries[0], country_names.name(countries[0]))
+        return _replace_country(previous, old_countries[0], _joined(countries))
     old_groups = find_groups(previous)
     if groups and old_groups:
         return _replace_group(previous, old_groups[0], groups[0].name)
     return previous
+
+
+def _joined(countries: list[str]) -> str:
+    """Every country a follow-up names, in place of the one asked about before ("what about
+    india and china?": both are asked about, not the first alone)."""
+    names = [country_names.name(c) for c in countries]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _names_what_to_replace(previous: str, countries: list[str], groups: list[Group]) -> bool:

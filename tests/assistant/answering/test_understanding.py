@@ -85,6 +85,13 @@ def test_acronym_candidates() -> None:
         ("what about in 2020", "fiji egdi 2024", "fiji egdi 2020"),
         ("and in oceania?", "top 5 in asia on egdi 2024", "top 5 in Oceania on egdi 2024"),
         ("What about Tonga?", "What was Fiji's EGDI in 2024?", "What was Tonga's EGDI in 2024?"),
+        # every country a follow-up names is asked about, not the first alone
+        (
+            "what about india and china?",
+            "unctad tir 2025 - where does singapore sit on the frontier tech readiness index?",
+            "unctad tir 2025 - where does India and China sit on the frontier tech readiness index?",
+        ),
+        ("and samoa, tonga and fiji?", "vanuatu egdi 2024", "Samoa, Tonga and Fiji egdi 2024"),
     ],
 )
 def test_follow_ups(question: str, previous: str, standalone: str) -> None:
