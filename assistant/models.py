@@ -59,6 +59,11 @@ class Chunk:
     doc_hash: str = ""  # content hash of the document version this chunk was cut from
 
 
+def chunk_id_of(doc_id: str, ordinal: int) -> str:
+    """The id of a document's ``ordinal``-th passage ("un-e-2025-44:00012")."""
+    return f"{doc_id}:{ordinal:05d}"
+
+
 @dataclass
 class Passage:
     """A retrieved chunk with the document it belongs to and its retrieval scores."""

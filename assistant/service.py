@@ -39,7 +39,7 @@ from assistant.errors import (
     StoreError,
 )
 from assistant.indicators import IndicatorValue
-from assistant.models import Answer, DocumentRecord, Filters, Passage
+from assistant.models import Answer, Chunk, DocumentRecord, Filters, Passage, chunk_id_of
 from assistant.retrieval import Retriever, normalize_filters
 from assistant.storage import Stores
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
@@ -198,6 +198,7 @@ class Assistant:
             expansions=self.expansions,
             frequency=self._frequency,
             definition=self._definition,
+            next_chunk=self.next_chunk,
         )
 
     def _frequency(self, stem: str, access: Sequence[str] | None) -> tuple[int, int]:
@@ -279,6 +280,14 @@ class Assistant:
                 self._doc_texts.pop(next(iter(self._doc_texts)))
             self._doc_texts[key] = text
         return text
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The passage after ``chunk`` in the same version of its document, None at its end."""
+        after = chunk_id_of(chunk.doc_id, chunk.ordinal + 1)
+        found = self.store.get([after]).get(after)
+        if found is None or found.doc_hash != chunk.doc_hash:
+            return None
+        return found
 
     def documents(self, access: Sequence[str] | None = ("public",)) -> list[DocumentRecord]:
         return [d for d in self.catalog.documents().values() if can_see(d, access)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.models import Chunk
+from assistant.models import Chunk, chunk_id_of
 from assistant.text import WORD_RE, count_words, sentence_spans
 
 from .parsers.base import ParsedDocument, ParsedPage
@@ -140,7 +140,7 @@ def chunk_document(
             ordinal = len(chunks)
             chunks.append(
                 Chunk(
-                    chunk_id=f"{doc_id}:{ordinal:05d}",
+                    chunk_id=chunk_id_of(doc_id, ordinal),
                     doc_id=doc_id,
                     ordinal=ordinal,
                     text=page.text[start:end],

@@ -36,6 +36,7 @@ def answer(
             context.embedder,
             max_sentences=2,
             document_text=context.document_text,
+            next_chunk=context.next_chunk,
         )
         name = country_names.name(code)
         weak = extraction.best_score < context.settings.refusal_threshold

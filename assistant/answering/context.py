@@ -10,7 +10,7 @@ from typing import Any
 from assistant.answering.citations import DataCitations
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.models import Passage
+from assistant.models import Chunk, Passage
 from assistant.retrieval import Retriever
 from assistant.storage.indicators import IndicatorTable
 
@@ -37,6 +37,8 @@ class AnswerContext:
     # the name those documents give one acronym, however widely they use it ("SDGs" ->
     # "Sustainable Development Goals"); None when none defines it
     definition: Callable[[str, Access], str | None] = lambda word, access: None
+    # the passage after a chunk in its document (the same version), None at its end
+    next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None
 
     @property
     def uses_llm(self) -> bool:

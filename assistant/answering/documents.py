@@ -74,6 +74,7 @@ def answer(
         passages,
         context.embedder,
         document_text=context.document_text,
+        next_chunk=context.next_chunk,
         expansions=expansions,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000

@@ -12,7 +12,7 @@ acronym) appears nowhere in the evidence, the answer says the documents do not a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ from assistant import countries as country_names
 from assistant.answering.wordlists import GENERIC_CAPS, STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.embedding import Embedder
-from assistant.models import Passage
+from assistant.models import Chunk, Passage
 from assistant.text import UN_SYMBOL, YEAR, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
@@ -244,10 +244,12 @@ def extract(
     max_embedded: int = 32,
     document_text: Callable[[str], str] | None = None,
     expansions: dict[str, str] | None = None,
+    next_chunk: Callable[[Chunk], Chunk | None] | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
-    either, and the evidence may name either."""
+    either, and the evidence may name either. ``next_chunk``: the passage after one in its
+    document, where a list announced at a passage's end is read on."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
@@ -302,7 +304,7 @@ def extract(
             continue
         chosen.append(evidence)
         words += len(evidence.text.split())
-    chosen = _with_list_items(chosen, scored, max_sentences + 3)
+    chosen = _with_list_items(chosen, max_sentences + 3, next_chunk)
     chosen = _with_continuation(chosen, max_sentences + 3)
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text, expansions)
@@ -327,26 +329,97 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
     return about or passages
 
 
-def _with_list_items(chosen: list[Evidence], scored: list[Evidence], limit: int) -> list[Evidence]:
-    """A sentence that introduces a list ("...encouraged to:") brings the list items after it."""
+def _with_list_items(
+    chosen: list[Evidence],
+    limit: int,
+    next_chunk: Callable[[Chunk], Chunk | None] | None = None,
+) -> list[Evidence]:
+    """A sentence that introduces a list brings the list's items after it, so that a list is
+    quoted whole: one that ends in a colon ("...encouraged to:") or announces how many items
+    follow ("The DGI looks at four transversal facets."). Each item is quoted by its first
+    sentence; an item's further sentences are passed over. A list that starts in the document's
+    next passage (the announcing sentence closes its passage) is read there (``next_chunk``)."""
     out: list[Evidence] = []
     for evidence in chosen:
         out.append(evidence)
-        if not evidence.text.rstrip().endswith(":"):
+        count = announced_count(evidence.text)
+        if not evidence.text.rstrip().endswith(":") and count is None:
             continue
-        following = sorted(
-            (e for e in scored if e.passage is evidence.passage and e.start >= evidence.end),
-            key=lambda e: e.start,
-        )
-        kind = None
-        for item in following[:6]:
-            marker = _list_marker(item)
-            if len(out) >= limit or marker is None or kind not in (None, marker):
-                break  # the list ends where its items' markers do: "29." after bullets is not one
-            kind = marker
-            if item not in out and item not in chosen:
+        items = _items_after(evidence, next_chunk)
+        for item in items[: count or len(items)]:
+            if len(out) >= limit:
+                break
+            if not any(
+                item.passage.chunk is e.passage.chunk and item.start == e.start for e in out
+            ):
                 out.append(item)
     return out
+
+
+# A number of items a sentence announces: "four key dimensions", "Six pillars", "3 main areas".
+_ANNOUNCED = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[2-9]|1[0-2])\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}?(?!(?:second|minute|hour|day|week|month|year|decade|time)s\b)"
+    r"[a-z][\w-]{2,}s\b",
+    re.I,
+)
+_COUNT_WORDS = "two three four five six seven eight nine ten eleven twelve".split()
+
+
+def announced_count(sentence: str) -> int | None:
+    """How many items ``sentence`` says there are ("four key dimensions": 4), or None."""
+    match = _ANNOUNCED.search(sentence)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS.index(word) + 2
+
+
+# The sentences an item may run to after its first before the next item: beyond, the list ended.
+ITEM_SENTENCES = 4
+# The sentences that may stand between the sentence introducing a list and its first item ("four
+# facets were identified. If analysed alone, these facets ... 1. Strategic approach").
+LEAD_SENTENCES = 1
+
+
+def _items_after(
+    evidence: Evidence, next_chunk: Callable[[Chunk], Chunk | None] | None
+) -> list[Evidence]:
+    """The first sentence of each list item that follows ``evidence`` on its page: items marked
+    alike ("(a)", "1.", bullets), the list ending at an item marked otherwise ("29." after
+    bullets) or after ITEM_SENTENCES unmarked sentences (LEAD_SENTENCES before the first item).
+    A list still open at the passage's end is read on in the document's next passage."""
+    items: list[Evidence] = []
+    kind = None
+    unmarked = 0
+    for sentence in _sentences_after(evidence, next_chunk):
+        marker = _list_marker(sentence)
+        if marker is None:
+            unmarked += 1
+            if unmarked > (ITEM_SENTENCES if items else LEAD_SENTENCES):
+                break
+            continue
+        if kind not in (None, marker):
+            break
+        kind, unmarked = marker, 0
+        items.append(sentence)
+    return items
+
+
+def _sentences_after(
+    evidence: Evidence, next_chunk: Callable[[Chunk], Chunk | None] | None
+) -> Iterator[Evidence]:
+    """The sentences after ``evidence`` in its passage, then (read only when reached) in the
+    document's next passage."""
+    passage = evidence.passage
+    for start, end, text in sentences_of(passage):
+        if start >= evidence.end:
+            yield Evidence(passage, text, start, end, evidence.score * 0.9)
+    chunk = next_chunk(passage.chunk) if next_chunk is not None else None
+    if chunk is not None:
+        after = Passage(chunk, passage.document, passage.score, rank=passage.rank)
+        for start, end, text in sentences_of(after):
+            yield Evidence(after, text, start, end, evidence.score * 0.9)
 
 
 # A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).

@@ -189,6 +189,70 @@ def test_a_heading_comes_with_what_it_heads() -> None:
     assert chosen[1].startswith("Either earned a fixed monthly salary")
 
 
+def test_a_list_announced_by_its_count_is_quoted_whole_across_passages() -> None:
+    """ "Four facets were identified." closes a passage; the facets open the next one, after the
+    page's running head. Each item is quoted by its first sentence."""
+    doc = DocumentRecord(doc_id="dgi", source="dgi.pdf", path="/tmp/dgi.pdf", title="DGI")
+    first = Chunk(
+        "dgi:00001",
+        "dgi",
+        1,
+        "The index has six dimensions. Four transversal facets were identified to assess each "
+        "dimension. If analysed alone, these facets give a deeper evaluation across countries.",
+    )
+    second = Chunk(
+        "dgi:00002",
+        "dgi",
+        2,
+        "16 OECD DIGITAL GOVERNMENT INDEX © OECD 2020\n\n"
+        "1. Strategic approach: whether governments have set a clear vision. It covers plans.\n"
+        "2. Policy levers: the tools used to enable system-wide change.\n"
+        "3. Implementation: the capacity to turn goals into initiatives.\n"
+        "4. Monitoring: activities to assess the development of policies.\n"
+        "5. Annex: a table of sources.",
+    )
+    question = "what 4 facets does the dgi look at for each dimension"
+    chosen = extract(
+        question,
+        [Passage(first, doc)],
+        Embedder(),
+        next_chunk=lambda chunk: second if chunk is first else None,
+    ).evidence
+    texts = [e.text for e in chosen]
+    assert texts[0].startswith("Four transversal facets")
+    items = [t for t in texts if re.match(r"\d\.|[A-Z][a-z ]+:", t)]
+    assert [i.split(":")[0].lstrip("0123456789. ") for i in items] == [
+        "Strategic approach",
+        "Policy levers",
+        "Implementation",
+        "Monitoring",
+    ]  # four announced: the fifth numbered line is not one of them
+    assert not any("It covers plans" in t for t in texts)  # an item's further sentences
+    assert {e.passage.chunk.chunk_id for e in chosen if e.text in items} == {"dgi:00002"}
+    # without the next passage the announcing sentence stands alone, as before
+    alone = extract(question, [Passage(first, doc)], Embedder()).evidence
+    assert not any("Strategic approach" in e.text for e in alone)
+
+
+def test_a_count_with_no_list_right_after_it_brings_no_items() -> None:
+    text = (
+        "The Committee elected three new members at the session. It then adopted the report on "
+        "its twenty-fourth session. The meeting closed with a statement by the Chair. "
+        "(a) A note on the agenda was issued earlier.\n"
+        "(b) A second note followed."
+    )
+    question = "how many members did the committee elect"
+    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert chosen[0].startswith("The Committee elected three new members")
+    assert not any("note" in c for c in chosen)
+    # a count of days is a length of time, not a list
+    text = "The Committee met for five days.\n(a) A note on the agenda was issued earlier."
+    chosen = [
+        e.text for e in extract("how long did it meet", [_passage(text)], Embedder()).evidence
+    ]
+    assert not any("note" in c for c in chosen)
+
+
 def test_a_group_in_the_question_is_met_by_a_member_named() -> None:
     text = "Sarah Mecartney, of Vanuatu, was nominated to the Committee for 2025-2029."
     question = "Who was nominated from Oceania?"
