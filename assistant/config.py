@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     chroma_host: str = Field("127.0.0.1", description="Chroma server host when chroma_mode=http.")
     chroma_port: int = Field(8001, description="Chroma server port when chroma_mode=http.")
     chroma_collection: str = Field("passages", description="Name of the Chroma collection.")
+    database_url: str = Field(
+        "",
+        description="PostgreSQL for the catalogue, conversations, audit trail, feedback and briefs "
+        "(`postgresql://user:password@host:5432/db`), shared by several API hosts; empty: SQLite "
+        "files in data_dir.",
+    )
     chroma_timeout: float = Field(
         30.0, gt=0, description="Seconds before a silent Chroma server gives a 503 (http mode)."
     )

@@ -20,7 +20,7 @@ class ConfigError(AssistantError):
 
 
 class StoreUnavailable(AssistantError):
-    """The vector store (Chroma) cannot be reached."""
+    """A store's server cannot be reached: Chroma's, or the PostgreSQL database's."""
 
 
 class StoreError(AssistantError):

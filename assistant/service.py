@@ -9,7 +9,6 @@ them together and keeps the bookkeeping: conversations, the audit trail, access-
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import cached_property
@@ -44,13 +43,14 @@ from assistant.retrieval import Retriever, normalize_filters
 from assistant.storage import Stores
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
-from assistant.storage.briefs import BriefStore
+from assistant.storage.briefs import Briefs
 from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import (
     ConversationStore,
     StoredConversation,
     new_conversation_id,
 )
+from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.vectors import VectorStore
 from assistant.text import fold
@@ -140,7 +140,7 @@ class Assistant:
         return draft_brief(inputs, country, topic, audience)
 
     @property
-    def briefs(self) -> BriefStore:
+    def briefs(self) -> Briefs:
         """Briefs drafted through the API, kept for their downloads."""
         return self.stores.briefs
 
@@ -482,8 +482,9 @@ class Assistant:
 
     def status(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
         """Counts (of what ``access`` may see), models and the store's state, for health checks."""
-        docs = self.documents(access)
+        docs: list[DocumentRecord] = []
         try:
+            docs = self.documents(access)  # the catalogue: PostgreSQL's, with RAG_DATABASE_URL
             self.store.count()
             store_ok, store_error = True, None
         except AssistantError as exc:  # StoreUnavailable, StoreError: report, do not fail
@@ -493,6 +494,7 @@ class Assistant:
                 "ok": store_ok,
                 "error": store_error,
                 "mode": self.settings.chroma_mode,
+                "records": "postgresql" if self.settings.database_url else "sqlite",
                 "documents": len(docs),
                 "passages": sum(d.chunks for d in docs),
                 "indicator_values": self.indicators_for(access).count(),
@@ -645,7 +647,7 @@ class Assistant:
                     citations=[c.model_dump() for c in answer.citations],
                 )
             self.answers.record(record)
-        except sqlite3.Error as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not record the answer {answer.id}: {exc}") from exc
 
     def _models_of(self, answer: Answer) -> str:

@@ -36,7 +36,6 @@ import hashlib
 import logging
 import queue
 import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +50,7 @@ from assistant.errors import AssistantError, StoreError
 from assistant.models import PUBLIC, Chunk, DocumentRecord
 from assistant.storage import Stores
 from assistant.storage.catalog import Catalog
+from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
 from assistant.storage.vectors import VectorStore
@@ -221,7 +221,7 @@ class Pipeline:
         run (once there is room) sweeps the interrupted document and carries on."""
         try:
             return self._run(paths, rebuild=rebuild, prune=prune, progress=progress)
-        except (OSError, sqlite3.Error, AssistantError) as exc:
+        except (OSError, AssistantError, *DatabaseError) as exc:  # type: ignore[misc]
             full = _no_space_left(self.settings.data_dir, exc)
             if full is None:
                 raise

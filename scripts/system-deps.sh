@@ -3,7 +3,8 @@
 # tesseract-ocr with the packs of the UN's six languages (OCR of scanned PDFs, each page in its
 # own language) and poppler-utils (pdftoppm, to rasterise pages for OCR);
 # with --test also chromium (the web chat's browser tests) and LibreOffice Writer (a brief
-# rendered to PDF in a test), and cmake and g++ to build llama.cpp for the llm tests.
+# rendered to PDF in a test), cmake and g++ to build llama.cpp for the llm tests, and the
+# PostgreSQL server (the tests start a throwaway cluster for RAG_DATABASE_URL).
 # Without root (or apt) it only says what is missing: the project still works, scanned PDFs are
 # reported as needing OCR instead of being OCRed, and the tests that need a missing one skip.
 set -euo pipefail
@@ -23,6 +24,7 @@ if [ "${1:-}" = "--test" ]; then
   # building llama-cpp-python for the llm tests (scripts/setup-llm.sh)
   command -v cmake >/dev/null 2>&1 || missing+=(cmake)
   command -v g++ >/dev/null 2>&1 || missing+=(g++)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

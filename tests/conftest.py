@@ -198,3 +198,71 @@ def live_server() -> Iterator[object]:
     """Serve an app on 127.0.0.1 with a real uvicorn in a thread: ``url = live_server(app)``."""
     with ExitStack() as stack:
         yield lambda app: stack.enter_context(serving(app))
+
+
+# --- PostgreSQL (RAG_DATABASE_URL): a throwaway cluster ---------------------------------------
+
+
+def _postgres_bin() -> Path | None:
+    """The server programs of Debian's ``postgresql`` package (initdb and pg_ctl)."""
+    for found in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (found / "initdb").exists() and (found / "pg_ctl").exists():
+            return found
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path).parent if on_path else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster of its own in a temporary directory, on 127.0.0.1 and a free port,
+    stopped after the session: the URL of its server (no database named)."""
+    import subprocess
+
+    binaries = _postgres_bin()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed (Debian's postgresql package: make setup-test)")
+    import tempfile
+
+    # not under pytest's temporary folder: as root that is closed to other users, and the server
+    # refuses to run as root, so it runs as the package's postgres user
+    root = Path(tempfile.mkdtemp(prefix="rag-postgres-"))
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(root, "postgres")
+    port = free_port()
+    data = root / "data"
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
+
+    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "rag", "-E", "UTF8")
+    options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        yield f"postgresql://rag@127.0.0.1:{port}"
+    finally:
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def database_url(postgres_server: str) -> str:
+    """A new, empty database on the test cluster for one test."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{postgres_server}/{name}"

@@ -3,6 +3,8 @@
 * :mod:`.vectors`: the passages and their vectors in Chroma (the only module that talks to it);
 * :mod:`.keyword`: the BM25 keyword index over the same passages, one model per access scope;
 * :mod:`.catalog`: the documents ingested, their versions and ingestion state (SQLite);
+* :mod:`.database`, :mod:`.postgres`: the catalogue and the service's records in PostgreSQL
+  instead, when ``RAG_DATABASE_URL`` is set (several API hosts);
 * :mod:`.indicators`: indicator values read from data files (SQLite);
 * :mod:`.conversations`, :mod:`.audit`, :mod:`.briefs`: what the service keeps for its callers;
 * :mod:`.sqlite`: per-thread SQLite connections shared by the SQLite stores.
@@ -18,7 +20,7 @@ from functools import cached_property
 
 from assistant.config import Settings
 from assistant.storage.audit import AnswerLog
-from assistant.storage.briefs import BriefStore
+from assistant.storage.briefs import Briefs, BriefStore, DatabaseBriefStore
 from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import ConversationStore
 from assistant.storage.indicators import IndicatorTable
@@ -51,30 +53,32 @@ class Stores:
         return cls(
             settings,
             vectors or VectorStore(settings),
-            catalog or Catalog(settings.catalog_path),
+            catalog or Catalog(settings.catalog_path, settings.database_url),
             keyword or KeywordIndex(settings.keyword_path),
             indicators or IndicatorTable(settings.indicators_path),
         )
 
     @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.conversations_path)
+        return ConversationStore(self.settings.conversations_path, self.settings.database_url)
 
     @cached_property
     def answers(self) -> AnswerLog:
         """The audit trail: every answer with what it was made from, and its feedback."""
-        return AnswerLog(self.settings.audit_path)
+        return AnswerLog(self.settings.audit_path, self.settings.database_url)
 
     @cached_property
-    def briefs(self) -> BriefStore:
+    def briefs(self) -> Briefs:
         """Briefs drafted through the API, kept for their downloads."""
+        if self.settings.database_url:
+            return DatabaseBriefStore(self.settings.database_url)
         return BriefStore(self.settings.data_dir / "briefs")
 
     def close(self) -> None:
         """Close this thread's SQLite connections (what the service opened included)."""
         self.catalog.close()
         self.indicators.close()
-        for name in ("conversations", "answers"):
+        for name in ("conversations", "answers", "briefs"):
             if name in self.__dict__:
                 self.__dict__[name].close()
 
@@ -84,6 +88,7 @@ __all__ = [
     "BriefStore",
     "Catalog",
     "ConversationStore",
+    "DatabaseBriefStore",
     "IndicatorTable",
     "KeywordIndex",
     "Stores",

@@ -13,7 +13,6 @@ several worker processes on one host.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,7 @@ from typing import Any
 
 from assistant.errors import NotFound
 from assistant.models import Answer, DocumentRecord, Passage, page_words
-from assistant.storage.sqlite import ThreadLocalDB
+from assistant.storage.database import SQLConnection, open_database, replacing
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -56,6 +55,13 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_by_answer ON feedback (answer_id);
 """
+
+
+ANSWER_COLUMNS = (
+    "id, created, owner, access, channel, question, rewritten_question, filters, "
+    "conversation_id, retrieved, documents, answer, grounded, kind, citations, answerer, model, "
+    "latency_ms, timings"
+)
 
 
 @dataclass
@@ -162,16 +168,16 @@ def record_for(
 
 
 class AnswerLog:
-    """The audit trail in SQLite."""
+    """The audit trail in SQLite, or in PostgreSQL given its ``url``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str = "") -> None:
         self.path = Path(path)
-        self._connection = ThreadLocalDB(self.path, SCHEMA)
+        self._connection = open_database(self.path, SCHEMA, url=url, store="answers")
 
     def __repr__(self) -> str:
-        return f"AnswerLog({str(self.path)!r})"
+        return f"AnswerLog({self._connection!r})"
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> SQLConnection:
         return self._connection()
 
     def close(self) -> None:
@@ -179,10 +185,8 @@ class AnswerLog:
 
     def record(self, rec: AnswerRecord) -> None:
         self._db().execute(
-            "INSERT OR REPLACE INTO answers(id, created, owner, access, channel, question, "
-            "rewritten_question, filters, conversation_id, retrieved, documents, answer, grounded, "
-            "kind, citations, answerer, model, latency_ms, timings) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO answers({ANSWER_COLUMNS}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            f"ON CONFLICT(id) DO UPDATE SET {replacing(ANSWER_COLUMNS)}",
             (
                 rec.id,
                 rec.created,

@@ -6,6 +6,9 @@ file, then ``os.replace``), holding the brief and its *owner* (the caller's toke
 their folder however many briefs others drafted. An owner only ever sees its own briefs, like
 conversations. Briefs saved by earlier versions directly in ``briefs/`` are moved into their
 owner's folder the first time the store is used.
+
+With ``RAG_DATABASE_URL`` set (several API hosts), :class:`DatabaseBriefStore` keeps them in the
+shared PostgreSQL database instead, one row per brief.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +30,17 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 class BriefStore:
+    """Briefs as JSON files in the data directory (one host)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self._migrated = False
 
     def __repr__(self) -> str:
         return f"BriefStore({str(self.root)!r})"
+
+    def close(self) -> None:
+        """Nothing stays open between calls: files are opened and closed by each."""
 
     def _folder(self, owner: str) -> Path:
         return self.root / hashlib.sha256(owner.encode("utf-8")).hexdigest()[:24]
@@ -108,3 +117,48 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:  # replaced or removed while listing
         return 0.0
+
+
+class DatabaseBriefStore:
+    """Briefs in the shared database: the same calls as :class:`BriefStore`."""
+
+    def __init__(self, url: str) -> None:
+        from assistant.storage.postgres import PostgresDB
+
+        self._connection = PostgresDB(url, "briefs")
+
+    def __repr__(self) -> str:
+        return f"DatabaseBriefStore({self._connection!r})"
+
+    def save(self, brief: Brief, owner: str) -> None:
+        self._connection().execute(
+            "INSERT INTO briefs(id, owner, created, brief) VALUES(?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET owner=excluded.owner, brief=excluded.brief",
+            (brief.id, owner, time.time(), json.dumps(brief.to_json(), ensure_ascii=False)),
+        )
+
+    def get(self, brief_id: str, owner: str) -> Brief:
+        """The brief ``owner`` drafted; NotFound for a brief that is missing or someone else's."""
+        row = (
+            self._connection()
+            .execute("SELECT brief FROM briefs WHERE id=? AND owner=?", (brief_id, owner))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFound(f"no brief {brief_id!r}")
+        return Brief.model_validate(json.loads(row[0]))
+
+    def list(self, owner: str, limit: int = 20) -> list[Brief]:
+        """The owner's briefs, newest first."""
+        rows = self._connection().execute(
+            "SELECT brief FROM briefs WHERE owner=? ORDER BY created DESC, id LIMIT ?",
+            (owner, limit),
+        )
+        return [Brief.model_validate(json.loads(r[0])) for r in rows]
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+# What the service keeps briefs in: files on one host, the shared database on several.
+Briefs = BriefStore | DatabaseBriefStore

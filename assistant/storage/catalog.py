@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from assistant.models import DocumentRecord
-from assistant.storage.sqlite import ThreadLocalDB
+from assistant.storage.database import SQLConnection, open_database, replacing
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ COLUMNS = (
     "doc_id, source, path, title, collection, countries, year, url, content_hash, pages, chunks, "
     "access, symbol, language, issued, body"
 )
+FILE_COLUMNS = "path, content_hash, status, reason, updated"
 # Columns added after the first release, each added to an older catalogue when it is opened.
 ADDED_COLUMNS = ("symbol", "language", "issued", "body")
 
@@ -67,21 +68,21 @@ ADDED_COLUMNS = ("symbol", "language", "issued", "body")
 class Catalog:
     """Thread-safe access to the catalogue database (one connection per thread)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str = "") -> None:
         self.path = Path(path)
-        self._connection = ThreadLocalDB(self.path, SCHEMA)
+        self._connection = open_database(self.path, SCHEMA, url=url, store="catalog")
         self._cache: tuple[int, dict[str, DocumentRecord]] | None = None
         self._cache_lock = threading.Lock()
-        self._migrated = False
+        self._migrated = bool(url)  # PostgreSQL's schema is Alembic's
         self._select = COLUMNS  # what reads select: NULL for columns an old catalogue lacks
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> SQLConnection:
         db = self._connection()
         if not self._migrated:
             self._migrate(db)
         return db
 
-    def _migrate(self, db: sqlite3.Connection) -> None:
+    def _migrate(self, db: SQLConnection) -> None:
         """Add the columns a catalogue written by an older version lacks (all nullable). A
         catalogue that can only be read keeps its columns and reads the missing ones as NULL."""
         with self._cache_lock:
@@ -105,10 +106,10 @@ class Catalog:
         row = self._db().execute("SELECT value FROM state WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
-    def _bump(self, db: sqlite3.Connection) -> None:
+    def _bump(self, db: SQLConnection) -> None:
         db.execute(
             "INSERT INTO state(key, value) VALUES('generation', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(state.value AS INTEGER) + 1 AS TEXT)"
         )
 
     def get_state(self, key: str) -> str | None:
@@ -137,8 +138,9 @@ class Catalog:
         db = self._db()
         with _transaction(db):
             db.execute(
-                f"INSERT OR REPLACE INTO documents({COLUMNS}, status, updated) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO documents({COLUMNS}, status, updated) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                f"ON CONFLICT(doc_id) DO UPDATE SET {replacing(f'{COLUMNS}, status, updated')}",
                 (
                     doc.doc_id,
                     doc.source,
@@ -209,7 +211,8 @@ class Catalog:
 
     def record_file(self, path: str, content_hash: str, status: str, reason: str | None) -> None:
         self._db().execute(
-            "INSERT OR REPLACE INTO files(path, content_hash, status, reason, updated) VALUES(?,?,?,?,?)",
+            "INSERT INTO files(path, content_hash, status, reason, updated) VALUES(?,?,?,?,?) "
+            f"ON CONFLICT(path) DO UPDATE SET {replacing(FILE_COLUMNS)}",
             (path, content_hash, status, reason, time.time()),
         )
 
@@ -221,7 +224,7 @@ class Catalog:
 
 
 class _transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: SQLConnection) -> None:
         self.db = db
 
     def __enter__(self) -> None:

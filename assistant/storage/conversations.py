@@ -8,7 +8,6 @@ token id, or ``"anonymous"``): an owner only ever sees its own conversations.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import NotFound
-from assistant.storage.sqlite import ThreadLocalDB
+from assistant.storage.database import SQLConnection, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -74,16 +73,18 @@ def new_conversation_id() -> str:
 
 
 class ConversationStore:
-    """Conversations and their turns in SQLite."""
+    """Conversations and their turns in SQLite, or in PostgreSQL given its ``url``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str = "") -> None:
         self.path = Path(path)
-        self._connection = ThreadLocalDB(self.path, SCHEMA, foreign_keys=True)
+        self._connection = open_database(
+            self.path, SCHEMA, url=url, store="conversations", foreign_keys=True
+        )
 
     def __repr__(self) -> str:
-        return f"ConversationStore({str(self.path)!r})"
+        return f"ConversationStore({self._connection!r})"
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> SQLConnection:
         return self._connection()
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,15 @@ log = logging.getLogger(__name__)
 _CANNOT_WRITE = re.compile(r"disk I/O error|disk is full|readonly|read-only|unable to open", re.I)
 
 
-class PerThread:
-    """One SQLite connection per live thread, closed deterministically once its thread ends.
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+class PerThread(Generic[C]):
+    """One database connection per live thread, closed deterministically once its thread ends.
 
     A ``threading.local`` would drop a finished thread's connection only when the garbage
     collector breaks its reference cycles, so a server whose worker threads come and go kept
@@ -30,12 +38,12 @@ class PerThread:
     ``check_same_thread=False`` for that alone: each is still used by its own thread only).
     """
 
-    def __init__(self, open_connection: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, open_connection: Callable[[], C]) -> None:
         self._open_connection = open_connection
         self._lock = threading.Lock()
-        self._by_thread: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+        self._by_thread: dict[int, tuple[threading.Thread, C]] = {}
 
-    def get(self) -> sqlite3.Connection:
+    def get(self) -> C:
         thread = threading.current_thread()
         entry = self._by_thread.get(thread.ident or 0)
         if entry is not None and entry[0] is thread:
@@ -77,7 +85,7 @@ class ThreadLocalDB:
         self.path = Path(path)
         self.schema = schema
         self.foreign_keys = foreign_keys
-        self._connections = PerThread(self._connect)
+        self._connections: PerThread[sqlite3.Connection] = PerThread(self._connect)
 
     def __call__(self) -> sqlite3.Connection:
         return self._connections.get()
