@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.config import get_settings
+from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.models import Filters, page_words
 
@@ -81,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         help="write a .docx, .md or .json file (default: Markdown to stdout)",
     )
     brief.add_argument("--json", action="store_true", help="print the brief as one JSON object")
+    db = sub.add_parser(
+        "db", help="the PostgreSQL database of RAG_DATABASE_URL (several API hosts)"
+    )
+    db.add_argument(
+        "action",
+        choices=["upgrade", "copy"],
+        help="upgrade: bring its schema to the latest migration; copy: carry this data "
+        "directory's records (catalogue, conversations, audit trail, feedback, briefs) over",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
@@ -112,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                 workers=args.workers,
             )
             return 0
+        if args.command == "db":
+            return _database(settings, args.action)
         from assistant.service import Assistant
 
         assistant = Assistant(settings)
@@ -153,6 +164,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 2
+
+
+def _database(settings: Settings, action: str) -> int:
+    """``db upgrade`` and ``db copy``: see the ``db`` command's help."""
+    from assistant.storage import postgres
+    from assistant.storage.database import DatabaseError
+
+    if not postgres.is_postgres(settings.database_url):
+        print(
+            "error: set RAG_DATABASE_URL=postgresql://user:password@host:5432/db first",
+            file=sys.stderr,
+        )
+        return 2
+    where = postgres.redacted(settings.database_url)
+    try:
+        if action == "upgrade":
+            postgres.upgrade(settings.database_url)
+            print(f"{where}: schema at the latest migration")
+            return 0
+        files = {name: getattr(settings, name) for name in postgres.SQLITE_TABLES}
+        briefs = settings.data_dir / "briefs"
+        copied = postgres.copy_from_sqlite(files, briefs, settings.database_url)
+    except DatabaseError as exc:
+        print(f"error: {where}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    print(f"copied from {settings.data_dir} to {where}:")
+    for table, count in copied.items():
+        print(f"  {table:<14} {count}")
+    return 0
 
 
 def _passage_json(p: object) -> dict[str, object]:

@@ -1,7 +1,7 @@
 """Load benchmark for a running server: a pool of practitioners' questions asked by N concurrent
 clients, first cold, then warm.
 
-    python bench/load.py [--url http://127.0.0.1:8000] [--clients 20] [--token TOKEN]
+    python bench/load.py [--url http://127.0.0.1:8000 [URL ...]] [--clients 20] [--token TOKEN]
                          [--questions bench/load_questions.jsonl] [--stream-samples 20]
                          [--json bench/results/load.json]
 
@@ -16,12 +16,17 @@ p50/p95/p99, also per kind (a follow-up pair's first question counted as "openin
 before. Prints text; ``--json`` writes the figures. Exits 1 when any request failed. The server's
 answerer should be the extractive one (the default), or the figures measure the LLM rather than
 the service.
+
+With several ``--url`` (API hosts sharing a Chroma server and ``RAG_DATABASE_URL``), the clients
+are spread over them in turn, as a load balancer would, and each follow-up goes to the host after
+the one that answered its opening question: the conversation must carry over.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import platform
 import sys
@@ -86,9 +91,10 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 
 async def run_pass(
-    url: str, headers: dict[str, str], items: list[Item], clients: int, label: str
+    urls: list[str], headers: dict[str, str], items: list[Item], clients: int, label: str
 ) -> dict[str, Any]:
-    """Every item asked once, by ``clients`` clients taking the next item as each finishes."""
+    """Every item asked once, by ``clients`` clients taking the next item as each finishes;
+    client ``i`` asks host ``i`` mod the hosts, and its follow-ups the next host."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
     queue: asyncio.Queue[Item] = asyncio.Queue()
@@ -96,16 +102,20 @@ async def run_pass(
         queue.put_nowait(item)
     requests = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, timeout=120, limits=limits
-    ) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        hosts = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=url, headers=headers, timeout=120, limits=limits)
+            )
+            for url in urls
+        ]
 
-        async def ask(kind: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        async def ask(host: int, kind: str, body: dict[str, Any]) -> dict[str, Any] | None:
             nonlocal requests
             requests += 1
             started = time.perf_counter()
             try:
-                response = await client.post("/api/ask", json=body)
+                response = await hosts[host % len(hosts)].post("/api/ask", json=body)
             except httpx.HTTPError as exc:
                 errors[type(exc).__name__] += 1
                 return None
@@ -115,7 +125,7 @@ async def run_pass(
             latencies[kind].append((time.perf_counter() - started) * 1000)
             return response.json()  # type: ignore[no-any-return]
 
-        async def worker() -> None:
+        async def worker(host: int) -> None:
             while True:
                 try:
                     item = queue.get_nowait()
@@ -123,13 +133,13 @@ async def run_pass(
                     return
                 # a pair's first question is counted apart from its follow-up
                 opening = "opening" if item.follow_up else item.kind
-                first = await ask(opening, {"question": item.question})
+                first = await ask(host, opening, {"question": item.question})
                 if item.follow_up and first is not None:
                     body = {"question": item.follow_up, "conversation_id": first["conversation_id"]}
-                    await ask("follow_up", body)
+                    await ask(host + 1, "follow_up", body)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
+        await asyncio.gather(*(worker(i) for i in range(clients)))
         elapsed = time.perf_counter() - started
     every = [v for values in latencies.values() for v in values]
     return {
@@ -198,7 +208,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     # a few questions kept out of the passes, so that the stream samples are cold too
     held = [i.question for i in items[-args.stream_samples :]] if args.stream_samples else []
     pool = items[: len(items) - len(held)] if held else items
-    async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=args.url[0], headers=headers, timeout=30) as client:
         health = (await client.get("/api/health")).json()
     runs = []
     for clients in args.clients:
@@ -206,7 +216,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             result = await run_pass(args.url, headers, pool, clients, label)
             runs.append(result)
             print(_line(result), flush=True)
-    stream = await run_stream(args.url, headers, held or [pool[0].question], len(held) or 1)
+    stream = await run_stream(args.url[0], headers, held or [pool[0].question], len(held) or 1)
     print(
         f"/api/ask/stream, {stream['samples']} sequential requests: first event p50 "
         f"{stream['first_event_p50_ms']:.0f} ms, p95 {stream['first_event_p95_ms']:.0f} ms; "
@@ -214,7 +224,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     )
     kinds = Counter(i.kind for i in pool)
     return {
-        "url": args.url,
+        "url": args.url[0] if len(args.url) == 1 else args.url,
+        "hosts": len(args.url),
         "pool": {"items": len(pool), "requests": len(pool) + sum(1 for i in pool if i.follow_up)},
         "kinds": dict(kinds),
         "server": {k: health.get(k) for k in ("version", "store", "models")},
@@ -226,7 +237,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument(
+        "--url",
+        nargs="+",
+        default=["http://127.0.0.1:8000"],
+        help="the API; several: hosts sharing one database, asked in turn",
+    )
     parser.add_argument("--clients", type=int, nargs="+", default=[20])
     parser.add_argument("--token", default=None, help="an API token, if the server needs one")
     parser.add_argument("--questions", type=Path, default=POOL, help="JSONL with 'question'")
@@ -236,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = asyncio.run(main_async(args))
     except httpx.HTTPError as exc:
-        print(f"error: cannot reach {args.url}: {exc}", file=sys.stderr)
+        print(f"error: cannot reach {' '.join(args.url)}: {exc}", file=sys.stderr)
         return 2
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

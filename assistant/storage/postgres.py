@@ -151,3 +151,83 @@ def _lock_key(store: str) -> int:
 def _placeholders(sql: str) -> str:
     # the stores' SQL holds no "?" or "%" of its own: every "?" is a parameter
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+# What ``python -m assistant db copy`` carries over: each SQLite file of a data directory (by its
+# name in the settings) and its tables, parents before the tables that point at them.
+SQLITE_TABLES = {
+    "catalog_path": ("documents", "files", "state"),
+    "conversations_path": ("conversations", "turns"),
+    "audit_path": ("answers", "feedback"),
+}
+
+
+def copy_from_sqlite(files: dict[str, Path], briefs: Path, url: str) -> dict[str, int | str]:
+    """Copy one host's records into the PostgreSQL database at ``url`` (moving to several
+    hosts): the tables of the SQLite ``files`` (``SQLITE_TABLES``' names to paths) and the briefs
+    kept as files under ``briefs``. A table that already holds rows there is left alone, so
+    that a second run cannot duplicate anything; returns each table's count copied, or why not."""
+    import sqlite3
+
+    import psycopg
+
+    upgrade(url)
+    done: dict[str, int | str] = {}
+    with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_S) as target:
+        for setting, tables in SQLITE_TABLES.items():
+            path = files[setting]
+            if not path.is_file():
+                done.update({t: f"no {path.name}" for t in tables})
+                continue
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                for table in tables:
+                    done[table] = _copy_table(source, target, table)
+            finally:
+                source.close()
+        done["briefs"] = _copy_briefs(briefs, target)
+        target.commit()
+    return done
+
+
+def _copy_table(source: Any, target: Any, table: str) -> int | str:
+    if target.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+        return "already holds rows: left alone"
+    have = {r[1] for r in source.execute(f"PRAGMA table_info({table})")}
+    if not have:
+        return "not in the file"
+    wanted = [
+        r[0]
+        for r in target.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name=%s "
+            "ORDER BY ordinal_position",
+            (table,),
+        )
+    ]
+    columns = [c for c in wanted if c in have]
+    rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+    marks = ", ".join(["%s"] * len(columns))
+    with target.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES({marks})", rows)
+    return len(rows)
+
+
+def _copy_briefs(root: Path, target: Any) -> int | str:
+    import json
+
+    if target.execute("SELECT EXISTS (SELECT 1 FROM briefs)").fetchone()[0]:
+        return "already holds rows: left alone"
+    rows = []
+    for path in sorted(root.glob("*/*.json")) if root.is_dir() else []:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a file being written, or not a brief
+        if isinstance(data.get("owner"), str) and isinstance(data.get("brief"), dict):
+            brief = data["brief"]
+            rows.append((path.stem, data["owner"], path.stat().st_mtime, json.dumps(brief)))
+    with target.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO briefs(id, owner, created, brief) VALUES(%s, %s, %s, %s)", rows
+        )
+    return len(rows)

@@ -68,3 +68,43 @@ def test_load_bench_runs_a_cold_and_a_warm_pass_over_the_pool(tmp_path: Path) ->
         assert run["by_kind"]["follow_up"]["answered"] == 1  # the pair's second question
     assert figures["stream"]["samples"] == 1 and figures["stream"]["errors"] == 0
     assert "cold,   2 clients" in done.stdout and "warm,   2 clients" in done.stdout
+
+
+def test_load_bench_spreads_clients_over_several_hosts_and_follow_ups_change_host(
+    tmp_path: Path,
+) -> None:
+    """Two server processes on one data directory (SQLite's WAL lets them share it; several
+    hosts share PostgreSQL instead): each follow-up is asked of the other process."""
+    from tests.web.harness import ingest, server_env, start_server, stop_server, write_corpus
+
+    root = tmp_path / "server"
+    env = server_env(root / "data", write_corpus(root / "corpus"))
+    ingest(root, env)
+    pool = tmp_path / "pool.jsonl"
+    pairs = [
+        {"kind": "follow_up", "question": q, "follow_up": "and who runs it?"}
+        for q in ("what does fiji's digital id do", "how does singapore train its officers")
+    ]
+    pool.write_text("\n".join(json.dumps(i) for i in pairs), encoding="utf-8")
+    report = tmp_path / "load.json"
+    servers = [start_server(root, env), start_server(root, env)]
+    try:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "load.py"), "--url"]
+            + [s.url for s in servers]
+            + ["--clients", "2", "--questions", str(pool), "--stream-samples", "0"]
+            + ["--json", str(report)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=REPO,
+            check=False,
+        )
+    finally:
+        for server in servers:
+            stop_server(server)
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads(report.read_text(encoding="utf-8"))
+    assert figures["hosts"] == 2 and figures["url"] == [s.url for s in servers]
+    for run in figures["runs"]:
+        assert run["errors"] == 0 and run["by_kind"]["follow_up"]["answered"] == 2
