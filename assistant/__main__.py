@@ -171,21 +171,21 @@ def _database(settings: Settings, action: str) -> int:
     from assistant.storage import postgres
     from assistant.storage.database import DatabaseError
 
-    if not postgres.is_postgres(settings.database_url):
+    if not postgres.is_postgres(settings.database):
         print(
             "error: set RAG_DATABASE_URL=postgresql://user:password@host:5432/db first",
             file=sys.stderr,
         )
         return 2
-    where = postgres.redacted(settings.database_url)
+    where = postgres.redacted(settings.database)
     try:
         if action == "upgrade":
-            postgres.upgrade(settings.database_url)
+            postgres.upgrade(settings.database)
             print(f"{where}: schema at the latest migration")
             return 0
         files = {name: getattr(settings, name) for name in postgres.SQLITE_TABLES}
         briefs = settings.data_dir / "briefs"
-        copied = postgres.copy_from_sqlite(files, briefs, settings.database_url)
+        copied = postgres.copy_from_sqlite(files, briefs, settings.database)
     except DatabaseError as exc:
         print(f"error: {where}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2

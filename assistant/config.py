@@ -21,7 +21,12 @@ class Settings(BaseSettings):
     """All settings; the README's settings table mirrors this class field by field."""
 
     model_config = SettingsConfigDict(
-        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="RAG_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # a rejected value is not echoed: tokens, keys and database URLs hold secrets
+        hide_input_in_errors=True,
     )
 
     # --- storage -------------------------------------------------------------------------
@@ -38,8 +43,8 @@ class Settings(BaseSettings):
     chroma_host: str = Field("127.0.0.1", description="Chroma server host when chroma_mode=http.")
     chroma_port: int = Field(8001, description="Chroma server port when chroma_mode=http.")
     chroma_collection: str = Field("passages", description="Name of the Chroma collection.")
-    database_url: str = Field(
-        "",
+    database_url: SecretStr = Field(
+        SecretStr(""),
         description="PostgreSQL for the catalogue, conversations, audit trail, feedback and briefs "
         "(`postgresql://user:password@host:5432/db`), shared by several API hosts; empty: SQLite "
         "files in data_dir.",
@@ -217,6 +222,22 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value().strip()
+        if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError(
+                "must be a PostgreSQL URL (postgresql://user:password@host:5432/db), or empty "
+                "for SQLite files in the data directory"
+            )
+        return SecretStr(url)
+
+    @property
+    def database(self) -> str:
+        """``database_url``'s value: the PostgreSQL URL, or "" for SQLite files."""
+        return self.database_url.get_secret_value()
 
     @field_validator("api_tokens")
     @classmethod

@@ -494,7 +494,7 @@ class Assistant:
                 "ok": store_ok,
                 "error": store_error,
                 "mode": self.settings.chroma_mode,
-                "records": "postgresql" if self.settings.database_url else "sqlite",
+                "records": "postgresql" if self.settings.database else "sqlite",
                 "documents": len(docs),
                 "passages": sum(d.chunks for d in docs),
                 "indicator_values": self.indicators_for(access).count(),

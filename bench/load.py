@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--url",
         nargs="+",
-        default=["http://127.0.0.1:8000"],
+        action="extend",
+        default=None,
         help="the API; several: hosts sharing one database, asked in turn",
     )
     parser.add_argument("--clients", type=int, nargs="+", default=[20])
@@ -249,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stream-samples", type=int, default=20)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
+    args.url = args.url or ["http://127.0.0.1:8000"]
     try:
         result = asyncio.run(main_async(args))
     except httpx.HTTPError as exc:

@@ -53,25 +53,25 @@ class Stores:
         return cls(
             settings,
             vectors or VectorStore(settings),
-            catalog or Catalog(settings.catalog_path, settings.database_url),
+            catalog or Catalog(settings.catalog_path, settings.database),
             keyword or KeywordIndex(settings.keyword_path),
             indicators or IndicatorTable(settings.indicators_path),
         )
 
     @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.conversations_path, self.settings.database_url)
+        return ConversationStore(self.settings.conversations_path, self.settings.database)
 
     @cached_property
     def answers(self) -> AnswerLog:
         """The audit trail: every answer with what it was made from, and its feedback."""
-        return AnswerLog(self.settings.audit_path, self.settings.database_url)
+        return AnswerLog(self.settings.audit_path, self.settings.database)
 
     @cached_property
     def briefs(self) -> Briefs:
         """Briefs drafted through the API, kept for their downloads."""
-        if self.settings.database_url:
-            return DatabaseBriefStore(self.settings.database_url)
+        if self.settings.database:
+            return DatabaseBriefStore(self.settings.database)
         return BriefStore(self.settings.data_dir / "briefs")
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ not race.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -27,8 +28,9 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from assistant.errors import StoreUnavailable
+from assistant.errors import StoreError, StoreUnavailable
 from assistant.storage.sqlite import PerThread
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,11 @@ _upgrade_lock = threading.Lock()
 
 
 def is_postgres(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return url.startswith(SCHEMES)
+
+
+# The spellings of a PostgreSQL URL taken (libpq's, and SQLAlchemy's for psycopg).
+SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
 def libpq_url(url: str) -> str:
@@ -57,64 +63,130 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def redacted(url: str) -> str:
-    """The URL with its password hidden, for messages and logs."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """The URL with its password hidden (in the user part or a ``password=`` parameter), for
+    messages and logs."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}{':***' if ':' in user else ''}@{host}"
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _unavailable(url: str, exc: BaseException) -> StoreUnavailable:
+    reason = " ".join(str(exc).split()).replace(url, redacted(url))
+    return StoreUnavailable(
+        f"Cannot reach the PostgreSQL database at {redacted(url)}: {reason}. "
+        "Start it, or check RAG_DATABASE_URL (empty: SQLite files in the data directory)."
+    )
 
 
 class Connection:
-    """A psycopg connection (autocommit) that runs the stores' SQL: see the module's notes."""
+    """A thread's psycopg connection (autocommit) as one store uses it: runs the stores' SQL
+    (see the module's notes). A connection the server dropped is closed, so that the next call
+    opens another, and the error is a :class:`StoreUnavailable`."""
 
-    def __init__(self, conn: Any, store: str) -> None:
+    def __init__(self, conn: Any, store: str, url: str) -> None:
         self._conn = conn
         self._lock = _lock_key(store)
+        self._url = url
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if sql.strip().upper() == "BEGIN IMMEDIATE":
-            self._conn.execute("BEGIN")
-            return self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
-        return self._conn.execute(_placeholders(sql), tuple(params))
+            self._run("BEGIN", ())
+            try:
+                return self._run("SELECT pg_advisory_xact_lock(%s)", (self._lock,))
+            except BaseException:
+                self._rollback()  # no transaction is left open on the thread's connection
+                raise
+        return self._run(_placeholders(sql), _storable(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        import psycopg
+
         cursor = self._conn.cursor()
-        cursor.executemany(_placeholders(sql), [tuple(r) for r in rows])
+        try:
+            cursor.executemany(_placeholders(sql), [_storable(r) for r in rows])
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from exc
         return cursor
+
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        import psycopg
+
+        try:
+            return self._conn.execute(sql, params)
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from exc
+
+    def _lost(self, exc: BaseException) -> StoreUnavailable:
+        if self._conn.broken or self._conn.closed:
+            self._conn.close()  # the next call on this thread connects again
+        return _unavailable(self._url, exc)
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(Exception):  # a broken connection: the original error counts
+            self._conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self._conn.close()
 
 
 class PostgresDB:
-    """``db()`` gives this thread's :class:`Connection` to the database at ``url``, the schema
-    brought up to date first; connections close with their threads (see
-    :class:`~assistant.storage.sqlite.PerThread`). ``store`` names the store's write lock."""
+    """``db()`` gives this thread's connection to the database at ``url``, the schema brought
+    up to date first, for the store ``store`` (which names its write lock). The stores of one
+    process share one connection per thread (see :class:`~assistant.storage.sqlite.PerThread`
+    for when it closes): one connection per API request thread in each process, not one per
+    store."""
 
     def __init__(self, url: str, store: str) -> None:
+        if not is_postgres(url):
+            raise StoreError(
+                f"RAG_DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/"
+                f"db), not {redacted(url)!r}; leave it empty for SQLite files in the data directory"
+            )
         self.url = libpq_url(url)
         self.store = store
-        self._connections: PerThread[Connection] = PerThread(self._connect)
 
     def __repr__(self) -> str:
         return f"PostgresDB({redacted(self.url)!r}, {self.store!r})"
 
     def __call__(self) -> Connection:
-        return self._connections.get()
+        from psycopg.pq import TransactionStatus
 
-    def _connect(self) -> Connection:
-        import psycopg
-
-        try:
-            upgrade(self.url)
-            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
-        except psycopg.OperationalError as exc:
-            reason = " ".join(str(exc).split())
-            raise StoreUnavailable(
-                f"Cannot reach the PostgreSQL database at {redacted(self.url)}: {reason}. "
-                "Start it, or check RAG_DATABASE_URL (empty: SQLite files in the data directory)."
-            ) from exc
-        return Connection(conn, self.store)
+        threads = _per_thread(self.url)
+        conn = threads.get()
+        if conn.closed or conn.broken:
+            threads.close_current()  # the server dropped it (a restart, a failover): reconnect
+            conn = threads.get()
+        elif conn.info.transaction_status != TransactionStatus.IDLE:
+            conn.execute("ROLLBACK")  # what an interrupted call left open is not carried on
+        return Connection(conn, self.store, self.url)
 
     def close(self) -> None:
-        self._connections.close_current()
+        _per_thread(self.url).close_current()
+
+
+_threads: dict[str, PerThread[Any]] = {}
+_threads_lock = threading.Lock()
+
+
+def _per_thread(url: str) -> PerThread[Any]:
+    with _threads_lock:
+        if url not in _threads:
+            _threads[url] = PerThread(lambda: _connect(url))
+        return _threads[url]
+
+
+def _connect(url: str) -> Any:
+    import psycopg
+
+    upgrade(url)
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.OperationalError as exc:
+        raise _unavailable(url, exc) from exc
 
 
 def upgrade(url: str) -> None:
@@ -128,17 +200,27 @@ def upgrade(url: str) -> None:
         import psycopg
         from alembic import command
         from alembic.config import Config
+        from sqlalchemy.exc import SQLAlchemyError
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         # Alembic's settings interpolate "%": a password may hold one
         config.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
-        with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as lock:
-            lock.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
-            try:
-                command.upgrade(config, "head")
-            finally:
-                lock.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as lock:
+                lock.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+                try:
+                    command.upgrade(config, "head")
+                finally:
+                    lock.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+        except psycopg.OperationalError as exc:
+            raise _unavailable(url, exc) from exc
+        except SQLAlchemyError as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise StoreError(
+                f"Cannot bring the schema of {redacted(url)} up to date: {reason}. The database "
+                "user must be allowed to create tables in it (GRANT CREATE ON SCHEMA public)."
+            ) from exc
         log.info("database %s is at the latest schema", redacted(url))
         _upgraded.add(url)
 
@@ -146,6 +228,11 @@ def upgrade(url: str) -> None:
 def _lock_key(store: str) -> int:
     """A store's advisory lock: a signed 64-bit number drawn from its name."""
     return int.from_bytes(hashlib.sha256(store.encode()).digest()[:8], "big", signed=True)
+
+
+def _storable(params: Sequence[Any]) -> tuple[Any, ...]:
+    """PostgreSQL's text cannot hold NUL characters (SQLite's can): they are dropped."""
+    return tuple(p.replace("\x00", "") if isinstance(p, str) else p for p in params)
 
 
 def _placeholders(sql: str) -> str:
@@ -165,34 +252,50 @@ SQLITE_TABLES = {
 def copy_from_sqlite(files: dict[str, Path], briefs: Path, url: str) -> dict[str, int | str]:
     """Copy one host's records into the PostgreSQL database at ``url`` (moving to several
     hosts): the tables of the SQLite ``files`` (``SQLITE_TABLES``' names to paths) and the briefs
-    kept as files under ``briefs``. A table that already holds rows there is left alone, so
-    that a second run cannot duplicate anything; returns each table's count copied, or why not."""
+    kept as files under ``briefs``. What the database already holds is kept: a row whose key is
+    there already is skipped (so a second run copies nothing twice, and hosts may be writing
+    meanwhile), and so is feedback on an answer the database does not hold. Returns each table's
+    count of rows copied, or why none was."""
     import sqlite3
 
     import psycopg
 
+    url = libpq_url(url)
     upgrade(url)
     done: dict[str, int | str] = {}
-    with psycopg.connect(libpq_url(url), connect_timeout=CONNECT_TIMEOUT_S) as target:
-        for setting, tables in SQLITE_TABLES.items():
-            path = files[setting]
-            if not path.is_file():
-                done.update({t: f"no {path.name}" for t in tables})
-                continue
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                for table in tables:
-                    done[table] = _copy_table(source, target, table)
-            finally:
-                source.close()
-        done["briefs"] = _copy_briefs(briefs, target)
-        target.commit()
+    try:
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S) as target:
+            for setting, tables in SQLITE_TABLES.items():
+                path = files[setting]
+                if not path.is_file():
+                    done.update({t: f"no {path.name}" for t in tables})
+                    continue
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    for table in tables:
+                        done[table] = _copy_table(source, target, table)
+                finally:
+                    source.close()
+            done["briefs"] = _copy_briefs(briefs, target)
+            target.commit()
+    except psycopg.OperationalError as exc:
+        raise _unavailable(url, exc) from exc
     return done
 
 
+# How a copied row is kept from duplicating one already there: by the table's key, or (feedback
+# has none) by all its columns; feedback also needs its answer.
+_NEW_ROW = {
+    "feedback": (
+        "WHERE EXISTS (SELECT 1 FROM answers a WHERE a.id = n.answer_id) AND NOT EXISTS "
+        "(SELECT 1 FROM feedback f WHERE f.answer_id = n.answer_id AND f.created = n.created "
+        "AND f.owner = n.owner AND f.rating = n.rating AND f.comment = n.comment)"
+    ),
+    "turns": "WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = n.conversation_id)",
+}
+
+
 def _copy_table(source: Any, target: Any, table: str) -> int | str:
-    if target.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-        return "already holds rows: left alone"
     have = {r[1] for r in source.execute(f"PRAGMA table_info({table})")}
     if not have:
         return "not in the file"
@@ -205,29 +308,40 @@ def _copy_table(source: Any, target: Any, table: str) -> int | str:
         )
     ]
     columns = [c for c in wanted if c in have]
-    rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+    names = ", ".join(columns)
     marks = ", ".join(["%s"] * len(columns))
+    insert = (
+        f"INSERT INTO {table}({names}) SELECT * FROM (VALUES({marks})) AS n({names}) "
+        f"{_NEW_ROW.get(table, '')} ON CONFLICT DO NOTHING"
+    )
+    copied = 0
     with target.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES({marks})", rows)
-    return len(rows)
+        for row in source.execute(f"SELECT {names} FROM {table}"):
+            cursor.execute(insert, _storable(row))
+            copied += cursor.rowcount
+    return copied
 
 
 def _copy_briefs(root: Path, target: Any) -> int | str:
+    """Briefs of both layouts: ``<owner key>/<id>.json``, and the flat ``<id>.json`` of old."""
     import json
 
-    if target.execute("SELECT EXISTS (SELECT 1 FROM briefs)").fetchone()[0]:
-        return "already holds rows: left alone"
-    rows = []
-    for path in sorted(root.glob("*/*.json")) if root.is_dir() else []:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a file being written, or not a brief
-        if isinstance(data.get("owner"), str) and isinstance(data.get("brief"), dict):
-            brief = data["brief"]
-            rows.append((path.stem, data["owner"], path.stat().st_mtime, json.dumps(brief)))
+    copied = 0
+    paths = sorted([*root.glob("*.json"), *root.glob("*/*.json")]) if root.is_dir() else []
     with target.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO briefs(id, owner, created, brief) VALUES(%s, %s, %s, %s)", rows
-        )
-    return len(rows)
+        for path in paths:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # a file being written, or not a brief
+            if not (isinstance(data.get("owner"), str) and isinstance(data.get("brief"), dict)):
+                continue
+            cursor.execute(
+                "INSERT INTO briefs(id, owner, created, brief) VALUES(%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                _storable(
+                    (path.stem, data["owner"], path.stat().st_mtime, json.dumps(data["brief"]))
+                ),
+            )
+            copied += cursor.rowcount
+    return copied

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from tests.api.test_server_scale import NOTE, _stop, _wait_for, chroma_server  # noqa: F401
@@ -104,6 +105,23 @@ def test_two_api_hosts_share_conversations_answers_feedback_and_briefs(
         assert [item["id"] for item in listed] == [brief.json()["id"]]
         docx = b.get(f"/api/briefs/{brief.json()['id']}/docx")
         assert docx.status_code == 200 and docx.content[:2] == b"PK"
+        # the database drops every connection (a restart, a failover): requests that meet a
+        # dropped one get a 503 that says so, and the hosts connect again
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        statuses = []
+        for _ in range(8):
+            r = b.get("/api/briefs")
+            statuses.append(r.status_code)
+            assert r.status_code in (200, 503), r.text
+            if r.status_code == 503:
+                assert (
+                    "PostgreSQL" in r.json()["detail"] and "RAG_DATABASE_URL" in r.json()["detail"]
+                )
+        assert statuses[-1] == 200
         health = b.get("/api/health").json()["store"]
         assert health["records"] == "postgresql" and health["mode"] == "http"
         # none of it was written to either host's data directory

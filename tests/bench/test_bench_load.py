@@ -108,3 +108,7 @@ def test_load_bench_spreads_clients_over_several_hosts_and_follow_ups_change_hos
     assert figures["hosts"] == 2 and figures["url"] == [s.url for s in servers]
     for run in figures["runs"]:
         assert run["errors"] == 0 and run["by_kind"]["follow_up"]["answered"] == 2
+    # each host answered its clients' openings and the other clients' follow-ups
+    for server in servers:
+        asked = server.log.read_text(encoding="utf-8").count('"POST /api/ask HTTP')
+        assert asked == 4, (server.url, asked)

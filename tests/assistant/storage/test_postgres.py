@@ -170,3 +170,69 @@ def test_a_database_that_cannot_be_reached_says_where_and_what_to_do(tmp_path: P
     message = str(caught.value)
     assert "127.0.0.1" in message and "RAG_DATABASE_URL" in message
     assert "secret" not in message  # the password is never shown
+
+
+def test_a_write_that_cannot_take_its_lock_leaves_the_connection_usable(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A transaction whose lock times out is rolled back: the thread's next calls work."""
+    from assistant.storage.postgres import _lock_key
+
+    store = ConversationStore(tmp_path / "c.sqlite3", database_url)
+    _turn(store, "c1", "alice", "first?")
+    store._db().execute("SET lock_timeout = '100ms'")
+    with psycopg.connect(database_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (_lock_key("conversations"),))
+        with pytest.raises(StoreUnavailable):
+            _turn(store, "c1", "alice", "blocked?")
+        assert store.count() == 1  # reads go on meanwhile
+    assert _turn(store, "c1", "alice", "second?") == 2
+
+
+def test_a_connection_the_server_dropped_is_replaced(database_url: str, tmp_path: Path) -> None:
+    """A database restart or failover: the call that meets the dropped connection gets a 503's
+    error, the next one connects again."""
+    store = ConversationStore(tmp_path / "c.sqlite3", database_url)
+    _turn(store, "c1", "alice", "first?")
+    pid = store._db().execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(database_url, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(StoreUnavailable) as caught:
+        store.count()
+    assert "RAG_DATABASE_URL" in str(caught.value)
+    assert store.count() == 1 and _turn(store, "c1", "alice", "second?") == 2
+
+
+def test_text_with_nul_characters_is_stored(database_url: str, tmp_path: Path) -> None:
+    # PostgreSQL's text cannot hold NUL (SQLite's can): dropped, not a failed request
+    store = ConversationStore(tmp_path / "c.sqlite3", database_url)
+    _turn(store, "c1", "alice", "nul\x00here?")
+    assert store.get("c1", "alice").turns[0].question == "nulhere?"
+
+
+def test_urls_are_checked_and_shown_without_their_password() -> None:
+    from pydantic import ValidationError
+
+    from assistant.config import Settings
+    from assistant.storage.postgres import redacted
+
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, database_url="postgresql+psycopg2://rag:secret@db/gka")  # type: ignore[call-arg]
+    assert "secret" not in str(caught.value) and "PostgreSQL URL" in str(caught.value)
+    assert redacted("postgresql://rag:p@ss@db:5432/gka") == "postgresql://rag:***@db:5432/gka"
+    assert redacted("postgresql://db/gka?password=x&sslmode=require") == (
+        "postgresql://db/gka?password=***&sslmode=require"
+    )
+    assert redacted("postgresql://rag@db/gka") == "postgresql://rag@db/gka"
+
+
+def test_the_repositorys_alembic_ini_finds_the_migrations() -> None:
+    """``alembic upgrade head`` by hand, from the repository root, as the README says."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tests.conftest import REPO
+
+    config = Config(str(REPO / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO / config.get_main_option("script_location")))
+    assert ScriptDirectory.from_config(config).get_heads() == ["0001"]
