@@ -16,9 +16,9 @@ from assistant.answering import extractive, sources
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
-from assistant.answering.sources import MEETING_NAME, Source
+from assistant.answering.sources import Source
 from assistant.answering.understanding import acronym_candidates
-from assistant.answering.wordlists import STOPWORDS
+from assistant.answering.wordlists import MEETING_NAME, STOPWORDS, VENUE
 from assistant.country_groups import find_groups
 from assistant.models import Answer, Filters, Passage
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
@@ -288,7 +288,7 @@ def unaddressed(
     something else entirely (Bhutan's graduation from the LDC category). Their names match by
     construction, so the topic (``topic_text``: the question less the source's name, see
     :meth:`Source.without`) less the verb of saying and the words for where it was said
-    (``_VENUE``: "statement", "general debate") must be covered by the sentences quoted: the words of it they use must carry at least
+    (``VENUE``: "statement", "general debate") must be covered by the sentences quoted: the words of it they use must carry at least
     TOPIC_COVERAGE of its weight, each word weighed by how rare it is in the collection
     (inverse document frequency, from ``frequency``), so that "digital" shared with a sentence
     on digital infrastructure does not cover "cios / chief digital officers". Everyday words
@@ -300,8 +300,8 @@ def unaddressed(
         for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
         if w.lower() not in STOPWORDS
         and len(w) > 2
-        and w.lower() not in _VENUE
-        and not MEETING_NAME.match(w)  # "unga79": where it was said, like _VENUE
+        and w.lower() not in VENUE
+        and not MEETING_NAME.match(w)  # "unga79": where it was said, like VENUE
         and not country_names.in_question(w)
     ]
     if not words:
@@ -337,13 +337,6 @@ ACRONYM_LETTERS = 6
 # 0.32–1.0 (a paraphrase: "earlier technologies" answered by "unlike previous technologies"),
 # the question on a topic CEPA never discussed 0.08.
 TOPIC_COVERAGE = 0.3
-
-
-# Words that say where something was said ("in its 2024 general debate statement"), not what.
-_VENUE = frozenset(
-    "statement statements speech speeches address report reports document documents session "
-    "sessions general debate annual latest recent last edition paper papers overview summary".split()
-)
 
 
 def _after_e_prefix(word: str) -> str | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import countries as country_names
-from assistant.answering.wordlists import GENERIC_CAPS, STOPWORDS
+from assistant.answering.wordlists import GENERIC_CAPS, MEETING_NAME, STOPWORDS, VENUE
 from assistant.country_groups import find_groups
 from assistant.embedding import Embedder
 from assistant.models import Chunk, Passage
@@ -253,11 +253,12 @@ def extract(
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
-    q_terms = terms(question)
+    pool = _about_named_countries(question, passages[:max_passages])
+    scoring = _within_its_documents(question, pool)
+    q_terms = terms(scoring)
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
-    pool = _about_named_countries(question, passages[:max_passages])
     for rank, passage in enumerate(passages[:max_passages]):
         if passage not in pool:
             continue
@@ -276,7 +277,7 @@ def extract(
         keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
         candidates = [candidates[i] for i in sorted(keep)]
 
-    qvec = embedder.embed_query(question)
+    qvec = embedder.embed_query(scoring)
     svecs = embedder.embed_cached([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []
@@ -309,6 +310,30 @@ def extract(
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text, expansions)
     return extraction
+
+
+def _within_its_documents(question: str, pool: list[Passage]) -> str:
+    """The question as sentences are scored against it. When every passage left is from a
+    document about the countries it names (their own statements, profiles, plans), the names and
+    the words for where it was said ("speech", "unga79") are true of every sentence there, so
+    they tell none apart: "wat ai / tech uses did maldives list in its unga79 speech" picks the
+    sentences on AI, not those that name the Maldives. Otherwise the question as asked."""
+    named = set(country_names.in_question(question))
+    if not named or not pool:
+        return question
+    if not all(p.document.countries and set(p.document.countries) <= named for p in pool):
+        return question
+    rest = question
+    for code in named:
+        for name in (country_names.name(code), *country_names.ALIASES.get(code, [])):
+            rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
+    words = [
+        w
+        for w in rest.split()
+        if w.strip("?,.!:;").lower() not in VENUE and not MEETING_NAME.match(w.strip("?,.!:;"))
+    ]
+    kept = " ".join(words)
+    return kept if terms(kept) else question
 
 
 def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:

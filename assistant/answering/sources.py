@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from assistant import countries as country_names
 from assistant.answering.extractive import acronym_in
-from assistant.answering.wordlists import STOPWORDS
+from assistant.answering.wordlists import MEETING_NAME, STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.models import DocumentRecord
 from assistant.text import YEAR, fold, un_symbols
@@ -42,8 +42,6 @@ SAYING = (
 SAYINGS = (
     r"(?:recommendations?|views?|positions?|advice|guidance|proposals?|findings?|conclusions?)"
 )
-# A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59").
-MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
 # The nouns by which a question names the document it asks about ("in the cepa paper on …").
 DOCUMENTS_NAMED = (
     r"(?:paper|report|study|survey|statement|speech|resolution|overview|note|plan|strategy)"

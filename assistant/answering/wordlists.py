@@ -83,3 +83,16 @@ SCORE_WORDS = re.compile(
 # A question comparing countries says so: these words (with two or more countries named) send it
 # to the per-country comparison rather than to one search over all of them.
 COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|differ\w*|both|each|how do)\b", re.I)
+
+
+# Words that say where something was said ("in its 2024 general debate statement"), not what:
+# not the topic a named source must cover, and no help in telling one sentence of that source
+# from another.
+VENUE = frozenset(
+    "statement statements speech speeches address report reports document documents session "
+    "sessions general debate annual latest recent last edition paper papers overview summary".split()
+)
+
+# A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59"): where
+# something was said, not what.
+MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -251,6 +252,28 @@ def test_a_count_with_no_list_right_after_it_brings_no_items() -> None:
         e.text for e in extract("how long did it meet", [_passage(text)], Embedder()).evidence
     ]
     assert not any("note" in c for c in chosen)
+
+
+def test_in_a_countrys_own_document_its_name_does_not_pick_the_sentence() -> None:
+    """Every sentence of the Maldives' own statement is the Maldives': a sentence that names
+    the country is not for that a better answer to what it says about AI."""
+    doc = DocumentRecord("mdv", "MDV.txt", "/c/MDV.txt", "Maldives statement", "speech", ["MDV"])
+    text = (
+        "If elected, the Maldives will strive to make the UN development system more relevant. "
+        "This is why we are also working on building a robust financial sector in the Maldives. "
+        "We are using and expanding artificial intelligence systems to deliver essential services "
+        "such as healthcare, education and social welfare."
+    )
+    passage = Passage(Chunk("mdv:0", "mdv", 0, text), doc)
+    question = "wat ai / tech uses did maldives list in its unga79 speech"
+    chosen = [e.text for e in extract(question, [passage], Embedder()).evidence]
+    assert chosen[0].startswith("We are using and expanding artificial intelligence")
+    # in a document about several countries, naming the one asked about still counts
+    several = Passage(
+        Chunk("r:0", "r", 0, text), replace(doc, doc_id="r", countries=["MDV", "FJI"])
+    )
+    first = extract(question, [several], Embedder()).evidence[0].text
+    assert "Maldives" in first
 
 
 def test_a_group_in_the_question_is_met_by_a_member_named() -> None:
