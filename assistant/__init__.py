@@ -40,6 +40,7 @@ from assistant.models import (
 from assistant.service import AnswerResult, Assistant, Conversation, Turn
 from assistant.storage.audit import AnswerRecord
 from assistant.storage.conversations import StoredConversation, StoredTurn
+from assistant.storage.database import SQLConnection, open_database
 from assistant.storage.sqlite import ThreadLocalDB
 from assistant.viewer import PageView
 
@@ -64,6 +65,7 @@ __all__ = [
     "ProviderError",
     "QuestionTooLong",
     "RateLimited",
+    "SQLConnection",
     "Settings",
     "StoreError",
     "StoreUnavailable",
@@ -77,6 +79,7 @@ __all__ = [
     "caller_access",
     "get_settings",
     "is_loopback",
+    "open_database",
     "page_words",
     "render_docx",
     "render_markdown",

@@ -75,7 +75,7 @@ def create_app(
         raise_error_for_unhandled_request=False,
     )
     warn_if_links_are_local(config.public_url)
-    bot = SlackBot(assistant, config, state or SlackState(config.state_path))
+    bot = SlackBot(assistant, config, state or SlackState(config.state_path, config.database_url))
     app.use(skip_retries(bot))
     app.use(provide(bot))
     register_listeners(app, config)

@@ -65,6 +65,8 @@ class SlackConfig:
     channels: Mapping[str, ChannelRules] = field(default_factory=dict)
     public_url: str = "http://127.0.0.1:8000"
     state_path: Path = Path("data/slack.sqlite3")
+    # RAG_DATABASE_URL: the bot's state in the database several hosts share; "": state_path
+    database_url: str = ""
     # Signs view links (assistant.links.ViewLinks): "Continue in the web chat", and the source
     # links where the API asks for tokens (``signed_sources``); None: neither.
     view_links: Any = None
@@ -85,6 +87,7 @@ class SlackConfig:
             values["channels"] = parse_channels(values["channels"])
         values["public_url"] = str(settings.public_url)
         values["state_path"] = Path(settings.data_dir) / "slack.sqlite3"
+        values["database_url"] = getattr(settings, "database", "")
         if hasattr(settings, "view_link_secret"):
             from assistant import ViewLinks
 

@@ -3,18 +3,18 @@ events it has already handled (so Slack's retries never produce a second answer)
 
 A small SQLite file in the data directory (WAL, one connection per thread). Every process on one
 host that uses the same data directory shares it, so a retry that reaches another worker is still
-recognised. Processes on different hosts do not share it: run one bot per data directory.
+recognised. With ``RAG_DATABASE_URL`` (several hosts) it lives in the shared PostgreSQL database
+instead, so a retry that reaches another host is recognised too.
 """
 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant import ThreadLocalDB
+from assistant import SQLConnection, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (
@@ -46,15 +46,15 @@ MAIN_LINE = ""
 
 
 class SlackState:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str = "") -> None:
         self.path = Path(path)
-        self._connection = ThreadLocalDB(self.path, SCHEMA)
+        self._connection = open_database(self.path, SCHEMA, url=url, store="slack")
         self._recorded = itertools.count(1)
 
     def __repr__(self) -> str:
-        return f"SlackState({str(self.path)!r})"
+        return f"SlackState({self._connection!r})"
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> SQLConnection:
         return self._connection()
 
     def close(self) -> None:
@@ -64,7 +64,8 @@ class SlackState:
     def mark_panel_thread(self, team: str, channel: str, ts: str) -> None:
         """Remember that Slack started this thread in its AI-app panel (assistant_thread_started)."""
         self._db().execute(
-            "INSERT OR IGNORE INTO panel_threads(team, channel, ts, started) VALUES(?,?,?,?)",
+            "INSERT INTO panel_threads(team, channel, ts, started) VALUES(?,?,?,?) "
+            "ON CONFLICT DO NOTHING",
             (team, channel, ts, time.time()),
         )
 
@@ -119,7 +120,8 @@ class SlackState:
         db = self._db()
         now = time.time()
         cursor = db.execute(
-            "INSERT OR IGNORE INTO events(event_id, seen) VALUES(?, ?)", (event_id, now)
+            "INSERT INTO events(event_id, seen) VALUES(?, ?) ON CONFLICT DO NOTHING",
+            (event_id, now),
         )
         if cursor.rowcount and next(self._recorded) % PRUNE_EVERY == 0:  # forget old events
             db.execute("DELETE FROM events WHERE seen < ?", (now - EVENT_TTL_S,))

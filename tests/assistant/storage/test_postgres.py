@@ -36,7 +36,7 @@ def _turn(store: ConversationStore, cid: str, owner: str, question: str) -> int:
 def test_the_schema_is_alembics_latest_revision(database_url: str, tmp_path: Path) -> None:
     ConversationStore(tmp_path / "unused.sqlite3", database_url).count()
     with psycopg.connect(database_url) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
         tables = {
             r[0]
             for r in conn.execute(
@@ -235,4 +235,4 @@ def test_the_repositorys_alembic_ini_finds_the_migrations() -> None:
 
     config = Config(str(REPO / "alembic.ini"))
     config.set_main_option("script_location", str(REPO / config.get_main_option("script_location")))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0001"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0002"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -134,16 +135,29 @@ def test_manifest_declares_what_the_app_registers() -> None:
 # --- state -------------------------------------------------------------------------------------
 
 
-def test_an_event_is_new_once_across_processes(tmp_path: Path) -> None:
-    first, second = SlackState(tmp_path / "s.sqlite3"), SlackState(tmp_path / "s.sqlite3")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_state(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], SlackState]:
+    """A SlackState as one more process would open it: on the data directory's SQLite file,
+    or on the PostgreSQL database several hosts share (RAG_DATABASE_URL)."""
+    url = request.getfixturevalue("database_url") if request.param == "postgresql" else ""
+    return lambda: SlackState(tmp_path / "s.sqlite3", url)
+
+
+def test_an_event_is_new_once_across_processes(new_state: Callable[[], SlackState]) -> None:
+    first, second = new_state(), new_state()
     assert first.first_time("Ev1") is True
     assert first.first_time("Ev1") is False
-    assert second.first_time("Ev1") is False  # another worker on the same data directory
+    assert second.first_time("Ev1") is False  # another worker, or another host
     assert second.first_time("Ev2") is True
+    first.mark_panel_thread("T", "D1", "9.9")
+    first.mark_panel_thread("T", "D1", "9.9")
+    assert second.is_panel_thread("T", "D1", "9.9") and not second.is_panel_thread("T", "D1", "1")
 
 
-def test_threads_map_to_conversations_and_a_dm_line_goes_stale(tmp_path: Path) -> None:
-    state = SlackState(tmp_path / "s.sqlite3")
+def test_threads_map_to_conversations_and_a_dm_line_goes_stale(
+    new_state: Callable[[], SlackState],
+) -> None:
+    state = new_state()
     assert state.conversation("T", "C1", "1.1") is None
     state.link("T", "C1", ["1.1", "1.2", None], "conv-a")
     assert state.conversation("T", "C1", "1.2") == "conv-a"
@@ -153,7 +167,7 @@ def test_threads_map_to_conversations_and_a_dm_line_goes_stale(tmp_path: Path) -
     time.sleep(0.02)
     assert state.conversation("T", "D1", MAIN_LINE, max_age_s=0.01) is None
     state.link("T", "C1", ["1.1"], "conv-c")  # re-linked: the latest wins
-    assert state.conversation("T", "C1", "1.1") == "conv-c"
+    assert new_state().conversation("T", "C1", "1.1") == "conv-c"
 
 
 # --- Socket Mode ------------------------------------------------------------------------------
@@ -216,3 +230,13 @@ def test_a_loopback_public_url_is_reported_at_start_up(caplog) -> None:  # type:
         assert not warn_if_links_are_local("https://assistant.unpog.org")
     messages = [r.getMessage() for r in caplog.records if "RAG_PUBLIC_URL" in r.getMessage()]
     assert len(messages) == 3 and "cannot open" in messages[0]
+
+
+def test_the_bot_keeps_its_state_in_the_shared_database_when_there_is_one(tmp_path: Path) -> None:
+    url = "postgresql://gka:secret@db:5432/gka"
+    shared = SlackConfig.from_settings(
+        Settings(_env_file=None, data_dir=tmp_path, database_url=url)  # type: ignore[call-arg]
+    )
+    assert shared.database_url == url
+    alone = SlackConfig.from_settings(Settings(_env_file=None, data_dir=tmp_path))  # type: ignore[call-arg]
+    assert alone.database_url == "" and alone.state_path == tmp_path / "slack.sqlite3"
