@@ -183,7 +183,10 @@ def _database(settings: Settings, action: str) -> int:
             postgres.upgrade(settings.database)
             print(f"{where}: schema at the latest migration")
             return 0
-        files = {name: getattr(settings, name) for name in postgres.SQLITE_TABLES}
+        files = {
+            name: getattr(settings, name, settings.data_dir / name)
+            for name in postgres.SQLITE_TABLES
+        }
         briefs = settings.data_dir / "briefs"
         copied = postgres.copy_from_sqlite(files, briefs, settings.database)
     except DatabaseError as exc:

@@ -240,12 +240,13 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-# What ``python -m assistant db copy`` carries over: each SQLite file of a data directory (by its
-# name in the settings) and its tables, parents before the tables that point at them.
+# What ``python -m assistant db copy`` carries over: each SQLite file of a data directory (its
+# setting's name, or its file name) and its tables, parents before the tables that point at them.
 SQLITE_TABLES = {
     "catalog_path": ("documents", "files", "state"),
     "conversations_path": ("conversations", "turns"),
     "audit_path": ("answers", "feedback"),
+    "slack.sqlite3": ("threads", "panel_threads", "events"),
 }
 
 

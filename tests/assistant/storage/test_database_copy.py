@@ -15,6 +15,7 @@ from assistant.storage.audit import AnswerLog, AnswerRecord
 from assistant.storage.briefs import BriefStore, DatabaseBriefStore
 from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import ConversationStore
+from bots.slack.state import SlackState
 from tests.assistant.storage.test_brief_store import new_brief
 from tests.assistant.storage.test_postgres import _turn
 from tests.conftest import make_settings
@@ -41,6 +42,9 @@ def test_a_hosts_records_are_copied_into_postgresql_once(
     log.add_feedback("ans1", rating=-1, comment="wrong page", owner="alice")
     brief = new_brief()
     BriefStore(one_host.data_dir / "briefs").save(brief, "alice")
+    slack = SlackState(one_host.data_dir / "slack.sqlite3")
+    slack.link("T1", "C1", ["1.1"], "c1")
+    slack.first_time("Ev1")
 
     monkeypatch.setenv("RAG_DATA_DIR", str(one_host.data_dir))
     monkeypatch.setenv("RAG_DATABASE_URL", database_url)
@@ -64,6 +68,9 @@ def test_a_hosts_records_are_copied_into_postgresql_once(
     record = AnswerLog(unused, database_url).get("ans1")
     assert record.conversation_id == "c1" and [f.comment for f in record.feedback] == ["wrong page"]
     assert DatabaseBriefStore(database_url).get(brief.id, "alice") == brief
+    shared_slack = SlackState(unused, database_url)
+    assert shared_slack.conversation("T1", "C1", "1.1") == "c1"
+    assert shared_slack.first_time("Ev1") is False  # already answered on the old host
 
 
 def test_copy_needs_a_postgresql_url(
