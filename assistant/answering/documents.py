@@ -17,7 +17,7 @@ from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
 from assistant.answering.sources import Source
-from assistant.answering.understanding import acronym_candidates
+from assistant.answering.understanding import acronym_candidates, is_function_word
 from assistant.answering.wordlists import MEETING_NAME, STOPWORDS, VENUE
 from assistant.country_groups import find_groups
 from assistant.models import Answer, Filters, Passage
@@ -218,9 +218,7 @@ def absent_topic(
         if ordinal.lower() not in whole.text and ordinal_words(int(ordinal[:-2])) not in whole.text:
             return str(ordinal)
     named = _name_stems(question, expansions)
-    typed_words = [
-        w for w in re.findall(r"[A-Za-z][\w'-]*", question) if w.lower() not in STOPWORDS
-    ]
+    typed_words = [w for w in re.findall(r"[A-Za-z][\w'-]*", question) if not is_function_word(w)]
     words = {s: w for w in typed_words for s in stems(w)}
     # "digital ID", "national ID": two capitals after a word of the topic name a thing ("the
     # SG" is an abbreviated name: the Secretary-General, Singapore)
@@ -298,7 +296,7 @@ def unaddressed(
     words = [
         w
         for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
-        if w.lower() not in STOPWORDS
+        if not is_function_word(w)
         and len(w) > 2
         and w.lower() not in VENUE
         and not MEETING_NAME.match(w)  # "unga79": where it was said, like VENUE
@@ -423,7 +421,7 @@ _MONTHS = {calendar.month_abbr[m].lower(): calendar.month_name[m].lower() for m 
 def _phrase_around(question: str, stem: str, named: set[str]) -> str:
     """The run of the question's topic words that holds ``stem`` ("national digital ID")."""
     words = re.findall(r"[A-Za-z][\w'-]*", question)
-    topical = [w.lower() not in STOPWORDS and not (stems(w) & named) for w in words]
+    topical = [not is_function_word(w) and not (stems(w) & named) for w in words]
     for i, word in enumerate(words):
         if stem in stems(word):
             start, end = i, i + 1

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from assistant import countries as country_names
 from assistant import crosslingual
-from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS
+from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS, STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import INDICATORS, find_indicators, names_of
 from assistant.text import YEAR, fold
@@ -397,7 +397,37 @@ def acronym_candidates(text: str) -> list[str]:
             and word.islower()
             and len(word) >= 3
             and not country_names.is_english_word(word)
+            and shortened_function_word(word) is None  # "abt" is "about", not ABT
         )
         if (capitals or unknown) and word not in found:
             found.append(word)
     return found
+
+
+def is_function_word(word: str) -> bool:
+    """A word that says nothing of a question's topic: a stop word, or one typed short."""
+    lowered = word.lower()
+    return lowered in STOPWORDS or shortened_function_word(lowered) is not None
+
+
+def shortened_function_word(word: str) -> str | None:
+    """The function word a typed short form stands for, the way people shorten words in chat
+    ("abt": "about", "wht": "what", "thru": "through"): three or four letters, starting with the
+    word's first two, ending with its last, the rest in order. None when it shortens none (the
+    corpus's acronyms, "tir", "cepa", "dgi", shorten no function word)."""
+    if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
+        return None
+    for full in sorted(STOPWORDS):
+        if (
+            len(full) > len(word)
+            and full[:2] == word[:2]
+            and full[-1] == word[-1]
+            and _letters_in_order(word, full)
+        ):
+            return full
+    return None
+
+
+def _letters_in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)

@@ -76,6 +76,9 @@ def test_names_inside_other_names() -> None:
 def test_acronym_candidates() -> None:
     assert acronym_candidates("what did cepa say about AI and the LDCs") == ["cepa", "AI", "LDCs"]
     assert acronym_candidates("what did the report say") == []
+    # chat shorthand for a function word is that word, whatever a document calls ABT
+    assert acronym_candidates("what did cepa say abt ai in govt") == ["cepa"]
+    assert acronym_candidates("wht does unctad's tir say") == ["unctad", "tir"]
 
 
 @pytest.mark.parametrize(
