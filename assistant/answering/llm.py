@@ -185,6 +185,10 @@ class LLMClient:
                     yield value
                 elif kind == "end":
                     return
+                elif received and _classify(value)[0] == "timeout":
+                    # the client's own read timeout, met after some of the answer came: the
+                    # same stall as the wait above (whichever of the two fires first)
+                    raise self._stalled(True) from value
                 else:
                     raise self.translate(value) from value
         finally:

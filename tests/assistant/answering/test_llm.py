@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
@@ -281,6 +282,32 @@ def test_a_stream_that_stalls_times_out_after_the_pieces_it_sent(
             received.append(delta)
     assert received == ["Korea ", "ranked "]
     assert time.monotonic() - started < 19  # the server would have kept the stream open 20 s
+
+
+def test_a_read_timeout_after_some_pieces_is_a_stall_whichever_timer_fires_first(
+    tmp_path: Path,
+) -> None:
+    """The HTTP client's own read timeout and the wait for the next piece are the same length:
+    when the client's fires first, the answer still says the model stopped sending."""
+    import queue
+
+    import httpx
+
+    llm = make_llm(openai_settings(tmp_path, "http://127.0.0.1:9/v1", timeout=6.0))
+    assert isinstance(llm, LLMClient)
+    pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+    pieces.put(("piece", "Korea "))
+    pieces.put(("error", httpx.ReadTimeout("timed out")))
+    received: list[str] = []
+    with pytest.raises(ProviderError, match=r"stopped sending its answer for 6 s"):
+        for delta in llm._receive(pieces, threading.Event(), 60.0):
+            received.append(delta)
+    assert received == ["Korea "]
+    # before any piece, the same timeout means the model never answered
+    silent: queue.Queue[tuple[str, Any]] = queue.Queue()
+    silent.put(("error", httpx.ReadTimeout("timed out")))
+    with pytest.raises(ProviderError, match=r"did not answer within 6 s"):
+        list(llm._receive(silent, threading.Event(), 60.0))
 
 
 def test_a_stream_that_never_ends_is_cut_at_the_total_timeout(
