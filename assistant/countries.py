@@ -180,6 +180,11 @@ def name(iso3: str) -> str:
     return _tables()[0].get(iso3.upper(), iso3.upper())
 
 
+def names(iso3: str) -> tuple[str, ...]:
+    """Every name a country goes by here: its display name, then its aliases ("Lao PDR", "laos")."""
+    return (name(iso3), *ALIASES.get(iso3, []))
+
+
 def to_iso3(value: str) -> str | None:
     """ISO3 for a code or a name in any of its spellings; None when unknown."""
     value = value.strip()

@@ -62,7 +62,7 @@ def strip_countries(question: str, codes: list[str]) -> str:
     """The topic of a comparison question: country names and comparison words removed."""
     text = question
     for code in codes:
-        for alias in [country_names.name(code), *country_names.ALIASES.get(code, [])]:
+        for alias in country_names.names(code):
             text = re.sub(rf"\b{re.escape(alias)}\b", " ", text, flags=re.I)
     text = re.sub(
         r"\b(compare|comparison|versus|vs\.?|how do|and|on|between)\b", " ", text, flags=re.I

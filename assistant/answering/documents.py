@@ -439,7 +439,7 @@ def _name_stems(question: str, expansions: dict[str, str]) -> set[str]:
     names: list[str] = []
     codes, typed = country_names.find_in_question(question)
     for code in codes:
-        names += [country_names.name(code), *country_names.ALIASES.get(code, [])]
+        names += country_names.names(code)
     names += list(typed)  # "kazakstan", read as Kazakhstan
     names = [*names, *(n.replace("-", " ") for n in names if "-" in n)]  # "timor leste"
     names += [g.name for g in find_groups(question)]

@@ -325,7 +325,7 @@ def _within_its_documents(question: str, pool: list[Passage]) -> str:
         return question
     rest = question
     for code in named:
-        for name in (country_names.name(code), *country_names.ALIASES.get(code, [])):
+        for name in country_names.names(code):
             rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
     words = [
         w
@@ -343,9 +343,7 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
     named = set(country_names.in_question(question))
     if not named:
         return passages
-    names = [
-        n.lower() for c in named for n in (country_names.name(c), *country_names.ALIASES.get(c, []))
-    ]
+    names = [n.lower() for c in named for n in country_names.names(c)]
     about = [
         p
         for p in passages
@@ -539,7 +537,7 @@ def _missing_terms(
     passages_text = re.sub(r"\s+", " ", passages_text)
     doc_countries = {c for e in chosen for c in e.passage.document.countries}
     for code in country_names.in_question(question):
-        named = [country_names.name(code), *country_names.ALIASES.get(code, [])]
+        named = country_names.names(code)
         if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
             missing.append(country_names.name(code))
     documents_text = ""
@@ -572,7 +570,7 @@ def _a_member_named(term: str, text: str, countries: set[str]) -> bool:
         if countries & set(group.members):
             return True
         for code in group.members:
-            names = [country_names.name(code), *country_names.ALIASES.get(code, [])]
+            names = country_names.names(code)
             if any(re.search(rf"\b{re.escape(n.lower())}\b", lowered) for n in names):
                 return True
     return False

@@ -221,9 +221,7 @@ def _stands_alone(question: str, words: list[str]) -> bool:
 
 def _replace_country(text: str, old: str, new_name: str) -> str:
     """``text`` with the country ``old`` (ISO3; any of its names, any case) as ``new_name``."""
-    aliases = sorted(
-        [country_names.name(old), *country_names.ALIASES.get(old, [])], key=len, reverse=True
-    )
+    aliases = sorted(country_names.names(old), key=len, reverse=True)
     import pycountry
 
     record = pycountry.countries.get(alpha_3=old)

@@ -143,7 +143,7 @@ def named_source(
     plain = re.sub(r"(?<=[^\W\d_])['’]s\b", "", phrase)
     folded_expansions = {fold(k): fold(v) for k, v in expansions.items()}
     countries = country_names.in_question(plain)
-    leftover = _without(fold(plain), (n for c in countries for n in _country_names(c)))
+    leftover = _without(fold(plain), (n for c in countries for n in country_names.names(c)))
     # a group that is also a body with documents of its own ("ESCAP", "OECD") is the body
     groups = [] if countries else find_groups(plain)
     if groups and not _names_documents(leftover, folded_expansions, documents):
@@ -217,10 +217,6 @@ def _without(text: str, names: Iterable[str]) -> str:
     return text
 
 
-def _country_names(code: str) -> tuple[str, ...]:
-    return (country_names.name(code), *country_names.ALIASES.get(code, []))
-
-
 def _names_documents(
     text: str, expansions: dict[str, str], documents: dict[str, DocumentRecord]
 ) -> bool:
@@ -278,7 +274,7 @@ def _by_countries(doc: DocumentRecord, countries: Iterable[str], *, profiles: bo
         if doc.countries and code not in doc.countries:
             return False  # "Republic of Korea" is in the DPRK's title, not in its countries
         text = _name_text(doc)
-        if not any(f" {fold(n)} " in text for n in _country_names(code)):
+        if not any(f" {fold(n)} " in text for n in country_names.names(code)):
             return False
     return True
 
