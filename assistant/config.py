@@ -13,6 +13,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# The spellings of a PostgreSQL URL taken for database_url (libpq's, and SQLAlchemy's for psycopg).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
 Answerer = Literal["extractive", "openai", "ollama", "llamacpp"]
 ChromaMode = Literal["embedded", "http"]
 
@@ -227,7 +230,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_database_url(cls, value: SecretStr) -> SecretStr:
         url = value.get_secret_value().strip()
-        if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        if url and not url.startswith(POSTGRES_SCHEMES):
             raise ValueError(
                 "must be a PostgreSQL URL (postgresql://user:password@host:5432/db), or empty "
                 "for SQLite files in the data directory"

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from assistant.config import POSTGRES_SCHEMES
 from assistant.errors import StoreError, StoreUnavailable
 from assistant.storage.sqlite import PerThread
 
@@ -46,20 +47,20 @@ _upgrade_lock = threading.Lock()
 
 
 def is_postgres(url: str) -> bool:
-    return url.startswith(SCHEMES)
-
-
-# The spellings of a PostgreSQL URL taken (libpq's, and SQLAlchemy's for psycopg).
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+    return url.startswith(POSTGRES_SCHEMES)
 
 
 def libpq_url(url: str) -> str:
     """The URL as psycopg takes it (SQLAlchemy's ``postgresql+psycopg://`` spelling accepted)."""
-    return re.sub(r"^postgres(?:ql)?(?:\+psycopg)?://", "postgresql://", url)
+    return _SCHEME.sub("postgresql://", url)
 
 
 def sqlalchemy_url(url: str) -> str:
-    return re.sub(r"^postgres(?:ql)?(?:\+psycopg)?://", "postgresql+psycopg://", url)
+    return _SCHEME.sub("postgresql+psycopg://", url)
+
+
+# Any of POSTGRES_SCHEMES, where a URL starts.
+_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?://")
 
 
 def redacted(url: str) -> str:
@@ -87,9 +88,9 @@ class Connection:
     (see the module's notes). A connection the server dropped is closed, so that the next call
     opens another, and the error is a :class:`StoreUnavailable`."""
 
-    def __init__(self, conn: Any, store: str, url: str) -> None:
+    def __init__(self, conn: Any, lock: int, url: str) -> None:
         self._conn = conn
-        self._lock = _lock_key(store)
+        self._lock = lock  # the store's advisory lock (see _lock_key)
         self._url = url
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -148,6 +149,8 @@ class PostgresDB:
             )
         self.url = libpq_url(url)
         self.store = store
+        self._lock = _lock_key(store)
+        self._threads = _per_thread(self.url)
 
     def __repr__(self) -> str:
         return f"PostgresDB({redacted(self.url)!r}, {self.store!r})"
@@ -155,17 +158,17 @@ class PostgresDB:
     def __call__(self) -> Connection:
         from psycopg.pq import TransactionStatus
 
-        threads = _per_thread(self.url)
+        threads = self._threads
         conn = threads.get()
         if conn.closed or conn.broken:
             threads.close_current()  # the server dropped it (a restart, a failover): reconnect
             conn = threads.get()
         elif conn.info.transaction_status != TransactionStatus.IDLE:
             conn.execute("ROLLBACK")  # what an interrupted call left open is not carried on
-        return Connection(conn, self.store, self.url)
+        return Connection(conn, self._lock, self.url)
 
     def close(self) -> None:
-        _per_thread(self.url).close_current()
+        self._threads.close_current()
 
 
 _threads: dict[str, PerThread[Any]] = {}

@@ -10,10 +10,30 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.web.harness import serve
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench(
+    urls: list[str], pool: Path, report: Path, *, stream_samples: int
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """``bench/load.py`` run against ``urls`` with two clients: it must succeed; its output and
+    the figures it wrote."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "load.py"), "--url", *urls]
+        + ["--clients", "2", "--questions", str(pool), "--stream-samples", str(stream_samples)]
+        + ["--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done, json.loads(report.read_text(encoding="utf-8"))
 
 
 def test_the_shipped_pool_is_large_distinct_and_of_every_kind() -> None:
@@ -44,20 +64,9 @@ def test_load_bench_runs_a_cold_and_a_warm_pass_over_the_pool(tmp_path: Path) ->
     server = serve(tmp_path / "server")
     live = next(server)
     try:
-        done = subprocess.run(
-            [sys.executable, str(REPO / "bench" / "load.py"), "--url", live.url]
-            + ["--clients", "2", "--questions", str(pool), "--stream-samples", "1"]
-            + ["--json", str(report)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            cwd=REPO,
-            check=False,
-        )
+        done, figures = _bench([live.url], pool, report, stream_samples=1)
     finally:
         server.close()
-    assert done.returncode == 0, done.stdout + done.stderr
-    figures = json.loads(report.read_text(encoding="utf-8"))
     # the last item is kept for the stream samples, which must be cold too
     assert figures["pool"] == {"items": 4, "requests": 5}
     assert [(r["pass"], r["clients"]) for r in figures["runs"]] == [("cold", 2), ("warm", 2)]
@@ -89,22 +98,10 @@ def test_load_bench_spreads_clients_over_several_hosts_and_follow_ups_change_hos
     report = tmp_path / "load.json"
     servers = [start_server(root, env), start_server(root, env)]
     try:
-        done = subprocess.run(
-            [sys.executable, str(REPO / "bench" / "load.py"), "--url"]
-            + [s.url for s in servers]
-            + ["--clients", "2", "--questions", str(pool), "--stream-samples", "0"]
-            + ["--json", str(report)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            cwd=REPO,
-            check=False,
-        )
+        _, figures = _bench([s.url for s in servers], pool, report, stream_samples=0)
     finally:
         for server in servers:
             stop_server(server)
-    assert done.returncode == 0, done.stdout + done.stderr
-    figures = json.loads(report.read_text(encoding="utf-8"))
     assert figures["hosts"] == 2 and figures["url"] == [s.url for s in servers]
     for run in figures["runs"]:
         assert run["errors"] == 0 and run["by_kind"]["follow_up"]["answered"] == 2
