@@ -147,6 +147,8 @@ class AcronymIndex:
         self._df: dict[str, Counter[str]] = {}
         self._passages: Counter[str] = Counter()
         self._spelled: dict[str, list[tuple[bool, str, Counter[str]]]] = {}
+        # first letter -> the names with a capitalised word starting with it (built on first use)
+        self._by_initial: dict[str, list[str]] | None = None
 
     def build(
         self,
@@ -169,7 +171,7 @@ class AcronymIndex:
             self._entries = {a: dict(e) for a, e in entries.items()}
             self._names = dict(used)
             self._df, self._passages = dict(df or {}), passages or Counter()
-            self._spelled = {}
+            self._spelled, self._by_initial = {}, None
             self.generation = generation
             self._save()
         return len(self._entries)
@@ -206,7 +208,7 @@ class AcronymIndex:
         with self._lock:
             self._entries, self._names, self.generation = entries, names, generation
             self._df, self._passages = df, passages
-            self._spelled = {}
+            self._spelled, self._by_initial = {}, None
         return True
 
     def __len__(self) -> int:
@@ -238,8 +240,15 @@ class AcronymIndex:
             cached = self._spelled.get(key)
             if cached is not None:
                 return cached
+            if self._by_initial is None:
+                by_initial: dict[str, list[str]] = defaultdict(list)
+                for name in self._names:
+                    for initial in {w[0].lower() for w in name.split() if w[0].isupper()}:
+                        by_initial[initial].append(name)
+                self._by_initial = dict(by_initial)
             found: dict[str, tuple[bool, Counter[str]]] = {}
-            for name, docs in self._names.items():
+            for name in self._by_initial.get(key[0], ()):
+                docs = self._names[name]
                 spelled = _spelling_run(key, name)
                 if spelled is None:
                     continue
