@@ -66,9 +66,8 @@ HELP = (
 )
 PUBLIC_ONLY = (PUBLIC,)
 SHARED_CHANNEL = (
-    "I do not answer in channels shared with another organisation (Slack Connect). Ask me in a "
-    'direct message, or ask an admin to allow this channel (`"external": true` in '
-    "RAG_SLACK_CHANNELS)."
+    "I do not answer in channels shared with another organisation (Slack Connect): ask me in a "
+    "direct message."
 )
 UNKNOWN_CHANNEL = (
     "I could not check whether this channel is shared with another organisation (Slack said: "
@@ -137,7 +136,7 @@ class SlackBot:
         if not direct:
             # told where the asker is looking: beside a top-level message, in its thread else
             beside = None if thread_ts == ts else thread_ts
-            refusal = self._refusal_here(client, team, channel, user_team, shared, rules)
+            refusal = self._refusal_here(client, team, channel, user_team, shared)
             if refusal:
                 if user:
                     self._tell_privately(client, channel, user, beside, refusal)
@@ -401,9 +400,7 @@ class SlackBot:
         # an answer posted for the channel is refused where Slack cannot say whether the
         # channel is shared; one only the asker sees (public documents) is not: in a private
         # channel the bot is not in, Slack will not say
-        refusal = self._refusal_here(
-            client, team, channel, None, None, rules, unknown_ok=not public
-        )
+        refusal = self._refusal_here(client, team, channel, None, None, unknown_ok=not public)
         if refusal:
             respond(text=refusal, response_type="ephemeral")
             return None
@@ -596,17 +593,13 @@ class SlackBot:
         channel: str,
         user_team: str | None,
         shared: bool | None,
-        rules: ChannelRules,
         *,
         unknown_ok: bool = False,
     ) -> str | None:
-        """Why the bot does not answer in ``channel``, or None: it answers in a channel shared
-        with another organisation (Slack Connect) only where the channel's rules allow it, and
-        not where it cannot tell. Whether it is shared: the event's own flag, else
+        """Why the bot does not answer in ``channel``, or None: never in a channel shared with
+        another organisation (Slack Connect), nor where it cannot tell. Whether it is shared: the event's own flag, else
         conversations.info; where neither is known, a guest from another workspace counts as
         sharing it. ``unknown_ok``: no refusal where Slack will not say."""
-        if rules.external:
-            return None
         if shared is None and user_team and user_team != team:
             return SHARED_CHANNEL
         if shared is None:
@@ -700,7 +693,7 @@ class SlackBot:
             )
             return None
         rules = self.config.channel(channel)
-        refusal = self._refusal_here(client, team, channel, None, None, rules)
+        refusal = self._refusal_here(client, team, channel, None, None)
         if refusal:
             respond(text=refusal, response_type="ephemeral", replace_original=False)
             return None

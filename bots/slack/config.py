@@ -29,14 +29,12 @@ class ChannelRules:
     ``collections``: the kinds of document its answers draw on (empty: all; never a private
     collection: a channel is read by everyone in it). ``without_mention``: answer every new
     message in the channel, not only mentions. ``replies``: ``thread`` (everyone sees the
-    answer) or ``private`` (only the asker, with a button to share it). ``external``: answer in
-    the channel even when it is shared with another organisation (Slack Connect); off by default,
-    and even then public documents only."""
+    answer) or ``private`` (only the asker, with a button to share it). There is no rule for
+    channels shared with another organisation (Slack Connect): the bot never answers in them."""
 
     collections: tuple[str, ...] = ()
     without_mention: bool = False
     replies: str = "thread"
-    external: bool = False
 
     def filters(self) -> Filters | None:
         """The search filters these rules put on every answer in the channel."""
@@ -186,6 +184,11 @@ def _channel_rules(channel: str, raw: object) -> ChannelRules:
         )
     if not isinstance(raw, Mapping):
         raise SlackConfigError(f'{where} must be an object such as {{"replies": "private"}}')
+    if "external" in raw:
+        raise SlackConfigError(
+            f"{where}: 'external' is no longer a setting: the bot never answers in a channel shared "
+            "with another organisation (Slack Connect); people there can ask it in a direct message"
+        )
     known = {f.name for f in fields(ChannelRules)}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -209,11 +212,12 @@ def _channel_rules(channel: str, raw: object) -> ChannelRules:
     replies = raw.get("replies", "thread")
     if replies not in REPLIES:
         raise SlackConfigError(f"{where}: replies must be one of {', '.join(REPLIES)}")
-    flags = {name: raw.get(name, False) for name in ("without_mention", "external")}
-    for name, value in flags.items():
-        if not isinstance(value, bool):
-            raise SlackConfigError(f"{where}: {name} must be true or false")
-    return ChannelRules(tuple(dict.fromkeys(collections)), replies=replies, **flags)
+    without_mention = raw.get("without_mention", False)
+    if not isinstance(without_mention, bool):
+        raise SlackConfigError(f"{where}: without_mention must be true or false")
+    return ChannelRules(
+        tuple(dict.fromkeys(collections)), without_mention=without_mention, replies=replies
+    )
 
 
 def _plain(value: object) -> object:

@@ -670,7 +670,7 @@ def home_view(summary: dict[str, Any], public_url: str, questions: list[str]) ->
     how = (
         "*How to ask*\n• Open me in the assistant panel, or send me a direct message\n"
         "• Mention me in a channel thread: `@Governance Knowledge Assistant your question`\n"
-        "• `/ask your question` (only you see the answer; add `public` to post it)\n"
+        "• `/ask your question` (only you see the answer; add `--public` to post it)\n"
         "• `/brief Country | topic` drafts an advisory brief as a Word file"
     )
     blocks.append(section(how))

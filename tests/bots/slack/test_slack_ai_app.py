@@ -6,6 +6,7 @@ no such surface (the fake's default), every other test in this folder checks tod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from test_slack_http import CHANNEL, PRIVATE_TITLE, SINGAPORE, ZEPHYR, LongAnswe
 
 from assistant import Assistant
 from bots.slack.formatting import FEEDBACK, STATUS, STREAM_CHARS, stream_text
+from bots.slack.listeners.commands.ask import parse_ask
 
 DM = "D0ANA"
 
@@ -188,6 +190,9 @@ def test_the_app_home_says_what_the_assistant_knows_and_how_to_ask(
     public = len(h.assistant.documents(("public",)))
     assert f"*{public:,}* documents" in text
     assert "/ask" in text and "/brief" in text
+    # every option the home tells people to add is one /ask understands
+    options = re.findall(r"add `([^`]+)`", text)
+    assert options and all(parse_ask(f"{o} what is the egdi?")[0] for o in options)
     assert f"<{PUBLIC_URL}/|Open the web chat>" in text
     assert "last ingest 20" in text  # the time the store was last brought up to date
     assert PRIVATE_TITLE not in text

@@ -52,7 +52,8 @@ def test_channel_rules_are_read_inline_or_from_a_file(tmp_path: Path) -> None:
         ('{"C0X": {"replies": "loud"}}', "replies must be one of thread, private"),
         ('{"C0X": {"answer_always": true}}', "unknown setting 'answer_always'"),
         ('{"general": {}}', "channel id"),
-        ('{"C0X": {"external": "yes"}}', "external must be true or false"),
+        ('{"C0X": {"without_mention": "yes"}}', "without_mention must be true or false"),
+        ('{"C0X": {"external": true}}', "never answers in a channel shared with another"),
         ("[1]", "must be a JSON object"),
         ("{not json", "not valid JSON"),
         ("/no/such/channels.json", "cannot be read"),
@@ -102,15 +103,13 @@ def test_a_guest_from_another_organisation_counts_where_the_event_does_not_say(
     assert h.fake.calls_to("chat.postMessage") == []
 
 
-def test_a_shared_channel_the_rules_allow_is_answered_from_public_documents(
-    make_harness: Any,
-) -> None:
-    h = make_harness(channels={"C0SHARED": ChannelRules(external=True)})
+def test_a_shared_channel_is_not_answered_whatever_its_rules(make_harness: Any) -> None:
+    h = make_harness(channels={"C0SHARED": ChannelRules(without_mention=True)})
     h.fake.shared_channels.add("C0SHARED")
-    ts = h.slack.mention(ZEPHYR, channel="C0SHARED", user=HR_USER)
-    [message] = h.fake.answered("C0SHARED", ts)
-    assert SECRET not in message.all_text()
-    assert h.fake.ephemeral == []
+    h.slack.mention(ZEPHYR, channel="C0SHARED", user=HR_USER)
+    [told] = h.fake.wait_for(lambda: h.fake.ephemeral)
+    assert told["text"] == SHARED_CHANNEL and told["user"] == HR_USER
+    assert h.fake.calls_to("chat.postMessage") == []
 
 
 def test_where_slack_will_not_say_whether_a_channel_is_shared_the_bot_does_not_answer(
