@@ -388,8 +388,9 @@ class Assistant:
     def _make_suggestions(self, access: Sequence[str] | None) -> dict[str, Any]:
         """Starter questions made from what ``access`` may see, so that each has an answer: the
         latest EGDI of a country with data (one of UNPOG's region first), the top 5 of Asia and
-        the Pacific, a trend, and a question on a document's subject; with ``hint`` saying how
-        to add indicator data when none is loaded."""
+        the Pacific, a trend, and a question on a document's subject (else on the latest
+        documents, by title); with ``hint`` saying how to add indicator data when none is
+        loaded."""
         table = self.indicators_for(access)
         questions: list[str] = []
         years = table.years("egdi")
@@ -418,6 +419,20 @@ class Assistant:
                 questions.append(question)
                 if len(questions) >= 4:
                     break
+        if not questions:
+            # nothing defined or no data (a team's own few documents): the latest documents'
+            # subjects, each asked about by its title
+            latest = sorted(
+                (d for d in self.documents(access) if d.collection != "data"),
+                key=lambda d: d.year or 0,
+                reverse=True,
+            )
+            for document in latest[:6]:
+                question = f"What do the documents say about {document.title}?"
+                if self.ask(question, access=access).grounded:
+                    questions.append(question)
+                    if len(questions) >= 4:
+                        break
         hint = None
         if not years:
             hint = (

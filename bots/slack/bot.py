@@ -285,14 +285,9 @@ class SlackBot:
 
     def _questions(self, access: Sequence[str] | None) -> list[str]:
         """Starter questions from what ``access`` may read: the assistant's suggestions (each
-        checked to have an answer), else what the latest documents say."""
+        checked to have an answer)."""
         try:
-            questions = list(self.assistant.suggestions(access).get("questions") or [])
-            if not questions:
-                documents = [d for d in self.assistant.documents(access) if d.collection != "data"]
-                documents.sort(key=lambda d: d.year or 0, reverse=True)
-                questions = [f"What does “{d.title}” say?" for d in documents[:4]]
-            return questions
+            return list(self.assistant.suggestions(access).get("questions") or [])
         except Exception as exc:  # suggestions are a courtesy, never a failure
             log.warning("slack could not make suggestions: %r", exc)
             return []

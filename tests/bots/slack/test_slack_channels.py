@@ -12,9 +12,9 @@ import pytest
 from conftest import Harness
 from slack_fakes import BOT_USER, HR_USER, TEAM
 
-from bots.slack.bot import SHARED_CHANNEL, SHARED_NOTE, SHARING_NOTE
+from bots.slack.bot import SHARED_CHANNEL, SHARED_NOTE, SHARING_NOTE, owner_for
 from bots.slack.config import ChannelRules, SlackConfig, SlackConfigError, parse_channels
-from bots.slack.formatting import SHARE
+from bots.slack.formatting import SHARE, share_value
 
 SINGAPORE = "How does Singapore train its public officers?"
 ZEPHYR = "What is the Zephyr allowance for remote-island civil servants?"
@@ -237,6 +237,32 @@ def test_a_shared_answer_never_carries_private_documents(harness: Harness) -> No
     [shared] = h.fake.answered(CHANNEL, None)
     assert SECRET not in shared.all_text()
     h.fake.wait_for(lambda: [r for r in h.fake.responses if r["text"] == SHARED_NOTE])
+
+
+def test_sharing_asks_again_so_private_sources_of_the_original_never_reach_the_channel(
+    harness: Harness,
+) -> None:
+    h = harness
+    # an answer of the channel's that did draw on a private collection (as one made with a
+    # grant would): sharing must not post it as it is
+    original = h.assistant.converse(
+        ZEPHYR, access=("public", "hr"), owner=owner_for(TEAM, CHANNEL), channel="slack"
+    )
+    assert SECRET in original.answer
+    message = {
+        "channel": CHANNEL,
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "action_id": SHARE, "value": share_value(original.id)}
+                ],
+            }
+        ],
+    }
+    share(h, message, user=HR_USER)
+    [shared] = h.fake.answered(CHANNEL, None)
+    assert ZEPHYR in shared.all_text() and SECRET not in shared.all_text()
 
 
 def test_an_answer_is_shared_only_in_the_channel_it_was_made_in(harness: Harness) -> None:

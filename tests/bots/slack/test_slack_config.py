@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from slack_bolt import App
 from slack_fakes import FakeSlack
 
-from assistant import Settings
+from assistant import Assistant, Settings
 from bots.slack import SlackConfig, SlackConfigError
 from bots.slack.config import parse_grants
 from bots.slack.state import MAIN_LINE, SlackState
@@ -230,6 +230,20 @@ def test_a_loopback_public_url_is_reported_at_start_up(caplog) -> None:  # type:
         assert not warn_if_links_are_local("https://assistant.unpog.org")
     messages = [r.getMessage() for r in caplog.records if "RAG_PUBLIC_URL" in r.getMessage()]
     assert len(messages) == 3 and "cannot open" in messages[0]
+
+
+def test_the_slack_app_reports_a_loopback_public_url_when_it_starts(caplog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from bots.slack.app import create_app
+
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    assistant = Assistant(settings)
+    with caplog.at_level(logging.WARNING, logger="bots.slack.app"):
+        create_app(assistant, SlackConfig(signing_secret="s", public_url="http://127.0.0.1:8000"))
+        create_app(assistant, SlackConfig(signing_secret="s", public_url="https://gka.unpog.org"))
+    warned = [r for r in caplog.records if "RAG_PUBLIC_URL" in r.getMessage()]
+    assert len(warned) == 1 and "127.0.0.1" in warned[0].getMessage()
 
 
 def test_the_bot_keeps_its_state_in_the_shared_database_when_there_is_one(tmp_path: Path) -> None:
