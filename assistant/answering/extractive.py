@@ -241,7 +241,7 @@ def extract(
     max_sentences: int = 4,
     max_words: int = 130,
     max_passages: int = 5,
-    max_embedded: int = 32,
+    max_embedded: int = 16,
     document_text: Callable[[str], str] | None = None,
     expansions: dict[str, str] | None = None,
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
