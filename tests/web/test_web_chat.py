@@ -818,6 +818,14 @@ def test_tables_scroll_at_phone_width_and_never_break_a_figure(
         wide = scroller.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
         assert wide[0] > wide[1]
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # the top bar's buttons keep their labels on one line
+        for button in page.locator(".topbar-actions .button:visible").all():
+            box = page.evaluate(
+                "(el) => { const r = document.createRange(); r.selectNodeContents(el);"
+                " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }",
+                button.element_handle(),
+            )
+            assert box == 1, button.inner_text()
         screenshot(page, "19-phone-table")
         assert not watched.errors
     finally:
