@@ -422,12 +422,12 @@ class Assistant:
         if not questions:
             # nothing defined or no data (a team's own few documents): the latest documents'
             # subjects, each asked about by its title
-            latest = sorted(
+            newest = sorted(
                 (d for d in self.documents(access) if d.collection != "data"),
                 key=lambda d: d.year or 0,
                 reverse=True,
             )
-            for document in latest[:6]:
+            for document in newest[:6]:
                 question = f"What do the documents say about {document.title}?"
                 if self.ask(question, access=access).grounded:
                     questions.append(question)
