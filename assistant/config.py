@@ -198,7 +198,7 @@ class Settings(BaseSettings):
     slack_channels: str = Field(
         "",
         description="Per-channel rules, JSON or the path of a JSON file: the kinds of document "
-        "a channel may draw on, answering without a mention, private replies, Slack Connect "
+        "a channel may draw on, answering without a mention, private replies "
         '({"C0123ABCD": {"collections": ["data"], "without_mention": true}}).',
     )
     slack_dm_idle_minutes: float = Field(

@@ -58,6 +58,9 @@ from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
 
+# Suggestion sets kept at once: one per set of grants in use (public, a team's, ...).
+SUGGESTION_SETS_KEPT = 8
+
 
 class Assistant:
     """Retrieval, answers, indicators and documents behind one object. Cheap to build; the models
@@ -85,6 +88,7 @@ class Assistant:
         self.data_citations = DataCitations(self.catalog, self.document_file)
         self._doc_texts: dict[tuple[str, str], str] = {}
         self._suggestions: dict[tuple[int, frozenset[str] | None], dict[str, Any]] = {}
+        self._suggestions_lock = threading.Lock()
 
     @property
     def indicators(self) -> IndicatorTable:
@@ -378,12 +382,23 @@ class Assistant:
         }
 
     def suggestions(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
+        """:meth:`_make_suggestions`, kept per store generation and set of grants (the few
+        most recent), made once even when several pages ask at the same moment."""
         key = (self.catalog.generation(), granted(access))
-        cached = self._suggestions.get(key)
-        if cached is None:
-            cached = self._make_suggestions(access)
-            self._suggestions = {key: cached}
+        with self._suggestions_lock:
+            cached = self._suggestions.get(key)
+            if cached is None:
+                cached = self._make_suggestions(access)
+                self._suggestions[key] = cached
+                while len(self._suggestions) > SUGGESTION_SETS_KEPT:
+                    del self._suggestions[next(iter(self._suggestions))]
         return cached
+
+    def _has_substance(self, question: str, subject: str, access: Sequence[str] | None) -> bool:
+        """Whether ``question`` about ``subject`` is answered from the documents with more than
+        the subject's own name (a heading, a title page): what a suggestion must show."""
+        answer = self.ask(question, access=access)
+        return answer.grounded and len(answer.answer) > len(subject) + 60
 
     def _make_suggestions(self, access: Sequence[str] | None) -> dict[str, Any]:
         """Starter questions made from what ``access`` may see, so that each has an answer: the
@@ -414,8 +429,7 @@ class Assistant:
         defined = self.keyword.acronyms.defined(lambda doc: doc in documents)
         for acronym, expansion, _ in [d for d in defined if len(d[0]) >= 3][:6]:
             question = f"What do the documents say about the {expansion} ({acronym})?"
-            answer = self.ask(question, access=access)
-            if answer.grounded and len(answer.answer) > len(expansion) + 60:
+            if self._has_substance(question, expansion, access):
                 questions.append(question)
                 if len(questions) >= 4:
                     break
@@ -429,7 +443,7 @@ class Assistant:
             )
             for document in newest[:6]:
                 question = f"What do the documents say about {document.title}?"
-                if self.ask(question, access=access).grounded:
+                if self._has_substance(question, document.title, access):
                     questions.append(question)
                     if len(questions) >= 4:
                         break

@@ -119,9 +119,9 @@ class SlackBot:
         """Answer a message where it was asked: in ``thread_ts`` (a DM's main line when None).
         Streams the answer into the thread where :meth:`_streams` says so; otherwise posts a
         placeholder at once and replaces it with the answer. In a channel, its rules apply
-        (:meth:`SlackConfig.channel`): a channel shared with another organisation gets no answer
-        unless allowed, answers draw on the channel's kinds of document, and a channel with
-        private replies gets them ephemerally. ``user_team``: the asker's own workspace when it
+        (:meth:`SlackConfig.channel`): a channel shared with another organisation gets no answer,
+        answers draw on the channel's kinds of document, and a channel with private replies
+        gets them ephemerally. ``user_team``: the asker's own workspace when it
         is not ``team`` (Slack Connect); ``shared``: the event's own word on whether the channel
         is shared with another organisation. Returns the answer id."""
         question = plain_question(text, bot_user_id)
@@ -592,9 +592,10 @@ class SlackBot:
         unknown_ok: bool = False,
     ) -> str | None:
         """Why the bot does not answer in ``channel``, or None: never in a channel shared with
-        another organisation (Slack Connect), nor where it cannot tell. Whether it is shared: the event's own flag, else
-        conversations.info; where neither is known, a guest from another workspace counts as
-        sharing it. ``unknown_ok``: no refusal where Slack will not say."""
+        another organisation (Slack Connect), nor where it cannot tell. Whether it is shared:
+        the event's own flag, else conversations.info; where neither is known, a guest from
+        another workspace counts as sharing it. ``unknown_ok``: no refusal where Slack will not
+        say."""
         if shared is None and user_team and user_team != team:
             return SHARED_CHANNEL
         if shared is None:

@@ -8,12 +8,15 @@ reads them, parses the private-collection grants and checks what each mode needs
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from assistant import Filters
+
+log = logging.getLogger(__name__)
 
 PUBLIC = "public"
 ALL = "*"
@@ -185,10 +188,15 @@ def _channel_rules(channel: str, raw: object) -> ChannelRules:
     if not isinstance(raw, Mapping):
         raise SlackConfigError(f'{where} must be an object such as {{"replies": "private"}}')
     if "external" in raw:
-        raise SlackConfigError(
-            f"{where}: 'external' is no longer a setting: the bot never answers in a channel shared "
-            "with another organisation (Slack Connect); people there can ask it in a direct message"
-        )
+        # a retired setting: `false` is what the bot does anyway, anything else it cannot do
+        if raw["external"] is not False:
+            raise SlackConfigError(
+                f"{where}: remove 'external' from the rule: the bot never answers in a channel "
+                "shared with another organisation (Slack Connect); people there can ask it in a "
+                "direct message"
+            )
+        log.warning("%s: 'external' is no longer a setting and is ignored; remove it", where)
+        raw = {k: v for k, v in raw.items() if k != "external"}
     known = {f.name for f in fields(ChannelRules)}
     unknown = sorted(set(raw) - known)
     if unknown:

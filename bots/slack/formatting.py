@@ -609,12 +609,34 @@ def table_message(answer: Answer) -> Message | None:
 
 
 def suggested_prompts(questions: list[str]) -> list[dict[str, str]]:
-    """Up to four prompts for a new assistant thread: each a short title and the question."""
+    """Up to four prompts for a new assistant thread: each a short title and the question.
+    Titles tell the prompts apart: an opening they all share ("What do the documents say
+    about …") is left out of them."""
+    chosen = questions[:PROMPTS]
+    shared = _shared_opening(chosen)
     prompts = []
-    for question in questions[:PROMPTS]:
-        title = question if len(question) <= 40 else question[:39].rstrip() + "…"
+    for question in chosen:
+        title = question
+        if shared:  # what remains is a subject, not a question: capitalised, no question mark
+            subject = question[shared:].rstrip("?").strip()
+            title = subject[:1].upper() + subject[1:]
+        title = title if len(title) <= 40 else title[:39].rstrip() + "…"
         prompts.append({"title": title, "message": question})
     return prompts
+
+
+def _shared_opening(questions: list[str], *, min_words: int = 3) -> int:
+    """Length of the whole words of at least ``min_words`` that all of two or more questions
+    open with; 0 when there are none."""
+    if len(questions) < 2:
+        return 0
+    words = [q.split(" ") for q in questions]
+    common = 0
+    while all(len(w) > common + 1 for w in words) and len({w[common] for w in words}) == 1:
+        common += 1
+    if common < min_words:
+        return 0
+    return len(" ".join(words[0][:common])) + 1
 
 
 # The collections as the web chat names them (bots/web/sources.js).

@@ -110,21 +110,26 @@ export class Api {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
-      buffer = buffer.replace(/\r\n?/g, "\n");
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const parsed = parseEvent(block);
-        if (parsed) yield parsed;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+        buffer = buffer.replace(/\r\n?/g, "\n");
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const parsed = parseEvent(block);
+          if (parsed) yield parsed;
+        }
+        if (done) break;
       }
-      if (done) break;
+      const last = parseEvent(buffer);
+      if (last) yield last;
+    } finally {
+      // a caller that stops reading early (after the final event) lets the connection go
+      reader.cancel().catch(() => {});
     }
-    const last = parseEvent(buffer);
-    if (last) yield last;
   }
 
   /** Whether a route exists (for features the server may not have yet). */

@@ -426,8 +426,10 @@ async function ask(question) {
         turn.finish(data.answer);
         scrollWithin($("#conversation"), turn.root);
         if (data.answer.conversation_id) state.conversationId = data.answer.conversation_id;
+        break; // the answer is complete: the composer takes the next question at once
       } else if (event === "error") {
         turn.fail(data.detail || "the answer failed", () => retry(turn, question));
+        break;
       }
     }
     if (!turn.answer && !turn.failed) turn.fail("the answer stopped before it was complete", () => retry(turn, question));

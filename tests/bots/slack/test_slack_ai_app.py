@@ -54,9 +54,8 @@ def test_a_new_assistant_thread_greets_and_suggests_what_is_ingested(
     # documents' subjects, each prompt one the documents answer
     titles = {d.title for d in h.assistant.documents(("public",))}
     asked = [p["message"] for p in prompts["prompts"]]
-    assert asked and all(
-        q.removeprefix("What do the documents say about ")[:-1] in titles for q in asked
-    )
+    lead = "What do the documents say about "
+    assert asked and all(q.startswith(lead) and q.removeprefix(lead)[:-1] in titles for q in asked)
     assert all(h.assistant.ask(q).grounded for q in asked)
     assert all(len(p["title"]) <= 40 for p in prompts["prompts"])
     assert h.fake.rejected == []

@@ -53,7 +53,7 @@ def test_channel_rules_are_read_inline_or_from_a_file(tmp_path: Path) -> None:
         ('{"C0X": {"answer_always": true}}', "unknown setting 'answer_always'"),
         ('{"general": {}}', "channel id"),
         ('{"C0X": {"without_mention": "yes"}}', "without_mention must be true or false"),
-        ('{"C0X": {"external": true}}', "never answers in a channel shared with another"),
+        ('{"C0X": {"external": true}}', "remove 'external' from the rule: the bot never"),
         ("[1]", "must be a JSON object"),
         ("{not json", "not valid JSON"),
         ("/no/such/channels.json", "cannot be read"),
@@ -63,6 +63,15 @@ def test_a_bad_channel_rule_names_the_setting_and_what_to_do(raw: str, says: str
     with pytest.raises(SlackConfigError, match="RAG_SLACK_CHANNELS") as raised:
         parse_channels(raw)
     assert says in str(raised.value)
+
+
+def test_a_retired_external_false_is_ignored_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # false is what the bot does anyway: the rest of the rule still applies
+    rules = parse_channels('{"C0X": {"external": false, "without_mention": true}}')
+    assert rules["C0X"].without_mention is True
+    assert "'external' is no longer a setting and is ignored" in caplog.text
 
 
 # --- Slack Connect ------------------------------------------------------------------------------

@@ -238,6 +238,15 @@ def test_prompts_feedback_buttons_and_the_home_stay_within_slacks_limits() -> No
         [f"Question number {i} about a rather long subject" for i in range(9)]
     )
     assert len(prompts) == 4 and all(len(p["title"]) <= 40 and p["message"] for p in prompts)
+    # an opening every prompt shares is left out of the titles, so that they differ
+    same_opening = suggested_prompts(
+        [f"What do the documents say about {s}?" for s in ("the CEPA", "digital identity")]
+    )
+    assert [p["title"] for p in same_opening] == ["The CEPA", "Digital identity"]
+    assert same_opening[1]["message"] == "What do the documents say about digital identity?"
+    assert [p["title"] for p in suggested_prompts(["What was Fiji's EGDI?"])] == [
+        "What was Fiji's EGDI?"
+    ]
     block = feedback_actions("a" * 32)
     assert limit_errors({"text": "x", "blocks": [block]}) == []
     values = [

@@ -68,6 +68,7 @@ def test_a_streamed_indicator_answer_ends_with_its_table(
     h.slack.direct(FIJI_EGDI, channel=DM, thread_ts=thread)
     message = h.fake.streamed(DM, thread)
     assert "0.67544" in message.text
+    assert NOT_ANSWERED not in message.all_text()
     # the table closes the stream, or follows it where Slack would not take it there
     shown = h.fake.wait_for(lambda: tables(h.fake.in_thread(DM, thread)))
     assert any("0.67544" in " ".join(r) for r in cells(shown[0]))
