@@ -180,8 +180,11 @@ def named_source(
     ]
     if not matched:
         return None
-    narrower = [doc for doc in matched if any(k in _name_text(doc).split() for k in kinds)]
-    chosen = narrower or matched
+    # a body's own documents before those about it ("Appointment of members to the Committee
+    # …" holds biographies, not what the Committee said); the latter only when there are no others
+    own = [doc for doc in matched if not _about(doc, names, folded_expansions)] or matched
+    narrower = [doc for doc in own if any(k in _name_text(doc).split() for k in kinds)]
+    chosen = narrower or own
     return Source(
         phrase=phrase.strip(),
         documents=tuple(d.doc_id for d in chosen),
@@ -303,6 +306,31 @@ def _names(doc: DocumentRecord, word: str, expansions: dict[str, str]) -> bool:
     # spelt by the title's words
     short = len(word) <= 6 and not country_names.is_english_word(word)
     return short and name is None and _spells(word.upper(), doc.title)
+
+
+# Words that, just before a body's name in a title, make the body what the document acts on
+# rather than who wrote it: "Appointment of members to the Committee", "Nominations for the
+# Board", "Note on the Commission". "of" is not among them: "Report of the Committee" is its own.
+ACTED_ON = frozenset("to for on about into regarding concerning".split())
+
+
+def _about(doc: DocumentRecord, names: list[str], expansions: dict[str, str]) -> bool:
+    """Whether ``doc`` is about the source rather than by it: it was not issued to the body
+    (``doc.body``), and in its title every name of the source comes after a word in
+    :data:`ACTED_ON` (the body as the object of what the document does)."""
+    title = _folded(doc.title)
+    if not names or any(f" {w} " in _folded(doc.body or "") for w in names):
+        return False
+    for word in names:
+        spelt = [n for n in (word, expansions.get(word)) if n and f" {n} " in title]
+        if not spelt:
+            return False  # named by its file name or symbol: nothing to read from the title
+        before = title[: title.index(f" {spelt[-1]} ")].split()
+        while before and before[-1] in {"the", "a", "an"}:
+            before.pop()
+        if not before or before[-1] not in ACTED_ON:
+            return False
+    return True
 
 
 def _in_years(doc: DocumentRecord, years: set[int]) -> bool:

@@ -27,6 +27,18 @@ DOCS = {
             "Draft resolution: Report of the Committee of Experts on Public Administration (E/2025/L.23)",
             "un-docs/E_2025_L.23.en.pdf",
         ),
+        # a document about CEPA, not by it: the appointment of its members (biographies)
+        doc(
+            "cepa-members",
+            "Appointment of 24 members to the Committee of Experts on Public Administration (E/2025/9/Add.13)",
+            "un-docs/E_2025_9_Add.13.en.pdf",
+        ),
+        # a body with no documents of its own, only one about it
+        doc(
+            "quokka-board",
+            "Nominations for the Quokka Oversight Board (E/2025/9/Add.99)",
+            "un-docs/E_2025_9_Add.99.en.pdf",
+        ),
         doc(
             "escap",
             "Economic and Social Commission for Asia and the Pacific: Annual Report (E/2025/39)",
@@ -144,6 +156,10 @@ def found(question: str) -> list[str] | None:
         # spell it, as the documents say what CEPA stands for)
         ("what did cepa say about digital id systems", ["cepa-l23", "cepa-paper", "cepa24"]),
         ("cepa recommendations on govt cios", ["cepa-l23", "cepa-paper", "cepa24"]),
+        # a document about the body (its members appointed "to" it) only when it has none of
+        # its own; its symbol names it outright
+        ("what did the quokka oversight board say about audits", ["quokka-board"]),
+        ("what does e/2025/9/add.13 say about ai", ["cepa-members"]),
         # the document named where the question opens
         (
             "in the cepa paper on leaving no one behind, what did france do on internet access?",
