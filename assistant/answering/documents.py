@@ -56,6 +56,11 @@ def answer(
         # read, not required as the names the question typed are)
         said = {acronym: name.lower() for acronym, name in expansions.items()}
         asked = with_expansions(source.without(asked), said)
+        # where it was said ("at the general assembly") is true of all the source's sentences
+        # there: it tells none of them apart
+        venue = extractive.meeting_words(asked, expansions)
+        rest = " ".join(w for w in asked.split() if w.strip("?,.!:;").lower() not in venue)
+        asked = rest if extractive.terms(rest) else asked
     passages = context.retriever.search(
         with_expansions(query, expansions),
         searched,
@@ -293,12 +298,14 @@ def unaddressed(
     count; an acronym counts by itself or the name the documents give it, a group by its name,
     an "e-" word by the word after the prefix (documents write "electronic procurement")."""
     topic_text = _ATTRIBUTION_VERBS.sub(" ", topic_text)
+    venue = extractive.meeting_words(topic_text, expansions)
     words = [
         w
         for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
         if not is_function_word(w)
         and len(w) > 2
         and w.lower() not in VENUE
+        and w.lower() not in venue
         and not MEETING_NAME.match(w)  # "unga79": where it was said, like VENUE
         and not country_names.in_question(w)
     ]

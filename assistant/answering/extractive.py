@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import countries as country_names
-from assistant.answering.wordlists import GENERIC_CAPS, MEETING_NAME, STOPWORDS, VENUE
+from assistant.answering.wordlists import (
+    GATHERINGS,
+    GENERIC_CAPS,
+    MEETING_NAME,
+    STOPWORDS,
+    VENUE,
+)
 from assistant.country_groups import find_groups
 from assistant.embedding import Embedder
 from assistant.models import Chunk, Passage
@@ -254,7 +260,7 @@ def extract(
     if not passages:
         return Extraction(missing=critical_terms(question))
     pool = _about_named_countries(question, passages[:max_passages])
-    scoring = _within_its_documents(question, pool)
+    scoring = _within_its_documents(question, pool, expansions)
     q_terms = terms(scoring)
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
@@ -312,7 +318,29 @@ def extract(
     return extraction
 
 
-def _within_its_documents(question: str, pool: list[Passage]) -> str:
+def meeting_words(text: str, expansions: dict[str, str]) -> set[str]:
+    """The words (lower case) naming the meeting something was said at, after "at" or
+    "during": a few words ending in a gathering ("at the un general assembly", "during the 79th
+    session", see :data:`GATHERINGS`), a meeting's acronym and number ("cop28"), or an acronym
+    the documents define as a gathering ("at unga"), with the words of the name it stands for
+    (which the question carries too when its acronyms were expanded). An acronym anywhere else
+    ("what did cepa say about the hlpf") is what is asked about."""
+    folded = {k.lower(): v.lower() for k, v in expansions.items()}
+    words: set[str] = set()
+    for match in re.finditer(r"\b(?:at|during)\s+(?:the\s+)?((?:[\w-]+\s*){1,4})", text, re.I):
+        following = match.group(1).lower().split()
+        ends = [i for i, w in enumerate(following) if w in GATHERINGS]
+        if ends:
+            words |= set(following[: ends[0] + 1])
+            continue
+        typed = following[0]
+        name = folded.get(re.sub(r"\d+$", "", typed), "")
+        if MEETING_NAME.match(typed) or GATHERINGS & set(name.split()):
+            words |= {typed, *name.split()}
+    return words
+
+
+def _within_its_documents(question: str, pool: list[Passage], expansions: dict[str, str]) -> str:
     """The question as sentences are scored against it. When every passage left is from a
     document about the countries it names (their own statements, profiles, plans), the names and
     the words for where it was said ("speech", "unga79") are true of every sentence there, so
@@ -327,10 +355,11 @@ def _within_its_documents(question: str, pool: list[Passage]) -> str:
     for code in named:
         for name in country_names.names(code):
             rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
+    venue = VENUE | meeting_words(question, expansions)
     words = [
         w
         for w in rest.split()
-        if w.strip("?,.!:;").lower() not in VENUE and not MEETING_NAME.match(w.strip("?,.!:;"))
+        if w.strip("?,.!:;").lower() not in venue and not MEETING_NAME.match(w.strip("?,.!:;"))
     ]
     kept = " ".join(words)
     return kept if terms(kept) else question

@@ -14,7 +14,7 @@ import re
 
 # Words too common to say what a question is about: not used to pick the sentences that answer,
 # and not required in the evidence ("nothing mentions …" checks skip them). Besides function
-# words, the verbs of reporting ("according", "say", "states") and the nouns every question here
+# words (the indefinite pronouns too: "anything on digital id …"), the verbs of reporting ("according", "say", "states") and the nouns every question here
 # shares ("country", "document", "report").
 STOPWORDS = frozenset(
     """
@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
     says state states stated his her they them we you your our us i me my he she one two
     three first second new use used using based within without across following followed up
     upon whether while during before after since until get got give given make made country
-    countries document documents
+    countries document documents anything something everything nothing anyone someone
     """.split()
 )
 
@@ -92,6 +92,11 @@ VENUE = frozenset(
     "statement statements speech speeches address report reports document documents session "
     "sessions general debate annual latest recent last edition paper papers overview summary".split()
 )
+
+# The nouns that name a gathering: an acronym standing for one ("unga": United Nations General
+# Assembly, "cop": Conference of the Parties, "hlpf": High-level Political Forum), said to be
+# where something was said ("at unga"), is where, not what.
+GATHERINGS = frozenset("assembly conference summit forum session debate meeting congress".split())
 
 # A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59"): where
 # something was said, not what.

@@ -160,6 +160,9 @@ def found(question: str) -> list[str] | None:
         # its own; its symbol names it outright
         ("what did the quokka oversight board say about audits", ["quokka-board"]),
         ("what does e/2025/9/add.13 say about ai", ["cepa-members"]),
+        # the document to read in, named where the question ends
+        ("anything on e-procurement in the escap annual report?", ["escap"]),
+        ("digital id in cepa's 2024 paper", ["cepa-paper"]),
         # the document named where the question opens
         (
             "in the cepa paper on leaving no one behind, what did france do on internet access?",
@@ -211,6 +214,8 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
         "what has the government said about open data",
         "does fiji have a plan that mentions climate",
         "fiji - what is the egdi?",  # a dash after a name that is no document's kind
+        # a plan named by what it is about, nobody's name
+        "what is the role of ict in the national development plan",
     ],
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
@@ -326,3 +331,27 @@ def test_a_contraction_covers_the_word_it_shortens() -> None:
 
     said = [_evidence("OECD issued a compendium of digital government services.")]
     assert unaddressed("what did oecd put out on digital govt", said, {}, _frequency) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "venue"),
+    [
+        # an acronym the documents define as a gathering, with the name it stands for
+        (
+            "what did singapore say about ai at unga",
+            {"unga", "united", "nations", "general", "assembly"},
+        ),
+        (
+            "what did fiji say about oceans at the un general assembly",
+            {"un", "general", "assembly"},
+        ),
+        ("what did tonga say during cop28", {"cop28"}),
+        # the same acronym as what is asked about, and a place that is no gathering
+        ("what did cepa say about the unga", set()),
+        ("what did fiji say at the ministry of finance", set()),
+    ],
+)
+def test_where_something_was_said_is_told_from_what(question: str, venue: set[str]) -> None:
+    from assistant.answering.extractive import meeting_words
+
+    assert meeting_words(question, {"UNGA": "United Nations General Assembly"}) == venue
