@@ -56,11 +56,6 @@ def answer(
         # read, not required as the names the question typed are)
         said = {acronym: name.lower() for acronym, name in expansions.items()}
         asked = with_expansions(source.without(asked), said)
-        # where it was said ("at the general assembly") is true of all the source's sentences
-        # there: it tells none of them apart
-        venue = extractive.meeting_words(asked, expansions)
-        rest = " ".join(w for w in asked.split() if w.strip("?,.!:;").lower() not in venue)
-        asked = rest if extractive.terms(rest) else asked
     passages = context.retriever.search(
         with_expansions(query, expansions),
         searched,

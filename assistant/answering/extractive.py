@@ -180,6 +180,10 @@ def _running_head(sentence: str, title: str) -> int:
 # The rule above a page's footnotes, as UN documents print it.
 _FOOTNOTE_RULE = re.compile(r"_{5,}")
 _FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
+# A UN document's masthead, on its first page: the job number printed as a bar code
+# ("*2512003*"), the distribution line ("Distr.: General 17 July 2025"), the organ and symbol
+# ("United Nations E/2025/L.23"). It states nothing.
+_MASTHEAD = re.compile(r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$", re.I)
 
 
 def _shouted(sentence: str) -> bool:
@@ -201,7 +205,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
         too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
         if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
             continue  # page furniture, not a statement (but keep short rows with figures)
-        if _FURNITURE.search(sentence) or _shouted(sentence):
+        if _FURNITURE.search(sentence) or _MASTHEAD.search(sentence) or _shouted(sentence):
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
         if _REFERENCE.match(sentence) or _mostly_figures(sentence):
             continue  # a reference-list entry, or cells of a table read as a line

@@ -79,12 +79,6 @@ _ATTRIBUTIONS = (
         rf"^\W*(?P<who>[^–—:?]{{0,60}}?\b{DOCUMENTS_NAMED}\b[^–—:?]{{0,30}}?)(?:\s+[-–—]|\s*:)\s",
         re.I,
     ),
-    # "anything on e-procurement in the ldc report?", "digital id in cepa's 2024 paper": the
-    # document to read in, named where the question ends
-    re.compile(
-        rf"\bin\s+(?:the\s+)?(?P<who>(?:(?!\bin\b)[^,;:?]){{2,40}}?\s+{DOCUMENTS_NAMED})\W*$",
-        re.I,
-    ),
     # "according to the escap annual report, …"
     re.compile(
         r"\baccording to\s+(?P<who>[^,;:?]{2,80}?)(?=\s*(?:[,;:?]|$|\s(?:on|about|what|how|is|are|does|did)\s))",

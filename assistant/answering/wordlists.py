@@ -14,7 +14,7 @@ import re
 
 # Words too common to say what a question is about: not used to pick the sentences that answer,
 # and not required in the evidence ("nothing mentions …" checks skip them). Besides function
-# words (the indefinite pronouns too: "anything on digital id …"), the verbs of reporting ("according", "say", "states") and the nouns every question here
+# words, the verbs of reporting ("according", "say", "states") and the nouns every question here
 # shares ("country", "document", "report").
 STOPWORDS = frozenset(
     """
@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
     says state states stated his her they them we you your our us i me my he she one two
     three first second new use used using based within without across following followed up
     upon whether while during before after since until get got give given make made country
-    countries document documents anything something everything nothing anyone someone
+    countries document documents
     """.split()
 )
 

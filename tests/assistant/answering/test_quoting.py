@@ -64,3 +64,20 @@ def test_the_heading_a_passage_sits_under_is_not_quoted_as_a_statement() -> None
     assert sentences and not any(s.startswith("Country profile") for s in sentences)
     # without that heading the same line is read as before
     assert any(s.startswith("Country profile") for _, _, s in sentences_of(passage(text)))
+
+
+def test_a_un_documents_masthead_is_not_quoted() -> None:
+    # the first page of a UN document as pypdf reads it: organ and symbol, distribution line,
+    # the job number's bar code with the session and agenda item, then what it says
+    text = (
+        "United Nations E/2025/L.23\n\nEconomic and Social Council Distr.: Limited 22 July 2025 "
+        "Original: English\n\n*2512003* 2025 session 25 July 2024–30 July 2025 Agenda item 19 (f) "
+        "Economic and environmental questions: public administration and development\n\n"
+        "Draft resolution submitted by the Vice-President of the Council, on the basis of "
+        "informal consultations."
+    )
+    sentences = [s for _, _, s in sentences_of(passage(text))]
+    assert sentences == [
+        "Draft resolution submitted by the Vice-President of the Council, on the basis of "
+        "informal consultations."
+    ]
