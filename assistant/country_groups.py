@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from assistant.countries import folded_names, to_iso3
+from assistant.countries import folded_names, names, to_iso3
 from assistant.text import fold
 
 
@@ -207,6 +208,43 @@ def find_groups(text: str) -> list[Group]:
         if key and table[key] not in ordered:
             ordered.append(table[key])
     return ordered
+
+
+def constraint_groups(text: str) -> list[Group]:
+    """The groups ``text`` names as a constraint on what it asks (where, whose: "digital id in
+    pacific island countries"), less those named only inside a proper name: a group's name
+    followed by a capitalised word is part of that name ("the Asia-Pacific Forum on Sustainable
+    Development", "the Pacific Islands Forum"), which says nothing of where. A name not found
+    as typed (spelt differently once folded) counts as a constraint."""
+    out = []
+    for found in find_groups(text):
+        spans = [
+            match
+            for name in found.names
+            for match in re.finditer(
+                r"(?<!\w)" + r"[\s-]+".join(map(re.escape, name.split())) + r"(?!\w)", text, re.I
+            )
+        ]
+        if not spans or any(not re.match(r"[\s-]+[A-Z][a-z]", text[m.end() :]) for m in spans):
+            out.append(found)
+    return out
+
+
+def about_group(group: Group, text: str, countries: Sequence[str] = ()) -> bool:
+    """Whether a passage speaks for or of ``group``: its document is by members only
+    (``countries``: a member's statement), or ``text`` names the group or one of its members."""
+    if countries and set(countries) <= group.members:
+        return True
+    return _mentions(group.key).search(f" {fold(text)} ") is not None
+
+
+@cache
+def _mentions(key: str) -> re.Pattern[str]:
+    """One pattern for every name of group ``key`` and of its members, folded."""
+    found = groups()[key]
+    spelt = {n for n in found.names} | {fold(n) for c in found.members for n in names(c)}
+    alternatives = "|".join(re.escape(n) for n in sorted(spelt - {""}, key=len, reverse=True))
+    return re.compile(rf"(?<= )(?:{alternatives})(?= )")
 
 
 def group(key: str) -> Group:

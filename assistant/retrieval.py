@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assistant import countries as country_names
 from assistant.access import granted
+from assistant.country_groups import Group, about_group, constraint_groups
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
@@ -38,12 +39,17 @@ class QueryHints:
 
     countries: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    # the groups the question names in place of countries ("pacific island countries", "sids")
+    groups: tuple[Group, ...] = ()
 
     @classmethod
     def from_question(cls, question: str) -> QueryHints:
+        countries = country_names.in_question(question)
+        groups = [] if countries else constraint_groups(question)
         return cls(
-            countries=country_names.in_question(question),
+            countries=countries,
             years=sorted({int(y) for y in YEAR.findall(question)}),
+            groups=tuple(groups),
         )
 
 
@@ -340,6 +346,12 @@ def _boost(passage: Passage, hints: QueryHints) -> float:
             factor *= 1.25
         elif any(country_names.name(c) in passage.chunk.text for c in named):
             factor *= 1.1
+    elif hints.groups and all(
+        about_group(g, passage.chunk.text, doc.countries) for g in hints.groups
+    ):
+        # a group's own words (a member's statement) or a passage about the group, as for a
+        # country named
+        factor *= 1.2 if doc.collection != "profile" else 0.6
     elif doc.collection == "profile":
         # A profile is about one country: a question that names none (about a region, a group
         # such as small island States, or a topic) is rarely answered by one country's figures.

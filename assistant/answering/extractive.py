@@ -24,7 +24,7 @@ from assistant.answering.wordlists import (
     STOPWORDS,
     VENUE,
 )
-from assistant.country_groups import find_groups
+from assistant.country_groups import about_group, constraint_groups, find_groups
 from assistant.embedding import Embedder
 from assistant.models import Chunk, Passage
 from assistant.text import UN_SYMBOL, YEAR, sentence_spans
@@ -374,6 +374,11 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
     "What did Samoa ask for?" is not answered by a sentence of Kiribati's speech, however well
     its words match."""
     named = set(country_names.in_question(question))
+    groups = [] if named else constraint_groups(question)
+    if groups:
+        # a group in place of countries ("digital id in pacific island countries"): passages by
+        # or naming one of its members, or naming the group; each group named ("ldcs in asia")
+        return [p for p in passages if _about_a_group(p, groups)] or passages
     if not named:
         return passages
     names = [n.lower() for c in named for n in country_names.names(c)]
@@ -383,6 +388,12 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
         if named.intersection(p.document.countries) or any(n in p.chunk.text.lower() for n in names)
     ]
     return about or passages
+
+
+def _about_a_group(passage: Passage, groups: list) -> bool:  # type: ignore[type-arg]
+    """Whether a passage speaks for or of every one of ``groups`` (see :func:`about_group`)."""
+    doc = passage.document
+    return all(about_group(g, passage.chunk.text, doc.countries) for g in groups)
 
 
 def _with_list_items(
@@ -573,6 +584,12 @@ def _missing_terms(
         named = country_names.names(code)
         if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
             missing.append(country_names.name(code))
+    if not country_names.in_question(question):
+        # a group named in place of countries is a constraint like a country: the evidence must
+        # be by a member, or name the group or a member ("nothing mentions the Pacific islands")
+        for group in constraint_groups(question):
+            if not any(_about_a_group(e.passage, [group]) for e in chosen):
+                missing.append(group.name)
     documents_text = ""
     expansions = expansions or {}
     for term in critical_terms(question):

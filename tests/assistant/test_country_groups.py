@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.country_groups import asia_pacific, asia_pacific_sids, find_groups, group
 
 
@@ -30,3 +32,34 @@ def test_names_people_use() -> None:
     assert [g.key for g in find_groups("southern africa")] == ["SOUTHERN_AFRICA"]
     assert "south africa" not in group("SOUTHERN_AFRICA").names  # that is the country
     assert find_groups("micronesia") == []  # the country (FSM), not the sub-region
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("any info on digital id in pacific island countries", ["PACIFIC_ISLANDS"]),
+        ("ldc graduation challenges in asia", ["LDC", "ASIA"]),
+        # a group's name inside a proper name says nothing of where
+        ("who chaired the Twelfth Asia-Pacific Forum on Sustainable Development?", []),
+        ("what did the Pacific Islands Forum say about fisheries", []),
+        # a capitalised word that belongs to the group's own name is not a proper name after it
+        ("How did small island developing States fare in the survey?", ["SIDS"]),
+    ],
+)
+def test_a_group_is_a_constraint_unless_inside_a_proper_name(
+    question: str, expected: list[str]
+) -> None:
+    from assistant.country_groups import constraint_groups
+
+    assert [g.key for g in constraint_groups(question)] == expected
+
+
+def test_a_passage_is_about_a_group_by_its_name_a_members_name_or_a_members_document() -> None:
+    from assistant.country_groups import about_group, group
+
+    pacific = group("PACIFIC_ISLANDS")
+    assert about_group(pacific, "Support for Pacific island countries was scaled up.")
+    assert about_group(pacific, "Tuvalu launched a digital ID in 2024.")  # a member named
+    assert about_group(pacific, "We launched a digital ID.", ["TUV"])  # a member's own words
+    assert not about_group(pacific, "Colombia's e-procurement strategy.", ["COL"])
+    assert not about_group(pacific, "Governments should adopt digital identity.")

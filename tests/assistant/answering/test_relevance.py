@@ -201,3 +201,22 @@ def test_a_line_of_document_symbols_is_not_quoted() -> None:
     text = "E/2025/39 ESCAP/81/32\nThe Commission adopted a declaration on digital inclusion."
     quoted = [s for _, _, s in sentences_of(passage(text))]
     assert quoted == ["The Commission adopted a declaration on digital inclusion."]
+
+
+def test_a_group_named_in_place_of_countries_is_a_constraint_like_a_country() -> None:
+    # "in pacific island countries": a passage on digital identity in general does not answer
+    # it, one from a member's own statement (or naming a member) does, and is preferred
+    general = passage(
+        "Most countries now offer a single digital identity that citizens use for public "
+        "services, the survey results show.",
+        doc_id="g",
+    )
+    question = "any info on digital id in pacific island countries"
+    refused = extract(question, [general], Embedder())
+    assert refused.missing == ["the Pacific islands (Melanesia, Micronesia and Polynesia)"]
+    member = passage(
+        "Tuvalu launched its national digital identity for citizens in 2024.", doc_id="t"
+    )
+    answered = extract(question, [general, member], Embedder())
+    assert answered.missing == []
+    assert [e.passage.document.doc_id for e in answered.evidence] == ["t"]
