@@ -609,7 +609,11 @@ def _missing_terms(
         if documents_text and _mentions(term, documents_text, expansions.get(term)):
             continue
         missing.append(term)
-    return missing
+    # a group named by its capitalised name ("Oceania") is missed both as a group and as a name
+    once: dict[str, str] = {}
+    for term in missing:
+        once.setdefault(term.lower(), term)
+    return list(once.values())
 
 
 def _a_member_named(term: str, text: str, countries: set[str]) -> bool:
