@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -222,7 +222,7 @@ def constraint_groups(text: str) -> list[Group]:
             match
             for name in found.names
             for match in re.finditer(
-                r"(?<!\w)" + r"[\s-]+".join(map(re.escape, name.split())) + r"(?!\w)", text, re.I
+                r"(?<!\w)" + r"[\W_]+".join(map(re.escape, name.split())) + r"(?!\w)", text, re.I
             )
         ]
         if not spans or any(not re.match(r"[\s-]+[A-Z][a-z]", text[m.end() :]) for m in spans):
@@ -232,19 +232,49 @@ def constraint_groups(text: str) -> list[Group]:
 
 def about_group(group: Group, text: str, countries: Sequence[str] = ()) -> bool:
     """Whether a passage speaks for or of ``group``: its document is by members only
-    (``countries``: a member's statement), or ``text`` names the group or one of its members."""
+    (``countries``: a member's statement), or ``text`` names the group or one of its members.
+    A name inside a longer place name is not one ("Guinea" in "Papua New Guinea", "Pacific" in
+    "Asia and the Pacific"), and a name written in capitals ("US") counts only as written ("let
+    us know" names nobody)."""
     if countries and set(countries) <= group.members:
         return True
-    return _mentions(group.key).search(f" {fold(text)} ") is not None
+    return any(key == group.key or key in group.members for key in places_in(text))
+
+
+@lru_cache(maxsize=4096)
+def places_in(text: str) -> frozenset[str]:
+    """The countries (ISO3) and groups (keys) ``text`` names, each name read whole: the
+    longest name at a place wins over the names inside it."""
+    folded, capitals, spelt = _place_patterns()
+    found = {key for m in folded.finditer(f" {fold(text)} ") for key in spelt[m.group(0)]}
+    found |= {key for m in capitals.finditer(text) for key in spelt[m.group(0)]}
+    return frozenset(found)
 
 
 @cache
-def _mentions(key: str) -> re.Pattern[str]:
-    """One pattern for every name of group ``key`` and of its members, folded."""
-    found = groups()[key]
-    spelt = {n for n in found.names} | {fold(n) for c in found.members for n in names(c)}
-    alternatives = "|".join(re.escape(n) for n in sorted(spelt - {""}, key=len, reverse=True))
-    return re.compile(rf"(?<= )(?:{alternatives})(?= )")
+def _place_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, frozenset[str]]]:
+    """Every country's and group's names as two patterns: folded (matched in folded text) and,
+    for names written in capitals in the data ("US", "UK", "PNG"), as written; and what each
+    name stands for."""
+    spelt: dict[str, set[str]] = {}
+    for found in groups().values():
+        for name in found.names:
+            spelt.setdefault(name, set()).add(found.key)
+    members = {code for found in groups().values() for code in found.members}
+    for code in members:
+        for name in names(code):
+            written = name if name.replace(".", "").isupper() else fold(name)
+            if written:
+                spelt.setdefault(written, set()).add(code)
+
+    def alternatives(keep: Callable[[str], bool]) -> str:
+        chosen = sorted((n for n in spelt if keep(n)), key=len, reverse=True)
+        return "|".join(re.escape(n) for n in chosen)
+
+    capital = str.isupper
+    folded = re.compile(rf"(?<= )(?:{alternatives(lambda n: not capital(n))})(?= )")
+    capitals = re.compile(rf"(?<![\w.])(?:{alternatives(capital)})(?![\w])")
+    return folded, capitals, {n: frozenset(keys) for n, keys in spelt.items()}
 
 
 def group(key: str) -> Group:

@@ -337,6 +337,15 @@ def _has_symbol(doc: DocumentRecord, symbols: Sequence[str]) -> bool:
     return any(doc.title.upper().endswith(f"({symbol})") for symbol in wanted)
 
 
+def about_groups(passage: Passage, groups: Sequence[Group]) -> bool:
+    """Whether a passage speaks for or of every one of ``groups`` (see :func:`about_group`); a
+    document whose title or issuing body names the group is its own ("what did the oecd say
+    about digital identity": the OECD's report)."""
+    doc = passage.document
+    text = f"{doc.title}. {doc.body or ''}. {passage.chunk.text}"
+    return all(about_group(g, text, doc.countries) for g in groups)
+
+
 def _boost(passage: Passage, hints: QueryHints) -> float:
     factor = 1.0
     doc = passage.document
@@ -346,9 +355,7 @@ def _boost(passage: Passage, hints: QueryHints) -> float:
             factor *= 1.25
         elif any(country_names.name(c) in passage.chunk.text for c in named):
             factor *= 1.1
-    elif hints.groups and all(
-        about_group(g, passage.chunk.text, doc.countries) for g in hints.groups
-    ):
+    elif hints.groups and about_groups(passage, hints.groups):
         # a group's own words (a member's statement) or a passage about the group, as for a
         # country named
         factor *= 1.2 if doc.collection != "profile" else 0.6

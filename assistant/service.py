@@ -89,6 +89,7 @@ class Assistant:
         self._doc_texts: dict[tuple[str, str], str] = {}
         self._suggestions: dict[tuple[int, frozenset[str] | None], dict[str, Any]] = {}
         self._suggestions_lock = threading.Lock()
+        self._suggestions_making: dict[tuple[int, frozenset[str] | None], threading.Lock] = {}
 
     @property
     def indicators(self) -> IndicatorTable:
@@ -382,16 +383,24 @@ class Assistant:
         }
 
     def suggestions(self, access: Sequence[str] | None = ("public",)) -> dict[str, Any]:
-        """:meth:`_make_suggestions`, kept per store generation and set of grants (the few
-        most recent), made once even when several pages ask at the same moment."""
+        """:meth:`_make_suggestions`, kept per store generation and set of grants (the last
+        :data:`SUGGESTION_SETS_KEPT` sets made), made once even when several pages ask at the
+        same moment; a set being made holds up only those asking for the same set."""
         key = (self.catalog.generation(), granted(access))
+        cached = self._suggestions.get(key)
+        if cached is not None:
+            return cached
         with self._suggestions_lock:
+            making = self._suggestions_making.setdefault(key, threading.Lock())
+        with making:
             cached = self._suggestions.get(key)
             if cached is None:
                 cached = self._make_suggestions(access)
-                self._suggestions[key] = cached
-                while len(self._suggestions) > SUGGESTION_SETS_KEPT:
-                    del self._suggestions[next(iter(self._suggestions))]
+                with self._suggestions_lock:
+                    self._suggestions[key] = cached
+                    self._suggestions_making.pop(key, None)
+                    while len(self._suggestions) > SUGGESTION_SETS_KEPT:
+                        del self._suggestions[next(iter(self._suggestions))]
         return cached
 
     def _has_substance(self, question: str, subject: str, access: Sequence[str] | None) -> bool:

@@ -24,9 +24,10 @@ from assistant.answering.wordlists import (
     STOPWORDS,
     VENUE,
 )
-from assistant.country_groups import about_group, constraint_groups, find_groups
+from assistant.country_groups import constraint_groups, find_groups
 from assistant.embedding import Embedder
 from assistant.models import Chunk, Passage
+from assistant.retrieval import about_groups
 from assistant.text import UN_SYMBOL, YEAR, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
@@ -370,15 +371,15 @@ def _within_its_documents(question: str, pool: list[Passage], expansions: dict[s
 
 
 def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:
-    """When the question names countries and some passages are about them, only those:
-    "What did Samoa ask for?" is not answered by a sentence of Kiribati's speech, however well
-    its words match."""
+    """When the question names countries (or a group in their place) and some passages are
+    about them, only those: "What did Samoa ask for?" is not answered by a sentence of
+    Kiribati's speech, however well its words match."""
     named = set(country_names.in_question(question))
     groups = [] if named else constraint_groups(question)
     if groups:
         # a group in place of countries ("digital id in pacific island countries"): passages by
         # or naming one of its members, or naming the group; each group named ("ldcs in asia")
-        return [p for p in passages if _about_a_group(p, groups)] or passages
+        return [p for p in passages if about_groups(p, groups)] or passages
     if not named:
         return passages
     names = [n.lower() for c in named for n in country_names.names(c)]
@@ -388,12 +389,6 @@ def _about_named_countries(question: str, passages: list[Passage]) -> list[Passa
         if named.intersection(p.document.countries) or any(n in p.chunk.text.lower() for n in names)
     ]
     return about or passages
-
-
-def _about_a_group(passage: Passage, groups: list) -> bool:  # type: ignore[type-arg]
-    """Whether a passage speaks for or of every one of ``groups`` (see :func:`about_group`)."""
-    doc = passage.document
-    return all(about_group(g, passage.chunk.text, doc.countries) for g in groups)
 
 
 def _with_list_items(
@@ -563,7 +558,8 @@ def _missing_terms(
     must appear in an evidence passage (or its document's title or path), and so must a year (or
     be the document's year). Acronyms may also appear anywhere in an evidence document, and an
     acronym counts when its expansion appears ("CEPA" for "Committee of Experts on Public
-    Administration").
+    Administration"). A region or group named in place of countries must be spoken for or of
+    (see :func:`assistant.retrieval.about_groups`), and is reported once, by its name.
     """
     missing: list[str] = []
     passages_text = " ".join(
@@ -584,15 +580,20 @@ def _missing_terms(
         named = country_names.names(code)
         if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
             missing.append(country_names.name(code))
+    reported: set[str] = set()
     if not country_names.in_question(question):
         # a group named in place of countries is a constraint like a country: the evidence must
         # be by a member, or name the group or a member ("nothing mentions the Pacific islands")
         for group in constraint_groups(question):
-            if not any(_about_a_group(e.passage, [group]) for e in chosen):
+            if not any(about_groups(e.passage, [group]) for e in chosen):
                 missing.append(group.name)
+                reported.add(group.key)
     documents_text = ""
     expansions = expansions or {}
     for term in critical_terms(question):
+        spoken_for = {g.key for g in find_groups(term)}
+        if spoken_for and spoken_for <= reported:
+            continue  # "SIDS", already reported as "small island developing States"
         if _mentions(term, passages_text, expansions.get(term)):
             continue
         if _a_member_named(term, passages_text, doc_countries):
@@ -609,11 +610,7 @@ def _missing_terms(
         if documents_text and _mentions(term, documents_text, expansions.get(term)):
             continue
         missing.append(term)
-    # a group named by its capitalised name ("Oceania") is missed both as a group and as a name
-    once: dict[str, str] = {}
-    for term in missing:
-        once.setdefault(term.lower(), term)
-    return list(once.values())
+    return missing
 
 
 def _a_member_named(term: str, text: str, countries: set[str]) -> bool:

@@ -316,21 +316,24 @@ ACTED_ON = frozenset("to for on about into regarding concerning".split())
 
 def _about(doc: DocumentRecord, names: list[str], expansions: dict[str, str]) -> bool:
     """Whether ``doc`` is about the source rather than by it: it was not issued to the body
-    (``doc.body``), and in its title every name of the source comes after a word in
-    :data:`ACTED_ON` (the body as the object of what the document does)."""
+    (``doc.body``), and in its title the source's name (its first word there, or the name an
+    acronym stands for) comes after a word in :data:`ACTED_ON` (the body as the object of what
+    the document does: "Appointment of members to the Committee of Experts on …")."""
     title = _folded(doc.title)
-    if not names or any(f" {w} " in _folded(doc.body or "") for w in names):
+    body = _folded(doc.body or "")
+    spellings = [[n for n in (w, expansions.get(w)) if n] for w in names]
+    if not names or any(f" {n} " in body for spelt in spellings for n in spelt):
         return False
-    for word in names:
-        spelt = [n for n in (word, expansions.get(word)) if n and f" {n} " in title]
-        if not spelt:
+    starts = []
+    for spelt in spellings:
+        found = [title.index(f" {n} ") for n in spelt if f" {n} " in title]
+        if not found:
             return False  # named by its file name or symbol: nothing to read from the title
-        before = title[: title.index(f" {spelt[-1]} ")].split()
-        while before and before[-1] in {"the", "a", "an"}:
-            before.pop()
-        if not before or before[-1] not in ACTED_ON:
-            return False
-    return True
+        starts.append(min(found))
+    before = title[: min(starts)].split()
+    while before and before[-1] in {"the", "a", "an"}:
+        before.pop()
+    return bool(before) and before[-1] in ACTED_ON
 
 
 def _in_years(doc: DocumentRecord, years: set[int]) -> bool:

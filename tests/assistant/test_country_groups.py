@@ -63,3 +63,14 @@ def test_a_passage_is_about_a_group_by_its_name_a_members_name_or_a_members_docu
     assert about_group(pacific, "We launched a digital ID.", ["TUV"])  # a member's own words
     assert not about_group(pacific, "Colombia's e-procurement strategy.", ["COL"])
     assert not about_group(pacific, "Governments should adopt digital identity.")
+
+
+def test_a_name_is_read_whole_and_one_in_capitals_only_as_written() -> None:
+    from assistant.country_groups import about_group, group
+
+    assert about_group(group("LDC"), "Guinea adopted a digital strategy.")
+    assert not about_group(group("LDC"), "E-government in Papua New Guinea grew.")
+    assert about_group(group("OCEANIA"), "Pacific states met in Suva.")
+    assert not about_group(group("OCEANIA"), "The countries of Asia and the Pacific met.")
+    assert about_group(group("OECD"), "The US adopted an AI strategy.")
+    assert not about_group(group("OECD"), "Let us know what you think.")

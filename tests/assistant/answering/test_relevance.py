@@ -220,3 +220,17 @@ def test_a_group_named_in_place_of_countries_is_a_constraint_like_a_country() ->
     answered = extract(question, [general, member], Embedder())
     assert answered.missing == []
     assert [e.passage.document.doc_id for e in answered.evidence] == ["t"]
+
+
+def test_a_groups_own_document_speaks_for_it_and_a_group_missed_is_named_once() -> None:
+    # "what did the oecd say": a passage of the OECD's own report need not name the OECD
+    own = passage(
+        "Digital identity systems are widespread, but few services can be reached with them.",
+        title="2023 OECD Digital Government Index",
+    )
+    question = "what did the oecd say about digital identity"
+    assert extract(question, [own], Embedder()).missing == []
+    # "SIDS" is reported once, by the group's name, not also as a word the evidence lacks
+    general = passage("Digital identity systems are widespread across countries.")
+    missing = extract("digital identity in SIDS", [general], Embedder()).missing
+    assert missing == ["small island developing States"]

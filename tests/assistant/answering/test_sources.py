@@ -33,11 +33,22 @@ DOCS = {
             "Appointment of 24 members to the Committee of Experts on Public Administration (E/2025/9/Add.13)",
             "un-docs/E_2025_9_Add.13.en.pdf",
         ),
-        # a body with no documents of its own, only one about it
+        # a body with a document of its own and one about it ...
         doc(
             "quokka-board",
             "Nominations for the Quokka Oversight Board (E/2025/9/Add.99)",
             "un-docs/E_2025_9_Add.99.en.pdf",
+        ),
+        doc(
+            "quokka-own",
+            "Quokka Oversight Board: Report on its first session (E/2025/98)",
+            "un-docs/E_2025_98.en.pdf",
+        ),
+        # ... and one with only a document about it
+        doc(
+            "xandu-panel",
+            "Appointment of members to the Xandu Advisory Panel (E/2025/9/Add.98)",
+            "un-docs/E_2025_9_Add.98.en.pdf",
         ),
         doc(
             "escap",
@@ -156,9 +167,15 @@ def found(question: str) -> list[str] | None:
         # spell it, as the documents say what CEPA stands for)
         ("what did cepa say about digital id systems", ["cepa-l23", "cepa-paper", "cepa24"]),
         ("cepa recommendations on govt cios", ["cepa-l23", "cepa-paper", "cepa24"]),
-        # a document about the body (its members appointed "to" it) only when it has none of
-        # its own; its symbol names it outright
-        ("what did the quokka oversight board say about audits", ["quokka-board"]),
+        # a document about the body (its members appointed "to" it, nominations "for" it) only
+        # when it has none of its own, however many words its name has; its symbol names it
+        # outright
+        ("what did the quokka oversight board say about audits", ["quokka-own"]),
+        ("what did the xandu advisory panel say about audits", ["xandu-panel"]),
+        (
+            "what did the Committee of Experts on Public Administration say about ai",
+            ["cepa-l23", "cepa-paper", "cepa24"],
+        ),
         ("what does e/2025/9/add.13 say about ai", ["cepa-members"]),
         # the document named where the question opens
         (
