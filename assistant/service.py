@@ -207,6 +207,8 @@ class Assistant:
         )
 
     def _frequency(self, stem: str, access: Sequence[str] | None) -> tuple[int, int]:
+        # the counts are the keyword index's: the first question of a process must see them too
+        self.retriever.ensure_keyword_index()
         allowed = granted(access)
         return self.keyword.acronyms.frequency(
             stem, lambda scope: allowed is None or scope in allowed

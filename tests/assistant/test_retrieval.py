@@ -116,3 +116,12 @@ def test_a_symbol_names_each_part_of_a_document_issued_in_parts() -> None:
     # a store ingested before symbols were kept: the symbol ends the title
     old = DocumentRecord("e", "b.pdf", "/b.pdf", "Report (E/2025/44)", "study")
     assert _has_symbol(old, ["e/2025/44"]) and not _has_symbol(old, ["E/2025/4"])
+
+
+def test_the_first_question_of_a_process_sees_the_word_counts(private_store: Settings) -> None:
+    # the counts that decide whether a word is an acronym to expand live in the keyword index:
+    # read before anything else has loaded it, they must not be empty (the first question of a
+    # CLI run was once read differently from every later one)
+    fresh = Assistant(private_store)
+    used, total = fresh.context.frequency("digit", ("public",))
+    assert total > 0 and used > 0
