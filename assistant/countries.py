@@ -278,6 +278,11 @@ def _name_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<= )(?:{body})(?= )"), lookup
 
 
+def name_pattern() -> re.Pattern[str]:
+    """Every country name and alias, folded (match it in ``f" {fold(text)} "``)."""
+    return _name_pattern()[0]
+
+
 @lru_cache(maxsize=1)
 def _dictionary() -> object:
     from spellchecker import SpellChecker
@@ -308,8 +313,11 @@ def mostly_english(text: str) -> bool:
     """Whether a question is in English, as far as the rules that read typos and guess acronyms
     need to know: not when another language's dictionary (pyspellchecker's French, Spanish,
     Italian, Portuguese, German, Dutch) knows more of its words than the English one, nor when
-    fewer than two in five of four or more words are English ("kapan timor leste menjadi ...")."""
-    words = _question_words(text)
+    fewer than two in five of four or more words are English ("kapan timor leste menjadi ...").
+    An indicator's code or name ("osi", "egdi") is no word of any language here."""
+    from assistant.indicators import resolve_indicator
+
+    words = [w for w in _question_words(text) if resolve_indicator(w) is None]
     if not words:
         return True
     english = sum(is_english_word(w) for w in words)

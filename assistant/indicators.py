@@ -362,6 +362,13 @@ def _alias_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def indicator_name_pattern() -> re.Pattern[str]:
+    """Every indicator's code, name and alias (match it in ``f" {fold_name(text)} "``)."""
+    body = "|".join(re.escape(a) for a in sorted(_alias_table(), key=len, reverse=True))
+    return re.compile(rf"(?<= )(?:{body})(?= )")
+
+
 def names_of(code: str) -> list[str]:
     """Every folded name an indicator answers to (code, name, aliases and their variants)."""
     return [alias for alias, found in _alias_table().items() if found == code]

@@ -17,9 +17,12 @@ says which language it was read as, instead of an unrelated sentence marked as a
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 from typing import Any
+
+from assistant.text import fold
 
 __all__ = ["foreign_script_words", "language_name", "question_language"]
 
@@ -92,8 +95,30 @@ def question_language(text: str) -> str | None:
         # ("What did CEPA recommend on artificial intelligence?"); an English dictionary that
         # knows nearly all of the words settles it
         return "en"
+    rest = _without_names(text)
+    if rest != " ".join(re.findall(r"[^\W_]+", text)) and (
+        not rest or english_share(rest) >= ENGLISH_SHARE
+    ):
+        # names of countries and indicators as English writes them say nothing of the language
+        # around them: "lao pdr osi rank" is English (lingua reads it as Vietnamese)
+        return "en"
     found = _detector().detect_language_of(text)
     return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+def _without_names(text: str) -> str:
+    """The words of ``text`` (as typed, accents kept) less those of the names of countries and
+    indicators it uses as English writes them ("lao pdr", "osi", "e-government development
+    index")."""
+    from assistant.countries import name_pattern
+    from assistant.indicators import fold_name, indicator_name_pattern
+
+    named = {w for m in name_pattern().finditer(f" {fold(text)} ") for w in m.group(0).split()}
+    folded = f" {fold_name(text)} "
+    named |= {w for m in indicator_name_pattern().finditer(folded) for w in m.group(0).split()}
+    words = re.findall(r"[^\W_]+", text)
+    # a name counts as English writes it only when typed so ("lào" is Vietnamese for Laos)
+    return " ".join(w for w in words if not (w.isascii() and fold(w) in named))
 
 
 # The share of a question's lower-case words an English dictionary must know for it to be read

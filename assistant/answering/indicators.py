@@ -194,6 +194,8 @@ class _Answer:
                 self._said(iso3, v, latest=not self.plan.years)
                 or (f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
             )
+            if self.plan.kind == "rank" and v.rank is None:
+                parts.append(self._place(v))
         if not self.plan.countries:
             return self.ranking()
         if missing:
@@ -207,6 +209,19 @@ class _Answer:
                 return self.missing(", ".join(missing), when, local)
             parts.append(f"The data holds no {self.name} value for {', '.join(missing)}{when}.")
         return self.done(" ".join(parts))
+
+    def _place(self, v: IndicatorValue) -> str:
+        """A rank asked for where the data publishes none (the survey ranks countries on the
+        EGDI only): the country's place by value among the countries with a value that edition,
+        said to be computed here, never passed off as a published rank."""
+        every = self.table.ranking(self.code, v.year, top=None)
+        place = next((i for i, w in enumerate(every, 1) if w.iso3 == v.iso3), None)
+        if place is None:
+            return f"The data publishes no rank for the {self.name}."
+        return (
+            f"The data publishes no rank for the {self.name}; by value, {v.country} places "
+            f"{place} of the {len(every)} countries with a value in {v.year} (computed here)."
+        )
 
     def trend(self) -> IndicatorAnswer:
         sentences: list[str] = []
@@ -331,7 +346,9 @@ class _Answer:
                 f"The {len(chosen)} {word} {self.name} values{where} in {year}{latest}: {listed}."
             )
         if members is not None:
-            text += f" ({len(every)} of the {len(members)} countries of {scope} have a value that year; ranks are world ranks.)"
+            # the ranks shown are the data's, over the world: said only where one is shown
+            world = "; ranks are world ranks" if any(v.rank is not None for v in chosen) else ""
+            text += f" ({len(every)} of the {len(members)} countries of {scope} have a value that year{world}.)"
         return self.done(text)
 
     def position(self) -> IndicatorAnswer:

@@ -232,6 +232,8 @@ def test_ambiguous_names_count_in_lower_case_when_asked() -> None:
         ("gtmi philpines", [], {}),
         ("fiji and indonesai", ["FJI", "IDN"], {"indonesai": "Indonesia"}),
         ("the malts of malta", ["MLT"], {}),  # an English word is no typo
+        # an indicator's code is no word of another language ("osi" is Italian)
+        ("indonesa osi 2022", ["IDN"], {"indonesa": "Indonesia"}),
     ],
 )
 def test_typos_are_read_by_the_nearest_name(

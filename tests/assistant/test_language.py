@@ -21,6 +21,12 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("Chỉ số phát triển chính phủ điện tử của Fiji năm 2024 là bao nhiêu?", "vi"),
         ("what did the committee of experts say about artificial intelligence", "en"),
         ("fiji egdi 2024", "en"),  # too short to tell from its letters: Latin script reads English
+        # names of countries and indicators as English writes them say nothing of the language:
+        # the words around them do (lingua reads the first as Vietnamese)
+        ("lao pdr osi rank", "en"),
+        ("cambodia e-government development index rank", "en"),
+        ("chỉ số egdi của lào năm 2024", "vi"),
+        ("kapan timor leste menjadi anggota pbb", "id"),
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, code: str) -> None:

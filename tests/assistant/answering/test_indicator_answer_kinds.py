@@ -75,6 +75,7 @@ def table(tmp_path: Path) -> Iterator[IndicatorTable]:
         rows.append(row(iso3, name, 2024, v24, line_of(iso3, 2024), r24))
     for i, (code, text) in enumerate(COMPONENTS):
         rows.append(row("FJI", "Fiji", 2024, text, 200 + i, indicator=code))
+    rows.append(row("TON", "Tonga", 2024, "0.60000", 210, indicator="osi"))  # no OSI ranks
     with IndicatorTable(tmp_path / "indicators.sqlite3") as t:
         t.replace_source(SOURCE, rows)
         yield t
@@ -119,6 +120,18 @@ def test_top_n_of_the_world(table: IndicatorTable) -> None:
     result = ask("top 3 egdi 2024", table)
     assert cited(result) == ["DNK", "SGP", "KOR"]
     assert "ranks are world ranks" not in result.text  # no group: nothing to explain
+
+
+def test_a_rank_the_data_does_not_publish_is_a_place_by_value_said_to_be_computed(
+    table: IndicatorTable,
+) -> None:
+    result = ask("fiji osi rank 2024", table)
+    assert "0.50000" in result.text and "rank 2" not in result.text
+    assert "The data publishes no rank for the Online Service Index (OSI)" in result.text
+    assert "Fiji places 2 of the 2 countries with a value in 2024 (computed here)" in result.text
+    # a group's top values with no rank shown say nothing of world ranks
+    listed = ask("top 2 in oceania on osi 2024", table)
+    assert cited(listed) == ["TON", "FJI"] and "world ranks" not in listed.text
 
 
 def test_a_group_with_no_data_is_not_answered(table: IndicatorTable) -> None:
