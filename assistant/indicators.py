@@ -325,7 +325,7 @@ def fold_name(text: str) -> str:
 
 # The words that end an indicator's name and mean the same to someone asking: "e-gov ranking",
 # "e-government index" and "egov score" are one indicator.
-_HEADS = ("index", "ranking", "rank", "score", "rating", "indicator")
+HEADS = ("index", "ranking", "rank", "score", "rating", "indicator")
 # How people write "e-government".
 _EGOV = ("e government", "egov", "e gov", "egovernment")
 
@@ -340,8 +340,8 @@ def _variants(folded: str) -> list[str]:
     for form in forms:
         out.append(form)
         words = form.split()
-        if len(words) >= 2 and words[-1] in _HEADS:
-            out += [" ".join([*words[:-1], head]) for head in _HEADS]
+        if len(words) >= 2 and words[-1] in HEADS:
+            out += [" ".join([*words[:-1], head]) for head in HEADS]
     return list(dict.fromkeys(out))
 
 

@@ -14,7 +14,7 @@ from assistant import countries as country_names
 from assistant.answering.context import AnswerContext
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
-from assistant.indicators import find_indicators
+from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
 from assistant.text import YEAR
 
 
@@ -67,8 +67,25 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     follow_up_cue = _FOLLOW_UP_CUE.match(judged)
     # "what did it say on the digital divide": a pronoun points back, however long the question
     points_back = bool(_BACK_REFERENCE.search(question)) and not new_countries
+    # "how does japan compare?": a comparison that names nothing to compare with is with the
+    # previous question's country
+    compared = bool(_OPEN_COMPARISON.search(question)) and bool(new_countries)
+    if compared:
+        old = [c for c in country_names.in_question(previous) if c not in new_countries]
+        if old:
+            both = _joined([*old, *new_countries])
+            return _replace_country(previous, old[0], both)
     if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(judged, words)):
         return question
+    # "and hci?" after a question on Nepal's OSI: the new indicator in the old one's place
+    # (not "which of them is in gtmi group a?": a question of its own)
+    old_indicators = find_indicators(previous)
+    new_indicators = [c for c in find_indicators(question) if c not in old_indicators]
+    after_cue = judged[follow_up_cue.end() :] if follow_up_cue else judged
+    if new_indicators and old_indicators and not _OWN_QUESTION.search(after_cue):
+        previous = _replace_indicator(previous, old_indicators[0], new_indicators[0])
+        if not (new_years or new_countries or new_groups):
+            return previous
     carried = f"{previous} {question}".strip()
     own_words = judged[follow_up_cue.end() :] if follow_up_cue else judged
     if (new_years or new_countries or new_groups) and _asks_its_own(own_words, previous):
@@ -217,6 +234,24 @@ def _stands_alone(question: str, words: list[str]) -> bool:
         and bool(_QUESTION_START.match(question))
         and not _BACK_REFERENCE.search(question)
     )
+
+
+# "compare", "compares", "compared", "stack up", ending the question with nothing after it
+_OPEN_COMPARISON = re.compile(r"\b(?:compare[sd]?|stacks?\s+up|measures?\s+up)\W*$", re.I)
+
+
+def _replace_indicator(text: str, old: str, new: str) -> str:
+    """``text`` with the indicator ``old`` (code; any of its names as typed) named as ``new``."""
+    for name in sorted(names_of(old), key=len, reverse=True):
+        pattern = r"(?<![\w-])" + r"[\W_]+".join(map(re.escape, name.split())) + r"(?![\w-])"
+        found = re.search(pattern, text, re.I)
+        if found:
+            # what was asked of the old one is asked of the new: "egdi rank" -> "OSI rank"
+            last = name.split()[-1]
+            head = last if last in HEADS and last not in ("index", "indicator") else ""
+            named = " ".join(filter(None, [INDICATORS[new].name, head]))
+            return text[: found.start()] + named + text[found.end() :]
+    return text
 
 
 def _replace_country(text: str, old: str, new_name: str) -> str:

@@ -458,6 +458,36 @@ def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
     assert keys(top) == ["OCEANIA"] and top.top_n == 5 and top.years == [2024]
 
 
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        # a new indicator in the old one's place, with what was asked of it
+        ("and hci?", "nepal vs bhutan osi", "nepal vs bhutan Human Capital Index (HCI)"),
+        ("and osi?", "bhutan egdi rank 2024", "bhutan Online Service Index (OSI) rank 2024"),
+        (
+            "what about the online service index?",
+            "What was Fiji's E-Government Development Index in 2024?",
+            "What was Fiji's Online Service Index (OSI) in 2024?",
+        ),
+        # a question of its own that names an indicator is not the old one swapped
+        (
+            "which of them is in gtmi group a?",
+            "top 5 asean osi",
+            "top 5 asean osi which of them is in gtmi group a?",
+        ),
+        # a comparison naming nothing to compare with is with the previous country
+        ("how does japan compare?", "korea dgi 2023", "Republic of Korea and Japan dgi 2023"),
+    ],
+)
+def test_a_follow_up_swaps_the_indicator_or_compares_with_the_previous_country(
+    question: str, previous: str, standalone: str
+) -> None:
+    assert rewrite_follow_up(question, previous) == standalone
+    if "compare" in question:
+        plan = understand(standalone)
+        assert plan.countries == ["KOR", "JPN"] and plan.indicators == ["dgi"]
+
+
 def test_a_question_that_stands_alone_is_unchanged() -> None:
     question = "What is Samoa's EGDI in 2024?"
     assert rewrite_follow_up(question, "fiji egdi 2024") == question
