@@ -87,7 +87,11 @@ def answer(
     absent = absent_topic(asked, extraction.evidence, expansions, access, context)
     if absent is None and source is not None:
         absent = unaddressed(
-            asked, extraction.evidence, expansions, lambda stem: context.frequency(stem, access)
+            asked,
+            extraction.evidence,
+            expansions,
+            lambda stem: context.frequency(stem, access),
+            lambda word: context.definition(word, access),
         )
     if absent is not None:
         named = [country_names.name(c) for c in country_names.in_question(question)]
@@ -277,6 +281,7 @@ def unaddressed(
     evidence: list[extractive.Evidence],
     expansions: dict[str, str],
     frequency: Callable[[str], tuple[int, int]],
+    definition: Callable[[str], str | None] = lambda word: None,
 ) -> str | None:
     """The question's topic when a named source was searched and the sentences quoted do not
     cover it, else None.
@@ -290,20 +295,24 @@ def unaddressed(
     TOPIC_COVERAGE of its weight, each word weighed by how rare it is in the collection
     (inverse document frequency, from ``frequency``), so that "digital" shared with a sentence
     on digital infrastructure does not cover "cios / chief digital officers". Everyday words
-    count; an acronym counts by itself or the name the documents give it, a group by its name,
+    count; an acronym counts by itself or the name the documents give it (``expansions``, or
+    ``definition`` for one they use so widely it is not expanded: "AI"), a group by its name,
     an "e-" word by the word after the prefix (documents write "electronic procurement")."""
     topic_text = _ATTRIBUTION_VERBS.sub(" ", topic_text)
     venue = extractive.meeting_words(topic_text, expansions)
-    words = [
+    candidates = [
         w
         for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
         if not is_function_word(w)
-        and len(w) > 2
+        and len(w) > 1
         and w.lower() not in VENUE
         and w.lower() not in venue
         and not MEETING_NAME.match(w)  # "unga79": where it was said, like VENUE
         and not country_names.in_question(w)
     ]
+    # two-letter words ("vs", "eg") are wording beside longer ones, but a topic of one short
+    # word is still a topic ("what did tuvalu say about ai at unga")
+    words = [w for w in candidates if len(w) > 2] or candidates
     if not words:
         return None
     quoted = stems(" ".join(e.text for e in evidence))
@@ -316,8 +325,9 @@ def unaddressed(
         longer = None if stems(word) <= quoted else _contraction_of(word.lower(), quoted_words)
         own = stems(_after_e_prefix(word) or longer or word)
         ways = [own]
-        if word.lower() in folded:
-            ways.append(stems(folded[word.lower()]))
+        name = folded.get(word.lower()) or (definition(word) if len(word) <= 6 else None)
+        if name:
+            ways.append(stems(name))
         ways += [stems(group.name) for group in find_groups(word)]
         rarity = max((_idf(*frequency(stem)) for stem in own), default=0.0)
         weight += rarity

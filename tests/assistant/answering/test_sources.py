@@ -305,6 +305,23 @@ def test_a_topic_is_covered_by_the_names_its_acronyms_and_e_words_stand_for() ->
     assert unaddressed("anything on e-procurement?", procurement, {}, _frequency) is None
 
 
+def test_a_topic_of_one_short_word_is_a_topic_covered_by_the_name_it_stands_for() -> None:
+    from assistant.answering.documents import unaddressed
+
+    def definition(word: str) -> str | None:
+        return "artificial intelligence" if word.lower() == "ai" else None
+
+    greetings = [_evidence("I congratulate you, Mr. President, on your election.")]
+    # "ai" is the whole topic once the venue ("at unga") is set aside: greetings do not cover it
+    assert unaddressed("what did say about ai at unga", greetings, {}, _frequency, definition)
+    # the name the documents give it does, where the acronym is too common to be expanded
+    named = [_evidence("Governments should direct the ethical use of artificial intelligence.")]
+    assert unaddressed("what did say about ai", named, {}, _frequency, definition) is None
+    # a short word beside longer ones is wording ("vs")
+    said = [_evidence("Climate finance must reach small island States.")]
+    assert unaddressed("what did say on climate finance vs loans", said, {}, _frequency) is None
+
+
 def test_a_sources_name_is_taken_out_of_the_question_as_a_whole_word() -> None:
     source = named_source(
         "what does the un say about ai",
