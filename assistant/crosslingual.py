@@ -364,6 +364,7 @@ _ENGLISH_KINDS = {
     "declined": "declined most",
     "component": "weakest and strongest component",
     "position": "rank {n}",
+    "average": "average",
 }
 
 

@@ -15,6 +15,7 @@ applied or the answer says why it could not be: none is dropped silently.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,6 +73,7 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
         "improved": run.movers,
         "declined": run.movers,
         "count": run.count,
+        "average": run.average,
         "component": run.component,
     }[plan.kind]
     result = handler()
@@ -469,6 +471,33 @@ class _Answer:
             # a count of zero is an answer: cite the closest row so the reader can check it
             self.cite(every[0])
             text += f" The highest was {every[0].country} [1]."
+        return self.done(text)
+
+    def average(self) -> IndicatorAnswer:
+        """The mean and median of the values of a group (or of every country) in one edition,
+        computed here over the rows listed, with the highest and lowest cited."""
+        year, latest = self.year()
+        if year is None:
+            return self.missing("any country")
+        members, scope = self.scope()
+        every = self.table.ranking(self.code, year, top=None, countries=members)
+        if not every:
+            return self.missing(scope if members is not None else "any country", f" in {year}")
+        values = [v.value for v in every]
+        decimals = max(len(shown(v).partition(".")[2]) for v in every)
+        where = f" of {scope}" if members is not None else ""
+        counted = f"the {len(every)} countries with a value"
+        if members is not None:
+            counted += f" (of {len(members)} in the group)"
+        high, low = every[0], every[-1]
+        text = (
+            f"The average {self.name}{where} in {year}{latest} was "
+            f"{statistics.fmean(values):.{decimals}f} (median {statistics.median(values):.{decimals}f}), "
+            f"computed here over {counted}. Highest: {high.country} {self.cite(high, rank=False)}; "
+            f"lowest: {low.country} {self.cite(low, rank=False)}."
+        )
+        for v in every[1:-1]:
+            self.rows.append(_row(v))  # every value averaged, in the table
         return self.done(text)
 
     def component(self) -> IndicatorAnswer:

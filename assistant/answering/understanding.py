@@ -68,6 +68,11 @@ _POSITION = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
+# "which asean countries are in gtmi group a", "list the countries above 0.9": the countries that
+# meet a rule (an EGDI level, a data group, a threshold) are what a count lists
+_WHICH = re.compile(r"\b(which|list|name)\b|\bwhat\s+(?:\w+\s+){0,3}countries\b", re.I)
+# "average egdi of sids", "mean osi in south asia": one figure over a group's values
+_AVERAGE = re.compile(r"\b(average|mean|median|avg)\b", re.I)
 _VALUE = r"(0?\.\d+|1(?:\.0+)?)\b"
 # "above 0.75", "at least 0.5", "0.5 or more": a threshold a count is over
 _THRESHOLD = re.compile(
@@ -124,8 +129,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
 @dataclass
 class QueryPlan:
     """What a question names and asks. ``kind`` is one of: ``value``, ``rank``, ``trend``,
-    ``change``, ``top``, ``bottom``, ``improved``, ``declined``, ``count``, ``component``,
-    ``comparison`` (indicator questions) or ``documents`` (anything else)."""
+    ``change``, ``top``, ``bottom``, ``improved``, ``declined``, ``count``, ``average``,
+    ``component``, ``comparison`` (indicator questions) or ``documents`` (anything else)."""
 
     question: str
     text: str  # the question with possessives removed and spaces single
@@ -326,7 +331,10 @@ def _kind(plan: QueryPlan) -> str:
     if _COMPONENT.search(text) and plan.indicator in COMPONENTS:
         return "component"
     level = _LEVEL.search(text)
-    if _COUNT.search(text):
+    meets_a_rule = level or _DATA_GROUP.search(text) or _THRESHOLD.search(text)
+    if _AVERAGE.search(text) and not plan.countries and not meets_a_rule:
+        return "average"
+    if _COUNT.search(text) or (meets_a_rule and not plan.countries and _WHICH.search(text)):
         data_group = _DATA_GROUP.search(text)
         if level:
             plan.level = level.group(1).lower()

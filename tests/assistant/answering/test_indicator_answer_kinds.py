@@ -134,6 +134,26 @@ def test_a_rank_the_data_does_not_publish_is_a_place_by_value_said_to_be_compute
     assert cited(listed) == ["TON", "FJI"] and "world ranks" not in listed.text
 
 
+def test_the_average_of_a_group_is_computed_over_its_rows_and_says_so(
+    table: IndicatorTable,
+) -> None:
+    result = ask("average egdi in asia 2024", table)
+    assert result.text.startswith(
+        "The average E-Government Development Index (EGDI) of Asia in 2024 was 0.86376 "
+        "(median 0.88778), computed here over the 6 countries with a value (of 50 in the group)."
+    )
+    assert cited(result) == ["SGP", "MNG"]  # the highest and the lowest
+    assert {r["iso3"] for r in result.table} == {"SGP", "KOR", "JPN", "IDN", "THA", "MNG"}
+
+
+def test_which_countries_meet_a_rule_is_answered_by_the_count_that_lists_them(
+    table: IndicatorTable,
+) -> None:
+    listed = ask("which asian countries are in the very high egdi group in 2024", table)
+    assert listed.text.startswith("Asia: 4 countries in the very high EGDI level")
+    assert cited(listed)[:4] == ["SGP", "KOR", "JPN", "IDN"]  # Thailand on the line
+
+
 def test_a_group_with_no_data_is_not_answered(table: IndicatorTable) -> None:
     result = answer(understand("top 3 in africa on egdi 2024"), table)
     assert not result.found and result.values == []

@@ -214,6 +214,13 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("which country fell the most in egdi", "declined"),
         ("how many countries have egdi above 0.9", "count"),
         ("how many countries are in the high egdi group in 2024", "count"),
+        # the countries meeting a rule are listed by the count of them
+        ("which asean countries are in gtmi group a", "count"),
+        ("list the countries with egdi above 0.9", "count"),
+        ("which country ranked first in 2010", "top"),  # no rule: the top of the ranking
+        ("average egdi of sids 2024", "average"),
+        ("mean osi in south asia", "average"),
+        ("fiji egdi vs the average", "value"),  # a country named: its own figure
         ("weakest component of nepal egdi", "component"),
         ("strongest sub-index of fiji's egdi", "component"),
         ("what is the weakest pillar of fiji's gtmi", "component"),
