@@ -67,6 +67,13 @@ _ATTRIBUTIONS = (
         rf"^\W*(?P<who>[^\W\d][\w.'’ -]{{1,40}}?)(?:['’]s)?\s+{SAYINGS}\s+(?:on|about|for|regarding)\b",
         re.I,
     ),
+    # "escap annual report on digital government", "the wsis report about the digital divide":
+    # a document named where the question opens, with what is asked of it after "on"/"about"
+    re.compile(
+        rf"^\W*(?:the\s+)?(?P<who>[^\W\d][\w.'’ -]{{1,50}}?\s+{DOCUMENTS_NAMED}s?)\s+"
+        r"(?:on|about|regarding|concerning)\b",
+        re.I,
+    ),
     # "in the cepa paper on leaving no one behind, what did france do …", "in escap's annual
     # report, …": the document the answer is to be read in, named where the question opens
     re.compile(

@@ -186,6 +186,9 @@ def found(question: str) -> list[str] | None:
         # a document named before a dash or colon that opens the question; a meeting
         # ("unga79") says where, not whose
         ("escap annual report 2024-25 - what did india pledge?", ["escap"]),
+        # a document named where the question opens, what is asked of it after "on"
+        ("escap annual report on digital government", ["escap"]),
+        ("the oecd dgi report about encryption", ["dgi19", "dgi23"]),
         ("fiji unga79 speech: anything on climate finance?", ["fji"]),
         # a UN symbol, typed in any case, names its document outright
         ("what does e/2025/44 say about ai?", ["cepa24"]),
