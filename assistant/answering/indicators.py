@@ -196,7 +196,10 @@ class _Answer:
                 self._said(iso3, v, latest=not self.plan.years)
                 or (f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
             )
-            if self.plan.kind == "rank" and v.rank is None:
+            members, scope = self.scope()
+            if self.plan.kind == "rank" and members is not None and iso3 in members:
+                parts.append(self._place(v, members, scope))  # "fiji's rank among pacific sids"
+            elif self.plan.kind == "rank" and v.rank is None:
                 parts.append(self._place(v))
         if not self.plan.countries:
             return self.ranking()
@@ -212,12 +215,22 @@ class _Answer:
             parts.append(f"The data holds no {self.name} value for {', '.join(missing)}{when}.")
         return self.done(" ".join(parts))
 
-    def _place(self, v: IndicatorValue) -> str:
-        """A rank asked for where the data publishes none (the survey ranks countries on the
-        EGDI only): the country's place by value among the countries with a value that edition,
-        said to be computed here, never passed off as a published rank."""
-        every = self.table.ranking(self.code, v.year, top=None)
+    def _place(self, v: IndicatorValue, members: list[str] | None = None, scope: str = "") -> str:
+        """The country's place by value among the countries with a value that edition (of a
+        group, ``members``, when the question asks for its rank within one), said to be
+        computed here: a rank the data does not publish (the Survey ranks the EGDI only, and
+        over the world) is never passed off as a published one."""
+        every = self.table.ranking(self.code, v.year, top=None, countries=members)
         place = next((i for i, w in enumerate(every, 1) if w.iso3 == v.iso3), None)
+        if members is not None:
+            if place is None:
+                return ""
+            after = every[place] if place < len(every) else None
+            nxt = f"; next: {after.country} {self.cite(after, rank=False)}" if after else ""
+            return (
+                f"Among {scope}, {v.country} places {place} of the {len(every)} with a value in "
+                f"{v.year} (computed here){nxt}."
+            )
         if place is None:
             return f"The data publishes no rank for the {self.name}."
         return (
@@ -484,20 +497,27 @@ class _Answer:
         if not every:
             return self.missing(scope if members is not None else "any country", f" in {year}")
         values = [v.value for v in every]
-        decimals = max(len(shown(v).partition(".")[2]) for v in every)
         where = f" of {scope}" if members is not None else ""
         counted = f"the {len(every)} countries with a value"
         if members is not None:
             counted += f" (of {len(members)} in the group)"
-        high, low = every[0], every[-1]
+        # a computed figure is shown to three decimals; the values it was computed from are
+        # cited as printed (each of them when few, else the highest and lowest, all in the table)
         text = (
             f"The average {self.name}{where} in {year}{latest} was "
-            f"{statistics.fmean(values):.{decimals}f} (median {statistics.median(values):.{decimals}f}), "
-            f"computed here over {counted}. Highest: {high.country} {self.cite(high, rank=False)}; "
-            f"lowest: {low.country} {self.cite(low, rank=False)}."
+            f"{statistics.fmean(values):.3f} (median {statistics.median(values):.3f}), "
+            f"computed here over {counted}"
         )
-        for v in every[1:-1]:
-            self.rows.append(_row(v))  # every value averaged, in the table
+        if len(every) <= MAX_CITED_ROWS:
+            text += ": " + "; ".join(f"{v.country} {self.cite(v, rank=False)}" for v in every) + "."
+        else:
+            high, low = every[0], every[-1]
+            text += (
+                f". Highest: {high.country} {self.cite(high, rank=False)}; "
+                f"lowest: {low.country} {self.cite(low, rank=False)}."
+            )
+            for v in every[1:-1]:
+                self.rows.append(_row(v))
         return self.done(text)
 
     def component(self) -> IndicatorAnswer:

@@ -68,9 +68,6 @@ _POSITION = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
-# "which asean countries are in gtmi group a", "list the countries above 0.9": the countries that
-# meet a rule (an EGDI level, a data group, a threshold) are what a count lists
-_WHICH = re.compile(r"\b(which|list|name)\b|\bwhat\s+(?:\w+\s+){0,3}countries\b", re.I)
 # "average egdi of sids", "mean osi in south asia": one figure over a group's values
 _AVERAGE = re.compile(r"\b(average|mean|median|avg)\b", re.I)
 _VALUE = r"(0?\.\d+|1(?:\.0+)?)\b"
@@ -92,8 +89,11 @@ EGDI_LEVELS: dict[str, tuple[float, float]] = {
     "middle": (0.25, 0.5),
     "low": (0.0, 0.25),
 }
+# "the very high egdi group", "high level", "very high egdi": a level by the Survey's name for it
 _LEVEL = re.compile(
-    r"\b(very high|high|middle|low)\b[\s-]+(egdi\s+)?(group|level|category|tier)\b", re.I
+    r"\b(very high|high|middle|low)\b[\s-]+"
+    r"(?:(?:egdi\s+)?(?:group|level|category|tier)|egdi)\b",
+    re.I,
 )
 # "group A", "group b": the letter a data file puts on each row (the GTMI's groups A to D)
 _DATA_GROUP = re.compile(r"\bgroup\s+([a-d])\b(?![.'’-])", re.I)
@@ -334,7 +334,10 @@ def _kind(plan: QueryPlan) -> str:
     meets_a_rule = level or _DATA_GROUP.search(text) or _THRESHOLD.search(text)
     if _AVERAGE.search(text) and not plan.countries and not meets_a_rule:
         return "average"
-    if _COUNT.search(text) or (meets_a_rule and not plan.countries and _WHICH.search(text)):
+    # "which asean countries are in gtmi group a", "central asian countries w/ osi above 0.75":
+    # a rule (an EGDI level, a data group, a threshold) and no country named asks for the
+    # countries that meet it, which the count lists
+    if _COUNT.search(text) or (meets_a_rule and not plan.countries):
         data_group = _DATA_GROUP.search(text)
         if level:
             plan.level = level.group(1).lower()

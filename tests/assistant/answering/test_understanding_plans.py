@@ -217,6 +217,8 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         # the countries meeting a rule are listed by the count of them
         ("which asean countries are in gtmi group a", "count"),
         ("list the countries with egdi above 0.9", "count"),
+        ("central asian countries w/ osi above 0.75 in 2024?", "count"),
+        ("asean countries with very high egdi", "count"),
         ("which country ranked first in 2010", "top"),  # no rule: the top of the ranking
         ("average egdi of sids 2024", "average"),
         ("mean osi in south asia", "average"),
