@@ -323,6 +323,8 @@ def mostly_english(text: str) -> bool:
     english = sum(is_english_word(w) for w in words)
     if len(words) >= 4 and english < 0.4 * len(words):
         return False
+    if len(words) >= 2 and not english:
+        return False  # "kalau tahun 2024?" (Indonesian): no word of it is English
     if english >= 0.8 * len(words):
         return True  # plainly English: the other dictionaries need not be loaded
     for language in _OTHER_LANGUAGES:

@@ -97,7 +97,7 @@ def question_language(text: str) -> str | None:
         return "en"
     rest = _without_names(text)
     if rest != " ".join(re.findall(r"[^\W_]+", text)) and (
-        not rest or english_share(rest) >= ENGLISH_SHARE
+        not re.search(r"[^\W\d_]", rest) or english_share(rest) >= ENGLISH_SHARE
     ):
         # names of countries and indicators as English writes them say nothing of the language
         # around them: "lao pdr osi rank" is English (lingua reads it as Vietnamese)

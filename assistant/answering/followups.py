@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import countries as country_names
+from assistant import crosslingual
 from assistant.answering.context import AnswerContext
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
+from assistant.language import LANGUAGES, question_language
 from assistant.text import YEAR
 
 
@@ -53,6 +55,21 @@ def standalone_question(
 
 
 def rewrite_follow_up(question: str, previous: str) -> str:
+    """:func:`_rewrite` for a follow-up in any language the assistant reads: one in another
+    language ("네팔은?", "日本呢？") is read with its names and the previous question's in
+    English (:func:`assistant.crosslingual.gloss`) and is returned as typed when it stands on
+    its own."""
+    before = crosslingual.gloss(previous, question_language(previous)).text
+    language = question_language(question)
+    if language is None or language == "en" or language not in LANGUAGES:
+        rewritten = _rewrite(question, before)
+        return question if rewritten == question else rewritten
+    read = crosslingual.gloss(question, language)  # names read, digits set apart ("2022년")
+    rewritten = _rewrite(read.text, before)
+    return question if rewritten == read.text else rewritten
+
+
+def _rewrite(question: str, previous: str) -> str:
     """Rules for short follow-ups: carry the previous question with a new year or country.
 
     "And in 2022?" after "What was Fiji's EGDI in 2024?" gives "What was Fiji's EGDI in 2022?";

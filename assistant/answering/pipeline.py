@@ -56,9 +56,14 @@ def answer(
     run = Run(on_delta=on_delta)
     filters = normalize_filters(filters)
     standalone = standalone_question(question, conversation, context)
-    # a question in another language is understood through the English its names are read as
-    read = crosslingual.gloss(standalone, question_language(standalone))
-    if not read.says_something and not foreign_script_words(standalone):
+    # a question in another language is understood through the English its names are read as;
+    # a follow-up is answered in its own language when it has one ("네팔은?" after "fiji egdi
+    # 2024"), else in the conversation's
+    language = question_language(question) if standalone != question else None
+    if language is None or language == "en":
+        language = question_language(standalone)
+    read = crosslingual.gloss(standalone, language)
+    if not read.says_something and not foreign_script_words(f"{standalone} {question}"):
         # a short Latin-script question the detector was unsure of ("indonesia score in the
         # oecd dgi 2019" as Indonesian) and in which no word of that language was read (a name
         # spelt as in English is no sign) is answered as English

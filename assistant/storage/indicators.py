@@ -84,6 +84,19 @@ _MIGRATE = (
     "DROP TABLE indicator_values_before_doc_ids",
 )
 
+# A file's row of several values that are all zero, with no rank, is a placeholder, not a
+# measurement: the UN's EGDI exports list countries not yet assessed (South Sudan before its
+# independence, Montenegro before 2006) with a blank rank and 0.00000 in every column. Such a
+# value is no value: not a country's figure, not last place in a ranking, not in an average.
+_MEASURED = """NOT (
+    v.value = 0 AND v."rank" IS NULL
+    AND EXISTS (SELECT 1 FROM indicator_values AS w WHERE w.doc_id = v.doc_id
+                AND w.source = v.source AND w."row" = v."row" AND w.indicator <> v.indicator)
+    AND NOT EXISTS (SELECT 1 FROM indicator_values AS w WHERE w.doc_id = v.doc_id
+                    AND w.source = v.source AND w."row" = v."row"
+                    AND (w.value <> 0 OR w."rank" IS NOT NULL))
+)"""
+
 # One row per (iso3, indicator, year): the one from the preferred source. Filters go inside
 # (they only restrict the partition keys, so they never change which source wins).
 _PREFERRED = """
@@ -364,6 +377,7 @@ class IndicatorTable:
         offset: int = 0,
     ) -> list[IndicatorValue]:
         clause, params = _where(where)
+        clause = f"{clause} AND {_MEASURED}" if clause else f"WHERE {_MEASURED}"
         sql = _PREFERRED.format(columns=_QUOTED, where=clause) + f" ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"

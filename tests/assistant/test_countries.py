@@ -67,3 +67,7 @@ def test_which_questions_are_english() -> None:
         "quali servizi offre il CERT-PA alle pubbliche amministrazioni?"
     )
     assert countries.in_question("kapan timor leste menjadi anggota pbb") == ["TLS"]  # not Japan
+    # two words, neither English: not read for typos ("kalau" is Indonesian, not Palau)
+    assert not countries.mostly_english("kalau tahun 2024?")
+    assert countries.in_question("kalau tahun 2024?") == []
+    assert countries.mostly_english("indonesai osi 2022")  # an indicator code is no word

@@ -376,9 +376,12 @@ def test_first_in_2010_and_193_countries_per_edition(corpus_table: IndicatorTabl
     assert corpus_table.ranking("egdi", 2010, top=1)[0].country == "Republic of Korea"
     editions = corpus_table.years("egdi")
     assert editions == [2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024]
+    # 193 listed in every edition, less those listed before they were assessed (a row of zeros
+    # with no rank): Montenegro to 2005, South Sudan to 2010
+    not_assessed = {2003: 2, 2004: 2, 2005: 2, 2008: 1, 2010: 1}
     for year in editions:
         ranking = corpus_table.ranking("egdi", year, top=None)
-        assert len(ranking) == 193, year
+        assert len(ranking) == 193 - not_assessed.get(year, 0), year
         assert {v.source for v in ranking} == {LONG}
 
 
@@ -435,3 +438,26 @@ def test_a_govtech_system_is_a_figure_only_when_a_score_is_asked_for() -> None:
     compared = parse("How do Cambodia and Lao PDR compare on their e-procurement portal (EPMIS)?")
     assert compared is not None and compared.kind == "comparison"
     assert parse("How much does Korea's KONEPS e-procurement system save each year?") is None
+
+
+def test_a_row_of_zeros_with_no_rank_is_no_value(table: IndicatorTable) -> None:
+    # the UN's exports list a country not yet assessed (South Sudan in 2010) with a blank rank
+    # and 0.00000 in every column: no figure, no last place in a ranking
+    table.replace_source(
+        LONG,
+        [
+            row("SSD", "egdi", 2010, "0.00000", line=7),
+            row("SSD", "osi", 2010, "0.00000", line=7),
+            row("TUV", "egdi", 2010, "0.00000", line=8, rank=184),  # a published rank: a value
+            row("TUV", "osi", 2010, "0.00000", line=8),
+            row("CAF", "egdi", 2010, "0.00000", line=9),  # a zero beside a measured value
+            row("CAF", "hci", 2010, "0.39000", line=9),
+            row("KOR", "egdi", 2010, "0.87854", line=10, rank=1),
+        ],
+    )
+    assert table.value("SSD", "egdi", 2010) is None and table.series("SSD", "osi") == []
+    assert [v.iso3 for v in table.ranking("egdi", 2010, top=None)] == ["KOR", "TUV", "CAF"]
+    assert table.value("TUV", "osi", 2010) is not None  # its row has a rank
+    # a file of one value per row: a zero is a value
+    table.replace_source(RAW_2024, [row("NRU", "dgi", 2024, "0.0", source=RAW_2024, line=3)])
+    assert table.value("NRU", "dgi", 2024) is not None

@@ -24,6 +24,7 @@ from assistant.language import foreign_script_words, language_name, question_lan
         # names of countries and indicators as English writes them say nothing of the language:
         # the words around them do (lingua reads the first as Vietnamese)
         ("lao pdr osi rank", "en"),
+        ("bhutan egdi rank 2024", "en"),  # nothing but names and a year
         ("cambodia e-government development index rank", "en"),
         ("chỉ số egdi của lào năm 2024", "vi"),
         ("kapan timor leste menjadi anggota pbb", "id"),

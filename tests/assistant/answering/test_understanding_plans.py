@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import crosslingual
 from assistant.answering.followups import rewrite_follow_up
 from assistant.answering.understanding import QueryPlan, acronym_candidates, understand
 
@@ -495,6 +496,33 @@ def test_a_follow_up_swaps_the_indicator_or_compares_with_the_previous_country(
     if "compare" in question:
         plan = understand(standalone)
         assert plan.countries == ["KOR", "JPN"] and plan.indicators == ["dgi"]
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected"),
+    [
+        # a follow-up in another language: its names, and the previous question's, read in
+        # English (a Korean "and Nepal?" after a Korean question on Fiji is on Nepal alone)
+        ("네팔은?", "피지의 2024년 전자정부발전지수는?", (["NPL"], ["egdi"], [2024])),
+        ("네팔은?", "fiji egdi 2024", (["NPL"], ["egdi"], [2024])),
+        ("2022년은?", "피지의 2024년 전자정부발전지수는?", (["FJI"], ["egdi"], [2022])),
+        ("日本呢？", "中国的电子政务发展指数是多少？", (["JPN"], ["egdi"], [])),
+        # an English follow-up after a question in another language
+        ("and nepal?", "피지의 2024년 전자정부발전지수는?", (["NPL"], ["egdi"], [2024])),
+    ],
+)
+def test_a_follow_up_in_any_language_carries_the_previous_question(
+    question: str, previous: str, expected: tuple[list[str], list[str], list[int]]
+) -> None:
+    plan = understand(crosslingual.gloss(rewrite_follow_up(question, previous), "ko").text)
+    assert (plan.countries, plan.indicators, plan.years) == expected
+
+
+def test_a_whole_question_in_another_language_keeps_its_own_subject() -> None:
+    # "What is Nepal's 2022 online service index?" after Fiji's EGDI: Nepal's OSI in 2022
+    rewritten = rewrite_follow_up("네팔의 2022년 온라인서비스지수는 얼마인가요?", "fiji egdi 2024")
+    plan = understand(crosslingual.gloss(rewritten, "ko").text)
+    assert (plan.countries, plan.indicators, plan.years) == (["NPL"], ["osi"], [2022])
 
 
 def test_a_question_that_stands_alone_is_unchanged() -> None:
