@@ -323,8 +323,10 @@ def mostly_english(text: str) -> bool:
     english = sum(is_english_word(w) for w in words)
     if len(words) >= 4 and english < 0.4 * len(words):
         return False
-    if len(words) >= 2 and not english:
-        return False  # "kalau tahun 2024?" (Indonesian): no word of it is English
+    if len(words) >= 2 and not english and not all(_nearest_country(w) for w in words):
+        # "kalau tahun 2024?" (Indonesian): no word of it is English, and not every one is a
+        # slip for a country's name ("philipines malysia egdi" is)
+        return False
     if english >= 0.8 * len(words):
         return True  # plainly English: the other dictionaries need not be loaded
     for language in _OTHER_LANGUAGES:

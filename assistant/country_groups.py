@@ -233,12 +233,19 @@ def constraint_groups(text: str) -> list[Group]:
 def about_group(group: Group, text: str, countries: Sequence[str] = ()) -> bool:
     """Whether a passage speaks for or of ``group``: its document is by members only
     (``countries``: a member's statement), or ``text`` names the group or one of its members.
-    A name inside a longer place name is not one ("Guinea" in "Papua New Guinea", "Pacific" in
-    "Asia and the Pacific"), and a name written in capitals ("US") counts only as written ("let
-    us know" names nobody)."""
+    A group within it counts ("South-East Asia" for Asia); a name inside a longer place name is
+    not one ("Guinea" in "Papua New Guinea", "Pacific" in "Asia and the Pacific"), and a name
+    written in capitals ("US") counts only as written ("let us know" names nobody)."""
     if countries and set(countries) <= group.members:
         return True
-    return any(key == group.key or key in group.members for key in places_in(text))
+    table = groups()
+    return any(
+        key == group.key
+        or key in group.members
+        # a part of the group ("South-East Asia" speaks of Asia)
+        or (key in table and bool(table[key].members) and table[key].members <= group.members)
+        for key in places_in(text)
+    )
 
 
 @lru_cache(maxsize=4096)

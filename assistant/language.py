@@ -96,8 +96,10 @@ def question_language(text: str) -> str | None:
         # knows nearly all of the words settles it
         return "en"
     rest = _without_names(text)
+    # the words left, of three letters or more: "de", "el", "la" are in the English dictionary
+    told = " ".join(w for w in rest.split() if len(w) >= 3 and not w.isdigit())
     if rest != " ".join(re.findall(r"[^\W_]+", text)) and (
-        not re.search(r"[^\W\d_]", rest) or english_share(rest) >= ENGLISH_SHARE
+        not re.search(r"[^\W\d_]", rest) or (told and english_share(told) >= ENGLISH_SHARE)
     ):
         # names of countries and indicators as English writes them say nothing of the language
         # around them: "lao pdr osi rank" is English (lingua reads it as Vietnamese)

@@ -325,7 +325,10 @@ def unaddressed(
         longer = None if stems(word) <= quoted else _contraction_of(word.lower(), quoted_words)
         own = stems(_after_e_prefix(word) or longer or word)
         ways = [own]
-        name = folded.get(word.lower()) or (definition(word) if len(word) <= 6 else None)
+        # a definition for a word typed as an acronym ("AI") or too short to be a topic word
+        # otherwise ("ai"): not for "land" or "law", which names' initials may happen to spell
+        acronym = word.isupper() or len(word) <= 2
+        name = folded.get(word.lower()) or (definition(word) if acronym else None)
         if name:
             ways.append(stems(name))
         ways += [stems(group.name) for group in find_groups(word)]

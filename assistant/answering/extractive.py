@@ -24,7 +24,7 @@ from assistant.answering.wordlists import (
     STOPWORDS,
     VENUE,
 )
-from assistant.country_groups import constraint_groups, find_groups
+from assistant.country_groups import Group, constraint_groups, find_groups
 from assistant.embedding import Embedder
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
@@ -580,20 +580,22 @@ def _missing_terms(
         named = country_names.names(code)
         if code not in doc_countries and not any(n.lower() in passages_text.lower() for n in named):
             missing.append(country_names.name(code))
-    reported: set[str] = set()
+    reported: list[Group] = []
     if not country_names.in_question(question):
         # a group named in place of countries is a constraint like a country: the evidence must
         # be by a member, or name the group or a member ("nothing mentions the Pacific islands")
         for group in constraint_groups(question):
             if not any(about_groups(e.passage, [group]) for e in chosen):
                 missing.append(group.name)
-                reported.add(group.key)
+                reported.append(group)
     documents_text = ""
     expansions = expansions or {}
     for term in critical_terms(question):
         spoken_for = {g.key for g in find_groups(term)}
-        if spoken_for and spoken_for <= reported:
+        if spoken_for and spoken_for <= {g.key for g in reported}:
             continue  # "SIDS", already reported as "small island developing States"
+        if any(f" {term.lower()} " in f" {name} " for g in reported for name in g.names):
+            continue  # "Pacific", a word of "Pacific islands", already reported
         if _mentions(term, passages_text, expansions.get(term)):
             continue
         if _a_member_named(term, passages_text, doc_countries):

@@ -16,7 +16,7 @@ from assistant.answering.context import AnswerContext
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
-from assistant.language import LANGUAGES, question_language
+from assistant.language import LANGUAGES, MIN_LETTERS, question_language
 from assistant.text import YEAR
 
 
@@ -59,12 +59,24 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     language ("네팔은?", "日本呢？") is read with its names and the previous question's in
     English (:func:`assistant.crosslingual.gloss`) and is returned as typed when it stands on
     its own."""
-    before = crosslingual.gloss(previous, question_language(previous)).text
+    earlier = question_language(previous)
+    before = crosslingual.gloss(previous, earlier).text
     language = question_language(question)
+    if language in (None, "en") and earlier not in (None, "en") and _too_short_to_tell(question):
+        language = earlier  # "kalau vietnam?" after an Indonesian question is Indonesian
     if language is None or language == "en" or language not in LANGUAGES:
         rewritten = _rewrite(question, before)
         return question if rewritten == question else rewritten
     read = crosslingual.gloss(question, language)  # names read, digits set apart ("2022년")
+    if not read.read_as and earlier in LANGUAGES and earlier not in (language, "en"):
+        # the detector misled by a name ("kalau vietnam?" after an Indonesian question, read as
+        # Vietnamese): the conversation's language
+        read = crosslingual.gloss(question, earlier)
+    if read.read_as:
+        # the names read and the years are what the rules can use: the words around them are
+        # not English, and an English rule would misread them ("kalau", "if", as Palau)
+        said = " ".join([*dict.fromkeys(read.read_as.values()), *YEAR.findall(read.text)])
+        return _rewrite(said, before)
     rewritten = _rewrite(read.text, before)
     return question if rewritten == read.text else rewritten
 
@@ -86,12 +98,11 @@ def _rewrite(question: str, previous: str) -> str:
     points_back = bool(_BACK_REFERENCE.search(question)) and not new_countries
     # "how does japan compare?": a comparison that names nothing to compare with is with the
     # previous question's country
-    compared = bool(_OPEN_COMPARISON.search(question)) and bool(new_countries)
+    compared = bool(_OPEN_COMPARISON.search(question)) and len(new_countries) == 1
     if compared:
         old = [c for c in country_names.in_question(previous) if c not in new_countries]
-        if old:
-            both = _joined([*old, *new_countries])
-            return _replace_country(previous, old[0], both)
+        if len(old) == 1:
+            return _replace_country(previous, old[0], _joined([*old, *new_countries]))
     if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(judged, words)):
         return question
     # "and hci?" after a question on Nepal's OSI: the new indicator in the old one's place
@@ -102,7 +113,10 @@ def _rewrite(question: str, previous: str) -> str:
     if new_indicators and old_indicators and not _OWN_QUESTION.search(after_cue):
         previous = _replace_indicator(previous, old_indicators[0], new_indicators[0])
         if not (new_years or new_countries or new_groups):
-            return previous
+            # what else the follow-up asks is asked of the new one ("and egdi rank?", "and
+            # hci trend?", "what about hci and tii?")
+            rest = _without_indicators(after_cue) or len(new_indicators) > 1
+            return f"{previous} {after_cue.strip()}" if rest else previous
     carried = f"{previous} {question}".strip()
     own_words = judged[follow_up_cue.end() :] if follow_up_cue else judged
     if (new_years or new_countries or new_groups) and _asks_its_own(own_words, previous):
@@ -251,6 +265,24 @@ def _stands_alone(question: str, words: list[str]) -> bool:
         and bool(_QUESTION_START.match(question))
         and not _BACK_REFERENCE.search(question)
     )
+
+
+def _too_short_to_tell(question: str) -> bool:
+    """Whether a question has too few letters for its language to be told (see
+    :data:`assistant.language.MIN_LETTERS`)."""
+    return sum(char.isalpha() for char in question) < MIN_LETTERS
+
+
+def _without_indicators(text: str) -> list[str]:
+    """The words of ``text`` that are neither an indicator's name nor a function word ("rank"
+    and "score" are what is asked of it, not its name)."""
+    named = {w for code in find_indicators(text) for n in names_of(code) for w in n.split()}
+    named -= set(HEADS) - {"index", "indicator"}
+    return [
+        w
+        for w in re.findall(r"[^\W\d_]+", text.lower())
+        if w not in named and w not in STOPWORDS and w not in ("the", "and", "its", "their")
+    ]
 
 
 # "compare", "compares", "compared", "stack up", ending the question with nothing after it

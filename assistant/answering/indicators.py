@@ -198,7 +198,9 @@ class _Answer:
             )
             members, scope = self.scope()
             if self.plan.kind == "rank" and members is not None and iso3 in members:
-                parts.append(self._place(v, members, scope))  # "fiji's rank among pacific sids"
+                within = self._place(v, members, scope)  # "fiji's rank among pacific sids"
+                if within:
+                    parts.append(within)
             elif self.plan.kind == "rank" and v.rank is None:
                 parts.append(self._place(v))
         if not self.plan.countries:

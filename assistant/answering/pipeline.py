@@ -14,7 +14,12 @@ from assistant.answering import comparison, documents, indicators, sources
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
-from assistant.language import foreign_script_words, language_name, question_language
+from assistant.language import (
+    MIN_LETTERS,
+    foreign_script_words,
+    language_name,
+    question_language,
+)
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
 
@@ -41,6 +46,25 @@ def _in_english(question: str, language: str, context: AnswerContext) -> str:
     return translate_question(context.llm(), question, language_name(language)) or question
 
 
+def _answer_language(
+    question: str, standalone: str, conversation: Conversation | None
+) -> tuple[str | None, bool]:
+    """The language to read and answer ``question`` in, and whether it is the conversation's: a
+    follow-up's own when it is long enough to tell ("네팔은?" after "fiji egdi 2024": Korean),
+    else the language of the last earlier turn that could be told ("et en 2022 ?" after a
+    French question: French)."""
+    if standalone == question or conversation is None:
+        return question_language(standalone), False
+    own = question_language(question)
+    if own not in (None, "en") or sum(char.isalpha() for char in question) >= MIN_LETTERS:
+        return own, False
+    for turn in reversed(conversation.turns):
+        earlier = question_language(turn.question)
+        if earlier not in (None, "en") or sum(c.isalpha() for c in turn.question) >= MIN_LETTERS:
+            return earlier, True
+    return question_language(standalone), False
+
+
 def answer(
     question: str,
     context: AnswerContext,
@@ -56,14 +80,14 @@ def answer(
     run = Run(on_delta=on_delta)
     filters = normalize_filters(filters)
     standalone = standalone_question(question, conversation, context)
-    # a question in another language is understood through the English its names are read as;
-    # a follow-up is answered in its own language when it has one ("네팔은?" after "fiji egdi
-    # 2024"), else in the conversation's
-    language = question_language(question) if standalone != question else None
-    if language is None or language == "en":
-        language = question_language(standalone)
+    # a question in another language is understood through the English its names are read as
+    language, kept = _answer_language(question, standalone, conversation)
     read = crosslingual.gloss(standalone, language)
-    if not read.says_something and not foreign_script_words(f"{standalone} {question}"):
+    if (
+        not kept
+        and not read.says_something
+        and not foreign_script_words(f"{standalone} {question}")
+    ):
         # a short Latin-script question the detector was unsure of ("indonesia score in the
         # oecd dgi 2019" as Indonesian) and in which no word of that language was read (a name
         # spelt as in English is no sign) is answered as English

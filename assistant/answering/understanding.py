@@ -68,8 +68,15 @@ _POSITION = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
-# "average egdi of sids", "mean osi in south asia": one figure over a group's values
+# "average egdi of sids", "mean osi in south asia": one figure over a group's values (not "above
+# the average", a comparison with it)
 _AVERAGE = re.compile(r"\b(average|mean|median|avg)\b", re.I)
+_AGAINST_AVERAGE = re.compile(
+    r"\b(above|below|over|under|than|vs\.?|versus)\s+(the\s+)?(\w+\s+)?(average|mean|median)\b",
+    re.I,
+)
+# What a list of countries is asked with: "which", "list", "name", or the countries themselves
+_LISTED = re.compile(r"\b(which|list|name|countr(y|ies))\b", re.I)
 _VALUE = r"(0?\.\d+|1(?:\.0+)?)\b"
 # "above 0.75", "at least 0.5", "0.5 or more": a threshold a count is over
 _THRESHOLD = re.compile(
@@ -92,7 +99,8 @@ EGDI_LEVELS: dict[str, tuple[float, float]] = {
 # "the very high egdi group", "high level", "very high egdi": a level by the Survey's name for it
 _LEVEL = re.compile(
     r"\b(very high|high|middle|low)\b[\s-]+"
-    r"(?:(?:egdi\s+)?(?:group|level|category|tier)|egdi)\b",
+    r"(?:(?:egdi\s+)?(?:group|level|category|tier)|egdi)\b"
+    r"(?![\s-]+(?:political|panel|meeting|event|segment|forum|dialogue|conference|summit|week))",
     re.I,
 )
 # "group A", "group b": the letter a data file puts on each row (the GTMI's groups A to D)
@@ -332,12 +340,20 @@ def _kind(plan: QueryPlan) -> str:
         return "component"
     level = _LEVEL.search(text)
     meets_a_rule = level or _DATA_GROUP.search(text) or _THRESHOLD.search(text)
-    if _AVERAGE.search(text) and not plan.countries and not meets_a_rule:
+    ranked = _TOP_N.search(text) or _BOTTOM_N.search(text)
+    if (
+        _AVERAGE.search(text)
+        and not _AGAINST_AVERAGE.search(text)
+        and not plan.countries
+        and not meets_a_rule
+        and not ranked
+    ):
         return "average"
     # "which asean countries are in gtmi group a", "central asian countries w/ osi above 0.75":
-    # a rule (an EGDI level, a data group, a threshold) and no country named asks for the
-    # countries that meet it, which the count lists
-    if _COUNT.search(text) or (meets_a_rule and not plan.countries):
+    # a rule (an EGDI level, a data group, a threshold), no country named, and countries asked
+    # for (by "which", or a group) asks for the countries that meet it, which the count lists
+    listed = _LISTED.search(text) or plan.groups
+    if _COUNT.search(text) or (meets_a_rule and not plan.countries and listed):
         data_group = _DATA_GROUP.search(text)
         if level:
             plan.level = level.group(1).lower()

@@ -84,12 +84,16 @@ _MIGRATE = (
     "DROP TABLE indicator_values_before_doc_ids",
 )
 
-# A file's row of several values that are all zero, with no rank, is a placeholder, not a
-# measurement: the UN's EGDI exports list countries not yet assessed (South Sudan before its
-# independence, Montenegro before 2006) with a blank rank and 0.00000 in every column. Such a
-# value is no value: not a country's figure, not last place in a ranking, not in an average.
+# In a file that ranks the countries it assessed, a row of several values that are all zero and
+# no rank is a placeholder, not a measurement: the UN's EGDI exports list countries not yet
+# assessed (South Sudan before its independence, Montenegro before 2006) with a blank rank and
+# 0.00000 in every column. Such a value is no value: not a country's figure, not last place in a
+# ranking, not in an average. (A file without ranks, such as the GovTech system scores, may
+# score a country zero throughout: its zeros stay values.)
 _MEASURED = """NOT (
     v.value = 0 AND v."rank" IS NULL
+    AND EXISTS (SELECT 1 FROM indicator_values AS r WHERE r.doc_id = v.doc_id
+                AND r.source = v.source AND r."rank" IS NOT NULL)
     AND EXISTS (SELECT 1 FROM indicator_values AS w WHERE w.doc_id = v.doc_id
                 AND w.source = v.source AND w."row" = v."row" AND w.indicator <> v.indicator)
     AND NOT EXISTS (SELECT 1 FROM indicator_values AS w WHERE w.doc_id = v.doc_id
@@ -98,7 +102,8 @@ _MEASURED = """NOT (
 )"""
 
 # One row per (iso3, indicator, year): the one from the preferred source. Filters go inside
-# (they only restrict the partition keys, so they never change which source wins).
+# (they restrict the partition keys, so they never change which source wins; a placeholder,
+# see _MEASURED, is left out before the choice, so a real value in another file wins over it).
 _PREFERRED = """
 SELECT {columns} FROM (
     SELECT v.*, ROW_NUMBER() OVER (
@@ -317,7 +322,11 @@ class IndicatorTable:
         if where is None:
             return 0
         clause, params = _where(where)
-        sql = f"SELECT COUNT(*) FROM (SELECT DISTINCT iso3, indicator, year FROM indicator_values {clause})"
+        clause = f"{clause} AND {_MEASURED}" if clause else f"WHERE {_MEASURED}"
+        sql = (
+            "SELECT COUNT(*) FROM (SELECT DISTINCT iso3, indicator, year "
+            f"FROM indicator_values AS v {clause})"
+        )
         return int(self._conn().execute(sql, params).fetchone()[0])
 
     def sources(self) -> list[str]:

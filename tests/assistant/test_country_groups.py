@@ -72,5 +72,6 @@ def test_a_name_is_read_whole_and_one_in_capitals_only_as_written() -> None:
     assert not about_group(group("LDC"), "E-government in Papua New Guinea grew.")
     assert about_group(group("OCEANIA"), "Pacific states met in Suva.")
     assert not about_group(group("OCEANIA"), "The countries of Asia and the Pacific met.")
+    assert about_group(group("ASIA"), "South-East Asia grew fastest.")  # a part of the group
     assert about_group(group("OECD"), "The US adopted an AI strategy.")
     assert not about_group(group("OECD"), "Let us know what you think.")

@@ -234,6 +234,12 @@ def test_ambiguous_names_count_in_lower_case_when_asked() -> None:
         ("the malts of malta", ["MLT"], {}),  # an English word is no typo
         # an indicator's code is no word of another language ("osi" is Italian)
         ("indonesa osi 2022", ["IDN"], {"indonesa": "Indonesia"}),
+        # two slips and nothing else: still read as typos ("kalau tahun", no country near, not)
+        (
+            "philipines malysia egdi",
+            ["PHL", "MYS"],
+            {"philipines": "Philippines", "malysia": "Malaysia"},
+        ),
     ],
 )
 def test_typos_are_read_by_the_nearest_name(

@@ -25,6 +25,7 @@ from assistant.language import foreign_script_words, language_name, question_lan
         # the words around them do (lingua reads the first as Vietnamese)
         ("lao pdr osi rank", "en"),
         ("bhutan egdi rank 2024", "en"),  # nothing but names and a year
+        ("cual es el egdi de chile", "es"),  # "es", "el", "de" are English words too
         ("cambodia e-government development index rank", "en"),
         ("chỉ số egdi của lào năm 2024", "vi"),
         ("kapan timor leste menjadi anggota pbb", "id"),

@@ -463,6 +463,23 @@ class TestOnTheSmallCorpus:
         assert absent.answer.startswith("데이터에 부탄의 전자정부발전지수 (EGDI) 값이 없습니다")
         assert "holds no E-Government Development Index (EGDI) value" in absent.answer
 
+    def test_a_follow_up_in_another_language_is_answered_in_the_conversations_language(
+        self, assistant: Assistant
+    ) -> None:
+        korean = Conversation(
+            "c2", [Turn("피지의 2024년 전자정부발전지수는?", "피지의 2024년 전자정부발전지수는?")]
+        )
+        nepal = assistant.ask("네팔은?", conversation=korean)  # "and Nepal?": Nepal alone
+        assert nepal.answer == "네팔 — 전자정부발전지수 (EGDI), 2024: 0.57813, 순위 119 [1]."
+        # a follow-up too short to tell its language is in the conversation's ("et en 2022 ?")
+        question = (
+            "quel est l'indice de développement de l'administration en ligne des Fidji en 2024 ?"
+        )
+        french = Conversation("c3", [Turn(question, question)])
+        earlier = assistant.ask("et en 2022 ?", conversation=french)
+        assert earlier.language == "fr" and "0.62350" in earlier.answer
+        assert earlier.answer.startswith("Fidji — indice de développement")
+
     def test_filters_are_applied_and_echoed(self, assistant: Assistant) -> None:
         answer = assistant.ask(
             "What did the speech say about digital government?", Filters(countries=["Cambodia"])

@@ -234,3 +234,6 @@ def test_a_groups_own_document_speaks_for_it_and_a_group_missed_is_named_once() 
     general = passage("Digital identity systems are widespread across countries.")
     missing = extract("digital identity in SIDS", [general], Embedder()).missing
     assert missing == ["small island developing States"]
+    # nor a word of the group's own name ("Pacific" in "the Pacific islands")
+    missing = extract("digital identity in the Pacific islands", [general], Embedder()).missing
+    assert missing == ["the Pacific islands (Melanesia, Micronesia and Polynesia)"]

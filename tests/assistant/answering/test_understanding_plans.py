@@ -224,6 +224,11 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("average egdi of sids 2024", "average"),
         ("mean osi in south asia", "average"),
         ("fiji egdi vs the average", "value"),  # a country named: its own figure
+        ("which countries are above the average egdi", "top"),  # against the average
+        ("top 5 countries mean egdi", "top"),
+        # a level, a threshold or a data group without countries asked for is no count
+        ("what did the high level political forum say about egdi", "documents"),
+        ("how is the very high egdi group defined", "documents"),
         ("weakest component of nepal egdi", "component"),
         ("strongest sub-index of fiji's egdi", "component"),
         ("what is the weakest pillar of fiji's gtmi", "component"),
@@ -487,13 +492,27 @@ def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
         ),
         # a comparison naming nothing to compare with is with the previous country
         ("how does japan compare?", "korea dgi 2023", "Republic of Korea and Japan dgi 2023"),
+        # ... only one country with one: two new ones, or two before, ask their own question
+        ("how do japan and china compare?", "korea dgi 2023", "how do japan and china compare?"),
+        ("how does japan compare?", "korea and china dgi 2023", "how does japan compare?"),
+        # what else the follow-up asks is asked of the new indicator
+        (
+            "and egdi rank?",
+            "fiji osi 2024",
+            "fiji E-Government Development Index (EGDI) 2024 egdi rank?",
+        ),
+        (
+            "what about hci and tii?",
+            "fiji egdi 2024",
+            "fiji Human Capital Index (HCI) 2024 hci and tii?",
+        ),
     ],
 )
 def test_a_follow_up_swaps_the_indicator_or_compares_with_the_previous_country(
     question: str, previous: str, standalone: str
 ) -> None:
     assert rewrite_follow_up(question, previous) == standalone
-    if "compare" in question:
+    if "compare" in question and standalone != question:
         plan = understand(standalone)
         assert plan.countries == ["KOR", "JPN"] and plan.indicators == ["dgi"]
 
@@ -509,6 +528,10 @@ def test_a_follow_up_swaps_the_indicator_or_compares_with_the_previous_country(
         ("日本呢？", "中国的电子政务发展指数是多少？", (["JPN"], ["egdi"], [])),
         # an English follow-up after a question in another language
         ("and nepal?", "피지의 2024년 전자정부발전지수는?", (["NPL"], ["egdi"], [2024])),
+        # a short follow-up is in the conversation's language ("kalau", "if", is no typo for
+        # Palau; the detector alone reads "kalau Vietnam?" as Vietnamese)
+        ("kalau Vietnam?", "Berapa EGDI Filipina tahun 2024?", (["VNM"], ["egdi"], [2024])),
+        ("kalau tahun 2022?", "Berapa EGDI Filipina tahun 2024?", (["PHL"], ["egdi"], [2022])),
     ],
 )
 def test_a_follow_up_in_any_language_carries_the_previous_question(
