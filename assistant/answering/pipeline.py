@@ -14,6 +14,7 @@ from assistant.answering import comparison, documents, indicators, sources
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
+from assistant.country_groups import find_groups
 from assistant.language import (
     MIN_LETTERS,
     foreign_script_words,
@@ -127,6 +128,10 @@ def answer(
                     source = sources.named_source(searched, plan.expansions, catalogue)
             if source is not None:
                 plan.source = source.describe()
+                # a group named as the source ("escap annual report", "what did the oecd say")
+                # is whose words are asked for, not where: not shown as a constraint
+                speaker = find_groups(source.phrase)
+                plan.groups = [g for g in plan.groups if g not in speaker]
             result = documents.answer(
                 searched,
                 filters,

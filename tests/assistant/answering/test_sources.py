@@ -250,6 +250,10 @@ def test_what_a_country_said_is_quoted_from_its_own_statement(assistant: Assista
         "Fiji: statement in the UN General Debate, session 79 (2024)"
     }
     assert "from fiji (1 document)" in (answer.understood or "")
+    # a group named as the source is whose words are asked for, not a constraint shown
+    group = assistant.answer("what did the pacific islands say about climate change").answer
+    assert "from the pacific islands" in (group.understood or "")
+    assert "Melanesia" not in (group.understood or "")
 
 
 @pytest.mark.slow
