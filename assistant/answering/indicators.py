@@ -16,13 +16,14 @@ applied or the answer says why it could not be: none is dropped silently.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.context import Access, AnswerContext
 from assistant.answering.understanding import COMPONENTS, EGDI_LEVELS, QueryPlan, understand
+from assistant.country_groups import Group
 from assistant.indicators import INDICATORS, IndicatorValue, shown
 from assistant.models import Answer
 from assistant.storage.indicators import IndicatorTable
@@ -83,6 +84,17 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
             f" (Answered for the {name} only; ask separately for the {', '.join(unused)}.)"
         )
     return result
+
+
+def scope_name(groups: Sequence[Group]) -> str:
+    """The countries several groups share, as a reader would name them: a membership group in
+    the regions named ("small island developing States in Oceania", "landlocked developing
+    countries in Asia"); groups of one kind joined by "and"."""
+    places = [g.name for g in groups if g.source.startswith("UN M49")]
+    kinds = [g.name for g in groups if not g.source.startswith("UN M49")]
+    if places and kinds:
+        return f"{' and '.join(kinds)} in {' and '.join(places)}"
+    return " and ".join(g.name for g in groups)
 
 
 def difference(later: IndicatorValue, earlier: IndicatorValue, *, sign: bool = True) -> str:
@@ -156,8 +168,7 @@ class _Answer:
         members = self.plan.members
         if members is None:
             return None, "all countries"
-        names = " and ".join(g.name for g in self.plan.groups)
-        return sorted(members), names
+        return sorted(members), scope_name(self.plan.groups)
 
     def value_at(self, iso3: str, year: int | None) -> IndicatorValue | None:
         if year is None:

@@ -111,6 +111,16 @@ def test_top_n_larger_than_the_group_lists_the_members_with_data(table: Indicato
     assert "3 of the 11 countries of ASEAN" in result.text
 
 
+def test_two_groups_are_named_as_a_reader_would(table: IndicatorTable) -> None:
+    # a membership group in the region named, not "Oceania and small island developing States"
+    result = ask("top 2 pacific sids on egdi 2024", table)
+    assert cited(result) == ["FJI", "TON"]
+    assert result.text.startswith(
+        "The 2 highest E-Government Development Index (EGDI) values in small island developing "
+        "States in Oceania in 2024"
+    )
+
+
 def test_bottom_n_within_a_group(table: IndicatorTable) -> None:
     result = ask("lowest 2 egdi in asia 2024", table)
     assert cited(result) == ["MNG", "THA"]
