@@ -34,6 +34,11 @@ class Group:
     names: tuple[str, ...]  # folded names it answers to
     source: str
 
+    @property
+    def is_region(self) -> bool:
+        """A UN M49 region or sub-region (a place), not a membership (SIDS, ASEAN, OECD)."""
+        return self.source == M49
+
 
 def _titled(key: str) -> str:
     """ "SOUTH_EASTERN_ASIA" -> "South-eastern Asia" (the M49 spelling)."""
@@ -78,6 +83,10 @@ def _regions(node: Any, out: dict[str, frozenset[str]]) -> None:
             _regions(child, out)
 
 
+# The source of the UN M49 regions and sub-regions.
+M49 = "UN M49 (countrygroups UNSTATS_GEOGRAPHICAL_REGIONS)"
+
+
 @lru_cache(maxsize=1)
 def groups() -> dict[str, Group]:
     """Every group, by key."""
@@ -86,7 +95,6 @@ def groups() -> dict[str, Group]:
     extra = json.loads(
         resources.files("assistant").joinpath("resources/country_groups.json").read_text("utf-8")
     )
-    m49 = "UN M49 (countrygroups UNSTATS_GEOGRAPHICAL_REGIONS)"
     found: dict[str, Group] = {}
     regions: dict[str, frozenset[str]] = {}
     _regions(cg.UNSTATS_GEOGRAPHICAL_REGIONS, regions)
@@ -97,14 +105,14 @@ def groups() -> dict[str, Group]:
         names |= _adjectives(names - {fold(name)} if to_iso3(name) else names)
         if key == "MICRONESIA":  # the sub-region; "Micronesia" alone is the country (FSM)
             names = {"micronesia region", "micronesian region"}
-        found[key] = Group(key, name, members, tuple(sorted(names)), m49)
+        found[key] = Group(key, name, members, tuple(sorted(names)), M49)
     oceania = found["OCEANIA"]
     found["OCEANIA"] = Group(
         "OCEANIA",
         "Oceania",
         oceania.members,
         tuple(sorted({*oceania.names, "pacific", "the pacific", "pacific region"})),
-        m49,
+        M49,
     )
     islands = oceania.members - found["AUSTRALIA_AND_NEW_ZEALAND"].members
     found["PACIFIC_ISLANDS"] = Group(
@@ -112,7 +120,7 @@ def groups() -> dict[str, Group]:
         "the Pacific islands (Melanesia, Micronesia and Polynesia)",
         frozenset(islands),
         ("pacific island", "pacific island countries", "pacific island states", "pacific islands"),
-        m49,
+        M49,
     )
     package = "countrygroups " + getattr(cg, "__version__", "")
     graduated = set(extra["LDC_GRADUATED_SINCE_PACKAGE"]["members"])

@@ -56,6 +56,12 @@ _OWN_SCRIPT = (
 MIN_LETTERS = 12
 
 
+def too_short_to_tell(text: str) -> bool:
+    """Whether ``text`` has too few letters (:data:`MIN_LETTERS`) for its language to be told
+    from Latin letters alone."""
+    return sum(char.isalpha() for char in text) < MIN_LETTERS
+
+
 @functools.cache
 def _detector() -> Any:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -86,7 +92,7 @@ def question_language(text: str) -> str | None:
         for script, code in _OWN_SCRIPT:
             if script in scripts:
                 return code
-    if len(letters) < MIN_LETTERS:
+    if too_short_to_tell(text):
         return "en" if set(scripts) == {"LATIN"} else None
     from assistant.countries import english_share
 

@@ -16,7 +16,7 @@ from assistant.answering.context import AnswerContext
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
-from assistant.language import LANGUAGES, MIN_LETTERS, question_language
+from assistant.language import LANGUAGES, question_language, too_short_to_tell
 from assistant.text import YEAR
 
 
@@ -62,7 +62,7 @@ def rewrite_follow_up(question: str, previous: str) -> str:
     earlier = question_language(previous)
     before = crosslingual.gloss(previous, earlier).text
     language = question_language(question)
-    if language in (None, "en") and earlier not in (None, "en") and _too_short_to_tell(question):
+    if language in (None, "en") and earlier not in (None, "en") and too_short_to_tell(question):
         language = earlier  # "kalau vietnam?" after an Indonesian question is Indonesian
     if language is None or language == "en" or language not in LANGUAGES:
         rewritten = _rewrite(question, before)
@@ -267,21 +267,18 @@ def _stands_alone(question: str, words: list[str]) -> bool:
     )
 
 
-def _too_short_to_tell(question: str) -> bool:
-    """Whether a question has too few letters for its language to be told (see
-    :data:`assistant.language.MIN_LETTERS`)."""
-    return sum(char.isalpha() for char in question) < MIN_LETTERS
+# The heads of an indicator's name that say what is asked of it ("egdi rank", "osi score"),
+# unlike "index" and "indicator", which are part of its name.
+_ASKED_OF = frozenset(HEADS) - {"index", "indicator"}
 
 
 def _without_indicators(text: str) -> list[str]:
     """The words of ``text`` that are neither an indicator's name nor a function word ("rank"
     and "score" are what is asked of it, not its name)."""
     named = {w for code in find_indicators(text) for n in names_of(code) for w in n.split()}
-    named -= set(HEADS) - {"index", "indicator"}
+    named -= _ASKED_OF
     return [
-        w
-        for w in re.findall(r"[^\W\d_]+", text.lower())
-        if w not in named and w not in STOPWORDS and w not in ("the", "and", "its", "their")
+        w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in named and w not in STOPWORDS
     ]
 
 
@@ -297,7 +294,7 @@ def _replace_indicator(text: str, old: str, new: str) -> str:
         if found:
             # what was asked of the old one is asked of the new: "egdi rank" -> "OSI rank"
             last = name.split()[-1]
-            head = last if last in HEADS and last not in ("index", "indicator") else ""
+            head = last if last in _ASKED_OF else ""
             named = " ".join(filter(None, [INDICATORS[new].name, head]))
             return text[: found.start()] + named + text[found.end() :]
     return text

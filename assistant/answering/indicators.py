@@ -90,8 +90,8 @@ def scope_name(groups: Sequence[Group]) -> str:
     """The countries several groups share, as a reader would name them: a membership group in
     the regions named ("small island developing States in Oceania", "landlocked developing
     countries in Asia"); groups of one kind joined by "and"."""
-    places = [g.name for g in groups if g.source.startswith("UN M49")]
-    kinds = [g.name for g in groups if not g.source.startswith("UN M49")]
+    places = [g.name for g in groups if g.is_region]
+    kinds = [g.name for g in groups if not g.is_region]
     if places and kinds:
         return f"{' and '.join(kinds)} in {' and '.join(places)}"
     return " and ".join(g.name for g in groups)
@@ -196,6 +196,7 @@ class _Answer:
     def value(self) -> IndicatorAnswer:
         parts: list[str] = []
         missing: list[str] = []
+        members, scope = self.scope()
         for iso3 in self.plan.countries or []:
             year = self.plan.years[-1] if self.plan.years else None
             v = self.value_at(iso3, year)
@@ -207,7 +208,6 @@ class _Answer:
                 self._said(iso3, v, latest=not self.plan.years)
                 or (f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
             )
-            members, scope = self.scope()
             if self.plan.kind == "rank" and members is not None and iso3 in members:
                 within = self._place(v, members, scope)  # "fiji's rank among pacific sids"
                 if within:

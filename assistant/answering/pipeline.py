@@ -16,10 +16,10 @@ from assistant.answering.followups import Conversation, follow_up_focus, standal
 from assistant.answering.router import route
 from assistant.country_groups import find_groups
 from assistant.language import (
-    MIN_LETTERS,
     foreign_script_words,
     language_name,
     question_language,
+    too_short_to_tell,
 )
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import normalize_filters
@@ -57,11 +57,11 @@ def _answer_language(
     if standalone == question or conversation is None:
         return question_language(standalone), False
     own = question_language(question)
-    if own not in (None, "en") or sum(char.isalpha() for char in question) >= MIN_LETTERS:
+    if own not in (None, "en") or not too_short_to_tell(question):
         return own, False
     for turn in reversed(conversation.turns):
         earlier = question_language(turn.question)
-        if earlier not in (None, "en") or sum(c.isalpha() for c in turn.question) >= MIN_LETTERS:
+        if earlier not in (None, "en") or not too_short_to_tell(turn.question):
             return earlier, True
     return question_language(standalone), False
 

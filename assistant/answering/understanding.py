@@ -338,8 +338,8 @@ def _kind(plan: QueryPlan) -> str:
         return "documents"
     if _COMPONENT.search(text) and plan.indicator in COMPONENTS:
         return "component"
-    level = _LEVEL.search(text)
-    meets_a_rule = level or _DATA_GROUP.search(text) or _THRESHOLD.search(text)
+    level, data_group, threshold = (p.search(text) for p in (_LEVEL, _DATA_GROUP, _THRESHOLD))
+    meets_a_rule = level or data_group or threshold
     ranked = _TOP_N.search(text) or _BOTTOM_N.search(text)
     if (
         _AVERAGE.search(text)
@@ -354,12 +354,10 @@ def _kind(plan: QueryPlan) -> str:
     # for (by "which", or a group) asks for the countries that meet it, which the count lists
     listed = _LISTED.search(text) or plan.groups
     if _COUNT.search(text) or (meets_a_rule and not plan.countries and listed):
-        data_group = _DATA_GROUP.search(text)
         if level:
             plan.level = level.group(1).lower()
         elif data_group:
             plan.data_group = data_group.group(1).upper()
-        threshold = _THRESHOLD.search(text)
         if threshold:
             words, value, or_value, or_words = threshold.groups()
             sign = "<" if _BELOW.match(words or or_words) else ">"
@@ -367,7 +365,7 @@ def _kind(plan: QueryPlan) -> str:
                 sign += "="
             plan.threshold = (sign, float(value or or_value))
         return "count"
-    if plan.countries and (_TOP_N.search(text) or _BOTTOM_N.search(text)):
+    if plan.countries and ranked:
         # "has korea stayed in the top 5": the country's rank, over time when asked so
         return "trend" if (len(plan.years) >= 2 or _TREND.search(text)) else "rank"
     if _IMPROVED.search(text):

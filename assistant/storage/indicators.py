@@ -321,8 +321,7 @@ class IndicatorTable:
         where = self._filters(country, indicator, year)
         if where is None:
             return 0
-        clause, params = _where(where)
-        clause = f"{clause} AND {_MEASURED}" if clause else f"WHERE {_MEASURED}"
+        clause, params = _measured_where(where)
         sql = (
             "SELECT COUNT(*) FROM (SELECT DISTINCT iso3, indicator, year "
             f"FROM indicator_values AS v {clause})"
@@ -385,8 +384,7 @@ class IndicatorTable:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[IndicatorValue]:
-        clause, params = _where(where)
-        clause = f"{clause} AND {_MEASURED}" if clause else f"WHERE {_MEASURED}"
+        clause, params = _measured_where(where)
         sql = _PREFERRED.format(columns=_QUOTED, where=clause) + f" ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -410,6 +408,12 @@ def _create_or_migrate(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _measured_where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """:func:`_where` for the values that are measurements (see :data:`_MEASURED`)."""
+    clause, params = _where(filters)
+    return (f"{clause} AND {_MEASURED}" if clause else f"WHERE {_MEASURED}"), params
 
 
 def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
