@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         description="Threads the embedding model may use in each process (0: onnxruntime's "
         "choice, one per core).",
     )
+    multilingual_index: bool = Field(
+        True,
+        description="Also index every sentence with a multilingual model (Universal Sentence "
+        "Encoder v3, ships in a package), so that questions in Korean, Chinese, Japanese, Russian, "
+        "Thai and other languages find English passages without an LLM. Costs about a tenth more "
+        "ingest time; turning it on later indexes what is already stored on the next ingest.",
+    )
     chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
     ingest_ignore: Annotated[list[str], NoDecode] = Field(
@@ -108,6 +115,11 @@ class Settings(BaseSettings):
     refusal_threshold: float = Field(
         0.35,
         description="Evidence score under which the assistant says the documents do not answer.",
+    )
+    crosslingual_threshold: float = Field(
+        0.40,
+        description="Similarity (multilingual model, question as typed against the best sentence "
+        "found) under which a question in another language is answered as not in the documents.",
     )
     llm_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (answerer=openai)."

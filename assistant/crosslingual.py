@@ -379,7 +379,8 @@ def kind_label(kind: str, top_n: int | None, language: str | None) -> str:
 def labels(language: str | None, table: list[dict[str, Any]] | None = None) -> dict[str, str]:
     """The words front ends put around an answer, in ``language``: "read_as" (the Understood
     as line), "sources", "unread" (why a question about the documents in a script they do not
-    use is refused), and the table's column names ("country", "year", "value", ...).
+    use is refused, when there is no multilingual index), "across" (that an answer was found by
+    the meaning of the question in English documents), and the table's column names ("country", "year", "value", ...).
     Empty for English and for a language without them: the front ends' own English stands."""
     found = dict(_interface(language).get("labels", {}))
     if not table:

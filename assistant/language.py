@@ -138,6 +138,25 @@ def language_name(code: str | None) -> str:
     return LANGUAGES.get(code or "", code or "another language")
 
 
+def spaced_scripts(text: str) -> str:
+    """``text`` with a space wherever a Latin-script word meets a word in another script:
+    Korean, Japanese and Thai write particles and words onto a name typed in Latin letters
+    ("CEPA는", "AIガバナンス"), which then searches and reads as the name it is ("CEPA 는")."""
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        kind = _script(char) if char.isalnum() else ""
+        if char.isdigit():
+            kind = "LATIN"  # digits go with Latin letters: "2024년" is "2024 년"
+        if unicodedata.category(char).startswith("M"):
+            kind = previous  # a combining mark stays with its letter
+        if kind and previous and kind != previous and "LATIN" in (kind, previous):
+            out.append(" ")
+        out.append(char)
+        previous = kind
+    return "".join(out)
+
+
 def foreign_script_words(text: str) -> list[str]:
     """The runs of ``text`` written in a script other than Latin (digits, punctuation and
     Latin-script words such as acronyms and names left out): "CEPA 对人工智能有什么建议" and

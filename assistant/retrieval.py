@@ -16,11 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant import countries as country_names
 from assistant.access import granted
 from assistant.country_groups import Group, about_group, constraint_groups
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import BadRequest
 from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
 from assistant.storage.catalog import Catalog
@@ -86,12 +87,14 @@ class Retriever:
         embedder: Embedder,
         *,
         candidates: int = 40,
+        multilingual: MultilingualEmbedder | None = None,
     ) -> None:
         self.store = store
         self.keyword = keyword
         self.catalog = catalog
         self.embedder = embedder
         self.candidates = candidates
+        self.multilingual = multilingual or MultilingualEmbedder()
         self._reload_lock = threading.Lock()
         self._repair_lock = threading.Lock()
         self._repair: threading.Thread | None = None
@@ -173,7 +176,14 @@ class Retriever:
         access: Sequence[str] | None = ("public",),
         hints: QueryHints | None = None,
         timings: dict[str, float] | None = None,
+        meaning: str | None = None,
     ) -> list[Passage]:
+        """The ``k`` passages that best match ``query``: its vector's nearest passages and the
+        keyword index's best, fused by rank (RRF). ``meaning``: the question as typed in another
+        language; its nearest sentences in the multilingual sentence index (when there is one)
+        are a third ranking, so that "녹색기후기금" finds a passage on the Green Climate Fund
+        that shares no word with it (``query`` is then what of it could be read into English:
+        names, acronyms, numbers)."""
         timings = timings if timings is not None else {}
         filters = normalize_filters(filters)
         hints = hints or QueryHints.from_question(query)
@@ -209,8 +219,13 @@ class Retriever:
             lambda d: d in docs and allowed(docs[d]),
             granted(access),
         )
+        across = self._by_meaning(meaning, pool, where)
         sparse_chunks = self.store.get(
-            [cid for cid, _ in sparse_ids if cid not in {c.chunk_id for c, _ in dense}]
+            [
+                cid
+                for cid in dict.fromkeys([*(c for c, _ in sparse_ids), *across])
+                if cid not in {c.chunk_id for c, _ in dense}
+            ]
         )
         t3 = time.perf_counter()
         timings.update(
@@ -237,6 +252,13 @@ class Retriever:
             passage = by_id.setdefault(cid, Passage(chunk=chunk, document=doc))
             passage.keyword_score = bm25
             passage.score += 1.0 / (RRF_K + rank + 1)
+        for rank, cid in enumerate(across):
+            found = dense_chunks.get(cid) or sparse_chunks.get(cid)
+            doc = _whole(found, docs) if found is not None else None
+            if found is None or doc is None or not allowed(doc):
+                continue
+            passage = by_id.setdefault(cid, Passage(chunk=found, document=doc))
+            passage.score += 1.0 / (RRF_K + rank + 1)
         for passage in by_id.values():
             passage.score *= _boost(passage, hints)
         ranked = sorted(by_id.values(), key=lambda p: p.score, reverse=True)
@@ -245,6 +267,16 @@ class Retriever:
             passage.rank = i
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         return ranked
+
+    def _by_meaning(self, question: str | None, k: int, where: dict[str, Any] | None) -> list[str]:
+        """The passages (ids, best first) holding the sentences nearest ``question`` in the
+        multilingual sentence index; none when there is no question or no such index."""
+        sentences = self.store.sentences
+        if not question or sentences is None:
+            return []
+        # a passage holds several sentences: ask for more sentences than passages wanted
+        found = sentences.query(self.multilingual.embed_query(question), k * 2, where)
+        return list(dict.fromkeys(chunk for chunk, _, _ in found))[:k]
 
     def dense_only(
         self, query: str, k: int = 5, access: Sequence[str] | None = ("public",)

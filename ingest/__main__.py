@@ -90,6 +90,12 @@ class _ProgressBar:
                 refresh=False,
             )
             self.bar.update(1)
+        elif event == "sentences":
+            print(
+                f"indexing the sentences of {data['documents']} stored documents for questions in "
+                "other languages",
+                file=sys.stderr,
+            )
 
     def close(self) -> None:
         if self.bar is not None:
@@ -119,7 +125,8 @@ def _print_summary(report: Any, settings: Settings) -> None:
         f"{totals['failed']} failed, {totals['needs_ocr']} need OCR, {totals['skipped']} skipped; "
         f"{totals['pages']} pages, {totals['chunks']} passages in {secs['total']:.1f} s "
         f"(parse {secs['parse']:.1f}, chunk {secs['chunk']:.1f}, embed {secs['embed']:.1f}, "
-        f"store {secs['store']:.1f}, keyword index {secs['index']:.1f})"
+        f"sentences by meaning {secs['sentences']:.1f}, store {secs['store']:.1f}, "
+        f"keyword index {secs['index']:.1f})"
     )
     if report.indicator_rows:
         print(

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import AssistantError, StoreError
 from assistant.models import PUBLIC, Chunk, DocumentRecord
 from assistant.storage import Stores
@@ -102,7 +102,7 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     timings: dict[str, float] = field(
         default_factory=lambda: dict.fromkeys(
-            ("parse", "chunk", "embed", "store", "index", "total"), 0.0
+            ("parse", "chunk", "embed", "sentences", "store", "index", "total"), 0.0
         )
     )
     pruned: list[str] = field(default_factory=list)
@@ -203,6 +203,7 @@ class Pipeline:
         self.embedder = embedder or Embedder(
             batch_size=settings.embed_batch_size, threads=settings.embed_threads or None
         )
+        self.multilingual = MultilingualEmbedder()
 
     # --- public ---------------------------------------------------------------------------
     def run(
@@ -272,6 +273,7 @@ class Pipeline:
         changed |= withdrawn
         doc_files = files + profiles
         changed |= self._ingest_documents(doc_files, catalogue, report, notify)
+        self._sync_sentences(report, notify)
 
         if prune:
             discovered = {str(f.path.resolve()) for f in doc_files}
@@ -289,6 +291,32 @@ class Pipeline:
         report.timings["total"] = time.perf_counter() - started
         notify("done", report.totals())
         return report
+
+    def _sync_sentences(self, report: Report, notify: Progress) -> None:
+        """Bring the multilingual sentence index in line with the stored passages: the
+        documents stored while it was off (or before it existed) are indexed from their stored
+        passages (nothing is parsed or embedded again), and what it holds of documents no longer
+        stored, or of an older version of one, is removed."""
+        sentences = self.store.sentences
+        if sentences is None:
+            return
+        stored = self.store.doc_versions()
+        indexed = sentences.doc_versions()
+        for doc_id, version in indexed.items():
+            if stored.get(doc_id) != version:
+                sentences.delete_document(doc_id)
+        missing = [d for d, version in stored.items() if indexed.get(d) != version]
+        if not missing:
+            return
+        records = self.catalog.documents()
+        notify("sentences", {"documents": len(missing)})
+        t0 = time.perf_counter()
+        for doc_id in missing:
+            record = records.get(doc_id)
+            if record is not None:
+                sentences.add(record, self.store.document_chunks(doc_id), self.multilingual.embed)
+        report.timings["sentences"] += time.perf_counter() - t0
+        log.info("indexed the sentences of %d stored documents by meaning", len(missing))
 
     def _fingerprint(self) -> str:
         """What the stored passages depend on besides the files themselves."""
@@ -646,6 +674,11 @@ class Pipeline:
         self.catalog.begin(record)
         self.store.delete_document(record.doc_id)
         self.store.add(record, work.chunks, vectors)
+        if self.store.sentences is not None:
+            t2 = time.perf_counter()
+            self.store.sentences.add(record, work.chunks, self.multilingual.embed)
+            report.timings["sentences"] += time.perf_counter() - t2
+            t1 += time.perf_counter() - t2  # counted as its own step, not as storing
         self.catalog.commit(record)
         self.catalog.record_file(key, work.version, "ingested", None)
         report.timings["store"] += time.perf_counter() - t1

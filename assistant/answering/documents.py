@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import zip_longest
 
 from assistant import countries as country_names
-from assistant import language
+from assistant import crosslingual, language
 from assistant.answering import extractive, sources
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
@@ -35,12 +35,19 @@ def answer(
     *,
     focus: str | None = None,
     source: Source | None = None,
+    meaning: str | None = None,
 ) -> Answer:
     """``expansions``: the question's acronyms and the names the documents give them (looked
     up when not given). ``focus``: a follow-up's own words (see
     :func:`assistant.answering.followups.follow_up_focus`): the passages are searched with the
     whole ``question``, the sentences quoted chosen and checked against the focus. ``source``:
-    whose words the question asks for; only their documents are searched."""
+    whose words the question asks for; only their documents are searched. ``meaning``: the
+    question as typed in another language (``question`` is then what of it was read into
+    English); it is searched and its sentences chosen by a multilingual model, when the store
+    has the multilingual sentence index (else the question is refused as unread, see
+    :func:`unread_language`)."""
+    if context.retriever.store.sentences is None:
+        meaning = None
     asked = focus or question
     timings = run.timings
     if expansions is None:
@@ -62,6 +69,7 @@ def answer(
         k=context.settings.top_k,
         access=access,
         timings=timings,
+        meaning=meaning,
     )
     if focus is not None and passages:
         passages = _in_the_conversations_documents(
@@ -72,16 +80,27 @@ def answer(
     extraction = extractive.extract(
         asked,
         passages,
-        context.embedder,
+        context.retriever.multilingual if meaning else context.embedder,
         document_text=context.document_text,
         next_chunk=context.next_chunk,
         expansions=expansions,
+        meaning=meaning,
+        max_embedded=CROSSLINGUAL_EMBEDDED if meaning else extractive.EMBEDDED,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
-    unread = unread_language(asked, passages)
+    if meaning and not language.foreign_script_words(meaning):
+        extraction.missing = [term for term in extraction.missing if _used(term, access, context)]
+    unread = None if meaning else unread_language(asked, passages)
     if unread is not None:
         return refusal(question, filters, passages, extraction, language=unread, source=source)
-    weak = extraction.best_score < context.settings.refusal_threshold
+    if meaning:
+        # the model's similarity of the question as typed and the sentence it found is all
+        # that shows a sentence in another language answers it (few words can be shared)
+        weak = max((e.similarity for e in extraction.evidence), default=0.0) < (
+            context.settings.crosslingual_threshold
+        )
+    else:
+        weak = extraction.best_score < context.settings.refusal_threshold
     if not extraction.evidence or weak or extraction.missing:
         return refusal(question, filters, passages, extraction, source=source)
     absent = absent_topic(asked, extraction.evidence, expansions, access, context)
@@ -115,7 +134,19 @@ def answer(
             return generated
     citations = [evidence_citation(i + 1, e) for i, e in enumerate(extraction.evidence)]
     text = " ".join(f"{quoted(e.text)} [{i + 1}]" for i, e in enumerate(extraction.evidence))
-    return Answer(question=question, answer=text, grounded=True, citations=citations)
+    notes = []
+    if meaning:
+        local = crosslingual.labels(language.question_language(meaning)).get("across")
+        notes.append(f"{local} ({ACROSS})" if local else ACROSS)
+    return Answer(question=question, answer=text, grounded=True, citations=citations, notes=notes)
+
+
+# What an answer found by the meaning of a question in another language says of itself (and in
+# the question's language first, from the terms file's "across" label).
+ACROSS = (
+    "Found by the meaning of the question in documents in English; the quotes are as written, "
+    "not translated."
+)
 
 
 def _in_the_conversations_documents(
@@ -147,8 +178,21 @@ def _in_the_conversations_documents(
     return list(merged.values())[: context.settings.top_k]
 
 
+# Sentences compared with a question in another language: all of the passages' (the multilingual
+# model is cheap, and few words are shared to choose by).
+CROSSLINGUAL_EMBEDDED = 64
+
 # How many of the documents the whole conversation found a follow-up's own words are searched in.
 FOLLOW_UP_DOCUMENTS = 2
+
+
+def _used(term: str, access: Access, context: AnswerContext) -> bool:
+    """Whether the documents use ``term`` at all. A name typed in a Latin-script language other
+    than English may be that language's own form of it ("CNUCED" for UNCTAD, "Singapour"):
+    such a question's names are required of the evidence only when the documents use them (in
+    a Korean or Thai question, a name typed in Latin letters is the one the documents use, and
+    stays required: "PDPA" that no document mentions is not answered)."""
+    return any(context.frequency(stem, access)[0] > 0 for stem in stems(term))
 
 
 def with_expansions(question: str, expansions: dict[str, str]) -> str:

@@ -25,7 +25,7 @@ from assistant.answering.wordlists import (
     VENUE,
 )
 from assistant.country_groups import Group, constraint_groups, find_groups
-from assistant.embedding import Embedder
+from assistant.embedding import SentenceEmbedder
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
 from assistant.text import UN_SYMBOL, YEAR, sentence_spans
@@ -244,23 +244,31 @@ def _same_words(a: str, b: str) -> bool:
     return words(a) == words(b)
 
 
+# Sentences embedded per answer: those with the best lexical evidence (embedding is the costly part).
+EMBEDDED = 16
+
+
 def extract(
     question: str,
     passages: list[Passage],
-    embedder: Embedder,
+    embedder: SentenceEmbedder,
     *,
     max_sentences: int = 4,
     max_words: int = 130,
     max_passages: int = 5,
-    max_embedded: int = 16,
+    max_embedded: int = EMBEDDED,
     document_text: Callable[[str], str] | None = None,
     expansions: dict[str, str] | None = None,
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
+    meaning: str | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
     either, and the evidence may name either. ``next_chunk``: the passage after one in its
-    document, where a list announced at a passage's end is read on."""
+    document, where a list announced at a passage's end is read on. ``meaning``: the question
+    as typed in another language, compared by ``embedder`` (then a multilingual one) with each
+    sentence; ``question`` is then what of it was read into English (names, acronyms, numbers),
+    for the words a sentence shares with it."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
@@ -288,7 +296,7 @@ def extract(
         keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
         candidates = [candidates[i] for i in sorted(keep)]
 
-    qvec = embedder.embed_query(scoring)
+    qvec = embedder.embed_query(meaning or scoring)
     svecs = embedder.embed_cached([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []

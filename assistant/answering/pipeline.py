@@ -19,6 +19,7 @@ from assistant.language import (
     foreign_script_words,
     language_name,
     question_language,
+    spaced_scripts,
     too_short_to_tell,
 )
 from assistant.models import Answer, Filters, Passage
@@ -45,6 +46,24 @@ def _in_english(question: str, language: str, context: AnswerContext) -> str:
     from assistant.answering.llm import translate_question
 
     return translate_question(context.llm(), question, language_name(language)) or question
+
+
+def _searched(
+    question: str, read: crosslingual.Gloss, context: AnswerContext
+) -> tuple[str, str | None]:
+    """What to search the documents with, and the question as typed when it is searched by its
+    meaning across languages: a question in another language is translated by the LLM when
+    one is configured (see :func:`_in_english`); else it is searched as what of it could be
+    read into English (names, acronyms, numbers: ``read.text``) together with its meaning (the
+    multilingual sentence index), when the store has that index."""
+    searched = _in_english(question, read.language, context)
+    if (
+        searched == question
+        and read.language not in (None, "en")
+        and context.retriever.store.sentences is not None
+    ):
+        return spaced_scripts(read.text), question
+    return searched, None
 
 
 def _answer_language(
@@ -97,18 +116,19 @@ def answer(
     plan = chosen.plan
     plan.question, plan.language = standalone, read.language
     searched = standalone
+    meaning = None
     if chosen.name != "indicator":
-        searched = _in_english(standalone, read.language, context)
+        searched, meaning = _searched(standalone, read, context)
         plan.expansions = context.expansions(searched, access)
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
         if not result.grounded and not plan.countries:
             # no such ranking or series in the data: a report may still discuss it (a figure
             # asked for a named country is not looked for in prose, where numbers are guessed at)
-            searched = _in_english(standalone, read.language, context)
+            searched, meaning = _searched(standalone, read, context)
             plan.expansions = context.expansions(searched, access)
             from_documents = documents.answer(
-                searched, filters, access, context, run, plan.expansions
+                searched, filters, access, context, run, plan.expansions, meaning=meaning
             )
             if from_documents.grounded:
                 from_documents.notes.append(result.answer)
@@ -141,8 +161,9 @@ def answer(
                 plan.expansions,
                 focus=focus,
                 source=source,
+                meaning=meaning,
             )
-        if searched != standalone:
+        if searched != standalone and meaning is None:
             standalone = searched  # shown as what was understood: the English searched
     result.question = question
     result.rewritten_question = standalone if standalone != question else None

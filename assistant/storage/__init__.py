@@ -25,7 +25,7 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import ConversationStore
 from assistant.storage.indicators import IndicatorTable
 from assistant.storage.keyword import KeywordIndex
-from assistant.storage.vectors import VectorStore
+from assistant.storage.vectors import SentenceIndex, VectorStore
 
 
 @dataclass
@@ -50,9 +50,12 @@ class Stores:
         indicators: IndicatorTable | None = None,
     ) -> Stores:
         """The stores ``settings`` describe; any part given is used instead of a new one."""
+        vectors = vectors or VectorStore(settings)
+        if settings.multilingual_index and vectors.sentences is None:
+            vectors.sentences = SentenceIndex(settings)
         return cls(
             settings,
-            vectors or VectorStore(settings),
+            vectors,
             catalog or Catalog(settings.catalog_path, settings.database),
             keyword or KeywordIndex(settings.keyword_path),
             indicators or IndicatorTable(settings.indicators_path),

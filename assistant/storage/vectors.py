@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from assistant.access import granted
 from assistant.config import Settings
 from assistant.errors import StoreError, StoreUnavailable
 from assistant.models import Chunk, DocumentRecord
+from assistant.text import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,14 @@ READS = frozenset({"query", "get", "count"})
 
 
 class VectorStore:
-    """Chunks with their vectors and metadata, in one Chroma collection."""
+    """Chunks with their vectors and metadata, in one Chroma collection (``collection``, by
+    default the setting's). ``sentences``: the multilingual sentence index kept beside it, when
+    the setting asks for one; a document deleted here is deleted there too."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, collection: str | None = None) -> None:
         self.settings = settings
+        self.collection_name = collection or settings.chroma_collection
+        self.sentences: SentenceIndex | None = None
         self._client: Any = None
         self._collection: Any = None
         # Opening the embedded client from several request threads at once fails inside Chroma.
@@ -97,7 +102,7 @@ class VectorStore:
                     path=str(self.settings.chroma_path), settings=chroma_settings
                 )
             self._collection = self._client.get_or_create_collection(
-                self.settings.chroma_collection,
+                self.collection_name,
                 metadata={"hnsw:space": "cosine"},
                 embedding_function=None,
             )
@@ -162,8 +167,48 @@ class VectorStore:
                 metadatas=[{**doc_meta, **chunk_metadata(c)} for c in part],
             )
 
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Write entries as given (a :class:`SentenceIndex`'s sentences; passages go through
+        :meth:`add`, which makes their metadata)."""
+        self._call(
+            "write",
+            "upsert",
+            ids=list(ids),
+            embeddings=vectors.tolist(),
+            documents=list(texts),
+            metadatas=list(metadatas),
+        )
+
+    def nearest(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, dict[str, Any], float]]:
+        """The ``k`` entries nearest ``vector`` as stored: (text, metadata, cosine similarity)."""
+        result = self._call(
+            "search",
+            "query",
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (text, meta, 1.0 - float(dist))
+            for text, meta, dist in zip(
+                result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+            if meta is not None and text is not None  # deleted since the index was loaded
+        ]
+
     def delete_document(self, doc_id: str) -> None:
         self._call("delete passages", "delete", where={"doc_id": doc_id})
+        if self.sentences is not None:
+            self.sentences.delete_document(doc_id)
 
     # --- reads ---------------------------------------------------------------------------
     def count(self) -> int:
@@ -241,7 +286,11 @@ class VectorStore:
             offset += len(result["ids"])
 
     def all_doc_ids(self) -> set[str]:
-        seen: set[str] = set()
+        return set(self.doc_versions())
+
+    def doc_versions(self) -> dict[str, str]:
+        """Every document stored, with the content hash its passages were made from."""
+        seen: dict[str, str] = {}
         offset = 0
         while True:
             result = self._call(
@@ -249,8 +298,75 @@ class VectorStore:
             )
             if not result["ids"]:
                 return seen
-            seen.update(str(m["doc_id"]) for m in result["metadatas"])
+            for meta in result["metadatas"]:
+                seen[str(meta["doc_id"])] = str(meta.get("doc_hash", ""))
             offset += len(result["ids"])
+
+
+class SentenceIndex:
+    """Every sentence of the stored passages embedded by a multilingual model, in a Chroma
+    collection of its own (``<collection>_sentences``), so that a question in another language
+    finds the English passages that answer it (see :meth:`assistant.retrieval.Retriever.search`).
+    A sentence's entry carries its passage's id (``chunk``) and the document's metadata, so the
+    same filters and access rules apply. Tables are not indexed: their rows are not sentences."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.store = VectorStore(settings, f"{settings.chroma_collection}_sentences")
+
+    def add(
+        self,
+        document: DocumentRecord,
+        chunks: Sequence[Chunk],
+        embed: Callable[[Sequence[str]], np.ndarray],
+    ) -> int:
+        """Embed and write the sentences of a document's passages; how many were written."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        doc_meta = document_metadata(document)
+        for chunk in chunks:
+            if chunk.kind == "table":
+                continue
+            for i, sentence in enumerate(indexed_sentences(chunk.text)):
+                ids.append(f"{chunk.chunk_id}#{i}")
+                texts.append(sentence)
+                metas.append({**doc_meta, "chunk": chunk.chunk_id, "page": chunk.page or NO_PAGE})
+        step = 2000
+        for start in range(0, len(ids), step):
+            part = slice(start, start + step)
+            self.store.upsert(ids[part], embed(texts[part]), texts[part], metas[part])
+        return len(ids)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.store.delete_document(doc_id)
+
+    def doc_versions(self) -> dict[str, str]:
+        return self.store.doc_versions()
+
+    def query(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, str, float]]:
+        """The ``k`` sentences nearest ``vector``: (passage id, sentence, cosine similarity)."""
+        return [
+            (str(meta["chunk"]), text, similarity)
+            for text, meta, similarity in self.store.nearest(vector, k, where)
+        ]
+
+
+# A sentence shorter than this says too little to be found by its meaning (a heading, a figure).
+MIN_SENTENCE_CHARS = 40
+# A longer one (a table read as a line, a list without stops) is cut: the model reads its start.
+MAX_SENTENCE_CHARS = 600
+
+
+def indexed_sentences(text: str) -> list[str]:
+    """The sentences of a passage worth indexing by meaning."""
+    out = []
+    for start, end in sentence_spans(text):
+        sentence = " ".join(text[start:end].split())
+        if len(sentence) >= MIN_SENTENCE_CHARS:
+            out.append(sentence[:MAX_SENTENCE_CHARS])
+    return out
 
 
 def document_metadata(doc: DocumentRecord) -> dict[str, Any]:

@@ -456,6 +456,8 @@ def answer_blocks(
         said = answer.labels.get("read_as", "Read as")  # in the question's language
         read = f"{said}: {escape(answer.understood)}"
         blocks.append(context([read[:CONTEXT_ELEMENT_CHARS]]))
+    for note in answer.notes:  # as the web chat shows them: how the answer was found
+        blocks.append(context([escape(note)[:CONTEXT_ELEMENT_CHARS]]))
     lines = [
         f"*[{c.n}]* <{urls[c.n]}|{escape(source_label(c)).replace('|', '/')}>"
         for c in answer.citations

@@ -456,12 +456,19 @@ def test_with_an_llm_a_question_in_another_script_is_searched_in_english(
     # the English question was searched: the answer's passages are the CEPA report's
     assert any("artificial intelligence" in c.text.lower() for c in answer.citations)
 
-    # a reply that is no English question is not used: the question is answered as without one
+    # a reply that is no English question is not used: the question is answered as without one,
+    # searched by its meaning and its names (the CEPA report is found, and nothing the reply says
+    # is quoted as the answer)
     url = openai_server(
         lambda h, _: reply_json(h, 200, json.dumps(completion("인공지능")).encode())
     )
     settings = settings.model_copy(update={"llm_base_url": url})
     refused = Assistant(settings).ask(korean)
+    assert refused.kind == "refusal" and "I read the question as Korean" not in refused.answer
+    assert "E/2025/44" in refused.answer
+    # and without the multilingual index, it is refused as unread, saying why
+    unindexed = settings.model_copy(update={"multilingual_index": False})
+    refused = Assistant(unindexed).ask(korean)
     assert refused.kind == "refusal" and "I read the question as Korean" in refused.answer
 
 

@@ -201,6 +201,16 @@ def test_answer_blocks_sources_and_fallback_carry_no_markup_and_are_verbatim() -
         assert word.replace("@", "@" + WORD_JOINER) in message["text"]
 
 
+def test_an_answers_notes_are_shown_escaped_before_its_sources() -> None:
+    answer = injected_answer()
+    answer.notes = ["질문의 뜻으로 영어 문서를 찾았습니다 <!channel> (Found by meaning)"]
+    [message] = answer_messages(answer, URL)
+    texts = [o["text"] for o in mrkdwn_objects(message["blocks"])]
+    [note] = [t for t in texts if t.startswith("질문의 뜻으로")]
+    assert "&lt;!channel&gt;" in note and unsafe_markup(note) == []
+    assert texts.index(note) < len(texts) - 1  # the sources come last
+
+
 def test_the_notification_text_leaves_e_mail_addresses_alone() -> None:
     assert fallback_text("Write to ops@channel.example.org or @here.") == (
         f"Write to ops@channel.example.org or @{WORD_JOINER}here."

@@ -1,0 +1,138 @@
+"""Questions about English documents asked in the region's other languages, without an LLM: the
+multilingual sentence index beside the passages (kept in line by ingestion), search by meaning,
+and the gate on what is quoted. Real files, real Chroma on disk, the real multilingual model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.language import spaced_scripts
+from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
+from ingest.pipeline import Pipeline
+from tests.conftest import copy_corpus, make_settings
+
+pytestmark = pytest.mark.slow
+
+FIJI = "general-debate-2024/session79_2024/FJI_79_2024.txt"
+SAMOA = "general-debate-2024/session79_2024/WSM_79_2024.txt"
+
+
+def _versions(settings) -> tuple[dict[str, str], dict[str, str]]:
+    store = VectorStore(settings)
+    return store.doc_versions(), SentenceIndex(settings).doc_versions()
+
+
+def test_the_sentence_index_follows_the_passages_through_changes_and_settings(
+    tmp_path: Path, shared_corpus: Path
+) -> None:
+    corpus = copy_corpus(shared_corpus, tmp_path / "corpus", [FIJI, SAMOA])
+    # stored first with the index off: no sentences collection is made
+    off = make_settings(tmp_path / "data", corpus_dirs=[corpus], multilingual_index=False)
+    assert Pipeline(off).run().totals()["ingested"] == 2
+    passages, _ = _versions(off)
+    assert len(passages) == 2
+
+    # turned on: the stored passages are indexed, nothing is parsed or embedded again
+    on = make_settings(tmp_path / "data", corpus_dirs=[corpus])
+    report = Pipeline(on).run()
+    assert report.totals()["unchanged"] == 2 and report.timings["embed"] == 0.0
+    assert report.timings["sentences"] > 0
+    passages, sentences = _versions(on)
+    assert sentences == passages
+
+    # a changed file while the index is off leaves it stale; the next run with it on mends it
+    fiji = corpus / FIJI
+    fiji.write_text(
+        "Fiji now runs a national e-procurement portal for every public tender in the country.\n",
+        encoding="utf-8",
+    )
+    Pipeline(off).run()
+    passages, sentences = _versions(on)
+    assert sentences != passages
+    Pipeline(on).run()
+    passages, sentences = _versions(on)
+    assert sentences == passages
+    # the new sentence is found by a question in Chinese, the old ones are gone
+    found = SentenceIndex(on).query(
+        Assistant(on).retriever.multilingual.embed_query("斐济的电子采购门户"), 3
+    )
+    assert found[0][1].startswith("Fiji now runs a national e-procurement portal")
+
+    # a removed file takes its sentences with it
+    fiji.unlink()
+    Pipeline(on).run(prune=True)
+    passages, sentences = _versions(on)
+    assert sentences == passages and len(passages) == 1
+
+
+def test_sentences_worth_indexing_by_meaning() -> None:
+    text = "Contents. The Committee recommended that Governments adopt open data policies. 12"
+    assert indexed_sentences(text) == [
+        "The Committee recommended that Governments adopt open data policies."
+    ]
+
+
+def test_a_name_typed_in_latin_letters_is_split_from_the_script_around_it() -> None:
+    assert spaced_scripts("CEPA는 인공지능에 대해") == "CEPA 는 인공지능에 대해"
+    assert spaced_scripts("シンガポールのAIガバナンス") == "シンガポールの AI ガバナンス"
+    assert spaced_scripts("2024년 EGDI") == "2024 년 EGDI"
+    assert spaced_scripts("l'Auditor-General élu") == "l'Auditor-General élu"
+
+
+@pytest.fixture(scope="module")
+def assistant(small_store) -> Assistant:
+    return Assistant(small_store)
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "quoted"),
+    [
+        # Chinese: Singapore's statement on its programme for small states (FOSS)
+        ("新加坡在联大提到的小国论坛能力建设计划", "SGP_79_2024.txt", "Forum of Small States"),
+        # Russian: the same, in Cyrillic
+        (
+            "Сингапур программа для Форума малых государств",
+            "SGP_79_2024.txt",
+            "Forum of Small States",
+        ),
+    ],
+)
+def test_a_question_in_another_script_is_answered_from_the_english_sentence_it_means(
+    assistant: Assistant, question: str, document: str, quoted: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.grounded, answer.answer
+    assert quoted in answer.answer
+    assert answer.citations[0].source.endswith(document)
+    assert answer.language not in (None, "en")
+    # it says, in the question's language first, how it was found and that quotes are not
+    # translated
+    assert answer.notes and answer.notes[0].endswith("not translated.)")
+    assert not answer.notes[0].startswith("Found")
+
+
+def test_a_question_in_another_script_on_what_the_documents_do_not_hold_is_refused(
+    assistant: Assistant,
+) -> None:
+    # the documents name Cambodia, but nothing on the number of its civil servants
+    answer = assistant.ask("캄보디아 공무원 수는 몇 명인가요")
+    assert not answer.grounded and answer.kind == "refusal"
+    assert "I read the question as" not in answer.answer  # searched, not refused as unread
+
+
+def test_without_the_index_such_a_question_is_refused_saying_why(small_store) -> None:
+    # the setting off: English passages share no word with a Korean or Chinese question, so
+    # nothing can show that a sentence found answers it, and none is passed off as the answer
+    assistant = Assistant(small_store.model_copy(update={"multilingual_index": False}))
+    for question, language, local in (
+        ("CEPA는 인공지능에 대해 무엇을 권고했나요?", "Korean", "영어로 해 주세요"),
+        ("CEPA 对人工智能有什么建议？", "Chinese", "请用英文提问"),
+    ):
+        answer = assistant.ask(question)
+        assert not answer.grounded and answer.kind == "refusal", question
+        assert local in answer.answer.split("\n\n")[0]  # the reader's language first
+        assert f"I read the question as {language}" in answer.answer
+        assert "ask in English" in answer.answer
