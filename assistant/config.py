@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         True,
         description="Also index every sentence with a multilingual model (Universal Sentence "
         "Encoder v3, ships in a package), so that questions in Korean, Chinese, Japanese, Russian, "
-        "Thai and other languages find English passages without an LLM. Costs about a tenth more "
+        "Thai and other languages find English passages without an LLM. Costs about a fifth more "
         "ingest time; turning it on later indexes what is already stored on the next ingest.",
     )
     chunk_size: int = Field(180, ge=40, le=1000, description="Target passage size in words.")

@@ -208,7 +208,9 @@ class MultilingualEmbedder:
                             f"The multilingual model is not installed ({exc}). Run `make setup`,"
                             " or set RAG_MULTILINGUAL_INDEX=false."
                         ) from exc
-                    self._model = USE()
+                    model = USE()
+                    model.encode(["warm"])  # its weights load on first use: here, once
+                    self._model = model
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -22,11 +22,11 @@ from assistant import countries as country_names
 from assistant.access import granted
 from assistant.country_groups import Group, about_group, constraint_groups
 from assistant.embedding import Embedder, MultilingualEmbedder
-from assistant.errors import BadRequest
+from assistant.errors import BadRequest, ConfigError, StoreError
 from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
-from assistant.storage.vectors import VectorStore, build_where
+from assistant.storage.vectors import SENTENCE_INDEX, VectorStore, build_where
 from assistant.text import YEAR, un_symbols
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ RRF_K = 60
 
 @dataclass
 class QueryHints:
-    """What the question itself names: used to boost, never to filter."""
+    """What the question itself names: used to boost, never to filter (but for the search by
+    meaning of a question in another language, scoped to the countries it names)."""
 
     countries: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
@@ -219,7 +220,21 @@ class Retriever:
             lambda d: d in docs and allowed(docs[d]),
             granted(access),
         )
-        across = self._by_meaning(meaning, pool, where)
+        # the countries the question names scope the search by meaning: it cannot match their
+        # names across languages as the keyword index does, and a sentence on the topic from
+        # anywhere would outrank their own documents' ("vanuatu nói gì về biến đổi khí hậu")
+        across = self._by_meaning(
+            meaning,
+            pool,
+            build_where(
+                countries=filters.countries or hints.countries,
+                collections=filters.collections,
+                year_from=filters.year_from,
+                year_to=filters.year_to,
+                documents=filters.documents,
+                access=access if private else None,
+            ),
+        )
         sparse_chunks = self.store.get(
             [
                 cid
@@ -268,14 +283,26 @@ class Retriever:
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         return ranked
 
+    def searches_by_meaning(self) -> bool:
+        """Whether the multilingual sentence index is on and, as ingestion last left it, holds
+        every stored document's sentences (see ``ingest.pipeline.Pipeline._sync_sentences``)."""
+        return (
+            self.store.sentences is not None and self.catalog.get_state(SENTENCE_INDEX) is not None
+        )
+
     def _by_meaning(self, question: str | None, k: int, where: dict[str, Any] | None) -> list[str]:
         """The passages (ids, best first) holding the sentences nearest ``question`` in the
-        multilingual sentence index; none when there is no question or no such index."""
+        multilingual sentence index; none when there is no question or no such index. Like the
+        keyword index, it is derived data: when it fails, the other two searches still answer."""
         sentences = self.store.sentences
         if not question or sentences is None:
             return []
-        # a passage holds several sentences: ask for more sentences than passages wanted
-        found = sentences.query(self.multilingual.embed_query(question), k * 2, where)
+        try:
+            # a passage holds several sentences: ask for more sentences than passages wanted
+            found = sentences.query(self.multilingual.embed_query(question), k * 2, where)
+        except (StoreError, ConfigError) as exc:
+            log.warning("the search by meaning failed, searching without it: %s", exc)
+            return []
         return list(dict.fromkeys(chunk for chunk, _, _ in found))[:k]
 
     def dense_only(

@@ -53,7 +53,7 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
-from assistant.storage.vectors import VectorStore
+from assistant.storage.vectors import SENTENCE_INDEX, VectorStore
 
 from .chunking import chunk_document
 from .metadata import Catalogue, DocMeta, make_doc_id, resolve_metadata
@@ -273,12 +273,12 @@ class Pipeline:
         changed |= withdrawn
         doc_files = files + profiles
         changed |= self._ingest_documents(doc_files, catalogue, report, notify)
-        self._sync_sentences(report, notify)
 
         if prune:
             discovered = {str(f.path.resolve()) for f in doc_files}
             data_ids = {f.doc_id for f in data_files}
             changed |= self._prune([*roots, self.settings.data_dir], discovered, data_ids, report)
+        self._sync_sentences(changed, report, notify)
         generation = self.catalog.generation()
         if changed or not self.keyword.load() or self.keyword.generation != generation:
             t0 = time.perf_counter()
@@ -292,31 +292,41 @@ class Pipeline:
         notify("done", report.totals())
         return report
 
-    def _sync_sentences(self, report: Report, notify: Progress) -> None:
-        """Bring the multilingual sentence index in line with the stored passages: the
-        documents stored while it was off (or before it existed) are indexed from their stored
-        passages (nothing is parsed or embedded again), and what it holds of documents no longer
-        stored, or of an older version of one, is removed."""
+    def _sync_sentences(self, changed: bool, report: Report, notify: Progress) -> None:
+        """Keep the multilingual sentence index in line with the stored passages, and say so
+        in the catalogue (``SENTENCE_INDEX``: the API searches by meaning only then).
+
+        A run with the index on writes and deletes the sentences of what it changes. A run with
+        it off cannot: when it changed anything, the index is marked out of line. The next run
+        with it on (or the first) then reads both and mends the difference: the documents stored
+        meanwhile are indexed from their stored passages (nothing is parsed or embedded again),
+        and what it holds of documents no longer stored, or of an older version of one, is
+        removed. A document counts as indexed once its last sentence is stored, so a run stopped
+        half-way is mended the same way."""
         sentences = self.store.sentences
         if sentences is None:
+            if changed:
+                self.catalog.set_state(SENTENCE_INDEX, None)
+            return
+        if self.catalog.get_state(SENTENCE_INDEX) is not None:
             return
         stored = self.store.doc_versions()
         indexed = sentences.doc_versions()
         for doc_id, version in indexed.items():
             if stored.get(doc_id) != version:
                 sentences.delete_document(doc_id)
-        missing = [d for d, version in stored.items() if indexed.get(d) != version]
-        if not missing:
-            return
         records = self.catalog.documents()
-        notify("sentences", {"documents": len(missing)})
-        t0 = time.perf_counter()
-        for doc_id in missing:
-            record = records.get(doc_id)
-            if record is not None:
-                sentences.add(record, self.store.document_chunks(doc_id), self.multilingual.embed)
-        report.timings["sentences"] += time.perf_counter() - t0
-        log.info("indexed the sentences of %d stored documents by meaning", len(missing))
+        missing = [d for d, v in stored.items() if indexed.get(d) != v and d in records]
+        if missing:
+            notify("sentences", {"documents": len(missing)})
+            t0 = time.perf_counter()
+            for doc_id in missing:
+                sentences.delete_document(doc_id)  # what a stopped run left of it
+                chunks = self.store.document_chunks(doc_id)
+                sentences.add(records[doc_id], chunks, self.multilingual.embed)
+            report.timings["sentences"] += time.perf_counter() - t0
+            log.info("indexed the sentences of %d stored documents by meaning", len(missing))
+        self.catalog.set_state(SENTENCE_INDEX, "in line")
 
     def _fingerprint(self) -> str:
         """What the stored passages depend on besides the files themselves."""

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering import comparison, documents, indicators, sources
 from assistant.answering.context import Access, AnswerContext, Run
@@ -60,7 +61,7 @@ def _searched(
     if (
         searched == question
         and read.language not in (None, "en")
-        and context.retriever.store.sentences is not None
+        and context.retriever.searches_by_meaning()
     ):
         return spaced_scripts(read.text), question
     return searched, None
@@ -107,10 +108,12 @@ def answer(
         not kept
         and not read.says_something
         and not foreign_script_words(f"{standalone} {question}")
+        and country_names.mostly_english(standalone)
     ):
         # a short Latin-script question the detector was unsure of ("indonesia score in the
-        # oecd dgi 2019" as Indonesian) and in which no word of that language was read (a name
-        # spelt as in English is no sign) is answered as English
+        # oecd dgi 2019" as Indonesian), in which no word of that language was read (a name
+        # spelt as in English is no sign) and whose words are mostly English, is answered as
+        # English ("vanuatu nói gì về biến đổi khí hậu" stays Vietnamese)
         read = crosslingual.Gloss("en", standalone, {})
     chosen = route(read.text)
     plan = chosen.plan

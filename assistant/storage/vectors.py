@@ -75,6 +75,8 @@ class VectorStore:
             SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
             self._client = self._collection = None
             log.info("reopened the Chroma store to see what ingestion wrote")
+        if self.sentences is not None:  # the same folder: its index is as stale
+            self.sentences.store.refresh()
 
     def _open(self) -> None:
         import chromadb
@@ -288,13 +290,19 @@ class VectorStore:
     def all_doc_ids(self) -> set[str]:
         return set(self.doc_versions())
 
-    def doc_versions(self) -> dict[str, str]:
-        """Every document stored, with the content hash its passages were made from."""
+    def doc_versions(self, where: dict[str, Any] | None = None) -> dict[str, str]:
+        """Every document stored (of the entries ``where`` selects), with the content hash its
+        passages were made from."""
         seen: dict[str, str] = {}
         offset = 0
         while True:
             result = self._call(
-                "read passages", "get", limit=20000, offset=offset, include=["metadatas"]
+                "read passages",
+                "get",
+                limit=20000,
+                offset=offset,
+                where=where,
+                include=["metadatas"],
             )
             if not result["ids"]:
                 return seen
@@ -330,7 +338,12 @@ class SentenceIndex:
             for i, sentence in enumerate(indexed_sentences(chunk.text)):
                 ids.append(f"{chunk.chunk_id}#{i}")
                 texts.append(sentence)
-                metas.append({**doc_meta, "chunk": chunk.chunk_id, "page": chunk.page or NO_PAGE})
+                page = chunk.page if chunk.page is not None else NO_PAGE
+                metas.append({**doc_meta, "chunk": chunk.chunk_id, "page": page})
+        if metas:
+            # written last: a document counts as indexed only once this is stored (a run stopped
+            # half-way through its sentences indexes it again, see :meth:`doc_versions`)
+            metas[-1]["last"] = True
         step = 2000
         for start in range(0, len(ids), step):
             part = slice(start, start + step)
@@ -341,7 +354,8 @@ class SentenceIndex:
         self.store.delete_document(doc_id)
 
     def doc_versions(self) -> dict[str, str]:
-        return self.store.doc_versions()
+        """The documents whose sentences are all stored, with the version they were made from."""
+        return self.store.doc_versions(where={"last": True})
 
     def query(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
@@ -352,6 +366,10 @@ class SentenceIndex:
             for text, meta, similarity in self.store.nearest(vector, k, where)
         ]
 
+
+# The catalogue state that says the sentence index holds every stored document's sentences (set
+# by ingestion; the API searches by meaning only while it is there).
+SENTENCE_INDEX = "sentence_index"
 
 # A sentence shorter than this says too little to be found by its meaning (a heading, a figure).
 MIN_SENTENCE_CHARS = 40

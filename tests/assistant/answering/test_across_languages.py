@@ -34,14 +34,20 @@ def test_the_sentence_index_follows_the_passages_through_changes_and_settings(
     assert Pipeline(off).run().totals()["ingested"] == 2
     passages, _ = _versions(off)
     assert len(passages) == 2
+    # an API with the setting on does not search an index ingestion has not built yet: the
+    # question is refused as unread, saying why (not "the documents do not answer")
+    on = make_settings(tmp_path / "data", corpus_dirs=[corpus])
+    early = Assistant(on).ask("萨摩亚在联大谈到了什么气候问题")
+    assert early.kind == "refusal" and "I read the question as Chinese" in early.answer
 
     # turned on: the stored passages are indexed, nothing is parsed or embedded again
-    on = make_settings(tmp_path / "data", corpus_dirs=[corpus])
     report = Pipeline(on).run()
     assert report.totals()["unchanged"] == 2 and report.timings["embed"] == 0.0
     assert report.timings["sentences"] > 0
     passages, sentences = _versions(on)
     assert sentences == passages
+    again = Pipeline(on).run()  # in line: nothing is read or indexed again
+    assert again.timings["sentences"] == 0.0
 
     # a changed file while the index is off leaves it stale; the next run with it on mends it
     fiji = corpus / FIJI
@@ -136,3 +142,21 @@ def test_without_the_index_such_a_question_is_refused_saying_why(small_store) ->
         assert local in answer.answer.split("\n\n")[0]  # the reader's language first
         assert f"I read the question as {language}" in answer.answer
         assert "ask in English" in answer.answer
+
+
+def test_the_search_by_meaning_keeps_to_the_countries_the_question_names(
+    assistant: Assistant,
+) -> None:
+    # sentences on climate change from every speech would outrank Fiji's own by meaning alone
+    question = "¿qué dijo fiyi sobre el cambio climático?"
+    found = assistant.retriever.search("Fiji", k=6, meaning=question)
+    assert any(p.document.source.endswith("FJI_79_2024.txt") for p in found[:3])
+
+
+def test_a_question_in_a_latin_script_language_naming_only_a_country_keeps_its_language(
+    assistant: Assistant,
+) -> None:
+    # no word of it was read into English but the country's name, as English spells it: it is
+    # Vietnamese all the same, and searched as such (not as English)
+    answer = assistant.ask("fiji nói gì về biến đổi khí hậu ở đại hội đồng")
+    assert answer.language == "vi"
