@@ -189,8 +189,11 @@ class VectorStore:
 
     def nearest(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
-    ) -> list[tuple[str, dict[str, Any], float]]:
-        """The ``k`` entries nearest ``vector`` as stored: (text, metadata, cosine similarity)."""
+    ) -> list[tuple[str, str, dict[str, Any], float]]:
+        """The ``k`` entries nearest ``vector`` as stored, filtered by ``where``: (id, text,
+        metadata, cosine similarity)."""
+        if k <= 0:
+            return []
         result = self._call(
             "search",
             "query",
@@ -200,11 +203,16 @@ class VectorStore:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            (text, meta, 1.0 - float(dist))
-            for text, meta, dist in zip(
-                result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            (cid, text, meta, 1.0 - float(dist))
+            for cid, text, meta, dist in zip(
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
             )
-            if meta is not None and text is not None  # deleted since the index was loaded
+            # deleted by another process (ingestion) since this one loaded the index
+            if meta is not None and text is not None
         ]
 
     def delete_document(self, doc_id: str) -> None:
@@ -220,28 +228,10 @@ class VectorStore:
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks to ``vector`` with cosine similarity, filtered by ``where``."""
-        if k <= 0:
-            return []
-        result = self._call(
-            "search",
-            "query",
-            query_embeddings=[vector.tolist()],
-            n_results=k,
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        out: list[tuple[Chunk, float]] = []
-        for cid, text, meta, dist in zip(
-            result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
-            strict=True,
-        ):
-            if meta is None or text is None:
-                continue  # deleted by another process (ingestion) since this one loaded the index
-            out.append((chunk_from_metadata(cid, text, meta), 1.0 - float(dist)))
-        return out
+        return [
+            (chunk_from_metadata(cid, text, meta), similarity)
+            for cid, text, meta, similarity in self.nearest(vector, k, where)
+        ]
 
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
@@ -363,7 +353,7 @@ class SentenceIndex:
         """The ``k`` sentences nearest ``vector``: (passage id, sentence, cosine similarity)."""
         return [
             (str(meta["chunk"]), text, similarity)
-            for text, meta, similarity in self.store.nearest(vector, k, where)
+            for _, text, meta, similarity in self.store.nearest(vector, k, where)
         ]
 
 
