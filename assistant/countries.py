@@ -402,6 +402,16 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
             continue
         found.append((match.start(), lookup[written]))
         taken.append(match.span())
+    # a possessive typed without its apostrophe ("japans pledge", "fijis egdi"): the name and an
+    # "s", where the word is no name itself ("bahamas") and the name is no common word ("chads")
+    names = folded_names()
+    for match in re.finditer(r"(?<= )([a-z]{4,})s(?= )", folded):
+        stem = match.group(1)
+        if any(a <= match.start() < b for a, b in taken) or stem in _LOWERCASE_AMBIGUOUS:
+            continue
+        if stem in names and match.group(0) not in names:
+            found.append((match.start(), names[stem]))
+            taken.append(match.span())
     corrections: dict[str, str] = {}
     # typos are read only in English questions: "kapan" (Indonesian) is not a slip for Japan
     typos = re.finditer(r"(?<= )[a-z]{5,}(?= )", folded) if mostly_english(text) else iter(())

@@ -94,22 +94,43 @@ _TIME = re.compile(
     r"october|november|december|century|decade|year|month|week|day)s?\b",
     re.I,
 )
+# Numbers that count nothing: the days of a date ("from 27 to 31 May", "December 17") and the
+# numbers of names ("WSIS+20", "G20", "COP29", "SDG 16", "resolution 2001/45", "Goal 16").
+_NOT_COUNTS = re.compile(
+    r"\b\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?\s+(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b|\b(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)\s+\d{1,2}\b|"
+    r"\b[a-z]+\+?\d+\b|\b(?:sdgs?|goals?|targets?|resolutions?|decisions?|articles?|"
+    r"paragraphs?|sections?|chapters?|annex|session|no\.)\s+[\d/.]+",
+    re.I,
+)
 ASKED_BONUS = 0.05
 
 
-def asked_for(question: str) -> tuple[str, re.Pattern[str]] | None:
-    """("a figure", pattern) or ("a date", pattern) when the question asks for one."""
+def _holds_figure(text: str) -> bool:
+    """Whether ``text`` gives a quantity: a number that is neither a year nor in a date or name
+    (see :data:`_NOT_COUNTS`), or a word for one."""
+    return _QUANTITY.search(_NOT_COUNTS.sub(" ", text)) is not None
+
+
+def _holds_date(text: str) -> bool:
+    return _TIME.search(text) is not None
+
+
+def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
+    """("a figure", test) or ("a date", test) when the question asks for one: the test says
+    whether a sentence gives it."""
     if _ASKS_TIME.search(question):
-        return "a date", _TIME
+        return "a date", _holds_date
     if _ASKS_QUANTITY.search(question):
-        return "a figure", _QUANTITY
+        return "a figure", _holds_figure
     return None
 
 
 def lacks(question: str, evidence: list[Evidence]) -> str | None:
     """What the question asks for ("a figure", "a date") when no sentence quoted holds one."""
     asked = asked_for(question)
-    if asked is None or any(asked[1].search(e.text) for e in evidence):
+    if asked is None or any(asked[1](e.text) for e in evidence):
         return None
     return asked[0]
 
@@ -307,7 +328,7 @@ def extract(
         s_terms = set(terms(sentence))
         overlap = sum(w for t, w in q_weights.items() if t in s_terms) / total_weight
         score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
-        if asked and asked[1].search(sentence):
+        if asked and asked[1](sentence):
             score += ASKED_BONUS
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
@@ -325,7 +346,7 @@ def extract(
         chosen.append(evidence)
         words += len(evidence.text.split())
     chosen = _with_list_items(chosen, max_sentences + 3, next_chunk)
-    chosen = _with_continuation(chosen, max_sentences + 3)
+    chosen = _with_continuation(chosen, max_sentences + 3, next_chunk)
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text, expansions)
     return extraction
@@ -525,18 +546,27 @@ HEADING_WORDS = 10
 _PARTICULAR = re.compile(r"\d")
 
 
-def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
+def _with_continuation(
+    chosen: list[Evidence],
+    limit: int,
+    next_chunk: Callable[[Chunk], Chunk | None] | None = None,
+) -> list[Evidence]:
     """The sentence right after the best one, when it points back at it ("We have labelled this
     programme ..."): without it the best sentence often names a thing but not what it is. Or when
     the best sentence states its point without a figure or date and the next one of its
     paragraph gives them ("Affordability remains a major barrier …" then "… three quarters of
     …"): a topic sentence is followed by its particulars. Or when the best "sentence" is a
-    heading ("Overseas Networks & Expertise Pass"): what it heads says something."""
+    heading ("Overseas Networks & Expertise Pass"): what it heads says something, read in the
+    document's next passage when the heading closes its own (``next_chunk``)."""
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
     following = [(s, e, text) for s, e, text in sentences_of(best.passage) if s >= best.end]
     if not following:
+        if _heading(best.text):
+            headed = _headed_in_next(best, next_chunk)
+            if headed is not None and not any(_same_place(e, headed) for e in chosen):
+                return [best, headed, *chosen[1:]]
         return chosen
     start, end, text = following[0]
     offset = best.passage.chunk.start
@@ -552,6 +582,23 @@ def _with_continuation(chosen: list[Evidence], limit: int) -> list[Evidence]:
         return chosen
     after = Evidence(best.passage, text, start, end, best.score * 0.9)
     return [best, after, *chosen[1:]]
+
+
+def _headed_in_next(
+    heading: Evidence, next_chunk: Callable[[Chunk], Chunk | None] | None
+) -> Evidence | None:
+    """The first sentence of the passage after the one a heading closes: what it heads (the
+    next passage may repeat the heading, or overlap its own, so both are passed over)."""
+    for after in _sentences_after(heading, next_chunk):
+        same_page = after.passage.chunk.page == heading.passage.chunk.page
+        if (same_page and after.start < heading.end) or _same_words(after.text, heading.text):
+            continue
+        return after
+    return None
+
+
+def _same_place(a: Evidence, b: Evidence) -> bool:
+    return a.passage.chunk.chunk_id == b.passage.chunk.chunk_id and a.start == b.start
 
 
 def _missing_terms(

@@ -149,23 +149,40 @@ def answer(
                     source = sources.named_source(focus, plan.expansions, catalogue)
                 if source is None:
                     source = sources.named_source(searched, plan.expansions, catalogue)
+            carried = None
+            if source is None and not filters.documents and conversation:
+                carried = sources.conversation_source(
+                    searched, [t.standalone for t in conversation.turns], plan.expansions, catalogue
+                )
             if source is not None:
                 plan.source = source.describe()
                 # a group named as the source ("escap annual report", "what did the oecd say")
                 # is whose words are asked for, not where: not shown as a constraint
                 speaker = find_groups(source.phrase)
                 plan.groups = [g for g in plan.groups if g not in speaker]
-            result = documents.answer(
-                searched,
-                filters,
-                access,
-                context,
-                run,
-                plan.expansions,
-                focus=focus,
-                source=source,
-                meaning=meaning,
-            )
+
+            def searched_in(named: sources.Source | None) -> Answer:
+                return documents.answer(
+                    searched,
+                    filters,
+                    access,
+                    context,
+                    run,
+                    plan.expansions,
+                    focus=focus,
+                    source=named,
+                    meaning=meaning,
+                )
+
+            if carried is not None and (kept_to := searched_in(carried)).grounded:
+                # a conversation keeps to the document it is about: a follow-up that names no
+                # source of its own ("when did albania come in?" after a question on the EU
+                # benchmark's method paper) is answered from that document when it can be,
+                # else from everything
+                plan.source = f"{carried.describe()}, as earlier in the conversation"
+                result = kept_to
+            else:
+                result = searched_in(source)
         if searched != standalone and meaning is None:
             standalone = searched  # shown as what was understood: the English searched
     result.question = question

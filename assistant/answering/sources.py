@@ -199,6 +199,29 @@ def named_source(
     )
 
 
+def conversation_source(
+    question: str,
+    earlier: list[str],
+    expansions: dict[str, str],
+    documents: dict[str, DocumentRecord],
+) -> Source | None:
+    """The source the conversation's last turn named (``earlier``: its questions made
+    standalone, oldest first), for a follow-up that names none: the document a conversation is
+    about is still the one asked about. Not when the source was named by its countries and the
+    follow-up names others ("did singapore offer anything?" after a question on the Maldives'
+    statement asks for Singapore's words, not the Maldives')."""
+    if not earlier:
+        return None
+    source = named_source(earlier[-1], expansions, documents)
+    if source is None:
+        return None
+    named = set(country_names.in_question(question))
+    speakers = set(country_names.in_question(source.phrase))
+    if named and speakers and not named & speakers:
+        return None
+    return source
+
+
 def _by_symbol(phrase: str, documents: dict[str, DocumentRecord]) -> list[DocumentRecord]:
     """The documents whose UN symbol the phrase names, typed in any case ("e/2025/9/add.13")."""
     symbols = un_symbols(phrase.upper())
@@ -306,6 +329,8 @@ def _names(doc: DocumentRecord, word: str, expansions: dict[str, str]) -> bool:
     text = _name_text(doc)
     if f" {word} " in text:
         return True
+    if len(word) >= SHORTENED and f" {word}" in text:
+        return True  # a name shortened as people type it: "egov" for "eGovernment"
     name = expansions.get(word)
     if name and f" {name} " in text:
         return True
@@ -313,6 +338,11 @@ def _names(doc: DocumentRecord, word: str, expansions: dict[str, str]) -> bool:
     # spelt by the title's words
     short = len(word) <= 6 and not country_names.is_english_word(word)
     return short and name is None and _spells(word.upper(), doc.title)
+
+
+# The fewest letters a word shortened from a title's word keeps ("egov", "govt" is not one:
+# shortenings that drop letters from inside are not matched).
+SHORTENED = 4
 
 
 # Words that, just before a body's name in a title, make the body what the document acts on

@@ -208,6 +208,12 @@ def test_us_is_read_when_not_strict() -> None:
         # "US" only in capitals
         ("tell us about the US", ["USA"]),
         ("compare Us", []),
+        # a possessive typed without its apostrophe, even for a short name; a name ending in
+        # "s" is its own, and a name that is a common word still needs its capital
+        ("japans pledge to escap", ["JPN"]),
+        ("fijis egdi and perus", ["FJI", "PER"]),
+        ("bahamas egdi", ["BHS"]),
+        ("the chads", []),
     ],
 )
 def test_countries_in_questions(question: str, expected: list[str]) -> None:

@@ -144,6 +144,35 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("how many people took part in the wsis forum", year_only) == "a figure"
     dated = [evidence("Kiribati will graduate from the LDC category in 2029.")]
     assert lacks("when will kiribati graduate from ldc status", dated) is None
+    # nor are the days of a date or the number in a name
+    held = [evidence("Notes the WSIS+20 Forum held in Geneva from 27 to 31 May 2024 under SDG 9.")]
+    assert lacks("how many people took part in the wsis forum", held) == "a figure"
+    counted = [evidence("The WSIS+20 Forum on 27 May 2024 drew over 4,000 participants.")]
+    assert lacks("how many people took part in the wsis forum", counted) is None
+
+
+def test_a_heading_that_closes_its_passage_is_quoted_with_what_it_heads() -> None:
+    doc = DocumentRecord("d", "d.pdf", "/c/d.pdf", "Immigration paper", "study", [], 2023)
+    first = "Personalised Employment Pass\n• Earn at least S$144,000 a year.\nOverseas Networks & Expertise Pass"
+    second = (
+        "Overseas Networks & Expertise Pass\n• Earn a fixed monthly salary of at least S$30,000."
+    )
+    chunks = [
+        Chunk("d:0", "d", 0, first, page=27, start=0, end=len(first)),
+        Chunk("d:1", "d", 1, second, page=27, start=70, end=70 + len(second)),
+    ]
+    question = "what is the salary for the overseas networks & expertise pass"
+    quoted = extract(
+        question,
+        [Passage(chunks[0], doc)],
+        Embedder(),
+        next_chunk=lambda c: chunks[1] if c is chunks[0] else None,
+    ).evidence
+    assert [e.text for e in quoted[:2]] == [
+        "Overseas Networks & Expertise Pass",
+        "Earn a fixed monthly salary of at least S$30,000.",
+    ]
+    assert quoted[1].passage.chunk.chunk_id == "d:1"
 
 
 def test_the_sentence_that_holds_the_figure_is_preferred() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answering.sources import named_source
+from assistant.answering.sources import conversation_source, named_source
 from assistant.models import DocumentRecord
 
 
@@ -199,6 +199,9 @@ def found(question: str) -> list[str] | None:
         ("what does unctad's tir 2025 say about ai in tax", ["tir"]),
         # "report" is a noun here, not what was said; ESCAP is a group of countries and a body
         ("what does the escap annual report 2024-25 say about e-procurement", ["escap"]),
+        # a word of a title shortened as people type it: "digi" for "Digital", "egov" for
+        # "eGovernment" ("govt", letters dropped from inside, is not read)
+        ("the oecd digi index 2023 report on ai", ["dgi23"]),
         ("according to escap, what are the priorities", ["escap"]),
         # a country's words are its statement: not its profile, not a paper about it
         ("what did maldives say about its e-government master plan", ["mdv"]),
@@ -391,3 +394,53 @@ def test_where_something_was_said_is_told_from_what(question: str, venue: set[st
     from assistant.answering.extractive import meeting_words
 
     assert meeting_words(question, {"UNGA": "United Nations General Assembly"}) == venue
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "earlier", "expected"),
+    [
+        # a follow-up naming no source keeps to the document the last turn named
+        (
+            "when did albania come in?",
+            "escap annual report 2025 - what did india pledge?",
+            ["escap"],
+        ),
+        # new countries asked of a body's document are asked of it
+        ("and thailand?", "in the escap annual report, what did japan pledge?", ["escap"]),
+        # a source named by its country is that country's: another country's words are not in it
+        ("did france offer anything on digital?", "what did fiji say about climate finance", None),
+        ("and on oceans?", "what did fiji say about climate finance", ["fji"]),
+        # a last turn that named no source leaves the follow-up searched everywhere
+        ("and on oceans?", "what is the egdi of fiji", None),
+    ],
+)
+def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(
+    follow_up: str, earlier: str, expected: list[str] | None
+) -> None:
+    source = conversation_source(follow_up, ["what is ai", earlier], EXPANSIONS, DOCS)
+    assert (None if source is None else sorted(source.documents)) == expected
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_answered_from_the_conversations_document_else_from_everything(
+    assistant: Assistant,
+) -> None:
+    cepa = ["what did cepa say about ai in government?"]
+    kept = assistant.converse(
+        "how should governments respond to mental health needs in post-conflict countries?",
+        history=cepa,
+    )
+    assert kept.grounded
+    assert "from cepa" in (kept.understood or "")
+    assert "as earlier in the conversation" in (kept.understood or "")
+    assert {c.source for c in kept.citations} <= {
+        "un-docs/E_2025_44.en.pdf",
+        "un-docs/E_2025_L.24.en.pdf",
+    }
+    # what the conversation's document does not hold is looked for everywhere
+    elsewhere = assistant.converse("how is singapore helping small states?", history=cepa)
+    assert elsewhere.grounded
+    assert "as earlier in the conversation" not in (elsewhere.understood or "")
+    assert {c.source for c in elsewhere.citations} == {
+        "general-debate-2024/session79_2024/SGP_79_2024.txt"
+    }
