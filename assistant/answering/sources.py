@@ -44,7 +44,8 @@ SAYINGS = (
 )
 # The nouns by which a question names the document it asks about ("in the cepa paper on …").
 DOCUMENTS_NAMED = (
-    r"(?:paper|report|study|survey|statement|speech|resolution|overview|note|plan|strategy)"
+    r"(?:paper|report|study|survey|statement|speech|resolution|overview|note|plan|strategy|"
+    r"index|benchmark|review|compendium|handbook|toolkit|guidelines)"
 )
 _ATTRIBUTIONS = (
     # "what does the escap annual report say": "say" first, as "report" and "note" are nouns too

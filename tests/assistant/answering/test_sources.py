@@ -190,6 +190,8 @@ def found(question: str) -> list[str] | None:
         ("escap annual report on digital government", ["escap"]),
         ("the oecd dgi report about encryption", ["dgi19", "dgi23"]),
         ("fiji unga79 speech: anything on climate finance?", ["fji"]),
+        # an index or a benchmark is a document people name too
+        ("oecd dgi index 2023 - who is top?", ["dgi23"]),
         # a UN symbol, typed in any case, names its document outright
         ("what does e/2025/44 say about ai?", ["cepa24"]),
         ("cepa report (e/2025/l.23) - what was decided?", ["cepa-l23"]),
