@@ -118,10 +118,13 @@ def _without_names(text: str) -> str:
     """The words of ``text`` (as typed, accents kept) less those of the names of countries and
     indicators it uses as English writes them ("lao pdr", "osi", "e-government development
     index")."""
-    from assistant.countries import name_pattern
+    from assistant.countries import folded_names, name_pattern
     from assistant.indicators import fold_name, indicator_name_pattern
 
     named = {w for m in name_pattern().finditer(f" {fold(text)} ") for w in m.group(0).split()}
+    # a possessive typed without its apostrophe ("fijis") is the name too
+    names = folded_names()
+    named |= {w for w in fold(text).split() if w.endswith("s") and w[:-1] in names}
     folded = f" {fold_name(text)} "
     named |= {w for m in indicator_name_pattern().finditer(folded) for w in m.group(0).split()}
     words = re.findall(r"[^\W_]+", text)

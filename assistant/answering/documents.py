@@ -292,6 +292,10 @@ def absent_topic(
         meant = _MONTHS.get(typed.lower().strip("."))
         if meant is None and len(typed) >= 5:
             meant = country_names.one_slip_correction(typed)
+            if meant is not None and not any(context.frequency(s, access)[0] for s in stems(meant)):
+                # a slip stands for a word the documents use: "goverment" is "government",
+                # but "crypto" is no slip for "crypt", which no document uses
+                meant = None
         if meant is not None and (
             meant in STOPWORDS
             or stems(meant) <= quoted

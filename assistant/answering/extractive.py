@@ -105,6 +105,15 @@ _NOT_COUNTS = re.compile(
     re.I,
 )
 ASKED_BONUS = 0.05
+# A figure's or table's caption ("Figure 1 Market size of frontier technologies", "Chart 33
+# Training participation rate …") names what the figure shows; the sentences of the text state
+# it. A caption ranks below the statements near it by this much.
+_CAPTION = re.compile(
+    r"^\W*(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
+    r"(?:[.\-]\d{1,2})?\b",
+    re.I,
+)
+CAPTION_PENALTY = 0.1
 
 
 def _holds_figure(text: str) -> bool:
@@ -176,10 +185,16 @@ _CONTENTS_ENTRY = re.compile(
 
 def _mostly_figures(sentence: str) -> bool:
     """Cells of a table read as a line ("Implementation3 1.0 0.5 0.3 0.6 ..."): ten words or
-    more, over half of them numbers."""
+    more, over half of them numbers; or the fields of a data file's rows as stored
+    ("2022,ZAF,South Africa,B,0.562,0.603,..."): five or more fields between commas with no
+    space after them, over half of them numbers."""
     words = sentence.split()
     numbers = sum(bool(re.fullmatch(r"[\d.,%()+\-–]+", w)) for w in words)
-    return len(words) >= 10 and numbers > 0.5 * len(words)
+    if len(words) >= 10 and numbers > 0.5 * len(words):
+        return True
+    fields = re.split(r",(?=\S)", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", sentence))
+    figures = sum(bool(re.fullmatch(r"\s*[\d.%()+\-–]+\s*", f)) for f in fields)
+    return len(fields) >= 5 and figures > 0.5 * len(fields)
 
 
 def _running_head(sentence: str, title: str) -> int:
@@ -330,6 +345,8 @@ def extract(
         score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
         if asked and asked[1](sentence):
             score += ASKED_BONUS
+        if _CAPTION.match(sentence):
+            score -= CAPTION_PENALTY
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
 
@@ -343,10 +360,23 @@ def extract(
             break
         if any(redundant(evidence.text, other.text) for other in chosen):
             continue
+        if chosen and _lone_heading(evidence.text):
+            continue  # a heading after the best sentence would be quoted without what it heads
         chosen.append(evidence)
         words += len(evidence.text.split())
-    chosen = _with_list_items(chosen, max_sentences + 3, next_chunk)
-    chosen = _with_continuation(chosen, max_sentences + 3, next_chunk)
+    listed = _with_list_items(chosen, max_sentences + 3, next_chunk)
+    chosen = _with_continuation(listed, max_sentences + 3, next_chunk)
+    if chosen and _lone_heading(chosen[0].text) and len(chosen) == len(listed):
+        # a heading states nothing: quoted only with what it heads (the sentence after it, or
+        # the list it introduces), never alone as the answer
+        heads_a_list = (
+            len(listed) > 1
+            and listed[1].start >= listed[0].end
+            and (listed[1].passage.document.doc_id == listed[0].passage.document.doc_id)
+            and _list_marker(listed[1]) is not None
+        )
+        if not heads_a_list:
+            chosen = chosen[1:]
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text, expansions)
     return extraction
@@ -536,6 +566,12 @@ _POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|
 def _heading(text: str) -> bool:
     """A heading rather than a sentence: a few words with no closing punctuation."""
     return len(text.split()) <= HEADING_WORDS and not re.search(r"[.!?:;)\]]\s*$", text)
+
+
+def _lone_heading(text: str) -> bool:
+    """A heading (see :func:`_heading`) that is no row of a table ("Result | Completion of SPID
+    integration …" states a fact in its cells)."""
+    return _heading(text) and "|" not in text
 
 
 # What may stand between a sentence and the next on the page: spaces and list bullets.

@@ -51,7 +51,47 @@ def standalone_question(
 
             history = [(t.question, t.standalone) for t in conversation.turns[-4:]]
             return str(rewrite_question(llm, question, history))
+    among = _which_of_them(question, [t.standalone for t in conversation.turns])
+    if among is not None:
+        return among
     return rewrite_follow_up(question, conversation.turns[-1].standalone)
+
+
+# "which one is better?", "who is ahead?", "which of them ranks higher?": a choice among what the
+# conversation has asked about, naming none of it.
+_WHICH_OF_THEM = re.compile(
+    r"^\W*(?:so\W+|and\W+|ok\W+)?(?:which|who)(?:\s+one)?(?:\s+of\s+(?:them|the\s+two|these|those))?"
+    r"(?:\s+(?:is|was|does|did|has|had|ranks?|ranked|scores?|scored|comes?|came))?"
+    r"(?:\s+the)?\s+(?:best|better|higher|highest|lower|lowest|worse|worst|ahead|behind|"
+    r"first|top|stronger|strongest|weaker|weakest)\b",
+    re.I,
+)
+
+
+def _which_of_them(question: str, earlier: list[str]) -> str | None:
+    """The question a choice among the conversation's countries asks ("which one is better?"
+    after "denmark's egdi rank 2024" and "and korea?"): the last question, asked of every
+    country the conversation has named since its subject was set (newest last), when that is
+    two or more. None when the follow-up is no such choice or names countries of its own."""
+    if not earlier or not _WHICH_OF_THEM.search(question) or country_names.in_question(question):
+        return None
+    last = earlier[-1]
+    named = country_names.in_question(last)
+    if len(named) >= 2:
+        return last  # the last question already asks about them all
+    if len(named) != 1:
+        return None
+    subject = _replace_country(last, named[0], "").casefold()
+    countries = list(named)
+    for before in reversed(earlier[:-1]):
+        found = country_names.in_question(before)
+        if len(found) != 1 or _replace_country(before, found[0], "").casefold() != subject:
+            break  # another question: the choice is among those asked the same one since
+        if found[0] not in countries:
+            countries.insert(0, found[0])
+    if len(countries) < 2:
+        return None
+    return _replace_country(last, named[0], _joined(countries))
 
 
 def rewrite_follow_up(question: str, previous: str) -> str:

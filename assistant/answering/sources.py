@@ -138,7 +138,7 @@ def named_source(
     A year must be the document's (or in its title) when the document's is known. Words naming
     a kind of document ("annual report") narrow the match when some matching titles use them.
     A phrase must name someone (see :func:`_name_like`): "what do experts say" names nobody."""
-    phrase = _attributed(question)
+    phrase = attributed(question)
     if phrase is None:
         return None
     by_symbol = _by_symbol(phrase, documents)
@@ -266,7 +266,8 @@ def _names_documents(
 _CLAUSE = re.compile(r"\b(?:that|which|who|have|has|had|is|are|was|were|do|does|did)\b", re.I)
 
 
-def _attributed(question: str) -> str | None:
+def attributed(question: str) -> str | None:
+    """The phrase a question attributes its answer to ("cepa" in "what did cepa say"), or None."""
     for pattern in _ATTRIBUTIONS:
         match = pattern.search(question)
         if match:

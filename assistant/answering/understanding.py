@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from assistant import countries as country_names
 from assistant import crosslingual
+from assistant.answering.sources import attributed
 from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS, STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import INDICATORS, find_indicators, names_of
@@ -216,6 +217,12 @@ def _short_name(code: str) -> str:
     return match.group(1) if match else info.name
 
 
+# E-government named alone or as the UN's survey ("egov", "e-gov", "e-government survey") ...
+_EGOV = re.compile(r"\b(?:e[\s-]?gov(?:ernment)?|egov(?:ernment)?)\b", re.I)
+# ... with a rank, a top N or a score asked of it.
+_EGOV_RANKED = re.compile(r"\b(?:rank\w*|top\s*\d+|score[sd]?)\b", re.I)
+
+
 def understand(question: str) -> QueryPlan:
     """The plan for a standalone question (follow-ups are rewritten first)."""
     text = " ".join(_POSSESSIVE.sub("", question).split())
@@ -224,6 +231,16 @@ def understand(question: str) -> QueryPlan:
     plan.indicators = find_indicators(spelled)
     if not plan.indicators and RANKING.search(text) and re.search(r"\brank", text, re.I):
         plan.indicators = ["egdi"]  # "Which country ranked first in 2010?": the UN ranking
+    if (
+        not plan.indicators
+        and _EGOV_RANKED.search(text)
+        and _EGOV.search(text)
+        and attributed(text) is None
+    ):
+        # "samoa rank in the 2022 un egov survey", "top 5 asean egov 2024": the UN
+        # E-Government Survey ranks countries by the EGDI (not when whose words are asked for:
+        # "what did cepa say about e-government rankings")
+        plan.indicators = ["egdi"]
     # with an indicator named, "chad" and "georgia" are the countries, not the words
     plan.countries, plan.corrections = country_names.find_in_question(
         text, ambiguous=bool(plan.indicators)

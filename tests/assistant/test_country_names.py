@@ -280,7 +280,15 @@ def test_mostly_english(text: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"), [("government", True), ("Government", True), ("indonesai", False)]
+    ("word", "expected"),
+    [
+        ("government", True),
+        ("Government", True),
+        ("indonesai", False),
+        # words of other languages stay unknown
+        ("menjadi", False),
+        ("anggota", False),
+    ],
 )
 def test_is_english_word(word: str, expected: bool) -> None:
     assert countries.is_english_word(word) is expected

@@ -29,6 +29,8 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("cambodia e-government development index rank", "en"),
         ("chỉ số egdi của lào năm 2024", "vi"),
         ("kapan timor leste menjadi anggota pbb", "id"),
+        # a possessive typed without its apostrophe is a name
+        ("whats fijis egdi", "en"),
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, code: str) -> None:

@@ -40,7 +40,9 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
         "Few developing countries have national strategies for artificial intelligence. "
         "(4) OECD (2020), Digital Government Index (DGI): 2019 Results. "
         "Implementation3 1.0 0.5 0.3 0.6 Implementation4 1.0 0.4 0.6 0.4 Monitoring3 0.5 1.0. "
-        "The report calls for stronger international cooperation on artificial intelligence."
+        "2022,ZAF,South Africa,B,0.5622488815008562,0.6037860082304527,0.6454796116504854. "
+        "The report calls for stronger international cooperation on artificial intelligence. "
+        "Over 1,234,567 people in 2,345 towns, 12 regions and 3 countries took part."
     )
     chunk = Chunk(chunk_id="t:0", doc_id="t", ordinal=0, text=text, start=0)
     found = sentences_of(Passage(chunk, doc))
@@ -48,6 +50,7 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     assert quoted == [
         "Few developing countries have national strategies for artificial intelligence.",
         "The report calls for stronger international cooperation on artificial intelligence.",
+        "Over 1,234,567 people in 2,345 towns, 12 regions and 3 countries took part.",
     ]
     start, end, first = found[0]
     assert text[start:end] == first  # the offsets still point at the quoted words

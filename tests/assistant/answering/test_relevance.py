@@ -77,6 +77,14 @@ def test_a_slip_or_a_short_form_stands_for_the_word_it_means(question: str) -> N
     assert gate(question, text) is None
 
 
+def test_a_slip_stands_only_for_a_word_the_documents_use() -> None:
+    question = "what did cepa say about crypto regulation of artificial intelligence"
+    # "crypto" is one slip from "crypt", an everyday word no document uses: no slip, a topic
+    assert gate(question, used={"crypt": 0}) == "crypto regulation"
+    # were "crypt" used in the documents, "crypto" would be read as it (and not checked)
+    assert gate(question, used={"crypt": 3}) is None
+
+
 def test_a_short_unknown_word_is_not_read_as_a_slip() -> None:
     # "oios" is an acronym the passage lacks, not a slip for an English word
     assert gate("how many audits did oios issue on artificial intelligence") is not None
@@ -266,3 +274,25 @@ def test_a_groups_own_document_speaks_for_it_and_a_group_missed_is_named_once() 
     # nor a word of the group's own name ("Pacific" in "the Pacific islands")
     missing = extract("digital identity in the Pacific islands", [general], Embedder()).missing
     assert missing == ["the Pacific islands (Melanesia, Micronesia and Polynesia)"]
+
+
+def test_a_heading_is_never_quoted_alone() -> None:
+    doc = DocumentRecord("d", "d.pdf", "/c/d.pdf", "Digital Government Index", "study", [], 2023)
+    text = (
+        "2023 OECD Digital Government Index Results and Key Findings\n\n"
+        "Member countries vary widely in how far digital government has matured."
+    )
+    chunk = Chunk("d:0", "d", 0, text, page=1, start=0, end=len(text))
+    quoted = [
+        e.text
+        for e in extract("digital agency budget 2024", [Passage(chunk, doc)], Embedder()).evidence
+    ]
+    assert "2023 OECD Digital Government Index Results and Key Findings" not in quoted
+    # a row of a table states a fact in its cells, however short
+    row = "Result | Completion of SPID integration by December 2017"
+    table = Chunk("d:1", "d", 1, row, page=2, start=0, end=len(row))
+    quoted = [
+        e.text
+        for e in extract("when is spid integration due", [Passage(table, doc)], Embedder()).evidence
+    ]
+    assert quoted == [row]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from assistant.answering.followups import rewrite_follow_up
+from assistant.answering.followups import (
+    Conversation,
+    Turn,
+    rewrite_follow_up,
+    standalone_question,
+)
 from assistant.answering.understanding import acronym_candidates, understand
 
 
@@ -41,6 +48,12 @@ from assistant.answering.understanding import acronym_candidates, understand
         ("micronesia vs marshall islands telecom infra 2024", "comparison", "tii", ["FSM", "MHL"]),
         ("What is Italy's e-procurement platform called?", "documents", "ims_epmis", ["ITA"]),
         ("does bhutan have a national digital ID?", "documents", None, ["BTN"]),
+        # the UN E-Government Survey ranks by the EGDI: e-government with a rank, a top N or a
+        # score asked of it is the EGDI; whose words are asked for, or e-government alone, not
+        ("samoa rank in the 2022 un egov survey", "rank", "egdi", ["WSM"]),
+        ("top 5 asean egov 2024", "top", "egdi", []),
+        ("what did cepa say about e-government rankings", "documents", None, []),
+        ("did fiji talk about egov", "documents", None, ["FJI"]),
     ],
 )
 def test_what_a_question_asks(
@@ -99,3 +112,49 @@ def test_acronym_candidates() -> None:
 )
 def test_follow_ups(question: str, previous: str, standalone: str) -> None:
     assert rewrite_follow_up(question, previous) == standalone
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "standalone"),
+    [
+        # a choice among the countries asked the same question in turn
+        (
+            ["whats denmark's rank in egdi 2024", "and korea?"],
+            "which one is best?",
+            "whats Denmark and Republic of Korea's rank in egdi 2024",
+        ),
+        (
+            ["fiji egdi 2024", "and samoa?", "and tonga?"],
+            "who is ahead?",
+            "Fiji, Samoa and Tonga egdi 2024",
+        ),
+        # the last question asked about them all already
+        (
+            ["compare vietnam and thailand osi"],
+            "which one is best?",
+            "compare vietnam and thailand osi",
+        ),
+        # an earlier question on another subject is not among the choices: one country is no
+        # choice, and the question is left as asked
+        (
+            ["what is fiji's egdi in 2024", "what is denmark's osi in 2022"],
+            "which one is better?",
+            "which one is better?",
+        ),
+        # a question of its own naming what to choose among is no such choice
+        (
+            ["whats denmark's rank in egdi 2024", "and korea?"],
+            "which countries are best at e-participation?",
+            "which countries are best at e-participation?",
+        ),
+    ],
+)
+def test_a_choice_among_the_conversations_countries(
+    history: list[str], question: str, standalone: str
+) -> None:
+    turns: list[Turn] = []
+    for earlier in history:
+        made = rewrite_follow_up(earlier, turns[-1].standalone) if turns else earlier
+        turns.append(Turn(earlier, made))
+    context = SimpleNamespace(uses_llm=False)
+    assert standalone_question(question, Conversation(turns=turns), context) == standalone  # type: ignore[arg-type]
