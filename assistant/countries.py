@@ -379,6 +379,17 @@ def one_slip_correction(word: str) -> str | None:
     return max(known, key=lambda w: (dictionary.word_frequency[w], w)) if known else None
 
 
+def slip_corrections(word: str) -> list[str]:
+    """Every English word one slip away from ``word``, commonest first, when the dictionary does
+    not know ``word`` itself ("shopers": "showers", "shoppers", ...); else none."""
+    dictionary: Any = _dictionary()
+    word = word.lower()
+    if word in dictionary:
+        return []
+    known = dictionary.known(dictionary.edit_distance_1(word))
+    return sorted(known, key=lambda w: (-dictionary.word_frequency[w], w))
+
+
 def in_question(text: str) -> list[str]:
     """ISO3 codes of the countries a question names (see :func:`find_in_question`)."""
     return find_in_question(text)[0]

@@ -291,11 +291,17 @@ def absent_topic(
         # an acronym ("oios") than a slip (as for countries: countries.find_in_question)
         meant = _MONTHS.get(typed.lower().strip("."))
         if meant is None and len(typed) >= 5:
-            meant = country_names.one_slip_correction(typed)
-            if meant is not None and not any(context.frequency(s, access)[0] for s in stems(meant)):
-                # a slip stands for a word the documents use: "goverment" is "government",
-                # but "crypto" is no slip for "crypt", which no document uses
-                meant = None
+            # a slip stands for a word the documents use, the commonest such: "goverment" is
+            # "government", "shopers" is "shoppers" (not "showers"), and "crypto" is no slip
+            # for "crypt", which no document uses
+            meant = next(
+                (
+                    w
+                    for w in country_names.slip_corrections(typed)
+                    if any(context.frequency(s, access)[0] for s in stems(w))
+                ),
+                None,
+            )
         if meant is not None and (
             meant in STOPWORDS
             or stems(meant) <= quoted

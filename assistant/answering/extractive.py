@@ -28,7 +28,7 @@ from assistant.country_groups import Group, constraint_groups, find_groups
 from assistant.embedding import SentenceEmbedder
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
-from assistant.text import UN_SYMBOL, YEAR, sentence_spans
+from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
@@ -73,7 +73,7 @@ def critical_terms(question: str) -> list[str]:
 # evidence without one does not answer (see :func:`lacks`).
 _ASKS_QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|often|far)|what (percentage|per ?cent|share|proportion|"
-    r"amount|number|size)|number of)\b",
+    r"amount|number|size)|number of|any (?:numbers|figures|stats|statistics|amounts|data))\b",
     re.I,
 )
 # "when" asks for a time where it opens or closes the question; inside it joins two clauses
@@ -114,6 +114,16 @@ _CAPTION = re.compile(
     re.I,
 )
 CAPTION_PENALTY = 0.1
+
+
+def _ordinals(question: str) -> list[re.Pattern[str]]:
+    """The ordinals a question names ("25th"), each as a pattern finding it in digits or words
+    ("twenty-fifth")."""
+    found = []
+    for ordinal in dict.fromkeys(re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\b", question, re.I)):
+        words = r"[\s-]".join(map(re.escape, ordinal_words(int(ordinal)).split("-")))
+        found.append(re.compile(rf"\b(?:{ordinal}(?:st|nd|rd|th)|{words})\b", re.I))
+    return found
 
 
 def _holds_figure(text: str) -> bool:
@@ -337,6 +347,7 @@ def extract(
     similarities = svecs @ qvec
     scored: list[Evidence] = []
     asked = asked_for(question)
+    ordinals = _ordinals(question)
     for (passage, start, end, sentence, prior), similarity in zip(
         candidates, similarities, strict=True
     ):
@@ -347,6 +358,8 @@ def extract(
             score += ASKED_BONUS
         if _CAPTION.match(sentence):
             score -= CAPTION_PENALTY
+        if ordinals and any(o.search(sentence) for o in ordinals):
+            score += ASKED_BONUS  # "the 25th session": the sentence on the 25th, not the 24th
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
 

@@ -176,7 +176,13 @@ def _rewrite(question: str, previous: str) -> str:
     result = previous
     old_years = YEAR.findall(previous)
     if new_years:
-        if old_years:
+        if old_years and _ASKS_CHANGE.search(question) and old_years[-1] != new_years[-1]:
+            # "what about 2025, did it drop?" after a question on 2022: the change between the
+            # two years, not the new year alone
+            first, last = sorted((old_years[-1], new_years[-1]))
+            span = f"from {first} to {last}"
+            result = re.sub(rf"\b(?:in\s+)?{old_years[-1]}\b", span, result, count=1)
+        elif old_years:
             result = re.sub(rf"\b{old_years[-1]}\b", new_years[-1], result)
         else:
             result = f"{result.rstrip('?')} in {new_years[-1]}?"
@@ -200,6 +206,16 @@ def _rewrite(question: str, previous: str) -> str:
             replaced = f"{result.rstrip('?')} in {new_groups[0].name}?"
         result = replaced
     return result
+
+
+# A follow-up asking how things moved since the year asked before ("did it drop?", "has it gone
+# up?", "any change?", "better or worse?").
+_ASKS_CHANGE = re.compile(
+    r"\b(?:drop\w*|fell|fall\w*|declin\w*|decreas\w*|ris(?:e|en|ing)|rose|increas\w*|"
+    r"improv\w*|grow\w*|grew|go(?:ne)?\s+(?:up|down)|went\s+(?:up|down)|chang\w*|better|worse|"
+    r"since)\b",
+    re.I,
+)
 
 
 # A question clause of its own: a question word and at least two words after it.
@@ -293,7 +309,9 @@ _QUESTION_START = re.compile(
     re.I,
 )
 _BACK_REFERENCE = re.compile(
-    r"\b(it|its|it's|that|this|they|them|their|there|those|these|same|then|previous|above)\b", re.I
+    r"\b(it|its|it's|that|this|they|them|their|there|those|these|same|then|previous|above|"
+    r"he|him|his|she|her|hers)\b",
+    re.I,
 )
 
 

@@ -47,11 +47,12 @@ _BOTTOM_N = re.compile(
     rf"\b(?:bottom|worst|lowest|last|weakest)\s+{_N}\b|\b{_N}\s+(?:worst|lowest|weakest)\b", re.I
 )
 _BEST = re.compile(
-    r"\b(top|best|highest|leading|leader|leads|strongest|first place|ranked first|number one|no\.? ?1)\b",
+    r"\b(top|tops|topped|best|highest|leading|leader|leads|strongest|first place|ranked first|"
+    r"number one|no\.? ?1)\b",
     re.I,
 )
 # "which country ...", "who was first", "who came top": the top of a ranking (no country named)
-_WHO_FIRST = re.compile(r"\bwhich countr|\b(who|which)\b.{0,30}\b(first|top)\b", re.I)
+_WHO_FIRST = re.compile(r"\bwhich countr|\b(who|which)\b.{0,30}\b(first|top|tops|topped)\b", re.I)
 _WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b", re.I)
 _IMPROVED = re.compile(
     r"\b(improv\w*|gain\w*|increas\w*|rose|risen|grew|grown|progress\w*|climb\w*)\b.{0,20}\b(most|fastest|biggest|largest|greatest)\b|"

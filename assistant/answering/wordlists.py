@@ -69,7 +69,8 @@ NOT_A_FIGURE = re.compile(
 # ... unless they also ask for one.
 FIGURE = re.compile(
     r"\b(value|score[sd]?|index|indices|rank(ed|ing)?|level|how (much|high|low|well)|change[sd]?|"
-    r"trend|compare[sd]?|higher|lower|top|first|last|best|worst|in (19|20)\d\d)\b",
+    r"trend|compare[sd]?|higher|lower|top|tops|topped|first|last|best|worst|number one|"
+    r"in (19|20)\d\d)\b",
     re.I,
 )
 

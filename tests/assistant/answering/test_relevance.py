@@ -83,6 +83,10 @@ def test_a_slip_stands_only_for_a_word_the_documents_use() -> None:
     assert gate(question, used={"crypt": 0}) == "crypto regulation"
     # were "crypt" used in the documents, "crypto" would be read as it (and not checked)
     assert gate(question, used={"crypt": 3}) is None
+    # of the words one slip away, the one the documents use: "shopers" is "shoppers", which
+    # the passage quoted holds, not the commoner "showers", which no document uses
+    shoppers = "Two mystery shoppers evaluate each country's websites."
+    assert gate("how many shopers per country", shoppers, used={"shower": 0}) is None
 
 
 def test_a_short_unknown_word_is_not_read_as_a_slip() -> None:
@@ -181,6 +185,20 @@ def test_a_heading_that_closes_its_passage_is_quoted_with_what_it_heads() -> Non
         "Earn a fixed monthly salary of at least S$30,000.",
     ]
     assert quoted[1].passage.chunk.chunk_id == "d:1"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("any numbers?", "a figure"),
+        ("any stats on that?", "a figure"),
+        ("when was it held?", "a date"),
+        ("what did they say?", None),
+    ],
+)
+def test_what_a_short_follow_up_asks_for(question: str, kind: str | None) -> None:
+    asked = asked_for(question)
+    assert (asked[0] if asked else None) == kind
 
 
 def test_the_sentence_that_holds_the_figure_is_preferred() -> None:

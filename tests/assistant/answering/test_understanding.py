@@ -54,6 +54,9 @@ from assistant.answering.understanding import acronym_candidates, understand
         ("top 5 asean egov 2024", "top", "egdi", []),
         ("what did cepa say about e-government rankings", "documents", None, []),
         ("did fiji talk about egov", "documents", None, ["FJI"]),
+        # a ranking verb in any of its forms
+        ("who tops oecd dgi 2023", "top", "dgi", []),
+        ("who topped the egdi in 2022", "top", "egdi", []),
     ],
 )
 def test_what_a_question_asks(
@@ -108,6 +111,19 @@ def test_acronym_candidates() -> None:
             "unctad tir 2025 - where does India and China sit on the frontier tech readiness index?",
         ),
         ("and samoa, tonga and fiji?", "vanuatu egdi 2024", "Samoa, Tonga and Fiji egdi 2024"),
+        # a new year with a change asked for: the change between the two years
+        (
+            "what about 2025, did it drop?",
+            "mongolia gtmi score in 2022?",
+            "mongolia gtmi score from 2022 to 2025?",
+        ),
+        ("has it improved since 2018?", "fiji egdi 2024", "fiji egdi from 2018 to 2024"),
+        # "he", "she" point back as "it" does
+        (
+            "where does he teach?",
+            "who is the nominee from the philippines on the cepa list?",
+            "who is the nominee from the philippines on the cepa list? where does he teach?",
+        ),
     ],
 )
 def test_follow_ups(question: str, previous: str, standalone: str) -> None:
