@@ -136,13 +136,25 @@ def _holds_date(text: str) -> bool:
     return _TIME.search(text) is not None
 
 
+# A question asking where something stands in a ranking: "where does singapore sit on the
+# index", "how does it rank vs the oecd", "india's rank?", "what place".
+_ASKS_RANK = re.compile(
+    r"\b(?:where|how)\b[^?]{0,60}?\b(?:rank|ranks|ranked|sit|sits|stand|stands|placed?)\b|"
+    r"['’]s\s+rank(?:ing)?\b|\brank(?:ing)?\s*\?*\s*$|\bwhat\s+(?:place|position)\b",
+    re.I,
+)
+
+
 def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
-    """("a figure", test) or ("a date", test) when the question asks for one: the test says
-    whether a sentence gives it."""
+    """("a figure", test), ("a date", test) or ("a rank", test) when the question asks for one:
+    the test says whether a sentence gives it (a rank is a number or a number word: "36th",
+    "third place")."""
     if _ASKS_TIME.search(question):
         return "a date", _holds_date
     if _ASKS_QUANTITY.search(question):
         return "a figure", _holds_figure
+    if _ASKS_RANK.search(question):
+        return "a rank", _holds_figure
     return None
 
 

@@ -157,6 +157,10 @@ def _rewrite(question: str, previous: str) -> str:
             # hci trend?", "what about hci and tii?")
             rest = _without_indicators(after_cue) or len(new_indicators) > 1
             return f"{previous} {after_cue.strip()}" if rest else previous
+    if old_indicators and not new_indicators and not new_countries:
+        asked = _asked_of_the_group(after_cue, previous, old_indicators[0])
+        if asked is not None:
+            return asked
     carried = f"{previous} {question}".strip()
     own_words = judged[follow_up_cue.end() :] if follow_up_cue else judged
     if (new_years or new_countries or new_groups) and _asks_its_own(own_words, previous):
@@ -216,6 +220,30 @@ _ASKS_CHANGE = re.compile(
     r"since)\b",
     re.I,
 )
+
+
+# What an indicator question asks of a group of countries rather than of one: the follow-up
+# that asks one of these asks its own question of the indicator and year asked about before.
+_OF_THE_GROUP = frozenset({"average", "top", "bottom", "count", "improved", "declined"})
+
+
+def _asked_of_the_group(own: str, previous: str, indicator: str) -> str | None:
+    """The follow-up's own question of the previous question's indicator and years, when it asks
+    something of a group of countries that the previous question did not ("whats the oecd avg
+    score?" after "who were the top performers in the oecd dgi 2023?": the OECD average of the
+    DGI in 2023, not the top performers again, nor the OECD put in place of anything)."""
+    from assistant.answering.understanding import understand
+
+    years = " ".join(dict.fromkeys(YEAR.findall(previous)))
+    own = own.strip().rstrip("?")
+    # the group asked about before still bounds the question unless it names its own
+    groups = [] if find_groups(own) else find_groups(previous)
+    where = f"in {groups[0].name}" if groups else ""
+    question = " ".join(filter(None, [own, INDICATORS[indicator].name, where, years])) + "?"
+    kind = understand(question).kind
+    if kind in _OF_THE_GROUP and kind != understand(previous).kind:
+        return question
+    return None
 
 
 # A question clause of its own: a question word and at least two words after it.

@@ -194,6 +194,11 @@ def test_a_heading_that_closes_its_passage_is_quoted_with_what_it_heads() -> Non
         ("any stats on that?", "a figure"),
         ("when was it held?", "a date"),
         ("what did they say?", None),
+        # where something stands in a ranking: a number or a number word ("36th", "third")
+        ("where does india sit on the frontier tech readiness index?", "a rank"),
+        ("how does that rank vs oecd countries?", "a rank"),
+        ("the philippines's rank?", "a rank"),
+        ("what did cepa say about ranking systems", None),
     ],
 )
 def test_what_a_short_follow_up_asks_for(question: str, kind: str | None) -> None:

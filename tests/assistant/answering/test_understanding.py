@@ -118,6 +118,18 @@ def test_acronym_candidates() -> None:
             "mongolia gtmi score from 2022 to 2025?",
         ),
         ("has it improved since 2018?", "fiji egdi 2024", "fiji egdi from 2018 to 2024"),
+        # a follow-up asking something of a group (an average, a count, the top) asks it of the
+        # indicator and year asked about before, within the group asked about before
+        (
+            "how many are above 0.75?",
+            "top 5 in asia on egdi 2024",
+            "how many are above 0.75 E-Government Development Index (EGDI) in Asia 2024?",
+        ),
+        (
+            "whats the oecd avg score?",
+            "who were the top performers in the oecd digital government index 2023?",
+            "whats the oecd avg score OECD Digital Government Index (DGI) 2023?",
+        ),
         # "he", "she" point back as "it" does
         (
             "where does he teach?",
