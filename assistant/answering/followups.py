@@ -157,7 +157,15 @@ def _rewrite(question: str, previous: str) -> str:
             # hci trend?", "what about hci and tii?")
             rest = _without_indicators(after_cue) or len(new_indicators) > 1
             return f"{previous} {after_cue.strip()}" if rest else previous
-    if old_indicators and not new_indicators and not new_countries:
+    if (
+        old_indicators
+        and not new_indicators
+        and not new_countries
+        and not country_names.in_question(previous)
+    ):
+        # a question about no particular country before ("top 5 in asia on egdi 2024"): a
+        # follow-up asking something else of the group ("how many are above 0.75?") asks it of
+        # the same indicator, year and group (after a question on Fiji, "and its rank?" is Fiji's)
         asked = _asked_of_the_group(after_cue, previous, old_indicators[0])
         if asked is not None:
             return asked
@@ -228,12 +236,16 @@ _OF_THE_GROUP = frozenset({"average", "top", "bottom", "count", "improved", "dec
 
 
 def _asked_of_the_group(own: str, previous: str, indicator: str) -> str | None:
-    """The follow-up's own question of the previous question's indicator and years, when it asks
-    something of a group of countries that the previous question did not ("whats the oecd avg
-    score?" after "who were the top performers in the oecd dgi 2023?": the OECD average of the
-    DGI in 2023, not the top performers again, nor the OECD put in place of anything)."""
+    """The follow-up's own question of the previous question's indicator and years, when the
+    previous question asked the indicator data something and the follow-up asks something of a
+    group of countries that it did not ("whats the oecd avg score?" after "who were the top
+    performers in the oecd dgi 2023?": the OECD average of the DGI in 2023, not the top
+    performers again, nor the OECD put in place of anything)."""
     from assistant.answering.understanding import understand
 
+    before = understand(previous).kind
+    if before == "documents":
+        return None  # "oecd dgi 2023 - how did countries do on proactiveness?" asked a report
     years = " ".join(dict.fromkeys(YEAR.findall(previous)))
     own = own.strip().rstrip("?")
     # the group asked about before still bounds the question unless it names its own
@@ -241,7 +253,7 @@ def _asked_of_the_group(own: str, previous: str, indicator: str) -> str | None:
     where = f"in {groups[0].name}" if groups else ""
     question = " ".join(filter(None, [own, INDICATORS[indicator].name, where, years])) + "?"
     kind = understand(question).kind
-    if kind in _OF_THE_GROUP and kind != understand(previous).kind:
+    if kind in _OF_THE_GROUP and kind != before:
         return question
     return None
 

@@ -132,6 +132,11 @@ def count_stems(df: dict[str, Counter[str]], passages: Counter[str], scope: str,
     passages[scope] += 1
 
 
+# The fewest letters an acronym typed with a slip has for the slip to be read (see
+# AcronymIndex._slipped): shorter ones are too often other acronyms.
+SLIPPED_ACRONYM_LETTERS = 4
+
+
 class AcronymIndex:
     """Acronym -> its expansions, with the documents that define each (``acronyms.json``)."""
 
@@ -217,14 +222,9 @@ class AcronymIndex:
     def expand(self, acronym: str, visible: Callable[[str], bool]) -> str | None:
         """The expansion the visible documents give ``acronym`` most often, or None."""
         key = fold(acronym).replace(" ", "")
-        options = self._entries.get(key) or self._entries.get(key.rstrip("s")) or {}
-        best: tuple[int, str] | None = None
-        for expansion, docs in options.items():
-            count = sum(n for doc, n in docs.items() if visible(doc))
-            if count and (best is None or (count, expansion) > best):
-                best = (count, expansion)
-        if best:
-            return best[1]
+        defined = self._most_defined(key if key in self._entries else key.rstrip("s"), visible)
+        if defined:
+            return defined
         if len(key) < 3:
             return None
         ranked: tuple[bool, int, str] | None = None
@@ -232,7 +232,37 @@ class AcronymIndex:
             count = sum(n for doc, n in docs.items() if visible(doc))
             if count and (ranked is None or (by_initials, count, name) > ranked):
                 ranked = (by_initials, count, name)
-        return ranked[2] if ranked else None
+        if ranked:
+            return ranked[2]
+        slipped = self._slipped(key)
+        return self._most_defined(slipped, visible) if slipped else None
+
+    def _most_defined(self, key: str, visible: Callable[[str], bool]) -> str | None:
+        """The expansion the visible documents give the acronym ``key`` most often, or None."""
+        best: tuple[int, str] | None = None
+        for expansion, docs in self._entries.get(key, {}).items():
+            count = sum(n for doc, n in docs.items() if visible(doc))
+            if count and (best is None or (count, expansion) > best):
+                best = (count, expansion)
+        return best[1] if best else None
+
+    def _slipped(self, key: str) -> str | None:
+        """The one acronym the documents define that ``key`` (four letters or more, defined by
+        none) types with a slip: two letters swapped, one dropped or one doubled ("esacp",
+        "escp", "esscap" for ESCAP); a letter changed makes another acronym ("UNEP", "UNDP"), so
+        it is not read as a slip."""
+        from rapidfuzz.distance import OSA
+
+        if len(key) < SLIPPED_ACRONYM_LETTERS:
+            return None
+        near = [
+            other
+            for other in self._entries
+            if abs(len(other) - len(key)) <= 1
+            and OSA.distance(key, other) == 1
+            and (len(other) != len(key) or sorted(other) == sorted(key))
+        ]
+        return near[0] if len(near) == 1 else None
 
     def _spelling(self, key: str) -> list[tuple[bool, str, Counter[str]]]:
         """The names that spell ``key``: (by initials alone, the run that spells it, docs)."""

@@ -130,6 +130,13 @@ def test_acronym_candidates() -> None:
             "who were the top performers in the oecd digital government index 2023?",
             "whats the oecd avg score OECD Digital Government Index (DGI) 2023?",
         ),
+        # not after a question the documents answered, however it names an indicator
+        (
+            "ok and on ai, how many have a strategy for ai in the public sector?",
+            "oecd dgi 2023 - how did countries do on the proactiveness dimension?",
+            "oecd dgi 2023 - how did countries do on the proactiveness dimension? ok and on ai, "
+            "how many have a strategy for ai in the public sector?",
+        ),
         # "he", "she" point back as "it" does
         (
             "where does he teach?",

@@ -61,6 +61,11 @@ def test_expansions_and_what_may_be_seen(tmp_path: Path) -> None:
     assert index.expand("ZAP", lambda doc: True) == "Zephyr Allowance Panel"
     assert index.expand("UN", public) is None  # two letters: too ambiguous to guess from names
     assert index.expand("XYZ", public) is None
+    # an acronym the documents define, typed with a slip: letters swapped, dropped or doubled
+    assert index.expand("wssi", public) == "World Summit on the Information Society"
+    assert index.expand("wis", public) is None  # three letters: too short to read a slip in
+    assert index.expand("wsiss", public) == "World Summit on the Information Society"
+    assert index.expand("wsas", public) is None  # a letter changed is another acronym
 
 
 def test_the_index_round_trips_and_counts_words_per_scope(tmp_path: Path) -> None:
