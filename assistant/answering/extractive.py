@@ -109,7 +109,10 @@ ASKED_BONUS = 0.05
 # Training participation rate …") names what the figure shows; the sentences of the text state
 # it. A caption ranks below the statements near it by this much.
 _CAPTION = re.compile(
-    r"^\W*(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
+    # the page's running head and number may come first, as a PDF's text runs them together:
+    # "Inclusive Artificial Intelligence for Development Overview 2 Figure 1 Rapid expansion …"
+    r"^\W*(?:[^.!?]{0,90}?\s\d{1,3}\s+)?"
+    r"(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
     r"(?:[.\-]\d{1,2})?\b",
     re.I,
 )

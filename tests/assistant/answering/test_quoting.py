@@ -84,3 +84,15 @@ def test_a_un_documents_masthead_is_not_quoted() -> None:
         "Draft resolution submitted by the Vice-President of the Council, on the basis of "
         "informal consultations."
     ]
+
+
+def test_a_caption_ranks_below_a_statement_even_after_a_running_head() -> None:
+    from assistant.answering.extractive import _CAPTION
+
+    assert _CAPTION.match("Figure 1 Rapid expansion of frontier technologies")
+    assert _CAPTION.match(
+        "Inclusive Artificial Intelligence for Development Overview 2 Figure 1 Rapid expansion of "
+        "frontier technologies (Market size estimates, billions of dollars)"
+    )
+    assert not _CAPTION.match("The figure for 2023 was 2 per cent, see table 1.")
+    assert not _CAPTION.match("Frontier technologies could reach $16.4 trillion by 2033.")

@@ -443,6 +443,6 @@ def test_a_follow_up_is_answered_from_the_conversations_document_else_from_every
     elsewhere = assistant.converse("how is singapore helping small states?", history=cepa)
     assert elsewhere.grounded
     assert "as earlier in the conversation" not in (elsewhere.understood or "")
-    assert {c.source for c in elsewhere.citations} == {
-        "general-debate-2024/session79_2024/SGP_79_2024.txt"
-    }
+    cited = {c.source for c in elsewhere.citations}
+    assert "general-debate-2024/session79_2024/SGP_79_2024.txt" in cited
+    assert not cited & {"un-docs/E_2025_44.en.pdf", "un-docs/E_2025_L.24.en.pdf"}
