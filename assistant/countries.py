@@ -367,27 +367,17 @@ def english_uses(word: str) -> int:
     return int(max(frequency[word], frequency[american]))
 
 
-def one_slip_correction(word: str) -> str | None:
-    """The commonest English word one slip away from ``word`` (a letter added, dropped, changed
-    or two swapped: "goverment" -> "government", "arent" -> "aren't"), when the dictionary does
-    not know ``word`` itself; else None."""
-    dictionary: Any = _dictionary()
-    word = word.lower()
-    if word in dictionary:
-        return None
-    known = dictionary.known(dictionary.edit_distance_1(word))
-    return max(known, key=lambda w: (dictionary.word_frequency[w], w)) if known else None
-
-
 def slip_corrections(word: str) -> list[str]:
-    """Every English word one slip away from ``word``, commonest first, when the dictionary does
-    not know ``word`` itself ("shopers": "showers", "shoppers", ...); else none."""
+    """Every English word one slip away from ``word`` (a letter added, dropped, changed or two
+    swapped: "goverment" -> "government", "arent" -> "aren't"), commonest first, when the
+    dictionary does not know ``word`` itself ("shopers": "showers", "shoppers", ...); else
+    none."""
     dictionary: Any = _dictionary()
     word = word.lower()
     if word in dictionary:
         return []
     known = dictionary.known(dictionary.edit_distance_1(word))
-    return sorted(known, key=lambda w: (-dictionary.word_frequency[w], w))
+    return sorted(known, key=lambda w: (dictionary.word_frequency[w], w), reverse=True)
 
 
 def in_question(text: str) -> list[str]:

@@ -141,7 +141,7 @@ def answer(
             result = comparison.answer(searched, chosen.countries, filters, access, context, run)
         else:
             focus = follow_up_focus(question, standalone) if searched == standalone else None
-            source = None
+            source = carried = None
             if not filters.documents:
                 # a follow-up's own attribution ("and what did unctad say?") before the turns'
                 catalogue = context.retriever.catalog.documents()
@@ -149,11 +149,10 @@ def answer(
                     source = sources.named_source(focus, plan.expansions, catalogue)
                 if source is None:
                     source = sources.named_source(searched, plan.expansions, catalogue)
-            carried = None
-            if source is None and not filters.documents and conversation:
-                carried = sources.conversation_source(
-                    searched, [t.standalone for t in conversation.turns], plan.expansions, catalogue
-                )
+                if source is None and conversation and conversation.turns:
+                    carried = sources.conversation_source(
+                        searched, conversation.turns[-1].standalone, plan.expansions, catalogue
+                    )
             if source is not None:
                 plan.source = source.describe()
                 # a group named as the source ("escap annual report", "what did the oecd say")

@@ -202,18 +202,16 @@ def named_source(
 
 def conversation_source(
     question: str,
-    earlier: list[str],
+    last: str,
     expansions: dict[str, str],
     documents: dict[str, DocumentRecord],
 ) -> Source | None:
-    """The source the conversation's last turn named (``earlier``: its questions made
-    standalone, oldest first), for a follow-up that names none: the document a conversation is
-    about is still the one asked about. Not when the source was named by its countries and the
-    follow-up names others ("did singapore offer anything?" after a question on the Maldives'
-    statement asks for Singapore's words, not the Maldives')."""
-    if not earlier:
-        return None
-    source = named_source(earlier[-1], expansions, documents)
+    """The source the conversation's last turn named (``last``: its question made standalone),
+    for a follow-up that names none: the document a conversation is about is still the one
+    asked about. Not when the source was named by its countries and the follow-up names others
+    ("did singapore offer anything?" after a question on the Maldives' statement asks for
+    Singapore's words, not the Maldives')."""
+    source = named_source(last, expansions, documents)
     if source is None:
         return None
     named = set(country_names.in_question(question))

@@ -137,6 +137,16 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
         ("timor leste became un member when", "a date"),
         ("how much gdp does vanuatu lose when a cyclone hits", "a figure"),
         ("what did cepa say about ai", None),
+        # short follow-ups
+        ("any numbers?", "a figure"),
+        ("any stats on that?", "a figure"),
+        ("when was it held?", "a date"),
+        ("what did they say?", None),
+        # where something stands in a ranking: a number or a number word ("36th", "third")
+        ("where does india sit on the frontier tech readiness index?", "a rank"),
+        ("how does that rank vs oecd countries?", "a rank"),
+        ("the philippines's rank?", "a rank"),
+        ("what did cepa say about ranking systems", None),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
@@ -185,25 +195,6 @@ def test_a_heading_that_closes_its_passage_is_quoted_with_what_it_heads() -> Non
         "Earn a fixed monthly salary of at least S$30,000.",
     ]
     assert quoted[1].passage.chunk.chunk_id == "d:1"
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("any numbers?", "a figure"),
-        ("any stats on that?", "a figure"),
-        ("when was it held?", "a date"),
-        ("what did they say?", None),
-        # where something stands in a ranking: a number or a number word ("36th", "third")
-        ("where does india sit on the frontier tech readiness index?", "a rank"),
-        ("how does that rank vs oecd countries?", "a rank"),
-        ("the philippines's rank?", "a rank"),
-        ("what did cepa say about ranking systems", None),
-    ],
-)
-def test_what_a_short_follow_up_asks_for(question: str, kind: str | None) -> None:
-    asked = asked_for(question)
-    assert (asked[0] if asked else None) == kind
 
 
 def test_the_sentence_that_holds_the_figure_is_preferred() -> None:

@@ -419,7 +419,7 @@ def test_where_something_was_said_is_told_from_what(question: str, venue: set[st
 def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(
     follow_up: str, earlier: str, expected: list[str] | None
 ) -> None:
-    source = conversation_source(follow_up, ["what is ai", earlier], EXPANSIONS, DOCS)
+    source = conversation_source(follow_up, earlier, EXPANSIONS, DOCS)
     assert (None if source is None else sorted(source.documents)) == expected
 
 
