@@ -392,15 +392,19 @@ def extract(
             continue  # a heading after the best sentence would be quoted without what it heads
         chosen.append(evidence)
         words += len(evidence.text.split())
-    selected = chosen
-    listed = _with_list_items(selected, max_sentences + 3, next_chunk)
+    listed = _with_list_items(chosen, max_sentences + 3, next_chunk)
     chosen = _with_continuation(listed, max_sentences + 3, next_chunk)
-    # a heading states nothing: quoted only with what it heads (the sentence after it, or the
-    # list items put right after it), never alone as the answer
-    continued = len(chosen) > len(listed)
-    heads_a_list = len(listed) > 1 and (len(selected) < 2 or listed[1] is not selected[1])
-    if chosen and _lone_heading(chosen[0].text) and not (continued or heads_a_list):
-        chosen = chosen[1:]
+    if chosen and _lone_heading(chosen[0].text) and len(chosen) == len(listed):
+        # a heading states nothing: quoted only with what it heads (the sentence after it, or
+        # the list it introduces), never alone as the answer
+        heads_a_list = (
+            len(listed) > 1
+            and listed[1].start >= listed[0].end
+            and (listed[1].passage.document.doc_id == listed[0].passage.document.doc_id)
+            and _list_marker(listed[1]) is not None
+        )
+        if not heads_a_list:
+            chosen = chosen[1:]
     extraction = Extraction(evidence=chosen, best_score=best)
     extraction.missing = _missing_terms(question, chosen, document_text, expansions)
     return extraction
