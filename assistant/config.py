@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The spellings of a PostgreSQL URL taken for database_url (libpq's, and SQLAlchemy's for psycopg).
 POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# Candidates Chroma's HNSW index weighs per search (its ``ef_search``): measured against exact
+# search on the whole shared corpus, see the README's "Vector search recall" (bench/hnsw_recall.py).
+CHROMA_SEARCH_EF = 400
 
 Answerer = Literal["extractive", "openai", "ollama", "llamacpp"]
 ChromaMode = Literal["embedded", "http"]
@@ -54,6 +57,14 @@ class Settings(BaseSettings):
     )
     chroma_timeout: float = Field(
         30.0, gt=0, description="Seconds before a silent Chroma server gives a 503 (http mode)."
+    )
+    chroma_search_ef: int = Field(
+        CHROMA_SEARCH_EF,
+        ge=10,
+        le=5000,
+        description="How many candidates Chroma's vector index (HNSW) weighs per search. Chroma's "
+        "own default of 100 missed the nearest passage of some questions (recall of their 40 "
+        "nearest down to 0.25), and differently each time the store was opened.",
     )
 
     # --- ingestion -----------------------------------------------------------------------

@@ -77,6 +77,10 @@ def normalize_filters(filters: Filters | None) -> Filters:
     return filters.model_copy(update={"countries": codes})
 
 
+# Passages each search (vectors, keywords) proposes before they are fused and cut to ``k``.
+CANDIDATES = 40
+
+
 class Retriever:
     """Hybrid search over the store and the keyword index."""
 
@@ -87,7 +91,7 @@ class Retriever:
         catalog: Catalog,
         embedder: Embedder,
         *,
-        candidates: int = 40,
+        candidates: int = CANDIDATES,
         multilingual: MultilingualEmbedder | None = None,
     ) -> None:
         self.store = store

@@ -103,10 +103,12 @@ class VectorStore:
                 self._client = chromadb.PersistentClient(
                     path=str(self.settings.chroma_path), settings=chroma_settings
                 )
-            self._collection = self._client.get_or_create_collection(
-                self.collection_name,
-                metadata={"hnsw:space": "cosine"},
-                embedding_function=None,
+            self._collection = self._with_search_ef(
+                self._client.get_or_create_collection(
+                    self.collection_name,
+                    metadata={"hnsw:space": "cosine"},
+                    embedding_function=None,
+                )
             )
         except Exception as exc:
             self._client = self._collection = None
@@ -120,6 +122,17 @@ class VectorStore:
             raise StoreUnavailable(
                 f"Cannot open the Chroma store in {self.settings.chroma_path}: {exc}"
             ) from exc
+
+    def _with_search_ef(self, collection: Any) -> Any:
+        """``collection`` searched with the setting's HNSW ``ef_search``. Chroma keeps it in the
+        collection's configuration, fixed at creation: a store made before the setting (or with
+        another value) is changed on opening, and the collection read again to take it."""
+        wanted = self.settings.chroma_search_ef
+        hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") == wanted:
+            return collection
+        collection.modify(configuration={"hnsw": {"ef_search": wanted}})
+        return self._client.get_collection(self.collection_name, embedding_function=None)
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         collection = self._connect()

@@ -178,3 +178,24 @@ def test_a_search_after_another_process_rewrote_a_document_sees_the_new_version(
     hits = store.query(vectors[10], k=50, where=build_where(countries=["KOR"]))
 
     assert hits and {c.chunk_id.split(":")[0] for c, _ in hits} == {"korea-new"}
+
+
+def test_a_store_made_with_chromas_default_search_width_is_opened_with_the_settings(
+    settings,
+) -> None:
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    client = chromadb.PersistentClient(path=str(settings.chroma_path))
+    made = client.get_or_create_collection(
+        settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+    )
+    assert made.configuration_json["hnsw"]["ef_search"] == 100  # Chroma's own
+    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_path), None)
+
+    wider = settings.model_copy(update={"chroma_search_ef": 321})
+    store = VectorStore(wider)
+    _fill(store)
+    assert store._connect().configuration_json["hnsw"]["ef_search"] == 321
+    assert store._connect().configuration_json["hnsw"]["space"] == "cosine"
+    assert store.count() == 30
