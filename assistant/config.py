@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 # Candidates Chroma's HNSW index weighs per search (its ``ef_search``): measured against exact
 # search on the whole shared corpus, see the README's "Vector search recall" (bench/hnsw_recall.py).
-CHROMA_SEARCH_EF = 400
+CHROMA_SEARCH_EF = 1000
 
 Answerer = Literal["extractive", "openai", "ollama", "llamacpp"]
 ChromaMode = Literal["embedded", "http"]
@@ -63,8 +63,8 @@ class Settings(BaseSettings):
         ge=10,
         le=5000,
         description="How many candidates Chroma's vector index (HNSW) weighs per search. Chroma's "
-        "own default of 100 missed the nearest passage of some questions (recall of their 40 "
-        "nearest down to 0.25), and differently each time the store was opened.",
+        "own default of 100 missed the nearest passage of one question in eight on the whole "
+        "shared corpus, and differently each time the store was opened.",
     )
 
     # --- ingestion -----------------------------------------------------------------------
