@@ -290,18 +290,8 @@ def absent_topic(
         # may share it) stands for another word; a shorter unknown word is more often a name or
         # an acronym ("oios") than a slip (as for countries: countries.find_in_question)
         meant = _MONTHS.get(typed.lower().strip("."))
-        if meant is None and len(typed) >= 5:
-            # a slip stands for a word the documents use, the commonest such: "goverment" is
-            # "government", "shopers" is "shoppers" (not "showers"), and "crypto" is no slip
-            # for "crypt", which no document uses
-            meant = next(
-                (
-                    w
-                    for w in country_names.slip_corrections(typed)
-                    if any(context.frequency(s, access)[0] for s in stems(w))
-                ),
-                None,
-            )
+        if meant is None:
+            meant = slip_meant(typed, lambda stem: context.frequency(stem, access)[0])
         if meant is not None and (
             meant in STOPWORDS
             or stems(meant) <= quoted
@@ -329,6 +319,54 @@ def absent_topic(
         if specific or stem not in whole.stems:
             return _phrase_around(question, stem, named)
     return None
+
+
+# The fewest letters of a typed word read as a slip for another (see :func:`slip_meant`): a
+# shorter unknown word is more often a name or an acronym ("oios") than a slip, as for countries
+# (countries.find_in_question).
+SLIP_LETTERS = 5
+
+
+def slip_meant(typed: str, used: Callable[[str], int]) -> str | None:
+    """The word a typed slip stands for, or None: of the words one slip away, the one most
+    passages use (``used``: in how many passages a word stem is). "goverment" is "government",
+    "shopers" is "shoppers" (not "showers"), and "crypto" is no slip for "crypt", which no
+    document uses."""
+    if len(typed) < SLIP_LETTERS:
+        return None
+    uses = {
+        w: max((used(s) for s in stems(w)), default=0)
+        for w in country_names.slip_corrections(typed)
+    }
+    best = max(
+        uses, key=lambda w: uses[w], default=None
+    )  # the first of equals: the commoner in English
+    return best if best is not None and uses[best] > 0 else None
+
+
+def slips_read(question: str, used: Callable[[str], int]) -> tuple[str, dict[str, str]]:
+    """``question`` with each typed slip read as the word it stands for (see :func:`slip_meant`),
+    and what was read as what ({"shopers": "shoppers"}). Only a word no passage uses, that is
+    no English word and names no country: a name the documents use, however rare, is theirs."""
+    read: dict[str, str] = {}
+
+    def fixed(match: re.Match[str]) -> str:
+        typed = match.group(0)
+        lowered = typed.lower()
+        if (
+            len(typed) < SLIP_LETTERS
+            or country_names.is_english_word(lowered)
+            or country_names.in_question(typed)
+            or any(used(stem) for stem in stems(lowered))
+        ):
+            return typed
+        meant = slip_meant(lowered, used)
+        if meant is None:
+            return typed
+        read[typed] = meant
+        return meant
+
+    return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fixed, question), read
 
 
 def unaddressed(
@@ -378,6 +416,9 @@ def unaddressed(
         # a contraction ("govt") counts as the word it shortens ("government"), at that word's
         # weight: a typed short form is rare in the collection, the word it stands for may not be
         longer = None if stems(word) <= quoted else _contraction_of(word.lower(), quoted_words)
+        if longer is None and not any(frequency(stem)[0] for stem in stems(word)):
+            # a word no passage uses is a slip for the one the documents use ("shopers")
+            longer = slip_meant(word.lower(), lambda stem: frequency(stem)[0])
         own = stems(_after_e_prefix(word) or longer or word)
         ways = [own]
         # a definition for a word typed as an acronym ("AI") or too short to be a topic word

@@ -15,6 +15,7 @@ from assistant.answering import comparison, documents, indicators, sources
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.followups import Conversation, follow_up_focus, standalone_question
 from assistant.answering.router import route
+from assistant.answering.understanding import QueryPlan
 from assistant.country_groups import find_groups
 from assistant.language import (
     foreign_script_words,
@@ -65,6 +66,14 @@ def _searched(
     ):
         return spaced_scripts(read.text), question
     return searched, None
+
+
+def _slips_read(searched: str, plan: QueryPlan, context: AnswerContext, access: Access) -> str:
+    """``searched`` with its typed slips read as the words the documents use ("how many shopers
+    per country?": "shoppers"), shown in the plan as the country names read are."""
+    read, fixed = documents.slips_read(searched, lambda stem: context.frequency(stem, access)[0])
+    plan.corrections.update(fixed)
+    return read
 
 
 def _answer_language(
@@ -122,6 +131,8 @@ def answer(
     meaning = None
     if chosen.name != "indicator":
         searched, meaning = _searched(standalone, read, context)
+        if meaning is None:
+            searched = _slips_read(searched, plan, context, access)
         plan.expansions = context.expansions(searched, access)
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
@@ -129,6 +140,8 @@ def answer(
             # no such ranking or series in the data: a report may still discuss it (a figure
             # asked for a named country is not looked for in prose, where numbers are guessed at)
             searched, meaning = _searched(standalone, read, context)
+            if meaning is None:
+                searched = _slips_read(searched, plan, context, access)
             plan.expansions = context.expansions(searched, access)
             from_documents = documents.answer(
                 searched, filters, access, context, run, plan.expansions, meaning=meaning

@@ -87,6 +87,15 @@ _ATTRIBUTIONS = (
         rf"^\W*(?P<who>[^–—:?]{{0,60}}?\b{DOCUMENTS_NAMED}\b[^–—:?]{{0,30}}?)(?:\s+[-–—]|\s*:)\s",
         re.I,
     ),
+    # "cepa on e-procurement of ai", "unctad re frontier tech?": a name that opens the question,
+    # headline style, then what is asked of it. Only a name of a body or document counts here:
+    # a country or group opening it ("korea on e-procurement") asks about its practice, which
+    # others report too, not only for its own words (see :func:`attributed`)
+    re.compile(
+        r"^\W*(?:the\s+)?(?P<headline>[^\W\d][\w.'’-]{1,30}(?:\s+[\w.'’-]{1,30}){0,2}?)\s+"
+        r"(?:on|about|re|regarding)\s",
+        re.I,
+    ),
     # "according to the escap annual report, …"
     re.compile(
         r"\baccording to\s+(?P<who>[^,;:?]{2,80}?)(?=\s*(?:[,;:?]|$|\s(?:on|about|what|how|is|are|does|did)\s))",
@@ -211,7 +220,7 @@ def conversation_source(
     asked about. Not when the source was named by its countries and the follow-up names others
     ("did singapore offer anything?" after a question on the Maldives' statement asks for
     Singapore's words, not the Maldives')."""
-    source = named_source(last, expansions, documents)
+    source = named_source(last, expansions, documents) or _symbol_source(last, documents)
     if source is None:
         return None
     named = set(country_names.in_question(question))
@@ -219,6 +228,17 @@ def conversation_source(
     if named and speakers and not named & speakers:
         return None
     return source
+
+
+def _symbol_source(question: str, documents: dict[str, DocumentRecord]) -> Source | None:
+    """The one document ``question`` names by its UN symbol wherever it stands ("e/2025/l.24 -
+    when is cepa's next session?"), as a source, or None. The question itself is searched in it
+    already (retrieval reads symbols); a follow-up is kept to it by this."""
+    symbols = un_symbols(question.upper())
+    named = _by_symbol(symbols[0], documents) if len(symbols) == 1 else []
+    if len(named) != 1:
+        return None
+    return Source(phrase=symbols[0], documents=(named[0].doc_id,), titles=(named[0].title,))
 
 
 def _by_symbol(phrase: str, documents: dict[str, DocumentRecord]) -> list[DocumentRecord]:
@@ -269,7 +289,14 @@ def attributed(question: str) -> str | None:
     for pattern in _ATTRIBUTIONS:
         match = pattern.search(question)
         if match:
-            who = match.group("who").strip(" ,;:")
+            headline = "headline" in pattern.groupindex
+            who = match.group("headline" if headline else "who").strip(" ,;:")
+            if headline and (
+                country_names.in_question(who)
+                or find_groups(who)
+                or not any(_name_like(w, who, {}) for w in re.findall(r"[^\W\d_][\w.'’-]*", who))
+            ):
+                continue  # "what about nepal", "any info on …": nobody named
             if who.lower() in {"it", "they", "he", "she", "this", "that", "you", "we", "i"}:
                 continue
             if _CLAUSE.search(who):

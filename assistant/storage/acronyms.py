@@ -51,16 +51,20 @@ _NAME = re.compile(
 COMMON_ACRONYM_SHARE = 0.01
 
 
-def _spells(letters: str, words: list[str]) -> bool:
+def _spells(letters: str, words: list[str], *, small_letters: bool = True) -> bool:
     """Whether ``words`` in order spell ``letters``, each word by a prefix of itself (small
-    words may give nothing; every other word gives at least its first letter)."""
+    words may give nothing; every other word gives at least its first letter). With
+    ``small_letters`` false, small words give nothing at all."""
 
     def go(i: int, j: int) -> bool:
         if j == len(words):
             return i == len(letters)
         word = words[j].lower().replace("-", "")
-        if word in _SMALL and go(i, j + 1):
-            return True
+        if word in _SMALL:
+            if go(i, j + 1):
+                return True
+            if not small_letters:
+                return False
         for size in range(1, min(len(word), len(letters) - i) + 1):
             if word[:size] != letters[i : i + size]:
                 break
@@ -120,7 +124,10 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
             run = words[start:end]
             if run[-1].lower() in _SMALL:
                 continue  # a name ends with a content word, never "... Institutions and"
-            if _spells(letters, run):
+            # a name a document defines no acronym for spells one by its content words only:
+            # "Conference of the Parties (COP)" is learned where it is defined, but a typed
+            # "govts" is not "Governments to Strengthen"
+            if _spells(letters, run, small_letters=False):
                 content = [w for w in run if w.lower() not in _SMALL]
                 return " ".join(run), len(content) == len(letters)
     return None

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.answering.documents import absent_topic
+from assistant.answering.documents import absent_topic, slips_read
 from assistant.answering.extractive import Evidence, asked_for, extract, lacks
 from assistant.embedding import Embedder
 from assistant.models import Chunk, DocumentRecord, Passage
@@ -310,3 +310,21 @@ def test_a_heading_is_never_quoted_alone() -> None:
         for e in extract("when is spid integration due", [Passage(table, doc)], Embedder()).evidence
     ]
     assert quoted == [row]
+
+
+def test_a_typed_slip_is_searched_as_the_word_the_documents_use_most() -> None:
+    used = {"shopper": 31, "shower": 2, "govern": 900, "gover": 3}  # word stems
+    passages = lambda stem: used.get(stem, 0)  # noqa: E731
+    assert slips_read("how many shopers per country?", passages) == (
+        "how many shoppers per country?",
+        {"shopers": "shoppers"},
+    )
+    # a word some passage uses is theirs, however it is spelt; an English word, a country typed
+    # with a slip ("kazakstan", read as a country elsewhere) and a short word are left as typed
+    for question in (
+        "what did the goverment say",
+        "what did the ministry say about crypto",
+        "kazakstan internet villages",
+        "what did oios find",
+    ):
+        assert slips_read(question, passages) == (question, {})

@@ -215,6 +215,9 @@ def found(question: str) -> list[str] | None:
         ("what did korea say about ai", ["kor"]),
         # a group's words are its members' statements
         ("what did the pacific islands say about climate finance", ["fji"]),
+        # a body's name opening the question, headline style, and what is asked of it
+        ("cepa on e-procurement of ai - what rules?", ["cepa-l23", "cepa-paper", "cepa24"]),
+        ("unctad re frontier tech?", ["tir"]),
     ],
 )
 def test_the_documents_of_the_source_the_question_names(question: str, expected: list[str]) -> None:
@@ -236,6 +239,11 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
         "what has the government said about open data",
         "does fiji have a plan that mentions climate",
         "fiji - what is the egdi?",  # a dash after a name that is no document's kind
+        # headline style, a country asks about its practice, not only its words; English
+        # words name nobody
+        "korea on e-procurement",
+        "what about nepal on digital id",
+        "any info on digital id",
     ],
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
@@ -412,6 +420,8 @@ def test_where_something_was_said_is_told_from_what(question: str, venue: set[st
         # a source named by its country is that country's: another country's words are not in it
         ("did france offer anything on digital?", "what did fiji say about climate finance", None),
         ("and on oceans?", "what did fiji say about climate finance", ["fji"]),
+        # a document named by its UN symbol, wherever it stood
+        ("who submitted the draft?", "e/2025/44 - when is the next session?", ["cepa24"]),
         # a last turn that named no source leaves the follow-up searched everywhere
         ("and on oceans?", "what is the egdi of fiji", None),
     ],

@@ -171,6 +171,18 @@ def test_a_name_that_spells_the_acronym(tmp_path: Path) -> None:
     assert index.expand("OGP", lambda doc: doc == "doc-w") == "Open Global Partners"
 
 
+def test_a_name_spells_an_acronym_by_its_content_words_only(tmp_path: Path) -> None:
+    index = AcronymIndex(tmp_path / "acronyms.json")
+    index.build(
+        [],
+        generation=1,
+        names=[("doc", "Governments to Strengthen"), ("doc", "Technology and Innovation Report")],
+    )
+    # "to" would give the T: a typed "govts" (governments) is no acronym of that name
+    assert index.expand("govts", EVERYONE) is None
+    assert index.expand("tir", EVERYONE) == "Technology and Innovation Report"
+
+
 def test_a_name_starting_a_sentence_expands_from_its_spelling_word(tmp_path: Path) -> None:
     index = AcronymIndex(tmp_path / "acronyms.json")
     index.build([], generation=1, names=[("doc", f"The {CEPA}")])
