@@ -365,6 +365,7 @@ _ENGLISH_KINDS = {
     "component": "weakest and strongest component",
     "position": "rank {n}",
     "average": "average",
+    "members": "every member",
 }
 
 

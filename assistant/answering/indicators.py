@@ -70,6 +70,7 @@ def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
         "change": run.change,
         "comparison": run.comparison,
         "top": run.ranking,
+        "members": run.ranking,
         "bottom": run.ranking,
         "improved": run.movers,
         "declined": run.movers,
@@ -353,12 +354,17 @@ class _Answer:
             return self.missing(scope if members is not None else "any country", f" in {year}")
         bottom = self.plan.kind == "bottom"
         ordered = list(reversed(every)) if bottom else every
+        every_member = self.plan.kind == "members"
         n = self.plan.top_n or (1 if not self.plan.groups else min(5, len(ordered)))
+        if every_member:
+            n = len(ordered)
         chosen = ordered[:n]
         word = "lowest" if bottom else "highest"
         where = f" in {scope}" if members is not None else ""
         listed = "; ".join(f"{i}. {v.country} {self.cite(v)}" for i, v in enumerate(chosen, 1))
-        if n == 1 and not bottom:
+        if every_member:
+            text = f"The {self.name} of {scope} in {year}{latest}, highest first: {listed}."
+        elif n == 1 and not bottom:
             v = chosen[0]
             text = f"{v.country} ranked first on the {self.name}{where} in {year}{latest}, with {self.cite(v)}."
             if len(ordered) > 1:

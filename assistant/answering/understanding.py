@@ -418,6 +418,11 @@ def _kind(plan: QueryPlan) -> str:
         return "bottom"
     if _BEST.search(text) or _RANK.search(text) or _WHO_FIRST.search(text):
         return "top"
+    if plan.groups and attributed(text) is None:
+        # "pacific islands egdi 2024", "asean osi 2022 any numbers?": an indicator asked of a
+        # group, and nothing more of it, asks for every member's value (not when whose words
+        # are asked for: "what did the pacific islands say about the egdi")
+        return "members"
     return "documents"
 
 

@@ -111,6 +111,21 @@ def test_top_n_larger_than_the_group_lists_the_members_with_data(table: Indicato
     assert "3 of the 11 countries of ASEAN" in result.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["asean egdi 2024", "asean egdi 2024 any numbers?", "egdi of asean countries in 2024"],
+)
+def test_an_indicator_asked_of_a_group_gives_every_member(
+    question: str, table: IndicatorTable
+) -> None:
+    result = ask(question, table)
+    assert cited(result) == ["SGP", "IDN", "THA"]  # every member with a value, highest first
+    assert result.text.startswith(
+        "The E-Government Development Index (EGDI) of ASEAN in 2024, highest first: 1. Singapore"
+    )
+    assert "3 of the 11 countries of ASEAN have a value that year" in result.text
+
+
 def test_two_groups_are_named_as_a_reader_would(table: IndicatorTable) -> None:
     # a membership group in the region named, not "Oceania and small island developing States"
     result = ask("top 2 pacific sids on egdi 2024", table)

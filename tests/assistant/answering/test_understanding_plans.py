@@ -223,6 +223,10 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("which country ranked first in 2010", "top"),  # no rule: the top of the ranking
         ("average egdi of sids 2024", "average"),
         ("mean osi in south asia", "average"),
+        # an indicator asked of a group and nothing more: every member's value
+        ("pacific islands egdi 2024 any numbers?", "members"),
+        ("south asia tii", "members"),
+        ("what did the pacific islands say about the egdi", "documents"),  # whose words
         ("fiji egdi vs the average", "value"),  # a country named: its own figure
         ("which countries are above the average egdi", "top"),  # against the average
         ("top 5 countries mean egdi", "top"),
