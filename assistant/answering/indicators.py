@@ -15,14 +15,21 @@ applied or the answer says why it could not be: none is dropped silently.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.context import Access, AnswerContext
-from assistant.answering.understanding import COMPONENTS, EGDI_LEVELS, QueryPlan, understand
+from assistant.answering.understanding import (
+    ASKED_OF_EACH,
+    COMPONENTS,
+    EGDI_LEVELS,
+    QueryPlan,
+    understand,
+)
 from assistant.country_groups import Group
 from assistant.indicators import INDICATORS, IndicatorValue, shown
 from assistant.models import Answer
@@ -58,6 +65,31 @@ def answer_question(
 
 
 def answer(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
+    if plan.kind in ASKED_OF_EACH and len(plan.indicators) > 1:
+        return _each(plan, table)
+    return _one(plan, table)
+
+
+def _each(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
+    """Every indicator the question names, answered in turn as if asked alone, the citation
+    markers of each numbered on from the last."""
+    texts: list[str] = []
+    values: list[IndicatorValue] = []
+    rows: list[dict[str, object]] = []
+    for code in dict.fromkeys(plan.indicators):
+        part = _one(replace(plan, indicators=[code]), table)
+        texts.append(_numbered_from(part.text, len(values)))
+        values += part.values
+        rows += part.table
+    return IndicatorAnswer(" ".join(texts), values, rows, found=bool(values))
+
+
+def _numbered_from(text: str, offset: int) -> str:
+    """``text`` with its citation markers numbered on from ``offset`` ("[1]" -> "[4]")."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def _one(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
     code = plan.indicator
     assert code is not None, "an indicator question names an indicator"
     name = INDICATORS[code].name

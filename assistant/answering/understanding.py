@@ -180,7 +180,8 @@ class QueryPlan:
         language, what is asked and the countries in that language ("EGDI · 값 · 피지 · 2024")."""
         parts: list[str] = []
         if self.indicator and self.kind != "documents":
-            parts.append(_short_name(self.indicator))
+            asked = self.indicators if self.kind in ASKED_OF_EACH else [self.indicator]
+            parts.append(" and ".join(_short_name(c) for c in dict.fromkeys(asked)))
         if self.kind != "documents":
             parts.append(crosslingual.kind_label(self.kind, self.top_n, self.language))
         if self.countries:
@@ -208,6 +209,11 @@ class QueryPlan:
                 + ", ".join(f"{typed!r} as {name}" for typed, name in self.corrections.items())
             )
         return " · ".join(parts)
+
+
+# What may be asked of several indicators at once ("fiji tii vs hci", "egdi and epi for korea"):
+# each is answered in turn. A ranking, a count or an average is of one indicator.
+ASKED_OF_EACH = frozenset({"value", "rank", "comparison", "trend", "change"})
 
 
 def _short_name(code: str) -> str:

@@ -126,6 +126,25 @@ def test_an_indicator_asked_of_a_group_gives_every_member(
     assert "3 of the 11 countries of ASEAN have a value that year" in result.text
 
 
+@pytest.mark.parametrize("question", ["fiji osi and hci 2024", "fiji osi vs hci"])
+def test_every_indicator_named_is_answered_in_turn(question: str, table: IndicatorTable) -> None:
+    result = ask(question, table)  # markers numbered on: [1] the OSI row, [2] the HCI row
+    assert [(v.indicator, v.value_text) for v in result.values] == [
+        ("osi", "0.50000"),
+        ("hci", "0.80000"),
+    ]
+    assert "Online Service Index (OSI) in 2024" in result.text
+    assert "Human Capital Index (HCI) in 2024" in result.text
+    assert "ask separately" not in result.text
+    assert understand(question).describe().startswith("OSI and HCI · value · Fiji")
+
+
+def test_a_ranking_is_of_one_indicator_and_says_so(table: IndicatorTable) -> None:
+    result = ask("top 3 egdi and osi 2024", table)
+    assert {v.indicator for v in result.values} == {"egdi"}
+    assert "ask separately for the Online Service Index (OSI)" in result.text
+
+
 def test_two_groups_are_named_as_a_reader_would(table: IndicatorTable) -> None:
     # a membership group in the region named, not "Oceania and small island developing States"
     result = ask("top 2 pacific sids on egdi 2024", table)
@@ -347,14 +366,6 @@ def test_weakest_and_strongest_component(table: IndicatorTable) -> None:
         result.text
     )
     assert [v.indicator for v in result.values] == ["egdi", "osi", "tii", "hci"]
-
-
-def test_a_second_indicator_is_named_as_not_answered(table: IndicatorTable) -> None:
-    result = ask("fiji egdi and osi 2024", table)
-    assert result.text.endswith(
-        "(Answered for the E-Government Development Index (EGDI) only; ask separately for "
-        "the Online Service Index (OSI).)"
-    )
 
 
 # --- long counts: the table holds every row ------------------------------------------------------
