@@ -17,7 +17,11 @@ from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
 from assistant.answering.sources import Source
-from assistant.answering.understanding import acronym_candidates, is_function_word
+from assistant.answering.understanding import (
+    acronym_candidates,
+    is_function_word,
+    with_egov_spelt_out,
+)
 from assistant.answering.wordlists import MEETING_NAME, STOPWORDS, VENUE
 from assistant.country_groups import find_groups
 from assistant.models import Answer, Filters, Passage
@@ -64,7 +68,7 @@ def answer(
         said = {acronym: name.lower() for acronym, name in expansions.items()}
         asked = with_expansions(source.without(asked), said)
     passages = context.retriever.search(
-        with_expansions(query, expansions),
+        with_egov_spelt_out(with_ordinal_words(with_expansions(query, expansions))),
         searched,
         k=context.settings.top_k,
         access=access,
@@ -206,6 +210,17 @@ def with_expansions(question: str, expansions: dict[str, str]) -> str:
             rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"{word} ({name})", question, count=1
         )
     return question
+
+
+def with_ordinal_words(question: str) -> str:
+    """The question with each ordinal typed in digits followed by its words, for search: UN
+    documents write them out ("when is cepa's 25th session" finds "the twenty-fifth session")."""
+    return re.sub(
+        r"\b(\d{1,3})(?:st|nd|rd|th)\b",
+        lambda m: f"{m.group(0)} ({ordinal_words(int(m.group(1)))})",
+        question,
+        flags=re.I,
+    )
 
 
 def unread_language(question: str, passages: list[Passage]) -> str | None:
@@ -416,6 +431,10 @@ def unaddressed(
         # a contraction ("govt") counts as the word it shortens ("government"), at that word's
         # weight: a typed short form is rare in the collection, the word it stands for may not be
         longer = None if stems(word) <= quoted else _contraction_of(word.lower(), quoted_words)
+        if longer is None and not stems(word) <= quoted:
+            # a word clipped as people type it ("egov": "e-government", "admin"), read as the
+            # longer word the sentences use
+            longer = _clipped_from(word.lower(), quoted_words)
         if longer is None and not any(frequency(stem)[0] for stem in stems(word)):
             # a word no passage uses is a slip for the one the documents use ("shopers")
             longer = slip_meant(word.lower(), lambda stem: frequency(stem)[0])
@@ -483,6 +502,24 @@ def _contraction_of(typed: str, words: set[str]) -> str | None:
         if len(word) >= len(typed) + 3 and word[:2] == typed[:2] and _in_order(typed, word):
             return word
     return None
+
+
+def _clipped_from(typed: str, words: set[str]) -> str | None:
+    """The word of ``words`` that ``typed`` is the start of ("admin": "administration"), also
+    after an "e" typed for "electronic" or "e-" ("egov": the "government" of "e-government");
+    None for one of fewer than CLIPPED_LETTERS letters or an English word itself."""
+    if country_names.is_english_word(typed):
+        return None
+    for start in (typed, typed[1:] if typed.startswith("e") else ""):
+        if len(start) >= CLIPPED_LETTERS:
+            longer = [w for w in sorted(words) if len(w) > len(start) and w.startswith(start)]
+            if longer:
+                return longer[0]
+    return None
+
+
+# The fewest letters of a clipped word read as the longer one it starts ("gov", "admin").
+CLIPPED_LETTERS = 3
 
 
 def _in_order(letters: str, word: str) -> bool:

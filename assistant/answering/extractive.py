@@ -117,6 +117,10 @@ _CAPTION = re.compile(
     re.I,
 )
 CAPTION_PENALTY = 0.1
+# A sentence on another session, edition or meeting than the one the question numbers ("the
+# twenty-fourth session" for "the 25th session") is about something else: it ranks below any
+# sentence on the subject (about the spread of the scores of the sentences quoted).
+OTHER_ORDINAL_PENALTY = 0.2
 
 
 def _ordinals(question: str) -> list[re.Pattern[str]]:
@@ -124,8 +128,24 @@ def _ordinals(question: str) -> list[re.Pattern[str]]:
     ("twenty-fifth")."""
     found = []
     for ordinal in dict.fromkeys(re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\b", question, re.I)):
-        words = r"[\s-]".join(map(re.escape, ordinal_words(int(ordinal)).split("-")))
-        found.append(re.compile(rf"\b(?:{ordinal}(?:st|nd|rd|th)|{words})\b", re.I))
+        found.append(re.compile(rf"\b(?:{_ordinal_pattern(int(ordinal))})\b", re.I))
+    return found
+
+
+def _ordinal_pattern(n: int) -> str:
+    """``n`` as an ordinal in digits or words: "25th", "twenty-fifth", "twenty fifth"."""
+    words = r"[\s-]".join(map(re.escape, ordinal_words(n).split("-")))
+    return rf"{n}(?:st|nd|rd|th)|{words}"
+
+
+def _other_ordinals(question: str) -> list[re.Pattern[str]]:
+    """For each ordinal the question names with what it numbers ("25th session"), a pattern for
+    another ordinal of the same ("the twenty-fourth session", "24th session"): a sentence on
+    another session, edition or meeting than the one asked about."""
+    found = []
+    for ordinal, noun in re.findall(r"\b(\d{1,3})(?:st|nd|rd|th)\s+([a-z]{3,})", question, re.I):
+        any_ordinal = "|".join(_ordinal_pattern(n) for n in range(1, 100) if n != int(ordinal))
+        found.append(re.compile(rf"\b(?:{any_ordinal})\s+{re.escape(noun)}", re.I))
     return found
 
 
@@ -363,6 +383,7 @@ def extract(
     scored: list[Evidence] = []
     asked = asked_for(question)
     ordinals = _ordinals(question)
+    others = _other_ordinals(question)
     for (passage, start, end, sentence, prior), similarity in zip(
         candidates, similarities, strict=True
     ):
@@ -375,6 +396,9 @@ def extract(
             score -= CAPTION_PENALTY
         if ordinals and any(o.search(sentence) for o in ordinals):
             score += ASKED_BONUS  # "the 25th session": the sentence on the 25th, not the 24th
+        elif any(o.search(sentence) for o in others):
+            # "Report on the twenty-fourth session", asked of the 25th: about another one
+            score -= OTHER_ORDINAL_PENALTY
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
 

@@ -226,6 +226,19 @@ def _short_name(code: str) -> str:
 
 # E-government named alone or as the UN's survey ("egov", "e-gov", "e-government survey") ...
 _EGOV = re.compile(r"\b(?:e[\s-]?gov(?:ernment)?|egov(?:ernment)?)\b", re.I)
+
+
+def with_egov_spelt_out(text: str) -> str:
+    """``text`` with e-government typed short ("egov", "e-gov", "e gov") followed by the word the
+    documents write, for search: "the 2024 egov survey" finds "the E-Government Survey 2024"."""
+    return re.sub(
+        r"\b(?:e[\s-]?gov|egov)\b(?![\w-])",
+        lambda m: f"{m.group(0)} (e-government)",
+        text,
+        flags=re.I,
+    )
+
+
 # ... with a rank, a top N or a score asked of it.
 _EGOV_RANKED = re.compile(r"\b(?:rank\w*|top\s*\d+|score[sd]?)\b", re.I)
 

@@ -328,3 +328,45 @@ def test_a_typed_slip_is_searched_as_the_word_the_documents_use_most() -> None:
         "what did oios find",
     ):
         assert slips_read(question, passages) == (question, {})
+
+
+def test_a_sentence_on_another_session_than_the_one_asked_is_not_quoted() -> None:
+    title = passage("Report on the twenty-fourth session (7-11 April 2025)", doc_id="a")
+    decision = passage(
+        "Decides that the twenty-fifth session of the Committee will be held at Headquarters "
+        "from 13 to 17 April 2026.",
+        doc_id="b",
+    )
+    quoted = [
+        e.text for e in extract("when is the 25th session", [title, decision], Embedder()).evidence
+    ]
+    assert quoted[0].startswith("Decides that the twenty-fifth session")
+    assert not any("twenty-fourth" in q for q in quoted)
+
+
+def test_ordinals_and_egov_are_searched_as_the_documents_write_them() -> None:
+    from assistant.answering.documents import with_ordinal_words
+    from assistant.answering.understanding import with_egov_spelt_out
+
+    assert with_ordinal_words("when is cepa's 25th session, after the 1st?") == (
+        "when is cepa's 25th (twenty-fifth) session, after the 1st (first)?"
+    )
+    assert with_egov_spelt_out("the 2024 egov survey and e-gov index") == (
+        "the 2024 egov (e-government) survey and e-gov (e-government) index"
+    )
+    assert with_egov_spelt_out("e-government and egovernment") == "e-government and egovernment"
+
+
+def test_a_clipped_word_is_covered_by_the_longer_word_quoted() -> None:
+    from assistant.answering.documents import unaddressed
+
+    said = [
+        evidence("The 2024 edition of the electronic-government (e-government) survey was issued.")
+    ]
+    uses = {"crypto": 1, "survey": 900}  # a rare topic word, a common one
+
+    def frequency(stem: str) -> tuple[int, int]:
+        return uses.get(stem, 20), PASSAGES
+
+    assert unaddressed("what does it say about the 2024 egov survey", said, {}, frequency) is None
+    assert unaddressed("what does it say about the 2024 crypto survey", said, {}, frequency)
