@@ -252,13 +252,21 @@ class Retriever:
         )
 
         by_id: dict[str, Passage] = {}
+        # a question searched by its meaning was read into English only in part (its names,
+        # acronyms, numbers: "Singapore 在联大提到的小国论坛能力建设计划"): the English model's
+        # ranking of that is a ranking by the names alone, which the keyword index makes too,
+        # and would crowd out the passages the meaning finds. It ranks nothing then.
+        dense_ranks = not across
         for rank, (chunk, similarity) in enumerate(dense):
             doc = _whole(chunk, docs)
             if doc is None or not allowed(doc):
                 continue
+            if not dense_ranks and chunk.chunk_id not in across:
+                continue
             passage = by_id.setdefault(chunk.chunk_id, Passage(chunk=chunk, document=doc))
             passage.vector_score = similarity
-            passage.score += 1.0 / (RRF_K + rank + 1)
+            if dense_ranks:
+                passage.score += 1.0 / (RRF_K + rank + 1)
         dense_chunks = {c.chunk_id: c for c, _ in dense}
         for rank, (cid, bm25) in enumerate(sparse_ids):
             found = dense_chunks.get(cid) or sparse_chunks.get(cid)
