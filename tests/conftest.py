@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -29,6 +31,19 @@ SMALL_CORPUS = [
     "indicators-egdi/egdi_2003_2024_long.csv",
     "indicators-gtmi/gtmi_2020_2022_2025.csv",
 ]
+
+
+def run_bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``bench/<script>`` run as a person runs it, from the repository root, its output kept
+    for the test to read (and to show when it failed)."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def shared_corpus_path() -> Path:

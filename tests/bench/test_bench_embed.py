@@ -4,29 +4,21 @@ every setting measured, the pipeline's setting found among them. Figures are not
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import run_bench
 
 
 def test_embed_ceiling_measures_every_setting(private_store: Settings, tmp_path: Path) -> None:
     report = tmp_path / "embed.json"
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "embed_ceiling.py")]
-        + ["--data-dir", str(private_store.data_dir), "--sample", "6", "--repeats", "1"]
-        + ["--json", str(report)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-        check=False,
+    done = run_bench(
+        "embed_ceiling.py",
+        *["--data-dir", str(private_store.data_dir), "--sample", "6", "--repeats", "1"],
+        *["--json", str(report)],
     )
     assert done.returncode == 0, done.stdout + done.stderr
     figures = json.loads(report.read_text(encoding="utf-8"))

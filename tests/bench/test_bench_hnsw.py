@@ -5,13 +5,10 @@ asserted beyond what exact search guarantees."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from assistant.config import Settings
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import run_bench
 
 
 def test_hnsw_recall_measures_each_setting_on_a_copy(
@@ -19,15 +16,10 @@ def test_hnsw_recall_measures_each_setting_on_a_copy(
 ) -> None:
     before = sorted(p.name for p in private_store.chroma_path.rglob("*"))
     report = tmp_path / "hnsw.json"
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "hnsw_recall.py")]
-        + ["--data-dir", str(private_store.data_dir), "--ef", "100", "400", "--opens", "2"]
-        + ["--json", str(report)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-        check=False,
+    done = run_bench(
+        "hnsw_recall.py",
+        *["--data-dir", str(private_store.data_dir), "--ef", "100", "400", "--opens", "2"],
+        *["--json", str(report)],
     )
     assert done.returncode == 0, done.stdout + done.stderr
     figures = json.loads(report.read_text(encoding="utf-8"))

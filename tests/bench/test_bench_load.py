@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import run_bench
 from tests.web.harness import serve
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,15 +22,10 @@ def _bench(
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """``bench/load.py`` run against ``urls`` with two clients: it must succeed; its output and
     the figures it wrote."""
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "load.py"), "--url", *urls]
-        + ["--clients", "2", "--questions", str(pool), "--stream-samples", str(stream_samples)]
-        + ["--json", str(report)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-        check=False,
+    done = run_bench(
+        "load.py",
+        *["--url", *urls, "--clients", "2", "--questions", str(pool)],
+        *["--stream-samples", str(stream_samples), "--json", str(report)],
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done, json.loads(report.read_text(encoding="utf-8"))

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import run_bench
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,14 +22,7 @@ def test_parse_bench_counts_pages_failures_and_symbols(shared_corpus: Path, tmp_
     shutil.copy(shared_corpus / "un-docs" / "edge-cases" / "A_45_696_Add.1.en.pdf", folder)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
     report = tmp_path / "parse.json"
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "parse_bench.py"), str(folder), "--no-ocr"]
-        + ["--json", str(report)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-    )
+    done = run_bench("parse_bench.py", str(folder), "--no-ocr", "--json", str(report))
     assert done.returncode == 0, done.stderr
     figures = json.loads(report.read_text())
     summary = figures["summary"]

@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from assistant.config import Settings
+from tests.conftest import run_bench
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def run_scale(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "bench" / "scale.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-    )
+    return run_bench("scale.py", *args)
 
 
 def test_scale_bench_reports_both_modes_and_resumes_its_vector_cache(
