@@ -353,9 +353,8 @@ def slip_meant(typed: str, used: Callable[[str], int]) -> str | None:
         w: max((used(s) for s in stems(w)), default=0)
         for w in country_names.slip_corrections(typed)
     }
-    best = max(
-        uses, key=lambda w: uses[w], default=None
-    )  # the first of equals: the commoner in English
+    # of equals, the first: the commoner in English
+    best = max(uses, key=lambda w: uses[w], default=None)
     return best if best is not None and uses[best] > 0 else None
 
 

@@ -68,12 +68,24 @@ def _searched(
     return searched, None
 
 
-def _slips_read(searched: str, plan: QueryPlan, context: AnswerContext, access: Access) -> str:
-    """``searched`` with its typed slips read as the words the documents use ("how many shopers
-    per country?": "shoppers"), shown in the plan as the country names read are."""
-    read, fixed = documents.slips_read(searched, lambda stem: context.frequency(stem, access)[0])
-    plan.corrections.update(fixed)
-    return read
+def _for_documents(
+    standalone: str,
+    read: crosslingual.Gloss,
+    plan: QueryPlan,
+    context: AnswerContext,
+    access: Access,
+) -> tuple[str, str | None]:
+    """What the documents are searched with (see :func:`_searched`), an English one with its
+    typed slips read as the words the documents use ("how many shopers per country?":
+    "shoppers", shown in the plan as the country names read are); the plan's expansions set
+    from it."""
+    searched, meaning = _searched(standalone, read, context)
+    if meaning is None:
+        used = lambda stem: context.frequency(stem, access)[0]  # noqa: E731
+        searched, fixed = documents.slips_read(searched, used)
+        plan.corrections.update(fixed)
+    plan.expansions = context.expansions(searched, access)
+    return searched, meaning
 
 
 def _answer_language(
@@ -130,19 +142,13 @@ def answer(
     searched = standalone
     meaning = None
     if chosen.name != "indicator":
-        searched, meaning = _searched(standalone, read, context)
-        if meaning is None:
-            searched = _slips_read(searched, plan, context, access)
-        plan.expansions = context.expansions(searched, access)
+        searched, meaning = _for_documents(standalone, read, plan, context, access)
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
         if not result.grounded and not plan.countries:
             # no such ranking or series in the data: a report may still discuss it (a figure
             # asked for a named country is not looked for in prose, where numbers are guessed at)
-            searched, meaning = _searched(standalone, read, context)
-            if meaning is None:
-                searched = _slips_read(searched, plan, context, access)
-            plan.expansions = context.expansions(searched, access)
+            searched, meaning = _for_documents(standalone, read, plan, context, access)
             from_documents = documents.answer(
                 searched, filters, access, context, run, plan.expansions, meaning=meaning
             )
