@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/brief_bench.py [--data-dir /tmp/full] [--runs 1] [--docx]
                                           [--json bench/results/briefs.json]
-                                          [--example docs/brief-example.png]
+                                          [--example docs/brief-example.png [PNG ...]]
 
 Data: a data directory with the whole shared corpus ingested (``RAG_DATA_DIR=/tmp/full
 .venv/bin/python -m ingest ../shared/corpus``); ``--data-dir`` defaults to ``RAG_DATA_DIR``, else
@@ -12,8 +12,9 @@ process. The first brief of the process loads the models and indexes: it is time
 apart as the cold start, and the median is over the warm briefs. With ``--docx`` rendering the
 Word file (chart included) is timed too. A figure for a benchmark, not a timed test.
 
-``--example PNG`` renders the first pair's brief to Word, then PDF (LibreOffice, ``soffice``) and
-pages 1 to 3 side by side as one PNG (``pdftoppm``), for the README.
+``--example PNG [PNG ...]`` renders the first pair's brief (the second's, … for more PNGs) to Word,
+then PDF (LibreOffice, ``soffice``) and pages 1 to 3 side by side as one PNG (``pdftoppm``), for the
+README.
 """
 
 from __future__ import annotations
@@ -108,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docx", action="store_true", help="time rendering the Word file too")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
-        "--example", type=Path, default=None, help="render the first brief to this PNG"
+        "--example",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="render the first brief to this PNG (the second to a second PNG, …)",
     )
     args = parser.parse_args(argv)
 
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             render_docx(brief, io.BytesIO())
         return time.perf_counter() - started, brief
 
-    cold, first = draft(*PAIRS[0])
+    cold, _ = draft(*PAIRS[0])
     rows: list[dict[str, Any]] = []
     for country, topic in PAIRS:
         for _ in range(args.runs):
@@ -181,12 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
-    if args.example:
+    for (country, topic), png in zip(PAIRS, args.example, strict=False):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "brief.docx"
-            render_docx(first, path)
-            example_png(path, args.example)
-        print(f"wrote {args.example}")
+            render_docx(assistant.draft_brief(country, topic), path)
+            example_png(path, png)
+        print(f"wrote {png} ({country}, {topic})")
     return 0
 
 

@@ -1,20 +1,26 @@
 """How usable advisory briefs are, by a fixed rubric over twelve country/topic pairs.
 
-    .venv/bin/python bench/brief_rubric.py [--data-dir /tmp/full] [--json bench/results/rubric.json]
+    .venv/bin/python bench/brief_rubric.py [--data-dir /tmp/full] [--pairs tuned|held-out]
+                                           [--json bench/results/rubric.json]
 
 Data: a data directory with the whole shared corpus ingested (as for ``brief_bench.py``). The
 pairs cover countries of different kinds (small island developing States, least developed
 countries, high-EGDI countries, a country with little in the corpus) and the topics advisers ask
-about. Each brief is drafted offline and scored on seven criteria, each 0 to 1:
+about. Each brief is drafted offline and scored on eight criteria, each 0 to 1:
 
-* **topic exactness**: share of the sentences of sections 3 to 5 that name the topic as typed
+* **topic exactness**: share of the list items of sections 3 to 5 (a quote; an option with its
+  evidence) that name the topic as typed
   (the drafter keeps only sentences its topic gate passes, which accepts the topic's words by
   their stems; this asks for the words as the adviser wrote them);
 * **country specificity**: section 3 quotes the documents on the country (1), or on its region or
   groups, labelled as such (0.5), or nothing (0);
-* **evidence per option**: share of options that cite a document passage;
-* **options as advice**: share of options written as advice to the country rather than a
+* **evidence per option**: share of options (list items of section 5) that cite a document
+  passage;
+* **options as advice**: share of options written as advice to the country (naming it, with
+  "could"), in a sentence of their own or as the lead of the passage they rest on, rather than a
   sentence quoted from another context;
+* **options fitted to the country**: share of options that print a figure of the country (where
+  it stands on what the option is about);
 * **readability**: share of figures printed with at most five decimals (no "0.8404502742767075");
 * **no empty section**: share of sections 3 to 5 with something in them, or, when empty, a note
   saying what was searched;
@@ -53,11 +59,26 @@ PAIRS = [
     ("Viet Nam", "e-procurement"),
     ("Kiribati", "open data"),  # SIDS, LDC
 ]
+# Pairs fixed on 2026-12-06 before the option drafting was tuned further, and not looked at while
+# it was: the figures on them say how the drafter does on briefs nobody tuned it on.
+HELD_OUT = [
+    ("Maldives", "e-government"),  # SIDS
+    ("Timor-Leste", "digital identity"),  # LDC
+    ("Philippines", "open data"),
+    ("Indonesia", "e-participation"),
+    ("Papua New Guinea", "e-procurement"),  # little in the corpus
+    ("Sri Lanka", "cybersecurity"),
+    ("Thailand", "AI in government"),
+    ("Vanuatu", "data protection"),  # SIDS
+    ("Pakistan", "digital skills"),
+    ("Kazakhstan", "e-services"),  # landlocked
+]
 CRITERIA = (
     "topic_exactness",
     "country_specificity",
     "evidence_per_option",
     "options_as_advice",
+    "options_fitted",
     "readability",
     "no_empty_section",
     "sources_grouped",
@@ -66,16 +87,22 @@ CRITERIA = (
 
 def score(brief: Any) -> dict[str, float]:
     from assistant.briefs.draft import TopicGate
-    from assistant.briefs.model import Note, Paragraph
+    from assistant.briefs.model import Note, Paragraph, list_items
 
     gate = TopicGate(brief.topic)
     keys = ("country", "comparable", "options")
-    sentences = [s for key in keys for s in brief.section(key).sentences()]
-    on_topic = [s for s in sentences if gate.exact(s.text)]
+    # a list item (a quote, or an option with its evidence and figure) names the topic in its
+    # lead or in any of its sentences
+    items = [
+        " ".join(f"{s.lead or ''} {s.text}" for s in item)
+        for key in keys
+        for item in list_items(brief.section(key).sentences())
+    ]
+    on_topic = [text for text in items if gate.exact(text)]
     country = brief.section("country")
     quoted = list(country.sentences())
     grouped = any(isinstance(b, Note) for b in country.blocks) and quoted
-    options = list(brief.section("options").sentences())
+    options = list_items(brief.section("options").sentences())
     passages = {
         c.n for c in brief.citations if not getattr(c, "data_rows", []) and c.data_row is None
     }
@@ -93,14 +120,24 @@ def score(brief: Any) -> dict[str, float]:
     ]
     files = {c.source for c in data_refs}
     return {
-        "topic_exactness": len(on_topic) / len(sentences) if sentences else 0.0,
+        "topic_exactness": len(on_topic) / len(items) if items else 0.0,
         "country_specificity": 0.0 if not quoted else 0.5 if grouped else 1.0,
         "evidence_per_option": (
-            sum(bool(set(s.citations) & passages) for s in options) / len(options)
+            sum(any(set(s.citations) & passages for s in item) for item in options) / len(options)
             if options
             else 0.0
         ),
-        "options_as_advice": (sum(not s.quote for s in options) / len(options) if options else 0.0),
+        "options_as_advice": (
+            sum(_advises(item[0], brief.country) for item in options) / len(options)
+            if options
+            else 0.0
+        ),
+        "options_fitted": (
+            sum(any(f.iso3 == brief.iso3 for s in item for f in s.figures) for item in options)
+            / len(options)
+            if options
+            else 0.0
+        ),
         "readability": 1 - len(long_decimals) / len(figures) if figures else 1.0,
         "no_empty_section": filled / len(keys),
         "sources_grouped": (
@@ -111,10 +148,23 @@ def score(brief: Any) -> dict[str, float]:
     }
 
 
+def _advises(sentence: Any, country: str) -> bool:
+    """The option is put to the country: its own sentence, or the lead before the passage it
+    rests on, names the country and says what it could do."""
+    said = sentence.lead if sentence.quote else sentence.text
+    return bool(said) and country.lower() in said.lower() and " could " in said
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("RAG_DATA_DIR", "/tmp/full"))
     parser.add_argument("--json", type=Path, help="write the scores to this file")
+    parser.add_argument(
+        "--pairs",
+        choices=("tuned", "held-out"),
+        default="tuned",
+        help="the twelve pairs the drafter was tuned on, or the ten held out from tuning",
+    )
     args = parser.parse_args()
     os.environ["RAG_DATA_DIR"] = args.data_dir
 
@@ -123,7 +173,7 @@ def main() -> int:
 
     assistant = Assistant(Settings())
     rows = []
-    for country, topic in PAIRS:
+    for country, topic in PAIRS if args.pairs == "tuned" else HELD_OUT:
         brief = assistant.draft_brief(country, topic)
         scores = score(brief)
         rows.append({"country": country, "topic": topic, **scores})

@@ -116,6 +116,17 @@ def _stem(word: str) -> str:
     return found[0] if found else word.lower()
 
 
+def _split_forms(word: str) -> list[re.Pattern[str]]:
+    """A closed compound as documents also write it, open or hyphenated: "cybersecurity" as
+    "cyber security" or "cyber-security", "dataset" as "data set". Every split into parts of at
+    least three letters is allowed; only those a document writes ever match."""
+    word = word.lower()
+    if len(word) < 7 or not word.isalpha():
+        return []
+    splits = [rf"{re.escape(word[:i])}[\s-]{re.escape(word[i:])}" for i in range(3, len(word) - 2)]
+    return [re.compile(rf"\b(?:{'|'.join(splits)})")]
+
+
 class TopicGate:
     """Whether a sentence is about the topic: it names the topic's head words ("identity" of
     "digital identity"; "e-procurement", "eProcurement", "electronic procurement" or, loosely,
@@ -136,7 +147,7 @@ class TopicGate:
                 )
             else:
                 stem = _stem(word)
-                concept = _Concept({stem}, generic=stem in _GENERIC_STEMS)
+                concept = _Concept({stem}, _split_forms(word), generic=stem in _GENERIC_STEMS)
             concepts.append(concept)
         head = [c for c in concepts if not c.generic]
         if not head and len(concepts) > 1:  # "digital government": the words together
@@ -188,40 +199,133 @@ _NORMATIVE = re.compile(
     re.I,
 )
 
-ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
+
+@dataclass(frozen=True)
+class Aspect:
+    """One side of a reform on any topic, as advisers break one down: how to tell that a
+    sentence is about it, the option a brief puts to a country on it ("{country} could …
+    {topic} …"), words that search for it beside the topic, and the indicators that measure a
+    country on it, most specific first."""
+
+    label: str
+    pattern: re.Pattern[str]
+    advice: str
+    search: str
+    indicators: tuple[str, ...] = ()
+
+    def hits(self, text: str) -> int:
+        return len(self.pattern.findall(text))
+
+
+ASPECTS: tuple[Aspect, ...] = (
+    Aspect(
         "strategy and policy",
         re.compile(r"\b(strateg\w*|polic(?:y|ies)|plan|roadmap|vision|master ?plan)\b", re.I),
+        "{country} could set out its direction on {topic} in a national strategy or roadmap",
+        "national strategy policy roadmap",
+        ("gtei",),
     ),
-    (
+    Aspect(
         "legal and regulatory framework",
         re.compile(r"\b(law|laws|act|legislat\w*|regulat\w*|decree|legal|bill)\b", re.I),
+        "{country} could review its laws and regulations on {topic}",
+        "law legislation regulation legal framework",
+        ("gtei",),
     ),
-    (
+    Aspect(
         "institutions and coordination",
         re.compile(
-            r"\b(ministr\w*|agenc\w*|authorit\w*|institution\w*|coordinat\w*|council|committee|office)\b",
+            r"\b(ministr\w*|agenc\w*|authorit\w*|institution\w*|coordinat\w*|council|committee|"
+            r"office|responsibilit\w*|whole-of-government)\b",
             re.I,
         ),
+        "{country} could give one institution clear responsibility for {topic} and coordinate "
+        "the agencies involved",
+        "institutions coordination responsibility agency",
+        ("gtei", "cgsi"),
     ),
-    (
+    Aspect(
         "implementation and services",
         re.compile(
-            r"\b(implement\w*|launch\w*|platform\w*|portal\w*|system\w*|roll(?:ed)?[- ]?out|pilot\w*|deploy\w*)\b",
+            r"\b(implement\w*|launch\w*|platform\w*|portal\w*|system\w*|roll(?:ed)?[- ]?out|"
+            r"pilot\w*|deploy\w*)\b",
             re.I,
         ),
+        "{country} could build {topic} into shared platforms and services, piloting before "
+        "rolling out",
+        "implementation platform services pilot",
+        ("psdi", "osi"),
     ),
-    (
+    Aspect(
         "capacity and skills",
         re.compile(r"\b(capacit\w*|skill\w*|training|literacy|human resources)\b", re.I),
+        "{country} could build the skills and capacity {topic} needs, in government and among "
+        "its users",
+        "capacity skills training literacy",
+        ("hci",),
     ),
-    (
+    Aspect(
         "funding and monitoring",
         re.compile(
-            r"\b(fund\w*|financ\w*|budget\w*|invest\w*|monitor\w*|evaluat\w*|indicator\w*)\b", re.I
+            r"\b(fund\w*|financ\w*|budget\w*|invest\w*|monitor\w*|evaluat\w*|indicator\w*)\b",
+            re.I,
         ),
+        "{country} could fund {topic} predictably and monitor its progress with indicators",
+        "funding budget investment monitoring evaluation",
+    ),
+    Aspect(
+        "infrastructure and connectivity",
+        re.compile(
+            r"\b(infrastructur\w*|connectivit\w*|broadband|internet|mobile|network\w*)\b", re.I
+        ),
+        "{country} could invest in the infrastructure and connectivity {topic} depends on",
+        "infrastructure connectivity broadband",
+        ("tii",),
+    ),
+    Aspect(
+        "data sharing and interoperability",
+        re.compile(
+            r"\b(interoperab\w*|data[- ]sharing|data exchange|registr(?:y|ies)|base registers?|"
+            r"once[- ]only)\b",
+            re.I,
+        ),
+        "{country} could make the data behind {topic} shared and interoperable across agencies",
+        "interoperability data sharing registries",
+        ("cgsi",),
+    ),
+    Aspect(
+        "participation and inclusion",
+        re.compile(
+            r"\b(particip\w*|consult\w*|inclusi\w*|engag\w*|feedback|co-?creat\w*|"
+            r"vulnerable|women|gender)\b",
+            re.I,
+        ),
+        "{country} could involve citizens, and those most at risk of being left out, in shaping "
+        "{topic}",
+        "participation inclusion consultation citizens",
+        ("epi", "dcei"),
+    ),
+    Aspect(
+        "security and trust",
+        re.compile(r"\b(secur\w*|privacy|data protection|trust\w*|safeguard\w*|cyber\w*)\b", re.I),
+        "{country} could build trust in {topic} with privacy, data protection and security "
+        "safeguards",
+        "security privacy data protection trust",
     ),
 )
+
+
+def aspects_of(topic: str) -> list[Aspect]:
+    """The aspects of a reform on ``topic``: every one but those the topic itself names (no
+    "participation" aspect of e-participation, no "security" aspect of cybersecurity)."""
+    return [a for a in ASPECTS if not a.hits(topic)]
+
+
+def aspect_of(text: str, aspects: Sequence[Aspect]) -> Aspect | None:
+    """The aspect a sentence is most about (most words of it; the first on a tie), or None."""
+    best = max(aspects, key=lambda a: a.hits(text), default=None)
+    return best if best is not None and best.hits(text) else None
+
 
 _EGDI_COLUMNS: tuple[tuple[str, str], ...] = (
     ("egdi", "EGDI"),
@@ -684,16 +788,17 @@ def _pick(
     cue: Callable[[str], object] | None = None,
     exclude: set[tuple[str, int]] | None = None,
     min_score: float = 0.3,
+    scan: int = 12,
 ) -> list[Evidence]:
     """The best sentences of ``passages`` on ``question``: on the topic (and matching ``cue``),
     scored as the extractive answerer scores them, no two saying the same thing, at most
-    ``per_document`` from one document."""
+    ``per_document`` from one document; the first ``scan`` passages are read."""
 
     q_terms = terms(question)
     q_weights = {t: 1.0 for t in q_terms}
     total = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
-    for rank, passage in enumerate(passages[:12]):
+    for rank, passage in enumerate(passages[:scan]):
         prior = 1.0 / (1.0 + rank * 0.2)
         for start, end, text in sentences_of(passage):
             if exclude and (passage.chunk.chunk_id, start) in exclude:
@@ -738,22 +843,70 @@ def _pick(
     return chosen
 
 
+# A question in a survey's word order, whatever its last mark: an auxiliary verb first, after at
+# most a short opening phrase.
+_QUESTION_ORDER = re.compile(
+    r"^(?:[^,]{1,40},\s*)?(?:are|is|has|have|has/have|does|do|did)\s+(?:there|any|the|your|all)\b"
+    r"|^.{0,60}\b(?:are|is) there\b",
+    re.I,
+)
+# The marks of a form or a table read as text: answer cells, item codes ("1.f", "Q.17"), lot
+# numbers.
+_FORM = re.compile(r"\bYes/No\b|(?<![\w.])\d{1,2}\.[a-z](?![\w.])|\bQ\.\s?\d+|^Lot \d+", re.I)
+# What an index or survey measures, or how it was made ("measures the extent to which …", "the
+# survey instrument was designed …"): the document's method, no evidence of what works.
+_METHOD = re.compile(
+    r"\b(?:measures?|evaluates?|assess(?:es)?|captures?)\s+(?:the\s+)?(?:extent|degree|level)\b"
+    r"|\b(?:was|were) designed\b",
+    re.I,
+)
+# A list rather than a statement: "Electronic government: national strategies, the EGDI, CIOs …",
+# "the main features are: digital identity (…); the protection of personal data; …".
+_LIST = re.compile(r"^[^:]{1,120}:\s*(?:[^,;]+[,;]){3,}")
 _ANAPHORA = re.compile(r"^(?:they|it|this|these|those|such|he|she|its|their)\b", re.I)
 
 
 def _complete(sentence: str) -> bool:
     """A whole sentence worth quoting: not cut off at a passage's end ("... European
-    Directives' pro"), not a bare link, a heading or a table row, not a page."""
+    Directives' pro"), not a bare link, a heading, a table row or a survey's question, not a
+    page."""
     if not 40 <= len(sentence) <= 600 or not re.search(r"[.!?;:)\]\"'”’]$", sentence):
         return False
-    if re.match(r"^\d{1,3}\s+[A-Z]", sentence):  # a page number run into the text
+    if re.match(r"^\d{1,3}(?:\.\d{1,2})*\.?\s+[A-Z]", sentence):  # a page or heading number
         return False
     if re.match(r"^(?:Sources?|Notes?|Figure|Table|Box|Annex)\b", sentence):  # captions
         return False
     if re.search(r"\[\d+\]", sentence):  # "(OECD, 2015[15])" would read as one of our markers
         return False
+    if sentence.endswith("?") or sentence.count("|") >= 2:  # a survey question, a table row
+        return False
+    if _QUESTION_ORDER.match(sentence):  # "Since 2012, has/have any assessment(s) been …:"
+        return False
     words = sentence.split()
+    if _FORM.search(sentence):  # a questionnaire's cells run together: "Yes/No 1.f 4 Data …"
+        return False
+    inner = re.findall(r"(?<=\s)[A-Za-z][\w'’-]*", sentence)
+    if len(inner) >= 8 and sum(w[0].isupper() for w in inner) > 0.4 * len(inner):
+        return False  # title case throughout: a heading, a catalogue entry or a table row
+    if _cells(words) >= max(4, 0.15 * len(words)):
+        return False  # table cells run together: "… mechanism Impact assessments Across …"
     return len(words) >= 6 and sum(w[:1].isalpha() for w in words) >= 0.6 * len(words)
+
+
+def _cells(words: Sequence[str]) -> int:
+    """Capitalised words standing alone after a lowercase word that is not a function word, with
+    no comma between, and before a lowercase one: how
+    table cells read when their text runs together ("mechanism Impact assessments Across
+    stakeholders"); prose has few (a name: "in Fiji and"), a run of them is a table."""
+    return sum(
+        1
+        for before, word, after in zip(words, words[1:], words[2:], strict=False)
+        if word[:1].isupper()
+        and before[:1].islower()
+        and before.lower() not in STOPWORDS  # "of the Republic of", "between Israel and"
+        and not before.endswith((",", ";", ":"))
+        and after[:1].islower()
+    )
 
 
 def _quote(evidence: Evidence, sources: _Sources, lead: str | None = None) -> Sentence:
@@ -818,12 +971,177 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
         who = f"{_poss(country)} {instrument}" if instrument else country
         put.append(
             Sentence(
-                text=f"{who} could {action}.",
+                text=f"{who[:1].upper()}{who[1:]} could {action}.",
                 citations=[sources.evidence(evidence)],
                 lead=f"As recommended in {label}",
             )
         )
     return [*put, *quoted]
+
+
+# The composite index an indicator is a component of: where a country stands on a component is
+# read against its own composite ("below its EGDI of 0.651").
+_COMPOSITE = {
+    "osi": "egdi",
+    "hci": "egdi",
+    "tii": "egdi",
+    "cgsi": "gtmi",
+    "psdi": "gtmi",
+    "dcei": "gtmi",
+    "gtei": "gtmi",
+}
+
+
+def _standing(
+    iso3: str, name: str, codes: Sequence[str], table: IndicatorTable, sources: _Sources
+) -> tuple[str, Sentence] | None:
+    """Where the country stands on an option, from the first of ``codes`` it has a value for: its
+    latest value, against its composite index for a component ("below its EGDI of 0.651") or
+    with its rank. (The code, the sentence), or None when it has none of them."""
+    for code in codes:
+        series = table.series(iso3, code)
+        if not series or code not in INDICATORS:
+            continue
+        last = series[-1]
+        parts: list[str | Figure] = [
+            f"{_poss(name)} {INDICATORS[code].name} was ",
+            _figure(last, sources),
+            f" in {last.year}",
+        ]
+        whole = table.value(iso3, _COMPOSITE[code], last.year) if code in _COMPOSITE else None
+        if whole is not None:
+            mine, theirs = float(shown(last)), float(shown(whole))  # as printed
+            relation = "below" if mine < theirs else "above" if mine > theirs else "level with"
+            parts += [f", {relation} its {_short(whole.indicator)} of ", _figure(whole, sources)]
+        elif last.rank is not None:
+            parts += [", rank ", _figure(last, sources, "rank")]
+        sentence = _compose(*parts, ".")
+        sentence.lead = f"Where {name} stands"
+        sentence.continues = True
+        return code, sentence
+    return None
+
+
+def _aspect_evidence(
+    inputs: BriefInputs,
+    topic: str,
+    aspects: Sequence[Aspect],
+    passages: Sequence[Passage],
+    gate: TopicGate,
+    *,
+    exclude: set[tuple[str, int]],
+    scan: int = 36,
+    most: int = 64,
+) -> list[tuple[Aspect, Evidence]]:
+    """For each aspect, the sentence of ``passages`` that an option on it can rest on: on the
+    topic, about the aspect, and closest in meaning to the option itself ("a government could
+    review its laws and regulations on digital identity"), so that the evidence says what the
+    option asks for rather than merely sharing a word with it. Best first; an aspect whose best
+    sentence is less similar than MIN_EVIDENCE_SIMILARITY has none. Not a speaker's own position,
+    a sentence that leans on one not quoted ("It has …", "… maintains it."), a list, nor what an
+    index measures."""
+    candidates: list[tuple[Passage, int, int, str]] = []
+    for passage in passages[:scan]:
+        for start, end, text in sentences_of(passage):
+            if (passage.chunk.chunk_id, start) in exclude or not _complete(text) or not gate(text):
+                continue
+            if _SPEAKER.search(text) or _ANAPHORA.match(text) or _LEANS.search(text):
+                continue
+            if _LIST.match(text) or _METHOD.search(text):
+                continue
+            if any(a.hits(text) for a in aspects):
+                candidates.append((passage, start, end, text))
+            if len(candidates) >= most:
+                break
+    if not candidates:
+        return []
+    vectors = inputs.embedder.embed([c[3] for c in candidates])
+    found: list[tuple[Aspect, Evidence]] = []
+    for aspect in aspects:
+        option = aspect.advice.format(country="a government", topic=topic)
+        similarity = vectors @ inputs.embedder.embed_query(option)
+        best = max(
+            (i for i, c in enumerate(candidates) if aspect.hits(c[3])),
+            key=lambda i: float(similarity[i]),
+            default=None,
+        )
+        if best is None or similarity[best] < MIN_EVIDENCE_SIMILARITY:
+            continue
+        passage, start, end, text = candidates[best]
+        score = float(similarity[best])
+        found.append((aspect, Evidence(passage, text, start, end, score, score, 0.0)))
+    found.sort(key=lambda pair: -pair[1].score)
+    return found
+
+
+def _option_items(
+    iso3: str,
+    name: str,
+    topic: str,
+    table: IndicatorTable,
+    sources: _Sources,
+    aspects: Sequence[Aspect],
+    *,
+    put: Sequence[tuple[Evidence, Sentence]],
+    practice: Sequence[tuple[Evidence, Sentence]],
+    evidence: Sequence[tuple[Aspect, Evidence]],
+    quoted: Sequence[Evidence] = (),
+) -> list[Sentence]:
+    """Section 5's options, at most MAX_OPTIONS, each advice to the country, its evidence and
+    where the country stands on it:
+
+    * a recommendation the documents address to governments, put to the country;
+    * what a comparable country did, put to it;
+    * else, for each aspect of a reform (strategy, law, institutions, …) a sentence of
+      ``evidence`` is most about, one aspect per option (a sentence that reports rather than
+      advises only up to MIN_OPTIONS options): the aspect's option for the country
+      ("Bhutan could review its laws and regulations on digital identity") led before the
+      sentence quoted as its evidence, never passed off as written for the country.
+
+    Each is followed by where the country stands on it: the aspect's indicator, else one that
+    measures the topic, else its lowest EGDI component (an indicator not used by an earlier
+    option first)."""
+    egdi = table.series(iso3, "egdi")
+    parts = [table.value(iso3, c, egdi[-1].year) for c in ("osi", "hci", "tii")] if egdi else []
+    lowest = (
+        [min((v for v in parts if v is not None), key=lambda v: v.value).indicator]
+        if any(parts)
+        else []
+    )
+    topical = [c for c in topic_indicators(topic) if c != "egdi"]
+    shown_codes: set[str] = set()
+    items: list[Sentence] = []
+    covered: set[str] = set()
+
+    def add(option: Sentence, aspect: Aspect | None) -> None:
+        codes = [*(aspect.indicators if aspect else ()), *topical, *lowest]
+        fresh = [c for c in codes if c not in shown_codes] or codes
+        items.append(option)
+        if stands := _standing(iso3, name, fresh, table, sources):
+            shown_codes.add(stands[0])
+            items.append(stands[1])
+        if aspect:
+            covered.add(aspect.label)
+
+    for found, option in [*put, *practice]:
+        if sum(not s.continues for s in items) >= MAX_OPTIONS:
+            break
+        add(option, aspect_of(found.text, aspects))
+    # a recommendation to governments that could not be put to the country rests an option on
+    # its aspect like any other evidence, ahead of sentences that do not advise
+    ranked = [(a, e) for e in quoted if (a := aspect_of(e.text, aspects)) is not None]
+    ranked += sorted(evidence, key=lambda pair: not _NORMATIVE.search(pair[1].text))
+    for aspect, found in ranked:
+        count = sum(not s.continues for s in items)
+        if count >= MAX_OPTIONS or (count >= MIN_OPTIONS and not _NORMATIVE.search(found.text)):
+            continue
+        if aspect.label in covered or any(redundant(found.text, s.text) for s in items):
+            continue
+        advice = aspect.advice.format(country=name, topic=topic)
+        label = _doc_label(found.passage.document)
+        option = _quote(found, sources, f"{advice[:1].upper()}{advice[1:]} (evidence from {label})")
+        add(option, aspect)
+    return items
 
 
 def _from_practice(evidence: Evidence, name: str, iso3: str, sources: _Sources) -> Sentence | None:
@@ -839,7 +1157,7 @@ def _from_practice(evidence: Evidence, name: str, iso3: str, sources: _Sources) 
     other = country_names.name(actor)
     when = f" in {year}" if year else ""
     return Sentence(
-        text=f"{name} could {verb} {rest}, as {other} did{when}.",
+        text=f"{name[:1].upper()}{name[1:]} could {verb} {rest}, as {other} did{when}.",
         citations=[sources.evidence(evidence)],
         lead=f"From the practice of {other} ({_doc_label(evidence.passage.document)})",
     )
@@ -877,8 +1195,18 @@ _COUNTRY_ACTED = re.compile(
 )
 # The most words the action of an option from practice may run to (a longer one is quoted).
 OPTION_WORDS = 30
+# A speaker's own position ("We reaffirm …", "… then we may need to …", "Our delegation …"):
+# what a statement says its country holds is no evidence of what works, so no option rests on it.
+_SPEAKER = re.compile(r"\b(?:[Ww]e|I|[Oo]ur|[Mm]y|[Uu]s)\b")
+# How close in meaning (cosine, the passage embedder's) a sentence must be to an option for the
+# option to rest on it.
+MIN_EVIDENCE_SIMILARITY = 0.3
+# A sentence whose object is a pronoun for something said before ("… maintains it.").
+_LEANS = re.compile(r"\b(?:it|them|this|these|those)\W*$", re.I)
 # The most options a brief lists.
 MAX_OPTIONS = 5
+# Options resting on a sentence that reports rather than advises are added only up to this many.
+MIN_OPTIONS = 3
 
 
 def _measure(evidence: Evidence, sources: _Sources, label: str) -> Sentence:
@@ -1056,25 +1384,30 @@ def draft_brief(
         exclude=used,
         cue=lambda text: _country_act(text, iso3) is not None,
     )
-    practice += _pick(
-        inputs,
-        f"{topic} practice",
-        elsewhere,
-        gate,
-        limit=5 - len(practice),
-        weight=weight,
-        exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in practice},
-    )
+    # sentences that report practice before those that advise, which section 5 draws on
+    for cue in (lambda text: not _NORMATIVE.search(text), None):
+        practice += _pick(
+            inputs,
+            f"{topic} practice",
+            elsewhere,
+            gate,
+            limit=5 - len(practice),
+            weight=weight,
+            exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in practice},
+            cue=cue,
+        )
+        if len(practice) >= 3:
+            break
     used |= {(e.passage.chunk.chunk_id, e.start) for e in practice}
     timings["comparable_ms"] = (time.perf_counter() - t0) * 1000
 
-    # 5. Options and recommendations
+    # 5. Options and recommendations: recommendations addressed to governments, put to the
+    # country; what comparable countries did, put to it too; then an option on each aspect of a
+    # reform the documents give evidence on. Each with where the country stands on it.
     t0 = time.perf_counter()
+    aspects = aspects_of(topic)
     advice = inputs.search(f"{topic} recommendations measures", _filters(), 12)
-    pool = _merge(on_topic, advice, elsewhere)
     favour = {p.chunk.chunk_id: 1.1 for p in on_topic}
-    # recommendations addressed to governments first (they can be put to the country), then
-    # any other normative sentence
     addressed = inputs.search(f"governments should {topic}", _filters(), 12)
     options = _pick(
         inputs,
@@ -1086,17 +1419,33 @@ def draft_brief(
         cue=_ADDRESSED_TO_GOVERNMENTS.search,
         exclude=used,
     )
-    if len(options) < 3:
-        options += _pick(
-            inputs,
-            f"what governments should do on {topic}",
-            pool,
-            gate,
-            limit=4 - len(options),
-            weight=favour,
-            cue=_NORMATIVE.search,
-            exclude=used | {(e.passage.chunk.chunk_id, e.start) for e in options},
-        )
+    put: list[tuple[Evidence, Sentence]] = []
+    unput: list[Evidence] = []
+    for evidence in options:
+        sentence = _options_for([evidence], name, sources)[0]
+        if sentence.quote:
+            unput.append(evidence)
+        else:
+            put.append((evidence, sentence))
+    from_practice = [
+        (e, s) for e in practice if (s := _from_practice(e, name, iso3, sources)) is not None
+    ]
+    per_aspect = [inputs.search(f"{topic} {a.search}", _filters(), 6) for a in aspects]
+    pool = _merge(*(found[:3] for found in per_aspect), advice, on_topic, elsewhere)
+    taken = used | {(e.passage.chunk.chunk_id, e.start) for e in options}
+    on_an_aspect = _aspect_evidence(inputs, topic, aspects, pool, gate, exclude=taken)
+    option_sentences = _option_items(
+        iso3,
+        name,
+        topic,
+        table,
+        sources,
+        aspects,
+        put=put,
+        practice=from_practice,
+        evidence=on_an_aspect,
+        quoted=unput,
+    )
     timings["options_ms"] = (time.perf_counter() - t0) * 1000
 
     country_sentences = [_quote(e, sources) for e in found] or [
@@ -1108,18 +1457,6 @@ def draft_brief(
         for e, group in in_groups
     ]
     practice_sentences = [_quote(e, sources, _practice_lead(e, iso3)) for e in practice]
-    option_sentences = _options_for(options, country_names.name(iso3), sources)
-    # what comparable countries did, put to the country, after the recommendations put to it
-    # and before any measure quoted as it stands
-    from_practice = [
-        s for e in practice if (s := _from_practice(e, country_names.name(iso3), iso3, sources))
-    ]
-    put = [s for s in option_sentences if not s.quote]
-    option_sentences = [
-        *put,
-        *from_practice[: max(0, MAX_OPTIONS - len(put))],
-        *[s for s in option_sentences if s.quote],
-    ][:MAX_OPTIONS]
 
     if use_llm:
         t0 = time.perf_counter()
@@ -1380,7 +1717,7 @@ def _gaps_section(
     if not found:
         gaps.append(f"No passage in the documents discusses {topic} in {name}.")
     texts = " ".join(p.chunk.text for p in on_topic)
-    missing = [label for label, pattern in ASPECTS if not (on_topic and pattern.search(texts))]
+    missing = [a.label for a in aspects_of(topic) if not (on_topic and a.hits(texts))]
     if found and missing:
         gaps.append(f"On {topic} in {name}, no retrieved passage covers: {', '.join(missing)}.")
     own = [

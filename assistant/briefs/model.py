@@ -4,7 +4,7 @@ package: drafting fills it, the checker marks it, the renderers print it, the st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -40,8 +40,12 @@ class Figure(BaseModel):
 class Sentence(BaseModel):
     """One sentence of the brief and the sources it rests on.
 
-    ``lead`` is an editorial label printed before it ("Italy, Three-Year Plan:"), never a claim.
+    ``lead`` is printed before it in bold: an editorial label ("Italy, Three-Year Plan:") or
+    the drafter's recommendation the sentence is evidence for ("Fiji could review its laws on
+    e-procurement, as the CEPA report finds"), never a claim of fact.
     ``quote`` marks a sentence copied verbatim from its cited passage (extractive drafting).
+    ``continues`` puts it in the list item of the sentence before it (an option's evidence and
+    the figure that makes it fit the country, after the option itself).
     """
 
     text: str
@@ -49,6 +53,7 @@ class Sentence(BaseModel):
     lead: str | None = None
     figures: list[Figure] = Field(default_factory=list)
     quote: bool = False
+    continues: bool = False
     unsupported: bool = False
 
 
@@ -56,6 +61,17 @@ class Paragraph(BaseModel):
     type: Literal["paragraph"] = "paragraph"
     style: Literal["prose", "bullets", "numbered"] = "prose"
     sentences: list[Sentence] = Field(default_factory=list)
+
+
+def list_items(sentences: Iterable[Sentence]) -> list[list[Sentence]]:
+    """Sentences grouped into list items: each starts one, unless it ``continues`` the last."""
+    items: list[list[Sentence]] = []
+    for sentence in sentences:
+        if sentence.continues and items:
+            items[-1].append(sentence)
+        else:
+            items.append([sentence])
+    return items
 
 
 class TableRow(BaseModel):

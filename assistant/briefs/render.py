@@ -27,6 +27,7 @@ from assistant.briefs.model import (
     Paragraph,
     Section,
     Sentence,
+    list_items,
 )
 from assistant.models import Citation, page_words
 
@@ -139,9 +140,9 @@ def _md_section(brief: Brief, section: Section, chart_url: str | None) -> list[s
             if block.style == "prose":
                 lines.append(" ".join(_md_sentence(s) for s in block.sentences))
             else:
-                for i, sentence in enumerate(block.sentences, 1):
+                for i, item in enumerate(list_items(block.sentences), 1):
                     bullet = f"{i}." if block.style == "numbered" else "-"
-                    lines.append(f"{bullet} {_md_sentence(sentence)}")
+                    lines.append(f"{bullet} " + " ".join(_md_sentence(s) for s in item))
         elif isinstance(block, FigureTable):
             lines.extend(_md_table(block))
         elif isinstance(block, Chart):
@@ -395,8 +396,12 @@ def render_docx(brief: Brief, path: str | Path | IO[bytes]) -> str | Path | IO[b
                         _docx_sentence(paragraph, sentence, known)
                 else:
                     style = "List Number" if block.style == "numbered" else "List Bullet"
-                    for sentence in block.sentences:
-                        _docx_sentence(document.add_paragraph(style=style), sentence, known)
+                    for sentences in list_items(block.sentences):
+                        paragraph = document.add_paragraph(style=style)
+                        for i, sentence in enumerate(sentences):
+                            if i:
+                                paragraph.add_run(" ")
+                            _docx_sentence(paragraph, sentence, known)
             elif isinstance(block, FigureTable):
                 _docx_table(document, block, known)
             elif isinstance(block, Chart):

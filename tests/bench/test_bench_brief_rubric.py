@@ -91,3 +91,27 @@ def test_each_criterion_moves_with_what_it_measures() -> None:
     assert good["topic_exactness"] == 1.0 and poor["topic_exactness"] == 0.0
     # empty sections whose note does not say what was searched count against a brief
     assert good["no_empty_section"] < 1.0
+
+
+def test_an_option_is_its_item_advice_evidence_and_where_the_country_stands() -> None:
+    figure = Figure(iso3="FJI", indicator="gtmi", year=2025, text="0.814", citation=1)
+    evidence = Sentence(
+        text="Fiscal councils could analyse procurement plans.",
+        citations=[2],
+        quote=True,
+        lead="Fiji could fund e-procurement predictably (evidence from CEPA)",
+    )
+    stands = Sentence(
+        text="Fiji's GTMI was 0.814 in 2025.",
+        citations=[1],
+        figures=[figure],
+        lead="Where Fiji stands",
+        continues=True,
+    )
+    led = score(_brief([evidence, stands], [], "0.814", grouped=True))
+    # one option: put to Fiji in its lead, resting on a passage, with a figure of Fiji's
+    assert led["options_as_advice"] == 1.0 and led["evidence_per_option"] == 1.0
+    assert led["options_fitted"] == 1.0
+    bare = evidence.model_copy(update={"lead": "A measure from CEPA"})
+    unfitted = score(_brief([bare], [], "0.814", grouped=True))
+    assert unfitted["options_as_advice"] == 0.0 and unfitted["options_fitted"] == 0.0

@@ -23,7 +23,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.briefs.checker import apply_check, check_brief
-from assistant.briefs.draft import TopicGate, topic_indicators
+from assistant.briefs.draft import TopicGate, aspect_of, aspects_of, topic_indicators
 from assistant.briefs.model import (
     CHECKED_SECTIONS,
     UNSUPPORTED,
@@ -36,6 +36,7 @@ from assistant.briefs.model import (
     Section,
     Sentence,
     TableRow,
+    list_items,
 )
 from assistant.briefs.render import chart_png, render_docx, render_markdown
 from assistant.config import Settings
@@ -364,6 +365,36 @@ def test_the_topic_gate_knows_e_words_and_head_words() -> None:
     assert not government("Digital tools help governments govern.")
 
 
+def test_the_topic_gate_reads_a_closed_compound_written_open_or_hyphenated() -> None:
+    gate = TopicGate("cybersecurity")
+    assert gate("We ask for support through cyber security measures.")
+    assert gate.exact("Cyber-security is a priority.") and gate("Its cybersecurity agency grew.")
+    assert not gate("The security of cyber systems.") and not gate("Cyberspace norms matter.")
+
+
+def test_the_aspects_of_a_reform_leave_out_what_the_topic_names() -> None:
+    labels = [a.label for a in aspects_of("e-participation")]
+    assert (
+        "participation and inclusion" not in labels and "legal and regulatory framework" in labels
+    )
+    assert "security and trust" not in [a.label for a in aspects_of("cybersecurity")]
+    aspects = aspects_of("digital identity")
+    found = aspect_of("A law on digital identity was passed and regulations followed.", aspects)
+    assert found is not None and found.label == "legal and regulatory framework"
+    assert aspect_of("Digital identity is widespread.", aspects) is None
+
+
+def test_questions_and_table_rows_are_not_quoted() -> None:
+    from assistant.briefs.draft import _complete
+
+    assert not _complete("Are the following elements in place to support consultations on data?")
+    assert not _complete(
+        "Since January 2012, has/have any assessment(s) been undertaken on all relevant laws:"
+    )
+    assert not _complete("Subject | Identifying key databases | Time Frames | By June 2017.")
+    assert _complete("Most countries have adopted a national digital identity scheme by now.")
+
+
 def test_topic_indicators() -> None:
     assert topic_indicators("e-procurement") == ["ims_epmis", "gtmi_eprocurement"]
     assert "gtmi_dataprivacy" in topic_indicators("data protection")
@@ -475,6 +506,33 @@ class TestDraftedBriefs:
                 )
         assert brief.section("context").blocks and brief.section("gaps").blocks
         markers_resolve(render_markdown(brief), brief)
+
+    def test_each_option_is_advice_to_the_country_with_its_evidence_and_where_it_stands(
+        self, assistant: Assistant
+    ) -> None:
+        brief = assistant.draft_brief("Fiji", "e-procurement")
+        assert brief.problems == []
+        items = list_items(brief.section("options").sentences())
+        assert 3 <= len(items) <= 5
+        aspects = []
+        for option, *rest in items:
+            # put to Fiji in its own words or as the lead before the passage it rests on; never a
+            # sentence from another context presented as advice
+            said = option.lead if option.quote else option.text
+            assert said is not None and said.startswith("Fiji could "), said
+            evidence = brief.citation(option.citations[0])
+            assert evidence is not None and evidence.data_row is None and not evidence.data_rows
+            if option.quote:
+                assert option.text in evidence.text and "(evidence from " in (option.lead or "")
+                aspects.append(option.lead)
+            stands = [s for s in rest if s.lead == "Where Fiji stands"]
+            assert len(stands) == 1 and stands[0].figures
+            assert all(f.iso3 == "FJI" for f in stands[0].figures)
+        assert len(aspects) == len(set(aspects))  # one option per aspect
+        # an option, its evidence and where Fiji stands are one numbered item
+        text = render_markdown(brief)
+        assert re.search(r"^1\. \*\*.+\[\d+\]\. \*\*Where Fiji stands:\*\* Fiji's ", text, re.M)
+        assert not re.search(r"^\d\. \*\*Where Fiji stands", text, re.M)
 
     def test_what_the_documents_say_about_cambodia_comes_from_its_documents(
         self, assistant: Assistant
@@ -744,6 +802,49 @@ def test_a_brief_renders_to_pdf_and_png(assistant: Assistant, tmp_path: Path) ->
     )
     page = next(tmp_path.glob("page*.png"))
     assert page.read_bytes().startswith(b"\x89PNG") and page.stat().st_size > 10_000
+
+
+def test_a_sentence_that_continues_an_item_is_printed_in_it(tmp_path: Path) -> None:
+    import docx
+
+    from assistant.briefs.render import render_docx
+
+    option = Sentence(text="Fiji could publish contracts.", citations=[1], lead="As recommended")
+    stands = Sentence(
+        text="Fiji's EGDI was 0.67544 in 2024.",
+        citations=[1],
+        lead="Where Fiji stands",
+        continues=True,
+    )
+    other = Sentence(text="Fiji could train buyers.", citations=[1])
+    assert list_items([option, stands, other]) == [[option, stands], [other]]
+    brief = Brief(
+        id="b",
+        country="Fiji",
+        iso3="FJI",
+        topic="e-procurement",
+        created="2026-12-06T00:00:00Z",
+        sections=[
+            Section(
+                key="options",
+                number=5,
+                title="Options",
+                blocks=[Paragraph(style="numbered", sentences=[option, stands, other])],
+            )
+        ],
+    )
+    text = render_markdown(brief)
+    assert (
+        "1. **As recommended:** Fiji could publish contracts [1]. **Where Fiji stands:** "
+        "Fiji's EGDI was 0.67544 in 2024 [1].\n2. Fiji could train buyers [1]." in text
+    )
+    render_docx(brief, tmp_path / "b.docx")
+    numbered = [
+        p.text
+        for p in docx.Document(str(tmp_path / "b.docx")).paragraphs
+        if p.style.name == "List Number"
+    ]
+    assert len(numbered) == 2 and "Where Fiji stands" in numbered[0]
 
 
 def test_what_another_country_did_is_put_to_the_country_as_an_option() -> None:
