@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         help="render the first brief to this PNG (the second to a second PNG, …)",
     )
     args = parser.parse_args(argv)
+    if len(args.example) > len(PAIRS):
+        parser.error(f"--example takes at most {len(PAIRS)} pictures, one per pair")
 
     from assistant.briefs.render import render_docx
     from assistant.config import Settings
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
-    for (country, topic), png in zip(PAIRS, args.example, strict=False):
+    for (country, topic), png in zip(PAIRS, args.example, strict=False):  # checked above
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "brief.docx"
             render_docx(assistant.draft_brief(country, topic), path)

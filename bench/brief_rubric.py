@@ -1,4 +1,4 @@
-"""How usable advisory briefs are, by a fixed rubric over twelve country/topic pairs.
+"""How usable advisory briefs are, by a fixed rubric over fixed country/topic pairs.
 
     .venv/bin/python bench/brief_rubric.py [--data-dir /tmp/full] [--pairs tuned|held-out]
                                            [--json bench/results/rubric.json]
@@ -9,7 +9,7 @@ countries, high-EGDI countries, a country with little in the corpus) and the top
 about. Each brief is drafted offline and scored on eight criteria, each 0 to 1:
 
 * **topic exactness**: share of the list items of sections 3 to 5 (a quote; an option with its
-  evidence) that name the topic as typed
+  evidence) whose sentences name the topic as typed, not counting the drafter's own leads
   (the drafter keeps only sentences its topic gate passes, which accepts the topic's words by
   their stems; this asks for the words as the adviser wrote them);
 * **country specificity**: section 3 quotes the documents on the country (1), or on its region or
@@ -19,8 +19,9 @@ about. Each brief is drafted offline and scored on eight criteria, each 0 to 1:
 * **options as advice**: share of options written as advice to the country (naming it, with
   "could"), in a sentence of their own or as the lead of the passage they rest on, rather than a
   sentence quoted from another context;
-* **options fitted to the country**: share of options that print a figure of the country (where
-  it stands on what the option is about);
+* **options fitted to the country**: share of options that print a figure of the country on an
+  indicator that measures the option (its aspect's or the topic's; not merely its lowest EGDI
+  component);
 * **readability**: share of figures printed with at most five decimals (no "0.8404502742767075");
 * **no empty section**: share of sections 3 to 5 with something in them, or, when empty, a note
   saying what was searched;
@@ -91,10 +92,10 @@ def score(brief: Any) -> dict[str, float]:
 
     gate = TopicGate(brief.topic)
     keys = ("country", "comparable", "options")
-    # a list item (a quote, or an option with its evidence and figure) names the topic in its
-    # lead or in any of its sentences
+    # a list item (a quote, or an option with its evidence and figure) names the topic in any of
+    # its sentences; not in a lead, which the drafter writes from the topic as typed
     items = [
-        " ".join(f"{s.lead or ''} {s.text}" for s in item)
+        " ".join(s.text for s in item)
         for key in keys
         for item in list_items(brief.section(key).sentences())
     ]
@@ -133,10 +134,7 @@ def score(brief: Any) -> dict[str, float]:
             else 0.0
         ),
         "options_fitted": (
-            sum(any(f.iso3 == brief.iso3 for s in item for f in s.figures) for item in options)
-            / len(options)
-            if options
-            else 0.0
+            sum(_fitted(item, brief) for item in options) / len(options) if options else 0.0
         ),
         "readability": 1 - len(long_decimals) / len(figures) if figures else 1.0,
         "no_empty_section": filled / len(keys),
@@ -153,6 +151,23 @@ def _advises(sentence: Any, country: str) -> bool:
     rests on, names the country and says what it could do."""
     said = sentence.lead if sentence.quote else sentence.text
     return bool(said) and country.lower() in said.lower() and " could " in said
+
+
+def _fitted(item: list[Any], brief: Any) -> bool:
+    """The option prints a figure of the country on an indicator that measures it: one of the
+    indicators of its aspect of a reform (read from its lead, else from its sentence) or of the
+    topic. A figure on anything else (the lowest EGDI component) does not count."""
+    own = [f for s in item for f in s.figures if f.iso3 == brief.iso3]
+    if not own:
+        return False
+    from assistant.briefs.draft import aspect_of, aspects_of, topic_indicators
+
+    aspects = aspects_of(brief.topic)
+    lead = (item[0].lead or "").lower()
+    named = [a for a in aspects if a.advice.format(country="", topic=brief.topic).lower() in lead]
+    aspect = named[0] if named else aspect_of(item[0].text, aspects)
+    measures = {*(aspect.indicators if aspect else ()), *topic_indicators(brief.topic)}
+    return any(f.indicator in measures for f in own)
 
 
 def main() -> int:
@@ -187,7 +202,9 @@ def main() -> int:
     print("mean " + " ".join(f"{k}={v:.2f}" for k, v in means.items()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"briefs": rows, "mean": means}, indent=1))
+        args.json.write_text(
+            json.dumps({"pairs": args.pairs, "briefs": rows, "mean": means}, indent=1)
+        )
     return 0
 
 

@@ -123,7 +123,10 @@ def _split_forms(word: str) -> list[re.Pattern[str]]:
     word = word.lower()
     if len(word) < 7 or not word.isalpha():
         return []
-    splits = [rf"{re.escape(word[:i])}[\s-]{re.escape(word[i:])}" for i in range(3, len(word) - 2)]
+    splits = [
+        rf"{re.escape(word[:i])}[\s\-\u2010\u2011]+{re.escape(word[i:])}"
+        for i in range(3, len(word) - 2)
+    ]
     return [re.compile(rf"\b(?:{'|'.join(splits)})")]
 
 
@@ -412,6 +415,11 @@ def _in_text(name: str) -> str:
     return f"the {name}" if _WITH_THE.search(name) else name
 
 
+def _capitalise(text: str) -> str:
+    """``text`` with its first letter upper case: "the Philippines could …" opening a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def _poss(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
@@ -461,7 +469,7 @@ def _compose(*parts: str | Figure | None) -> Sentence:
     """A sentence of text and figures (printed as their text), citing the figures' rows."""
     figures = [p for p in parts if isinstance(p, Figure)]
     text = "".join(p.text if isinstance(p, Figure) else p for p in parts if p is not None)
-    text = text[:1].upper() + text[1:]
+    text = _capitalise(text)
     return Sentence(
         text=text, citations=list(dict.fromkeys(f.citation for f in figures)), figures=figures
     )
@@ -481,6 +489,12 @@ def _short(code: str) -> str:
     name = INDICATORS[code].name if code in INDICATORS else code
     match = re.search(r"\(([A-Z]{2,})\)$", name)
     return match.group(1) if match else name
+
+
+def _components(iso3: str, table: IndicatorTable, year: int) -> list[IndicatorValue]:
+    """The country's EGDI components (OSI, HCI, TII) in ``year``, those the data has."""
+    found = (table.value(iso3, code, year) for code in ("osi", "hci", "tii"))
+    return [v for v in found if v is not None]
 
 
 def _egdi_sentences(
@@ -547,9 +561,7 @@ def _egdi_sentences(
             sentences.append(
                 _compose(f"In {last.year} it ranked ", _figure(last, sources, "rank"), ".")
             )
-    components = [
-        v for v in (table.value(iso3, c, last.year) for c in ("osi", "hci", "tii")) if v is not None
-    ]
+    components = _components(iso3, table, last.year)
     if components:
         tail = "."
         if len(components) == 3:
@@ -788,17 +800,16 @@ def _pick(
     cue: Callable[[str], object] | None = None,
     exclude: set[tuple[str, int]] | None = None,
     min_score: float = 0.3,
-    scan: int = 12,
 ) -> list[Evidence]:
     """The best sentences of ``passages`` on ``question``: on the topic (and matching ``cue``),
     scored as the extractive answerer scores them, no two saying the same thing, at most
-    ``per_document`` from one document; the first ``scan`` passages are read."""
+    ``per_document`` from one document."""
 
     q_terms = terms(question)
     q_weights = {t: 1.0 for t in q_terms}
     total = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
-    for rank, passage in enumerate(passages[:scan]):
+    for rank, passage in enumerate(passages[:12]):
         prior = 1.0 / (1.0 + rank * 0.2)
         for start, end, text in sentences_of(passage):
             if exclude and (passage.chunk.chunk_id, start) in exclude:
@@ -847,22 +858,23 @@ def _pick(
 # most a short opening phrase.
 _QUESTION_ORDER = re.compile(
     r"^(?:[^,]{1,40},\s*)?(?:are|is|has|have|has/have|does|do|did)\s+(?:there|any|the|your|all)\b"
-    r"|^.{0,60}\b(?:are|is) there\b",
+    r"|^.{0,60}\b(?:are|is) there (?!is\b|are\b)[a-z]",
     re.I,
 )
-# The marks of a form or a table read as text: answer cells, item codes ("1.f", "Q.17"), lot
-# numbers.
-_FORM = re.compile(r"\bYes/No\b|(?<![\w.])\d{1,2}\.[a-z](?![\w.])|\bQ\.\s?\d+|^Lot \d+", re.I)
-# What an index or survey measures, or how it was made ("measures the extent to which …", "the
-# survey instrument was designed …"): the document's method, no evidence of what works.
+# The marks of a form or a table read as text: answer cells ("Yes/No"), item codes ("1.f", "Q.17").
+_FORM = re.compile(r"\bYes/No\b|(?<![\w.])\d{1,2}\.[a-z](?![\w.])|\bQ\.\s?\d+", re.I)
+# What an index or survey measures, or how it was made ("the Survey measures the existence of …",
+# "the survey instrument was designed …"): the document's method, no evidence of what works.
 _METHOD = re.compile(
-    r"\b(?:measures?|evaluates?|assess(?:es)?|captures?)\s+(?:the\s+)?(?:extent|degree|level)\b"
-    r"|\b(?:was|were) designed\b",
+    r"\b(?:index|survey|dimension|pillar|indicators?|questionnaire|instrument|benchmark)\b"
+    r"[^.;]{0,60}?\b(?:measures?|evaluates?|assess(?:es)?|captures?|ascertains?|"
+    r"(?:was|were) designed)\b",
     re.I,
 )
-# A list rather than a statement: "Electronic government: national strategies, the EGDI, CIOs …",
-# "the main features are: digital identity (…); the protection of personal data; …".
-_LIST = re.compile(r"^[^:]{1,120}:\s*(?:[^,;]+[,;]){3,}")
+# A list rather than a statement: a heading of a few words and its items ("Electronic government:
+# national strategies, the EGDI, CIOs …"), or items set off by semicolons ("the main features
+# are: digital identity (…); the protection of personal data; …").
+_LIST = re.compile(r"^(?:\S+\s+){0,4}\S+:\s*(?:[^,;]+[,;]){3,}|^[^:]{1,120}:\s*(?:[^;]+;){2,}")
 _ANAPHORA = re.compile(r"^(?:they|it|this|these|those|such|he|she|its|their)\b", re.I)
 
 
@@ -885,9 +897,6 @@ def _complete(sentence: str) -> bool:
     words = sentence.split()
     if _FORM.search(sentence):  # a questionnaire's cells run together: "Yes/No 1.f 4 Data …"
         return False
-    inner = re.findall(r"(?<=\s)[A-Za-z][\w'’-]*", sentence)
-    if len(inner) >= 8 and sum(w[0].isupper() for w in inner) > 0.4 * len(inner):
-        return False  # title case throughout: a heading, a catalogue entry or a table row
     if _cells(words) >= max(4, 0.15 * len(words)):
         return False  # table cells run together: "… mechanism Impact assessments Across …"
     return len(words) >= 6 and sum(w[:1].isalpha() for w in words) >= 0.6 * len(words)
@@ -971,7 +980,7 @@ def _options_for(options: Sequence[Evidence], country: str, sources: _Sources) -
         who = f"{_poss(country)} {instrument}" if instrument else country
         put.append(
             Sentence(
-                text=f"{who[:1].upper()}{who[1:]} could {action}.",
+                text=f"{_capitalise(who)} could {action}.",
                 citations=[sources.evidence(evidence)],
                 lead=f"As recommended in {label}",
             )
@@ -1015,11 +1024,26 @@ def _standing(
             parts += [f", {relation} its {_short(whole.indicator)} of ", _figure(whole, sources)]
         elif last.rank is not None:
             parts += [", rank ", _figure(last, sources, "rank")]
+        if INDICATORS[code].note:  # not read 0 to 1: the country context prints its scale
+            parts.append(" (its scale is given under the country context)")
         sentence = _compose(*parts, ".")
         sentence.lead = f"Where {name} stands"
         sentence.continues = True
         return code, sentence
     return None
+
+
+def _usable_evidence(text: str) -> bool:
+    """Whether an option can rest on ``text``: not a speaker's own position, not a sentence that
+    leans on one not quoted ("It has …", "… maintains it."), not a list, not what an index
+    measures."""
+    return not (
+        _SPEAKER.search(text)
+        or _ANAPHORA.match(text)
+        or _LEANS.search(text)
+        or _LIST.match(text)
+        or _METHOD.search(text)
+    )
 
 
 def _aspect_evidence(
@@ -1036,23 +1060,18 @@ def _aspect_evidence(
     """For each aspect, the sentence of ``passages`` that an option on it can rest on: on the
     topic, about the aspect, and closest in meaning to the option itself ("a government could
     review its laws and regulations on digital identity"), so that the evidence says what the
-    option asks for rather than merely sharing a word with it. Best first; an aspect whose best
-    sentence is less similar than MIN_EVIDENCE_SIMILARITY has none. Not a speaker's own position,
-    a sentence that leans on one not quoted ("It has …", "… maintains it."), a list, nor what an
-    index measures."""
+    option asks for rather than merely sharing a word with it, and usable as evidence
+    (:func:`_usable_evidence`). Best first; an aspect whose best sentence is less similar than
+    MIN_EVIDENCE_SIMILARITY has none."""
     candidates: list[tuple[Passage, int, int, str]] = []
     for passage in passages[:scan]:
         for start, end, text in sentences_of(passage):
             if (passage.chunk.chunk_id, start) in exclude or not _complete(text) or not gate(text):
                 continue
-            if _SPEAKER.search(text) or _ANAPHORA.match(text) or _LEANS.search(text):
-                continue
-            if _LIST.match(text) or _METHOD.search(text):
-                continue
-            if any(a.hits(text) for a in aspects):
+            if _usable_evidence(text) and any(a.hits(text) for a in aspects):
                 candidates.append((passage, start, end, text))
-            if len(candidates) >= most:
-                break
+        if len(candidates) >= most:
+            break
     if not candidates:
         return []
     vectors = inputs.embedder.embed([c[3] for c in candidates])
@@ -1085,62 +1104,58 @@ def _option_items(
     put: Sequence[tuple[Evidence, Sentence]],
     practice: Sequence[tuple[Evidence, Sentence]],
     evidence: Sequence[tuple[Aspect, Evidence]],
-    quoted: Sequence[Evidence] = (),
 ) -> list[Sentence]:
     """Section 5's options, at most MAX_OPTIONS, each advice to the country, its evidence and
-    where the country stands on it:
+    where the country stands on it, in this order:
 
-    * a recommendation the documents address to governments, put to the country;
-    * what a comparable country did, put to it;
-    * else, for each aspect of a reform (strategy, law, institutions, …) a sentence of
-      ``evidence`` is most about, one aspect per option (a sentence that reports rather than
-      advises only up to MIN_OPTIONS options): the aspect's option for the country
-      ("Bhutan could review its laws and regulations on digital identity") led before the
-      sentence quoted as its evidence, never passed off as written for the country.
+    * recommendations the documents address to governments, put to the country;
+    * what comparable countries did, put to it;
+    * then one option for each further aspect of a reform (strategy, law, institutions, …) that
+      ``evidence`` holds a sentence on, those that advise first (a sentence that only reports
+      while there are fewer than MAX_REPORTING_OPTIONS options): the aspect's option for the
+      country ("Bhutan could review its laws and regulations on digital identity") led before
+      the sentence quoted as its evidence, never passed off as written for the country.
 
-    Each is followed by where the country stands on it: the aspect's indicator, else one that
-    measures the topic, else its lowest EGDI component (an indicator not used by an earlier
-    option first)."""
+    Where the country stands is read on the aspect's own indicators (one no earlier option used
+    first); an aspect with none, or none the country has a value for, takes an indicator of the
+    topic, else the country's lowest EGDI component."""
     egdi = table.series(iso3, "egdi")
-    parts = [table.value(iso3, c, egdi[-1].year) for c in ("osi", "hci", "tii")] if egdi else []
-    lowest = (
-        [min((v for v in parts if v is not None), key=lambda v: v.value).indicator]
-        if any(parts)
-        else []
-    )
+    components = _components(iso3, table, egdi[-1].year) if egdi else []
+    lowest = [min(components, key=lambda v: v.value).indicator] if components else []
     topical = [c for c in topic_indicators(topic) if c != "egdi"]
     shown_codes: set[str] = set()
     items: list[Sentence] = []
     covered: set[str] = set()
 
+    def options() -> int:
+        return sum(not s.continues for s in items)
+
     def add(option: Sentence, aspect: Aspect | None) -> None:
-        codes = [*(aspect.indicators if aspect else ()), *topical, *lowest]
-        fresh = [c for c in codes if c not in shown_codes] or codes
+        own = list(aspect.indicators if aspect else ())
+        ranked = [c for c in own if c not in shown_codes] + [c for c in own if c in shown_codes]
         items.append(option)
-        if stands := _standing(iso3, name, fresh, table, sources):
+        stands = _standing(iso3, name, ranked, table, sources) or _standing(
+            iso3, name, [*topical, *lowest], table, sources
+        )
+        if stands:
             shown_codes.add(stands[0])
             items.append(stands[1])
         if aspect:
             covered.add(aspect.label)
 
     for found, option in [*put, *practice]:
-        if sum(not s.continues for s in items) >= MAX_OPTIONS:
+        if options() >= MAX_OPTIONS:
             break
         add(option, aspect_of(found.text, aspects))
-    # a recommendation to governments that could not be put to the country rests an option on
-    # its aspect like any other evidence, ahead of sentences that do not advise
-    ranked = [(a, e) for e in quoted if (a := aspect_of(e.text, aspects)) is not None]
-    ranked += sorted(evidence, key=lambda pair: not _NORMATIVE.search(pair[1].text))
-    for aspect, found in ranked:
-        count = sum(not s.continues for s in items)
-        if count >= MAX_OPTIONS or (count >= MIN_OPTIONS and not _NORMATIVE.search(found.text)):
+    for aspect, found in sorted(evidence, key=lambda pair: not _NORMATIVE.search(pair[1].text)):
+        advises = _NORMATIVE.search(found.text) is not None
+        if options() >= (MAX_OPTIONS if advises else MAX_REPORTING_OPTIONS):
             continue
         if aspect.label in covered or any(redundant(found.text, s.text) for s in items):
             continue
         advice = aspect.advice.format(country=name, topic=topic)
         label = _doc_label(found.passage.document)
-        option = _quote(found, sources, f"{advice[:1].upper()}{advice[1:]} (evidence from {label})")
-        add(option, aspect)
+        add(_quote(found, sources, f"{_capitalise(advice)} (evidence from {label})"), aspect)
     return items
 
 
@@ -1157,9 +1172,9 @@ def _from_practice(evidence: Evidence, name: str, iso3: str, sources: _Sources) 
     other = country_names.name(actor)
     when = f" in {year}" if year else ""
     return Sentence(
-        text=f"{name[:1].upper()}{name[1:]} could {verb} {rest}, as {other} did{when}.",
+        text=f"{_capitalise(name)} could {verb} {rest}, as {_in_text(other)} did{when}.",
         citations=[sources.evidence(evidence)],
-        lead=f"From the practice of {other} ({_doc_label(evidence.passage.document)})",
+        lead=f"From the practice of {_in_text(other)} ({_doc_label(evidence.passage.document)})",
     )
 
 
@@ -1180,9 +1195,12 @@ def _country_act(text: str, iso3: str) -> tuple[str, str, str, str | None] | Non
         return None  # not a verb in the past ("Estonia leads …" is no act to copy)
     rest = re.split(r"[;:]|,\s+(?:which|who|where|while|but|and)\b", match.group("rest"))[0]
     rest = re.sub(r"\b(its|their)\b(?! own)", "its own", rest.strip().rstrip("."))
+    year = match.group("year")
+    if closing := re.search(r",?\s+in ((?:19|20)\d\d)$", rest):  # "… platform in 2016"
+        rest, year = rest[: closing.start()], year or closing.group(1)
     if not 2 <= len(rest.split()) <= OPTION_WORDS:
         return None
-    return actors[0], lemmas[0], rest, match.group("year")
+    return actors[0], lemmas[0], rest, year
 
 
 # A sentence that opens with a country acting: "In 2019, Estonia launched …", "The Government of
@@ -1197,16 +1215,17 @@ _COUNTRY_ACTED = re.compile(
 OPTION_WORDS = 30
 # A speaker's own position ("We reaffirm …", "… then we may need to …", "Our delegation …"):
 # what a statement says its country holds is no evidence of what works, so no option rests on it.
-_SPEAKER = re.compile(r"\b(?:[Ww]e|I|[Oo]ur|[Mm]y|[Uu]s)\b")
+_SPEAKER = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|us)\b|(?:^|[,;:]\s+)I\b")
 # How close in meaning (cosine, the passage embedder's) a sentence must be to an option for the
 # option to rest on it.
 MIN_EVIDENCE_SIMILARITY = 0.3
 # A sentence whose object is a pronoun for something said before ("… maintains it.").
-_LEANS = re.compile(r"\b(?:it|them|this|these|those)\W*$", re.I)
+_LEANS = re.compile(r"\b(?:it|them|this|these|those)\W*$")
 # The most options a brief lists.
 MAX_OPTIONS = 5
-# Options resting on a sentence that reports rather than advises are added only up to this many.
-MIN_OPTIONS = 3
+# Options resting on a sentence that reports rather than advises are added only while there are
+# fewer than this many options.
+MAX_REPORTING_OPTIONS = 3
 
 
 def _measure(evidence: Evidence, sources: _Sources, label: str) -> Sentence:
@@ -1215,7 +1234,7 @@ def _measure(evidence: Evidence, sources: _Sources, label: str) -> Sentence:
     sentence = _quote(evidence, sources, f"A measure from {label}")
     rest = _CONNECTIVE.sub("", sentence.text)
     if rest != sentence.text:
-        sentence.text = rest[:1].upper() + rest[1:]
+        sentence.text = _capitalise(rest)
     return sentence
 
 
@@ -1419,20 +1438,19 @@ def draft_brief(
         cue=_ADDRESSED_TO_GOVERNMENTS.search,
         exclude=used,
     )
+    # a recommendation that cannot be put to the country ("These policies should …" leans on a
+    # sentence before it) is left out; its aspect may still be evidenced below
     put: list[tuple[Evidence, Sentence]] = []
-    unput: list[Evidence] = []
     for evidence in options:
         sentence = _options_for([evidence], name, sources)[0]
-        if sentence.quote:
-            unput.append(evidence)
-        else:
+        if not sentence.quote:
             put.append((evidence, sentence))
     from_practice = [
         (e, s) for e in practice if (s := _from_practice(e, name, iso3, sources)) is not None
     ]
-    per_aspect = [inputs.search(f"{topic} {a.search}", _filters(), 6) for a in aspects]
-    pool = _merge(*(found[:3] for found in per_aspect), advice, on_topic, elsewhere)
-    taken = used | {(e.passage.chunk.chunk_id, e.start) for e in options}
+    per_aspect = [inputs.search(f"{topic} {a.search}", _filters(), 3) for a in aspects]
+    pool = _merge(*per_aspect, advice, on_topic, elsewhere)
+    taken = used | {(e.passage.chunk.chunk_id, e.start) for e, _ in put}
     on_an_aspect = _aspect_evidence(inputs, topic, aspects, pool, gate, exclude=taken)
     option_sentences = _option_items(
         iso3,
@@ -1444,7 +1462,6 @@ def draft_brief(
         put=put,
         practice=from_practice,
         evidence=on_an_aspect,
-        quoted=unput,
     )
     timings["options_ms"] = (time.perf_counter() - t0) * 1000
 
@@ -1452,7 +1469,7 @@ def draft_brief(
         _quote(
             e,
             sources,
-            f"{group.name[:1].upper()}{group.name[1:]} ({_doc_label(e.passage.document)})",
+            f"{_capitalise(group.name)} ({_doc_label(e.passage.document)})",
         )
         for e, group in in_groups
     ]

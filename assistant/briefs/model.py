@@ -41,8 +41,9 @@ class Sentence(BaseModel):
     """One sentence of the brief and the sources it rests on.
 
     ``lead`` is printed before it in bold: an editorial label ("Italy, Three-Year Plan:") or
-    the drafter's recommendation the sentence is evidence for ("Fiji could review its laws on
-    e-procurement, as the CEPA report finds"), never a claim of fact.
+    the drafter's recommendation the sentence is evidence for ("Fiji could review its laws and
+    regulations on e-procurement (evidence from …)"), never a claim of fact; the checker does not
+    read it.
     ``quote`` marks a sentence copied verbatim from its cited passage (extractive drafting).
     ``continues`` puts it in the list item of the sentence before it (an option's evidence and
     the figure that makes it fit the country, after the option itself).

@@ -94,24 +94,34 @@ def test_each_criterion_moves_with_what_it_measures() -> None:
 
 
 def test_an_option_is_its_item_advice_evidence_and_where_the_country_stands() -> None:
-    figure = Figure(iso3="FJI", indicator="gtmi", year=2025, text="0.814", citation=1)
+    def stands(indicator: str) -> Sentence:
+        figure = Figure(iso3="FJI", indicator=indicator, year=2025, text="0.468", citation=1)
+        return Sentence(
+            text=f"Fiji's {indicator} was 0.468 in 2025.",
+            citations=[1],
+            figures=[figure],
+            lead="Where Fiji stands",
+            continues=True,
+        )
+
     evidence = Sentence(
         text="Fiscal councils could analyse procurement plans.",
         citations=[2],
         quote=True,
-        lead="Fiji could fund e-procurement predictably (evidence from CEPA)",
+        lead=(
+            "Fiji could set out its direction on e-procurement in a national strategy or roadmap "
+            "(evidence from CEPA)"
+        ),
     )
-    stands = Sentence(
-        text="Fiji's GTMI was 0.814 in 2025.",
-        citations=[1],
-        figures=[figure],
-        lead="Where Fiji stands",
-        continues=True,
-    )
-    led = score(_brief([evidence, stands], [], "0.814", grouped=True))
-    # one option: put to Fiji in its lead, resting on a passage, with a figure of Fiji's
+    led = score(_brief([evidence, stands("gtei")], [], "0.814", grouped=True))
+    # one option: put to Fiji in its lead, resting on a passage, with Fiji's figure on the
+    # indicator of its aspect (strategy: the GovTech enablers)
     assert led["options_as_advice"] == 1.0 and led["evidence_per_option"] == 1.0
     assert led["options_fitted"] == 1.0
+    # a figure on an indicator that does not measure the option does not fit it
+    assert (
+        score(_brief([evidence, stands("osi")], [], "0.814", grouped=True))["options_fitted"] == 0
+    )
     bare = evidence.model_copy(update={"lead": "A measure from CEPA"})
     unfitted = score(_brief([bare], [], "0.814", grouped=True))
     assert unfitted["options_as_advice"] == 0.0 and unfitted["options_fitted"] == 0.0

@@ -393,6 +393,83 @@ def test_questions_and_table_rows_are_not_quoted() -> None:
     )
     assert not _complete("Subject | Identifying key databases | Time Frames | By June 2017.")
     assert _complete("Most countries have adopted a national digital identity scheme by now.")
+    # prose full of names is prose
+    assert _complete(
+        "The Lao People's Democratic Republic adopted its Digital Economy and Society Strategy in 2021."
+    )
+    assert _complete(
+        "Officials from the Ministry of Finance and the Fiji Procurement Office met in Suva with "
+        "World Bank staff."
+    )
+    # a table's cells run together are not
+    assert not _complete(
+        "AI Public disclosure mechanism Impact assessments Across stakeholders Throughout the AI "
+        "life cycle Disclosure systems Voluntary to mandatory reporting Enforcement Penalties for "
+        "non-compliance."
+    )
+
+
+def test_an_option_rests_only_on_a_sentence_that_can_be_evidence() -> None:
+    from assistant.briefs.draft import _usable_evidence
+
+    for fit in (
+        "Phase I of the programme connected every ministry to the shared platform.",
+        "Most ministries now share their services and IT.",
+        "Countries should assess the extent to which their laws protect personal data.",
+        "The portal was designed with suppliers and now serves all ministries.",
+        "The reform rests on three pillars: a legal basis, a shared platform, trained staff.",
+    ):
+        assert _usable_evidence(fit), fit
+    for unfit in (
+        "We reaffirm our commitment to an inclusive dialogue on cybersecurity.",
+        "Bluntly, if the compact is to have effect, then we may need to regulate AI globally.",
+        "It has benefitted from the expertise of the E-Leaders.",
+        "UN DESA's Division for Public Institutions and Digital Government maintains it.",
+        "Electronic government: national strategies, the EGDI, CIOs, portals.",
+        "The main features are: digital identity; the protection of personal data; inclusion.",
+        "In line with its aims, the Survey measures the existence of plans to raise digital skills.",
+    ):
+        assert not _usable_evidence(unfit), unfit
+
+
+def test_where_the_country_stands_reads_a_component_against_its_composite(
+    tmp_path: Path,
+) -> None:
+    from assistant.briefs.draft import _COMPOSITE, _Sources, _standing
+
+    def row(code: str, value: float, printed: str, line: int) -> IndicatorRow:
+        return IndicatorRow(
+            "PHL",
+            "Philippines",
+            code,
+            2024,
+            value,
+            printed,
+            EGDI_FILE,
+            line,
+            "UN E-Government Survey",
+        )
+
+    with IndicatorTable(tmp_path / "indicators.sqlite3") as table:
+        table.replace_source(
+            EGDI_FILE,
+            [
+                row("egdi", 0.7, "0.70000", 2),
+                row("hci", 0.65, "0.65000", 3),
+                row("tii", 0.7, "0.70000", 4),
+            ],
+        )
+        sources = _Sources(lambda n, value: data_citation(n, value.row, "x"))
+        assert _COMPOSITE["hci"] == "egdi"
+        code, below = _standing("PHL", "the Philippines", ["osi", "hci"], table, sources)
+        assert code == "hci"  # the first of the codes the country has a value for
+        assert below.text == (
+            "The Philippines' Human Capital Index (HCI) was 0.65000 in 2024, below its EGDI of 0.70000."
+        )
+        assert below.lead == "Where the Philippines stands" and below.continues
+        _, level = _standing("PHL", "the Philippines", ["tii"], table, sources)
+        assert "level with its EGDI of 0.70000" in level.text
+        assert _standing("PHL", "the Philippines", ["osi"], table, sources) is None
 
 
 def test_topic_indicators() -> None:
@@ -870,6 +947,14 @@ def test_what_another_country_did_is_put_to_the_country_as_an_option() -> None:
     assert _country_act(text, "EST") is None
     assert _country_act("Estonia leads the index on digital identity.", "FJI") is None
     assert _country_act("The Survey results show that 85% of countries have one.", "FJI") is None
+    philippines = "The Philippines launched a national e-procurement platform in 2016."
+    passage = Passage(chunk=Chunk("phl:1", "phl", 1, philippines), document=doc)
+    other = _from_practice(
+        Evidence(passage, philippines, 0, len(philippines), 1.0), "Fiji", "FJI", sources
+    )
+    assert other is not None and other.text == (
+        "Fiji could launch a national e-procurement platform, as the Philippines did in 2016."
+    )
     assert _country_act("Singapore has introduced a national AI strategy.", "FJI") == (
         "SGP",
         "introduce",
