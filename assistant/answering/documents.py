@@ -57,6 +57,13 @@ def answer(
     if expansions is None:
         expansions = context.expansions(question, access)
     searched, query = filters, question
+    if source is not None and source.unheard:
+        # nothing of theirs to search: what was found about them shows what is there
+        passages = context.retriever.search(
+            question, filters, k=context.settings.top_k, access=access, timings=timings
+        )
+        run.retrieved.extend(passages)
+        return refusal(question, filters, passages, extractive.Extraction(), source=source)
     if source is not None:
         # only the source's documents are searched, for what is asked of them: their name
         # matches every passage of them and would only dilute the search and the choice of
@@ -127,7 +134,7 @@ def answer(
             named_in=[*expansions, *named],
             source=source,
         )
-    missing = extractive.lacks(asked, extraction.evidence)
+    missing = extractive.lacks(asked, extraction.evidence, same_language=not meaning)
     if missing is not None:
         return refusal(question, filters, passages, extraction, lacks=missing, source=source)
     if context.uses_llm:

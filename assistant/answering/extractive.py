@@ -82,11 +82,13 @@ _ASKS_TIME = re.compile(
     r"^\W*(?:(?:and|so|but|then|ok)\W+)?when\b|\bwhen\W*$|\b(what year|which year|what date|since when|by when|what time)\b",
     re.I,
 )
-# a number that is not a year ("2024" answers "when", not "how many")
+# a number that is not a year ("2024" answers "when", not "how many"), nor an ordinal ("the
+# 24th session", "the twenty-fourth session" count nothing)
 _QUANTITY = re.compile(
-    r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))(?!\d+(?:st|nd|rd|th)\b)\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|thousand|million|billion|trillion|half|third|quarter|dozen|several|"
-    r"majority|per ?cent|percentage)\b",
+    r"majority|per ?cent|percentage)\b(?!-(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth)\b)",
     re.I,
 )
 _TIME = re.compile(
@@ -181,11 +183,20 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     return None
 
 
-def lacks(question: str, evidence: list[Evidence]) -> str | None:
-    """What the question asks for ("a figure", "a date") when no sentence quoted holds one."""
+def lacks(question: str, evidence: list[Evidence], *, same_language: bool = True) -> str | None:
+    """What the question asks for ("a figure", "a date") when no sentence quoted holds one. A
+    figure counts only in a sentence that shares a word with the question: "The names of the 24
+    persons nominated …" gives no figure for "how many observers attended cepa 24?" (not asked
+    of a question in another language than the sentences', which can share none)."""
     asked = asked_for(question)
-    if asked is None or any(asked[1](e.text) for e in evidence):
+    if asked is None:
         return None
+    asked_terms = {t for t in terms(question) if not t.isdigit()}
+    for e in evidence:
+        if asked[1](e.text) and (
+            asked[0] != "a figure" or not same_language or asked_terms & set(terms(e.text))
+        ):
+            return None
     return asked[0]
 
 

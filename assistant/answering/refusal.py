@@ -16,7 +16,13 @@ def describe_scope(filters: Filters, source: Source | None = None) -> str:
     """Where a search looked, in words ("documents about Fiji within the un-docs collections";
     "the 3 documents from cepa: …" when the question named whose words it asks for)."""
     parts = []
-    if source is not None:
+    if source is not None and source.unheard:
+        who = ", ".join(country_names.name(c) for c in country_names.in_question(source.phrase))
+        parts.append(
+            f"for the words of {who or source.phrase}: no document in the collections is theirs (a "
+            "statement, letter or report by them), and what others say of them is not their words"
+        )
+    elif source is not None:
         titles = "; ".join(source.titles[:3]) + ("; …" if len(source.titles) > 3 else "")
         count = len(source.documents)
         parts.append(

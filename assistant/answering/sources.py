@@ -130,6 +130,11 @@ class Source:
         rest = re.sub(pattern, " ", question, count=1, flags=re.I)
         return " ".join(rest.split())
 
+    @property
+    def unheard(self) -> bool:
+        """A country whose words were asked for, with no document of its own to quote."""
+        return not self.documents
+
     def describe(self) -> str:
         count = len(self.documents)
         return f"from {self.phrase} ({count} document{'s' if count != 1 else ''})"
@@ -196,6 +201,11 @@ def named_source(
         and _in_years(doc, years)
     ]
     if not matched:
+        if countries and not groups and not names:
+            # a country's own words asked for ("what did myanmar say about …") that no document
+            # of the collections holds (no statement by it): what others say about it is not
+            # its words, so nothing is theirs to quote
+            return Source(phrase=phrase.strip(), documents=(), titles=())
         return None
     # a body's own documents before those about it ("Appointment of members to the Committee
     # …" holds biographies, not what the Committee said); the latter only when there are no others

@@ -171,6 +171,19 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("how many people took part in the wsis forum", held) == "a figure"
     counted = [evidence("The WSIS+20 Forum on 27 May 2024 drew over 4,000 participants.")]
     assert lacks("how many people took part in the wsis forum", counted) is None
+    # an ordinal counts nothing
+    session = [evidence("Observers attended the twenty-fourth session, as did the 25th.")]
+    assert lacks("how many observers attended the session", session) == "a figure"
+    # a count of something named is given by a sentence that names it
+    others = [
+        evidence("Observers from governmental organizations also attended the session."),
+        evidence("The names of the 24 persons nominated by the Secretary-General are annexed."),
+    ]
+    assert lacks("how many observers attended cepa 24?", others) == "a figure"
+    # a question in another language shares no word with English sentences: not asked of it
+    assert lacks("how many observers attended cepa 24?", others, same_language=False) is None
+    towers = [evidence("China is installing 161 communication towers across the country.")]
+    assert lacks("how many telecom towers is china putting up", towers) is None
 
 
 def test_a_heading_that_closes_its_passage_is_quoted_with_what_it_heads() -> None:

@@ -250,6 +250,14 @@ def test_no_source_when_the_question_names_none_that_is_ingested(question: str) 
     assert found(question) is None
 
 
+def test_a_country_with_no_document_of_its_own_is_a_source_with_nothing_to_quote() -> None:
+    # Tuvalu has no statement among the documents: what others say of it is not its words
+    source = named_source("wat did tuvalu say abt sea level rise", EXPANSIONS, DOCS)
+    assert source is not None and source.unheard and source.documents == ()
+    # a country with a statement is quoted from it, not from its profile
+    assert found("what did maldives say about its master plan") == ["mdv"]
+
+
 @pytest.fixture(scope="module")
 def assistant(small_store) -> Assistant:  # type: ignore[no-untyped-def]
     return Assistant(small_store)
@@ -277,6 +285,15 @@ def test_a_topic_the_source_never_discusses_is_refused_naming_what_was_searched(
     answer = assistant.answer("what did cambodia say about cryptocurrencies").answer
     assert not answer.grounded
     assert "I searched the document from cambodia (Cambodia: statement" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_country_without_a_statement_is_not_quoted_from_others(assistant: Assistant) -> None:
+    # no document of the small corpus is Tuvalu's; Fiji's statement speaks of small island
+    # States on climate change, which is Fiji's words, not Tuvalu's
+    answer = assistant.answer("what did tuvalu say about climate change?").answer
+    assert not answer.grounded
+    assert "for the words of Tuvalu: no document in the collections is theirs" in answer.answer
 
 
 def _evidence(text: str):  # type: ignore[no-untyped-def]
