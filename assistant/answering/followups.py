@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.context import AnswerContext
+from assistant.answering.understanding import is_function_word
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
 from assistant.language import LANGUAGES, question_language, too_short_to_tell
-from assistant.text import YEAR
+from assistant.text import YEAR, un_symbols
 
 
 @dataclass
@@ -357,11 +358,34 @@ _BACK_REFERENCE = re.compile(
 
 def _stands_alone(question: str, words: list[str]) -> bool:
     """A complete question of its own ("What is Fiji's EGDI?", "Which country ranked first in
-    2010?"): it starts like a question, has a subject and points back at nothing."""
+    2010?"): it starts like a question, names its own subject and points back at nothing."""
     return (
         len(words) >= 4
         and bool(_QUESTION_START.match(question))
         and not _BACK_REFERENCE.search(question)
+        # a choice among what the conversation asked ("which one is better?") is read by
+        # _which_of_them or left as asked: there is no one subject to carry
+        and (_names_a_subject(question) or bool(_WHICH_OF_THEM.search(question)))
+    )
+
+
+def _names_a_subject(question: str) -> bool:
+    """Whether a question names what it is about: a country, a group, an indicator, a year, a UN
+    symbol or a word no English dictionary knows (a body's acronym, "cepa", "unctad"). One made
+    of English words only ("who's next n how many in the pipeline?", "who chaired it?") asks
+    about what the conversation is about."""
+    if (
+        country_names.in_question(question)
+        or find_groups(question)
+        or find_indicators(question)
+        or YEAR.search(question)
+        or un_symbols(question)
+    ):
+        return True
+    return any(
+        not country_names.is_english_word(word)
+        for word in re.findall(r"[^\W\d_]{3,}", question)
+        if not is_function_word(word)
     )
 
 

@@ -29,6 +29,7 @@ from assistant import crosslingual
 from assistant.answering.sources import attributed
 from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_WORDS, STOPWORDS
 from assistant.country_groups import Group, find_groups
+from assistant.country_groups import groups as all_groups
 from assistant.indicators import INDICATORS, find_indicators, names_of
 from assistant.text import YEAR, fold
 
@@ -247,7 +248,7 @@ def understand(question: str) -> QueryPlan:
     """The plan for a standalone question (follow-ups are rewritten first)."""
     text = " ".join(_POSSESSIVE.sub("", question).split())
     plan = QueryPlan(question=question, text=text)
-    spelled, fixed = _indicator_spelling(text)
+    spelled, fixed = _names_spelling(text)
     plan.indicators = find_indicators(spelled)
     if not plan.indicators and RANKING.search(text) and re.search(r"\brank", text, re.I):
         plan.indicators = ["egdi"]  # "Which country ranked first in 2010?": the UN ranking
@@ -279,22 +280,23 @@ def understand(question: str) -> QueryPlan:
 
 
 @lru_cache(maxsize=1)
-def _indicator_vocabulary() -> frozenset[str]:
-    """Every word of every indicator name and alias (folded), five letters or more."""
-    return frozenset(
-        w for code in INDICATORS for a in names_of(code) for w in a.split() if len(w) >= 5
-    )
+def _name_vocabulary() -> frozenset[str]:
+    """Every word of every indicator name and alias and of every country group's name (folded),
+    five letters or more: the words a slip is read as in the names a question uses."""
+    indicators = (w for code in INDICATORS for a in names_of(code) for w in a.split())
+    group_names = (w for g in all_groups().values() for n in g.names for w in fold(n).split())
+    return frozenset(w for w in (*indicators, *group_names) if len(w) >= 5)
 
 
-def _indicator_spelling(text: str) -> tuple[str, dict[str, str]]:
-    """``text`` with misspelt words of indicator names corrected ("digital goverment index"),
-    and the corrections: a word no English dictionary knows becomes the indicator-name word one
-    slip away (two for ten letters or more); a word after an indicator-name word that begins
-    only one such word is that word cut short ("telecom infra")."""
+def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with misspelt words of indicator and group names corrected ("digital goverment
+    index", "pacfic islands"), and the corrections: a word no English dictionary knows becomes
+    the name word one slip away (two for ten letters or more); a word after a name word that
+    begins only one such word is that word cut short ("telecom infra")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    vocabulary = _indicator_vocabulary()
+    vocabulary = _name_vocabulary()
     fixed: dict[str, str] = {}
     words = fold(text).split()
     for i, word in enumerate(words):

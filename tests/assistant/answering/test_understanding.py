@@ -137,6 +137,20 @@ def test_acronym_candidates() -> None:
             "oecd dgi 2023 - how did countries do on the proactiveness dimension? ok and on ai, "
             "how many have a strategy for ai in the public sector?",
         ),
+        # a question of English words only names no subject of its own: it asks about the
+        # conversation's
+        (
+            "who's next n how many in the pipeline?",
+            "any news on ldc graduation in the doha poa progress report?",
+            "any news on ldc graduation in the doha poa progress report? who's next n how many "
+            "in the pipeline?",
+        ),
+        # one naming a body, a country or an indicator stands alone
+        (
+            "who chaired the cepa session?",
+            "any news on ldc graduation?",
+            "who chaired the cepa session?",
+        ),
         # "he", "she" point back as "it" does
         (
             "where does he teach?",

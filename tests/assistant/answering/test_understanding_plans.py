@@ -182,6 +182,14 @@ def test_a_word_cut_short_after_an_indicator_word_is_completed() -> None:
     assert plan.indicators == ["tii"] and plan.corrections == {"infra": "infrastructure"}
 
 
+def test_a_misspelt_word_of_a_group_name_is_read_as_the_group() -> None:
+    plan = understand("which pacfic island has the lowest epi 2024?")
+    assert [g.key for g in plan.groups] == ["PACIFIC_ISLANDS"] and plan.indicators == ["epi"]
+    assert plan.corrections == {"pacfic": "pacific"}
+    # a word one slip from a group's name that the dictionary knows is the word typed
+    assert understand("pacific egdi 2024").corrections == {}
+
+
 def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None:
     plan = understand("goverment policies in kenya")
     assert plan.indicators == [] and plan.corrections == {} and plan.kind == "documents"
