@@ -371,9 +371,12 @@ def _stands_alone(question: str, words: list[str]) -> bool:
 
 def _names_a_subject(question: str) -> bool:
     """Whether a question names what it is about: a country, a group, an indicator, a year, a UN
-    symbol or a word no English dictionary knows (a body's acronym, "cepa", "unctad"). One made
-    of English words only ("who's next n how many in the pipeline?", "who chaired it?") asks
-    about what the conversation is about."""
+    symbol, a word no English dictionary knows (a body's acronym, "cepa", "unctad") or a word
+    capitalised as a name is after the first ("the Committee", "the Pentagram of Action"). One
+    of lower-case English words only ("who's next n how many in the pipeline?") asks about what
+    the conversation is about."""
+    if any(word[:1].isupper() for word in question.split()[1:]):
+        return True
     if (
         country_names.in_question(question)
         or find_groups(question)

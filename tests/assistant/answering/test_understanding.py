@@ -145,7 +145,13 @@ def test_acronym_candidates() -> None:
             "any news on ldc graduation in the doha poa progress report? who's next n how many "
             "in the pipeline?",
         ),
-        # one naming a body, a country or an indicator stands alone
+        # one naming a body, a country or an indicator stands alone, as does one naming
+        # something with a capital, as names are written
+        (
+            "What does the Committee recommend about procurement data?",
+            "What does the digital identity programme in Fiji do?",
+            "What does the Committee recommend about procurement data?",
+        ),
         (
             "who chaired the cepa session?",
             "any news on ldc graduation?",
