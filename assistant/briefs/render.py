@@ -320,6 +320,16 @@ def _docx_sentence(paragraph: DocxParagraph, sentence: Sentence, known: set[int]
         paragraph.add_run(stop)
 
 
+def _docx_sentences(
+    paragraph: DocxParagraph, sentences: Sequence[Sentence], known: set[int]
+) -> None:
+    """``sentences`` run together in one Word paragraph (prose, or one list item)."""
+    for i, sentence in enumerate(sentences):
+        if i:
+            paragraph.add_run(" ")
+        _docx_sentence(paragraph, sentence, known)
+
+
 def _docx_table(document: DocxDocument, table: FigureTable, known: set[int]) -> None:
     from docx.shared import Pt
 
@@ -389,19 +399,11 @@ def render_docx(brief: Brief, path: str | Path | IO[bytes]) -> str | Path | IO[b
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 if block.style == "prose":
-                    paragraph = document.add_paragraph()
-                    for i, sentence in enumerate(block.sentences):
-                        if i:
-                            paragraph.add_run(" ")
-                        _docx_sentence(paragraph, sentence, known)
+                    _docx_sentences(document.add_paragraph(), block.sentences, known)
                 else:
                     style = "List Number" if block.style == "numbered" else "List Bullet"
                     for sentences in list_items(block.sentences):
-                        paragraph = document.add_paragraph(style=style)
-                        for i, sentence in enumerate(sentences):
-                            if i:
-                                paragraph.add_run(" ")
-                            _docx_sentence(paragraph, sentence, known)
+                        _docx_sentences(document.add_paragraph(style=style), sentences, known)
             elif isinstance(block, FigureTable):
                 _docx_table(document, block, known)
             elif isinstance(block, Chart):
