@@ -23,7 +23,6 @@ word, by Snowball's stem and a case ending ("Японии" is "Япония"; "�
 from __future__ import annotations
 
 import json
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from importlib import resources
 from typing import Any
 
 from assistant.language import LANGUAGES
+from assistant.text import chinese_segmenter
 
 __all__ = ["Gloss", "Term", "gloss", "kind_label", "labels", "local_country_name", "terms"]
 
@@ -215,20 +215,12 @@ _LONG_STEM = 5
 _SUFFIX_AND_ENDING = 4
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> Any:
-    import jieba  # Chinese word segmentation, its dictionary inside the package
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 def _word_boundaries(text: str) -> frozenset[int]:
     """The offsets where a name may start or end in Chinese ``text``: where a word of jieba's
     segmentation starts or ends, and anywhere inside a segment its dictionary does not know (a
     run it could only guess at, as in traditional characters). Inside a word it knows, a name is
     part of that word: "发展中国家" (developing countries) holds no "中国"."""
-    jieba = _segmenter()
+    jieba = chinese_segmenter()
     known = jieba.dt.FREQ
     at = 0
     edges = {0}

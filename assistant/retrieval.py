@@ -24,8 +24,10 @@ from assistant.country_groups import Group, about_group, constraint_groups
 from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import BadRequest, ConfigError, StoreError
 from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
+from assistant.storage import lexicon
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
+from assistant.storage.lexicon import Lexicon
 from assistant.storage.vectors import SENTENCE_INDEX, VectorStore, build_where
 from assistant.text import YEAR, un_symbols
 
@@ -103,6 +105,8 @@ class Retriever:
         self._reload_lock = threading.Lock()
         self._repair_lock = threading.Lock()
         self._repair: threading.Thread | None = None
+        self._lexicon: Lexicon | None = None
+        self._lexicon_lock = threading.Lock()
 
     # --- keyword index freshness ----------------------------------------------------------
     def ensure_keyword_index(self) -> None:
@@ -171,6 +175,49 @@ class Retriever:
             repair.join(timeout)
         return repair is None or not repair.is_alive()
 
+    # --- the lexicon: a question's words read as English --------------------------------
+    def lexicon(self) -> Lexicon | None:
+        """The lexicon at the catalogue's generation (see :mod:`assistant.lexicon`): loaded, or
+        built from the store when the saved one is missing or stale (ingestion builds it, so
+        this happens only for a store made before it existed). None when building fails: like
+        the keyword index it is derived data, and the search goes on without it."""
+        generation = self.catalog.generation()
+        if self._lexicon is not None and self._lexicon.generation == generation:
+            return self._lexicon
+        with self._lexicon_lock:
+            if self._lexicon is not None and self._lexicon.generation == generation:
+                return self._lexicon
+            saved = Lexicon.load(lexicon.saved_beside(self.keyword.path))
+            if saved is None or saved.generation != generation:
+                if self.catalog.get_state("run_active") is not None and saved is not None:
+                    return saved  # ingestion is running and will rebuild it when done
+                try:
+                    saved = self.rebuild_lexicon()
+                except (StoreError, ConfigError) as exc:
+                    log.warning("the lexicon could not be built, searching without it: %s", exc)
+                    return None
+            self._lexicon = saved
+            return saved
+
+    def rebuild_lexicon(self) -> Lexicon:
+        return lexicon.rebuild_from_store(
+            lexicon.saved_beside(self.keyword.path),
+            self.store,
+            self.catalog,
+            self.multilingual.embed,
+        )
+
+    def read_in_english(self, question: str) -> list[str]:
+        """The English terms the words of ``question`` (in another language) are read as."""
+        found = self.lexicon()
+        if found is None:
+            return []
+        try:
+            return found.read(question, self.multilingual.embed)
+        except ConfigError as exc:
+            log.warning("reading the question's words in English failed: %s", exc)
+            return []
+
     # --- search ---------------------------------------------------------------------------
     def search(
         self,
@@ -218,8 +265,13 @@ class Retriever:
         )
         dense = self.store.query(vector, pool, where)
         t2 = time.perf_counter()
+        # a question in another language finds English passages by its words too, read as
+        # the English terms nearest them ("인터넷" as "internet")
+        read = self.read_in_english(meaning) if meaning and self.searches_by_meaning() else []
+        if read:
+            log.debug("searched by its words read in English: %s", read)
         sparse_ids = self._keyword_search(
-            query,
+            " ".join([query, *read]),
             pool,
             lambda d: d in docs and allowed(docs[d]),
             granted(access),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -121,3 +122,12 @@ UN_SYMBOL = re.compile(
 def un_symbols(text: str) -> list[str]:
     """The UN document symbols ``text`` names ("E/2025/44"), each with a number in it."""
     return [m.group(1) for m in UN_SYMBOL.finditer(text) if re.search(r"\d", m.group(1))]
+
+
+@lru_cache(maxsize=1)
+def chinese_segmenter() -> Any:
+    """jieba, Chinese word segmentation (its dictionary inside the package), loaded once."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba

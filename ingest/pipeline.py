@@ -48,7 +48,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import AssistantError, StoreError
 from assistant.models import PUBLIC, Chunk, DocumentRecord
-from assistant.storage import Stores
+from assistant.storage import Stores, lexicon
 from assistant.storage.catalog import Catalog
 from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
@@ -285,6 +285,7 @@ class Pipeline:
             self.rebuild_keyword_index()
             report.timings["index"] += time.perf_counter() - t0
             report.keyword_rebuilt = True
+        self._rebuild_lexicon(report)
         self.catalog.set_state("run_active", None)
         # when the store was last brought up to date (the Slack App Home shows it)
         self.catalog.set_state("last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
@@ -332,6 +333,19 @@ class Pipeline:
         """What the stored passages depend on besides the files themselves."""
         s = self.settings
         return f"v{PIPELINE_VERSION}:{s.embedding_model}:{s.chunk_size}:{s.chunk_overlap}:{s.ocr}"
+
+    def _rebuild_lexicon(self, report: Report) -> None:
+        """Build the lexicon that reads a question's words in English (``assistant.lexicon``)
+        when the search by meaning is on and the saved one is not of this generation."""
+        if self.store.sentences is None:
+            return
+        path = lexicon.saved_beside(self.keyword.path)
+        saved = lexicon.Lexicon.load(path)
+        if saved is not None and saved.generation == self.catalog.generation():
+            return
+        t0 = time.perf_counter()
+        lexicon.rebuild_from_store(path, self.store, self.catalog, self.multilingual.embed)
+        report.timings["index"] += time.perf_counter() - t0
 
     def rebuild_keyword_index(self) -> int:
         """Rebuild BM25 from the store's passages (titles and sections included)."""

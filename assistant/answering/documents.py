@@ -105,10 +105,13 @@ def answer(
     if unread is not None:
         return refusal(question, filters, passages, extraction, language=unread, source=source)
     if meaning:
-        # the model's similarity of the question as typed and the sentence it found is all
-        # that shows a sentence in another language answers it (few words can be shared)
-        weak = max((e.similarity for e in extraction.evidence), default=0.0) < (
-            context.settings.crosslingual_threshold
+        # the model's similarity of the question as typed and the sentence it found is what
+        # shows a sentence in another language answers it (few words can be shared), unless
+        # the sentence holds a name the question typed that few passages use
+        floor = context.settings.crosslingual_threshold
+        weak = not any(
+            e.similarity >= floor or _holds_rare_name(e.text, meaning, access, context)
+            for e in extraction.evidence
         )
     else:
         weak = extraction.best_score < context.settings.refusal_threshold
@@ -196,6 +199,29 @@ CROSSLINGUAL_EMBEDDED = 32
 
 # How many of the documents the whole conversation found a follow-up's own words are searched in.
 FOLLOW_UP_DOCUMENTS = 2
+
+
+# A name (a word in Latin letters with a capital: "Bakong", "Mudra") that at most this many
+# passages use is specific enough that a sentence holding it is on the question's topic. Not
+# an acronym: those stand in headings, figure titles and lists of bodies as well.
+RARE_NAME_PASSAGES = 20
+_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def _holds_rare_name(sentence: str, question: str, access: Access, context: AnswerContext) -> bool:
+    """Whether ``sentence`` holds a name typed in Latin letters in ``question`` (asked in
+    another language) that few passages use, other than a country's. A question in Korean on
+    "Bakong" is on the topic of the one sentence that names it, however little else the two
+    share for the multilingual model; a name many passages use ("OECD") shows nothing."""
+    for name in dict.fromkeys(_LATIN_NAME.findall(question)):
+        if country_names.in_question(name):
+            continue
+        if not re.search(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+            continue
+        used = [context.frequency(stem, access)[0] for stem in stems(name)]
+        if used and 0 < max(used) <= RARE_NAME_PASSAGES:
+            return True
+    return False
 
 
 def _used(term: str, access: Access, context: AnswerContext) -> bool:

@@ -160,3 +160,27 @@ def test_a_question_in_a_latin_script_language_naming_only_a_country_keeps_its_l
     # Vietnamese all the same, and searched as such (not as English)
     answer = assistant.ask("fiji nói gì về biến đổi khí hậu ở đại hội đồng")
     assert answer.language == "vi"
+
+
+def test_a_sentence_holding_a_rare_name_the_question_typed_is_on_its_topic(
+    assistant: Assistant,
+) -> None:
+    # the multilingual model finds little in common between a Korean question and the English
+    # sentence on Cambodia's payment system, but the sentence holds the name asked about, which
+    # one passage uses
+    answer = assistant.ask("캄보디아의 Bakong 시스템은 무엇인가요?")
+    assert answer.grounded, answer.answer
+    assert "called Bakong" in answer.answer
+    assert answer.citations[0].source.endswith("KHM_79_2024.txt")
+    # a name no passage uses shows nothing: still refused
+    refused = assistant.ask("캄보디아의 Wingpay 시스템은 무엇인가요?")
+    assert not refused.grounded and refused.kind == "refusal"
+
+
+def test_a_question_in_another_language_is_searched_by_its_words_read_in_english(
+    assistant: Assistant,
+) -> None:
+    # "기후 변화" (climate change) shares no word with the English passages; read in English,
+    # its words reach the keyword index
+    read = assistant.retriever.read_in_english("피지는 기후 변화에 대해 뭐라고 했나")
+    assert "climate" in read, read

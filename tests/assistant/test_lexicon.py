@@ -1,0 +1,123 @@
+"""A question's words in another language read as the English words the documents use
+(assistant/storage/lexicon.py): which words are read, which English terms they may become, and the
+lexicon as derived data next to the keyword index. The real multilingual model throughout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant.embedding import MultilingualEmbedder
+from assistant.storage import lexicon
+from assistant.storage.lexicon import Lexicon, question_words, vocabulary
+from ingest.pipeline import Pipeline
+from tests.conftest import copy_corpus, make_settings
+
+NONE_ENGLISH = lambda word: False  # noqa: E731
+
+
+def test_words_that_carry_no_meaning_of_their_own_are_not_read() -> None:
+    # Japanese: particles and endings written in kana alone are left out; single Han
+    # characters are read only as a pair ("対" + "策": countermeasures)
+    words = question_words("猛暑対策について何か提言ある", NONE_ENGLISH)
+    assert "猛暑" in words and "対策" in words and "提言" in words
+    assert not {"について", "ある", "か", "対", "策"} & set(words)
+    # Thai is segmented into words (no spaces), and its stop words are not read
+    words = question_words("ความยากจนของโลก", NONE_ENGLISH)
+    assert "ความยากจน" in words and "ของ" not in words
+    # French: stop words are not read, nor paired across
+    words = question_words("le taux de pauvreté", NONE_ENGLISH)
+    assert words == ["taux", "pauvreté"]
+
+
+def test_names_acronyms_and_english_words_are_searched_as_typed() -> None:
+    english = {"auditor-general", "chief", "heat"}.__contains__
+    words = question_words("Singapour durée du mandat de l'Auditor-General Tan", english)
+    assert "durée" in words and "mandat" in words
+    assert not {"Auditor-General", "Tan"} & set(words)  # a name, an English word
+    assert question_words("CEPA 권고 ПРООН", NONE_ENGLISH) == ["권고"]  # acronyms are not read
+
+
+def test_the_terms_a_word_may_be_read_as() -> None:
+    texts = [
+        "Internet use among women grows, and the gender gap narrows.",
+        "Poverty in the world fell; poverty is measured by household surveys.",
+        "President Nyusi spoke. The govern- ment of the world discussed poverty.",
+        "Les pays et les projets dans le monde.",
+    ] * 8
+    terms = vocabulary(texts)
+    assert {"internet", "gender", "poverty", "gender gap", "world"} <= set(terms)
+    assert "nyusi" not in terms  # a name: always capitalised
+    assert "ment" not in terms  # the tail of a word broken over a line
+    assert "les" not in terms and "dans" not in terms  # French stop words
+    assert all(len(t) >= 3 for t in terms)
+
+
+@pytest.fixture(scope="module")
+def model() -> MultilingualEmbedder:
+    return MultilingualEmbedder()
+
+
+def test_words_in_other_languages_are_read_as_the_nearest_english_terms(
+    model: MultilingualEmbedder,
+) -> None:
+    texts = [
+        "Internet use grows while the gender gap narrows in least developed countries.",
+        "Poverty in the world fell, and extreme poverty is measured by household surveys.",
+        "The committee extended the term of its advisory board by two years.",
+        "Public procurement portals publish every tender and contract award.",
+    ] * 6
+    built = Lexicon.build(texts, model.embed, generation=3)
+    assert "internet" in built.read("인터넷 이용 성별 격차", model.embed)
+    assert "poverty" in built.read("ความยากจน", model.embed)
+    assert "poverty" in built.read("taux de pauvreté", model.embed)
+    assert "procurement" in " ".join(built.read("公共采购", model.embed))
+    # nothing of meaning to read: nothing read
+    assert built.read("について の", model.embed) == []
+
+
+def test_the_lexicon_is_saved_atomically_and_a_damaged_one_is_rebuilt(
+    tmp_path: Path, model: MultilingualEmbedder
+) -> None:
+    built = Lexicon.build(["Open data portals publish government data."] * 6, model.embed, 7)
+    path = tmp_path / "lexicon.npz"
+    built.save(path)
+    loaded = Lexicon.load(path)
+    assert loaded is not None and loaded.generation == 7 and loaded.terms == built.terms
+    assert np.allclose(loaded.vectors, built.vectors)
+    assert [p.name for p in tmp_path.iterdir()] == ["lexicon.npz"]  # no temporary file left
+    path.write_bytes(path.read_bytes()[:100])
+    assert Lexicon.load(path) is None
+    assert Lexicon.load(tmp_path / "missing.npz") is None
+
+
+FIJI = "general-debate-2024/session79_2024/FJI_79_2024.txt"
+SAMOA = "general-debate-2024/session79_2024/WSM_79_2024.txt"
+
+
+@pytest.mark.slow
+def test_ingestion_builds_the_lexicon_and_a_question_in_another_language_searches_with_it(
+    tmp_path: Path, shared_corpus: Path
+) -> None:
+    corpus = copy_corpus(shared_corpus, tmp_path / "corpus", [FIJI])
+    settings = make_settings(tmp_path / "data", corpus_dirs=[corpus])
+    Pipeline(settings).run()
+    path = lexicon.saved_beside(settings.keyword_path)
+    saved = Lexicon.load(path)
+    assert saved is not None and "climate" in saved.terms
+    assistant = Assistant(settings)
+    assert saved.generation == assistant.catalog.generation()
+    assert "climate" in " ".join(assistant.retriever.read_in_english("기후 변화"))
+    # a store that moved on is read with a lexicon rebuilt at its generation
+    copy_corpus(shared_corpus, corpus, [SAMOA])
+    Pipeline(settings).run()
+    moved = Assistant(settings)
+    again = moved.retriever.lexicon()
+    assert again is not None and again.generation == moved.catalog.generation() > saved.generation
+    # without the search by meaning, no lexicon is built or used
+    off = make_settings(tmp_path / "data-off", corpus_dirs=[corpus], multilingual_index=False)
+    Pipeline(off).run()
+    assert not lexicon.saved_beside(off.keyword_path).exists()
