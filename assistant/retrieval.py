@@ -106,6 +106,7 @@ class Retriever:
         self._repair_lock = threading.Lock()
         self._repair: threading.Thread | None = None
         self._lexicon: Lexicon | None = None
+        self._lexicon_failed = -1  # the catalogue generation whose lexicon could not be built
         self._lexicon_lock = threading.Lock()
 
     # --- keyword index freshness ----------------------------------------------------------
@@ -177,29 +178,40 @@ class Retriever:
 
     # --- the lexicon: a question's words read as English --------------------------------
     def lexicon(self) -> Lexicon | None:
-        """The lexicon at the catalogue's generation (see :mod:`assistant.lexicon`): loaded, or
-        built from the store when the saved one is missing or stale (ingestion builds it, so
-        this happens only for a store made before it existed). None when building fails: like
-        the keyword index it is derived data, and the search goes on without it."""
+        """The lexicon at the catalogue's generation (see :mod:`assistant.storage.lexicon`):
+        loaded, or built from the store when the saved one is missing or stale (ingestion builds
+        it, so this happens only for a store made before it existed, or after a failed build).
+        While ingestion runs, the one in hand serves: ingestion rebuilds it when done. None when
+        building fails: like the keyword index it is derived data, and the search goes on
+        without it (a generation whose build failed is not tried again by every question)."""
         generation = self.catalog.generation()
         if self._lexicon is not None and self._lexicon.generation == generation:
             return self._lexicon
         with self._lexicon_lock:
-            if self._lexicon is not None and self._lexicon.generation == generation:
-                return self._lexicon
-            saved = Lexicon.load(lexicon.saved_beside(self.keyword.path))
-            if saved is None or saved.generation != generation:
-                if self.catalog.get_state("run_active") is not None and saved is not None:
-                    return saved  # ingestion is running and will rebuild it when done
+            current = self._lexicon
+            if current is not None and current.generation == generation:
+                return current
+            if generation == self._lexicon_failed:
+                return None
+            if current is not None and self.catalog.get_state("run_active") is not None:
+                return current  # ingestion is running and will rebuild it when done
+            found = Lexicon.load(lexicon.saved_beside(self.keyword.path))
+            if found is None or found.generation != generation:
+                if found is not None and self.catalog.get_state("run_active") is not None:
+                    self._lexicon = found
+                    return found
                 try:
-                    saved = self.rebuild_lexicon()
-                except (StoreError, ConfigError) as exc:
+                    found = self.rebuild_lexicon()
+                except (StoreError, ConfigError, OSError) as exc:
                     log.warning("the lexicon could not be built, searching without it: %s", exc)
+                    self._lexicon_failed = generation
                     return None
-            self._lexicon = saved
-            return saved
+            self._lexicon = found
+            return found
 
     def rebuild_lexicon(self) -> Lexicon:
+        """Build the lexicon from the store and save it next to the keyword index (kept in
+        hand, unsaved, when the data folder cannot be written)."""
         return lexicon.rebuild_from_store(
             lexicon.saved_beside(self.keyword.path),
             self.store,

@@ -335,8 +335,10 @@ class Pipeline:
         return f"v{PIPELINE_VERSION}:{s.embedding_model}:{s.chunk_size}:{s.chunk_overlap}:{s.ocr}"
 
     def _rebuild_lexicon(self, report: Report) -> None:
-        """Build the lexicon that reads a question's words in English (``assistant.lexicon``)
-        when the search by meaning is on and the saved one is not of this generation."""
+        """Build the lexicon that reads a question's words in English
+        (``assistant.storage.lexicon``) when the search by meaning is on and the saved one is
+        not of this generation. A failure costs the run nothing: it is derived data, logged, and
+        the API builds it when it finds it missing or stale."""
         if self.store.sentences is None:
             return
         path = lexicon.saved_beside(self.keyword.path)
@@ -344,7 +346,10 @@ class Pipeline:
         if saved is not None and saved.generation == self.catalog.generation():
             return
         t0 = time.perf_counter()
-        lexicon.rebuild_from_store(path, self.store, self.catalog, self.multilingual.embed)
+        try:
+            lexicon.rebuild_from_store(path, self.store, self.catalog, self.multilingual.embed)
+        except (AssistantError, OSError) as exc:
+            log.warning("the lexicon could not be built (%s); the API builds it when asked", exc)
         report.timings["index"] += time.perf_counter() - t0
 
     def rebuild_keyword_index(self) -> int:

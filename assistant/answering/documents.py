@@ -205,18 +205,28 @@ FOLLOW_UP_DOCUMENTS = 2
 # passages use is specific enough that a sentence holding it is on the question's topic. Not
 # an acronym: those stand in headings, figure titles and lists of bodies as well.
 RARE_NAME_PASSAGES = 20
-_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+\b")
+_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")
+# A name put in quotation marks, in any language's ("«250+»", "„Smart Nation“", "「Bakong」").
+_QUOTED_NAME = re.compile(r"[«“„\"「『]([^»”“\"」』]{3,40})[»”“\"」』]")
 
 
 def _holds_rare_name(sentence: str, question: str, access: Access, context: AnswerContext) -> bool:
-    """Whether ``sentence`` holds a name typed in Latin letters in ``question`` (asked in
-    another language) that few passages use, other than a country's. A question in Korean on
-    "Bakong" is on the topic of the one sentence that names it, however little else the two
-    share for the multilingual model; a name many passages use ("OECD") shows nothing."""
-    for name in dict.fromkeys(_LATIN_NAME.findall(question)):
-        if country_names.in_question(name):
+    """Whether ``sentence`` holds a name ``question`` (asked in another language) names in
+    Latin letters: one few passages use, other than a country's, or one it quotes. A question
+    in Korean on "Bakong", or in Russian on the «250+» project, is on the topic of the sentence
+    that names it, however little else the two share for the multilingual model; a name many
+    passages use ("Committee") shows nothing, nor does the first word of a question written in
+    Latin letters, capitalised by grammar ("Quelle …")."""
+    folded = sentence.casefold()
+    for name in _QUOTED_NAME.findall(question):
+        if not name.strip().isdigit() and name.strip().casefold() in folded:
+            return True
+    first = None if language.foreign_script_words(question) else re.match(r"\W*(\w+)", question)
+    for found in _LATIN_NAME.finditer(question):
+        name = found.group()
+        if (first and found.start() == first.start(1)) or country_names.in_question(name):
             continue
-        if not re.search(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+        if not re.search(rf"\b{re.escape(name)}\b", sentence):
             continue
         used = [context.frequency(stem, access)[0] for stem in stems(name)]
         if used and 0 < max(used) <= RARE_NAME_PASSAGES:

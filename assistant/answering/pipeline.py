@@ -161,6 +161,7 @@ def answer(
         else:
             focus = follow_up_focus(question, standalone) if searched == standalone else None
             source = carried = None
+            kept_why = "as earlier in the conversation"
             if not filters.documents:
                 # a follow-up's own attribution ("and what did unctad say?") before the turns'
                 catalogue = context.retriever.catalog.documents()
@@ -172,6 +173,12 @@ def answer(
                     carried = sources.conversation_source(
                         searched, conversation.turns[-1].standalone, plan.expansions, catalogue
                     )
+                if source is None and carried is None and meaning is not None:
+                    # a question in another language names its source without English's "what
+                    # did … say": a body it types by its acronym ("CEPA", "UNCTAD") is searched
+                    # first, as a follow-up's document is
+                    carried = sources.named_by_acronym(searched, plan.expansions, catalogue)
+                    kept_why = "named in the question"
             if source is not None:
                 plan.source = source.describe()
                 # a group named as the source ("escap annual report", "what did the oecd say")
@@ -197,7 +204,7 @@ def answer(
                 # source of its own ("when did albania come in?" after a question on the EU
                 # benchmark's method paper) is answered from that document when it can be,
                 # else from everything
-                plan.source = f"{carried.describe()}, as earlier in the conversation"
+                plan.source = f"{carried.describe()}, {kept_why}"
                 result = kept_to
             else:
                 result = searched_in(source)

@@ -155,6 +155,30 @@ def named_source(
     phrase = attributed(question)
     if phrase is None:
         return None
+    return _source_of(phrase, expansions, documents)
+
+
+def named_by_acronym(
+    question: str, expansions: dict[str, str], documents: dict[str, DocumentRecord]
+) -> Source | None:
+    """The documents of the first body ``question`` types by its acronym ("CEPA", "UNCTAD",
+    "ESCAP") that the collections hold documents of, for a question in another language, whose
+    way of attributing ("CEPA는 … 권고했나", "в документе CEPA") is not English's. An acronym
+    that is only a group of countries ("LDC", "SIDS") names no source."""
+    for acronym in dict.fromkeys(re.findall(r"(?<![\w-])[A-Z]{3,}(?![\w-])", question)):
+        found = _source_of(acronym, expansions, documents)
+        if found is not None and found.documents and not country_names.in_question(acronym):
+            groups = find_groups(acronym)
+            folded = {fold(k): fold(v) for k, v in expansions.items()}
+            if not groups or _names_documents(fold(acronym), folded, documents):
+                return found
+    return None
+
+
+def _source_of(
+    phrase: str, expansions: dict[str, str], documents: dict[str, DocumentRecord]
+) -> Source | None:
+    """The documents that are the source ``phrase`` names (see :func:`named_source`)."""
     by_symbol = _by_symbol(phrase, documents)
     if by_symbol:  # "the ldc report (a/80/82)": a UN symbol names its document outright
         return Source(

@@ -10,16 +10,17 @@ lexicon induction from a shared embedding space, with no dictionary and no downl
 
 Two things keep the readings honest:
 
-* **What a word may be read as** (:func:`vocabulary`): English words of the collection used in
-  lower case at least as often as capitalised (people's names, which such a model puts near
-  any foreign word it does not know, are read by CLDR names elsewhere, not here), that are no
+* **What a word may be read as** (:func:`vocabulary`): English words of the collection that are
+  written in lower case inside a sentence at least once in ten uses there (a person's name
+  never is, and such a model puts names near any foreign word it does not know; "Internet" often
+  is not, but sometimes), that are no
   stop word of the languages the UN writes in ("dans", "para"), and that are not the tail of a
   word broken over a line ("govern- ment").
 * **How near is near** (:data:`MIN_MATCH`): the similarity is corrected for "hubs", terms near
   everything (the correction of cross-domain similarity local scaling, CSLS), and a word's
   reading is kept only above a floor. Words that carry no meaning of their own are not read at
-  all: stop words of each language that has a list, Japanese kana-only words (particles and
-  endings), and single characters.
+  all: stop words of each language that has a list, Japanese hiragana-only words (particles and
+  endings), names and acronyms (searched as typed), and single characters but in a pair.
 
 The lexicon is derived data, like the keyword index: built from the store at the catalogue's
 generation, saved atomically next to the keyword index, rebuilt when the store has moved on.
@@ -59,7 +60,8 @@ MIN_WORD_COUNT = 5
 MIN_PAIR_COUNT = 8
 # The nearest terms a term's hubness is averaged over.
 HUB_NEIGHBOURS = 10
-# Share of a word's uses that may be capitalised (a name) or follow a line-break hyphen.
+# Share of a word's uses inside sentences that may be capitalised (a name always is), and of
+# all its uses that may follow a line-break hyphen.
 MAX_CAPITALISED = 0.9
 MAX_BROKEN = 0.2
 
@@ -69,13 +71,18 @@ _QUESTION_STOPWORDS = ("english", "french", "spanish", "russian", "indonesian", 
 _TERM_STOPWORDS = ("english", "french", "spanish", "italian", "portuguese", "german", "indonesian")
 
 _THAI = "\u0e00-\u0e7f"
+_KATAKANA = "\u30a0-\u30ff"
 _HAN_KANA = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+")
-# Runs of one script: Thai, Chinese/Japanese, or words of any other letters.
+# Runs of one script: Thai, Japanese katakana (a loanword is one: "インターネット"), Chinese
+# characters and hiragana, or words of any other letters.
 _RUN = re.compile(
-    rf"[{_THAI}]+|[{_HAN_KANA}]+|[^\W\d_{_THAI}{_HAN_KANA}]+(?:[-'][^\W\d_{_THAI}{_HAN_KANA}]+)*"
+    rf"[{_THAI}]+|[{_KATAKANA}]+|[{_HAN_KANA}]+"
+    rf"|[^\W\d_{_THAI}{_HAN_KANA}]+(?:[-'’][^\W\d_{_THAI}{_HAN_KANA}]+)*"
 )
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+# An elided article or preposition before a word ("l'Auditor-General", "d'Internet").
+_ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 # What a word follows when it opens a sentence (or the text: "").
 _OPENS = frozenset({"", ".", "!", "?", ":"})
@@ -109,9 +116,11 @@ def _segment(run: str) -> list[str]:
         from pythainlp.tokenize import word_tokenize  # Thai word segmentation, dictionary inside
 
         return [w for w in word_tokenize(run, engine="newmm") if w.strip()]
+    if re.match(f"[{_KATAKANA}]", run):
+        return [run]
     if re.match(f"[{_HAN_KANA}]", run):
         return [w for w in chinese_segmenter().cut(run) if w.strip()]
-    return [run]
+    return [_ELISION.sub("", run)]
 
 
 def question_words(question: str, english: Callable[[str], bool]) -> list[str]:
@@ -124,6 +133,8 @@ def question_words(question: str, english: Callable[[str], bool]) -> list[str]:
     words: list[str | None] = []
     for run in _RUN.finditer(question):
         for word in _segment(run.group()):
+            if not word:
+                continue
             lower = word.lower()
             if (
                 lower in stop
@@ -132,7 +143,7 @@ def question_words(question: str, english: Callable[[str], bool]) -> list[str]:
                 # a name or an acronym ("Araral", "CEPA", "ПРООН"): searched as typed, and
                 # the gloss reads the names CLDR knows
                 or (len(word) > 1 and word.isupper())
-                or (words and word[0].isupper())
+                or (bool(words) and word[0].isupper())
             ):
                 words.append(None)
             else:
@@ -156,11 +167,14 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
     pairs: Counter[str] = Counter()
     for text in texts:
         previous: str | None = None
+        previous_end = -1
         for match in _ENGLISH_WORD.finditer(text):
             word = match.group()
             key = word.lower()
+            # a pair is two words with one space between them, not across punctuation
+            before = previous if text[previous_end : match.start()] == " " else None
+            previous, previous_end = None, match.end()
             if len(key) < 3 or key in terms_stop:
-                previous = None
                 continue
             total[key] += 1
             # a capital opening a sentence is grammar, not a name's
@@ -168,8 +182,8 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
                 inside[key] += 1
                 lower[key] += word == key
             broken[key] += text[max(0, match.start() - 2) : match.start()].strip() == "-"
-            if previous is not None and text[match.start() - 1] == " ":
-                pairs[f"{previous} {key}"] += 1
+            if before is not None:
+                pairs[f"{before} {key}"] += 1
             previous = key
 
     def usable(word: str) -> bool:
@@ -236,15 +250,18 @@ class Lexicon:
         """Write atomically (a reader sees the old file or the new one, never half of one)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}.npz")
-        np.savez(
-            tmp,
-            format=np.array(FORMAT),
-            generation=np.array(self.generation),
-            terms=np.array(self.terms, dtype=str),
-            vectors=self.vectors,
-            hubness=self.hubness,
-        )
-        os.replace(tmp, path)
+        try:
+            np.savez(
+                tmp,
+                format=np.array(FORMAT),
+                generation=np.array(self.generation),
+                terms=np.array(self.terms, dtype=str),
+                vectors=self.vectors,
+                hubness=self.hubness,
+            )
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon | None:
@@ -278,7 +295,10 @@ def rebuild_from_store(
     """Build the lexicon from the store's public English passages and save it at ``path``."""
     started = time.perf_counter()
     lexicon = Lexicon.build(english_texts(store, catalog), embed, catalog.generation())
-    lexicon.save(path)
+    try:
+        lexicon.save(path)
+    except OSError as exc:  # a data folder this process may only read: use it unsaved
+        log.warning("the lexicon could not be saved at %s (%s); it is used unsaved", path, exc)
     log.info(
         "lexicon built: %d English terms in %.1f s",
         len(lexicon.terms),

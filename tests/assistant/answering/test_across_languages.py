@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
+from assistant.answering.documents import _holds_rare_name
 from assistant.language import spaced_scripts
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
@@ -182,5 +183,42 @@ def test_a_question_in_another_language_is_searched_by_its_words_read_in_english
 ) -> None:
     # "기후 변화" (climate change) shares no word with the English passages; read in English,
     # its words reach the keyword index
-    read = assistant.retriever.read_in_english("피지는 기후 변화에 대해 뭐라고 했나")
+    question = "피지는 기후 변화에 대해 뭐라고 했나"
+    read = assistant.retriever.read_in_english(question)
     assert "climate" in read, read
+    searched: list[str] = []
+    keyword_search = assistant.retriever._keyword_search
+
+    def recorded(query, *args):  # type: ignore[no-untyped-def]
+        searched.append(query)
+        return keyword_search(query, *args)
+
+    assistant.retriever._keyword_search = recorded  # type: ignore[method-assign]
+    try:
+        assistant.retriever.search("Fiji", k=3, meaning=question)
+    finally:
+        del assistant.retriever._keyword_search
+    assert searched and "climate" in searched[0].split()
+
+
+def test_which_names_in_a_question_put_a_sentence_on_its_topic(assistant: Assistant) -> None:
+    sentence = (
+        "I am happy to note our significant advancement in financial inclusion, with the "
+        "introduction of an interoperable digital payment system called Bakong."
+    )
+    on_topic = lambda question: _holds_rare_name(  # noqa: E731
+        sentence, question, ("public",), assistant.context
+    )
+    assert on_topic("캄보디아의 Bakong 시스템은 무엇인가요?")  # one passage uses it
+    assert on_topic("Bakong ของกัมพูชาคือระบบอะไร")  # first, but in a Thai question
+    assert not on_topic("Bakong c'est quoi au Cambodge ?")  # first word of a French question
+    assert not on_topic("캄보디아의 bakong 시스템")  # not typed as a name
+    assert not on_topic("캄보디아의 Wingpay 시스템")  # not in the sentence
+    # a quoted name counts however common its words; a quoted number does not
+    quoted = 'Singapore labelled this programme "FOSS for Good", a package of courses.'
+    assert _holds_rare_name(
+        quoted, "Сингапур «FOSS for Good» что это?", ("public",), assistant.context
+    )
+    assert not _holds_rare_name(
+        "Singapore has 2024 courses.", "Сингапур «2024» курсы", ("public",), assistant.context
+    )

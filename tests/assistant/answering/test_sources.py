@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answering.sources import conversation_source, named_source
+from assistant.answering.sources import conversation_source, named_by_acronym, named_source
 from assistant.models import DocumentRecord
 
 
@@ -248,6 +248,39 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
 )
 def test_no_source_when_the_question_names_none_that_is_ingested(question: str) -> None:
     assert found(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # other languages attribute in their own words ("в документе CEPA", "에서"): a body typed
+        # by its acronym is the source, its own documents before those about it
+        (
+            "Что сказано в документе CEPA о проекте «250+» в Kazakhstan?",
+            ["cepa-l23", "cepa-paper", "cepa24"],
+        ),
+        ("UNCTAD 기술혁신보고서 2025에서 한국 순위 몇 위임?", ["tir"]),
+        ("ESCAP 연례 보고서 주제는?", ["escap"]),
+    ],
+)
+def test_a_question_in_another_language_names_its_source_by_acronym(
+    question: str, expected: list[str]
+) -> None:
+    source = named_by_acronym(question, EXPANSIONS, DOCS)
+    assert source is not None and sorted(source.documents) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "中国在联大说给多少个LDC零关税待遇",  # a group of countries, not a body with documents
+        "SIDS 기후 금융 접근성",
+        "ABCD 보고서에서 뭐라고 했나",  # no document of that name
+        "Bakong ของกัมพูชาคือระบบอะไร",  # a name, not an acronym
+    ],
+)
+def test_no_source_by_acronym_for_a_group_or_a_body_without_documents(question: str) -> None:
+    assert named_by_acronym(question, EXPANSIONS, DOCS) is None
 
 
 def test_a_country_with_no_document_of_its_own_is_a_source_with_nothing_to_quote() -> None:
