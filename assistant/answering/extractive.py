@@ -157,15 +157,30 @@ def _holds_figure(text: str) -> bool:
     return _QUANTITY.search(_NOT_COUNTS.sub(" ", text)) is not None
 
 
+# A place in a ranking: a number that is not a year ("36", "36th"), or a place in words ("third
+# place", "ranked first"); no vague quantity ("several", "the majority" rank nothing).
+_RANK = re.compile(
+    r"(?<![\d,.])(?!(?:19|20)\d\d(?!\d))\d+(?:st|nd|rd|th)?\b|"
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b",
+    re.I,
+)
+
+
+def _holds_rank(text: str) -> bool:
+    return _RANK.search(_NOT_COUNTS.sub(" ", text)) is not None
+
+
 def _holds_date(text: str) -> bool:
     return _TIME.search(text) is not None
 
 
 # A question asking where something stands in a ranking: "where does singapore sit on the
-# index", "how does it rank vs the oecd", "india's rank?", "what place".
+# index", "how does it rank vs the oecd", "india's rank?", "what place", "vietnam rank on the
+# readiness index".
 _ASKS_RANK = re.compile(
     r"\b(?:where|how)\b[^?]{0,60}?\b(?:rank|ranks|ranked|sit|sits|stand|stands|placed?)\b|"
-    r"['’]s\s+rank(?:ing)?\b|\brank(?:ing)?\s*\?*\s*$|\bwhat\s+(?:place|position)\b",
+    r"['’]s\s+rank(?:ing)?\b|\brank(?:ing)?\s*\?*\s*$|\bwhat\s+(?:place|position|rank)\b|"
+    r"\brank(?:ed|ing)?\s+(?:on|in|at)\b",
     re.I,
 )
 
@@ -179,7 +194,7 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     if _ASKS_QUANTITY.search(question):
         return "a figure", _holds_figure
     if _ASKS_RANK.search(question):
-        return "a rank", _holds_figure
+        return "a rank", _holds_rank
     return None
 
 

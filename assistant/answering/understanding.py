@@ -291,8 +291,9 @@ def _name_vocabulary() -> frozenset[str]:
 def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with misspelt words of indicator and group names corrected ("digital goverment
     index", "pacfic islands"), and the corrections: a word no English dictionary knows becomes
-    the name word one slip away (two for ten letters or more); a word after a name word that
-    begins only one such word is that word cut short ("telecom infra")."""
+    the name word one slip away (two for ten letters or more); a contraction of one such word
+    is that word ("digital govt index"); a word after a name word that begins only one such
+    word is that word cut short ("telecom infra")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -302,8 +303,12 @@ def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
     for i, word in enumerate(words):
         if len(word) < 4 or word in vocabulary:
             continue
+        contracted = [v for v in vocabulary if _contracts(word, v)]
+        if len(contracted) == 1:
+            fixed[word] = words[i] = contracted[0]  # "digital govt index": government
+            continue
         longer = sorted(v for v in vocabulary if v.startswith(word) and len(v) >= len(word) + 3)
-        if i > 0 and words[i - 1] in vocabulary and len(longer) == 1:
+        if i > 0 and words[i - 1] in vocabulary and len(longer) == 1 and not contracted:
             fixed[word] = words[i] = longer[0]  # a name's word cut short: "telecom infra"
             continue
         if len(word) < 5 or country_names.is_english_word(word):
@@ -313,6 +318,16 @@ def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
         if best:
             fixed[word] = words[i] = best[0]
     return " ".join(words), fixed
+
+
+def _contracts(typed: str, word: str) -> bool:
+    """Whether ``typed`` is a contraction of ``word`` as people write them: its first two
+    letters and its last, the rest in order ("govt": government, "mgmt": management). Such a
+    word is that word, not a cut-short start of another ("govt" is no "govtech")."""
+    if len(word) < len(typed) + 3 or typed[:2] != word[:2] or typed[-1] != word[-1]:
+        return False
+    rest = iter(word[2:-1])
+    return all(letter in rest for letter in typed[2:-1])
 
 
 def _spans(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:

@@ -146,7 +146,11 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
         ("where does india sit on the frontier tech readiness index?", "a rank"),
         ("how does that rank vs oecd countries?", "a rank"),
         ("the philippines's rank?", "a rank"),
+        ("vietnam rank on unctad's frontier tech readiness index", "a rank"),
+        ("korea ranking in the egdi", "a rank"),
+        ("what rank is fiji on the epi", "a rank"),
         ("what did cepa say about ranking systems", None),
+        ("the ranking of digital services in the eu", None),
     ],
 )
 def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
@@ -159,6 +163,11 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("how much money is in fiji's relocation trust fund", fund) == "a figure"
     assert lacks("when was fiji's relocation trust fund set up", fund) == "a date"
     assert lacks("what did fiji set up for relocation", fund) is None
+    # a rank is a number or a place, not a vague quantity
+    vague = [evidence("Several delegates said Viet Nam supported UNCTAD's readiness index.")]
+    assert lacks("vietnam rank on unctad's readiness index", vague) == "a rank"
+    placed = [evidence("Viet Nam ranked 48th on UNCTAD's readiness index.")]
+    assert lacks("vietnam rank on unctad's readiness index", placed) is None
     amount = [evidence("Fiji's Relocation Trust Fund holds five million dollars.")]
     assert lacks("how much money is in fiji's relocation trust fund", amount) is None
     # a year is no answer to "how many"

@@ -182,6 +182,15 @@ def test_a_word_cut_short_after_an_indicator_word_is_completed() -> None:
     assert plan.indicators == ["tii"] and plan.corrections == {"infra": "infrastructure"}
 
 
+def test_a_contraction_of_an_indicator_word_is_that_word_not_another_it_begins() -> None:
+    # "govt" is government as people write it, not the start of "govtech"
+    plan = understand("digital govt index korea 2019")
+    assert plan.indicators == ["dgi"] and plan.corrections == {"govt": "government"}
+    plan = understand("tonga national digital govt strategy - wat r the targets?")
+    assert plan.indicators == [] and plan.kind == "documents"
+    assert understand("tonga govtech strategy score").indicators == ["gtmi_govtech"]
+
+
 def test_a_misspelt_word_of_a_group_name_is_read_as_the_group() -> None:
     plan = understand("which pacfic island has the lowest epi 2024?")
     assert [g.key for g in plan.groups] == ["PACIFIC_ISLANDS"] and plan.indicators == ["epi"]
