@@ -442,6 +442,9 @@ def extract(
             continue  # a heading after the best sentence would be quoted without what it heads
         chosen.append(evidence)
         words += len(evidence.text.split())
+    # quoted, but not evidence the checks below count: the years were asked for by name
+    for_years = _other_years(question, chosen, scored, best)
+    chosen.extend(for_years)
     listed = _with_list_items(chosen, max_sentences + 3, next_chunk)
     chosen = _with_continuation(listed, max_sentences + 3, next_chunk)
     if chosen and _lone_heading(chosen[0].text) and len(chosen) == len(listed):
@@ -456,8 +459,42 @@ def extract(
         if not heads_a_list:
             chosen = chosen[1:]
     extraction = Extraction(evidence=chosen, best_score=best)
-    extraction.missing = _missing_terms(question, chosen, document_text, expansions)
+    checked = [e for e in chosen if not any(e is added for added in for_years)]
+    extraction.missing = _missing_terms(question, checked, document_text, expansions)
     return extraction
+
+
+# How near the best sentence's score one giving a year the question names, and no sentence
+# chosen gives, must be to be quoted with them.
+OTHER_YEAR_SHARE = 0.6
+
+
+def _other_years(
+    question: str, chosen: list[Evidence], scored: list[Evidence], best: float
+) -> list[Evidence]:
+    """For each year a question comparing years names that no sentence chosen gives ("market
+    size 2023 vs 2033", answered by a sentence on 2033 alone), the best sentence found that
+    gives it, when it is near enough the best: a comparison of two years is answered by both.
+    Such a sentence does not count for the check that a year asked for is in the passages
+    quoted (it would pass whatever it says), and a single year is not looked for this way. Not a
+    year in the title of the documents quoted ("tir 2025"), which names the edition, not a
+    figure's year."""
+    years = list(dict.fromkeys(YEAR.findall(question)))
+    if len(years) < 2:
+        return []  # one year names when, not a comparison
+    titles = " ".join(e.passage.document.title for e in chosen)
+    wanted = [y for y in years if y not in titles and not any(y in e.text for e in chosen)]
+    added: list[Evidence] = []
+    for year in wanted:
+        for evidence in scored:
+            if evidence.score < best * OTHER_YEAR_SHARE:
+                break
+            if re.search(rf"\b{year}\b", evidence.text) and not any(
+                redundant(evidence.text, other.text) for other in [*chosen, *added]
+            ):
+                added.append(evidence)
+                break
+    return added
 
 
 def meeting_words(text: str, expansions: dict[str, str]) -> set[str]:

@@ -392,3 +392,19 @@ def test_a_clipped_word_is_covered_by_the_longer_word_quoted() -> None:
 
     assert unaddressed("what does it say about the 2024 egov survey", said, {}, frequency) is None
     assert unaddressed("what does it say about the 2024 crypto survey", said, {}, frequency)
+
+
+def test_each_year_a_comparison_names_is_given_by_a_sentence_quoted() -> None:
+    text = (
+        "By 2033, AI is likely to be the frontier technology with the largest market size, at "
+        "about $4.8 trillion. Frontier technologies such as AI, blockchain and 5G shape markets "
+        "in every region. Two years earlier, in 2023, the sector stood at $2.5 trillion. Many "
+        "firms invest."
+    )
+    question = "frontier tech market size 2023 vs 2033 in the innovation report 2025"
+    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    assert any("2033" in q for q in quoted) and any("$2.5 trillion" in q for q in quoted)
+    # a year in the title of the document quoted names its edition: no sentence is added for it
+    titled = passage(text, title="Innovation Report 2025")
+    quoted = [e.text for e in extract(question, [titled], Embedder()).evidence]
+    assert not any("Many firms" in q for q in quoted)
