@@ -379,25 +379,36 @@ def resolve_indicator(text: str) -> str | None:
     return _alias_table().get(fold_name(text))
 
 
+# Indexes the data holds no composite value of, named alone: their pillars, each answered in
+# turn ("korea ourdata scores"; the OURdata file gives the three pillar scores and their parts,
+# no overall score, and none is made up here).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "ourdata": ("ourdata_availability", "ourdata_accessibility", "ourdata_reuse"),
+    "ourdata index": ("ourdata_availability", "ourdata_accessibility", "ourdata_reuse"),
+}
+
+
 def find_indicators(text: str) -> list[str]:
     """Codes of the indicators named in free text, in order of first mention.
 
     Longer aliases win over the shorter ones inside them, so "e-government development index"
-    is one mention, not two.
+    is one mention, not two; an index named alone that has no value of its own in the data
+    (:data:`FAMILIES`) names its pillars.
     """
     folded = f" {fold_name(text)} "
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for alias in sorted(_alias_table(), key=len, reverse=True):
+    names = {**{alias: (code,) for alias, code in _alias_table().items()}, **FAMILIES}
+    for alias in sorted(names, key=len, reverse=True):
         start = folded.find(f" {alias} ")
         while start >= 0:
             span = (start, start + len(alias) + 1)
             if not any(a < span[1] and span[0] < b for a, b in taken):
                 taken.append(span)
-                found.append((start, _alias_table()[alias]))
+                found.extend((start, i, code) for i, code in enumerate(names[alias]))
             start = folded.find(f" {alias} ", start + 1)
     codes: list[str] = []
-    for _, code in sorted(found):
+    for _, _, code in sorted(found):
         if code not in codes:
             codes.append(code)
     return codes

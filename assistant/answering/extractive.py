@@ -96,9 +96,11 @@ _TIME = re.compile(
     r"october|november|december|century|decade|year|month|week|day)s?\b",
     re.I,
 )
-# Numbers that count nothing: the days of a date ("from 27 to 31 May", "December 17") and the
-# numbers of names ("WSIS+20", "G20", "COP29", "SDG 16", "resolution 2001/45", "Goal 16").
+# Numbers that count nothing: the days of a date ("from 27 to 31 May", "December 17"), the
+# numbers of names ("WSIS+20", "G20", "COP29", "SDG 16", "resolution 2001/45", "Goal 16") and of
+# clauses and list items ("(2) The Commission may …", "3. The Committee noted …", "105(2)").
 _NOT_COUNTS = re.compile(
+    r"^\W*\d{1,3}[.)](?:\s|[—–-])|\(\d{1,2}\)|"
     r"\b\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?\s+(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\b(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)\s+\d{1,2}\b|"

@@ -78,7 +78,11 @@ def _each(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
     rows: list[dict[str, object]] = []
     for code in dict.fromkeys(plan.indicators):
         part = _one(replace(plan, indicators=[code]), table)
-        texts.append(_numbered_from(part.text, len(values)))
+        text = _numbered_from(part.text, len(values))
+        for said in re.findall(r" \(The \d{4} edition of [^)]*\)", text):
+            if any(said in earlier for earlier in texts):
+                text = text.replace(said, "")  # one dataset's edition, said once
+        texts.append(text)
         values += part.values
         rows += part.table
     return IndicatorAnswer(" ".join(texts), values, rows, found=bool(values))
@@ -93,6 +97,7 @@ def _one(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
     code = plan.indicator
     assert code is not None, "an indicator question names an indicator"
     name = INDICATORS[code].name
+    plan, edition_note = _editions_read(plan, table, code)
     run = _Answer(plan, table, code, name)
     handler = {
         "value": run.value,
@@ -111,12 +116,34 @@ def _one(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
         "component": run.component,
     }[plan.kind]
     result = handler()
+    if edition_note and result.found:
+        result.text += f" {edition_note}"
     unused = [INDICATORS[c].name for c in plan.indicators[1:] if c in INDICATORS]
     if unused and result.found:
         result.text += (
             f" (Answered for the {name} only; ask separately for the {', '.join(unused)}.)"
         )
     return result
+
+
+def _editions_read(plan: QueryPlan, table: IndicatorTable, code: str) -> tuple[QueryPlan, str]:
+    """The plan with each year it names that the data has no value for, but an edition of the
+    indicator is named by (see :meth:`IndicatorTable.editions`), read as that edition's data
+    year, and a note saying so: "ourdata 2023" asks for the 2023 edition of OURdata, whose
+    values are for 2022."""
+    if not plan.years:
+        return plan, ""
+    have = set(table.years(code))
+    editions = table.editions(code)
+    read = {y: editions[y] for y in plan.years if y not in have and y in editions}
+    if not read:
+        return plan, ""
+    years = sorted({read.get(y, y) for y in plan.years})
+    dataset = INDICATORS[code].dataset
+    note = " ".join(
+        f"(The {e} edition of {dataset} gives values for {d}.)" for e, d in read.items()
+    )
+    return replace(plan, years=years), note
 
 
 def scope_name(groups: Sequence[Group]) -> str:

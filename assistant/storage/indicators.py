@@ -15,6 +15,7 @@ caller may see). Nothing happens at import time: the database is opened on first
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -113,6 +114,9 @@ SELECT {columns} FROM (
     FROM indicator_values AS v {where}
 ) WHERE pick = 1
 """
+
+# A year in a file name ("oecd_ourdata_2023.csv": an underscore is no word boundary).
+_FILE_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
 class IndicatorTable:
@@ -275,6 +279,22 @@ class IndicatorTable:
             (_code(indicator),),
         )
         return [int(r[0]) for r in rows]
+
+    def editions(self, indicator: str) -> dict[int, int]:
+        """Editions named by another year than their data's: {edition year: data year} for each
+        file whose name holds one year ("oecd_ourdata_2023.csv") while all its values for the
+        indicator are of one other year (2022, the reference year of the 2023 edition)."""
+        rows = self._conn().execute(
+            "SELECT source, MIN(year), MAX(year) FROM indicator_values WHERE indicator = ?"
+            " GROUP BY source",
+            (_code(indicator),),
+        )
+        found: dict[int, int] = {}
+        for source, low, high in rows:
+            named = set(_FILE_YEAR.findall(Path(source).name))
+            if low == high and len(named) == 1 and (edition := int(named.pop())) != low:
+                found[edition] = int(low)
+        return found
 
     def countries(self) -> list[tuple[str, str]]:
         """(ISO3, display name) of every country with data, sorted by name."""

@@ -473,3 +473,24 @@ def test_a_row_of_zeros_with_no_rank_is_no_value(table: IndicatorTable) -> None:
         ],
     )
     assert table.value("PRK", "ims_egp", 2025) is not None
+
+
+@pytest.mark.slow
+def test_an_edition_named_by_another_year_than_its_data_is_read_as_that_data(
+    corpus_table: IndicatorTable,
+) -> None:
+    from assistant.answering.indicators import answer
+    from assistant.answering.understanding import understand
+
+    # "oecd_ourdata_2023.csv": the 2023 edition, values for 2022; the EGDI files name ranges
+    assert corpus_table.editions("ourdata_availability") == {2023: 2022}
+    assert corpus_table.editions("egdi") == {}
+    # the OURdata index named alone is its three pillars (the data has no overall score)
+    plan = understand("korea ourdata 2023 pillar scores?")
+    assert plan.indicators == ["ourdata_availability", "ourdata_accessibility", "ourdata_reuse"]
+    result = answer(plan, corpus_table)
+    assert result.found and "0.84 [1]" in result.text and "0.9 [2]" in result.text
+    assert result.text.count("The 2023 edition of OECD OURdata gives values for 2022") == 1
+    # a year the data has is not read as another; one no edition names is not either
+    assert "edition" not in answer(understand("korea ourdata 2022"), corpus_table).text
+    assert not answer(understand("fiji egdi 2023"), corpus_table).found

@@ -163,6 +163,13 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("how much money is in fiji's relocation trust fund", fund) == "a figure"
     assert lacks("when was fiji's relocation trust fund set up", fund) == "a date"
     assert lacks("what did fiji set up for relocation", fund) is None
+    # the number of a clause or a list item counts nothing
+    clause = [evidence("(2) The Public Service Commission may regulate its own procedure.")]
+    assert lacks("how many people sit on the public service commission", clause) == "a figure"
+    numbered = [evidence("104.—(1) Every member of the public service holds office.")]
+    assert lacks("how many members of the public service", numbered) == "a figure"
+    sized = [evidence("The Public Service Commission has a Chairman and 5 to 14 other members.")]
+    assert lacks("how many people sit on the public service commission", sized) is None
     # a rank is a number or a place, not a vague quantity
     vague = [evidence("Several delegates said Viet Nam supported UNCTAD's readiness index.")]
     assert lacks("vietnam rank on unctad's readiness index", vague) == "a rank"
