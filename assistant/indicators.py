@@ -382,10 +382,18 @@ def resolve_indicator(text: str) -> str | None:
 # Indexes the data holds no composite value of, named alone: their pillars, each answered in
 # turn ("korea ourdata scores"; the OURdata file gives the three pillar scores and their parts,
 # no overall score, and none is made up here).
+_OURDATA_PILLARS = ("ourdata_availability", "ourdata_accessibility", "ourdata_reuse")
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "ourdata": ("ourdata_availability", "ourdata_accessibility", "ourdata_reuse"),
-    "ourdata index": ("ourdata_availability", "ourdata_accessibility", "ourdata_reuse"),
+    "ourdata": _OURDATA_PILLARS,
+    "ourdata index": _OURDATA_PILLARS,
 }
+
+
+@lru_cache(maxsize=1)
+def _mentions() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every name a mention of indicators may take, longest first, with the codes it names."""
+    names = {**{alias: (code,) for alias, code in _alias_table().items()}, **FAMILIES}
+    return tuple(sorted(names.items(), key=lambda item: len(item[0]), reverse=True))
 
 
 def find_indicators(text: str) -> list[str]:
@@ -398,14 +406,13 @@ def find_indicators(text: str) -> list[str]:
     folded = f" {fold_name(text)} "
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    names = {**{alias: (code,) for alias, code in _alias_table().items()}, **FAMILIES}
-    for alias in sorted(names, key=len, reverse=True):
+    for alias, named in _mentions():
         start = folded.find(f" {alias} ")
         while start >= 0:
             span = (start, start + len(alias) + 1)
             if not any(a < span[1] and span[0] < b for a, b in taken):
                 taken.append(span)
-                found.extend((start, i, code) for i, code in enumerate(names[alias]))
+                found.extend((start, i, code) for i, code in enumerate(named))
             start = folded.find(f" {alias} ", start + 1)
     codes: list[str] = []
     for _, _, code in sorted(found):

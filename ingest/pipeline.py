@@ -342,8 +342,7 @@ class Pipeline:
         if self.store.sentences is None:
             return
         path = lexicon.saved_beside(self.keyword.path)
-        saved = lexicon.Lexicon.load(path)
-        if saved is not None and saved.generation == self.catalog.generation():
+        if lexicon.Lexicon.saved_generation(path) == self.catalog.generation():
             return
         t0 = time.perf_counter()
         try:

@@ -165,11 +165,11 @@ def named_by_acronym(
     "ESCAP") that the collections hold documents of, for a question in another language, whose
     way of attributing ("CEPA는 … 권고했나", "в документе CEPA") is not English's. An acronym
     that is only a group of countries ("LDC", "SIDS") names no source."""
+    folded = {fold(k): fold(v) for k, v in expansions.items()}
     for acronym in dict.fromkeys(re.findall(r"(?<![\w-])[A-Z]{3,}(?![\w-])", question)):
         found = _source_of(acronym, expansions, documents)
         if found is not None and found.documents and not country_names.in_question(acronym):
             groups = find_groups(acronym)
-            folded = {fold(k): fold(v) for k, v in expansions.items()}
             if not groups or _names_documents(fold(acronym), folded, documents):
                 return found
     return None

@@ -263,6 +263,18 @@ class Lexicon:
         finally:
             tmp.unlink(missing_ok=True)
 
+    @staticmethod
+    def saved_generation(path: Path) -> int | None:
+        """The catalogue generation the saved lexicon was built at, read without its terms and
+        vectors (tens of megabytes); None when there is none that can be read."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if int(saved["format"]) != FORMAT:
+                    return None
+                return int(saved["generation"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+            return None
+
     @classmethod
     def load(cls, path: Path) -> Lexicon | None:
         """The saved lexicon, or None (with a log line) when it is missing or unreadable."""

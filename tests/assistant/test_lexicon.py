@@ -97,9 +97,11 @@ def test_the_lexicon_is_saved_atomically_and_a_damaged_one_is_rebuilt(
     assert loaded is not None and loaded.generation == 7 and loaded.terms == built.terms
     assert np.allclose(loaded.vectors, built.vectors)
     assert [p.name for p in tmp_path.iterdir()] == ["lexicon.npz"]  # no temporary file left
+    assert Lexicon.saved_generation(path) == 7  # read without the terms and vectors
     path.write_bytes(path.read_bytes()[:100])
-    assert Lexicon.load(path) is None
+    assert Lexicon.load(path) is None and Lexicon.saved_generation(path) is None
     assert Lexicon.load(tmp_path / "missing.npz") is None
+    assert Lexicon.saved_generation(tmp_path / "missing.npz") is None
     # a collection with no English: an empty lexicon reads nothing, and saves and loads
     empty = Lexicon.build([], model.embed, 2)
     assert empty.terms == [] and empty.read("기후 변화", model.embed) == []
