@@ -27,7 +27,7 @@ from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passag
 from assistant.storage import lexicon
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
-from assistant.storage.lexicon import Lexicon
+from assistant.storage.lexicon import Lexicon, Reading
 from assistant.storage.vectors import SENTENCE_INDEX, VectorStore, build_where
 from assistant.text import YEAR, un_symbols
 
@@ -82,6 +82,10 @@ def normalize_filters(filters: Filters | None) -> Filters:
 # Passages each search (vectors, keywords) proposes before they are fused and cut to ``k``.
 CANDIDATES = 40
 
+# How many questions' readings in English are kept (a question is read once for its search
+# and once for the check of its answer).
+READINGS_KEPT = 64
+
 
 class Retriever:
     """Hybrid search over the store and the keyword index."""
@@ -108,6 +112,7 @@ class Retriever:
         self._lexicon: Lexicon | None = None
         self._lexicon_failed = -1  # the catalogue generation whose lexicon could not be built
         self._lexicon_lock = threading.Lock()
+        self._readings: dict[tuple[int, str], list[Reading]] = {}
 
     # --- keyword index freshness ----------------------------------------------------------
     def ensure_keyword_index(self) -> None:
@@ -221,14 +226,33 @@ class Retriever:
 
     def read_in_english(self, question: str) -> list[str]:
         """The English terms the words of ``question`` (in another language) are read as."""
+        return list(dict.fromkeys(t for r in self.readings(question) for t in r.terms))
+
+    def english_word(self, word: str) -> bool:
+        """Whether the documents use ``word`` often as an English word (see the lexicon)."""
+        found = self.lexicon()
+        return found is not None and found.knows(word.lower())
+
+    def readings(self, question: str) -> list[Reading]:
+        """Each word of ``question`` (in another language) with the English terms it is read
+        as. Kept for the last questions: the search and the check of its answer both read it."""
         found = self.lexicon()
         if found is None:
             return []
+        key = (found.generation, question)
+        cached = self._readings.get(key)
+        if cached is not None:
+            return cached
         try:
-            return found.read(question, self.multilingual.embed)
+            read = found.readings(question, self.multilingual.embed)
         except ConfigError as exc:
             log.warning("reading the question's words in English failed: %s", exc)
             return []
+        with self._lexicon_lock:
+            self._readings[key] = read
+            while len(self._readings) > READINGS_KEPT:
+                self._readings.pop(next(iter(self._readings)))
+        return read
 
     # --- search ---------------------------------------------------------------------------
     def search(

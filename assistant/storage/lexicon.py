@@ -82,7 +82,9 @@ _RUN = re.compile(
 )
 # An elided article or preposition before a word ("l'Auditor-General", "d'Internet").
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.I)
-_ENGLISH_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+# An English word: ASCII letters, not the fragment of a word with other letters ("rkiye" of
+# "Türkiye") nor a part of a web or e-mail address ("unjiu" of "www.unjiu.org").
+_ENGLISH_WORD = re.compile(r"(?<![\w./@])[A-Za-z]+(?:-[A-Za-z]+)*(?![\w@]|\.\w)")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 # What a word follows when it opens a sentence (or the text: "").
 _OPENS = frozenset({"", ".", "!", "?", ":"})
@@ -129,6 +131,11 @@ def question_words(question: str, english: Callable[[str], bool]) -> list[str]:
     "対策"). Words that carry no meaning of their own, English words the documents use
     (``english``), names and acronyms (they are searched as typed) are left out, and no pair is
     made across them; a single character is read only in a pair."""
+    return list(_word_groups(question, english))
+
+
+def _word_groups(question: str, english: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
+    """:func:`question_words`, each with the words it is made of (itself, or a pair's two)."""
     stop = stopwords(_QUESTION_STOPWORDS) | _thai_stopwords()
     words: list[str | None] = []
     for run in _RUN.finditer(question):
@@ -148,12 +155,12 @@ def question_words(question: str, english: Callable[[str], bool]) -> list[str]:
                 words.append(None)
             else:
                 words.append(word)
-    pairs = [
-        a + b if re.match(f"[{_THAI}{_HAN_KANA}]", a) else f"{a} {b}"
-        for a, b in itertools.pairwise(words)
-        if a and b
-    ]
-    return list(dict.fromkeys([*(w for w in words if w and len(w) > 1), *pairs]))
+    groups: dict[str, tuple[str, ...]] = {w: (w,) for w in words if w and len(w) > 1}
+    for a, b in itertools.pairwise(words):
+        if a and b:
+            pair = a + b if re.match(f"[{_THAI}{_HAN_KANA}]", a) else f"{a} {b}"
+            groups.setdefault(pair, (a, b))
+    return groups
 
 
 def vocabulary(texts: Iterable[str]) -> list[str]:
@@ -187,9 +194,12 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
             previous = key
 
     def usable(word: str) -> bool:
+        # seen in lower case inside a sentence: a name only ever written after "Mr." or
+        # "authors:" (a sentence's opening, as far as punctuation tells) is no English word
         capitalised = inside[word] - lower[word]
         return (
-            capitalised <= MAX_CAPITALISED * inside[word]
+            lower[word] > 0
+            and capitalised <= MAX_CAPITALISED * inside[word]
             and broken[word] <= MAX_BROKEN * total[word]
         )
 
@@ -197,6 +207,39 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
     return words + [
         p for p, n in pairs.items() if n >= MIN_PAIR_COUNT and all(map(usable, p.split()))
     ]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A word of a question (or a pair of neighbouring ones: ``parts``) and the English terms it
+    is read as."""
+
+    word: str
+    parts: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+def words_held(readings: Sequence[Reading], has_term: Callable[[str], bool]) -> tuple[int, int]:
+    """How many of a question's words read as English a text holds the reading of
+    (``has_term``), and how many were read: how much of what the question asks, word by word, a
+    sentence in English speaks of. A pair read as a phrase of two words or more ("기후 변화" as
+    "climate change") holds both its words; read as one word ("climate"), one of them, unless
+    another reading holds either already."""
+    read = {part for r in readings if r.terms for part in r.parts}
+    held: set[str] = set()
+    pairs = []
+    for r in readings:
+        found = [term for term in r.terms if has_term(term)]
+        if not found:
+            continue
+        if len(r.parts) == 1 or any(" " in term for term in found):
+            held.update(r.parts)
+        else:
+            pairs.append(r.parts)
+    for parts in pairs:  # one word of a pair no other reading held ("climate" held "기후")
+        if not held & set(parts):
+            held.add(parts[0])
+    return len(held), len(read)
 
 
 @dataclass
@@ -231,19 +274,29 @@ class Lexicon:
             hubness[start : start + 2000] = nearest.mean(axis=1)
         return cls(terms, vectors, hubness, generation)
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one of the English words the documents use often."""
+        return word in self._words
+
     def read(self, question: str, embed: Callable[[Sequence[str]], np.ndarray]) -> list[str]:
         """The English terms the words of ``question`` are read as, in the question's order."""
-        if not self.terms:
+        return list(dict.fromkeys(t for r in self.readings(question, embed) for t in r.terms))
+
+    def readings(
+        self, question: str, embed: Callable[[Sequence[str]], np.ndarray]
+    ) -> list[Reading]:
+        """Each word (or pair of words) of ``question`` read, with the English terms it is read
+        as (none when no term is near enough), in the question's order."""
+        groups = _word_groups(question, self._words.__contains__) if self.terms else {}
+        if not groups:
             return []
-        words = question_words(question, self._words.__contains__)
-        if not words:
-            return []
-        score = 2 * (embed(words) @ self.vectors.T) - self.hubness[None, :]
-        read: list[str] = []
-        for row in score:
+        score = 2 * (embed(list(groups)) @ self.vectors.T) - self.hubness[None, :]
+        found = []
+        for (word, parts), row in zip(groups.items(), score, strict=True):
             best = np.argsort(-row)[:PER_WORD]
-            read.extend(self.terms[j] for j in best if row[j] >= MIN_MATCH)
-        return list(dict.fromkeys(read))
+            terms = tuple(self.terms[j] for j in best if row[j] >= MIN_MATCH)
+            found.append(Reading(word, parts, terms))
+        return found
 
     # --- saved next to the keyword index ---------------------------------------------------
     def save(self, path: Path) -> None:

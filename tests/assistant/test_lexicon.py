@@ -12,7 +12,7 @@ import pytest
 from assistant import Assistant
 from assistant.embedding import MultilingualEmbedder
 from assistant.storage import lexicon
-from assistant.storage.lexicon import Lexicon, question_words, vocabulary
+from assistant.storage.lexicon import Lexicon, Reading, question_words, vocabulary, words_held
 from ingest.pipeline import Pipeline
 from tests.conftest import copy_corpus, make_settings
 
@@ -46,7 +46,7 @@ def test_names_acronyms_and_english_words_are_searched_as_typed() -> None:
 
 def test_the_terms_a_word_may_be_read_as() -> None:
     texts = [
-        "Internet use among women grows, and the gender gap narrows.",
+        "Internet use among women grows, and the gender gap on the internet narrows.",
         "Poverty in the world fell; poverty is measured by household surveys.",
         "President Nyusi spoke. The govern- ment of the world discussed poverty.",
         "Les pays et les projets dans le monde.",
@@ -57,9 +57,22 @@ def test_the_terms_a_word_may_be_read_as() -> None:
     assert "ment" not in terms  # the tail of a word broken over a line
     assert "les" not in terms and "dans" not in terms  # French stop words
     assert all(len(t) >= 3 for t in terms)
+    # names only ever written where a sentence could open (after "Mr." or "authors:"), pieces
+    # of web and e-mail addresses, and the ASCII fragment of a word with other letters are no
+    # English words (such a model reads an unknown foreign word as one of them)
+    terms = vocabulary(
+        [
+            "Mr. JOOSTE spoke for South Africa; authors: Odongo, Agnes.",
+            "For all reports visit https://www.unjiu.org/content or write to a@odongo.org.",
+            "Türkiye and Viet Nam; the reports of the geospatial unit.",
+        ]
+        * 8
+    )
+    assert {"reports", "geospatial", "spoke"} <= set(terms)
+    assert not {"jooste", "odongo", "unjiu", "rkiye", "org"} & set(terms), terms
     # two-word phrases are two words with a space between them: not across punctuation, and
     # no term ends in a hyphen
-    terms = vocabulary(["Poverty fell; climate rose, and long- and short-term plans."] * 10)
+    terms = vocabulary(["Extreme poverty fell; climate rose, and long- and short-term plans."] * 10)
     assert "poverty fell" in terms and "fell climate" not in terms
     assert not any(t.endswith("-") for t in terms) and "short-term" in terms
 
@@ -77,6 +90,7 @@ def test_words_in_other_languages_are_read_as_the_nearest_english_terms(
         "Poverty in the world fell, and extreme poverty is measured by household surveys.",
         "The committee extended the term of its advisory board by two years.",
         "Public procurement portals publish every tender and contract award.",
+        "Mobile internet and public procurement reach the poor.",  # in lower case inside
     ] * 6
     built = Lexicon.build(texts, model.embed, generation=3)
     assert "internet" in built.read("인터넷 이용 성별 격차", model.embed)
@@ -85,6 +99,32 @@ def test_words_in_other_languages_are_read_as_the_nearest_english_terms(
     assert "procurement" in " ".join(built.read("公共采购", model.embed))
     # nothing of meaning to read: nothing read
     assert built.read("について の", model.embed) == []
+    # each word with what it was read as; a pair stands for its two words
+    readings = built.readings("인터넷 이용 성별 격차", model.embed)
+    assert next(r.parts for r in readings if " " in r.word) == ("인터넷", "이용")
+    assert "internet" in next(r.terms for r in readings if r.word == "인터넷")
+
+
+def test_how_many_of_a_questions_words_a_sentence_speaks_of() -> None:
+    readings = [
+        Reading("市场", ("市场",), ("market", "markets")),
+        Reading("规模", ("规模",), ("size",)),
+        Reading("市场规模", ("市场", "规模"), ("market size",)),
+        Reading("报告", ("报告",), ("report",)),
+        Reading("的", ("的",), ()),  # read as nothing: not counted
+    ]
+    holds = lambda text: lambda term: term in text  # noqa: E731
+    assert words_held(readings, holds("the largest market size")) == (2, 3)
+    # a pair read as one word holds one of its two
+    one = [
+        Reading("市场", ("市场",), ("market",)),
+        Reading("市场规模", ("市场", "规模"), ("scale",)),
+    ]
+    assert words_held(one, holds("to scale up")) == (1, 2)
+    assert words_held(one, holds("market scale")) == (1, 2)  # "scale" may be "market"'s
+    assert words_held(readings, holds("a report")) == (1, 3)
+    assert words_held(readings, holds("nothing of it")) == (0, 3)
+    assert words_held([], holds("anything")) == (0, 0)
 
 
 def test_the_lexicon_is_saved_atomically_and_a_damaged_one_is_rebuilt(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answering.documents import _holds_rare_name
+from assistant.answering.documents import _holds_rare_name, _speaks_of_its_words, english_only
 from assistant.language import spaced_scripts
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
@@ -222,3 +222,30 @@ def test_which_names_in_a_question_put_a_sentence_on_its_topic(assistant: Assist
     assert not _holds_rare_name(
         "Singapore has 2024 courses.", "Сингапур «2024» курсы", ("public",), assistant.context
     )
+
+
+def test_a_sentence_holding_the_english_reading_of_half_the_questions_words_speaks_of_them(
+    assistant: Assistant,
+) -> None:
+    # "기후 변화" (climate change) and "해수면" (sea level) read in English, word by word
+    readings = assistant.retriever.readings("기후 변화와 해수면 상승")
+    assert readings and all(r.parts for r in readings)
+    speaks = lambda sentence: _speaks_of_its_words(sentence, readings)  # noqa: E731
+    assert speaks("Climate change and the rise of the sea level threaten our islands.")
+    assert not speaks("Our islands welcome visitors.")  # none of its words
+    assert not speaks("The climate of the talks was good.")  # one word is chance
+    assert not _speaks_of_its_words("Climate change and sea level rise.", [])  # nothing read
+
+
+def test_the_topic_of_a_question_read_from_another_language_is_checked_in_its_english_words(
+    assistant: Assistant,
+) -> None:
+    # the reading turned "combien de pays" into "how many" and left the rest as typed: those
+    # French words are no topic an English passage must hold (the gate judged them)
+    typed = "eGovernment Benchmark UE combien de pays couverts et combien d'événements de vie"
+    read = "eGovernment Benchmark UE how many couverts et combien d'événements de vie"
+    assert english_only(read, typed, assistant.retriever) == "eGovernment Benchmark UE how many"
+    # an English word typed in the question, and names, stay
+    assert english_only(
+        "le government numérique", "le government numérique", assistant.retriever
+    ) == ("government")
