@@ -111,7 +111,7 @@ def answer(
         # shows a sentence in another language answers it (few words can be shared), unless
         # the sentence holds a name the question typed that few passages use
         floor = context.settings.crosslingual_threshold
-        readings = context.retriever.readings(meaning)
+        readings = [*context.retriever.readings(meaning), *_countries_read(question)]
         weak = not any(
             e.similarity >= floor
             or _holds_rare_name(e.text, meaning, access, context)
@@ -254,6 +254,15 @@ def _holds_rare_name(sentence: str, question: str, access: Access, context: Answ
 READ_SHARE = 0.5
 READ_WORDS = 2
 READ_FLOOR = 0.75
+
+
+def _countries_read(question: str) -> list[Reading]:
+    """The countries a question in another language names, read into English ("图瓦卢" as
+    Tuvalu): words of the question like the others, held by a sentence that names them."""
+    return [
+        Reading(code, (code,), tuple(country_names.names(code)))
+        for code in country_names.in_question(question)
+    ]
 
 
 def _speaks_of_its_words(sentence: str, readings: list[Reading]) -> bool:

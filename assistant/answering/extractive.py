@@ -250,9 +250,12 @@ _REFERENCE = re.compile(r"^\W{0,3}\(?\d{1,3}[).]?\s+[A-Z][^()]{0,120}\((19|20)\d
 # The symbols a UN document prints at the top of its pages, read as the start of a sentence.
 _LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SYMBOL.pattern})?)+\s*")
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
-# ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12").
+# ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
+# and "B. Consideration of the topic ........" whose page number the next line holds): five dots
+# in a row are a leader, never an ellipsis.
 _CONTENTS_ENTRY = re.compile(
     r"\s\d{1,3}\s+(Figure|Table|Box|Chapter|Annex|Section|Part)\s+[\dA-Z]{1,3}[.:]?$|\.{4,}\s*\d{1,3}$"
+    r"|\.{5,}|(?:\. ){5,}"
 )
 
 

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jellyfish
+
 from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.sources import attributed
@@ -495,9 +497,10 @@ def is_function_word(word: str) -> bool:
 
 
 def shortened_function_word(word: str) -> str | None:
-    """The function word a typed short form stands for, the way people shorten words in chat
-    ("abt": "about", "wht": "what", "thru": "through"): three or four letters, starting with the
-    word's first two, ending with its last, the rest in order. None when it shortens none (the
+    """The function word a typed short form stands for, the way people shorten words in chat:
+    three or four letters starting with the word's first two, ending with its last, the rest in
+    order ("abt": "about", "wht": "what"), or a spelling of it by sound (see
+    :func:`spelt_by_sound`: "wat", "wen", "thru"). None when it shortens none (the
     corpus's acronyms, "tir", "cepa", "dgi", shorten no function word)."""
     if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
         return None
@@ -509,7 +512,41 @@ def shortened_function_word(word: str) -> str | None:
             and _letters_in_order(word, full)
         ):
             return full
+    return spelt_by_sound(word)
+
+
+# A typed word English uses at least this many times less often than the function word it
+# sounds like is a chat spelling of it ("wat": 680 uses in the dictionary's frequency list
+# against "what"'s 17 million); a word of its own that sounds like one ("sum", "some": 250
+# times) is not.
+CHAT_SPELLING_RARITY = 1000
+
+
+def spelt_by_sound(word: str) -> str | None:
+    """The function word ``word`` (three or four lower-case letters: two are as often an
+    acronym, "hr", "it") is typed for by its sound, as people do in chat: the same first letter
+    and the same Metaphone code (jellyfish's) as a longer function word ("wat": "what", "wen":
+    "when", "thru": "their"), and far rarer in English (CHAT_SPELLING_RARITY)."""
+    if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
+        return None
+    uses = country_names.english_uses(word)
+    for full in _function_words_by_sound().get(jellyfish.metaphone(word), ()):
+        if (
+            full[0] == word[0]
+            and len(full) > len(word)
+            and uses * CHAT_SPELLING_RARITY < country_names.english_uses(full)
+        ):
+            return full
     return None
+
+
+@lru_cache(maxsize=1)
+def _function_words_by_sound() -> dict[str, tuple[str, ...]]:
+    by_sound: dict[str, list[str]] = {}
+    for word in sorted(STOPWORDS):
+        if word.isalpha():
+            by_sound.setdefault(jellyfish.metaphone(word), []).append(word)
+    return {code: tuple(words) for code, words in by_sound.items()}
 
 
 def _letters_in_order(letters: str, word: str) -> bool:

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answering.documents import _holds_rare_name, _speaks_of_its_words, english_only
+from assistant.answering.documents import (
+    _countries_read,
+    _holds_rare_name,
+    _speaks_of_its_words,
+    english_only,
+)
 from assistant.language import spaced_scripts
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
@@ -235,6 +240,13 @@ def test_a_sentence_holding_the_english_reading_of_half_the_questions_words_spea
     assert not speaks("Our islands welcome visitors.")  # none of its words
     assert not speaks("The climate of the talks was good.")  # one word is chance
     assert not _speaks_of_its_words("Climate change and sea level rise.", [])  # nothing read
+    # the countries it names, read into English, are words of it too: "해수면" alone is one
+    # word, with Fiji two
+    sea = assistant.retriever.readings("피지 해수면")
+    fiji = _countries_read("Fiji 해수면")  # the question as read into English
+    assert [r.parts for r in fiji] == [("FJI",)]
+    assert not _speaks_of_its_words("The sea-level rise threatens Fiji.", sea)
+    assert _speaks_of_its_words("The sea-level rise threatens Fiji.", [*sea, *fiji])
 
 
 def test_the_topic_of_a_question_read_from_another_language_is_checked_in_its_english_words(

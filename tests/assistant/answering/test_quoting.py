@@ -56,6 +56,23 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     assert text[start:end] == first  # the offsets still point at the quoted words
 
 
+def test_entries_of_a_list_of_contents_are_not_quoted() -> None:
+    doc = DocumentRecord(doc_id="c", source="c.pdf", path="/tmp/c.pdf", title="Report")
+    text = (
+        "Contents B. Consideration of the topic at the present session "
+        "................................................................ "
+        "87 Ports and port services . . . . . . . . . . . . "
+        "12 The Commission held its session in Bangkok from 21 to 25 April 2025... and closed it."
+    )
+    chunk = Chunk(chunk_id="c:0", doc_id="c", ordinal=0, text=text, start=0)
+    quoted = [sentence for _, _, sentence in sentences_of(Passage(chunk, doc))]
+    assert not any(". . . ." in q or "....." in q for q in quoted), quoted
+    assert any(
+        q.startswith("12 The Commission held its session") or "held its session" in q
+        for q in quoted
+    )
+
+
 def test_the_heading_a_passage_sits_under_is_not_quoted_as_a_statement() -> None:
     text = (
         "Country profile: Bhutan (BTN)\n\n"

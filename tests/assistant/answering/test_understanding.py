@@ -12,7 +12,12 @@ from assistant.answering.followups import (
     rewrite_follow_up,
     standalone_question,
 )
-from assistant.answering.understanding import acronym_candidates, understand
+from assistant.answering.understanding import (
+    acronym_candidates,
+    is_function_word,
+    spelt_by_sound,
+    understand,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,6 +100,17 @@ def test_acronym_candidates() -> None:
     # chat shorthand for a function word is that word, whatever a document calls ABT
     assert acronym_candidates("what did cepa say abt ai in govt") == ["cepa"]
     assert acronym_candidates("wht does unctad's tir say") == ["unctad", "tir"]
+    # and so is one spelt by its sound ("wat", "wen"), however the dictionary knows it
+    assert acronym_candidates("wat does the wsis report say") == ["wsis"]
+
+
+def test_function_words_spelt_by_sound_in_chat() -> None:
+    assert spelt_by_sound("wat") == "what" and spelt_by_sound("wen") == "when"
+    assert is_function_word("wat") and is_function_word("wich") and is_function_word("wer")
+    # a word of its own that sounds like one is not ("sum": some), nor a two-letter acronym
+    # typed in lower case ("hr": her), nor one of the corpus's acronyms
+    assert spelt_by_sound("sum") is None and spelt_by_sound("hr") is None
+    assert not any(map(is_function_word, ["sum", "hr", "egdi", "osi", "wsis", "oios", "ict"]))
 
 
 @pytest.mark.parametrize(
