@@ -21,11 +21,13 @@ from assistant.answering.wordlists import (
     GATHERINGS,
     GENERIC_CAPS,
     MEETING_NAME,
+    SCORE_WORDS,
     STOPWORDS,
     VENUE,
 )
 from assistant.country_groups import Group, constraint_groups, find_groups
 from assistant.embedding import SentenceEmbedder
+from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
 from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
@@ -394,7 +396,10 @@ def extract(
         if passage not in pool:
             continue
         prior = 1.0 / (1.0 + rank * 0.35)
+        profile = passage.document.collection == "profile"
         for start, end, sentence in sentences_of(passage):
+            if profile and not _states_what_is_asked(question, sentence):
+                continue
             candidates.append((passage, start, end, sentence, prior))
     if not candidates:
         return Extraction(missing=critical_terms(question))
@@ -547,6 +552,29 @@ def _within_its_documents(question: str, pool: list[Passage], expansions: dict[s
     ]
     kept = " ".join(words)
     return kept if terms(kept) else question
+
+
+def _states_what_is_asked(question: str, sentence: str) -> bool:
+    """Whether a sentence of a generated country profile is on what ``question`` asks. Such a
+    sentence states one indicator's figures ("Tonga's Digital Citizen Engagement Index (DCEI)
+    fell from …") and nothing else, so it answers a question about a country's standing (a
+    score, a rank), one that names its indicator, or one that types a word of the indicator's
+    name ("how is tonga doing on e-gov": the E-Government Development Index); not a question on
+    an election or a budget that shares only the country's name with it."""
+    codes = find_indicators(sentence)
+    if not codes or SCORE_WORDS.search(question) or set(codes) & set(find_indicators(question)):
+        return True
+    # the names as the indicator registry folds them ("e government development index",
+    # "egov index"), and the question folded alike
+    named = {
+        word for code in codes for name in names_of(code) for word in name.split() if len(word) >= 3
+    }
+    typed = [
+        word
+        for word in fold_name(question).split()
+        if len(word) >= 3 and word not in STOPWORDS and not country_names.to_iso3(word)
+    ]
+    return any(n.startswith(t) or t.startswith(n) for t in typed for n in named)
 
 
 def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answering.citations import quoted
-from assistant.answering.extractive import sentences_of
+from assistant.answering.extractive import _states_what_is_asked, sentences_of
 from assistant.models import Chunk, DocumentRecord, Passage
 
 
@@ -113,3 +113,21 @@ def test_a_caption_ranks_below_a_statement_even_after_a_running_head() -> None:
     )
     assert not _CAPTION.match("The figure for 2023 was 2 per cent, see table 1.")
     assert not _CAPTION.match("Frontier technologies could reach $16.4 trillion by 2033.")
+
+
+def test_a_profiles_sentence_answers_only_questions_about_its_indicator() -> None:
+    dcei = (
+        "Tonga's Digital Citizen Engagement Index (DCEI) fell from 0.259 in 2020 to 0.157 in 2025,"
+        " over 3 editions."
+    )
+    egdi = "Tonga's E-Government Development Index (EGDI) rose from 0.39064 in 2003 to 0.51639."
+    # a word of the indicator's name, the indicator itself, or the country's standing
+    assert _states_what_is_asked("how is tonga doing on e-gov", egdi)
+    assert _states_what_is_asked("tonga dcei trend", dcei)
+    assert _states_what_is_asked("how does tonga score", dcei)
+    assert _states_what_is_asked("tonga citizen engagement online", dcei)
+    # the country's name alone is no topic: an election is not an index's trend
+    assert not _states_what_is_asked("who won the 2025 tonga election", dcei)
+    assert not _states_what_is_asked("who won the 2025 tonga election", egdi)
+    # a sentence naming no indicator (the profile's notes) is not judged here
+    assert _states_what_is_asked("who won the election", "This profile is generated from data.")
