@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import countries as country_names
+from assistant import language
 from assistant.access import granted
 from assistant.country_groups import Group, about_group, constraint_groups
 from assistant.embedding import Embedder, MultilingualEmbedder
@@ -237,7 +238,7 @@ class Retriever:
         """Each word of ``question`` (in another language) with the English terms it is read
         as. Kept for the last questions: the search and the check of its answer both read it."""
         found = self.lexicon()
-        if found is None:
+        if found is None or language.question_language(question) in lexicon.UNREAD_LANGUAGES:
             return []
         key = (found.generation, question)
         cached = self._readings.get(key)

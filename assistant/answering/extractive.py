@@ -245,8 +245,11 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
-# "(4) OECD (2020), Digital Government Index (DGI): 2019 Results.": an entry of a reference list.
-_REFERENCE = re.compile(r"^\W{0,3}\(?\d{1,3}[).]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]")
+# "(4) OECD (2020), Digital Government Index (DGI): 2019 Results.", "[17] Welby, B. (2019), …":
+# an entry of a reference list.
+_REFERENCE = re.compile(
+    r"^\W{0,3}[(\[]?\d{1,3}[)\].]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]"
+)
 
 
 # The symbols a UN document prints at the top of its pages, read as the start of a sentence.

@@ -39,6 +39,7 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
         "24 Technology and Innovation Report 2025 Inclusive Artificial Intelligence Overview "
         "Few developing countries have national strategies for artificial intelligence. "
         "(4) OECD (2020), Digital Government Index (DGI): 2019 Results. "
+        "[17] Welby, B. (2019), The impact of digital government on citizen well-being. "
         "Implementation3 1.0 0.5 0.3 0.6 Implementation4 1.0 0.4 0.6 0.4 Monitoring3 0.5 1.0. "
         "2022,ZAF,South Africa,B,0.5622488815008562,0.6037860082304527,0.6454796116504854. "
         "The report calls for stronger international cooperation on artificial intelligence. "
