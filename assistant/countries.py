@@ -301,6 +301,18 @@ def _other_dictionary(language: str) -> object:
     return SpellChecker(language=language)
 
 
+def word_of_language(word: str, language: str | None) -> bool:
+    """Whether the dictionary pyspellchecker ships for ``language`` knows ``word`` (False for a
+    language it ships none for)."""
+    if language not in _SHIPPED_LANGUAGES:
+        return False
+    return word.lower() in _other_dictionary(language)  # type: ignore[operator]
+
+
+# The dictionaries pyspellchecker ships (its resources folder), English aside.
+_SHIPPED_LANGUAGES = frozenset({"ar", "de", "es", "eu", "fa", "fr", "it", "lv", "nl", "pt", "ru"})
+
+
 def load_dictionaries() -> None:
     """Load the English and other-language word lists now (about a second on two cores) rather
     than on the first question that needs them."""

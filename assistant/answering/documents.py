@@ -7,7 +7,7 @@ import calendar
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import zip_longest
 
 from assistant import countries as country_names
@@ -111,11 +111,15 @@ def answer(
         # shows a sentence in another language answers it (few words can be shared), unless
         # the sentence holds a name the question typed that few passages use
         floor = context.settings.crosslingual_threshold
-        readings = [*context.retriever.readings(meaning), *_countries_read(question)]
+        readings = context.retriever.readings(meaning)
+        countries = _countries_read(question)
         weak = not any(
             e.similarity >= floor
             or _holds_rare_name(e.text, meaning, access, context)
-            or (e.similarity >= READ_FLOOR * floor and _speaks_of_its_words(e.text, readings))
+            or (
+                e.similarity >= READ_FLOOR * floor
+                and _speaks_of_its_words(e.text, readings, countries)
+            )
             for e in extraction.evidence
         )
     else:
@@ -256,24 +260,26 @@ READ_WORDS = 2
 READ_FLOOR = 0.75
 
 
-def _countries_read(question: str) -> list[Reading]:
+def _countries_read(question: str) -> list[str]:
     """The countries a question in another language names, read into English ("图瓦卢" as
     Tuvalu): words of the question like the others, held by a sentence that names them."""
-    return [
-        Reading(code, (code,), tuple(country_names.names(code)))
-        for code in country_names.in_question(question)
-    ]
+    return list(country_names.in_question(question))
 
 
-def _speaks_of_its_words(sentence: str, readings: list[Reading]) -> bool:
+def _speaks_of_its_words(
+    sentence: str, readings: list[Reading], countries: Sequence[str] = ()
+) -> bool:
     """Whether ``sentence`` holds the English reading of half or more of a question's words (see
-    :mod:`assistant.storage.lexicon`): "市场规模" read as "market size" in "AI is likely to be the
-    frontier technology that has the largest market size". The multilingual model's
-    similarity of a whole question and a sentence is low when the question also names what
-    the sentence leaves implicit (the report, the body); the words it reads say what the
-    sentence is about."""
+    :mod:`assistant.storage.lexicon`), ``countries`` (the ones it names) among them:
+    "市场规模" read as "market size" in "AI is likely to be the frontier technology that has the
+    largest market size". The multilingual model's similarity of a whole question and a
+    sentence is low when the question also names what the sentence leaves implicit (the
+    report, the body); the words it reads say what the sentence is about."""
     words = set(stems(sentence))
-    held, read = words_held(readings, lambda term: set(stems(term)) <= words)
+    held, read = words_held(readings, lambda term: bool(stems(term)) and set(stems(term)) <= words)
+    named = set(country_names.find_countries(sentence, strict=True)) if countries else set()
+    held += sum(1 for code in countries if code in named)
+    read += len(countries)
     return held >= READ_WORDS and held >= READ_SHARE * read
 
 
@@ -282,14 +288,24 @@ _TYPED_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 def english_only(asked: str, typed: str, retriever: Retriever) -> str:
     """``asked`` (a question ``typed`` in another language, read into English as far as names
-    and known terms go) less the words it kept as typed that are no English word the documents
-    use: "eGovernment Benchmark UE how many couverts et combien d'événements de vie" is
-    "eGovernment Benchmark UE how many". Names (any capital: "UE", "eGovernment") stay."""
+    and known terms go) less the words it kept as typed that are words of that language (its
+    dictionary, pyspellchecker's, knows them) and no English word the documents use:
+    "eGovernment Benchmark UE how many couverts et combien d'événements de vie" is
+    "eGovernment Benchmark UE how many". A word neither language's dictionary knows
+    ("blockchain" in a Spanish question) is what the topic check must see, and stays; so do
+    names (any capital: "UE", "eGovernment"), and every word of a question in a language with
+    no dictionary here."""
     own = {w.casefold() for w in _TYPED_WORD.findall(typed)}
+    spoken = language.question_language(typed)
 
     def kept(match: re.Match[str]) -> str:
         word = match.group()
-        foreign = word.casefold() in own and word.islower()
+        foreign = (
+            word.casefold() in own
+            and word.islower()
+            # the word after an elided article ("d'événements": événements)
+            and country_names.word_of_language(re.split(r"['’]", word)[-1], spoken)
+        )
         return "" if foreign and not retriever.english_word(word) else word
 
     return re.sub(r"\s+", " ", _TYPED_WORD.sub(kept, asked)).strip()

@@ -23,6 +23,7 @@ from assistant.answering.wordlists import (
     MEETING_NAME,
     SCORE_WORDS,
     STOPWORDS,
+    TREND,
     VENUE,
 )
 from assistant.country_groups import Group, constraint_groups, find_groups
@@ -257,10 +258,10 @@ _LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SY
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
 # and "B. Consideration of the topic ........" whose page number the next line holds): five dots
-# in a row are a leader, never an ellipsis.
+# in a row closing a line are a leader, never an ellipsis.
 _CONTENTS_ENTRY = re.compile(
     r"\s\d{1,3}\s+(Figure|Table|Box|Chapter|Annex|Section|Part)\s+[\dA-Z]{1,3}[.:]?$|\.{4,}\s*\d{1,3}$"
-    r"|\.{5,}|(?:\. ){5,}"
+    r"|(?:\.\s?){5,}\d{0,3}\s*$"
 )
 
 
@@ -557,6 +558,12 @@ def _within_its_documents(question: str, pool: list[Passage], expansions: dict[s
     return kept if terms(kept) else question
 
 
+# A question about a country's standing in general, or about its profile itself.
+_STANDING = re.compile(
+    r"\b(profile|stand\w*|progress\w*|perform\w*|doing|far(?:e|es|ed|ing))\b", re.I
+)
+
+
 def _states_what_is_asked(question: str, sentence: str) -> bool:
     """Whether a sentence of a generated country profile is on what ``question`` asks. Such a
     sentence states one indicator's figures ("Tonga's Digital Citizen Engagement Index (DCEI)
@@ -565,7 +572,13 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     name ("how is tonga doing on e-gov": the E-Government Development Index); not a question on
     an election or a budget that shares only the country's name with it."""
     codes = find_indicators(sentence)
-    if not codes or SCORE_WORDS.search(question) or set(codes) & set(find_indicators(question)):
+    if (
+        not codes
+        or SCORE_WORDS.search(question)
+        or TREND.search(question)
+        or _STANDING.search(question)
+        or set(codes) & set(find_indicators(question))
+    ):
         return True
     # the names as the indicator registry folds them ("e government development index",
     # "egov index"), and the question folded alike

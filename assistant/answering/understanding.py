@@ -500,7 +500,7 @@ def shortened_function_word(word: str) -> str | None:
     """The function word a typed short form stands for, the way people shorten words in chat:
     three or four letters starting with the word's first two, ending with its last, the rest in
     order ("abt": "about", "wht": "what"), or a spelling of it by sound (see
-    :func:`spelt_by_sound`: "wat", "wen", "thru"). None when it shortens none (the
+    :func:`spelt_by_sound`: "wat", "wen"). None when it shortens none (the
     corpus's acronyms, "tir", "cepa", "dgi", shorten no function word)."""
     if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
         return None
@@ -517,19 +517,23 @@ def shortened_function_word(word: str) -> str | None:
 
 # A typed word English uses at least this many times less often than the function word it
 # sounds like is a chat spelling of it ("wat": 680 uses in the dictionary's frequency list
-# against "what"'s 17 million); a word of its own that sounds like one ("sum", "some": 250
-# times) is not.
-CHAT_SPELLING_RARITY = 1000
+# against "what"'s 17 million, "wen", "thru", "tho"); a word of its own that sounds like one is
+# not ("sum": some, 250 times; "meta": might, "mac": make, "wit": what, a few thousand).
+CHAT_SPELLING_RARITY = 10_000
 
 
 def spelt_by_sound(word: str) -> str | None:
     """The function word ``word`` (three or four lower-case letters: two are as often an
     acronym, "hr", "it") is typed for by its sound, as people do in chat: the same first letter
     and the same Metaphone code (jellyfish's) as a longer function word ("wat": "what", "wen":
-    "when", "thru": "their"), and far rarer in English (CHAT_SPELLING_RARITY)."""
+    "when"), and a word the English dictionary knows, but far rarer (CHAT_SPELLING_RARITY). A
+    word the dictionary does not know at all is more often an acronym typed in lower case
+    ("hiv": have, "sme": some, "dna": done) than a spelling."""
     if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
         return None
     uses = country_names.english_uses(word)
+    if uses == 0:
+        return None
     for full in _function_words_by_sound().get(jellyfish.metaphone(word), ()):
         if (
             full[0] == word[0]

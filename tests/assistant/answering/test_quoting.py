@@ -72,6 +72,10 @@ def test_entries_of_a_list_of_contents_are_not_quoted() -> None:
         q.startswith("12 The Commission held its session") or "held its session" in q
         for q in quoted
     )
+    # dots inside a sentence (a form's blanks) are no leader
+    form = "Respondents filled in the form (name: .........., date: ..........) and 64 per cent replied."
+    chunk = Chunk(chunk_id="c:1", doc_id="c", ordinal=1, text=form, start=0)
+    assert [s for _, _, s in sentences_of(Passage(chunk, doc))] == [form]
 
 
 def test_the_heading_a_passage_sits_under_is_not_quoted_as_a_statement() -> None:
@@ -127,6 +131,9 @@ def test_a_profiles_sentence_answers_only_questions_about_its_indicator() -> Non
     assert _states_what_is_asked("tonga dcei trend", dcei)
     assert _states_what_is_asked("how does tonga score", dcei)
     assert _states_what_is_asked("tonga citizen engagement online", dcei)
+    assert _states_what_is_asked("what does the tonga profile say", dcei)
+    assert _states_what_is_asked("where does tonga stand", egdi)
+    assert _states_what_is_asked("how has tonga progressed since 2003", egdi)
     # the country's name alone is no topic: an election is not an index's trend
     assert not _states_what_is_asked("who won the 2025 tonga election", dcei)
     assert not _states_what_is_asked("who won the 2025 tonga election", egdi)
