@@ -227,12 +227,7 @@ class Retriever:
 
     def read_in_english(self, question: str) -> list[str]:
         """The English terms the words of ``question`` (in another language) are read as."""
-        return list(dict.fromkeys(t for r in self.readings(question) for t in r.terms))
-
-    def english_word(self, word: str) -> bool:
-        """Whether the documents use ``word`` often as an English word (see the lexicon)."""
-        found = self.lexicon()
-        return found is not None and found.knows(word.lower())
+        return lexicon.english_terms(self.readings(question))
 
     def readings(self, question: str) -> list[Reading]:
         """Each word of ``question`` (in another language) with the English terms it is read

@@ -297,6 +297,7 @@ def english_only(asked: str, typed: str, retriever: Retriever) -> str:
     no dictionary here."""
     own = {w.casefold() for w in _TYPED_WORD.findall(typed)}
     spoken = language.question_language(typed)
+    english = retriever.lexicon()
 
     def kept(match: re.Match[str]) -> str:
         word = match.group()
@@ -306,7 +307,8 @@ def english_only(asked: str, typed: str, retriever: Retriever) -> str:
             # the word after an elided article ("d'événements": événements)
             and country_names.word_of_language(re.split(r"['’]", word)[-1], spoken)
         )
-        return "" if foreign and not retriever.english_word(word) else word
+        known = english is not None and english.knows(word.lower())
+        return "" if foreign and not known else word
 
     return re.sub(r"\s+", " ", _TYPED_WORD.sub(kept, asked)).strip()
 

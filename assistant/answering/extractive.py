@@ -572,25 +572,32 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     name ("how is tonga doing on e-gov": the E-Government Development Index); not a question on
     an election or a budget that shares only the country's name with it."""
     codes = find_indicators(sentence)
-    if (
-        not codes
-        or SCORE_WORDS.search(question)
-        or TREND.search(question)
-        or _STANDING.search(question)
-        or set(codes) & set(find_indicators(question))
-    ):
+    if not codes:
+        return True
+    standing, asked, typed = _asked_of_a_profile(question)
+    if standing or set(codes) & asked:
         return True
     # the names as the indicator registry folds them ("e government development index",
     # "egov index"), and the question folded alike
     named = {
         word for code in codes for name in names_of(code) for word in name.split() if len(word) >= 3
     }
-    typed = [
+    return any(n.startswith(t) or t.startswith(n) for t in typed for n in named)
+
+
+@lru_cache(maxsize=64)
+def _asked_of_a_profile(question: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+    """What :func:`_states_what_is_asked` reads of the question, once for all its sentences:
+    whether it asks about the country's standing, the indicators it names, its own words."""
+    standing = bool(
+        SCORE_WORDS.search(question) or TREND.search(question) or _STANDING.search(question)
+    )
+    typed = tuple(
         word
         for word in fold_name(question).split()
         if len(word) >= 3 and word not in STOPWORDS and not country_names.to_iso3(word)
-    ]
-    return any(n.startswith(t) or t.startswith(n) for t in typed for n in named)
+    )
+    return standing, frozenset(find_indicators(question)), typed
 
 
 def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:

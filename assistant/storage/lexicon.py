@@ -225,6 +225,11 @@ class Reading:
     terms: tuple[str, ...]
 
 
+def english_terms(readings: Sequence[Reading]) -> list[str]:
+    """The English terms of ``readings``, each once, in the question's order."""
+    return list(dict.fromkeys(term for r in readings for term in r.terms))
+
+
 def words_held(readings: Sequence[Reading], has_term: Callable[[str], bool]) -> tuple[int, int]:
     """How many of a question's words read as English a text holds the reading of
     (``has_term``), and how many were read: how much of what the question asks, word by word, a
@@ -286,7 +291,7 @@ class Lexicon:
 
     def read(self, question: str, embed: Callable[[Sequence[str]], np.ndarray]) -> list[str]:
         """The English terms the words of ``question`` are read as, in the question's order."""
-        return list(dict.fromkeys(t for r in self.readings(question, embed) for t in r.terms))
+        return english_terms(self.readings(question, embed))
 
     def readings(
         self, question: str, embed: Callable[[Sequence[str]], np.ndarray]
