@@ -133,13 +133,18 @@ def answer(
     if meaning is not None and country_names.mostly_english(asked):
         topical = english_only(asked, meaning, context.retriever)
     absent = absent_topic(topical, extraction.evidence, expansions, access, context)
-    if absent is None and source is not None:
+    named_country = meaning is None and focus is None and country_names.in_question(question)
+    if absent is None and (source is not None or named_country):
+        # a source's documents, or the passages naming a country, match by the name: what they
+        # say must be on the topic asked (for a country, any of its words will do: the sentence
+        # that answers may say the rest in other words)
         absent = unaddressed(
             topical,
             extraction.evidence,
             expansions,
             lambda stem: context.frequency(stem, access),
             lambda word: context.definition(word, access),
+            coverage=None if source is not None else 0.0,
         )
     if absent is not None:
         named = [country_names.name(c) for c in country_names.in_question(question)]
@@ -511,9 +516,12 @@ def unaddressed(
     expansions: dict[str, str],
     frequency: Callable[[str], tuple[int, int]],
     definition: Callable[[str], str | None] = lambda word: None,
+    *,
+    coverage: float | None = None,
 ) -> str | None:
     """The question's topic when a named source was searched and the sentences quoted do not
-    cover it, else None.
+    cover it (at least ``coverage`` of its weight, TOPIC_COVERAGE unless given, and something of
+    it), else None.
 
     Searching only the documents of the source the question names ("what did bhutan say about
     internet connectivity") always finds their best-matching sentences, which may be about
@@ -572,7 +580,8 @@ def unaddressed(
         weight += rarity
         if any(way and way <= quoted for way in ways):
             covered += rarity
-    if weight == 0 or covered >= TOPIC_COVERAGE * weight:
+    least = TOPIC_COVERAGE if coverage is None else coverage
+    if weight == 0 or (covered > 0 and covered >= least * weight):
         return None
     return " ".join(words)
 

@@ -506,10 +506,11 @@ class _Answer:
         text += f" Computed over the {_countries(len(both))} with a value in both years."
         return self.done(text)
 
-    def counting_rule(self) -> tuple[str, Callable[[IndicatorValue], bool]]:
+    def counting_rule(self, year: int) -> tuple[str, Callable[[IndicatorValue], bool]]:
         """What a count counts, in words, and the test a row must pass: an EGDI level (the
-        Survey's bands), a group the data file gives its rows ("group A" of the GTMI), a
-        threshold the question names, or every value."""
+        Survey's bands), a group the data file gives its rows ("group A" of the GTMI), a place
+        in the world's ranking of ``year`` ("in the top 100"), a threshold the question names,
+        or every value."""
         plan = self.plan
         if plan.level and self.code == "egdi":
             low, high = EGDI_LEVELS[plan.level]
@@ -518,6 +519,15 @@ class _Answer:
         if plan.data_group:
             label = plan.data_group
             return f"in group {label} of the {self.name}", lambda v: (v.group or "") == label
+        if plan.rank_cut and plan.top_n:
+            place, published = self.world_places(year)
+            n, last = plan.top_n, len(place)
+            rule = f"in the world's {plan.rank_cut} {n} on the {self.name}"
+            if not published:
+                rule += " (placed by value: the data publishes no rank)"
+            if plan.rank_cut == "top":
+                return rule, lambda v: place[v.iso3] <= n
+            return rule, lambda v: place[v.iso3] > last - n
         if plan.threshold:
             sign, bound = threshold = plan.threshold
             rule = f"with {self.name} {_THRESHOLD_WORDS[sign]} {bound}"
@@ -527,6 +537,14 @@ class _Answer:
             rule += f" (EGDI levels apply to the EGDI only, not to the {self.name})"
         return rule, lambda v: True
 
+    def world_places(self, year: int) -> tuple[dict[str, int], bool]:
+        """Each country's place in the world on the indicator in ``year``: the data's rank
+        where it publishes them (then True), else its place by value."""
+        world = self.table.ranking(self.code, year, top=None, countries=None)
+        published = all(v.rank is not None for v in world)
+        places = {v.iso3: v.rank if published and v.rank else i + 1 for i, v in enumerate(world)}
+        return places, published
+
     def count(self) -> IndicatorAnswer:
         year, latest = self.year()
         if year is None:
@@ -535,7 +553,7 @@ class _Answer:
         every = self.table.ranking(self.code, year, top=None, countries=members)
         if not every:
             return self.missing(scope, f" in {year}")
-        rule, counted = self.counting_rule()
+        rule, counted = self.counting_rule(year)
         chosen = [v for v in every if counted(v)]
         text = (
             f"{_countries(len(chosen))} {rule} in {year}{latest}, out of {len(every)} with a value."

@@ -73,6 +73,7 @@ _POSITION = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\b(how many|number of|no\.? of|count of|count)\b", re.I)
+_COUNTRIES = re.compile(r"\b(countr(y|ies)|nations?|states|economies|members)\b", re.I)
 # "average egdi of sids", "mean osi in south asia": one figure over a group's values (not "above
 # the average", a comparison with it)
 _AVERAGE = re.compile(r"\b(average|mean|median|avg)\b", re.I)
@@ -157,6 +158,9 @@ class QueryPlan:
     level: str | None = None  # an EGDI level: "very high", "high", "middle", "low"
     # a group the data file gives each row ("group A": the GTMI's groups A to D)
     data_group: str | None = None
+    # a count of the countries ranked in the "top" or "bottom" ``top_n`` ("how many sids are in
+    # the top 50")
+    rank_cut: str | None = None
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> country name
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> the documents' name
     language: str = "en"  # the language the question is written in (ISO 639-1)
@@ -197,6 +201,8 @@ class QueryPlan:
             parts.append(f"EGDI level {self.level}")
         if self.data_group:
             parts.append(f"group {self.data_group}")
+        if self.rank_cut and self.top_n:
+            parts.append(f"{self.rank_cut} {self.top_n}")
         if self.threshold:
             sign = {">=": "≥", "<=": "≤"}.get(self.threshold[0], self.threshold[0])
             parts.append(f"{sign} {self.threshold[1]}")
@@ -409,7 +415,18 @@ def _kind(plan: QueryPlan) -> str:
     # a rule (an EGDI level, a data group, a threshold), no country named, and countries asked
     # for (by "which", or a group) asks for the countries that meet it, which the count lists
     listed = _LISTED.search(text) or plan.groups
-    if _COUNT.search(text) or (meets_a_rule and not plan.countries and listed):
+    # "how many e-services does nauru's portal offer" asks a quantity of the one country it
+    # names, not how many countries: a count is of countries, of a group or of the world
+    counts_countries = not (
+        len(plan.countries) == 1 and not plan.groups and not _COUNTRIES.search(text)
+    )
+    if (_COUNT.search(text) and counts_countries) or (
+        meets_a_rule and not plan.countries and listed
+    ):
+        if ranked:
+            # "how many pacific islands are in the top 100": those ranked within it
+            plan.top_n = _number(next(g for g in ranked.groups() if g))
+            plan.rank_cut = "top" if _TOP_N.search(text) else "bottom"
         if level:
             plan.level = level.group(1).lower()
         elif data_group:

@@ -246,6 +246,19 @@ def test_a_count_of_zero_cites_the_highest_row(table: IndicatorTable) -> None:
     assert cited(result) == ["FJI"]
 
 
+def test_a_count_of_a_place_in_the_ranking_uses_the_world_ranks(table: IndicatorTable) -> None:
+    # Fiji is 9th and Tonga 10th of the world's ten: only Fiji is in the top 9
+    result = ask("how many pacific islands are in the top 9 on egdi 2024", table)
+    assert result.text.startswith("The Pacific islands")
+    assert "1 country in the world's top 9 on the E-Government Development Index" in result.text
+    assert "out of 2 with a value" in result.text
+    assert "Tonga 0.65700, rank 10 [2] (not counted)" in result.text
+    bottom = ask("how many asean countries in the bottom 5 on egdi 2024", table)
+    assert bottom.text.startswith("ASEAN: 2 countries in the world's bottom 5")
+    assert cited(bottom)[:2] == ["IDN", "THA"]  # 6th and 7th of 10; Singapore (2nd) is not
+    assert "Singapore 0.96912, rank 2 [3] (not counted)" in bottom.text
+
+
 def test_at_least_counts_a_value_equal_to_the_threshold(table: IndicatorTable) -> None:
     result = ask("how many countries have an egdi of at least 0.75 in 2024", table)
     assert result.text.startswith("7 countries")  # Thailand's 0.75000 counts

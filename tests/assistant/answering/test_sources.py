@@ -358,6 +358,20 @@ def test_a_sentence_sharing_only_a_common_word_does_not_cover_the_topic() -> Non
     assert unaddressed(topic, evidence, {"cios": "chief information officers"}, _frequency) is None
 
 
+def test_for_a_country_named_any_word_of_the_topic_quoted_will_do_but_one_must_be() -> None:
+    from assistant.answering.documents import unaddressed
+
+    # the passages naming a country match by its name: a sentence of its speech on something
+    # else answers nothing ("who won the 2025 samoa election")
+    speech = [_evidence("2025 being the 80th year of the UN presents an opportunity for reform.")]
+    assert unaddressed("who won the 2025 election", speech, {}, _frequency, coverage=0.0) == (
+        "won election"
+    )
+    # one word of the topic is enough: the sentence may say the rest in other words
+    covered = [_evidence("The election of the new parliament was held peacefully.")]
+    assert unaddressed("who won the 2025 election", covered, {}, _frequency, coverage=0.0) is None
+
+
 def test_a_topic_is_covered_by_the_names_its_acronyms_and_e_words_stand_for() -> None:
     from assistant.answering.documents import unaddressed
 

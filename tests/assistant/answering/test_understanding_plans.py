@@ -316,6 +316,28 @@ def test_a_count_reads_its_threshold(question: str, threshold: tuple[str, float]
 
 
 @pytest.mark.parametrize(
+    ("question", "cut", "n"),
+    [
+        ("how many pacific islands are in the top 100 egdi 2024", "top", 100),
+        ("how many ldcs in the bottom 20 on egdi", "bottom", 20),
+        ("number of asean countries in the top 50 of the gtmi", "top", 50),
+    ],
+)
+def test_a_count_reads_a_place_in_the_ranking(question: str, cut: str, n: int) -> None:
+    plan = understand(question)
+    assert (plan.kind, plan.rank_cut, plan.top_n, plan.threshold) == ("count", cut, n, None)
+    assert f"{cut} {n}" in plan.describe()
+
+
+def test_how_many_of_one_country_is_not_a_count_of_countries() -> None:
+    # a quantity asked of the one country named: its value, not how many countries have one
+    plan = understand("how many e-services does the nauru govt portal offer")
+    assert plan.countries == ["NRU"] and plan.kind != "count"
+    # a group, or "countries", is counted even beside a country
+    assert understand("how many countries have egdi above fiji's 0.67").kind == "count"
+
+
+@pytest.mark.parametrize(
     ("question", "level"),
     [
         ("how many countries are in the very high egdi group in 2024", "very high"),
