@@ -76,7 +76,9 @@ def critical_terms(question: str) -> list[str]:
 # evidence without one does not answer (see :func:`lacks`).
 _ASKS_QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|often|far)|what (percentage|per ?cent|share|proportion|"
-    r"amount|number|size)|number of|any (?:numbers|figures|stats|statistics|amounts|data))\b",
+    r"amount|number|size)|number of|any (?:numbers|figures|stats|statistics|amounts|data))\b|"
+    # a measure named by what it measures: "employment rate", "tax to gdp ratio"
+    r"\b(?!(?:at|any|first|what|which|the|a)\b)[a-z]+\s+(?:rate|ratio)s?\b",
     re.I,
 )
 # "when" asks for a time where it opens or closes the question; inside it joins two clauses
@@ -100,10 +102,11 @@ _TIME = re.compile(
     re.I,
 )
 # Numbers that count nothing: the days of a date ("from 27 to 31 May", "December 17"), the
-# numbers of names ("WSIS+20", "G20", "COP29", "SDG 16", "resolution 2001/45", "Goal 16") and of
-# clauses and list items ("(2) The Commission may …", "3. The Committee noted …", "105(2)").
+# numbers of names ("WSIS+20", "G20", "COP29", "SDG 16", "resolution 2001/45", "Goal 16"), of
+# clauses and list items ("(2) The Commission may …", "3. The Committee noted …", "105(2)") and of
+# pages, printed between bars in a running head ("Labour Force in Singapore 2022 |05|").
 _NOT_COUNTS = re.compile(
-    r"^\W*\d{1,3}[.)](?:\s|[—–-])|\(\d{1,2}\)|"
+    r"^\W*\d{1,3}[.)](?:\s|[—–-])|\(\d{1,2}\)|\|\s*\d{1,3}\s*\||"
     r"\b\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?\s+(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\b(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)\s+\d{1,2}\b|"
@@ -735,8 +738,14 @@ _POINTS_BACK = re.compile(r"^(\W*\w+\W+){0,5}?(this|these|such|the (same|latter|
 
 
 def _heading(text: str) -> bool:
-    """A heading rather than a sentence: a few words with no closing punctuation."""
-    return len(text.split()) <= HEADING_WORDS and not re.search(r"[.!?:;)\]]\s*$", text)
+    """A heading rather than a sentence: a few words with no closing punctuation, or a longer
+    title under a section label ("D. Election of the Chair and other officers for the
+    twenty-ninth session of the Commission")."""
+    if re.search(r"[.!?:;)\]]\s*$", text):
+        return False
+    words = len(text.split())
+    labelled = words <= LABELLED_HEADING_WORDS and _SECTION_LABEL.match(text) is not None
+    return words <= HEADING_WORDS or labelled
 
 
 def _lone_heading(text: str) -> bool:
@@ -747,8 +756,11 @@ def _lone_heading(text: str) -> bool:
 
 # What may stand between a sentence and the next on the page: spaces and list bullets.
 _BULLETS = " \t\n•▪◦●*-–"
-# The most words a heading runs to (see _heading).
+# The most words a heading runs to (see _heading), and one under a section label ("D.", "III.",
+# "2.1").
 HEADING_WORDS = 10
+LABELLED_HEADING_WORDS = 25
+_SECTION_LABEL = re.compile(r"^\W{0,2}(?:[A-Z]|[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2})*)\.\s+[A-Z]")
 # A figure or a date in a sentence: what a topic sentence's next sentence gives.
 _PARTICULAR = re.compile(r"\d")
 

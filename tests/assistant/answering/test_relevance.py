@@ -137,6 +137,10 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
         ("timor leste became un member when", "a date"),
         ("how much gdp does vanuatu lose when a cyclone hits", "a figure"),
         ("what did cepa say about ai", None),
+        # a measure named by what it measures
+        ("sg resident employment rate 2022", "a figure"),
+        ("tax to gdp ratio in caribbean states", "a figure"),
+        ("what did cepa say at any rate", None),
         # short follow-ups
         ("any numbers?", "a figure"),
         ("any stats on that?", "a figure"),
@@ -187,6 +191,9 @@ def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     assert lacks("how many people took part in the wsis forum", held) == "a figure"
     counted = [evidence("The WSIS+20 Forum on 27 May 2024 drew over 4,000 participants.")]
     assert lacks("how many people took part in the wsis forum", counted) is None
+    # nor a page number printed between bars in a running head
+    head = [evidence("Labour Force in Singapore 2022 |05| Participation fell slightly in 2022.")]
+    assert lacks("sg labour force participation rate 2022", head) == "a figure"
     # an ordinal counts nothing
     session = [evidence("Observers attended the twenty-fourth session, as did the 25th.")]
     assert lacks("how many observers attended the session", session) == "a figure"
@@ -331,6 +338,16 @@ def test_a_heading_is_never_quoted_alone() -> None:
         for e in extract("digital agency budget 2024", [Passage(chunk, doc)], Embedder()).evidence
     ]
     assert "2023 OECD Digital Government Index Results and Key Findings" not in quoted
+    # nor a longer title under a section label
+    heading = (
+        "D. Election of the Chair and other officers for the twenty-ninth session of the Commission"
+    )
+    text = f"{heading}\n\nThe Commission elected its Chair by acclamation at its first meeting."
+    chunk = Chunk("d:2", "d", 2, text, page=3, start=0, end=len(text))
+    quoted = [
+        e.text for e in extract("who was elected chair", [Passage(chunk, doc)], Embedder()).evidence
+    ]
+    assert heading not in quoted and quoted
     # a row of a table states a fact in its cells, however short
     row = "Result | Completion of SPID integration by December 2017"
     table = Chunk("d:1", "d", 1, row, page=2, start=0, end=len(row))
