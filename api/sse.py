@@ -1,4 +1,5 @@
-"""Server-sent events for /api/ask/stream: ``delta`` (text), ``citations``, ``done`` (the whole
+"""Server-sent events for /api/ask/stream: ``understood`` (how the question was read, before the
+search), ``delta`` (text), ``citations``, ``done`` (the whole
 answer, as /api/ask returns it) and ``error`` (``{"status", "detail"}``), each ``data`` one JSON
 object. An error after the stream has started arrives as an ``error`` event, never as a trace."""
 

@@ -169,13 +169,14 @@ class Assistant:
         conversation: Conversation | None = None,
         *,
         access: Sequence[str] | None = ("public",),
-        on_delta: Callable[[str], None] | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> AnswerResult:
-        """:meth:`ask`, with the passages retrieved on the way; ``on_delta`` receives an LLM's
-        text as it is written (the extractive answerer sends nothing)."""
+        """:meth:`ask`, with the passages retrieved on the way; ``on_event`` receives how the
+        question was understood, then an LLM's text as it is written (see
+        :func:`pipeline.answer`)."""
         question = self.check_question(question)
         return pipeline.answer(
-            question, self.context, filters, conversation, access=access, on_delta=on_delta
+            question, self.context, filters, conversation, access=access, on_event=on_event
         )
 
     def check_question(self, question: str) -> str:
@@ -248,7 +249,9 @@ class Assistant:
         *,
         access: Sequence[str] | None = ("public",),
     ) -> Iterator[dict[str, Any]]:
-        """Events: ``{"type": "delta", "text"}`` …, ``{"type": "citations", ...}``, ``{"type": "done", "answer"}``.
+        """Events: ``{"type": "understood", "question", "understood", "route"}`` (as soon as the
+        question is read), ``{"type": "delta", "text"}`` …, ``{"type": "citations", ...}``,
+        ``{"type": "done", "answer"}``.
 
         With an LLM configured the deltas are the model's tokens as it writes them (invalid
         markers already removed); should its answer fail the citation check, a last delta says so
@@ -265,11 +268,11 @@ class Assistant:
         conversation: Conversation | None,
         access: Sequence[str] | None,
     ) -> Generator[dict[str, Any], None, AnswerResult]:
-        """The delta and citations events of an answer; returns the answer with its passages."""
+        """The understood, delta and citations events of an answer; returns the answer with its passages."""
         return (
             yield from answer_events(
-                lambda on_delta: self.answer(
-                    question, filters, conversation, access=access, on_delta=on_delta
+                lambda on_event: self.answer(
+                    question, filters, conversation, access=access, on_event=on_event
                 ),
                 self.settings.answerer,
             )

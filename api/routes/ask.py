@@ -15,7 +15,10 @@ from assistant import Answer
 router = APIRouter(prefix="/api", tags=["ask"])
 
 STREAM_DOC: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/event-stream": {}}, "description": "delta, citations, done, error"}
+    200: {
+        "content": {"text/event-stream": {}},
+        "description": "understood, delta, citations, done, error",
+    }
 }
 
 
@@ -29,7 +32,8 @@ def ask(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> Answer:
 
 @router.post("/ask/stream", response_class=StreamingResponse, responses=STREAM_DOC)
 def ask_stream(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> StreamingResponse:
-    """The same answer as server-sent events: `delta` {text}, `citations` {citations},
+    """The same answer as server-sent events: `understood` {question, understood, route} as soon
+    as the question is read (before the search), `delta` {text}, `citations` {citations},
     `done` {answer} and, if something fails after the stream started, `error` {status, detail}."""
     events = assistant.converse_stream(
         body.question, body.filters, body.conversation_id, access=caller.access, owner=caller.name

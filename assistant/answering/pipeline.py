@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant import countries as country_names
 from assistant import crosslingual
@@ -88,6 +89,10 @@ def _for_documents(
     return searched, meaning
 
 
+def _deltas_to(on_event: Callable[[dict[str, Any]], None]) -> Callable[[str], None]:
+    return lambda text: on_event({"type": "delta", "text": text})
+
+
 def _answer_language(
     question: str, standalone: str, conversation: Conversation | None
 ) -> tuple[str | None, bool]:
@@ -114,12 +119,14 @@ def answer(
     conversation: Conversation | None = None,
     *,
     access: Access = ("public",),
-    on_delta: Callable[[str], None] | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> AnswerResult:
     """The answer to ``question`` (a follow-up of ``conversation`` when given) from what
-    ``access`` may see; ``on_delta`` receives an LLM's text as it is written."""
+    ``access`` may see. ``on_event`` receives, while streaming, ``{"type": "understood",
+    "question", "understood", "route"}`` once the question is read (before anything is searched)
+    and ``{"type": "delta", "text"}`` for an LLM's text as it is written."""
     started = time.perf_counter()
-    run = Run(on_delta=on_delta)
+    run = Run(on_delta=None if on_event is None else _deltas_to(on_event))
     filters = normalize_filters(filters)
     standalone = standalone_question(question, conversation, context)
     # a question in another language is understood through the English its names are read as
@@ -143,6 +150,12 @@ def answer(
     meaning = None
     if chosen.name != "indicator":
         searched, meaning = _for_documents(standalone, read, plan, context, access)
+    if on_event is not None:
+        # what a reader waits for first, before anything is searched: the question as it will
+        # be answered (a follow-up written out) and what was read in it (the answer's own line
+        # may add the source whose documents were searched)
+        understood = {"question": standalone, "understood": plan.describe() or None}
+        on_event({"type": "understood", **understood, "route": chosen.name})
     if chosen.name == "indicator":
         result = indicators.answer_question(standalone, plan, access, context)
         if not result.grounded and not plan.countries:

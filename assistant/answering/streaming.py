@@ -1,7 +1,8 @@
-"""Answers as events for streaming front ends: ``delta`` (text as it is written), ``citations``,
-and the caller's ``done``. With an LLM the deltas are the model's tokens (the answer runs in a
-thread and hands them over through ``on_delta``); the extractive answerer's sentences are sent
-one by one once the answer is made."""
+"""Answers as events for streaming front ends: ``understood`` (how the question was read, as
+soon as it is: before the search), ``delta`` (text as it is written), ``citations``, and the
+caller's ``done``. The answer runs in a thread and hands its events over as they come. With an
+LLM the deltas are the model's tokens; the extractive answerer's sentences are sent one by one
+once the answer is made."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Any
 
 from assistant.answering.pipeline import AnswerResult
 
-# Answers a question with an ``on_delta`` sink (``pipeline.answer`` with everything else bound).
-AnswerFn = Callable[[Callable[[str], None] | None], AnswerResult]
+# Answers a question, handing its events to a sink as they come (``pipeline.answer`` with
+# everything else bound, the sink its ``on_event``).
+AnswerFn = Callable[[Callable[[dict[str, Any]], None]], AnswerResult]
 
 LLM_REPLACED = (
     "(The model's answer above could not be checked against the documents, so it is replaced by "
@@ -25,13 +27,9 @@ LLM_REPLACED = (
 def answer_events(
     answer_fn: AnswerFn, answerer: str
 ) -> Generator[dict[str, Any], None, AnswerResult]:
-    """The delta and citations events of one answer; returns the answer with its passages.
-    ``answerer`` is the configured answerer ("extractive" or an LLM provider's name)."""
-    if answerer == "extractive":
-        result = answer_fn(None)
-        streamed = ""
-    else:
-        result, streamed = yield from _model_deltas(answer_fn)
+    """The understood, delta and citations events of one answer; returns the answer with its
+    passages. ``answerer`` is the configured answerer ("extractive" or an LLM provider's name)."""
+    result, streamed = yield from _as_they_come(answer_fn)
     answer = result.answer
     if not streamed:
         for piece in re.split(r"(?<=[.!?\]])\s+", answer.answer):
@@ -43,16 +41,16 @@ def answer_events(
     return result
 
 
-def _model_deltas(
+def _as_they_come(
     answer_fn: AnswerFn,
 ) -> Generator[dict[str, Any], None, tuple[AnswerResult, str]]:
-    """Run the answer in a thread and pass the model's text on as it arrives; returns (the
-    answer, the text streamed)."""
+    """Run the answer in a thread and pass its events on as they arrive (how the question was
+    understood, a model's text); returns (the answer, the text streamed)."""
     pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
 
     def work() -> None:
         try:
-            pieces.put(("answer", answer_fn(lambda text: pieces.put(("delta", text)))))
+            pieces.put(("answer", answer_fn(lambda event: pieces.put(("event", event)))))
         except BaseException as exc:
             pieces.put(("error", exc))
 
@@ -60,9 +58,10 @@ def _model_deltas(
     streamed: list[str] = []
     while True:
         kind, value = pieces.get()
-        if kind == "delta":
-            streamed.append(value)
-            yield {"type": "delta", "text": value}
+        if kind == "event":
+            if value["type"] == "delta":
+                streamed.append(value["text"])
+            yield value
         elif kind == "error":
             raise value
         else:

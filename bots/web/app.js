@@ -417,7 +417,9 @@ async function ask(question) {
   let text = "";
   try {
     for await (const { event, data } of api.stream("/api/ask/stream", body, { signal: controller.signal })) {
-      if (event === "delta") {
+      if (event === "understood") {
+        turn.understood(data);
+      } else if (event === "delta") {
         text += data.text || "";
         turn.stream(text);
       } else if (event === "citations") {
@@ -480,6 +482,17 @@ class Turn {
       this.article,
     );
     this.question = question;
+  }
+
+  /** While the answer is made: what the question was read as (the stream's first event). */
+  understood(data) {
+    if (this.text || this.answer || this.failed) return;
+    const doing = data.route === "indicator" ? "Looking it up in the indicator data" : "Searching the documents";
+    const thinking = h("p", { class: "thinking" }, doing, h("span", { class: "dots", "aria-hidden": "true" }));
+    const read = data.understood || (data.question && data.question !== this.question ? data.question : "");
+    const parts = [thinking];
+    if (read) parts.push(h("p", { class: "understood-early" }, `Understood as: ${read}`));
+    this.body.replaceChildren(...parts);
   }
 
   /** Show the text received so far (once per animation frame). */

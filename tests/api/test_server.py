@@ -150,7 +150,15 @@ def test_stream_sends_deltas_citations_and_done(
     assert response.headers["content-type"].startswith("text/event-stream")
     events = sse_events(response.text)
     kinds = [k for k, _ in events]
-    assert kinds[0] == "delta" and kinds[-2:] == ["citations", "done"]
+    assert kinds[:2] == ["understood", "delta"] and kinds[-2:] == ["citations", "done"]
+    # first, before the search: the question as it will be answered and what was read in it
+    assert events[0][1] == {
+        "question": CEPA,
+        "understood": "CEPA = Committee of Experts on "
+        "Public Administration · INTOSAI = International Organization of "
+        "Supreme Audit Institutions",
+        "route": "documents",
+    }
     text = "".join(str(d["text"]) for k, d in events if k == "delta")
     done = events[-1][1]["answer"]
     assert isinstance(done, dict)

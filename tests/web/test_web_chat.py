@@ -92,6 +92,8 @@ def test_answer_streams_in_and_a_citation_opens_the_highlighted_passage(
               busy: article.getAttribute('aria-busy'),
               text: article.querySelector('.answer-body').textContent,
               caret: !!article.querySelector('.caret'),
+              thinking: !!article.querySelector('.thinking'),
+              early: (article.querySelector('.understood-early') || {}).textContent || '',
             });
             if (article.getAttribute('aria-busy') === 'false') clearInterval(timer);
           }, 20);
@@ -105,7 +107,13 @@ def test_answer_streams_in_and_a_citation_opens_the_highlighted_passage(
     seen = page.evaluate("window.__seen")
     final = article.locator(".answer-body").inner_text()
     assert "secure online credential" in final
-    streaming = [s for s in seen if s["busy"] == "true" and "Fiji" in s["text"]]
+    # before any of the answer: what is being done and what the question was read as
+    waiting = [s for s in seen if s["thinking"]]
+    assert any(s["early"] == "Understood as: Fiji" for s in waiting), seen[:3]
+    assert all("Searching the documents" in s["text"] for s in waiting)
+    streaming = [
+        s for s in seen if s["busy"] == "true" and not s["thinking"] and "Fiji" in s["text"]
+    ]
     assert streaming, f"no part of the answer was shown before it was complete: {seen[-3:]}"
     assert all(s["caret"] for s in streaming)
     assert not article.locator(".caret").count()
