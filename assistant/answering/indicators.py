@@ -118,6 +118,10 @@ def _one(plan: QueryPlan, table: IndicatorTable) -> IndicatorAnswer:
     result = handler()
     if edition_note and result.found:
         result.text += f" {edition_note}"
+    scale = INDICATORS[code].note
+    if scale and not scale.startswith("0-1") and result.found:
+        # a figure on another scale than the usual 0 to 1 means nothing without it ("4.5")
+        result.text += f" Scale: {scale}."
     unused = [INDICATORS[c].name for c in plan.indicators[1:] if c in INDICATORS]
     if unused and result.found:
         result.text += (

@@ -76,6 +76,8 @@ def table(tmp_path: Path) -> Iterator[IndicatorTable]:
     for i, (code, text) in enumerate(COMPONENTS):
         rows.append(row("FJI", "Fiji", 2024, text, 200 + i, indicator=code))
     rows.append(row("TON", "Tonga", 2024, "0.60000", 210, indicator="osi"))  # no OSI ranks
+    # a GovTech system score on its own scale (0, 4.5 or 9)
+    rows.append(row("KHM", "Cambodia", 2025, "4.5", 220, indicator="ims_epmis"))
     with IndicatorTable(tmp_path / "indicators.sqlite3") as t:
         t.replace_source(SOURCE, rows)
         yield t
@@ -207,6 +209,18 @@ def test_a_group_with_no_data_is_not_answered(table: IndicatorTable) -> None:
     result = answer(understand("top 3 in africa on egdi 2024"), table)
     assert not result.found and result.values == []
     assert "Africa" in result.text and "2024" in result.text
+
+
+def test_a_value_on_another_scale_than_0_to_1_is_given_with_its_scale(
+    table: IndicatorTable,
+) -> None:
+    epmis = ask("cambodia epmis score 2025", table)
+    assert epmis.text.startswith("Cambodia's E-Procurement Portal (EPMIS) in 2025 was 4.5 [1].")
+    assert epmis.text.endswith(
+        "Scale: raw GTMI 2025 score; the highest value means fully in place (0, 4.5 or 9)."
+    )
+    # the EGDI's 0 to 1 goes without saying
+    assert "Scale" not in ask("fiji egdi 2024", table).text
 
 
 # --- counts --------------------------------------------------------------------------------------
