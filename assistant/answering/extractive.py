@@ -193,10 +193,30 @@ _ASKS_RANK = re.compile(
 )
 
 
+# "who chaired …", "who got elected", "and who was chair?": a question asking for someone
+_ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but|then|ok)\W+)?who\b", re.I)
+# A name of someone or somewhere: two capitalised words or more in a row ("Suman Bery", "Geraldine
+# J. Fraser-Moleketi", "South Africa"), none of them the first word of the sentence
+_NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+")
+
+
+def _holds_name(text: str, question: str) -> bool:
+    """Whether ``text`` names someone or somewhere the question does not: a name (see
+    :data:`_NAME`) with a word the question does not type."""
+    typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    return any(
+        any(w.lower() not in typed and w not in GENERIC_CAPS for w in re.findall(r"[\w'’-]+", m))
+        for m in _NAME.findall(text)
+    )
+
+
 def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
-    """("a figure", test), ("a date", test) or ("a rank", test) when the question asks for one:
-    the test says whether a sentence gives it (a rank is a number or a number word: "36th",
-    "third place")."""
+    """("a figure", test), ("a date", test), ("a rank", test) or ("a name", test) when the
+    question asks for one: the test says whether a sentence gives it (a rank is a number or a
+    number word: "36th", "third place"; a name, someone's or somewhere's the question does not
+    type)."""
+    if _ASKS_WHO.search(question) and not _ASKS_QUANTITY.search(question):
+        return "a name", lambda text: _holds_name(text, question)
     if _ASKS_TIME.search(question):
         return "a date", _holds_date
     if _ASKS_QUANTITY.search(question):
@@ -212,7 +232,9 @@ def lacks(question: str, evidence: list[Evidence], *, same_language: bool = True
     persons nominated …" gives no figure for "how many observers attended cepa 24?" (not asked
     of a question in another language than the sentences', which can share none)."""
     asked = asked_for(question)
-    if asked is None:
+    if asked is None or asked[0] == "a name":
+        # a name is preferred, never required: a body, a post or a country may be who is asked
+        # for, in words no test for names can tell ("the Bureau", "its Chair")
         return None
     asked_terms = {t for t in terms(question) if not t.isdigit()}
     for e in evidence:

@@ -141,6 +141,10 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
         ("sg resident employment rate 2022", "a figure"),
         ("tax to gdp ratio in caribbean states", "a figure"),
         ("what did cepa say at any rate", None),
+        # someone asked for: a name is preferred, never required (see lacks)
+        ("who chaired the cepa 24th session", "a name"),
+        ("and who was chair?", "a name"),
+        ("who's next n how many in the pipeline?", "a figure"),
         # short follow-ups
         ("any numbers?", "a figure"),
         ("any stats on that?", "a figure"),
@@ -160,6 +164,18 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
 def test_what_a_question_asks_for(question: str, kind: str | None) -> None:
     asked = asked_for(question)
     assert (asked[0] if asked else None) == kind
+
+
+def test_a_who_question_prefers_a_sentence_naming_someone_it_does_not() -> None:
+    asked = asked_for("who chaired the cepa 24th session")
+    assert asked is not None and asked[0] == "a name"
+    named = "The following members served as officers: Chair: Geraldine J. Fraser-Moleketi."
+    assert asked[1](named)
+    # a body or post alone, or the names the question itself types, name nobody new
+    assert not asked[1]("The list of observers can be viewed on the website of the Committee.")
+    assert not asked[1]("The session of the Committee of Experts on Public Administration closed.")
+    # and evidence without a name still answers (a post or a body may be who is asked for)
+    assert lacks("who chaired the cepa 24th session", [evidence("Its Chair opened it.")]) is None
 
 
 def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
