@@ -477,7 +477,7 @@ def extract(
             break
         if any(redundant(evidence.text, other.text) for other in chosen):
             continue
-        if chosen and _lone_heading(evidence.text):
+        if chosen and _states_nothing(evidence):
             continue  # a heading after the best sentence would be quoted without what it heads
         chosen.append(evidence)
         words += len(evidence.text.split())
@@ -486,7 +486,7 @@ def extract(
     chosen.extend(for_years)
     listed = _with_list_items(chosen, max_sentences + 3, next_chunk)
     chosen = _with_continuation(listed, max_sentences + 3, next_chunk)
-    if chosen and _lone_heading(chosen[0].text) and len(chosen) == len(listed):
+    if chosen and _states_nothing(chosen[0]) and len(chosen) == len(listed):
         # a heading states nothing: quoted only with what it heads (the sentence after it, or
         # the list it introduces), never alone as the answer
         heads_a_list = (
@@ -774,6 +774,25 @@ def _lone_heading(text: str) -> bool:
     """A heading (see :func:`_heading`) that is no row of a table ("Result | Completion of SPID
     integration …" states a fact in its cells)."""
     return _heading(text) and "|" not in text
+
+
+def _states_nothing(evidence: Evidence) -> bool:
+    """A heading (see :func:`_lone_heading`), or the document's own title as its cover prints it
+    ("Report on the twenty-fourth session (7–11 April 2025)" in the report titled "Committee of
+    Experts on Public Administration: Report on the twenty-fourth session (E/2025/44)"): every
+    word of it, dates and numbers aside, a word of the title."""
+    if _lone_heading(evidence.text):
+        return True
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", _DATES.sub(" ", evidence.text))}
+    title = {w.lower() for w in re.findall(r"[^\W\d_]+", evidence.passage.document.title)}
+    return bool(words) and words <= title
+
+
+_DATES = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b",
+    re.I,
+)
 
 
 # What may stand between a sentence and the next on the page: spaces and list bullets.

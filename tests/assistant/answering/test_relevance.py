@@ -364,6 +364,26 @@ def test_a_heading_is_never_quoted_alone() -> None:
         e.text for e in extract("who was elected chair", [Passage(chunk, doc)], Embedder()).evidence
     ]
     assert heading not in quoted and quoted
+    # nor the document's own title as its cover prints it, with the dates of the session
+    report = DocumentRecord(
+        "r",
+        "r.pdf",
+        "/c/r.pdf",
+        "CEPA: Report on the twenty-fourth session (E/2025/44)",
+        "un-docs",
+        [],
+        2025,
+    )
+    cover = "Report on the twenty-fourth session (7–11 April 2025)"
+    text = f"{cover}\n\nThe Committee facilitated a peer exchange among four review countries."
+    chunk = Chunk("r:0", "r", 0, text, page=1, start=0, end=len(text))
+    quoted = [
+        e.text
+        for e in extract(
+            "cepa 24th session peer exchange countries", [Passage(chunk, report)], Embedder()
+        ).evidence
+    ]
+    assert cover not in quoted and quoted
     # a row of a table states a fact in its cells, however short
     row = "Result | Completion of SPID integration by December 2017"
     table = Chunk("d:1", "d", 1, row, page=2, start=0, end=len(row))
