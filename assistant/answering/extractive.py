@@ -467,20 +467,8 @@ def extract(
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
 
-    chosen: list[Evidence] = []
-    words = 0
+    chosen = _best_of(scored, max_sentences, max_words)
     best = scored[0].score
-    for evidence in scored:
-        if len(chosen) >= max_sentences or words >= max_words:
-            break
-        if chosen and evidence.score < best * 0.82:
-            break
-        if any(redundant(evidence.text, other.text) for other in chosen):
-            continue
-        if chosen and _states_nothing(evidence):
-            continue  # a heading after the best sentence would be quoted without what it heads
-        chosen.append(evidence)
-        words += len(evidence.text.split())
     # quoted, but not evidence the checks below count: the years were asked for by name
     for_years = _other_years(question, chosen, scored, best)
     chosen.extend(for_years)
@@ -497,6 +485,11 @@ def extract(
         )
         if not heads_a_list:
             chosen = chosen[1:]
+        if not chosen:
+            # the best sentence was a heading alone: the best of those that state something
+            stating = [e for e in scored if not _states_nothing(e)]
+            chosen = _best_of(stating, max_sentences, max_words)
+            best = stating[0].score if stating else best
     extraction = Extraction(evidence=chosen, best_score=best)
     checked = [e for e in chosen if not any(e is added for added in for_years)]
     extraction.missing = _missing_terms(question, checked, document_text, expansions)
@@ -506,6 +499,27 @@ def extract(
 # How near the best sentence's score one giving a year the question names, and no sentence
 # chosen gives, must be to be quoted with them.
 OTHER_YEAR_SHARE = 0.6
+
+
+def _best_of(scored: list[Evidence], max_sentences: int, max_words: int) -> list[Evidence]:
+    """The sentences quoted of ``scored`` (best first): the best, and those near it (0.82 of its
+    score), none repeating another; a heading only first (after it, it would be quoted without
+    what it heads)."""
+    chosen: list[Evidence] = []
+    words = 0
+    best = scored[0].score if scored else 0.0
+    for evidence in scored:
+        if len(chosen) >= max_sentences or words >= max_words:
+            break
+        if chosen and evidence.score < best * 0.82:
+            break
+        if any(redundant(evidence.text, other.text) for other in chosen):
+            continue
+        if chosen and _states_nothing(evidence):
+            continue
+        chosen.append(evidence)
+        words += len(evidence.text.split())
+    return chosen
 
 
 def _other_years(

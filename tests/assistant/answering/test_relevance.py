@@ -394,6 +394,19 @@ def test_a_heading_is_never_quoted_alone() -> None:
     assert quoted == [row]
 
 
+def test_when_the_best_sentence_is_a_heading_the_best_that_states_something_is_quoted() -> None:
+    doc = DocumentRecord("e", "e.pdf", "/c/e.pdf", "Commission report", "un-docs", [], 2025)
+    # the heading closes its passage (what it heads is not at hand); another passage answers
+    heading = "D. Election of the Chair and other officers for the twenty-ninth session"
+    closing = Chunk("e:0", "e", 0, heading, page=1, start=0, end=len(heading))
+    said = "Mr. Faiyaz Murshid Kazi (Bangladesh) was chosen as Chair by acclamation."
+    other = Chunk("e:5", "e", 5, said, page=4, start=0, end=len(said))
+    question = "election of the chair and other officers for the twenty-ninth session"
+    passages = [Passage(closing, doc), Passage(other, doc)]
+    quoted = [e.text for e in extract(question, passages, Embedder()).evidence]
+    assert quoted == [said]
+
+
 def test_a_typed_slip_is_searched_as_the_word_the_documents_use_most() -> None:
     used = {"shopper": 31, "shower": 2, "govern": 900, "gover": 3}  # word stems
     passages = lambda stem: used.get(stem, 0)  # noqa: E731
