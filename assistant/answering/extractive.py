@@ -200,10 +200,9 @@ _ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but|then|ok)\W+)?who\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+")
 
 
-def _holds_name(text: str, question: str) -> bool:
+def _holds_name(text: str, typed: set[str]) -> bool:
     """Whether ``text`` names someone or somewhere the question does not: a name (see
-    :data:`_NAME`) with a word the question does not type."""
-    typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    :data:`_NAME`) with a word not among ``typed`` (the question's words, lower case)."""
     return any(
         any(w.lower() not in typed and w not in GENERIC_CAPS for w in re.findall(r"[\w'’-]+", m))
         for m in _NAME.findall(text)
@@ -216,7 +215,8 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     number word: "36th", "third place"; a name, someone's or somewhere's the question does not
     type)."""
     if _ASKS_WHO.search(question) and not _ASKS_QUANTITY.search(question):
-        return "a name", lambda text: _holds_name(text, question)
+        typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+        return "a name", lambda text: _holds_name(text, typed)
     if _ASKS_TIME.search(question):
         return "a date", _holds_date
     if _ASKS_QUANTITY.search(question):
