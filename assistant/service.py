@@ -117,8 +117,13 @@ class Assistant:
         *,
         access: Sequence[str] | None = ("public",),
     ) -> list[Passage]:
+        """The ``k`` passages that best match ``query``, searched as an answer searches: a
+        query in another language by its meaning and by what of it reads as English."""
         query = self.check_question(query)
-        return self.retriever.search(query, filters, k=k or self.settings.top_k, access=access)
+        searched, meaning = pipeline.searched_for(query, self.context)
+        return self.retriever.search(
+            searched, filters, k=k or self.settings.top_k, access=access, meaning=meaning
+        )
 
     # --- briefs -----------------------------------------------------------------------------
     def draft_brief(

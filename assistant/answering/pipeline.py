@@ -69,6 +69,14 @@ def _searched(
     return searched, None
 
 
+def searched_for(question: str, context: AnswerContext) -> tuple[str, str | None]:
+    """What a search for ``question`` (one standing alone) searches the documents with, and the
+    question as typed when it is searched by its meaning across languages (see
+    :func:`_searched`): a search is read as an answer's is, so a question in Korean finds what
+    its answer would quote."""
+    return _searched(question, crosslingual.gloss(question, question_language(question)), context)
+
+
 def _for_documents(
     standalone: str,
     read: crosslingual.Gloss,

@@ -186,6 +186,18 @@ def test_search_returns_ranked_passages_within_the_filters(client: TestClient) -
     assert all(r["collection"] == "study" and r["text"] for r in results)
 
 
+def test_a_search_in_another_language_finds_what_its_answer_would_quote(
+    client: TestClient,
+) -> None:
+    # "Singapore's capacity-building programme for the Forum of Small States, as said at the
+    # General Assembly", in Chinese: it shares no word with the English speech, and is searched
+    # by its meaning as a question asked is (before, as if it were English: nothing relevant)
+    response = client.post("/api/search", json={"query": "新加坡在联大提到的小国论坛能力建设计划"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results and results[0]["source"].endswith("SGP_79_2024.txt"), results[:2]
+
+
 # --- documents, pages, files ----------------------------------------------------------------------------
 def test_documents_are_listed_paged_and_filtered(client: TestClient) -> None:
     everything = client.get("/api/documents", params={"limit": 500}).json()
