@@ -54,6 +54,11 @@ def answer(
     :func:`unread_language`)."""
     if not context.retriever.searches_by_meaning():
         meaning = None
+    # a follow-up asking only for a kind of answer ("any numbers?") is on what the conversation
+    # was on: its sentences are those of the whole question that give that kind
+    kind_only = focus is not None and extractive.names_no_topic(focus)
+    if kind_only:
+        focus = None
     asked = focus or question
     timings = run.timings
     if expansions is None:
@@ -99,6 +104,7 @@ def answer(
         expansions=expansions,
         meaning=meaning,
         max_embedded=CROSSLINGUAL_EMBEDDED if meaning else extractive.EMBEDDED,
+        kind_first=kind_only,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     if meaning and not language.foreign_script_words(meaning):

@@ -226,6 +226,36 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     return None
 
 
+# The words that ask for a kind of answer (a figure, a rank, a time) and name no topic.
+_KIND_WORDS = "numbers figures stats statistics amounts data percentage share proportion rank "
+_KIND_WORDS += "ranking ranked place position sit stand placed when date year time many much"
+
+
+@lru_cache(maxsize=1)
+def _kind_terms() -> frozenset[str]:
+    return frozenset(terms(_KIND_WORDS))
+
+
+def _without_the_kind_asked(question: str) -> str:
+    """``question`` less the words that say what kind of answer it wants ("any numbers",
+    "what rank"), when that kind is all a follow-up asked: they name no topic then, and a
+    sentence using them ("a number of recommendations") is not nearer the answer for it; the
+    kind is rewarded by its own test (see :func:`asked_for`). Not for a question that asks its
+    kind in its own words ("who opened the session"): there, dropping them lost answers on the
+    dev sets."""
+    kinds = _kind_terms()
+    kept = [w for w in question.split() if not (set(terms(w)) & kinds)]
+    rest = " ".join(kept)
+    return rest if terms(rest) else question
+
+
+def names_no_topic(question: str) -> bool:
+    """Whether ``question`` asks only for a kind of answer, naming nothing it is about: "any
+    numbers?", "when?", "and who?". Such a follow-up is about what the conversation was about:
+    its sentences are chosen by the question it continues, for the kind it asks."""
+    return asked_for(question) is not None and set(terms(question)) <= _kind_terms()
+
+
 def lacks(question: str, evidence: list[Evidence], *, same_language: bool = True) -> str | None:
     """What the question asks for ("a figure", "a date") when no sentence quoted holds one. A
     figure counts only in a sentence that shares a word with the question: "The names of the 24
@@ -404,6 +434,7 @@ def extract(
     expansions: dict[str, str] | None = None,
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
     meaning: str | None = None,
+    kind_first: bool = False,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
@@ -411,12 +442,16 @@ def extract(
     document, where a list announced at a passage's end is read on. ``meaning``: the question
     as typed in another language, compared by ``embedder`` (then a multilingual one) with each
     sentence; ``question`` is then what of it was read into English (names, acronyms, numbers),
-    for the words a sentence shares with it."""
+    for the words a sentence shares with it. ``kind_first``: the kind of answer asked for is
+    what was asked ("any numbers?" after a question on mental health in post-conflict
+    countries): the sentences near the best that give it come first."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
     pool = _about_named_countries(question, passages[:max_passages])
     scoring = _within_its_documents(question, pool, expansions)
+    if kind_first:
+        scoring = _without_the_kind_asked(scoring)
     q_terms = terms(scoring)
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
@@ -466,6 +501,9 @@ def extract(
             score -= OTHER_ORDINAL_PENALTY
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
+    if kind_first and asked and scored:
+        floor = scored[0].score * KIND_SHARE
+        scored.sort(key=lambda e: (e.score >= floor and asked[1](e.text), e.score), reverse=True)
 
     chosen = _best_of(scored, max_sentences, max_words)
     best = scored[0].score
@@ -495,6 +533,11 @@ def extract(
     extraction.missing = _missing_terms(question, checked, document_text, expansions)
     return extraction
 
+
+# How near the best sentence's score one giving the kind of answer asked for (a figure, a date)
+# must be to come first, when that kind is all a follow-up asks ("any numbers?"): as near as a
+# sentence giving a year asked for must be to be quoted (OTHER_YEAR_SHARE).
+KIND_SHARE = 0.6
 
 # How near the best sentence's score one giving a year the question names, and no sentence
 # chosen gives, must be to be quoted with them.

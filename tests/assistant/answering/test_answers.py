@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
-from assistant.answering.extractive import acronym_in, critical_terms, extract
+from assistant.answering.extractive import acronym_in, critical_terms, extract, names_no_topic
 from assistant.answering.followups import follow_up_focus, rewrite_follow_up
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
@@ -115,6 +115,35 @@ def test_a_carried_follow_up_is_answered_from_its_own_words() -> None:
     rewritten = rewrite_follow_up("What about Samoa?", "What was Fiji's EGDI in 2024?")
     assert follow_up_focus("What about Samoa?", rewritten) is None
     assert follow_up_focus("what is the egdi", "what is the egdi") is None
+
+
+def test_a_follow_up_asking_only_for_a_kind_of_answer_names_no_topic() -> None:
+    for kind_only in ("any numbers?", "when?", "and who?", "any stats", "what rank?"):
+        assert names_no_topic(kind_only), kind_only
+    for own_topic in (
+        "what about regulators",  # a topic, and no kind of answer asked
+        "where do india and china rank on it",  # a rank, of countries it names
+        "how many audits?",
+        "who chaired the session?",
+    ):
+        assert not names_no_topic(own_topic), own_topic
+
+
+def test_a_follow_up_asking_only_for_figures_quotes_the_sentence_that_gives_them() -> None:
+    text = (
+        "That was particularly alarming given the rising number of armed conflicts worldwide "
+        "and the impact of mental health conditions in post-conflict countries. The Committee "
+        "noted with concern that more than 1 in 5 people in conflict-affected settings "
+        "experienced some form of psychological distress."
+    )
+    carried = (
+        "what did the committee say about mental health in post-conflict countries any numbers?"
+    )
+    kind_first = extract(carried, [_passage(text)], Embedder(), kind_first=True).evidence
+    assert kind_first[0].text.startswith("The Committee noted with concern that more than 1 in 5")
+    # the same words asked as one question are scored as they stand ("number" is shared)
+    as_typed = extract(carried, [_passage(text)], Embedder()).evidence
+    assert as_typed[0].text.startswith("That was particularly alarming")
 
 
 def test_critical_terms_and_acronyms() -> None:
@@ -386,6 +415,20 @@ class TestOnTheSmallCorpus:
         assert answer.grounded
         assert answer.answer.startswith("Regulators could assist in shaping the audit landscape")
         assert answer.citations[0].page_label == "18/26"
+
+    def test_a_follow_up_asking_only_for_numbers_gets_those_of_the_conversations_topic(
+        self, assistant: Assistant
+    ) -> None:
+        # before, "any numbers?" chose sentences by its own words: "a number of
+        # recommendations" came first, it gave no figure, and the question was refused
+        first = (
+            "what did cepa say about mental health in post-conflict countries at its 2025 session"
+        )
+        conversation = Conversation("c3", [Turn(first, first)])
+        answer = assistant.ask("any numbers?", conversation=conversation)
+        assert answer.grounded, answer.answer
+        assert answer.answer.startswith("The Committee noted with concern that more than 1 in 5")
+        assert answer.citations[0].source.endswith("E_2025_44.en.pdf")
 
     def test_missing_data_is_a_refusal_not_a_guess(self, assistant: Assistant) -> None:
         answer = assistant.ask(
