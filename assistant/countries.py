@@ -392,6 +392,53 @@ def slip_corrections(word: str) -> list[str]:
     return sorted(known, key=lambda w: (dictionary.word_frequency[w], w), reverse=True)
 
 
+# A word typed with its vowels dropped ("nxt", "ppl", "abt") shortens a common word: the one it
+# is read as is among the English words pyspellchecker counts at least this often ("next" is
+# counted 937,275 times, "initial", which "intl" does not shorten, 17,352) ...
+SHORTENED_WORD_USES = 100_000
+# ... and at least this many times as often as any other word with the same letters left
+# ("people" 2,093,102 times, "pupil" 3,776; "write" and "wrote" are both "wrt": neither).
+SHORTENED_WORD_LEAD = 10
+
+
+@lru_cache(maxsize=1)
+def _by_consonants() -> dict[str, list[str]]:
+    """The dictionary's words by what is left of them without their vowels but the first letter
+    ("people": "ppl", "about": "abt")."""
+    frequency: Any = _dictionary().word_frequency  # type: ignore[attr-defined]
+    found: dict[str, list[str]] = {}
+    for word in frequency.dictionary:
+        if word.isalpha() and len(word) > 2:
+            left = _consonants(word)
+            if left != word:
+                found.setdefault(left, []).append(word)
+    return found
+
+
+def _consonants(word: str) -> str:
+    return word[0] + re.sub(r"[aeiou]", "", word[1:])
+
+
+def vowels_dropped_from(word: str) -> str | None:
+    """The common English word ``word`` is typed as without its vowels ("nxt": "next", "ppl":
+    "people", "abt": "about"), or None: for a word of three letters or more (two are as often
+    an acronym or a code, "nz", "yr"), that the dictionary does not know, with no vowel but
+    its first letter, read only when one word is by far the commonest of those it could be (see
+    SHORTENED_WORD_USES, SHORTENED_WORD_LEAD)."""
+    word = word.lower()
+    if len(word) < 3 or not word.isalpha() or _consonants(word) != word:
+        return None
+    if is_english_word(word):
+        return None
+    frequency: Any = _dictionary().word_frequency  # type: ignore[attr-defined]
+    ranked = sorted(_by_consonants().get(word, []), key=lambda w: frequency[w], reverse=True)
+    if not ranked or frequency[ranked[0]] < SHORTENED_WORD_USES:
+        return None
+    if len(ranked) > 1 and frequency[ranked[0]] < SHORTENED_WORD_LEAD * frequency[ranked[1]]:
+        return None
+    return str(ranked[0])
+
+
 def in_question(text: str) -> list[str]:
     """ISO3 codes of the countries a question names (see :func:`find_in_question`)."""
     return find_in_question(text)[0]

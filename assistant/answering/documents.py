@@ -492,22 +492,26 @@ def slip_meant(typed: str, used: Callable[[str], int]) -> str | None:
 
 
 def slips_read(question: str, used: Callable[[str], int]) -> tuple[str, dict[str, str]]:
-    """``question`` with each typed slip read as the word it stands for (see :func:`slip_meant`),
-    and what was read as what ({"shopers": "shoppers"}). Only a word no passage uses, that is
-    no English word and names no country: a name the documents use, however rare, is theirs."""
+    """``question`` with each typed slip read as the word it stands for (see :func:`slip_meant`)
+    and each word typed without its vowels as the common word it shortens ("nxt": "next", see
+    :func:`assistant.countries.vowels_dropped_from`), and what was read as what ({"shopers":
+    "shoppers"}). Only a word no passage uses, that is no English word and names no country: a
+    name the documents use, however rare, is theirs."""
     read: dict[str, str] = {}
 
     def fixed(match: re.Match[str]) -> str:
         typed = match.group(0)
         lowered = typed.lower()
         if (
-            len(typed) < SLIP_LETTERS
-            or country_names.is_english_word(lowered)
+            country_names.is_english_word(lowered)
             or country_names.in_question(typed)
             or any(used(stem) for stem in stems(lowered))
         ):
             return typed
-        meant = slip_meant(lowered, used)
+        if len(typed) < SLIP_LETTERS:
+            meant = country_names.vowels_dropped_from(lowered)
+        else:
+            meant = slip_meant(lowered, used)
         if meant is None:
             return typed
         read[typed] = meant

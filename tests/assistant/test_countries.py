@@ -59,6 +59,16 @@ def test_one_slip_corrections() -> None:
     assert countries.slip_corrections("cryptocurrencies") == []  # no word one slip away
 
 
+def test_a_word_typed_without_its_vowels_is_read_as_the_common_word_it_shortens() -> None:
+    assert countries.vowels_dropped_from("nxt") == "next"
+    assert countries.vowels_dropped_from("ppl") == "people"  # not "pupil"
+    assert countries.vowels_dropped_from("abt") == "about"
+    # two letters are as often a code; an acronym, or two words as common ("wrt": "write",
+    # "wrote"), or a rarer word ("intl": "initial") is left as typed
+    for typed in ("nz", "yr", "cstd", "wrt", "intl", "oios", "egdi"):
+        assert countries.vowels_dropped_from(typed) is None, typed
+
+
 def test_which_questions_are_english() -> None:
     assert countries.mostly_english("egdi of the phillipines")  # typos and acronyms allowed
     assert countries.mostly_english("what did cepa say about ai in government")

@@ -414,6 +414,11 @@ def test_a_typed_slip_is_searched_as_the_word_the_documents_use_most() -> None:
         "how many shoppers per country?",
         {"shopers": "shoppers"},
     )
+    # a word typed without its vowels is read as the word it shortens
+    assert slips_read("how many ppl came?", passages) == (
+        "how many people came?",
+        {"ppl": "people"},
+    )
     # a word some passage uses is theirs, however it is spelt; an English word, a country typed
     # with a slip ("kazakstan", read as a country elsewhere) and a short word are left as typed
     for question in (
