@@ -472,6 +472,7 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
         if stem in names and match.group(0) not in names:
             found.append((match.start(), names[stem]))
             taken.append(match.span())
+    _two_letter_codes_beside(folded, found, taken)
     corrections: dict[str, str] = {}
     # typos are read only in English questions: "kapan" (Indonesian) is not a slip for Japan
     typos = re.finditer(r"(?<= )[a-z]{5,}(?= )", folded) if mostly_english(text) else iter(())
@@ -488,6 +489,50 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
         if code not in codes:
             codes.append(code)
     return codes, corrections
+
+
+# What joins the countries of a list or a comparison, once folded (punctuation gone): "japan vs nz",
+# "korea, sg and jp", "fiji n png".
+_LIST_LINK = re.compile(r" (?:(?:vs|versus|and|or|n|with|against) )?")
+
+
+def _two_letter_codes_beside(
+    folded: str, found: list[tuple[int, str]], taken: list[tuple[int, int]]
+) -> None:
+    """Add to ``found`` (and ``taken``) the countries typed by their two-letter ISO code beside
+    another country the question names, in a list or a comparison ("japan vs nz", "korea sg and
+    jp"). Alone, two letters are as often a word or an abbreviation ("the sg's report": the
+    Secretary-General's), so a code is read only there, and never one an English dictionary
+    knows as a word ("id", "my", "no")."""
+    codes = _two_letter_codes()
+    added = True
+    while found and added:
+        added = False
+        for match in re.finditer(r"(?<= )[a-z]{2}(?= )", folded):
+            code = codes.get(match.group(0))
+            if code is None or any(a <= match.start() < b for a, b in taken):
+                continue
+            beside = any(
+                _LIST_LINK.fullmatch(folded[b : match.start()])
+                or _LIST_LINK.fullmatch(folded[match.end() : a])
+                for a, b in taken
+            )
+            if beside:
+                found.append((match.start(), code))
+                taken.append(match.span())
+                added = True
+
+
+@lru_cache(maxsize=1)
+def _two_letter_codes() -> dict[str, str]:
+    """Two-letter ISO 3166 codes (lower case) that are no English word, to ISO3."""
+    import pycountry
+
+    return {
+        c.alpha_2.lower(): c.alpha_3
+        for c in pycountry.countries
+        if not is_english_word(c.alpha_2.lower())
+    }
 
 
 def _nearest_country(word: str) -> str | None:

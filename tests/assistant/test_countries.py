@@ -69,6 +69,19 @@ def test_a_word_typed_without_its_vowels_is_read_as_the_common_word_it_shortens(
         assert countries.vowels_dropped_from(typed) is None, typed
 
 
+def test_a_two_letter_code_is_a_country_beside_another_the_question_names() -> None:
+    assert countries.in_question("oecd dgi 2023 japan vs nz composite score n rank") == [
+        "JPN",
+        "NZL",
+    ]
+    assert countries.in_question("korea, sg & jp egdi") == ["KOR", "SGP", "JPN"]
+    # alone, two letters are as often something else: the Secretary-General's report
+    assert countries.in_question("what does the sg's report say on ai") == []
+    assert countries.in_question("nz egdi") == []
+    # a code that is an English word is never read as a country ("my": Malaysia)
+    assert countries.in_question("fiji and my questions") == ["FJI"]
+
+
 def test_which_questions_are_english() -> None:
     assert countries.mostly_english("egdi of the phillipines")  # typos and acronyms allowed
     assert countries.mostly_english("what did cepa say about ai in government")
