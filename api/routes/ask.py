@@ -43,7 +43,9 @@ def ask_stream(body: AskRequest, assistant: AssistantDep, caller: CallerDep) -> 
 
 @router.post("/search", response_model=SearchResponse)
 def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
-    """The passages hybrid retrieval finds for a query, best first."""
+    """The passages hybrid retrieval finds for a query, best first. A query in another
+    language is searched as a question asked in it is: by its meaning (the multilingual
+    sentence index) and by what of it reads as English."""
     query = body.query.strip()
     passages = assistant.search(query, body.filters, body.k, access=caller.access)
     return SearchResponse(query=query, results=[SearchHit.of(p) for p in passages])
