@@ -197,6 +197,16 @@ def _name_index() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
 
+def without_groups(text: str) -> str:
+    """``text`` less the names of the groups it names, as typed ("tax to gdp ratio in the
+    caribbean": "tax to gdp ratio in the")."""
+    for group in find_groups(text):
+        for name in sorted(group.names, key=len, reverse=True):
+            words = r"[\s-]+".join(re.escape(w) for w in name.split())
+            text = re.sub(rf"(?<![\w-]){words}(?![\w-])", " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
 def find_groups(text: str) -> list[Group]:
     """The groups named in ``text``, in order of mention; a longer name wins over the names
     inside it ("South-eastern Asia", not also "Asia")."""

@@ -23,7 +23,7 @@ from assistant.answering.understanding import (
     with_egov_spelt_out,
 )
 from assistant.answering.wordlists import MEETING_NAME, STOPWORDS, VENUE
-from assistant.country_groups import find_groups
+from assistant.country_groups import find_groups, without_groups
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import Retriever
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
@@ -140,12 +140,13 @@ def answer(
         topical = english_only(asked, meaning, context.retriever)
     absent = absent_topic(topical, extraction.evidence, expansions, access, context)
     named_country = meaning is None and focus is None and country_names.in_question(question)
-    if absent is None and (source is not None or named_country):
-        # a source's documents, or the passages naming a country, match by the name: what they
-        # say must be on the topic asked (for a country, any of its words will do: the sentence
-        # that answers may say the rest in other words)
+    named_group = meaning is None and focus is None and bool(find_groups(question))
+    if absent is None and (source is not None or named_country or named_group):
+        # a source's documents, or the passages naming a country or a group of them, match by
+        # the name: what they say must be on the topic asked (for a country or a group, any of
+        # its words will do: the sentence that answers may say the rest in other words)
         absent = unaddressed(
-            topical,
+            without_groups(topical) if named_group and source is None else topical,
             extraction.evidence,
             expansions,
             lambda stem: context.frequency(stem, access),

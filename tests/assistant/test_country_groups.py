@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.country_groups import asia_pacific, asia_pacific_sids, find_groups, group
+from assistant.country_groups import (
+    asia_pacific,
+    asia_pacific_sids,
+    find_groups,
+    group,
+    without_groups,
+)
 
 
 def test_memberships() -> None:
@@ -75,3 +81,12 @@ def test_a_name_is_read_whole_and_one_in_capitals_only_as_written() -> None:
     assert about_group(group("ASIA"), "South-East Asia grew fastest.")  # a part of the group
     assert about_group(group("OECD"), "The US adopted an AI strategy.")
     assert not about_group(group("OECD"), "Let us know what you think.")
+
+
+def test_a_question_less_the_groups_it_names_is_its_topic() -> None:
+    assert without_groups("tax to gdp ratio in caribbean states") == "tax to gdp ratio in states"
+    assert without_groups("is there an online university initiative for SIDS") == (
+        "is there an online university initiative for"
+    )
+    assert without_groups("did any south asian country graduate?") == "did any country graduate?"
+    assert without_groups("fiji's egdi") == "fiji's egdi"  # a country is no group

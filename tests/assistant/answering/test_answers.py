@@ -430,6 +430,15 @@ class TestOnTheSmallCorpus:
         assert answer.answer.startswith("The Committee noted with concern that more than 1 in 5")
         assert answer.citations[0].source.endswith("E_2025_44.en.pdf")
 
+    def test_passages_naming_a_group_must_say_something_on_the_topic_asked(
+        self, assistant: Assistant
+    ) -> None:
+        # Singapore's and Fiji's speeches name SIDS, but none of their sentences is on an
+        # online university: before, they were quoted as the answer
+        answer = assistant.ask("is there an online university initiative for sids")
+        assert not answer.grounded and answer.kind == "refusal", answer.answer
+        assert "online university" in answer.answer
+
     def test_missing_data_is_a_refusal_not_a_guess(self, assistant: Assistant) -> None:
         answer = assistant.ask(
             "What was Singapore's composite score in the 2023 OECD Digital Government Index?"
