@@ -491,19 +491,20 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
     return codes, corrections
 
 
-# What joins the countries of a list or a comparison, once folded (punctuation gone): "japan vs nz",
-# "korea, sg and jp", "fiji n png".
-_LIST_LINK = re.compile(r" (?:(?:vs|versus|and|or|n|with|against) )?")
+# The word that joins two countries compared or listed: "japan vs nz", "korea and jp". Side by
+# side alone ("japan ml strategy", "korea hr policies") two letters are something else.
+_LIST_LINK = re.compile(r" (?:vs|versus|and|or|n|with|against) ")
 
 
 def _two_letter_codes_beside(
     folded: str, found: list[tuple[int, str]], taken: list[tuple[int, int]]
 ) -> None:
-    """Add to ``found`` (and ``taken``) the countries typed by their two-letter ISO code beside
-    another country the question names, in a list or a comparison ("japan vs nz", "korea sg and
-    jp"). Alone, two letters are as often a word or an abbreviation ("the sg's report": the
-    Secretary-General's), so a code is read only there, and never one an English dictionary
-    knows as a word ("id", "my", "no")."""
+    """Add to ``found`` (and ``taken``) the countries typed by their two-letter ISO code joined
+    to another country the question names by a word of comparison or listing ("japan vs nz",
+    "korea and sg and jp": see _LIST_LINK). Elsewhere two letters are as often a word or an
+    abbreviation ("the sg's report": the Secretary-General's; "japan ml strategy"), so a code
+    is read only there, and never one an English dictionary knows as a word ("id", "my", "no";
+    also, as it happens, "au", "fr", "kr": those stay unread)."""
     codes = _two_letter_codes()
     added = True
     while found and added:

@@ -118,7 +118,8 @@ class Assistant:
         access: Sequence[str] | None = ("public",),
     ) -> list[Passage]:
         """The ``k`` passages that best match ``query``, searched as an answer searches: a
-        query in another language by its meaning and by what of it reads as English."""
+        query in another language by its meaning and by what of it reads as English (or, with
+        an LLM configured, in the LLM's English translation)."""
         query = self.check_question(query)
         searched, meaning = pipeline.searched_for(query, self.context)
         return self.retriever.search(

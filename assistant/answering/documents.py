@@ -55,9 +55,11 @@ def answer(
     if not context.retriever.searches_by_meaning():
         meaning = None
     # a follow-up asking only for a kind of answer ("any numbers?") is on what the conversation
-    # was on: its sentences are those of the whole question that give that kind
-    kind_only = focus is not None and extractive.names_no_topic(focus)
-    if kind_only:
+    # was on: its sentences are chosen by the question it follows, those giving the kind first
+    wanted, scored_by = None, None
+    if focus is not None and extractive.names_no_topic(focus):
+        wanted = extractive.asked_for(focus)
+        scored_by = question.removesuffix(focus).strip() or question
         focus = None
     asked = focus or question
     timings = run.timings
@@ -96,7 +98,7 @@ def answer(
     run.retrieved.extend(passages)
     t0 = time.perf_counter()
     extraction = extractive.extract(
-        asked,
+        scored_by or asked,
         passages,
         context.retriever.multilingual if meaning else context.embedder,
         document_text=context.document_text,
@@ -104,7 +106,7 @@ def answer(
         expansions=expansions,
         meaning=meaning,
         max_embedded=CROSSLINGUAL_EMBEDDED if meaning else extractive.EMBEDDED,
-        kind_first=kind_only,
+        wanted=wanted,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     if meaning and not language.foreign_script_words(meaning):
@@ -494,7 +496,8 @@ def slip_meant(typed: str, used: Callable[[str], int]) -> str | None:
 
 def slips_read(question: str, used: Callable[[str], int]) -> tuple[str, dict[str, str]]:
     """``question`` with each typed slip read as the word it stands for (see :func:`slip_meant`)
-    and each word typed without its vowels as the common word it shortens ("nxt": "next", see
+    and each word typed in lower case without its vowels as the common word it shortens, when
+    the documents use that word ("nxt": "next", see
     :func:`assistant.countries.vowels_dropped_from`), and what was read as what ({"shopers":
     "shoppers"}). Only a word no passage uses, that is no English word and names no country: a
     name the documents use, however rare, is theirs."""
@@ -510,7 +513,11 @@ def slips_read(question: str, used: Callable[[str], int]) -> tuple[str, dict[str
         ):
             return typed
         if len(typed) < SLIP_LETTERS:
-            meant = country_names.vowels_dropped_from(lowered)
+            # typed in lower case only ("SPC", "MSc" are names), read only as a word the
+            # documents use ("sys" is no shortened "says" in a question to them)
+            meant = country_names.vowels_dropped_from(typed) if typed.islower() else None
+            if meant is not None and not any(used(stem) for stem in stems(meant)):
+                meant = None
         else:
             meant = slip_meant(lowered, used)
         if meant is None:

@@ -227,26 +227,13 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
 
 
 # The words that ask for a kind of answer (a figure, a rank, a time) and name no topic.
-_KIND_WORDS = "numbers figures stats statistics amounts data percentage share proportion rank "
-_KIND_WORDS += "ranking ranked place position sit stand placed when date year time many much"
+_KIND_WORDS = "numbers figures stats statistics amounts data percentage percent share proportion "
+_KIND_WORDS += "size rank ranking ranked place position sit stand placed date year time"
 
 
 @lru_cache(maxsize=1)
 def _kind_terms() -> frozenset[str]:
     return frozenset(terms(_KIND_WORDS))
-
-
-def _without_the_kind_asked(question: str) -> str:
-    """``question`` less the words that say what kind of answer it wants ("any numbers",
-    "what rank"), when that kind is all a follow-up asked: they name no topic then, and a
-    sentence using them ("a number of recommendations") is not nearer the answer for it; the
-    kind is rewarded by its own test (see :func:`asked_for`). Not for a question that asks its
-    kind in its own words ("who opened the session"): there, dropping them lost answers on the
-    dev sets."""
-    kinds = _kind_terms()
-    kept = [w for w in question.split() if not (set(terms(w)) & kinds)]
-    rest = " ".join(kept)
-    return rest if terms(rest) else question
 
 
 def names_no_topic(question: str) -> bool:
@@ -434,7 +421,7 @@ def extract(
     expansions: dict[str, str] | None = None,
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
     meaning: str | None = None,
-    kind_first: bool = False,
+    wanted: tuple[str, Callable[[str], bool]] | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
@@ -442,16 +429,15 @@ def extract(
     document, where a list announced at a passage's end is read on. ``meaning``: the question
     as typed in another language, compared by ``embedder`` (then a multilingual one) with each
     sentence; ``question`` is then what of it was read into English (names, acronyms, numbers),
-    for the words a sentence shares with it. ``kind_first``: the kind of answer asked for is
-    what was asked ("any numbers?" after a question on mental health in post-conflict
-    countries): the sentences near the best that give it come first."""
+    for the words a sentence shares with it. ``wanted``: the kind of answer a follow-up asked
+    for and nothing else (see :func:`asked_for`, :func:`names_no_topic`), ``question`` then the
+    question it follows ("any numbers?" after one on mental health in post-conflict
+    countries): the sentences near the best that give that kind come first."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
     pool = _about_named_countries(question, passages[:max_passages])
     scoring = _within_its_documents(question, pool, expansions)
-    if kind_first:
-        scoring = _without_the_kind_asked(scoring)
     q_terms = terms(scoring)
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
@@ -481,7 +467,7 @@ def extract(
     svecs = embedder.embed_cached([c[3] for c in candidates])
     similarities = svecs @ qvec
     scored: list[Evidence] = []
-    asked = asked_for(question)
+    asked = wanted or asked_for(question)
     ordinals = _ordinals(question)
     others = _other_ordinals(question)
     for (passage, start, end, sentence, prior), similarity in zip(
@@ -501,12 +487,12 @@ def extract(
             score -= OTHER_ORDINAL_PENALTY
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
-    if kind_first and asked and scored:
-        floor = scored[0].score * KIND_SHARE
-        scored.sort(key=lambda e: (e.score >= floor and asked[1](e.text), e.score), reverse=True)
+    best = scored[0].score
+    if wanted and scored:
+        floor = best * KIND_SHARE
+        scored.sort(key=lambda e: (e.score >= floor and wanted[1](e.text), e.score), reverse=True)
 
     chosen = _best_of(scored, max_sentences, max_words)
-    best = scored[0].score
     # quoted, but not evidence the checks below count: the years were asked for by name
     for_years = _other_years(question, chosen, scored, best)
     chosen.extend(for_years)
@@ -534,14 +520,12 @@ def extract(
     return extraction
 
 
-# How near the best sentence's score one giving the kind of answer asked for (a figure, a date)
-# must be to come first, when that kind is all a follow-up asks ("any numbers?"): as near as a
-# sentence giving a year asked for must be to be quoted (OTHER_YEAR_SHARE).
-KIND_SHARE = 0.6
-
 # How near the best sentence's score one giving a year the question names, and no sentence
 # chosen gives, must be to be quoted with them.
 OTHER_YEAR_SHARE = 0.6
+# How near it one giving the kind of answer asked for (a figure, a date) must be to come first,
+# when that kind is all a follow-up asks ("any numbers?"): as near.
+KIND_SHARE = OTHER_YEAR_SHARE
 
 
 def _best_of(scored: list[Evidence], max_sentences: int, max_words: int) -> list[Evidence]:

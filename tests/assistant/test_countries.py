@@ -74,7 +74,10 @@ def test_a_two_letter_code_is_a_country_beside_another_the_question_names() -> N
         "JPN",
         "NZL",
     ]
-    assert countries.in_question("korea, sg & jp egdi") == ["KOR", "SGP", "JPN"]
+    assert countries.in_question("korea vs sg and jp egdi") == ["KOR", "SGP", "JPN"]
+    # side by side with no word joining them, two letters are something else
+    assert countries.in_question("japan ml strategy") == ["JPN"]
+    assert countries.in_question("singapore tv licence") == ["SGP"]
     # alone, two letters are as often something else: the Secretary-General's report
     assert countries.in_question("what does the sg's report say on ai") == []
     assert countries.in_question("nz egdi") == []

@@ -8,7 +8,13 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant, Conversation, Filters, Turn
-from assistant.answering.extractive import acronym_in, critical_terms, extract, names_no_topic
+from assistant.answering.extractive import (
+    acronym_in,
+    asked_for,
+    critical_terms,
+    extract,
+    names_no_topic,
+)
 from assistant.answering.followups import follow_up_focus, rewrite_follow_up
 from assistant.embedding import Embedder
 from assistant.errors import BadRequest
@@ -136,13 +142,13 @@ def test_a_follow_up_asking_only_for_figures_quotes_the_sentence_that_gives_them
         "noted with concern that more than 1 in 5 people in conflict-affected settings "
         "experienced some form of psychological distress."
     )
-    carried = (
-        "what did the committee say about mental health in post-conflict countries any numbers?"
-    )
-    kind_first = extract(carried, [_passage(text)], Embedder(), kind_first=True).evidence
-    assert kind_first[0].text.startswith("The Committee noted with concern that more than 1 in 5")
-    # the same words asked as one question are scored as they stand ("number" is shared)
-    as_typed = extract(carried, [_passage(text)], Embedder()).evidence
+    previous = "what did the committee say about mental health in post-conflict countries"
+    found = extract(previous, [_passage(text)], Embedder(), wanted=asked_for("any numbers?"))
+    assert found.evidence[0].text.startswith("The Committee noted with concern that more than 1")
+    # the best score found is still the best sentence's, however the figure comes first
+    assert found.best_score == max(e.score for e in found.evidence) > found.evidence[0].score
+    # asked as one question, the words are scored as they stand ("number" is shared)
+    as_typed = extract(f"{previous} any numbers?", [_passage(text)], Embedder()).evidence
     assert as_typed[0].text.startswith("That was particularly alarming")
 
 

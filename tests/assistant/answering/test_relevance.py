@@ -414,11 +414,17 @@ def test_a_typed_slip_is_searched_as_the_word_the_documents_use_most() -> None:
         "how many shoppers per country?",
         {"shopers": "shoppers"},
     )
-    # a word typed without its vowels is read as the word it shortens
+    # a word typed without its vowels is read as the word it shortens, when the documents use
+    # it; one typed in capitals is a name ("SPC", not "space"), and a reading no document uses
+    # is no reading ("sms": "seems")
+    used["peopl"] = 400
+    used["space"] = 10
     assert slips_read("how many ppl came?", passages) == (
         "how many people came?",
         {"ppl": "people"},
     )
+    assert slips_read("what did SPC say", passages) == ("what did SPC say", {})
+    assert slips_read("sms alerts for disasters", passages) == ("sms alerts for disasters", {})
     # a word some passage uses is theirs, however it is spelt; an English word, a country typed
     # with a slip ("kazakstan", read as a country elsewhere) and a short word are left as typed
     for question in (
