@@ -8,10 +8,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.models import Filters, page_words
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
+    ask.add_argument(
+        "--conversation",
+        metavar="ID",
+        default=None,
+        help='continue a conversation ("new" starts one; its id is printed), so that a '
+        'follow-up ("and for fiji?", "when was that?") reads as the earlier questions meant',
+    )
     _filter_args(ask)
+    chat = sub.add_parser(
+        "chat", help="ask questions one after another in one conversation (follow-ups work)"
+    )
+    chat.add_argument("--conversation", metavar="ID", default=None, help="continue this one")
+    _filter_args(chat)
     search = sub.add_parser("search", help="show the passages retrieved for a query")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=None)
@@ -127,12 +143,26 @@ def main(argv: list[str] | None = None) -> int:
 
         assistant = Assistant(settings)
         if args.command == "ask":
-            answer = assistant.ask(args.question, _filters(args))
+            if args.conversation is None:
+                answer = assistant.ask(args.question, _filters(args))
+            else:
+                started = None if args.conversation == "new" else args.conversation
+                answer = assistant.converse(
+                    args.question, _filters(args), started, owner=CLI_OWNER, channel="cli"
+                )
             if args.json:
                 print(answer.model_dump_json())
             else:
                 _print_answer(answer)
+            if args.conversation is not None and answer.conversation_id:
+                print(
+                    f"(conversation {answer.conversation_id}: ask on with "
+                    f"--conversation {answer.conversation_id})",
+                    file=sys.stderr,
+                )
             return 0
+        if args.command == "chat":
+            return _chat(assistant, _filters(args), args.conversation, json_lines=args.json)
         if args.command == "search":
             passages = assistant.search(args.query, _filters(args), k=args.k)
             if args.json:
@@ -164,6 +194,45 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 2
+
+
+# Who the command line's conversations belong to: one person at one terminal (the API keeps each
+# caller's apart by their token).
+CLI_OWNER = "cli"
+
+
+def _chat(
+    assistant: Assistant, filters: Filters, conversation_id: str | None, *, json_lines: bool
+) -> int:
+    """Questions read one per line from standard input, each answered in one conversation (a
+    follow-up reads as the earlier questions meant), until an empty line, "exit" or the end of
+    the input."""
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask a question (an empty line or 'exit' ends).", file=sys.stderr)
+    while True:
+        try:
+            question = input("> " if interactive else "").strip()
+        except EOFError:
+            break
+        if not question or question.lower() in {"exit", "quit"}:
+            break
+        try:
+            answer = assistant.converse(
+                question, filters, conversation_id, owner=CLI_OWNER, channel="cli"
+            )
+        except AssistantError as exc:  # a bad question ends nothing: say why, ask on
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        conversation_id = answer.conversation_id or conversation_id
+        if json_lines:
+            print(answer.model_dump_json(), flush=True)
+        else:
+            _print_answer(answer)
+            print(flush=True)
+    if conversation_id:
+        print(f"(conversation {conversation_id})", file=sys.stderr)
+    return 0
 
 
 def _database(settings: Settings, action: str) -> int:
