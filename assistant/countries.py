@@ -472,7 +472,7 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
         if stem in names and match.group(0) not in names:
             found.append((match.start(), names[stem]))
             taken.append(match.span())
-    _two_letter_codes_beside(folded, found, taken)
+    _codes_beside(folded, found, taken)
     corrections: dict[str, str] = {}
     # typos are read only in English questions: "kapan" (Indonesian) is not a slip for Japan
     typos = re.finditer(r"(?<= )[a-z]{5,}(?= )", folded) if mostly_english(text) else iter(())
@@ -496,20 +496,20 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
 _LIST_LINK = re.compile(r" (?:vs|versus|and|or|n|with|against) ")
 
 
-def _two_letter_codes_beside(
-    folded: str, found: list[tuple[int, str]], taken: list[tuple[int, int]]
-) -> None:
-    """Add to ``found`` (and ``taken``) the countries typed by their two-letter ISO code joined
-    to another country the question names by a word of comparison or listing ("japan vs nz",
-    "korea and sg and jp": see _LIST_LINK). Elsewhere two letters are as often a word or an
-    abbreviation ("the sg's report": the Secretary-General's; "japan ml strategy"), so a code
-    is read only there, and never one an English dictionary knows as a word ("id", "my", "no";
-    also, as it happens, "au", "fr", "kr": those stay unread)."""
-    codes = _two_letter_codes()
+def _codes_beside(folded: str, found: list[tuple[int, str]], taken: list[tuple[int, int]]) -> None:
+    """Add to ``found`` (and ``taken``) the countries typed by their ISO code, two letters or
+    three, joined to another country the question names by a word of comparison or listing
+    ("japan vs nz", "osi 2024 kor vs sg vs japan": see _LIST_LINK). Elsewhere a code is as often
+    a word or an abbreviation ("the sg's report": the Secretary-General's; "japan ml
+    strategy"), so it is read only there, and never one an English dictionary knows as a word
+    ("id", "my", "no", "can", "per"; also, as it happens, "au", "de", "ca": those stay
+    unread). A code the dictionary lists at its floor count, as it lists abbreviations and the
+    rarest words ("kr", "jpn", "kor"), is no word people mean."""
+    codes = _iso_codes()
     added = True
     while found and added:
         added = False
-        for match in re.finditer(r"(?<= )[a-z]{2}(?= )", folded):
+        for match in re.finditer(r"(?<= )[a-z]{2,3}(?= )", folded):
             code = codes.get(match.group(0))
             if code is None or any(a <= match.start() < b for a, b in taken):
                 continue
@@ -525,15 +525,19 @@ def _two_letter_codes_beside(
 
 
 @lru_cache(maxsize=1)
-def _two_letter_codes() -> dict[str, str]:
-    """Two-letter ISO 3166 codes (lower case) that are no English word, to ISO3."""
+def _iso_codes() -> dict[str, str]:
+    """ISO 3166 codes, two letters and three (lower case), that are no English word in use (see
+    :func:`_codes_beside`), to ISO3."""
     import pycountry
 
-    return {
-        c.alpha_2.lower(): c.alpha_3
-        for c in pycountry.countries
-        if not is_english_word(c.alpha_2.lower())
-    }
+    frequency: Any = _dictionary().word_frequency  # type: ignore[attr-defined]
+    floor = min(frequency.dictionary.values())
+    codes: dict[str, str] = {}
+    for country in pycountry.countries:
+        for code in (country.alpha_2.lower(), country.alpha_3.lower()):
+            if english_uses(code) <= floor:
+                codes[code] = country.alpha_3
+    return codes
 
 
 def _nearest_country(word: str) -> str | None:

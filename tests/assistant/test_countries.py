@@ -69,12 +69,15 @@ def test_a_word_typed_without_its_vowels_is_read_as_the_common_word_it_shortens(
         assert countries.vowels_dropped_from(typed) is None, typed
 
 
-def test_a_two_letter_code_is_a_country_beside_another_the_question_names() -> None:
+def test_an_iso_code_is_a_country_joined_to_another_the_question_names() -> None:
     assert countries.in_question("oecd dgi 2023 japan vs nz composite score n rank") == [
         "JPN",
         "NZL",
     ]
     assert countries.in_question("korea vs sg and jp egdi") == ["KOR", "SGP", "JPN"]
+    # three letters too, and a code the dictionary lists only at its floor is no word
+    assert countries.in_question("osi 2024 kor vs sg vs japan") == ["KOR", "SGP", "JPN"]
+    assert countries.in_question("india and per capita income") == ["IND"]
     # side by side with no word joining them, two letters are something else
     assert countries.in_question("japan ml strategy") == ["JPN"]
     assert countries.in_question("singapore tv licence") == ["SGP"]
