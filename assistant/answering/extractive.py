@@ -693,7 +693,8 @@ def _with_list_items(
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
 ) -> list[Evidence]:
     """A sentence that introduces a list brings the list's items after it, so that a list is
-    quoted whole: one that ends in a colon ("...encouraged to:") or announces how many items
+    quoted whole: one that ends in a colon ("...encouraged to:") or a dash, as laws write it ("A
+    person shall be qualified to be elected as President if he —"), or announces how many items
     follow ("The DGI looks at four transversal facets."). Each item is quoted by its first
     sentence; an item's further sentences are passed over. A list that starts in the document's
     next passage (the announcing sentence closes its passage) is read there (``next_chunk``)."""
@@ -701,7 +702,7 @@ def _with_list_items(
     for evidence in chosen:
         out.append(evidence)
         count = announced_count(evidence.text)
-        if not evidence.text.rstrip().endswith(":") and count is None:
+        if not evidence.text.rstrip().endswith(_INTRODUCES) and count is None:
             continue
         items = _items_after(evidence, next_chunk)
         for item in items[: count or len(items)]:
@@ -713,6 +714,9 @@ def _with_list_items(
                 out.append(item)
     return out
 
+
+# How a sentence that introduces what follows ends.
+_INTRODUCES = (":", "—", "–")
 
 # A number of items a sentence announces: "four key dimensions", "Six pillars", "3 main areas".
 _ANNOUNCED = re.compile(

@@ -225,6 +225,20 @@ def test_a_heading_comes_with_what_it_heads() -> None:
     assert chosen[1].startswith("Either earned a fixed monthly salary")
 
 
+def test_a_clause_ending_in_a_dash_brings_its_items_as_laws_write_them() -> None:
+    text = (
+        "19. No person shall be elected as President unless he is qualified for election. "
+        "(2) A person shall be qualified to be elected as President if he —\n"
+        "(a) is a citizen of Singapore;\n"
+        "(b) is not less than 45 years of age;\n"
+        "(c) is not a member of any political party."
+    )
+    question = "what is the minimum age to be elected president"
+    texts = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
+    assert any(t.startswith("(2) A person shall be qualified") for t in texts), texts
+    assert any("45 years of age" in t for t in texts), texts
+
+
 def test_a_list_announced_by_its_count_is_quoted_whole_across_passages() -> None:
     """ "Four facets were identified." closes a passage; the facets open the next one, after the
     page's running head. Each item is quoted by its first sentence."""
