@@ -637,8 +637,10 @@ _ATTRIBUTION_VERBS = re.compile(rf"\b(?:{sources.SAYING}|{sources.SAYINGS}|accor
 
 
 def _abbreviates(typed: str, words: set[str]) -> bool:
-    """Whether a short word no dictionary knows ("govt", "dept", "intl") is a contraction of a
-    longer word of ``words``: it starts with the same two letters and keeps the rest in order."""
+    """Whether a short word no dictionary knows ("govt", "dept", "intl", "cttee") is a
+    contraction of a longer word of ``words``: it keeps the word's first two letters, or (four
+    letters or more: "prs" in "new PRs" is no "processes") its first and its last ("cttee":
+    "committee"), and the rest in order."""
     return _contraction_of(typed, words) is not None
 
 
@@ -647,7 +649,10 @@ def _contraction_of(typed: str, words: set[str]) -> str | None:
     if not 3 <= len(typed) <= 5 or not typed.isalpha():
         return None
     for word in sorted(words):
-        if len(word) >= len(typed) + 3 and word[:2] == typed[:2] and _in_order(typed, word):
+        ends = word[:2] == typed[:2] or (
+            len(typed) >= 4 and word[0] == typed[0] and word[-1] == typed[-1]
+        )
+        if len(word) >= len(typed) + 3 and ends and _in_order(typed, word):
             return word
     return None
 

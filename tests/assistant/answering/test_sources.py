@@ -444,6 +444,12 @@ def test_a_contraction_covers_the_word_it_shortens() -> None:
 
     said = [_evidence("OECD issued a compendium of digital government services.")]
     assert unaddressed("what did oecd put out on digital govt", said, {}, _frequency) is None
+    # one that keeps the word's first and last letters, of four letters or more
+    committee = [_evidence("The Committee will hold its next session in Geneva.")]
+    assert unaddressed("when does the cttee meet", committee, {}, _frequency) is None
+    # three letters keeping a first and a last one could be anything: "prs" is no "parents"
+    parents = [_evidence("Their parents were consulted by the ministry.")]
+    assert unaddressed("new prs", parents, {}, _frequency)
 
 
 @pytest.mark.parametrize(
