@@ -30,7 +30,7 @@ from assistant.answering.understanding import (
     QueryPlan,
     understand,
 )
-from assistant.country_groups import Group
+from assistant.country_groups import Group, find_groups
 from assistant.indicators import INDICATORS, IndicatorValue, shown
 from assistant.models import Answer
 from assistant.storage.indicators import IndicatorTable
@@ -618,7 +618,23 @@ class _Answer:
             )
             for v in every[1:-1]:
                 self.rows.append(_row(v))
+        if members is None:
+            text += self._namesakes_average(every)
         return self.done(text)
+
+    def _namesakes_average(self, every: list[IndicatorValue]) -> str:
+        """For an average over every country with a value, of an indicator named for a group
+        that it also scores others than its members for (the OECD DGI scores partner countries
+        too), the members' own average, which is what the publisher reports as "the OECD
+        average": " The OECD members alone (33 with a value): 0.605 (median 0.593)." Else ""."""
+        for named in find_groups(self.name):
+            own = [v.value for v in every if v.iso3 in named.members]
+            if own and len(own) < len(every):
+                return (
+                    f" The {named.name} alone ({len(own)} with a value): "
+                    f"{statistics.fmean(own):.3f} (median {statistics.median(own):.3f})."
+                )
+        return ""
 
     def component(self) -> IndicatorAnswer:
         parts = COMPONENTS[self.code]

@@ -197,6 +197,22 @@ def test_the_average_of_a_group_is_computed_over_its_rows_and_says_so(
     assert "Among Asia, Japan places 3 of the 6 with a value in 2024 (computed here)" in ranked.text
 
 
+def test_an_average_of_an_index_named_for_a_group_also_gives_its_members_own(
+    tmp_path: Path,
+) -> None:
+    # the OECD DGI scores partner countries too: "the OECD average" is over members alone
+    scores = [("KOR", "0.935"), ("JPN", "0.483"), ("DNK", "0.800"), ("BRA", "0.600")]
+    rows = [
+        row(iso3, iso3, 2023, text, 300 + i, indicator="dgi")
+        for i, (iso3, text) in enumerate(scores)
+    ]
+    with IndicatorTable(tmp_path / "dgi.sqlite3") as table:
+        table.replace_source(SOURCE, rows)
+        result = ask("oecd dgi 2023 avg score?", table)
+    assert "computed here over the 4 countries with a value" in result.text
+    assert result.text.endswith("The OECD members alone (3 with a value): 0.739 (median 0.800).")
+
+
 def test_which_countries_meet_a_rule_is_answered_by_the_count_that_lists_them(
     table: IndicatorTable,
 ) -> None:
