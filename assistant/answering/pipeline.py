@@ -115,9 +115,24 @@ def _answer_language(
         return own, False
     for turn in reversed(conversation.turns):
         earlier = question_language(turn.question)
+        if earlier not in (None, "en") and _read_as_english(turn.question, earlier):
+            earlier = "en"  # as that turn was answered
         if earlier not in (None, "en") or not too_short_to_tell(turn.question):
             return earlier, True
     return question_language(standalone), False
+
+
+def _read_as_english(question: str, language: str | None) -> bool:
+    """Whether a question the detector gave to another language is read as English all the
+    same: one in Latin letters, in which no word of that language was read (a name spelt as in
+    English is no sign) and whose words are mostly English ("indonesia score in the oecd dgi
+    2019" as Indonesian, "who chaired apfsd 12?" as French); "vanuatu nói gì về biến đổi khí
+    hậu" stays Vietnamese."""
+    return (
+        not crosslingual.gloss(question, language).says_something
+        and not foreign_script_words(question)
+        and country_names.mostly_english(question)
+    )
 
 
 def answer(
@@ -140,16 +155,8 @@ def answer(
     # a question in another language is understood through the English its names are read as
     language, kept = _answer_language(question, standalone, conversation)
     read = crosslingual.gloss(standalone, language)
-    if (
-        not kept
-        and not read.says_something
-        and not foreign_script_words(f"{standalone} {question}")
-        and country_names.mostly_english(standalone)
-    ):
-        # a short Latin-script question the detector was unsure of ("indonesia score in the
-        # oecd dgi 2019" as Indonesian), in which no word of that language was read (a name
-        # spelt as in English is no sign) and whose words are mostly English, is answered as
-        # English ("vanuatu nói gì về biến đổi khí hậu" stays Vietnamese)
+    if not kept and not foreign_script_words(question) and _read_as_english(standalone, language):
+        # a short Latin-script question the detector was unsure of, answered as English
         read = crosslingual.Gloss("en", standalone, {})
     chosen = route(read.text)
     plan = chosen.plan

@@ -591,6 +591,23 @@ def test_a_whole_question_in_another_language_keeps_its_own_subject() -> None:
     assert (plan.countries, plan.indicators, plan.years) == (["NPL"], ["osi"], [2022])
 
 
+def test_a_short_follow_up_keeps_the_language_the_conversation_was_answered_in() -> None:
+    from assistant.answering.followups import Conversation, Turn
+    from assistant.answering.pipeline import _answer_language
+
+    # the detector gives "who chaired apfsd 12?" to French, but it was read and answered as
+    # English: "when was that?" after it is English too (before: French, searched by meaning
+    # across languages and refused)
+    first = "who chaired apfsd 12?"
+    conversation = Conversation("c", [Turn(first, first)])
+    standalone = f"{first} when was that?"
+    assert _answer_language("when was that?", standalone, conversation) == ("en", True)
+    # a turn in another language still carries its own
+    korean = "피지의 2024년 전자정부발전지수는?"
+    earlier = Conversation("k", [Turn(korean, korean)])
+    assert _answer_language("2022?", f"{korean} 2022?", earlier) == ("ko", True)
+
+
 def test_a_question_that_stands_alone_is_unchanged() -> None:
     question = "What is Samoa's EGDI in 2024?"
     assert rewrite_follow_up(question, "fiji egdi 2024") == question
