@@ -499,13 +499,24 @@ _LIST_LINK = re.compile(r" (?:vs|versus|and|or|n|with|against) ")
 def _codes_beside(folded: str, found: list[tuple[int, str]], taken: list[tuple[int, int]]) -> None:
     """Add to ``found`` (and ``taken``) the countries typed by their ISO code, two letters or
     three, joined to another country the question names by a word of comparison or listing
-    ("japan vs nz", "osi 2024 kor vs sg vs japan": see _LIST_LINK). Elsewhere a code is as often
+    ("japan vs nz", "osi 2024 kor vs sg vs japan": see _LIST_LINK), or, when the question names
+    none by name, a three-letter code compared with another ("egdi 2024 tha vs mys vs idn").
+    Elsewhere a code is as often
     a word or an abbreviation ("the sg's report": the Secretary-General's; "japan ml
     strategy"), so it is read only there, and never one an English dictionary knows as a word
     ("id", "my", "no", "can", "per"; also, as it happens, "au", "de", "ca": those stay
     unread). A code the dictionary lists at its floor count, as it lists abbreviations and the
     rarest words ("kr", "jpn", "kor"), is no word people mean."""
     codes = _iso_codes()
+    if not found:
+        # with no country named, two three-letter codes compared ("egdi 2024 tha vs mys") name
+        # each other; two letters compared are as often something else ("hr vs ml")
+        for match in re.finditer(r"(?<= )([a-z]{3}) (?:vs|versus) ([a-z]{3})(?= )", folded):
+            if match.group(1) in codes and match.group(2) in codes:
+                for group in (1, 2):
+                    found.append((match.start(group), codes[match.group(group)]))
+                    taken.append(match.span(group))
+                break
     added = True
     while found and added:
         added = False

@@ -514,6 +514,8 @@ def extract(
             stating = [e for e in scored if not _states_nothing(e)]
             chosen = _best_of(stating, max_sentences, max_words)
             best = stating[0].score if stating else best
+    # a sentence found in two passages, or chosen and brought again by a list, is quoted once
+    chosen = [e for i, e in enumerate(chosen) if not any(_same_place(e, o) for o in chosen[:i])]
     extraction = Extraction(evidence=chosen, best_score=best)
     checked = [e for e in chosen if not any(e is added for added in for_years)]
     extraction.missing = _missing_terms(question, checked, document_text, expansions)
@@ -708,9 +710,7 @@ def _with_list_items(
         for item in items[: count or len(items)]:
             if len(out) >= limit:
                 break
-            if not any(
-                item.passage.chunk is e.passage.chunk and item.start == e.start for e in out
-            ):
+            if not any(_same_place(item, e) for e in out):
                 out.append(item)
     return out
 
@@ -883,9 +883,9 @@ def _with_continuation(
     )
     if gap.strip(_BULLETS) or not (_POINTS_BACK.match(text) or particulars or _heading(best.text)):
         return chosen
-    if any(e.passage is best.passage and e.start == start for e in chosen):
-        return chosen
     after = Evidence(best.passage, text, start, end, best.score * 0.9)
+    if any(_same_place(e, after) for e in chosen):
+        return chosen
     return [best, after, *chosen[1:]]
 
 
@@ -903,7 +903,9 @@ def _headed_in_next(
 
 
 def _same_place(a: Evidence, b: Evidence) -> bool:
-    return a.passage.chunk.chunk_id == b.passage.chunk.chunk_id and a.start == b.start
+    """Whether two sentences are one: the same place in the same document (found in two
+    passages, or in a passage and the one read after it, they are still quoted once)."""
+    return a.passage.document.doc_id == b.passage.document.doc_id and a.start == b.start
 
 
 def _missing_terms(

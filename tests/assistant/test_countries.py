@@ -78,6 +78,9 @@ def test_an_iso_code_is_a_country_joined_to_another_the_question_names() -> None
     # three letters too, and a code the dictionary lists only at its floor is no word
     assert countries.in_question("osi 2024 kor vs sg vs japan") == ["KOR", "SGP", "JPN"]
     assert countries.in_question("india and per capita income") == ["IND"]
+    # no country named: three-letter codes compared name each other, two letters do not
+    assert countries.in_question("egdi 2024 tha vs mys vs idn") == ["THA", "MYS", "IDN"]
+    assert countries.in_question("hr vs ml in public administration") == []
     # side by side with no word joining them, two letters are something else
     assert countries.in_question("japan ml strategy") == ["JPN"]
     assert countries.in_question("singapore tv licence") == ["SGP"]

@@ -239,6 +239,25 @@ def test_a_clause_ending_in_a_dash_brings_its_items_as_laws_write_them() -> None
     assert any("45 years of age" in t for t in texts), texts
 
 
+def test_a_sentence_brought_twice_is_quoted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.answering import extractive
+
+    # whichever step brings a sentence again (a list's item found in a second copy of its
+    # passage, seen in a follow-up's answer as [4] = [7]), a place in a document is quoted once
+    added = extractive._with_continuation
+
+    def again(chosen, limit, next_chunk=None):  # type: ignore[no-untyped-def]
+        out = added(chosen, limit, next_chunk)
+        copy = _passage(out[0].passage.chunk.text)
+        return [*out, replace(out[0], passage=copy)]
+
+    monkeypatch.setattr(extractive, "_with_continuation", again)
+    text = "The bureau was elected. Chair: Mr. Suman Bery (India). The weather was fine."
+    quoted = extract("who was elected chair of the bureau", [_passage(text)], Embedder()).evidence
+    places = [(e.passage.document.doc_id, e.start) for e in quoted]
+    assert len(places) == len(set(places)), [e.text for e in quoted]
+
+
 def test_a_list_announced_by_its_count_is_quoted_whole_across_passages() -> None:
     """ "Four facets were identified." closes a passage; the facets open the next one, after the
     page's running head. Each item is quoted by its first sentence."""
