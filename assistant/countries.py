@@ -501,12 +501,11 @@ def _codes_beside(folded: str, found: list[tuple[int, str]], taken: list[tuple[i
     three, joined to another country the question names by a word of comparison or listing
     ("japan vs nz", "osi 2024 kor vs sg vs japan": see _LIST_LINK), or, when the question names
     none by name, a three-letter code compared with another ("egdi 2024 tha vs mys vs idn").
-    Elsewhere a code is as often
-    a word or an abbreviation ("the sg's report": the Secretary-General's; "japan ml
-    strategy"), so it is read only there, and never one an English dictionary knows as a word
-    ("id", "my", "no", "can", "per"; also, as it happens, "au", "de", "ca": those stay
-    unread). A code the dictionary lists at its floor count, as it lists abbreviations and the
-    rarest words ("kr", "jpn", "kor"), is no word people mean."""
+    Elsewhere a code is as often a word or an abbreviation ("the sg's report": the
+    Secretary-General's; "japan ml strategy"), so it is read only there, and never one an
+    English dictionary knows as a word ("id", "my", "no", "can", "per"; also, as it happens,
+    "au", "de", "ca": those stay unread). A code the dictionary lists at its floor count, as it
+    lists abbreviations and the rarest words ("kr", "jpn", "kor"), is no word people mean."""
     codes = _iso_codes()
     if not found:
         # with no country named, two three-letter codes compared ("egdi 2024 tha vs mys") name

@@ -197,13 +197,19 @@ def _name_index() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
 
+def typed_name(name: str) -> str:
+    """A pattern (to match in any case) for a group's folded ``name`` as typed: its words
+    joined by spaces or hyphens, a whole word ("small island developing states",
+    "Small-Island Developing States")."""
+    return r"(?<![\w-])" + r"[\s-]+".join(re.escape(w) for w in name.split()) + r"(?![\w-])"
+
+
 def without_groups(text: str) -> str:
     """``text`` less the names of the groups it names, as typed ("tax to gdp ratio in the
     caribbean": "tax to gdp ratio in the")."""
     for group in find_groups(text):
         for name in sorted(group.names, key=len, reverse=True):
-            words = r"[\s-]+".join(re.escape(w) for w in name.split())
-            text = re.sub(rf"(?<![\w-]){words}(?![\w-])", " ", text, flags=re.I)
+            text = re.sub(typed_name(name), " ", text, flags=re.I)
     return " ".join(text.split())
 
 

@@ -488,7 +488,7 @@ def extract(
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
     best = scored[0].score
-    if wanted and scored:
+    if wanted:
         floor = best * KIND_SHARE
         scored.sort(key=lambda e: (e.score >= floor and wanted[1](e.text), e.score), reverse=True)
 

@@ -15,7 +15,7 @@ from assistant import crosslingual
 from assistant.answering.context import AnswerContext
 from assistant.answering.understanding import is_function_word
 from assistant.answering.wordlists import STOPWORDS
-from assistant.country_groups import Group, find_groups
+from assistant.country_groups import Group, find_groups, typed_name
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
 from assistant.language import LANGUAGES, question_language, too_short_to_tell
 from assistant.text import YEAR, un_symbols
@@ -338,7 +338,7 @@ _OPENER = re.compile(r"^\W*(?:so|but|also|ok|okay|then|well)\b[\s,]*", re.I)
 def _replace_group(text: str, old: Group, new_name: str) -> str:
     """``text`` with the group ``old`` (any of its names, any case) named ``new_name``."""
     for name in sorted(old.names, key=len, reverse=True):
-        pattern = r"(?<![\w-])" + r"[\s-]+".join(re.escape(w) for w in name.split()) + r"(?![\w-])"
+        pattern = typed_name(name)
         if re.search(pattern, text, re.I):
             return re.sub(pattern, new_name, text, count=1, flags=re.I)
     return text
