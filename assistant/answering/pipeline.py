@@ -74,7 +74,7 @@ def searched_for(question: str, context: AnswerContext) -> tuple[str, str | None
     question as typed when it is searched by its meaning across languages (see
     :func:`_searched`): a search is read as an answer's is, so a question in Korean finds what
     its answer would quote."""
-    return _searched(question, crosslingual.gloss(question, question_language(question)), context)
+    return _searched(question, _reading(question, question_language(question)), context)
 
 
 def _for_documents(
@@ -115,24 +115,28 @@ def _answer_language(
         return own, False
     for turn in reversed(conversation.turns):
         earlier = question_language(turn.question)
-        if earlier not in (None, "en") and _read_as_english(turn.question, earlier):
-            earlier = "en"  # as that turn was answered
+        if earlier not in (None, "en"):
+            earlier = _reading(turn.question, earlier).language  # as that turn was answered
         if earlier not in (None, "en") or not too_short_to_tell(turn.question):
             return earlier, True
     return question_language(standalone), False
 
 
-def _read_as_english(question: str, language: str | None) -> bool:
-    """Whether a question the detector gave to another language is read as English all the
-    same: one in Latin letters, in which no word of that language was read (a name spelt as in
-    English is no sign) and whose words are mostly English ("indonesia score in the oecd dgi
-    2019" as Indonesian, "who chaired apfsd 12?" as French); "vanuatu nói gì về biến đổi khí
-    hậu" stays Vietnamese."""
-    return (
-        not crosslingual.gloss(question, language).says_something
+def _reading(question: str, language: str | None) -> crosslingual.Gloss:
+    """``question`` read in ``language`` (see :func:`assistant.crosslingual.gloss`), or as
+    English when the detector gave it to another language but it is read as English all the
+    same: in Latin letters, no word of that language read in it (a name spelt as in English is
+    no sign), and its words mostly English ("indonesia score in the oecd dgi 2019" as
+    Indonesian, "who chaired apfsd 12?" as French); "vanuatu nói gì về biến đổi khí hậu" stays
+    Vietnamese."""
+    read = crosslingual.gloss(question, language)
+    if (
+        not read.says_something
         and not foreign_script_words(question)
         and country_names.mostly_english(question)
-    )
+    ):
+        return crosslingual.Gloss("en", question, {})
+    return read
 
 
 def answer(
@@ -154,10 +158,10 @@ def answer(
     standalone = standalone_question(question, conversation, context)
     # a question in another language is understood through the English its names are read as
     language, kept = _answer_language(question, standalone, conversation)
-    read = crosslingual.gloss(standalone, language)
-    if not kept and not foreign_script_words(question) and _read_as_english(standalone, language):
-        # a short Latin-script question the detector was unsure of, answered as English
-        read = crosslingual.Gloss("en", standalone, {})
+    if not kept and not foreign_script_words(question):
+        read = _reading(standalone, language)
+    else:
+        read = crosslingual.gloss(standalone, language)
     chosen = route(read.text)
     plan = chosen.plan
     plan.question, plan.language = standalone, read.language

@@ -159,6 +159,20 @@ def test_the_search_by_meaning_keeps_to_the_countries_the_question_names(
     assert any(p.document.source.endswith("FJI_79_2024.txt") for p in found[:3])
 
 
+def test_a_search_reads_a_query_as_an_answer_reads_its_question(assistant: Assistant) -> None:
+    from assistant.answering.pipeline import searched_for
+
+    chinese = "新加坡在联大提到的小国论坛能力建设计划"
+    searched, meaning = searched_for(chinese, assistant.context)
+    assert meaning == chinese and "Singapore" in searched
+    # the detector gives this one to French; its words are English and it is answered as
+    # English: searched as English too, not by its meaning across languages
+    assert searched_for("who chaired apfsd 12?", assistant.context) == (
+        "who chaired apfsd 12?",
+        None,
+    )
+
+
 def test_a_question_in_a_latin_script_language_naming_only_a_country_keeps_its_language(
     assistant: Assistant,
 ) -> None:
