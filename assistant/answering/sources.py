@@ -70,8 +70,9 @@ _ATTRIBUTIONS = (
     ),
     # "escap annual report on digital government", "the wsis report about the digital divide":
     # a document named where the question opens, with what is asked of it after "on"/"about"
+    # (not one read "in" a document: "in the cepa paper on …" names "the cepa paper", below)
     re.compile(
-        rf"^\W*(?:the\s+)?(?P<who>[^\W\d][\w.'’ -]{{1,50}}?\s+{DOCUMENTS_NAMED}s?)\s+"
+        rf"^\W*(?!in\s)(?:the\s+)?(?P<who>[^\W\d][\w.'’ -]{{1,50}}?\s+{DOCUMENTS_NAMED}s?)\s+"
         r"(?:on|about|regarding|concerning)\b",
         re.I,
     ),

@@ -417,6 +417,14 @@ def test_a_sources_name_is_taken_out_of_the_question_as_a_whole_word() -> None:
     assert source.without("what about the unemployed?") == "what about the unemployed?"
 
 
+def test_a_document_read_in_is_named_without_the_preposition() -> None:
+    # "in the cepa paper on …" names the paper; the refusal said "from in the cepa paper"
+    question = "in the cepa paper on leaving no one behind, what did kazakhstan do on internet?"
+    source = named_source(question, EXPANSIONS, DOCS)
+    assert source is not None and source.phrase == "cepa paper"
+    assert source.describe() == "from cepa paper (3 documents)"
+
+
 def test_an_e_word_counts_by_its_stem_only_when_it_is_one() -> None:
     from assistant.answering.documents import unaddressed
 
