@@ -12,7 +12,7 @@ from itertools import zip_longest
 
 from assistant import countries as country_names
 from assistant import crosslingual, language
-from assistant.answering import extractive, sources
+from assistant.answering import extractive, followups, sources
 from assistant.answering.citations import evidence_citation, quoted
 from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
@@ -107,6 +107,7 @@ def answer(
         meaning=meaning,
         max_embedded=CROSSLINGUAL_EMBEDDED if meaning else extractive.EMBEDDED,
         wanted=wanted,
+        about=question.removesuffix(focus) if focus and followups.points_back(focus) else None,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     if meaning and not language.foreign_script_words(meaning):

@@ -115,6 +115,12 @@ _NOT_COUNTS = re.compile(
     re.I,
 )
 ASKED_BONUS = 0.05
+# A follow-up that points back ("who chaired it?", "what share of them are women?") asks about
+# what the question before it named: a passage naming it (in its text or its heading) is where
+# the answer is, whatever else names a chair or a share. Its sentences gain this much, times
+# the share of that question's words the passage holds (the same for every sentence of a
+# passage: the choice among them stays the follow-up's own words').
+ABOUT_WEIGHT = 0.1
 # A figure's or table's caption ("Figure 1 Market size of frontier technologies", "Chart 33
 # Training participation rate …") names what the figure shows; the sentences of the text state
 # it. A caption ranks below the statements near it by this much.
@@ -422,6 +428,7 @@ def extract(
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
     meaning: str | None = None,
     wanted: tuple[str, Callable[[str], bool]] | None = None,
+    about: str | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
@@ -432,7 +439,10 @@ def extract(
     for the words a sentence shares with it. ``wanted``: the kind of answer a follow-up asked
     for and nothing else (see :func:`asked_for`, :func:`names_no_topic`), ``question`` then the
     question it follows ("any numbers?" after one on mental health in post-conflict
-    countries): the sentences near the best that give that kind come first."""
+    countries): the sentences near the best that give that kind come first. ``about``: the
+    earlier question a follow-up points back to ("who chaired it?" after one on a ministerial
+    conference): sentences are chosen by ``question``, and those of passages that name what
+    ``about`` asked about rank above the rest (see ABOUT_WEIGHT)."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
@@ -442,6 +452,15 @@ def extract(
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
+    referent = set(terms(about)) - set(q_terms) if about else set()
+
+    def named(passage: Passage) -> float:
+        """ABOUT_WEIGHT times the share of what ``about`` named that ``passage`` holds."""
+        if not referent:
+            return 0.0
+        held = set(terms(f"{passage.chunk.section or ''} {passage.chunk.text}"))
+        return ABOUT_WEIGHT * len(referent & held) / len(referent)
+
     for rank, passage in enumerate(passages[:max_passages]):
         if passage not in pool:
             continue
@@ -458,6 +477,7 @@ def extract(
         lexical = [
             sum(w for t, w in q_weights.items() if t in set(terms(c[3]))) / total_weight
             + 0.3 * c[4]
+            + named(c[0])
             for c in candidates
         ]
         keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
@@ -475,7 +495,7 @@ def extract(
     ):
         s_terms = set(terms(sentence))
         overlap = sum(w for t, w in q_weights.items() if t in s_terms) / total_weight
-        score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior
+        score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior + named(passage)
         if asked and asked[1](sentence):
             score += ASKED_BONUS
         if _CAPTION.match(sentence):

@@ -392,6 +392,12 @@ def _names_a_subject(question: str) -> bool:
     )
 
 
+def points_back(question: str) -> bool:
+    """Whether a follow-up's own words point back at what the conversation named ("by when do
+    pas have to integrate it?", "who chaired it?") and name no country of their own."""
+    return bool(_BACK_REFERENCE.search(question)) and not country_names.in_question(question)
+
+
 # The heads of an indicator's name that say what is asked of it ("egdi rank", "osi score"),
 # unlike "index" and "indicator", which are part of its name.
 _ASKED_OF = frozenset(HEADS) - {"index", "indicator"}

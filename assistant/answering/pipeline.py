@@ -97,6 +97,28 @@ def _for_documents(
     return searched, meaning
 
 
+def _own_words(
+    question: str,
+    standalone: str,
+    searched: str,
+    meaning: str | None,
+    context: AnswerContext,
+    access: Access,
+) -> str | None:
+    """A follow-up's own words (see :func:`follow_up_focus`) as the documents are searched with
+    them: its typed slips read as the carried question's are ("and what % of them were women?"
+    after "… how many ppl attended?", whose "ppl" is read as "people"). None for a question
+    read from another language, searched by its meaning."""
+    focus = follow_up_focus(question, standalone)
+    if focus is None or searched == standalone:
+        return focus
+    if meaning is not None:
+        return None
+    used = lambda stem: context.frequency(stem, access)[0]  # noqa: E731
+    read, _ = documents.slips_read(focus, used)
+    return read if searched.endswith(" " + read) else None
+
+
 def _deltas_to(on_event: Callable[[dict[str, Any]], None]) -> Callable[[str], None]:
     return lambda text: on_event({"type": "delta", "text": text})
 
@@ -191,7 +213,7 @@ def answer(
         if chosen.name == "comparison":
             result = comparison.answer(searched, chosen.countries, filters, access, context, run)
         else:
-            focus = follow_up_focus(question, standalone) if searched == standalone else None
+            focus = _own_words(question, standalone, searched, meaning, context, access)
             source = carried = None
             kept_why = "as earlier in the conversation"
             if not filters.documents:

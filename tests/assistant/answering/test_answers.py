@@ -152,6 +152,26 @@ def test_a_follow_up_asking_only_for_figures_quotes_the_sentence_that_gives_them
     assert as_typed[0].text.startswith("That was particularly alarming")
 
 
+def test_a_follow_up_pointing_back_is_answered_from_the_passage_on_what_it_points_to() -> None:
+    # "what share of them are women?" after a question on MONUSCO's troops: the share in the
+    # passage on those troops, not the better-worded one on another body
+    other = _passage(
+        "In 2024 women made up 41 per cent of the staff of the Commission, up from 38 per cent.",
+        "csw",
+    )
+    troops = _passage(
+        "MONUSCO deployed 10,173 troops, 7.67 per cent of them women, against an authorized "
+        "strength of 11,500 troops.",
+        "drc",
+    )
+    previous = "how many troops does monusco have deployed in the drc?"
+    follow_up = "what share of them are women?"
+    unaware = extract(follow_up, [other, troops], Embedder()).evidence
+    assert unaware[0].passage is other
+    pointed = extract(follow_up, [other, troops], Embedder(), about=previous).evidence
+    assert pointed[0].passage is troops
+
+
 def test_critical_terms_and_acronyms() -> None:
     terms = critical_terms("What did the UNPOG workshop in Incheon recommend in 2023?")
     assert "incheon" in terms and "2023" in terms and "UNPOG" in terms
@@ -170,6 +190,28 @@ def _markers_resolve(answer) -> bool:
 @pytest.fixture(scope="module")
 def assistant(small_store) -> Assistant:
     return Assistant(small_store)
+
+
+def test_a_follow_ups_own_words_are_read_as_its_carried_question_is(assistant: Assistant) -> None:
+    # "ppl" of the turn carried is read as "people": the follow-up's own words are still its
+    # own, and the sentences are chosen by them (they were lost, and the whole carried question
+    # chose them)
+    from assistant.answering.pipeline import _own_words
+
+    follow_up = "and who appoints them?"
+    standalone = f"how many ppl sit on cepa? {follow_up}"
+    searched = f"how many people sit on cepa? {follow_up}"
+    own = _own_words(follow_up, standalone, searched, None, assistant.context, ("public",))
+    assert own == follow_up
+    # a slip of its own is read too ("memebrs")
+    typo = "and how are memebrs chosen?"
+    searched = "how many people sit on cepa? and how are members chosen?"
+    own = _own_words(
+        typo, f"how many ppl sit on cepa? {typo}", searched, None, assistant.context, ("public",)
+    )
+    assert own == "and how are members chosen?"
+    # read from another language, a question is searched by its meaning: no own words
+    assert _own_words(follow_up, standalone, searched, "회원은?", assistant.context, None) is None
 
 
 @pytest.mark.slow
