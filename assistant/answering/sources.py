@@ -189,6 +189,14 @@ def _source_of(
         )
     plain = re.sub(r"(?<=[^\W\d_])['’]s\b", "", phrase)
     folded_expansions = {fold(k): fold(v) for k, v in expansions.items()}
+    # a measure typed in digits then letters ("3yr", "2nd") describes the document, unless a
+    # document is known by it (a name may end in digits: "g77", "cop29")
+    plain = " ".join(
+        w
+        for w in plain.split()
+        if not re.fullmatch(r"\d+[^\W\d_]+", w)
+        or any(_names(d, fold(w), folded_expansions) for d in documents.values())
+    )
     countries = country_names.in_question(plain)
     leftover = _without(fold(plain), (n for c in countries for n in country_names.names(c)))
     # a group that is also a body with documents of its own ("ESCAP", "OECD") is the body
