@@ -835,6 +835,14 @@ def _heading(text: str) -> bool:
     return words <= HEADING_WORDS or labelled
 
 
+def _heads_what_follows(text: str) -> bool:
+    """A heading (see :func:`_heading`), or a short line closed by a bracket and no stop: a
+    name with its country ("Cristina Kiomi Mori (Brazil)") heads the biography after it. Such a
+    line states something (who and from where), so it is quoted as a sentence is."""
+    short = len(text.split()) <= HEADING_WORDS
+    return _heading(text) or (short and re.search(r"[^.!?]\)\s*$", text) is not None)
+
+
 def _lone_heading(text: str) -> bool:
     """A heading (see :func:`_heading`) that is no row of a table ("Result | Completion of SPID
     integration …" states a fact in its cells)."""
@@ -888,7 +896,7 @@ def _with_continuation(
     best = chosen[0]
     following = [(s, e, text) for s, e, text in sentences_of(best.passage) if s >= best.end]
     if not following:
-        if _heading(best.text):
+        if _heads_what_follows(best.text):
             headed = _headed_in_next(best, next_chunk)
             if headed is not None and not any(_same_place(e, headed) for e in chosen):
                 return [best, headed, *chosen[1:]]
@@ -901,7 +909,8 @@ def _with_continuation(
         and _PARTICULAR.search(best.text) is None
         and "\n\n" not in gap
     )
-    if gap.strip(_BULLETS) or not (_POINTS_BACK.match(text) or particulars or _heading(best.text)):
+    heads = _heads_what_follows(best.text)
+    if gap.strip(_BULLETS) or not (_POINTS_BACK.match(text) or particulars or heads):
         return chosen
     after = Evidence(best.passage, text, start, end, best.score * 0.9)
     if any(_same_place(e, after) for e in chosen):

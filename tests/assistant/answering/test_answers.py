@@ -172,6 +172,23 @@ def test_a_follow_up_pointing_back_is_answered_from_the_passage_on_what_it_point
     assert pointed[0].passage is troops
 
 
+def test_a_name_heading_brings_the_biography_it_heads() -> None:
+    # "Cristina Kiomi Mori (Brazil)" ends in a bracket, not a stop: a heading, followed by the
+    # sentence that says who she is
+    text = (
+        "Cristina Kiomi Mori (Brazil)\n\nCristina Kiomi Mori is Vice Minister at the Ministry of "
+        "Management and Innovation in Public Services of Brazil. In her current official role, "
+        "she works in defining strategic guidelines for the Brazilian state."
+    )
+    question = "brazil's nominee for cepa - who is she"
+    chosen = [e.text for e in extract(question, [_passage(text, "bra")], Embedder()).evidence]
+    assert chosen[:2] == [
+        "Cristina Kiomi Mori (Brazil)",
+        "Cristina Kiomi Mori is Vice Minister at the Ministry of Management and Innovation in "
+        "Public Services of Brazil.",
+    ]
+
+
 def test_critical_terms_and_acronyms() -> None:
     terms = critical_terms("What did the UNPOG workshop in Incheon recommend in 2023?")
     assert "incheon" in terms and "2023" in terms and "UNPOG" in terms
