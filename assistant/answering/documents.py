@@ -141,7 +141,10 @@ def answer(
     topical = asked
     if meaning is not None and country_names.mostly_english(asked):
         topical = english_only(asked, meaning, context.retriever)
-    absent = absent_topic(topical, extraction.evidence, expansions, access, context)
+    # what was chosen for the question; a sentence quoted for context is not (see
+    # extractive._with_continuation)
+    chosen = [e for e in extraction.evidence if not e.context]
+    absent = absent_topic(topical, chosen, expansions, access, context)
     named_country = meaning is None and focus is None and country_names.in_question(question)
     named_group = meaning is None and focus is None and bool(find_groups(question))
     if absent is None and (source is not None or named_country or named_group):
@@ -150,7 +153,7 @@ def answer(
         # its words will do: the sentence that answers may say the rest in other words)
         absent = unaddressed(
             without_groups(topical) if named_group and source is None else topical,
-            extraction.evidence,
+            chosen,
             expansions,
             lambda stem: context.frequency(stem, access),
             lambda word: context.definition(word, access),
@@ -167,7 +170,7 @@ def answer(
             named_in=[*expansions, *named],
             source=source,
         )
-    missing = extractive.lacks(asked, extraction.evidence, same_language=not meaning)
+    missing = extractive.lacks(asked, chosen, same_language=not meaning)
     if missing is not None:
         return refusal(question, filters, passages, extraction, lacks=missing, source=source)
     if context.uses_llm:

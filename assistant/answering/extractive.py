@@ -279,6 +279,9 @@ class Evidence:
     score: float
     similarity: float = 0.0
     overlap: float = 0.0
+    # quoted for what it adds to the sentence before it, not chosen for the question: the
+    # checks that the evidence answers it do not count it (see :func:`_with_continuation`)
+    context: bool = False
 
 
 @dataclass
@@ -537,7 +540,7 @@ def extract(
     # a sentence found in two passages, or chosen and brought again by a list, is quoted once
     chosen = [e for i, e in enumerate(chosen) if not any(_same_place(e, o) for o in chosen[:i])]
     extraction = Extraction(evidence=chosen, best_score=best)
-    checked = [e for e in chosen if not any(e is added for added in for_years)]
+    checked = [e for e in chosen if not e.context and not any(e is added for added in for_years)]
     extraction.missing = _missing_terms(question, checked, document_text, expansions)
     return extraction
 
@@ -884,13 +887,17 @@ def _with_continuation(
     limit: int,
     next_chunk: Callable[[Chunk], Chunk | None] | None = None,
 ) -> list[Evidence]:
-    """The sentence right after the best one, when it points back at it ("We have labelled this
-    programme ..."): without it the best sentence often names a thing but not what it is. Or when
-    the best sentence states its point without a figure or date and the next one of its
-    paragraph gives them ("Affordability remains a major barrier …" then "… three quarters of
-    …"): a topic sentence is followed by its particulars. Or when the best "sentence" is a
-    heading ("Overseas Networks & Expertise Pass"): what it heads says something, read in the
-    document's next passage when the heading closes its own (``next_chunk``)."""
+    """The sentence right after the best one in its passage: a sentence is read with the one
+    that continues it (the breakdown of a figure, "Singapore ranks second for male employment
+    …" after its overall rank; what a named programme is). It is part of the answer when it
+    points back at the best one ("We have labelled this programme ..."), when it gives the
+    figure or date of a topic sentence that has none ("Affordability remains a major barrier …"
+    then "… three quarters of …"), or when the best "sentence" is a heading ("Overseas Networks
+    & Expertise Pass"): what it heads says something, read in the document's next passage when
+    the heading closes its own (``next_chunk``). Otherwise, when it starts no list item (see
+    :func:`_with_list_items`), it is quoted for context only
+    (:attr:`Evidence.context`): the checks that the answer is on the question's topic do not
+    count its words (a "share" that is a verb there is no "share" of manufacturing)."""
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
@@ -909,10 +916,13 @@ def _with_continuation(
         and _PARTICULAR.search(best.text) is None
         and "\n\n" not in gap
     )
-    heads = _heads_what_follows(best.text)
-    if gap.strip(_BULLETS) or not (_POINTS_BACK.match(text) or particulars or heads):
+    if gap.strip(_BULLETS):
         return chosen
-    after = Evidence(best.passage, text, start, end, best.score * 0.9)
+    heads = _heads_what_follows(best.text)
+    answers = bool(_POINTS_BACK.match(text)) or particulars or heads
+    after = Evidence(best.passage, text, start, end, best.score * 0.9, context=not answers)
+    if not answers and _list_marker(after) is not None:
+        return chosen  # a list is quoted whole (see _with_list_items) or not at all
     if any(_same_place(e, after) for e in chosen):
         return chosen
     return [best, after, *chosen[1:]]

@@ -259,17 +259,35 @@ def test_a_topic_sentence_comes_with_the_particulars_that_follow_it() -> None:
         "5 per cent of gross national income per capita."
     )
     question = "is affordability a barrier to digital inclusion there?"
-    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
-    assert chosen[0].startswith("Affordability remains")
-    assert chosen[1].startswith("Three quarters")
-    # a best sentence that holds its own figures needs no particulars from the next one
+    found = extract(question, [_passage(text)], Embedder()).evidence
+    assert found[0].text.startswith("Affordability remains")
+    assert found[1].text.startswith("Three quarters") and not found[1].context
+    # a best sentence that holds its own figures needs no particulars from the next one: that
+    # is quoted for context only, and the checks on the answer do not count it
     text = (
         "Mobile broadband costs exceed 5 per cent of income in 30 of 44 countries. "
         "Some governments subsidise 2 devices per household."
     )
     question = "how much does mobile broadband cost in the least developed countries?"
-    chosen = [e.text for e in extract(question, [_passage(text)], Embedder()).evidence]
-    assert chosen[0].startswith("Mobile broadband costs") and len(chosen) == 1
+    found = extract(question, [_passage(text)], Embedder()).evidence
+    assert found[0].text.startswith("Mobile broadband costs") and not found[0].context
+    assert [e.context for e in found[1:]] == [True]
+
+
+def test_a_sentence_is_read_with_the_one_that_continues_it() -> None:
+    # the overall rank, then the rank for men and for women: the second is the rest of the
+    # answer to "how does that rank vs oecd countries?" (and to "and for women?")
+    text = (
+        "When ranked against OECD countries, Singapore's employment rate ranked high, in third "
+        "place. Singapore ranks second for male employment rate (behind Iceland) and fourth for "
+        "female employment rate (behind Iceland, Sweden, and New Zealand).\n\nThe next chapter "
+        "turns to unemployment."
+    )
+    question = "how does singapore's employment rate rank vs oecd countries?"
+    found = extract(question, [_passage(text)], Embedder()).evidence
+    assert found[0].text.startswith("When ranked against OECD countries")
+    assert found[1].text.startswith("Singapore ranks second for male") and found[1].context
+    assert not any("unemployment" in e.text for e in found)
 
 
 def test_a_heading_comes_with_what_it_heads() -> None:
