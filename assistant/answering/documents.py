@@ -115,6 +115,9 @@ def answer(
     unread = None if meaning else unread_language(asked, passages)
     if unread is not None:
         return refusal(question, filters, passages, extraction, language=unread, source=source)
+    # what was chosen for the question; a sentence quoted for context is not (see
+    # extractive._with_continuation): the checks below read only the former
+    chosen = [e for e in extraction.evidence if not e.context]
     if meaning:
         # the model's similarity of the question as typed and the sentence it found is what
         # shows a sentence in another language answers it (few words can be shared), unless
@@ -129,7 +132,7 @@ def answer(
                 e.similarity >= READ_FLOOR * floor
                 and _speaks_of_its_words(e.text, readings, countries)
             )
-            for e in extraction.evidence
+            for e in chosen
         )
     else:
         weak = extraction.best_score < context.settings.refusal_threshold
@@ -141,9 +144,6 @@ def answer(
     topical = asked
     if meaning is not None and country_names.mostly_english(asked):
         topical = english_only(asked, meaning, context.retriever)
-    # what was chosen for the question; a sentence quoted for context is not (see
-    # extractive._with_continuation)
-    chosen = [e for e in extraction.evidence if not e.context]
     absent = absent_topic(topical, chosen, expansions, access, context)
     named_country = meaning is None and focus is None and country_names.in_question(question)
     named_group = meaning is None and focus is None and bool(find_groups(question))

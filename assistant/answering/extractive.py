@@ -457,12 +457,17 @@ def extract(
     candidates: list[tuple[Passage, int, int, str, float]] = []
     referent = set(terms(about)) - set(q_terms) if about else set()
 
+    shares: dict[str, float] = {}
+
     def named(passage: Passage) -> float:
-        """ABOUT_WEIGHT times the share of what ``about`` named that ``passage`` holds."""
+        """ABOUT_WEIGHT times the share of what ``about`` named that ``passage`` holds (it
+        orders the sentences; the best score the refusal gate reads leaves it out)."""
         if not referent:
             return 0.0
-        held = set(terms(f"{passage.chunk.section or ''} {passage.chunk.text}"))
-        return ABOUT_WEIGHT * len(referent & held) / len(referent)
+        if passage.chunk.chunk_id not in shares:
+            held = set(terms(f"{passage.chunk.section or ''} {passage.chunk.text}"))
+            shares[passage.chunk.chunk_id] = ABOUT_WEIGHT * len(referent & held) / len(referent)
+        return shares[passage.chunk.chunk_id]
 
     for rank, passage in enumerate(passages[:max_passages]):
         if passage not in pool:
@@ -511,6 +516,7 @@ def extract(
         scored.append(Evidence(passage, sentence, start, end, score, float(similarity), overlap))
     scored.sort(key=lambda e: e.score, reverse=True)
     best = scored[0].score
+    gate = best - named(scored[0].passage)  # what the sentence scores on the question alone
     if wanted:
         floor = best * KIND_SHARE
         scored.sort(key=lambda e: (e.score >= floor and wanted[1](e.text), e.score), reverse=True)
@@ -536,10 +542,12 @@ def extract(
             # the best sentence was a heading alone: the best of those that state something
             stating = [e for e in scored if not _states_nothing(e)]
             chosen = _best_of(stating, max_sentences, max_words)
-            best = stating[0].score if stating else best
+            if stating:
+                best = stating[0].score
+                gate = best - named(stating[0].passage)
     # a sentence found in two passages, or chosen and brought again by a list, is quoted once
     chosen = [e for i, e in enumerate(chosen) if not any(_same_place(e, o) for o in chosen[:i])]
-    extraction = Extraction(evidence=chosen, best_score=best)
+    extraction = Extraction(evidence=chosen, best_score=gate)
     checked = [e for e in chosen if not e.context and not any(e is added for added in for_years)]
     extraction.missing = _missing_terms(question, checked, document_text, expansions)
     return extraction
@@ -921,8 +929,10 @@ def _with_continuation(
     heads = _heads_what_follows(best.text)
     answers = bool(_POINTS_BACK.match(text)) or particulars or heads
     after = Evidence(best.passage, text, start, end, best.score * 0.9, context=not answers)
-    if not answers and _list_marker(after) is not None:
-        return chosen  # a list is quoted whole (see _with_list_items) or not at all
+    if not answers and (_list_marker(after) is not None or _states_nothing(best)):
+        # a list is quoted whole (see _with_list_items) or not at all; a line that states
+        # nothing (a title) is passed over, not read on from
+        return chosen
     if any(_same_place(e, after) for e in chosen):
         return chosen
     return [best, after, *chosen[1:]]

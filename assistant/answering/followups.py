@@ -136,7 +136,7 @@ def _rewrite(question: str, previous: str) -> str:
     new_groups = find_groups(question)
     follow_up_cue = _FOLLOW_UP_CUE.match(judged)
     # "what did it say on the digital divide": a pronoun points back, however long the question
-    points_back = bool(_BACK_REFERENCE.search(question)) and not new_countries
+    pointing_back = points_back(question)
     # "how does japan compare?": a comparison that names nothing to compare with is with the
     # previous question's country
     compared = bool(_OPEN_COMPARISON.search(question)) and len(new_countries) == 1
@@ -144,7 +144,7 @@ def _rewrite(question: str, previous: str) -> str:
         old = [c for c in country_names.in_question(previous) if c not in new_countries]
         if len(old) == 1:
             return _replace_country(previous, old[0], _joined([*old, *new_countries]))
-    if not (follow_up_cue or points_back) and (len(words) > 8 or _stands_alone(judged, words)):
+    if not (follow_up_cue or pointing_back) and (len(words) > 8 or _stands_alone(judged, words)):
         return question
     # "and hci?" after a question on Nepal's OSI: the new indicator in the old one's place
     # (not "which of them is in gtmi group a?": a question of its own)

@@ -90,8 +90,7 @@ def _for_documents(
     from it."""
     searched, meaning = _searched(standalone, read, context)
     if meaning is None:
-        used = lambda stem: context.frequency(stem, access)[0]  # noqa: E731
-        searched, fixed = documents.slips_read(searched, used)
+        searched, fixed = documents.slips_read(searched, _passages_using(context, access))
         plan.corrections.update(fixed)
     plan.expansions = context.expansions(searched, access)
     return searched, meaning
@@ -108,15 +107,19 @@ def _own_words(
     """A follow-up's own words (see :func:`follow_up_focus`) as the documents are searched with
     them: its typed slips read as the carried question's are ("and what % of them were women?"
     after "… how many ppl attended?", whose "ppl" is read as "people"). None for a question
-    read from another language, searched by its meaning."""
+    read from another language into English (searched by its meaning)."""
     focus = follow_up_focus(question, standalone)
     if focus is None or searched == standalone:
         return focus
     if meaning is not None:
         return None
-    used = lambda stem: context.frequency(stem, access)[0]  # noqa: E731
-    read, _ = documents.slips_read(focus, used)
+    read, _ = documents.slips_read(focus, _passages_using(context, access))
     return read if searched.endswith(" " + read) else None
+
+
+def _passages_using(context: AnswerContext, access: Access) -> Callable[[str], int]:
+    """How many passages ``access`` may read use a word stem (what reads a typed slip)."""
+    return lambda stem: context.frequency(stem, access)[0]
 
 
 def _deltas_to(on_event: Callable[[dict[str, Any]], None]) -> Callable[[str], None]:

@@ -115,6 +115,10 @@ DOCUMENT_KINDS = frozenset(
 )
 
 
+# An ordinal or a number of years typed short: "2nd", "3yr", "5-yr", "10yrs".
+_EDITION = re.compile(r"\d+-?(?:st|nd|rd|th|yrs?|y)", re.I)
+
+
 @dataclass(frozen=True)
 class Source:
     """Who or what the question quotes, and the documents that are theirs."""
@@ -189,12 +193,12 @@ def _source_of(
         )
     plain = re.sub(r"(?<=[^\W\d_])['’]s\b", "", phrase)
     folded_expansions = {fold(k): fold(v) for k, v in expansions.items()}
-    # a measure typed in digits then letters ("3yr", "2nd") describes the document, unless a
-    # document is known by it (a name may end in digits: "g77", "cop29")
+    # an edition or a span of years typed short ("3yr", "2nd") describes the document, unless
+    # a document is known by it ("5g", "4ir" and "g77" are names, and kept)
     plain = " ".join(
         w
         for w in plain.split()
-        if not re.fullmatch(r"\d+[^\W\d_]+", w)
+        if not _EDITION.fullmatch(w.strip(",.;:"))
         or any(_names(d, fold(w), folded_expansions) for d in documents.values())
     )
     countries = country_names.in_question(plain)

@@ -189,6 +189,33 @@ def test_a_name_heading_brings_the_biography_it_heads() -> None:
     ]
 
 
+def test_a_title_line_is_not_read_on_from_nor_answers() -> None:
+    # the document's own title on its cover states nothing: passed over, and the sentence that
+    # says something is the answer the checks read (not a context sentence after the title)
+    title = "Committee of Experts on Public Administration: Report on the twenty-fourth session"
+    doc = DocumentRecord("cepa24", "c.txt", "/c/c.txt", title, "report", [], 2025)
+    text = (
+        "Report on the twenty-fourth session (7-11 April 2025). The Committee adopted a "
+        "resolution on the governance of artificial intelligence.\n\nThe weather was fine."
+    )
+    passage = Passage(chunk=Chunk("cepa24:0", "cepa24", 0, text), document=doc)
+    found = extract("report on the twenty-fourth session april 2025", [passage], Embedder())
+    assert [(e.text[:22], e.context) for e in found.evidence] == [("The Committee adopted ", False)]
+
+
+def test_what_a_follow_up_points_to_orders_sentences_but_does_not_pass_the_gate() -> None:
+    troops = _passage(
+        "MONUSCO deployed 10,173 troops, 7.67 per cent of them women, against an authorized "
+        "strength of 11,500 troops.",
+        "drc",
+    )
+    about = "how many troops does monusco have deployed in the drc?"
+    alone = extract("who chaired it?", [troops], Embedder())
+    pointed = extract("who chaired it?", [troops], Embedder(), about=about)
+    assert pointed.evidence[0].score > alone.evidence[0].score
+    assert pointed.best_score == pytest.approx(alone.best_score)
+
+
 def test_critical_terms_and_acronyms() -> None:
     terms = critical_terms("What did the UNPOG workshop in Incheon recommend in 2023?")
     assert "incheon" in terms and "2023" in terms and "UNPOG" in terms
