@@ -296,11 +296,18 @@ def _name_vocabulary() -> frozenset[str]:
     return frozenset(w for w in (*indicators, *group_names) if len(w) >= 5)
 
 
+# An English word used this often (pyspellchecker's frequency list) is what it says, never a
+# contraction of a word of an indicator's name: "process" (46,639 uses) holds the letters of
+# "proactiveness" in order; "govt" (53) is "government".
+EVERYDAY_WORD_USES = 1_000
+
+
 def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
     """``text`` with misspelt words of indicator and group names corrected ("digital goverment
     index", "pacfic islands"), and the corrections: a word no English dictionary knows becomes
-    the name word one slip away (two for ten letters or more); a contraction of one such word
-    is that word ("digital govt index"); a word after a name word that begins only one such
+    the name word one slip away (two for ten letters or more); a contraction of one such word is
+    that word ("digital govt index"), unless it is an everyday English word (see
+    EVERYDAY_WORD_USES: "process" is no "proactiveness"); a word after a name word that begins only one such
     word is that word cut short ("telecom infra")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
@@ -311,7 +318,8 @@ def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
     for i, word in enumerate(words):
         if len(word) < 4 or word in vocabulary:
             continue
-        contracted = [v for v in vocabulary if _contracts(word, v)]
+        everyday = country_names.english_uses(word) >= EVERYDAY_WORD_USES
+        contracted = [] if everyday else [v for v in vocabulary if _contracts(word, v)]
         if len(contracted) == 1:
             fixed[word] = words[i] = contracted[0]  # "digital govt index": government
             continue

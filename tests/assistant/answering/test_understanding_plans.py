@@ -191,6 +191,14 @@ def test_a_contraction_of_an_indicator_word_is_that_word_not_another_it_begins()
     assert understand("tonga govtech strategy score").indicators == ["gtmi_govtech"]
 
 
+def test_an_everyday_word_is_no_contraction_of_an_indicator_word() -> None:
+    # "process" holds the letters of "proactiveness" in order, first two and last: it was read
+    # as the DGI's proactiveness dimension, and "the 25th mtg" as its 25th place
+    question = "who co-chaired the 25th mtg of the informal consultative process on oceans?"
+    plan = understand(question)
+    assert plan.indicators == [] and plan.corrections == {} and plan.kind == "documents"
+
+
 def test_a_misspelt_word_of_a_group_name_is_read_as_the_group() -> None:
     plan = understand("which pacfic island has the lowest epi 2024?")
     assert [g.key for g in plan.groups] == ["PACIFIC_ISLANDS"] and plan.indicators == ["epi"]
