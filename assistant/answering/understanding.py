@@ -307,8 +307,8 @@ def _names_spelling(text: str) -> tuple[str, dict[str, str]]:
     index", "pacfic islands"), and the corrections: a word no English dictionary knows becomes
     the name word one slip away (two for ten letters or more); a contraction of one such word is
     that word ("digital govt index"), unless it is an everyday English word (see
-    EVERYDAY_WORD_USES: "process" is no "proactiveness"); a word after a name word that begins only one such
-    word is that word cut short ("telecom infra")."""
+    EVERYDAY_WORD_USES: "process" is no "proactiveness"); a word after a name word that begins
+    only one such word is that word cut short ("telecom infra")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
