@@ -139,6 +139,12 @@ def count_stems(df: dict[str, Counter[str]], passages: Counter[str], scope: str,
     passages[scope] += 1
 
 
+# A name is read as what a typed word of three letters stands for, when no document defines
+# that word as its acronym, only if the documents use the name in at least this many passages:
+# three letters are the initials of some rarely used name by chance ("pls": Porfirio Lobo Sosa,
+# in two passages).
+SPELLED_NAME_MIN_USES = 3
+
 # The fewest letters an acronym typed with a slip has for the slip to be read (see
 # AcronymIndex._slipped): shorter ones are too often other acronyms.
 SLIPPED_ACRONYM_LETTERS = 4
@@ -227,17 +233,26 @@ class AcronymIndex:
         return len(self._entries)
 
     def expand(self, acronym: str, visible: Callable[[str], bool]) -> str | None:
-        """The expansion the visible documents give ``acronym`` most often, or None."""
+        """The expansion the visible documents give ``acronym`` most often, or None.
+
+        Failing a definition, a name the documents use whose letters spell it (by initials
+        first) is read as what it stands for. Three letters spell some name by chance: they
+        are read by their initials only ("ngo" is no New Guinea's Online), and from a name the
+        documents use often enough (SPELLED_NAME_MIN_USES: "pls" is no Porfirio Lobo Sosa, "etc"
+        no Emergency Telecommunications Cluster)."""
         key = fold(acronym).replace(" ", "")
         defined = self._most_defined(key if key in self._entries else key.rstrip("s"), visible)
         if defined:
             return defined
         if len(key) < 3:
             return None
+        least = SPELLED_NAME_MIN_USES if len(key) == 3 else 1
         ranked: tuple[bool, int, str] | None = None
         for by_initials, name, docs in self._spelling(key):
+            if len(key) == 3 and not by_initials:
+                continue  # three letters found inside a name's words spell nearly any name
             count = sum(n for doc, n in docs.items() if visible(doc))
-            if count and (ranked is None or (by_initials, count, name) > ranked):
+            if count >= least and (ranked is None or (by_initials, count, name) > ranked):
                 ranked = (by_initials, count, name)
         if ranked:
             return ranked[2]

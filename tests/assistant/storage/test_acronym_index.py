@@ -100,10 +100,10 @@ def build(path: Path) -> AcronymIndex:
             # spells CEPA too, and is used more often than CEPA is defined: a definition wins
             *[("doc-x", "Central European Public Administration")] * 3,
             ("doc-y", INTOSAI),
-            *[("doc-z", "Open Government Partnership")] * 2,
-            ("doc-w", "Open Global Partners"),
+            *[("doc-z", "Open Government Partnership")] * 4,
+            *[("doc-w", "Open Global Partners")] * 3,
             ("doc-v", "United Nations"),
-            ("doc-private", "Zephyr Allowance Panel"),
+            *[("doc-private", "Zephyr Allowance Panel")] * 3,
         ],
     )
     assert defined == 3  # CEPA, LDC, UN
@@ -176,11 +176,37 @@ def test_a_name_spells_an_acronym_by_its_content_words_only(tmp_path: Path) -> N
     index.build(
         [],
         generation=1,
-        names=[("doc", "Governments to Strengthen"), ("doc", "Technology and Innovation Report")],
+        names=[
+            ("doc", "Governments to Strengthen"),
+            *[("doc", "Technology and Innovation Report")] * 3,
+        ],
     )
     # "to" would give the T: a typed "govts" (governments) is no acronym of that name
     assert index.expand("govts", EVERYONE) is None
     assert index.expand("tir", EVERYONE) == "Technology and Innovation Report"
+
+
+def test_three_letters_need_a_name_used_often_and_spelt_by_its_initials(tmp_path: Path) -> None:
+    index = AcronymIndex(tmp_path / "acronyms.json")
+    index.build(
+        [],
+        generation=1,
+        names=[
+            *[("doc", "Porfirio Lobo Sosa")] * 2,  # three initials, a name used twice: chance
+            *[("doc", "Plurinational State")] * 50,  # P-L-S found inside its words
+            *[("doc", "Mobile Tourist Guides")] * 3,
+            *[("doc", "Minimum Security Measures")] * 2,
+            ("doc", "Emergency Telecommunications Cluster"),
+            ("doc", "New Guinea's Online"),
+        ],
+    )
+    assert index.expand("pls", EVERYONE) is None
+    assert index.expand("etc", EVERYONE) is None  # named once
+    assert index.expand("ngo", EVERYONE) is None  # N-G-O inside its words
+    assert index.expand("mtg", EVERYONE) == "Mobile Tourist Guides"  # used often enough
+    assert (
+        index.expand("msme", EVERYONE) == "Minimum Security Measures"
+    )  # four letters: once will do
 
 
 def test_a_name_starting_a_sentence_expands_from_its_spelling_word(tmp_path: Path) -> None:

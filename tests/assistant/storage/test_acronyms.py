@@ -40,7 +40,7 @@ def build(tmp_path: Path) -> AcronymIndex:
             ("doc-a", "Committee of Experts on Public Administration"),
             ("doc-a", "Committee of Experts on Public Administration"),
             ("doc-b", "International Organization of Supreme Audit Institutions"),
-            ("doc-private", "Zephyr Allowance Panel"),
+            *[("doc-private", "Zephyr Allowance Panel")] * 3,
             ("doc-a", "United Nations"),
         ],
         df=df,
