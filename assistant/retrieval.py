@@ -373,7 +373,7 @@ class Retriever:
         for passage in by_id.values():
             passage.score *= _boost(passage, hints)
         ranked = sorted(by_id.values(), key=lambda p: p.score, reverse=True)
-        ranked = collapse_duplicates(ranked)[:k]
+        ranked = _with_best_keyword_hit(collapse_duplicates(ranked), sparse_ids, k)
         for i, passage in enumerate(ranked, 1):
             passage.rank = i
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
@@ -420,6 +420,26 @@ class Retriever:
         for i, passage in enumerate(out, 1):
             passage.rank = i
         return out
+
+
+def _with_best_keyword_hit(
+    ranked: list[Passage], keyword_hits: list[tuple[str, float]], k: int
+) -> list[Passage]:
+    """The first ``k`` of ``ranked``, among them the passage the keyword index ranks first.
+
+    Fusing by rank favours a passage both searches propose: one that holds the question's rare
+    words ("credentials") but reads, as a whole, like something else (a page that opens with
+    a list of names) is proposed by the keyword index alone and can fall below passages both
+    searches find middling. The keyword index's best match is read all the same: it takes the
+    last place when the fusion left it out (a single place stays the fusion's best)."""
+    top = ranked[:k]
+    if not keyword_hits or len(top) < max(k, 2):
+        return top
+    best = keyword_hits[0][0]
+    if any(p.chunk.chunk_id == best for p in top):
+        return top
+    found = next((p for p in ranked[k:] if p.chunk.chunk_id == best), None)
+    return top if found is None else [*top[:-1], found]
 
 
 def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | None:
@@ -531,7 +551,12 @@ def _shingles(text: str) -> set[str]:
 
 
 def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list[Passage]:
-    """Keep the best of passages that say the same thing (same text in two files, repeats)."""
+    """Keep the best of passages that say the same thing (same text in two files, repeats).
+
+    A passage repeats one ranked above it when that one holds most of its words (``threshold``
+    of its three-word runs), not when it holds most of that one's: a page's header kept alone
+    as a passage ("E/2025/39 ESCAP/81/32") is in every page of its document, which do not
+    repeat it."""
     kept: list[Passage] = []
     kept_shingles: list[set[str]] = []
     for passage in passages:
@@ -539,7 +564,7 @@ def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list
         duplicate = False
         for other in kept_shingles:
             inter = len(sh & other)
-            if inter and inter / min(len(sh), len(other)) >= threshold:
+            if inter and inter / len(sh) >= threshold:
                 duplicate = True
                 break
         if not duplicate:

@@ -424,7 +424,7 @@ def extract(
     *,
     max_sentences: int = 4,
     max_words: int = 130,
-    max_passages: int = 5,
+    max_passages: int | None = None,
     max_embedded: int = EMBEDDED,
     document_text: Callable[[str], str] | None = None,
     expansions: dict[str, str] | None = None,
@@ -436,6 +436,9 @@ def extract(
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``expansions`` are the names the documents give the question's acronyms: a sentence may use
     either, and the evidence may name either. ``next_chunk``: the passage after one in its
+    ``max_passages``: how many of ``passages`` are read (all of them unless given: the search
+    keeps its last place for the keyword index's best match, see
+    :func:`assistant.retrieval.Retriever.search`, which is there to be read).
     document, where a list announced at a passage's end is read on. ``meaning``: the question
     as typed in another language, compared by ``embedder`` (then a multilingual one) with each
     sentence; ``question`` is then what of it was read into English (names, acronyms, numbers),

@@ -8,7 +8,7 @@ from assistant import Assistant
 from assistant.config import Settings
 from assistant.errors import BadRequest
 from assistant.models import Filters
-from assistant.retrieval import QueryHints, normalize_filters
+from assistant.retrieval import CANDIDATES, QueryHints, normalize_filters
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +125,25 @@ def test_the_first_question_of_a_process_sees_the_word_counts(private_store: Set
     fresh = Assistant(private_store)
     used, total = fresh.context.frequency("digit", ("public",))
     assert total > 0 and used > 0
+
+
+# Questions on which the keyword index and the vectors disagree: the keyword index's best
+# match is not among the first three the fusion ranks (found on the small corpus).
+DISAGREEING = [
+    "italy cloud first policy spending rationalisation",
+    "denmark korea estonia dgi ranking",
+    "how many data centres does the public administration have",
+]
+
+
+@pytest.mark.parametrize("question", DISAGREEING)
+def test_the_keyword_index_best_match_is_always_read(small_store: Settings, question: str) -> None:
+    assistant = Assistant(small_store)
+    retriever = assistant.retriever
+    retriever.ensure_keyword_index()
+    best = retriever.keyword.search(question, CANDIDATES)  # the pool the search fuses
+    passages = retriever.search(question, k=3)
+    assert len(passages) == 3
+    assert best and best[0][0] in {p.chunk.chunk_id for p in passages}
+    # a single place stays the fusion's best
+    assert len(retriever.search(question, k=1)) == 1

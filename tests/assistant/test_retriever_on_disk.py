@@ -414,10 +414,23 @@ def test_collapse_duplicates_keeps_the_first_of_passages_that_say_the_same() -> 
         _passage("a", same, 3.0),
         _passage("b", other, 2.0),
         _passage("c", same.upper() + "  ", 1.0),  # case and spacing do not make it new
-        _passage("d", same + " It was laid in 2021 by the national carrier.", 0.5),  # contains it
+        _passage("d", same.replace("The cable", "This cable"), 0.5),  # a word aside, the same
     ]
     kept = collapse_duplicates(passages)
     assert [p.chunk.chunk_id for p in kept] == ["a", "b"]
+
+
+def test_a_passage_that_says_more_than_one_above_it_is_no_repeat_of_it() -> None:
+    # a page's header kept alone as a passage is in every page of its document: they say more
+    header = _passage("h", "E/2025/39 ESCAP/81/32", 3.0)
+    page = _passage(
+        "p",
+        "E/2025/39 ESCAP/81/32 14. The Chair and Vice-Chairs examined the credentials of all "
+        "the representatives and reported upon them to the Commission.",
+        2.0,
+    )
+    assert collapse_duplicates([header, page]) == [header, page]
+    assert collapse_duplicates([page, header]) == [page]  # the header says nothing new
 
 
 def test_collapse_duplicates_keeps_passages_that_share_little() -> None:

@@ -492,3 +492,17 @@ def test_each_year_a_comparison_names_is_given_by_a_sentence_quoted() -> None:
     titled = passage(text, title="Innovation Report 2025")
     quoted = [e.text for e in extract(question, [titled], Embedder()).evidence]
     assert not any("Many firms" in q for q in quoted)
+
+
+def test_every_passage_retrieved_is_read() -> None:
+    # the search keeps its last place for the keyword index's best match: it is there to be read
+    others = [
+        passage(f"The Commission held its plenary meeting number {n} in Bangkok.", doc_id=f"d{n}")
+        for n in range(5)
+    ]
+    last = passage(
+        "The Chair and Vice-Chairs examined the credentials of all the representatives.",
+        doc_id="d6",
+    )
+    chosen = extract("who examined the credentials?", [*others, last], Embedder())
+    assert chosen.evidence and "credentials" in chosen.evidence[0].text
