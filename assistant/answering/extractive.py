@@ -126,8 +126,9 @@ ABOUT_WEIGHT = 0.1
 # it. A caption ranks below the statements near it by this much.
 _CAPTION = re.compile(
     # the page's running head and number may come first, as a PDF's text runs them together:
-    # "Inclusive Artificial Intelligence for Development Overview 2 Figure 1 Rapid expansion …"
-    r"^\W*(?:[^.!?]{0,90}?\s\d{1,3}\s+)?"
+    # "Inclusive Artificial Intelligence for Development Overview 2 Figure 1 Rapid expansion …",
+    # "Labour Force in Singapore 2022 |03| Chart 2 Employment rate …"
+    r"^\W*(?:[^.!?]{0,90}?\s\|?\d{1,3}\|?\s+)?"
     r"(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
     r"(?:[.\-]\d{1,2})?\b",
     re.I,
@@ -336,13 +337,14 @@ def _running_head(sentence: str, title: str) -> int:
     words = title.split()
     if len(words) < 5:
         return 0
-    number = re.match(r"(?:\d{1,4}|[ivxlc]{1,6})\s+", sentence)  # the page number may come first
+    # the page number may come first, and be printed between bars ("|03|")
+    number = re.match(r"\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", sentence)
     start = number.end() if number else 0
     for size in range(len(words), 4, -1):
         prefix = " ".join(words[:size])
         if sentence.startswith(prefix, start):
             rest = sentence[start + len(prefix) :]
-            extra = re.match(r"\s*(?:[A-Za-z]+\s+)?(?:\d{1,4}|[ivxlc]{1,6})\s+", rest)
+            extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
             return start + len(prefix) + (extra.end() if extra else 0)
     return 0
 
@@ -434,11 +436,11 @@ def extract(
     about: str | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
-    ``expansions`` are the names the documents give the question's acronyms: a sentence may use
-    either, and the evidence may name either. ``next_chunk``: the passage after one in its
     ``max_passages``: how many of ``passages`` are read (all of them unless given: the search
     keeps its last place for the keyword index's best match, see
     :func:`assistant.retrieval.Retriever.search`, which is there to be read).
+    ``expansions`` are the names the documents give the question's acronyms: a sentence may use
+    either, and the evidence may name either. ``next_chunk``: the passage after one in its
     document, where a list announced at a passage's end is read on. ``meaning``: the question
     as typed in another language, compared by ``embedder`` (then a multilingual one) with each
     sentence; ``question`` is then what of it was read into English (names, acronyms, numbers),

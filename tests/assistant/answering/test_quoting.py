@@ -57,6 +57,20 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     assert text[start:end] == first  # the offsets still point at the quoted words
 
 
+def test_a_running_head_with_its_page_number_between_bars_is_not_quoted() -> None:
+    title = "Labour Force in Singapore 2022"
+    doc = DocumentRecord(doc_id="l", source="l.pdf", path="/tmp/l.pdf", title=title)
+    text = (
+        "|02| Labour Force in Singapore 2022 More of our residents aged 25 to 64 were in "
+        "employment in 2022 than a decade ago."
+    )
+    chunk = Chunk(chunk_id="l:0", doc_id="l", ordinal=0, text=text, start=0)
+    quoted = [sentence for _, _, sentence in sentences_of(Passage(chunk, doc))]
+    assert quoted == [
+        "More of our residents aged 25 to 64 were in employment in 2022 than a decade ago."
+    ]
+
+
 def test_entries_of_a_list_of_contents_are_not_quoted() -> None:
     doc = DocumentRecord(doc_id="c", source="c.pdf", path="/tmp/c.pdf", title="Report")
     text = (
@@ -115,6 +129,11 @@ def test_a_caption_ranks_below_a_statement_even_after_a_running_head() -> None:
     assert _CAPTION.match(
         "Inclusive Artificial Intelligence for Development Overview 2 Figure 1 Rapid expansion of "
         "frontier technologies (Market size estimates, billions of dollars)"
+    )
+    # a page number printed between bars, as the Singapore labour force report prints it
+    assert _CAPTION.match(
+        "Labour Force in Singapore 2022 |03| Chart 2 Employment rate (aged 15 and over) in "
+        "Singapore and OECD countries Per Cent"
     )
     assert not _CAPTION.match("The figure for 2023 was 2 per cent, see table 1.")
     assert not _CAPTION.match("Frontier technologies could reach $16.4 trillion by 2033.")
