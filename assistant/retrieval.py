@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -372,7 +373,11 @@ class Retriever:
             passage.score += 1.0 / (RRF_K + rank + 1)
         for passage in by_id.values():
             passage.score *= _boost(passage, hints)
-        ranked = sorted(by_id.values(), key=lambda p: p.score, reverse=True)
+        ranked = sorted(
+            (p for p in by_id.values() if not page_furniture(p.chunk.text)),
+            key=lambda p: p.score,
+            reverse=True,
+        )
         ranked = _with_best_keyword_hit(collapse_duplicates(ranked), sparse_ids, k)
         for i, passage in enumerate(ranked, 1):
             passage.rank = i
@@ -422,6 +427,33 @@ class Retriever:
         return out
 
 
+def page_furniture(text: str) -> bool:
+    """Whether a passage is only a page's furniture: a page header cut off as a passage of its
+    own ("E/2025/39 ESCAP/81/32", "B25-00147 31 II.") matches a question by the document's
+    symbol and ranks high on it, but states nothing. A short passage (under FURNITURE_WORDS
+    tokens) is furniture when its words, apart from those in capitals (symbols, acronyms) and
+    numbers, hold fewer than SAYING_LETTERS letters, in any script (combining marks count:
+    Thai, Devanagari). A longer one, a table's rows of codes and figures or a page in capitals,
+    is never judged so. (Sentences of page furniture inside a passage are dropped when quoting:
+    see answering.extractive.sentences_of.)"""
+    tokens = text.split()
+    if len(tokens) >= FURNITURE_WORDS:
+        return False
+    letters = sum(
+        sum(unicodedata.category(ch)[0] in "LM" for ch in token)
+        for token in tokens
+        if not token.isupper()
+    )
+    return letters < SAYING_LETTERS
+
+
+# The most tokens a passage of page furniture has, and the fewest letters of words (not in
+# capitals) a short passage holds to say something: a word or two ("Bhutan", "I thank you";
+# "斐济的电子政务" is seven).
+FURNITURE_WORDS = 12
+SAYING_LETTERS = 6
+
+
 def _with_best_keyword_hit(
     ranked: list[Passage], keyword_hits: list[tuple[str, float]], k: int
 ) -> list[Passage]:
@@ -431,15 +463,17 @@ def _with_best_keyword_hit(
     words ("credentials") but reads, as a whole, like something else (a page that opens with
     a list of names) is proposed by the keyword index alone and can fall below passages both
     searches find middling. The keyword index's best match is read all the same: it takes the
-    last place when the fusion left it out (a single place stays the fusion's best)."""
+    last place when the fusion left it out (a single place stays the fusion's best). Its best
+    match of those ``ranked`` holds, that is: one dropped before (page furniture, another
+    caller's, a repeat of a passage ranked above) gives way to the next."""
     top = ranked[:k]
     if not keyword_hits or len(top) < max(k, 2):
         return top
-    best = keyword_hits[0][0]
-    if any(p.chunk.chunk_id == best for p in top):
+    place = {p.chunk.chunk_id: i for i, p in enumerate(ranked)}
+    best = next((place[cid] for cid, _ in keyword_hits if cid in place), None)
+    if best is None or best < k:
         return top
-    found = next((p for p in ranked[k:] if p.chunk.chunk_id == best), None)
-    return top if found is None else [*top[:-1], found]
+    return [*top[:-1], ranked[best]]
 
 
 def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | None:

@@ -140,9 +140,9 @@ def count_stems(df: dict[str, Counter[str]], passages: Counter[str], scope: str,
 
 
 # A name is read as what a typed word of three letters stands for, when no document defines
-# that word as its acronym, only if the documents use the name in at least this many passages:
-# three letters are the initials of some rarely used name by chance ("pls": Porfirio Lobo Sosa,
-# in two passages).
+# that word as its acronym, only if the documents name it at least this many times: three
+# letters are the initials of some rarely named thing by chance ("pls": Porfirio Lobo Sosa,
+# named twice).
 SPELLED_NAME_MIN_USES = 3
 
 # The fewest letters an acronym typed with a slip has for the slip to be read (see
@@ -237,9 +237,9 @@ class AcronymIndex:
 
         Failing a definition, a name the documents use whose letters spell it (by initials
         first) is read as what it stands for. Three letters spell some name by chance: they
-        are read by their initials only ("ngo" is no New Guinea's Online), and from a name the
-        documents use often enough (SPELLED_NAME_MIN_USES: "pls" is no Porfirio Lobo Sosa, "etc"
-        no Emergency Telecommunications Cluster)."""
+        are read by a name's initials only ("pls" is no PLurinational State), and from a name
+        the documents give often enough (SPELLED_NAME_MIN_USES: "pls" is no Porfirio Lobo Sosa,
+        "etc" no Emergency Telecommunications Cluster, "ngo" no New Guinea's Online)."""
         key = fold(acronym).replace(" ", "")
         defined = self._most_defined(key if key in self._entries else key.rstrip("s"), visible)
         if defined:

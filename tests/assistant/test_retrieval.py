@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+import assistant.retrieval as retrieval
 from assistant import Assistant
 from assistant.config import Settings
 from assistant.errors import BadRequest
-from assistant.models import Filters
-from assistant.retrieval import CANDIDATES, QueryHints, normalize_filters
+from assistant.models import Chunk, DocumentRecord, Filters, Passage
+from assistant.retrieval import CANDIDATES, QueryHints, normalize_filters, page_furniture
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +138,69 @@ DISAGREEING = [
 
 
 @pytest.mark.parametrize("question", DISAGREEING)
-def test_the_keyword_index_best_match_is_always_read(small_store: Settings, question: str) -> None:
-    assistant = Assistant(small_store)
-    retriever = assistant.retriever
+def test_the_keyword_index_best_match_is_always_read(
+    small_store: Settings, question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Assistant(small_store).retriever
     retriever.ensure_keyword_index()
-    best = retriever.keyword.search(question, CANDIDATES)  # the pool the search fuses
+    best = retriever.keyword.search(question, CANDIDATES)[0][0]  # the pool the search fuses
+    fused = retriever.search(question, k=1)
     passages = retriever.search(question, k=3)
     assert len(passages) == 3
-    assert best and best[0][0] in {p.chunk.chunk_id for p in passages}
-    # a single place stays the fusion's best
-    assert len(retriever.search(question, k=1)) == 1
+    assert best in {p.chunk.chunk_id for p in passages}
+    assert passages[0].chunk.chunk_id == fused[0].chunk.chunk_id  # one place: the fusion's best
+    # the premise: fused by rank alone, the first three leave it out
+    monkeypatch.setattr(retrieval, "_with_best_keyword_hit", lambda ranked, hits, k: ranked[:k])
+    assert best not in {p.chunk.chunk_id for p in retriever.search(question, k=3)}
+
+
+def _ranked(*ids: str) -> list[Passage]:
+    doc = DocumentRecord(doc_id="d", source="d.pdf", path="/d.pdf", title="d")
+    return [Passage(Chunk(i, "d", n, f"passage {i}"), doc) for n, i in enumerate(ids)]
+
+
+@pytest.mark.parametrize(
+    ("hits", "k", "kept"),
+    [
+        (["e"], 3, ["a", "b", "e"]),  # left out: it takes the last place
+        (["b"], 3, ["a", "b", "c"]),  # already in
+        (["x", "d"], 3, ["a", "b", "d"]),  # the best dropped before (furniture, a repeat): the next
+        (["e"], 1, ["a"]),  # a single place stays the fusion's best
+        (["e"], 9, ["a", "b", "c", "d", "e"]),  # fewer passages than places
+        ([], 3, ["a", "b", "c"]),
+    ],
+)
+def test_where_the_keyword_best_match_goes(hits: list[str], k: int, kept: list[str]) -> None:
+    chosen = retrieval._with_best_keyword_hit(
+        _ranked("a", "b", "c", "d", "e"), [(h, 1.0) for h in hits], k
+    )
+    assert [p.chunk.chunk_id for p in chosen] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "furniture"),
+    [
+        ("E/2025/39 ESCAP/81/32", True),  # a page header cut off as a passage
+        ("B25-00147 31 II.", True),
+        ("I thank you, Mr. President.", False),
+        ("2024,Denmark ,1,0.98474,Europe", False),
+        ("斐济的电子政务发展", False),  # a script without spaces
+        ("नीति आयोग", False),  # combining marks are letters
+        ("\n".join(f"FJI,{y},0.{y}" for y in range(2003, 2025)), False),  # rows of codes
+        ("THE COMMISSION ADOPTED THE AGENDA OF ITS EIGHTY-FIRST SESSION HELD IN BANGKOK", False),
+    ],
+)
+def test_what_is_page_furniture(text: str, furniture: bool) -> None:
+    assert page_furniture(text) is furniture
+
+
+def test_a_passage_that_is_only_a_page_header_is_never_returned(
+    small_store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Assistant(small_store).retriever
+    symbols = "E/2025/44 E/C.16/2025/9"
+    passages = retriever.search(symbols, k=10)
+    assert passages and not any(page_furniture(p.chunk.text) for p in passages)
+    # the premise: the report's header, cut off as a passage of its own, matches its symbols
+    monkeypatch.setattr(retrieval, "page_furniture", lambda text: False)
+    assert any(page_furniture(p.chunk.text) for p in retriever.search(symbols, k=10))
