@@ -202,6 +202,12 @@ _ASKS_RANK = re.compile(
 
 # "who chaired …", "who got elected", "and who was chair?": a question asking for someone
 _ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but|then|ok)\W+)?who\b", re.I)
+# "which country offered to host …", "what countries …": the noun names the kind of answer (a
+# country), not what the question is about ("UNCTAD works to ensure developing countries benefit
+# …" does not answer it for the word)
+_ASKS_COUNTRY = re.compile(
+    r"\b(?:which|what)\s+(?:countr(?:y|ies)|nations?|member\s+states?)\b", re.I
+)
 # A name of someone or somewhere: two capitalised words or more in a row ("Suman Bery", "Geraldine
 # J. Fraser-Moleketi", "South Africa"), none of them the first word of the sentence
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+)+")
@@ -224,6 +230,9 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     if _ASKS_WHO.search(question) and not _ASKS_QUANTITY.search(question):
         typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
         return "a name", lambda text: _holds_name(text, typed)
+    if _ASKS_COUNTRY.search(question) and not _ASKS_QUANTITY.search(question):
+        named = set(country_names.in_question(question))
+        return "a country", lambda text: bool(set(country_names.in_question(text)) - named)
     if _ASKS_TIME.search(question):
         return "a date", _holds_date
     if _ASKS_QUANTITY.search(question):
@@ -256,9 +265,10 @@ def lacks(question: str, evidence: list[Evidence], *, same_language: bool = True
     persons nominated …" gives no figure for "how many observers attended cepa 24?" (not asked
     of a question in another language than the sentences', which can share none)."""
     asked = asked_for(question)
-    if asked is None or asked[0] == "a name":
+    if asked is None or asked[0] in ("a name", "a country"):
         # a name is preferred, never required: a body, a post or a country may be who is asked
-        # for, in words no test for names can tell ("the Bureau", "its Chair")
+        # for, in words no test for names can tell ("the Bureau", "its Chair"); a country, as
+        # a group or a region may be the answer ("the least developed countries")
         return None
     asked_terms = {t for t in terms(question) if not t.isdigit()}
     for e in evidence:
@@ -456,7 +466,8 @@ def extract(
         return Extraction(missing=critical_terms(question))
     pool = _about_named_countries(question, passages[:max_passages])
     scoring = _within_its_documents(question, pool, expansions)
-    q_terms = terms(scoring)
+    kind = _ASKS_COUNTRY.search(scoring)  # the kind of answer, not a word to find
+    q_terms = [t for t in terms(scoring) if not kind or t not in terms(kind.group(0))]
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []

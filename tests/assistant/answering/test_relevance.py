@@ -178,6 +178,30 @@ def test_a_who_question_prefers_a_sentence_naming_someone_it_does_not() -> None:
     assert lacks("who chaired the cepa 24th session", [evidence("Its Chair opened it.")]) is None
 
 
+def test_which_country_asks_for_a_country_not_for_the_word() -> None:
+    question = "which country offered to host unctad16"
+    asked = asked_for(question)
+    assert asked is not None and asked[0] == "a country"
+    offer = (
+        "The Trade and Development Board welcomed the generous offer of the Government of "
+        "Viet Nam to host the sixteenth session of the United Nations Conference on Trade and "
+        "Development in 2025."
+    )
+    mission = (
+        "UNCTAD works to ensure developing countries benefit more fairly from a globalized "
+        "economy by providing research and analysis on trade and development issues."
+    )
+    assert asked[1](offer) and not asked[1](mission)
+    # a country the question names is no answer to it
+    assert not asked_for("which countries did fiji thank")[1]("Fiji thanked its partners.")  # type: ignore[index]
+    unctad = {"unctad": "United Nations Conference on Trade and Development"}
+    found = [passage(mission, doc_id="m"), passage(offer, doc_id="o")]
+    chosen = extract(question, found, Embedder(), expansions=unctad)
+    assert "Viet Nam" in chosen.evidence[0].text
+    # preferred, never required: a group may be the answer
+    assert lacks(question, [evidence("The least developed countries offered to host it.")]) is None
+
+
 def test_evidence_without_what_was_asked_for_does_not_answer() -> None:
     fund = [evidence("Fiji has established the world's first national Relocation Trust Fund.")]
     assert lacks("how much money is in fiji's relocation trust fund", fund) == "a figure"
