@@ -115,11 +115,12 @@ _NOT_COUNTS = re.compile(
     re.I,
 )
 ASKED_BONUS = 0.05
-# A follow-up that points back ("who chaired it?", "what share of them are women?") asks about
-# what the question before it named: a passage naming it (in its text or its heading) is where
-# the answer is, whatever else names a chair or a share. Its sentences gain this much, times
-# the share of that question's words the passage holds (the same for every sentence of a
-# passage: the choice among them stays the follow-up's own words').
+# A passage naming what the question asks about (in its text or its heading) is where the
+# answer is, whatever else shares a word with it: its sentences gain this much, times the
+# share of the question's words the passage holds (the same for every sentence of a passage:
+# the choice among them stays the sentences' own). A follow-up that points back ("who chaired
+# it?", "what share of them are women?") asks about what the question before it named: those
+# words are the ones a passage must name. The gate that decides whether to answer leaves it out.
 ABOUT_WEIGHT = 0.1
 # A figure's or table's caption ("Figure 1 Market size of frontier technologies", "Chart 33
 # Training participation rate …") names what the figure shows; the sentences of the text state
@@ -460,7 +461,8 @@ def extract(
     countries): the sentences near the best that give that kind come first. ``about``: the
     earlier question a follow-up points back to ("who chaired it?" after one on a ministerial
     conference): sentences are chosen by ``question``, and those of passages that name what
-    ``about`` asked about rank above the rest (see ABOUT_WEIGHT)."""
+    ``about`` asked about rank above the rest; without it, those of passages that name what
+    ``question`` asks about (see ABOUT_WEIGHT)."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
@@ -471,13 +473,15 @@ def extract(
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
-    referent = set(terms(about)) - set(q_terms) if about else set()
+    # what the passages should name: what the earlier question a follow-up points back to named,
+    # else the question's own words (a passage naming them is where its answer is)
+    referent = set(terms(about)) - set(q_terms) if about else set(q_terms)
 
     shares: dict[str, float] = {}
 
     def named(passage: Passage) -> float:
-        """ABOUT_WEIGHT times the share of what ``about`` named that ``passage`` holds (it
-        orders the sentences; the best score the refusal gate reads leaves it out)."""
+        """ABOUT_WEIGHT times the share of ``referent`` that ``passage`` holds (it orders the
+        sentences; the best score the refusal gate reads leaves it out)."""
         if not referent:
             return 0.0
         if passage.chunk.chunk_id not in shares:

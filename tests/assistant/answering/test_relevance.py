@@ -530,3 +530,24 @@ def test_every_passage_retrieved_is_read() -> None:
     )
     chosen = extract("who examined the credentials?", [*others, last], Embedder())
     assert chosen.evidence and "credentials" in chosen.evidence[0].text
+
+
+def test_a_sentence_under_what_is_asked_about_ranks_above_its_twin_elsewhere() -> None:
+    # the same sentence twice, under two headings: the passage naming what the question asks
+    # about (its heading here) is where the answer is, though the other was found first
+    def under(heading: str, text: str, doc_id: str) -> Passage:
+        doc = DocumentRecord(doc_id, f"{doc_id}.pdf", f"/c/{doc_id}.pdf", "Report", "un-docs", [])
+        return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text, section=heading), document=doc)
+
+    found = [
+        under("Weather", "It rained in Ulaanbaatar all week.", "w"),
+        under("Tax office", "The agency trained 25 officers in 2023.", "tax"),
+        under(
+            "Ministry of Finance: the e-procurement agency",
+            "The agency trained 40 officers in 2023.",
+            "ep",
+        ),
+    ]
+    question = "how many officers did the ministry of finance's e-procurement agency train"
+    chosen = extract(question, found, Embedder())
+    assert chosen.evidence[0].passage.chunk.doc_id == "ep"
