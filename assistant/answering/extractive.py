@@ -469,7 +469,8 @@ def extract(
     pool = _about_named_countries(question, passages[:max_passages])
     scoring = _within_its_documents(question, pool, expansions)
     kind = _ASKS_COUNTRY.search(scoring)  # the kind of answer, not a word to find
-    q_terms = [t for t in terms(scoring) if not kind or t not in terms(kind.group(0))]
+    kind_terms = set(terms(kind.group(0))) if kind else set()
+    q_terms = [t for t in terms(scoring) if t not in kind_terms]
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []

@@ -7,9 +7,9 @@ from assistant.answering.extractive import _states_what_is_asked, sentences_of
 from assistant.models import Chunk, DocumentRecord, Passage
 
 
-def passage(text: str) -> Passage:
-    doc = DocumentRecord(doc_id="d", source="d.pdf", path="/tmp/d.pdf", title="D")
-    return Passage(Chunk(chunk_id="d:0", doc_id="d", ordinal=0, text=text, start=100), doc)
+def passage(text: str, *, title: str = "D", start: int = 100) -> Passage:
+    doc = DocumentRecord(doc_id="d", source="d.pdf", path="/tmp/d.pdf", title=title)
+    return Passage(Chunk(chunk_id="d:0", doc_id="d", ordinal=0, text=text, start=start), doc)
 
 
 def test_a_sentence_stops_where_the_page_footnotes_begin() -> None:
@@ -34,7 +34,6 @@ def test_the_documents_own_bracketed_numbers_are_not_citation_markers() -> None:
 
 def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     title = "Technology and Innovation Report 2025 Inclusive Artificial Intelligence Overview"
-    doc = DocumentRecord(doc_id="t", source="t.pdf", path="/tmp/t.pdf", title=title)
     text = (
         "24 Technology and Innovation Report 2025 Inclusive Artificial Intelligence Overview "
         "Few developing countries have national strategies for artificial intelligence. "
@@ -45,8 +44,7 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
         "The report calls for stronger international cooperation on artificial intelligence. "
         "Over 1,234,567 people in 2,345 towns, 12 regions and 3 countries took part."
     )
-    chunk = Chunk(chunk_id="t:0", doc_id="t", ordinal=0, text=text, start=0)
-    found = sentences_of(Passage(chunk, doc))
+    found = sentences_of(passage(text, title=title, start=0))
     quoted = [sentence for _, _, sentence in found]
     assert quoted == [
         "Few developing countries have national strategies for artificial intelligence.",
@@ -58,14 +56,12 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
 
 
 def test_a_running_head_with_its_page_number_between_bars_is_not_quoted() -> None:
-    title = "Labour Force in Singapore 2022"
-    doc = DocumentRecord(doc_id="l", source="l.pdf", path="/tmp/l.pdf", title=title)
     text = (
         "|02| Labour Force in Singapore 2022 More of our residents aged 25 to 64 were in "
         "employment in 2022 than a decade ago."
     )
-    chunk = Chunk(chunk_id="l:0", doc_id="l", ordinal=0, text=text, start=0)
-    quoted = [sentence for _, _, sentence in sentences_of(Passage(chunk, doc))]
+    found = sentences_of(passage(text, title="Labour Force in Singapore 2022"))
+    quoted = [sentence for _, _, sentence in found]
     assert quoted == [
         "More of our residents aged 25 to 64 were in employment in 2022 than a decade ago."
     ]

@@ -16,9 +16,11 @@ from assistant.models import Chunk, DocumentRecord, Passage
 PASSAGES = 10_000
 
 
-def passage(text: str, *, title: str = "Report", doc_id: str = "d") -> Passage:
+def passage(
+    text: str, *, title: str = "Report", doc_id: str = "d", section: str | None = None
+) -> Passage:
     doc = DocumentRecord(doc_id, f"{doc_id}.pdf", f"/c/{doc_id}.pdf", title, "un-docs", [], 2025)
-    return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text), document=doc)
+    return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text, section=section), document=doc)
 
 
 def evidence(text: str, **kwargs: str) -> Evidence:
@@ -535,17 +537,13 @@ def test_every_passage_retrieved_is_read() -> None:
 def test_a_sentence_under_what_is_asked_about_ranks_above_its_twin_elsewhere() -> None:
     # the same sentence twice, under two headings: the passage naming what the question asks
     # about (its heading here) is where the answer is, though the other was found first
-    def under(heading: str, text: str, doc_id: str) -> Passage:
-        doc = DocumentRecord(doc_id, f"{doc_id}.pdf", f"/c/{doc_id}.pdf", "Report", "un-docs", [])
-        return Passage(chunk=Chunk(f"{doc_id}:0", doc_id, 0, text, section=heading), document=doc)
-
     found = [
-        under("Weather", "It rained in Ulaanbaatar all week.", "w"),
-        under("Tax office", "The agency trained 25 officers in 2023.", "tax"),
-        under(
-            "Ministry of Finance: the e-procurement agency",
+        passage("It rained in Ulaanbaatar all week.", doc_id="w", section="Weather"),
+        passage("The agency trained 25 officers in 2023.", doc_id="tax", section="Tax office"),
+        passage(
             "The agency trained 40 officers in 2023.",
-            "ep",
+            doc_id="ep",
+            section="Ministry of Finance: the e-procurement agency",
         ),
     ]
     question = "how many officers did the ministry of finance's e-procurement agency train"
