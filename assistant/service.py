@@ -41,7 +41,7 @@ from assistant.indicators import IndicatorValue
 from assistant.models import Answer, Chunk, DocumentRecord, Filters, Passage, chunk_id_of
 from assistant.retrieval import Retriever, normalize_filters
 from assistant.storage import Stores
-from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
+from assistant.storage.acronyms import COMMON_ACRONYM_SHARE, find_definitions
 from assistant.storage.audit import AnswerLog, AnswerRecord, Replay, compare, record_for
 from assistant.storage.briefs import Briefs
 from assistant.storage.catalog import Catalog
@@ -225,9 +225,15 @@ class Assistant:
         self, question: str, access: Sequence[str] | None = ("public",)
     ) -> dict[str, str]:
         """The acronyms ``question`` uses that documents ``access`` may see define, with the
-        names they define them as (learned at indexing: :mod:`assistant.storage.acronyms`)."""
+        names they define them as (learned at indexing: :mod:`assistant.storage.acronyms`). An
+        acronym the question defines itself ("… Framework Agreement (DEFA)") stands for what
+        the question says, whatever name of the documents its letters may spell."""
+        own = dict(find_definitions(question))
         found: dict[str, str] = {}
         for word in acronym_candidates(question):
+            if word in own:
+                found[word] = own[word]
+                continue
             used, total = self._frequency(fold(word).replace(" ", ""), access)
             if total and used > COMMON_ACRONYM_SHARE * total:
                 continue  # the documents use it as it is ("UN", "AI"): nothing to add

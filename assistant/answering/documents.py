@@ -111,7 +111,11 @@ def answer(
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     if meaning and not language.foreign_script_words(meaning):
-        extraction.missing = [term for term in extraction.missing if _used(term, access, context)]
+        extraction.missing = [
+            term
+            for term in extraction.missing
+            if _used(term, access, context) and not _opens(term, meaning)
+        ]
     unread = None if meaning else unread_language(asked, passages)
     if unread is not None:
         return refusal(question, filters, passages, extraction, language=unread, source=source)
@@ -338,6 +342,19 @@ def _used(term: str, access: Access, context: AnswerContext) -> bool:
     a Korean or Thai question, a name typed in Latin letters is the one the documents use, and
     stays required: "PDPA" that no document mentions is not answered)."""
     return any(context.frequency(stem, access)[0] > 0 for stem in stems(term))
+
+
+def _opens(term: str, typed: str) -> bool:
+    """Whether ``term`` is the first word of ``typed`` (a question in a Latin-script language
+    other than English) written with a capital only because it opens the sentence, as every
+    sentence's first word is ("Trong bài phát biểu …": "in"): no sign of a name. (An English
+    question's opening words are told apart by GENERIC_CAPS.)"""
+    first = re.match(r"\W*([^\W\d_]+)", typed)
+    return (
+        first is not None
+        and first.group(1).lower() == term.lower()
+        and first.group(1)[1:].islower()
+    )
 
 
 def with_expansions(question: str, expansions: dict[str, str]) -> str:

@@ -31,6 +31,7 @@ from assistant.embedding import SentenceEmbedder
 from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
+from assistant.storage.acronyms import find_definitions
 from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
@@ -316,6 +317,47 @@ _REFERENCE = re.compile(
 )
 
 
+# A note that sends the reader elsewhere ("See https://…", "37 For examples, see …", "Available at
+# …"), or a line that is mostly web addresses: it points to a source, it says nothing itself.
+_POINTER = re.compile(
+    r"^\W{0,3}\d{0,3}\W{0,3}(?:for (?:an )?examples?,?\s+)?(?:see|available (?:at|from)|retrieved from|"
+    r"accessed)\b",
+    re.I,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# Letters a line must keep outside its web addresses to say something.
+POINTER_LETTERS = 40
+
+
+def _points_elsewhere(sentence: str) -> bool:
+    """A pointer to another source (see :data:`_POINTER`) or a line that is web addresses with
+    fewer than POINTER_LETTERS letters besides."""
+    if _POINTER.match(sentence) and (_URL.search(sentence) or len(sentence.split()) <= 12):
+        return True
+    if not _URL.search(sentence):
+        return False
+    return sum(ch.isalpha() for ch in _URL.sub(" ", sentence)) < POINTER_LETTERS
+
+
+# The cells of a record as a table of works stores it ("title: …; authors: …; year: 2011", see
+# ingest/sheets.py): three or more "label: value" cells between semicolons.
+_CELL = re.compile(r"(?:^|;\s+)([a-z][a-z _]{1,30}):\s", re.I)
+RECORD_CELLS = 3
+# The fewest words of a record's last cell quoted as a statement (an abstract's first sentence);
+# a shorter one is a value ("citations: 0").
+RECORD_PROSE_WORDS = 6
+
+
+def _labelled_cells(sentence: str) -> list[str] | None:
+    """The values of a sentence that is a run of labelled cells (see :data:`_CELL`), in order;
+    None for any other sentence."""
+    labels = list(_CELL.finditer(sentence))
+    if len(labels) < RECORD_CELLS or labels[0].start() != 0:
+        return None
+    ends = [m.start() for m in labels[1:]] + [len(sentence)]
+    return [sentence[m.end() : end].strip() for m, end in zip(labels, ends, strict=True)]
+
+
 # The symbols a UN document prints at the top of its pages, read as the start of a sentence.
 _LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SYMBOL.pattern})?)+\s*")
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
@@ -390,8 +432,18 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # page furniture, not a statement (but keep short rows with figures)
         if _FURNITURE.search(sentence) or _MASTHEAD.search(sentence) or _shouted(sentence):
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
-        if _REFERENCE.match(sentence) or _mostly_figures(sentence):
-            continue  # a reference-list entry, or cells of a table read as a line
+        if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
+            continue  # a reference-list entry, cells of a table read as a line, a pointer
+        cells = _labelled_cells(sentence)
+        if cells is not None:
+            # a record's cells ("year: 2014; title: …; doi: …; abstract: In 2011, …"): its
+            # labels and values state nothing; the prose cell it ends with does
+            prose = cells[-1]
+            if len(prose.split()) < RECORD_PROSE_WORDS:
+                continue
+            found = chunk.text.find(prose[:20], s, e)
+            s = found if found >= 0 else s
+            sentence = prose
         if _CONTENTS_ENTRY.search(sentence):
             continue  # a line of a list of contents points at a page, it says nothing
         if chunk.section and _same_words(sentence, chunk.section):
@@ -748,7 +800,8 @@ def _with_list_items(
 ) -> list[Evidence]:
     """A sentence that introduces a list brings the list's items after it, so that a list is
     quoted whole: one that ends in a colon ("...encouraged to:") or a dash, as laws write it ("A
-    person shall be qualified to be elected as President if he —"), or announces how many items
+    person shall be qualified to be elected as President if he —"), or by pointing ahead ("…
+    are outlined below."), or announces how many items
     follow ("The DGI looks at four transversal facets."). Each item is quoted by its first
     sentence; an item's further sentences are passed over. A list that starts in the document's
     next passage (the announcing sentence closes its passage) is read there (``next_chunk``)."""
@@ -756,7 +809,10 @@ def _with_list_items(
     for evidence in chosen:
         out.append(evidence)
         count = announced_count(evidence.text)
-        if not evidence.text.rstrip().endswith(_INTRODUCES) and count is None:
+        introduces = evidence.text.rstrip().endswith(_INTRODUCES) or _POINTS_AHEAD.search(
+            evidence.text
+        )
+        if not introduces and count is None:
             continue
         items = _items_after(evidence, next_chunk)
         for item in items[: count or len(items)]:
@@ -767,8 +823,11 @@ def _with_list_items(
     return out
 
 
-# How a sentence that introduces what follows ends.
+# How a sentence that introduces what follows ends ...
 _INTRODUCES = (":", "—", "–")
+# ... or what it ends by saying: "Proposals for these years are outlined below.", "… are as
+# follows.", "… include the following."
+_POINTS_AHEAD = re.compile(r"\b(?:below|as follows|the following)\W*$", re.I)
 
 # A number of items a sentence announces: "four key dimensions", "Six pillars", "3 main areas".
 _ANNOUNCED = re.compile(
@@ -1022,13 +1081,16 @@ def _missing_terms(
                 reported.append(group)
     documents_text = ""
     expansions = expansions or {}
+    defined_here = dict(find_definitions(question))
     for term in critical_terms(question):
         spoken_for = {g.key for g in find_groups(term)}
         if spoken_for and spoken_for <= {g.key for g in reported}:
             continue  # "SIDS", already reported as "small island developing States"
         if any(f" {term.lower()} " in f" {name} " for g in reported for name in g.names):
             continue  # "Pacific", a word of "Pacific islands", already reported
-        if _mentions(term, passages_text, expansions.get(term)):
+        # an acronym the question defines ("… Agreement (DEFA)") stands for that name only
+        spelled = term not in defined_here
+        if _mentions(term, passages_text, expansions.get(term), spelled=spelled):
             continue
         if _a_member_named(term, passages_text, doc_countries):
             continue  # "Oceania" is answered by a passage naming Vanuatu
@@ -1041,7 +1103,9 @@ def _missing_terms(
             documents_text = " ".join(
                 document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
             )
-        if documents_text and _mentions(term, documents_text, expansions.get(term)):
+        if documents_text and _mentions(
+            term, documents_text, expansions.get(term), spelled=spelled
+        ):
             continue
         missing.append(term)
     return missing
@@ -1061,13 +1125,21 @@ def _a_member_named(term: str, text: str, countries: set[str]) -> bool:
     return False
 
 
-def _mentions(term: str, text: str, expansion: str | None = None) -> bool:
-    """``term`` is in ``text``, or (an acronym) the name it stands for is."""
-    if term.lower() in text.lower() or (expansion and expansion.lower() in text.lower()):
+def _mentions(term: str, text: str, expansion: str | None = None, *, spelled: bool = True) -> bool:
+    """``term`` is in ``text``, or (an acronym) the name it stands for is. An acronym is in it
+    as a word of its own ("DEFA" is not in "default"; a plural or possessive may follow:
+    "SDGs"), or, unless not ``spelled``, as a name whose words spell it ("PA" in "Public
+    Administrations")."""
+    lowered = text.lower()
+    if expansion and expansion.lower() in lowered:
         return True
     if len(term) > 2 and term.endswith("s") and term[:-1].isupper():  # "PAs": a plural
-        return _mentions(term[:-1], text, expansion)
-    return term.isupper() and len(term) >= 2 and acronym_in(term, text)
+        return _mentions(term[:-1], text, expansion, spelled=spelled)
+    if not term.isupper():
+        return term.lower() in lowered
+    if re.search(rf"(?<![^\W_]){re.escape(term.lower())}(?:s|['’]s)?(?![^\W_])", lowered):
+        return True
+    return spelled and len(term) >= 2 and acronym_in(term, text)
 
 
 def acronym_in(acronym: str, text: str) -> bool:

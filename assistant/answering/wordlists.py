@@ -15,7 +15,8 @@ import re
 # Words too common to say what a question is about: not used to pick the sentences that answer,
 # and not required in the evidence ("nothing mentions …" checks skip them). Besides function
 # words, the verbs of reporting ("according", "say", "states") and the nouns every question here
-# shares ("country", "document", "report").
+# shares ("country", "document", "report"); and the words of courtesy a chat message carries, in
+# full or as typed ("pls", "thx"): a request's manners, never its topic.
 STOPWORDS = frozenset(
     """
     a an the of to in on for and or by with from at as is are was were be been being this
@@ -27,6 +28,7 @@ STOPWORDS = frozenset(
     three first second new use used using based within without across following followed up
     upon whether while during before after since until get got give given make made country
     countries document documents
+    please pls plz thanks thank thx ty tq hi hello hey
     """.split()
 )
 

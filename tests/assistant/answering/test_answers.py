@@ -230,6 +230,20 @@ def test_critical_terms_and_acronyms() -> None:
     assert not acronym_in("LOSI", "the Online Service Index of the Survey")
 
 
+def test_an_acronym_is_mentioned_as_a_word_or_by_the_name_it_stands_for() -> None:
+    from assistant.answering.extractive import _mentions
+
+    assert not _mentions("DEFA", "a default rule applies")  # not inside another word
+    assert _mentions("SDG", "progress on the SDGs")  # a plural or possessive may follow
+    assert _mentions("ASEAN", "ASEAN's members")
+    # a name its letters spell will do ...
+    assert _mentions("DEFA", "the Development Facility met")
+    # ... unless the question said what it stands for: then that name only
+    name = "Digital Economy Framework Agreement"
+    assert not _mentions("DEFA", "the Development Facility met", name, spelled=False)
+    assert _mentions("DEFA", f"the {name} was signed", name, spelled=False)
+
+
 def _markers_resolve(answer) -> bool:
     numbers = {c.n for c in answer.citations}
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
@@ -704,3 +718,9 @@ def test_a_year_asked_for_must_be_in_the_evidence_not_only_elsewhere_in_its_docu
     found = extract(question, [passage], Embedder(), document_text=whole.get)
     assert found.missing == ["2023"]
     assert not extract("resident employment rate 2022", [passage], Embedder()).missing
+
+
+def test_an_acronym_the_question_defines_stands_for_what_it_says(assistant: Assistant) -> None:
+    question = "what does the ASEAN Digital Economy Framework Agreement (DEFA) say on e-invoicing"
+    expansions = assistant.expansions(question)
+    assert expansions["DEFA"] == "Digital Economy Framework Agreement"

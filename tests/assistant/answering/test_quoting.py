@@ -55,6 +55,43 @@ def test_running_heads_references_and_table_cells_are_not_quoted() -> None:
     assert text[start:end] == first  # the offsets still point at the quoted words
 
 
+def test_a_note_pointing_to_another_source_is_not_quoted() -> None:
+    text = (
+        "See https://www.ica.gov.sg/news-and-publications/newsroom/media-release/351. "
+        "37 For examples, see https://aware.org.sg/wp-content/uploads/rights-of-wives.pdf; "
+        "https://www.todayonline.com/singapore/govt-urged-do-more. "
+        "The Government publishes its annual survey at https://example.org/survey and covers "
+        "every ministry in it. "
+        "See the annex for the full list of the ministries that took part in the survey this year."
+    )
+    quoted = [sentence for _, _, sentence in sentences_of(passage(text, start=0))]
+    assert quoted == [
+        "The Government publishes its annual survey at https://example.org/survey and covers "
+        "every ministry in it.",
+        "See the annex for the full list of the ministries that took part in the survey this year.",
+    ]
+
+
+def test_a_records_labels_and_values_are_not_quoted_its_prose_is() -> None:
+    # a row of a table of works, as ingest/sheets.py stores it: its metadata is no statement
+    # (its doi and download count are no figures of the answer), its abstract is
+    text = (
+        "year: 2014; title: Opening the local: full disclosure policy; authors: Canares, M. P.; "
+        "doi: 10.1145/2691195.2691214; citations: 0; downloads: 113; abstract: In 2011, the "
+        "government required local government units to post procurement information online. "
+        "This research investigates whether this initiative has affected its audience.\n\n"
+        "year: 2015; title: Open data in cities; authors: Lee, K.; citations: 4; downloads: 20."
+    )
+    found = sentences_of(passage(text, start=0))
+    assert [sentence for _, _, sentence in found] == [
+        "In 2011, the government required local government units to post procurement "
+        "information online.",
+        "This research investigates whether this initiative has affected its audience.",
+    ]
+    start, end, first = found[0]
+    assert text[start:end] == first  # the offsets point at the abstract on the page
+
+
 def test_a_running_head_with_its_page_number_between_bars_is_not_quoted() -> None:
     text = (
         "|02| Labour Force in Singapore 2022 More of our residents aged 25 to 64 were in "

@@ -305,6 +305,37 @@ def test_a_list_introduced_by_a_colon_is_quoted_whole_and_ends_with_its_items() 
     assert not any("subnational" in q for q in quoted[1:4])
 
 
+def test_a_sentence_pointing_ahead_brings_what_it_points_at() -> None:
+    text = (
+        "8. At its sixty-ninth session, the Commission may wish to adopt its multi-year "
+        "programme of work. Proposals for priority themes for these years are outlined below. "
+        "9. In 2026, the Commission may wish to consider as its priority theme: transforming "
+        "care systems. Care is fundamental to the well-being of individuals. "
+        "10. In 2027, the Commission may wish to consider as its priority theme: ending poverty."
+    )
+    question = "proposals for priority themes for these years"
+    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    assert quoted[0] == "Proposals for priority themes for these years are outlined below."
+    assert quoted[1].startswith("In 2026, the Commission may wish to consider as its priority")
+
+
+def test_a_word_of_courtesy_is_not_what_the_question_asks_about() -> None:
+    from assistant.answering.documents import unaddressed
+
+    said = [evidence("The Commission will consider a theme for 2026.")]
+
+    def frequency(stem: str) -> tuple[int, int]:
+        # no passage says "pls", "thx" or "cbdc": as rare as a word can be
+        return (0 if stem in ("pls", "thx", "cbdc") else 20), PASSAGES
+
+    for typed in ("pls", "thx", "please"):
+        assert unaddressed(f"priority theme for 2026 {typed}", said, {}, frequency) is None
+    # a word no passage uses that is no courtesy is a topic the sentences do not cover
+    assert unaddressed("priority theme for 2026 cbdc", said, {}, frequency) == (
+        "priority theme cbdc"
+    )
+
+
 def test_abbreviated_names_and_widely_used_acronyms_are_not_topic_words() -> None:
     text = "The Secretary-General promotes the United Nations Public Service Awards."
     # "the SG": two capitals after "the" abbreviate a name
@@ -549,3 +580,12 @@ def test_a_sentence_under_what_is_asked_about_ranks_above_its_twin_elsewhere() -
     question = "how many officers did the ministry of finance's e-procurement agency train"
     chosen = extract(question, found, Embedder())
     assert chosen.evidence[0].passage.chunk.doc_id == "ep"
+
+
+def test_the_capital_of_a_foreign_questions_first_word_is_no_name() -> None:
+    from assistant.answering.documents import _opens
+
+    typed = "Trong bài phát biểu tại Đại hội đồng, Bhutan nói Gelephu rộng bao nhiêu km vuông?"
+    assert _opens("trong", typed)  # "in": capitalised because it opens the sentence
+    assert not _opens("gelephu", typed)  # a name inside the sentence stays a name
+    assert not _opens("cepa", "CEPA 猛暑対策で chief heat officer について何か提言ある?")
