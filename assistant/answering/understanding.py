@@ -393,6 +393,39 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
 
 
+# The fewest words a count question must name beyond the indicator, its countries, groups and
+# years for it to count something else than the countries with a value (see
+# :func:`unmeasured_words`): one ("covered", "included") is how people say "with a value".
+UNMEASURED_WORDS = 2
+
+
+def unmeasured_words(plan: QueryPlan) -> list[str]:
+    """The content words of ``plan``'s question that name none of its indicators, countries,
+    groups or years and ask for no figure: what it asks about beyond the indicator's values
+    ("mandate user testing" in "what % of countries mandate user testing (2023 dgi)")."""
+    text = f" {fold(plan.text)} "
+    for code in plan.indicators:
+        for name in sorted(names_of(code), key=len, reverse=True):
+            text = text.replace(f" {name} ", " ")
+    for group in plan.groups:
+        for name in sorted(group.names, key=len, reverse=True):
+            text = text.replace(f" {name} ", " ")
+    words = []
+    for word in re.findall(r"[a-z][a-z'-]+", text):
+        if (
+            word in STOPWORDS
+            or FIGURE.fullmatch(word)
+            or SCORE_WORDS.fullmatch(word)
+            or RANKING.fullmatch(word)
+            or country_names.in_question(word)
+            or shortened_function_word(word)
+            or len(word) < 3
+        ):
+            continue
+        words.append(word)
+    return words
+
+
 def _kind(plan: QueryPlan) -> str:
     """What an indicator question asks (``documents`` when it names no indicator)."""
     text = plan.text
@@ -428,6 +461,16 @@ def _kind(plan: QueryPlan) -> str:
     counts_countries = not (
         len(plan.countries) == 1 and not plan.groups and not _COUNTRIES.search(text)
     )
+    if (
+        _COUNT.search(text)
+        and counts_countries
+        and not meets_a_rule
+        and not ranked
+        and len(unmeasured_words(plan)) >= UNMEASURED_WORDS
+    ):
+        # "how many countries use ai to improve policies (oecd dgi 2023)": a count of countries
+        # doing something the indicator's values cannot tell, not of those with a value
+        return "documents"
     if (_COUNT.search(text) and counts_countries) or (
         meets_a_rule and not plan.countries and listed
     ):
