@@ -117,10 +117,29 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
     """The run of ``name``'s words that spells ``letters`` (starting at a capitalised word),
     and whether it does so by initials alone; None when no run does."""
     words = name.split()
+    spelled = _run_spelling(letters, words, list(range(len(words))), words)
+    if spelled is None and "-" in name:
+        # the parts of a compound give their own initials ("Asia-Pacific Forum on Sustainable
+        # Development": APFSD); the run is still of whole words of the name
+        parts = [(i, part) for i, word in enumerate(words) for part in word.split("-") if part]
+        owner = [i for i, _ in parts]
+        spelled = _run_spelling(letters, [part for _, part in parts], owner, words)
+    return spelled
+
+
+def _run_spelling(
+    letters: str, words: list[str], owner: list[int], name: list[str]
+) -> tuple[str, bool] | None:
+    """:func:`_spelling_run` over ``words``: the words of ``name``, or their parts, ``owner``
+    giving the word of ``name`` each is (of); a run starts and ends at whole words."""
     for start, word in enumerate(words):
         if word[0].lower() != letters[0] or not word[0].isupper():
             continue
+        if start and owner[start] == owner[start - 1]:
+            continue  # not the first part of its word
         for end in range(len(words), start, -1):
+            if end < len(words) and owner[end] == owner[end - 1]:
+                continue  # not the last part of its word
             run = words[start:end]
             if run[-1].lower() in _SMALL:
                 continue  # a name ends with a content word, never "... Institutions and"
@@ -129,7 +148,8 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
             # "govts" is not "Governments to Strengthen"
             if _spells(letters, run, small_letters=False):
                 content = [w for w in run if w.lower() not in _SMALL]
-                return " ".join(run), len(content) == len(letters)
+                shown = name[owner[start] : owner[end - 1] + 1]
+                return " ".join(shown), len(content) == len(letters)
     return None
 
 

@@ -186,6 +186,21 @@ def test_a_name_spells_an_acronym_by_its_content_words_only(tmp_path: Path) -> N
     assert index.expand("tir", EVERYONE) == "Technology and Innovation Report"
 
 
+def test_the_parts_of_a_compound_give_their_initials(tmp_path: Path) -> None:
+    index = AcronymIndex(tmp_path / "acronyms.json")
+    index.build(
+        [],
+        generation=1,
+        names=[
+            *[("doc", "Twelfth Asia-Pacific Forum on Sustainable Development")] * 5,
+            *[("doc", "Asia-Pacific Peoples’ Forum on Sustainable Development")] * 2,
+        ],
+    )
+    # "Asia-Pacific" gives A and P: the forum the documents name most, not the one whose
+    # extra word happened to give the P
+    assert index.expand("apfsd", EVERYONE) == "Asia-Pacific Forum on Sustainable Development"
+
+
 def test_three_letters_need_a_name_used_often_and_spelt_by_its_initials(tmp_path: Path) -> None:
     index = AcronymIndex(tmp_path / "acronyms.json")
     index.build(
