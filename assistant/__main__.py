@@ -310,11 +310,25 @@ def _print_answer(answer: object) -> None:
                 else (f", row {c.data_row}" if c.data_row else "")
             )
             print(f"  [{c.n}] {c.title}{where} ({c.source})")
-            print(f"      \u201c{c.text[:240]}\u201d")
+            print(f"      \u201c{_clipped(c.text, QUOTE_CHARS)}\u201d")
+    if answer.understood:
+        print(f"\n(read as: {answer.understood})")
     if answer.rewritten_question:
         print(f"\n(understood as: {answer.rewritten_question})")
     if not answer.grounded:
         print("\n(not grounded: the documents do not answer this)")
+
+
+# The most of a cited passage the command line prints under its source.
+QUOTE_CHARS = 240
+
+
+def _clipped(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut after a whole word and marked "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "\u2026"
 
 
 def _print_replay(result: object) -> None:

@@ -53,3 +53,20 @@ def test_ask_continues_a_conversation_by_its_id(
     assert cli.main(["ask", "And in 2022?", "--json"]) == 0
     alone = json.loads(capsys.readouterr().out)
     assert "0.62350" not in alone["answer"]
+
+
+def test_ask_prints_what_the_question_was_read_as_and_whole_words_of_long_quotes(
+    on_the_small_store: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["ask", "fiji egdi 2024"]) == 0
+    out = capsys.readouterr().out
+    assert "0.67544" in out
+    assert "(read as: " in out and "Fiji" in out.split("(read as: ")[1]
+
+
+def test_a_long_quote_is_cut_after_a_whole_word() -> None:
+    text = "The Committee encourages Governments to strengthen institutional capacities. " * 5
+    clipped = cli._clipped(text, cli.QUOTE_CHARS)
+    assert len(clipped) <= cli.QUOTE_CHARS + 1 and clipped.endswith("\u2026")
+    assert text.startswith(clipped[:-1]) and text[len(clipped) - 1] == " "
+    assert cli._clipped("short", cli.QUOTE_CHARS) == "short"
