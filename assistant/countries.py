@@ -365,6 +365,24 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _dictionary()  # type: ignore[operator]
 
 
+# The fewest letters of each of the two words a closed compound is read as ("peace" + "building").
+COMPOUND_PART_LETTERS = 4
+
+
+def compound_parts(word: str) -> list[str] | None:
+    """The two English words a closed compound the dictionary does not know is written as, as
+    typed ("Peacebuilding": ["Peace", "building"]): split where both halves are words the
+    dictionary knows, of COMPOUND_PART_LETTERS letters or more (the longest first half of such
+    splits). None for a word the dictionary knows ("Sustainable" is no "Sustain" + "able",
+    "Framework" one word) or that joins no two words ("Government")."""
+    if len(word) < 2 * COMPOUND_PART_LETTERS or not word.isalpha() or is_english_word(word):
+        return None
+    for cut in range(len(word) - COMPOUND_PART_LETTERS, COMPOUND_PART_LETTERS - 1, -1):
+        if is_english_word(word[:cut]) and is_english_word(word[cut:]):
+            return [word[:cut], word[cut:]]
+    return None
+
+
 def english_uses(word: str) -> int:
     """How often ``word`` occurs in pyspellchecker's English frequency list (British "-ise"
     spellings counted as their "-ize" forms; a hyphenated word as its rarer part, but one made

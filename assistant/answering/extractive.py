@@ -1146,6 +1146,19 @@ def acronym_in(acronym: str, text: str) -> bool:
     """True when consecutive capitalised words of ``text`` spell ``acronym`` by their prefixes."""
     letters = acronym.lower()
     words = re.findall(r"[A-Za-z]+", text)
+    if _spelt_in(letters, words):
+        return True
+    # a closed compound's two words give their own initials ("Peacebuilding Commission": PBC)
+    parts = [
+        p
+        for w in words
+        for p in (country_names.compound_parts(w) if w[0].isupper() else None) or [w]
+    ]
+    return len(parts) > len(words) and _spelt_in(letters, parts)
+
+
+def _spelt_in(letters: str, words: list[str]) -> bool:
+    """Whether consecutive ``words``, the first capitalised, spell ``letters`` by prefixes."""
     for i, word in enumerate(words):
         if word[0].lower() == letters[0] and word[0].isupper() and _spells(letters, words, i):
             return True

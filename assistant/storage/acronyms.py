@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from assistant.countries import compound_parts
 from assistant.text import fold, stems
 
 # Words that may be skipped when spelling an acronym from its expansion.
@@ -118,13 +119,25 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
     and whether it does so by initials alone; None when no run does."""
     words = name.split()
     spelled = _run_spelling(letters, words, list(range(len(words))), words)
-    if spelled is None and "-" in name:
-        # the parts of a compound give their own initials ("Asia-Pacific Forum on Sustainable
-        # Development": APFSD); the run is still of whole words of the name
-        parts = [(i, part) for i, word in enumerate(words) for part in word.split("-") if part]
-        owner = [i for i, _ in parts]
-        spelled = _run_spelling(letters, [part for _, part in parts], owner, words)
+    if spelled is None:
+        # the parts of a compound give their own initials, hyphened or closed ("Asia-Pacific
+        # Forum on Sustainable Development": APFSD; "Peacebuilding Fund": PBF); the run is
+        # still of whole words of the name
+        parts = [(i, part) for i, word in enumerate(words) for part in compound_split(word)]
+        if len(parts) > len(words):
+            owner = [i for i, _ in parts]
+            spelled = _run_spelling(letters, [part for _, part in parts], owner, words)
     return spelled
+
+
+def compound_split(word: str) -> list[str]:
+    """``word``'s parts: those between its hyphens, or the two English words a closed compound
+    is written as (:func:`assistant.countries.compound_parts`); else the word alone."""
+    if "-" in word:
+        return [part for part in word.split("-") if part] or [word]
+    if word[:1].isupper():
+        return compound_parts(word.strip("'’")) or [word]
+    return [word]
 
 
 def _run_spelling(

@@ -228,6 +228,9 @@ def test_critical_terms_and_acronyms() -> None:
     assert acronym_in("CEPA", "the Committee of Experts on Public Administration met")
     assert acronym_in("INTOSAI", "the International Organization of Supreme Audit Institutions")
     assert not acronym_in("LOSI", "the Online Service Index of the Survey")
+    # a closed compound's two words give their own initials
+    assert acronym_in("PBC", "the Chair of the Peacebuilding Commission")
+    assert not acronym_in("GMT", "the Government met")
 
 
 def test_an_acronym_is_mentioned_as_a_word_or_by_the_name_it_stands_for() -> None:

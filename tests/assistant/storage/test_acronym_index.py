@@ -201,6 +201,24 @@ def test_the_parts_of_a_compound_give_their_initials(tmp_path: Path) -> None:
     assert index.expand("apfsd", EVERYONE) == "Asia-Pacific Forum on Sustainable Development"
 
 
+def test_a_closed_compounds_two_words_give_their_initials(tmp_path: Path) -> None:
+    index = AcronymIndex(tmp_path / "acronyms.json")
+    index.build(
+        [],
+        generation=1,
+        names=[
+            *[("doc", "Peacebuilding Fund")] * 6,
+            *[("doc", "President of Burkina Faso")] * 3,
+            *[("doc", "Chair of the Peacebuilding Commission")] * 3,
+        ],
+    )
+    # "Peacebuilding" is "peace" and "building": PBF is the fund the documents name most
+    assert index.expand("pbf", EVERYONE) == "Peacebuilding Fund"
+    assert index.expand("PBC", EVERYONE) == "Peacebuilding Commission"
+    # a word that is no two English words gives its initial only
+    assert index.expand("GMT", EVERYONE) is None
+
+
 def test_three_letters_need_a_name_used_often_and_spelt_by_its_initials(tmp_path: Path) -> None:
     index = AcronymIndex(tmp_path / "acronyms.json")
     index.build(
