@@ -314,7 +314,7 @@ def _print_answer(answer: object) -> None:
     if answer.understood:
         print(f"\n(read as: {answer.understood})")
     if answer.rewritten_question:
-        print(f"\n(understood as: {answer.rewritten_question})")
+        print(f"\n(follow-up read as: {answer.rewritten_question})")
     if not answer.grounded:
         print("\n(not grounded: the documents do not answer this)")
 
@@ -327,7 +327,9 @@ def _clipped(text: str, limit: int) -> str:
     """``text`` up to ``limit`` characters, cut after a whole word and marked "…" when cut."""
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    cut = text[:limit]
+    if not text[limit].isspace() and " " in cut.strip():
+        cut = cut.rsplit(" ", 1)[0]  # the word the limit falls in is left out
     return cut.rstrip(" ,;:") + "\u2026"
 
 

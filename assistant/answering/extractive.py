@@ -317,11 +317,11 @@ _REFERENCE = re.compile(
 )
 
 
-# A note that sends the reader elsewhere ("See https://…", "37 For examples, see …", "Available at
-# …"), or a line that is mostly web addresses: it points to a source, it says nothing itself.
+# A note that sends the reader elsewhere by a web address ("See https://…", "37 For examples, see
+# https://…", "Available at https://…"), or a line that is mostly web addresses: it points to a
+# source, it says nothing itself.
 _POINTER = re.compile(
-    r"^\W{0,3}\d{0,3}\W{0,3}(?:for (?:an )?examples?,?\s+)?(?:see|available (?:at|from)|retrieved from|"
-    r"accessed)\b",
+    r"^\W{0,3}\d{0,3}\W{0,3}(?:for (?:an )?examples?,?\s+)?(?:see|available at|retrieved from)\b",
     re.I,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
@@ -330,32 +330,43 @@ POINTER_LETTERS = 40
 
 
 def _points_elsewhere(sentence: str) -> bool:
-    """A pointer to another source (see :data:`_POINTER`) or a line that is web addresses with
-    fewer than POINTER_LETTERS letters besides."""
-    if _POINTER.match(sentence) and (_URL.search(sentence) or len(sentence.split()) <= 12):
-        return True
-    if not _URL.search(sentence):
+    """A pointer to another source (see :data:`_POINTER`) with a web address in it, or a line
+    whose web addresses make up most of it, with fewer than POINTER_LETTERS letters besides
+    ("The portal (www.gov.sg) now lists 1,200 services." states something)."""
+    addresses = _URL.findall(sentence)
+    if not addresses:
         return False
-    return sum(ch.isalpha() for ch in _URL.sub(" ", sentence)) < POINTER_LETTERS
+    if _POINTER.match(sentence):
+        return True
+    rest = _URL.sub(" ", sentence)
+    mostly = sum(map(len, addresses)) > len("".join(rest.split()))
+    return mostly and sum(ch.isalpha() for ch in rest) < POINTER_LETTERS
 
 
-# The cells of a record as a table of works stores it ("title: …; authors: …; year: 2011", see
-# ingest/sheets.py): three or more "label: value" cells between semicolons.
+# A row of a table of works as ingest/sheets.py stores it ("year: 2014; title: …; authors: …;
+# abstract: In 2011, …"): "label: value" cells between semicolons, a title and an author among them.
 _CELL = re.compile(r"(?:^|;\s+)([a-z][a-z _]{1,30}):\s", re.I)
-RECORD_CELLS = 3
-# The fewest words of a record's last cell quoted as a statement (an abstract's first sentence);
-# a shorter one is a value ("citations: 0").
-RECORD_PROSE_WORDS = 6
+_RECORD_LABELS = ({"title"}, {"author", "authors"})
+# The cells of such a row that hold prose: what its sentences quote.
+_PROSE_CELLS = frozenset({"abstract", "summary", "description"})
 
 
-def _labelled_cells(sentence: str) -> list[str] | None:
-    """The values of a sentence that is a run of labelled cells (see :data:`_CELL`), in order;
-    None for any other sentence."""
+def _is_record(text: str) -> bool:
+    """Whether a passage is rows of a table of works (see :data:`_CELL`)."""
+    labels = {m.group(1).lower() for m in _CELL.finditer(text[:2000])}
+    return bool(_CELL.match(text)) and all(labels & wanted for wanted in _RECORD_LABELS)
+
+
+def _prose_of_cells(sentence: str) -> str | None:
+    """What of a sentence of a record's row reads as prose: the value of its last cell when that
+    cell is a prose one (see :data:`_PROSE_CELLS`: an abstract's first sentence); None when the
+    sentence is labels and values only. A sentence with no cell is returned whole (an abstract's
+    later sentences)."""
     labels = list(_CELL.finditer(sentence))
-    if len(labels) < RECORD_CELLS or labels[0].start() != 0:
-        return None
-    ends = [m.start() for m in labels[1:]] + [len(sentence)]
-    return [sentence[m.end() : end].strip() for m, end in zip(labels, ends, strict=True)]
+    if not labels:
+        return sentence
+    last = labels[-1]
+    return sentence[last.end() :].strip() if last.group(1).lower() in _PROSE_CELLS else None
 
 
 # The symbols a UN document prints at the top of its pages, read as the start of a sentence.
@@ -420,6 +431,7 @@ def _shouted(sentence: str) -> bool:
 def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
     chunk = passage.chunk
     out = []
+    record = _is_record(chunk.text)
     for s, e in sentence_spans(chunk.text)[:limit]:
         footnotes = _FOOTNOTE_RULE.search(chunk.text, s, e)
         if footnotes:  # "... the audit institutions __________ 6 Official Records of ...": the
@@ -434,12 +446,12 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
         if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
             continue  # a reference-list entry, cells of a table read as a line, a pointer
-        cells = _labelled_cells(sentence)
-        if cells is not None:
-            # a record's cells ("year: 2014; title: …; doi: …; abstract: In 2011, …"): its
-            # labels and values state nothing; the prose cell it ends with does
-            prose = cells[-1]
-            if len(prose.split()) < RECORD_PROSE_WORDS:
+        if record:
+            # a row of a table of works ("year: 2014; title: …; doi: …; abstract: In 2011, …"):
+            # its labels and values state nothing (a download count is no figure of an
+            # answer); its abstract does
+            prose = _prose_of_cells(sentence)
+            if not prose:
                 continue
             found = chunk.text.find(prose[:20], s, e)
             s = found if found >= 0 else s
@@ -801,10 +813,10 @@ def _with_list_items(
     """A sentence that introduces a list brings the list's items after it, so that a list is
     quoted whole: one that ends in a colon ("...encouraged to:") or a dash, as laws write it ("A
     person shall be qualified to be elected as President if he —"), or by pointing ahead ("…
-    are outlined below."), or announces how many items
-    follow ("The DGI looks at four transversal facets."). Each item is quoted by its first
-    sentence; an item's further sentences are passed over. A list that starts in the document's
-    next passage (the announcing sentence closes its passage) is read there (``next_chunk``)."""
+    are outlined below."), or announces how many items follow ("The DGI looks at four
+    transversal facets."). Each item is quoted by its first sentence; an item's further
+    sentences are passed over. A list that starts in the document's next passage (the
+    announcing sentence closes its passage) is read there (``next_chunk``)."""
     out: list[Evidence] = []
     for evidence in chosen:
         out.append(evidence)
@@ -826,8 +838,13 @@ def _with_list_items(
 # How a sentence that introduces what follows ends ...
 _INTRODUCES = (":", "—", "–")
 # ... or what it ends by saying: "Proposals for these years are outlined below.", "… are as
-# follows.", "… include the following."
-_POINTS_AHEAD = re.compile(r"\b(?:below|as follows|the following)\W*$", re.I)
+# follows.", "… include the following." ("… as discussed in section III below." points at no
+# list)
+_POINTS_AHEAD = re.compile(
+    r"\b(?:(?:outlined|set out|listed|described|given|presented|summari[sz]ed|shown)\s+below|"
+    r"as follows|the following)\W*$",
+    re.I,
+)
 
 # A number of items a sentence announces: "four key dimensions", "Six pillars", "3 main areas".
 _ANNOUNCED = re.compile(
@@ -1090,7 +1107,8 @@ def _missing_terms(
             continue  # "Pacific", a word of "Pacific islands", already reported
         # an acronym the question defines ("… Agreement (DEFA)") stands for that name only
         spelled = term not in defined_here
-        if _mentions(term, passages_text, expansions.get(term), spelled=spelled):
+        name = expansions.get(term) or defined_here.get(term)
+        if _mentions(term, passages_text, name, spelled=spelled):
             continue
         if _a_member_named(term, passages_text, doc_countries):
             continue  # "Oceania" is answered by a passage naming Vanuatu
@@ -1103,9 +1121,7 @@ def _missing_terms(
             documents_text = " ".join(
                 document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
             )
-        if documents_text and _mentions(
-            term, documents_text, expansions.get(term), spelled=spelled
-        ):
+        if documents_text and _mentions(term, documents_text, name, spelled=spelled):
             continue
         missing.append(term)
     return missing
@@ -1135,8 +1151,8 @@ def _mentions(term: str, text: str, expansion: str | None = None, *, spelled: bo
         return True
     if len(term) > 2 and term.endswith("s") and term[:-1].isupper():  # "PAs": a plural
         return _mentions(term[:-1], text, expansion, spelled=spelled)
-    if not term.isupper():
-        return term.lower() in lowered
+    if not term.isupper() or country_names.is_english_word(term):
+        return term.lower() in lowered  # a name, or a word typed in capitals ("REFORM")
     if re.search(rf"(?<![^\W_]){re.escape(term.lower())}(?:s|['’]s)?(?![^\W_])", lowered):
         return True
     return spelled and len(term) >= 2 and acronym_in(term, text)

@@ -395,15 +395,35 @@ def _number(word: str) -> int:
 
 # The fewest words a count question must name beyond the indicator, its countries, groups and
 # years for it to count something else than the countries with a value (see
-# :func:`unmeasured_words`): one ("covered", "included") is how people say "with a value".
+# :func:`unmeasured_words`): one ("policies") may be how people say "with a value".
 UNMEASURED_WORDS = 2
+# How people say what an indicator's data holds of a country: that it is in it ("economies",
+# "member states", "covered", "assessed", "ranked") and which way its value moved ("saw it
+# increase", "improved significantly").
+_IN_THE_DATA = re.compile(
+    r"\b(?:economies|members?|nations|territories|covered|included|assessed|measured|ranked|"
+    r"listed|surveyed|scored|saw|see|got|improv\w*|increas\w*|decreas\w*|declin\w*|rose|fell|"
+    r"grew|dropp\w*|significantly|sharply|slightly)\b",
+    re.I,
+)
 
 
 def unmeasured_words(plan: QueryPlan) -> list[str]:
     """The content words of ``plan``'s question that name none of its indicators, countries,
     groups or years and ask for no figure: what it asks about beyond the indicator's values
     ("mandate user testing" in "what % of countries mandate user testing (2023 dgi)")."""
-    text = f" {fold(plan.text)} "
+    text = plan.text
+    for asks in (
+        _AVERAGE,
+        _AGAINST_AVERAGE,
+        _IMPROVED,
+        _DECLINED,
+        _THRESHOLD,
+        _LEVEL,
+        _IN_THE_DATA,
+    ):
+        text = asks.sub(" ", text)  # what the data can test: a level, a threshold, a change
+    text = f" {fold(text)} "
     for code in plan.indicators:
         for name in sorted(names_of(code), key=len, reverse=True):
             text = text.replace(f" {name} ", " ")
@@ -419,7 +439,6 @@ def unmeasured_words(plan: QueryPlan) -> list[str]:
             or RANKING.fullmatch(word)
             or country_names.in_question(word)
             or shortened_function_word(word)
-            or len(word) < 3
         ):
             continue
         words.append(word)

@@ -16,7 +16,8 @@ import re
 # and not required in the evidence ("nothing mentions …" checks skip them). Besides function
 # words, the verbs of reporting ("according", "say", "states") and the nouns every question here
 # shares ("country", "document", "report"); and the words of courtesy a chat message carries, in
-# full or as typed ("pls", "thx"): a request's manners, never its topic.
+# full or as typed ("pls", "thx"): a request's manners, never its topic (not the verb "thank":
+# "which governments did the Commission thank").
 STOPWORDS = frozenset(
     """
     a an the of to in on for and or by with from at as is are was were be been being this
@@ -28,7 +29,7 @@ STOPWORDS = frozenset(
     three first second new use used using based within without across following followed up
     upon whether while during before after since until get got give given make made country
     countries document documents
-    please pls plz thanks thank thx ty tq hi hello hey
+    please pls plz thanks thx ty tq hi hello hey
     """.split()
 )
 

@@ -119,14 +119,16 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
     and whether it does so by initials alone; None when no run does."""
     words = name.split()
     spelled = _run_spelling(letters, words, list(range(len(words))), words)
-    if spelled is None:
+    if spelled is None or not spelled[1]:
         # the parts of a compound give their own initials, hyphened or closed ("Asia-Pacific
-        # Forum on Sustainable Development": APFSD; "Peacebuilding Fund": PBF); the run is
-        # still of whole words of the name
+        # Forum on Sustainable Development": APFSD; "E-Participation Index": EPI, by initials;
+        # "Peacebuilding Fund": PBF); the run is still of whole words of the name
         parts = [(i, part) for i, word in enumerate(words) for part in compound_split(word)]
         if len(parts) > len(words):
             owner = [i for i, _ in parts]
-            spelled = _run_spelling(letters, [part for _, part in parts], owner, words)
+            by_parts = _run_spelling(letters, [part for _, part in parts], owner, words)
+            if by_parts is not None and (spelled is None or by_parts[1]):
+                spelled = by_parts
     return spelled
 
 

@@ -723,6 +723,14 @@ def test_a_year_asked_for_must_be_in_the_evidence_not_only_elsewhere_in_its_docu
     assert not extract("resident employment rate 2022", [passage], Embedder()).missing
 
 
+def test_an_acronym_the_question_defines_is_found_by_that_name() -> None:
+    question = "what does the ASEAN Digital Economy Framework Agreement (DEFA) say on e-invoicing"
+    text = "The ASEAN Digital Economy Framework Agreement will set common rules for e-invoicing."
+    doc = DocumentRecord("d", "d.pdf", "/c/d.pdf", "Report", "un-docs", [], 2025)
+    found = extract(question, [Passage(Chunk("d:0", "d", 0, text), doc)], Embedder())
+    assert found.evidence and found.missing == []
+
+
 def test_an_acronym_the_question_defines_stands_for_what_it_says(assistant: Assistant) -> None:
     question = "what does the ASEAN Digital Economy Framework Agreement (DEFA) say on e-invoicing"
     expansions = assistant.expansions(question)

@@ -191,3 +191,14 @@ def test_a_profiles_sentence_answers_only_questions_about_its_indicator() -> Non
     assert not _states_what_is_asked("who won the 2025 tonga election", egdi)
     # a sentence naming no indicator (the profile's notes) is not judged here
     assert _states_what_is_asked("who won the election", "This profile is generated from data.")
+
+
+def test_a_web_address_or_labelled_clauses_in_a_statement_keep_it_quoted() -> None:
+    text = (
+        "The portal (www.gov.sg) now lists 1,200 services for residents. "
+        "Definitions: in this Act, unless the context otherwise requires; agency: means any "
+        "ministry or department; data: means information in digital form."
+    )
+    quoted = [sentence for _, _, sentence in sentences_of(passage(text, start=0))]
+    assert quoted[0] == "The portal (www.gov.sg) now lists 1,200 services for residents."
+    assert quoted[1].startswith("Definitions: in this Act") and quoted[1].endswith("digital form.")

@@ -241,6 +241,10 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("how many countries have egdi above 0.9", "count"),
         ("how many countries are in the high egdi group in 2024", "count"),
         ("how many countries are covered by the gtmi 2025", "count"),
+        ("how many member states are covered by the gtmi", "count"),
+        ("how many countries are above the egdi average", "count"),
+        ("how many countries saw their egdi increase", "count"),
+        ("how many countries improved their osi significantly", "count"),
         # a count of countries doing what the indicator's values cannot tell is for the documents
         ("oecd dgi 2023 - how many countries use ai to improve policies?", "documents"),
         ("2023 dgi: what % of countries mandate user testing for digital services", "documents"),

@@ -199,6 +199,9 @@ def test_the_parts_of_a_compound_give_their_initials(tmp_path: Path) -> None:
     # "Asia-Pacific" gives A and P: the forum the documents name most, not the one whose
     # extra word happened to give the P
     assert index.expand("apfsd", EVERYONE) == "Asia-Pacific Forum on Sustainable Development"
+    # a one-letter part gives its initial too: three letters need a spelling by initials
+    index.build([], generation=2, names=[("doc", "the E-Participation Index")] * 3)
+    assert index.expand("epi", EVERYONE) == "E-Participation Index"
 
 
 def test_a_closed_compounds_two_words_give_their_initials(tmp_path: Path) -> None:
