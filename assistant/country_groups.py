@@ -213,10 +213,17 @@ def without_groups(text: str) -> str:
     return " ".join(text.split())
 
 
+# The intercardinal points as people abbreviate them ("se asia", "SE asian countries"): the
+# region is named by the points written out. (A single letter is not read: "n" is as often
+# "and", "e" "electronic".)
+_COMPASS_POINTS = {"se": "south east", "sw": "south west", "ne": "north east", "nw": "north west"}
+_COMPASS_POINT = re.compile(r"(?<= )(?:se|sw|ne|nw)(?= )")
+
+
 def find_groups(text: str) -> list[Group]:
     """The groups named in ``text``, in order of mention; a longer name wins over the names
     inside it ("South-eastern Asia", not also "Asia")."""
-    folded = f" {fold(text)} "
+    folded = _COMPASS_POINT.sub(lambda m: _COMPASS_POINTS[m.group(0)], f" {fold(text)} ")
     taken: list[tuple[int, int]] = []
     hits: list[tuple[int, str]] = []
     for name, key in _name_index():

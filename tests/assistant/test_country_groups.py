@@ -90,3 +90,12 @@ def test_a_question_less_the_groups_it_names_is_its_topic() -> None:
     )
     assert without_groups("did any south asian country graduate?") == "did any country graduate?"
     assert without_groups("fiji's egdi") == "fiji's egdi"  # a country is no group
+
+
+def test_an_intercardinal_point_abbreviated_names_its_region() -> None:
+    assert [g.key for g in find_groups("top 3 SE asian countries by egdi 2024")] == [
+        "SOUTH_EASTERN_ASIA"
+    ]
+    assert [g.key for g in find_groups("se asia digital id")] == ["SOUTH_EASTERN_ASIA"]
+    # a single letter is not read as a point: "n" is as often "and"
+    assert [g.key for g in find_groups("india n asia")] == ["ASIA"]
