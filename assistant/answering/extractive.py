@@ -31,7 +31,7 @@ from assistant.embedding import SentenceEmbedder
 from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
-from assistant.storage.acronyms import find_definitions
+from assistant.storage.acronyms import compound_split, find_definitions
 from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
@@ -1165,11 +1165,7 @@ def acronym_in(acronym: str, text: str) -> bool:
     if _spelt_in(letters, words):
         return True
     # a closed compound's two words give their own initials ("Peacebuilding Commission": PBC)
-    parts = [
-        p
-        for w in words
-        for p in (country_names.compound_parts(w) if w[0].isupper() else None) or [w]
-    ]
+    parts = [part for word in words for part in compound_split(word)]
     return len(parts) > len(words) and _spelt_in(letters, parts)
 
 
