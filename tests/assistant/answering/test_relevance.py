@@ -27,6 +27,11 @@ def evidence(text: str, **kwargs: str) -> Evidence:
     return Evidence(passage(text, **kwargs), text, 0, len(text), 1.0)
 
 
+def quotes_for(question: str, passages: list[Passage]) -> list[str]:
+    """The sentences :func:`extract` quotes from ``passages`` for ``question``, in order."""
+    return [e.text for e in extract(question, passages, Embedder()).evidence]
+
+
 def context(
     used: dict[str, int] | None = None, documents: dict[str, str] | None = None
 ) -> SimpleNamespace:
@@ -295,7 +300,7 @@ def test_a_list_introduced_by_a_colon_is_quoted_whole_and_ends_with_its_items() 
         "subnational level to reduce inequalities.\n"
     )
     question = "what three categories do the 11 principles of effective governance fall into"
-    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    quoted = quotes_for(question, [passage(text)])
     assert quoted[0].endswith("three categories:")
     assert quoted[1:4] == [
         "Effectiveness: competence, sound policymaking and collaboration",
@@ -314,13 +319,13 @@ def test_a_sentence_pointing_ahead_brings_what_it_points_at() -> None:
         "10. In 2027, the Commission may wish to consider as its priority theme: ending poverty."
     )
     question = "proposals for priority themes for these years"
-    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    quoted = quotes_for(question, [passage(text)])
     assert quoted[0] == "Proposals for priority themes for these years are outlined below."
     assert quoted[1].startswith("In 2026, the Commission may wish to consider as its priority")
     # a sentence pointing at a section below points at no list
     elsewhere = text.replace("are outlined below.", "are discussed in section III below.")
     question = "proposals for priority themes discussed in section III"
-    quoted = [e.text for e in extract(question, [passage(elsewhere)], Embedder()).evidence]
+    quoted = quotes_for(question, [passage(elsewhere)])
     assert quoted[0].endswith("in section III below.")
     assert not any(q.startswith("In 2026") for q in quoted[1:2])
 
@@ -423,9 +428,7 @@ def test_a_heading_is_never_quoted_alone() -> None:
     )
     text = f"{heading}\n\nThe Commission elected its Chair by acclamation at its first meeting."
     chunk = Chunk("d:2", "d", 2, text, page=3, start=0, end=len(text))
-    quoted = [
-        e.text for e in extract("who was elected chair", [Passage(chunk, doc)], Embedder()).evidence
-    ]
+    quoted = quotes_for("who was elected chair", [Passage(chunk, doc)])
     assert heading not in quoted and quoted
     # nor the document's own title as its cover prints it, with the dates of the session
     report = DocumentRecord(
@@ -466,7 +469,7 @@ def test_when_the_best_sentence_is_a_heading_the_best_that_states_something_is_q
     other = Chunk("e:5", "e", 5, said, page=4, start=0, end=len(said))
     question = "election of the chair and other officers for the twenty-ninth session"
     passages = [Passage(closing, doc), Passage(other, doc)]
-    quoted = [e.text for e in extract(question, passages, Embedder()).evidence]
+    quoted = quotes_for(question, passages)
     assert quoted == [said]
 
 
@@ -506,9 +509,7 @@ def test_a_sentence_on_another_session_than_the_one_asked_is_not_quoted() -> Non
         "from 13 to 17 April 2026.",
         doc_id="b",
     )
-    quoted = [
-        e.text for e in extract("when is the 25th session", [title, decision], Embedder()).evidence
-    ]
+    quoted = quotes_for("when is the 25th session", [title, decision])
     assert quoted[0].startswith("Decides that the twenty-fifth session")
     assert not any("twenty-fourth" in q for q in quoted)
 
@@ -549,11 +550,11 @@ def test_each_year_a_comparison_names_is_given_by_a_sentence_quoted() -> None:
         "firms invest."
     )
     question = "frontier tech market size 2023 vs 2033 in the innovation report 2025"
-    quoted = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    quoted = quotes_for(question, [passage(text)])
     assert any("2033" in q for q in quoted) and any("$2.5 trillion" in q for q in quoted)
     # a year in the title of the document quoted names its edition: no sentence is added for it
     titled = passage(text, title="Innovation Report 2025")
-    quoted = [e.text for e in extract(question, [titled], Embedder()).evidence]
+    quoted = quotes_for(question, [titled])
     assert not any("Many firms" in q for q in quoted)
 
 

@@ -85,6 +85,13 @@ def test_names_in_text() -> None:
 # --- the index ---------------------------------------------------------------------------------
 
 
+def of_names(path: Path, names: list[tuple[str, str]]) -> AcronymIndex:
+    """An index built from ``names`` (document, name) alone: no definitions."""
+    index = AcronymIndex(path)
+    index.build([], generation=1, names=names)
+    return index
+
+
 def build(path: Path) -> AcronymIndex:
     index = AcronymIndex(path)
     defined = index.build(
@@ -172,11 +179,9 @@ def test_a_name_that_spells_the_acronym(tmp_path: Path) -> None:
 
 
 def test_a_name_spells_an_acronym_by_its_content_words_only(tmp_path: Path) -> None:
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build(
-        [],
-        generation=1,
-        names=[
+    index = of_names(
+        tmp_path / "acronyms.json",
+        [
             ("doc", "Governments to Strengthen"),
             *[("doc", "Technology and Innovation Report")] * 3,
         ],
@@ -187,11 +192,9 @@ def test_a_name_spells_an_acronym_by_its_content_words_only(tmp_path: Path) -> N
 
 
 def test_the_parts_of_a_compound_give_their_initials(tmp_path: Path) -> None:
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build(
-        [],
-        generation=1,
-        names=[
+    index = of_names(
+        tmp_path / "acronyms.json",
+        [
             *[("doc", "Twelfth Asia-Pacific Forum on Sustainable Development")] * 5,
             *[("doc", "Asia-Pacific Peoples’ Forum on Sustainable Development")] * 2,
         ],
@@ -205,11 +208,9 @@ def test_the_parts_of_a_compound_give_their_initials(tmp_path: Path) -> None:
 
 
 def test_a_closed_compounds_two_words_give_their_initials(tmp_path: Path) -> None:
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build(
-        [],
-        generation=1,
-        names=[
+    index = of_names(
+        tmp_path / "acronyms.json",
+        [
             *[("doc", "Peacebuilding Fund")] * 6,
             *[("doc", "President of Burkina Faso")] * 3,
             *[("doc", "Chair of the Peacebuilding Commission")] * 3,
@@ -223,11 +224,9 @@ def test_a_closed_compounds_two_words_give_their_initials(tmp_path: Path) -> Non
 
 
 def test_three_letters_need_a_name_used_often_and_spelt_by_its_initials(tmp_path: Path) -> None:
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build(
-        [],
-        generation=1,
-        names=[
+    index = of_names(
+        tmp_path / "acronyms.json",
+        [
             *[("doc", "Porfirio Lobo Sosa")] * 2,  # three initials, a name used twice: chance
             *[("doc", "Plurinational State")] * 50,  # P-L-S found inside its words
             *[("doc", "Mobile Tourist Guides")] * 3,
@@ -246,8 +245,7 @@ def test_three_letters_need_a_name_used_often_and_spelt_by_its_initials(tmp_path
 
 
 def test_a_name_starting_a_sentence_expands_from_its_spelling_word(tmp_path: Path) -> None:
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build([], generation=1, names=[("doc", f"The {CEPA}")])
+    index = of_names(tmp_path / "acronyms.json", [("doc", f"The {CEPA}")])
     assert index.expand("CEPA", EVERYONE) == CEPA  # not "The Committee ..."
 
 
@@ -268,8 +266,7 @@ def test_two_letter_acronyms_come_only_from_definitions(tmp_path: Path) -> None:
 def test_a_name_read_from_text_expands_without_a_dangling_small_word(tmp_path: Path) -> None:
     names = find_names(f"The {INTOSAI} and Fiji agreed.")
     assert names == [f"The {INTOSAI} and Fiji"]
-    index = AcronymIndex(tmp_path / "acronyms.json")
-    index.build([], generation=1, names=[("doc", n) for n in names])
+    index = of_names(tmp_path / "acronyms.json", [("doc", n) for n in names])
     assert index.expand("INTOSAI", EVERYONE) == INTOSAI
 
 
