@@ -69,7 +69,36 @@ def critical_terms(question: str) -> list[str]:
                 acronym = word.isupper() or (word.endswith("s") and word[:-1].isupper())
                 found.append(word if acronym else word.lower())
     found.extend(YEAR.findall(question))
+    found.extend(named_numbers(question))
     return list(dict.fromkeys(found))
+
+
+# A number that is part of what the question names: a law's, a resolution's or a programme's
+# ("RA 12009", "res 2786": three digits or more), or a version ("Smart Nation 2.0", "Industry
+# 4.0"). It comes straight after a word; one after a function word or a word of comparison
+# counts or bounds ("the 193 members", "over 1000 staff", "above 0.75"), a year dates, and a
+# document symbol ("A/80/66") is read as one.
+_NAMED_NUMBER = re.compile(r"\b([A-Za-z][A-Za-z'’-]*)[ -](\d{3,}|\d+\.0)(?![\w%/]|[.,]\d)")
+_BOUNDS = frozenset("above below top around nearly almost approximately approx exceeding".split())
+
+
+def named_numbers(question: str) -> list[str]:
+    """The numbers that are part of names in ``question``: the number itself ("12009"), or a
+    version with the word it numbers ("nation 2.0": a "2.0" alone is in many documents)."""
+    found = []
+    for match in _NAMED_NUMBER.finditer(question):
+        word, number = match.group(1).lower(), match.group(2)
+        if word in STOPWORDS or word in _BOUNDS or YEAR.fullmatch(number):
+            continue
+        found.append(f"{match.group(1)} {number}" if "." in number else number)
+    return found
+
+
+def _names_number(term: str, text: str) -> bool:
+    """Whether ``text`` holds the named number ``term`` (see :func:`named_numbers`), written
+    with or without thousands separators ("12,009"), a version after its word."""
+    plain = re.sub(r"(?<=\d)[,\u202f\u00a0](?=\d{3}(?!\d))", "", text)
+    return re.search(rf"(?<![\w.]){re.escape(term)}(?![\w]|[.,]\d)", plain, re.I) is not None
 
 
 # What a question asks for, by its wording: a quantity ("how many", "how much", "what share")
@@ -1099,7 +1128,14 @@ def _missing_terms(
     documents_text = ""
     expansions = expansions or {}
     defined_here = dict(find_definitions(question))
+    numbered = set(named_numbers(question))
     for term in critical_terms(question):
+        if term in numbered:
+            if document_text is not None and not documents_text:
+                documents_text = _documents_text(chosen, document_text)
+            if not (_names_number(term, passages_text) or _names_number(term, documents_text)):
+                missing.append(term)  # "RA 12009": no document found names that law
+            continue
         spoken_for = {g.key for g in find_groups(term)}
         if spoken_for and spoken_for <= {g.key for g in reported}:
             continue  # "SIDS", already reported as "small island developing States"
@@ -1118,13 +1154,18 @@ def _missing_terms(
             missing.append(term)
             continue
         if document_text is not None and not documents_text:
-            documents_text = " ".join(
-                document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
-            )
+            documents_text = _documents_text(chosen, document_text)
         if documents_text and _mentions(term, documents_text, name, spelled=spelled):
             continue
         missing.append(term)
     return missing
+
+
+def _documents_text(chosen: list[Evidence], document_text: Callable[[str], str]) -> str:
+    """The whole text of the documents ``chosen`` quotes from, each once."""
+    return " ".join(
+        document_text(d) for d in dict.fromkeys(e.passage.document.doc_id for e in chosen)
+    )
 
 
 def _a_member_named(term: str, text: str, countries: set[str]) -> bool:

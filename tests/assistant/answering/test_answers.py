@@ -735,3 +735,38 @@ def test_an_acronym_the_question_defines_stands_for_what_it_says(assistant: Assi
     question = "what does the ASEAN Digital Economy Framework Agreement (DEFA) say on e-invoicing"
     expansions = assistant.expansions(question)
     assert expansions["DEFA"] == "Digital Economy Framework Agreement"
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("when was the philippines' new govt procurement act (RA 12009) signed?", ["12009"]),
+        ("how much is sg govt putting into smart nation 2.0?", ["nation 2.0"]),
+        ("res 2786 - unmha mandate extended until when?", ["2786"]),
+        # counts, bounds, years and document symbols name nothing
+        ("how many of the 193 member states have a portal", []),
+        ("countries with over 1000 staff or egdi above 0.75", []),
+        ("top 100 countries on the 2030 agenda", []),
+        ("A/80/66: chile's pledges", []),
+    ],
+)
+def test_a_number_that_is_part_of_a_name_is_critical(question: str, named: list[str]) -> None:
+    assert [
+        t
+        for t in critical_terms(question)
+        if any(c.isdigit() for c in t) and not re.fullmatch(r"(19|20)\d\d", t)
+    ] == named
+
+
+def test_a_law_or_version_the_question_numbers_must_be_named_by_the_documents() -> None:
+    text = "The Government Procurement Reform Act of 2003 governs public procurement."
+    question = "when was the procurement act RA 12009 signed?"
+    found = extract(question, [_passage(text)], Embedder(), document_text={"sgp": text}.get)
+    assert found.missing == ["12009"]
+    # written with a thousands separator, or elsewhere in the document, it is named
+    whole = {"sgp": text + " Republic Act No. 12,009 was signed in 2024."}
+    assert not extract(question, [_passage(text)], Embedder(), document_text=whole.get).missing
+    versioned = "Smart Nation 2.0 was launched with a budget."
+    asked = "how much is sg putting into smart nation 2.0"
+    assert not extract(asked, [_passage(versioned)], Embedder()).missing
+    assert extract(asked, [_passage("Smart Nation 2.05")], Embedder()).missing
