@@ -132,6 +132,12 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
     return spelled
 
 
+def _without_article(name: str) -> str:
+    """``name`` without the article a sentence may open it with ("The Peacebuilding Fund")."""
+    first, _, rest = name.partition(" ")
+    return rest if first in ("The", "A", "An") and rest else name
+
+
 def compound_split(word: str) -> list[str]:
     """``word``'s parts: those between its hyphens, or the two English words a closed compound
     is written as (:func:`assistant.countries.compound_parts`); else the word alone."""
@@ -340,6 +346,12 @@ class AcronymIndex:
                 if spelled is None:
                     continue
                 run, by_initials = spelled
+                if not by_initials and " " in run and not _without_article(name).startswith(run):
+                    # letters taken from inside several words spell a part of a longer name
+                    # by chance ("Approaches in Creating ICT", of a paper's title, for
+                    # APCICT): a run of words spelled so must open the name (one word
+                    # shortened, "admin", "telecom", is read as before)
+                    continue
                 old = found.get(run)
                 merged = (old[1] + docs) if old else Counter(docs)
                 found[run] = (by_initials, merged)

@@ -249,6 +249,20 @@ def test_a_name_starting_a_sentence_expands_from_its_spelling_word(tmp_path: Pat
     assert index.expand("CEPA", EVERYONE) == CEPA  # not "The Committee ..."
 
 
+def test_several_words_spelled_from_inside_them_must_open_the_name(tmp_path: Path) -> None:
+    title = "Relevance of Participatory Approaches in Creating ICT Systems for Public Health"
+    index = of_names(
+        tmp_path / "acronyms.json",
+        [("doc", title), ("doc", f"The {INTOSAI}"), ("doc", "Public Administration")],
+    )
+    # "APproaches in Creating ICT" spells APCICT by letters from inside words, in a title
+    assert index.expand("APCICT", EVERYONE) is None
+    # a name opened so is read ("INTernational Organization of …"), and so is one
+    # word shortened ("admin")
+    assert index.expand("INTOSAI", EVERYONE) == INTOSAI
+    assert index.expand("admin", EVERYONE) == "Administration"
+
+
 def test_a_name_only_an_invisible_document_uses_is_not_used(tmp_path: Path) -> None:
     index = build(tmp_path / "acronyms.json")
     public = lambda doc: doc != "doc-private"  # noqa: E731
