@@ -30,6 +30,10 @@ from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.storage.lexicon import Reading, words_held
 from assistant.text import ordinal_words, stems
 
+# A word of a question's topic: it opens at a word boundary, so an ordinal's suffix ("19th")
+# is no word
+_TOPIC_WORD = re.compile(r"\b[A-Za-z][\w'-]*")
+
 
 def answer(
     question: str,
@@ -439,7 +443,7 @@ def absent_topic(
         if ordinal.lower() not in whole.text and ordinal_words(int(ordinal[:-2])) not in whole.text:
             return str(ordinal)
     named = _name_stems(question, expansions)
-    typed_words = [w for w in re.findall(r"[A-Za-z][\w'-]*", question) if not is_function_word(w)]
+    typed_words = [w for w in _TOPIC_WORD.findall(question) if not is_function_word(w)]
     words = {s: w for w in typed_words for s in stems(w)}
     # "digital ID", "national ID": two capitals after a word of the topic name a thing ("the
     # SG" is an abbreviated name: the Secretary-General, Singapore)
@@ -578,7 +582,7 @@ def unaddressed(
     venue = extractive.meeting_words(topic_text, expansions)
     candidates = [
         w
-        for w in dict.fromkeys(re.findall(r"[A-Za-z][\w'-]*", topic_text))
+        for w in dict.fromkeys(_TOPIC_WORD.findall(topic_text))
         if not is_function_word(w)
         and len(w) > 1
         and w.lower() not in VENUE
@@ -742,7 +746,7 @@ _MONTHS = {calendar.month_abbr[m].lower(): calendar.month_name[m].lower() for m 
 
 def _phrase_around(question: str, stem: str, named: set[str]) -> str:
     """The run of the question's topic words that holds ``stem`` ("national digital ID")."""
-    words = re.findall(r"[A-Za-z][\w'-]*", question)
+    words = _TOPIC_WORD.findall(question)
     topical = [not is_function_word(w) and not (stems(w) & named) for w in words]
     for i, word in enumerate(words):
         if stem in stems(word):

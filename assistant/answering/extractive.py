@@ -34,7 +34,8 @@ from assistant.retrieval import about_groups
 from assistant.storage.acronyms import compound_split, find_definitions
 from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
+# a word, or a number; an ordinal's suffix is part of its number ("19th" is 19, not 19 and "th")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|(\d[\d,.]*)(?:st|nd|rd|th)\b|\d[\d,.]*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
 
 
@@ -47,7 +48,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 def terms(text: str) -> list[str]:
     """Content words, lower-cased and stemmed."""
-    words = [w.lower().strip("'-") for w in _TOKEN.findall(text)]
+    words = [(m.group(1) or m.group(0)).lower().strip("'-") for m in _TOKEN.finditer(text)]
     words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
     return list(_stemmer().stemWords(words))
 
@@ -107,6 +108,10 @@ def _names_number(term: str, text: str) -> bool:
 _ASKS_QUANTITY = re.compile(
     r"\b(how (many|much|big|large|long|often|far)|what (percentage|per ?cent|share|proportion|"
     r"amount|number|size)|number of|any (?:numbers|figures|stats|statistics|amounts|data))\b|"
+    # a sum of money asked for by its name: "whats the budget of …", "what was the total cost"
+    r"\bwhat(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:(?:total|annual|overall|estimated|planned|investment)\s+){0,2}"
+    r"(?:budget|cost|price|funding|spending|expenditure|salary|revenue)s?\b|"
     # a measure named by what it measures: "employment rate", "tax to gdp ratio"
     r"\b(?!(?:at|any|first|what|which|the|a)\b)[a-z]+\s+(?:rate|ratio)s?\b",
     re.I,
@@ -165,6 +170,10 @@ _CAPTION = re.compile(
     re.I,
 )
 CAPTION_PENALTY = 0.1
+# A table's or figure's note or source line ("Note: The period covered comprises 1990 to …",
+# "Source: OECD (2020), …") says how the figures were made or where from, not what they show:
+# it ranks as a caption does.
+_NOTE = re.compile(r"^\W*(?:notes?|sources?)\s*:", re.I)
 # A sentence on another session, edition or meeting than the one the question numbers ("the
 # twenty-fourth session" for "the 25th session") is about something else: it ranks below any
 # sentence on the subject (about the spread of the scores of the sentences quoted).
@@ -224,7 +233,8 @@ def _holds_date(text: str) -> bool:
 # index", "how does it rank vs the oecd", "india's rank?", "what place", "vietnam rank on the
 # readiness index".
 _ASKS_RANK = re.compile(
-    r"\b(?:where|how)\b[^?]{0,60}?\b(?:rank|ranks|ranked|sit|sits|stand|stands|placed?)\b|"
+    r"\b(?:where|how)\b[^?]{0,60}?\b(?:rank|ranks|ranked|sit|sits|stand|stands|"
+    r"(?<!take )(?<!takes )(?<!took )(?<!taking )placed?)\b|"
     r"['’]s\s+rank(?:ing)?\b|\brank(?:ing)?\s*\?*\s*$|\bwhat\s+(?:place|position|rank)\b|"
     r"\brank(?:ed|ing)?\s+(?:on|in|at)\b",
     re.I,
@@ -238,6 +248,20 @@ _ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but|then|ok)\W+)?who\b", re.I)
 # …" does not answer it for the word)
 _ASKS_COUNTRY = re.compile(
     r"\b(?:which|what)\s+(?:countr(?:y|ies)|nations?|member\s+states?)\b", re.I
+)
+# "where was it held?", "n where?", "which city hosts …": a question asking for a place
+_ASKS_PLACE = re.compile(
+    r"^\W*(?:(?:and|n|so|but|then|ok)\W+)?where\b|\bwhere\W*$|"
+    r"\bwhere\s+(?:was|is|were|will|did|does|do|are)\b|"
+    r"\b(?:which|what)\s+(?:city|cities|town|venue|capital)\b",
+    re.I,
+)
+# A place a sentence gives, beside a country: a capitalised name after "in" or "at" that is no
+# month or day ("held in Bangkok", "at United Nations Headquarters", not "in April")
+_AT_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b)[A-Z][a-z]"
 )
 # A name of someone or somewhere: two capitalised words or more in a row ("Suman Bery", "Geraldine
 # J. Fraser-Moleketi", "South Africa"), none of them the first word of the sentence
@@ -254,10 +278,11 @@ def _holds_name(text: str, typed: set[str]) -> bool:
 
 
 def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
-    """("a figure", test), ("a date", test), ("a rank", test) or ("a name", test) when the
-    question asks for one: the test says whether a sentence gives it (a rank is a number or a
-    number word: "36th", "third place"; a name, someone's or somewhere's the question does not
-    type)."""
+    """("a figure", test), ("a date", test), ("a rank", test), ("a name", test) or ("a
+    place", test) when the question asks for one: the test says whether a sentence gives it (a
+    rank is a number or a number word: "36th", "third place"; a name, someone's or somewhere's
+    the question does not type; a place, a country it does not name or a name after "in" or
+    "at")."""
     if _ASKS_WHO.search(question) and not _ASKS_QUANTITY.search(question):
         typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
         return "a name", lambda text: _holds_name(text, typed)
@@ -270,12 +295,18 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
         return "a figure", _holds_figure
     if _ASKS_RANK.search(question):
         return "a rank", _holds_rank
+    if _ASKS_PLACE.search(question):
+        named = set(country_names.in_question(question))
+        return "a place", lambda text: bool(
+            _AT_PLACE.search(text) or set(country_names.in_question(text)) - named
+        )
     return None
 
 
 # The words that ask for a kind of answer (a figure, a rank, a time) and name no topic.
 _KIND_WORDS = "numbers figures stats statistics amounts data percentage percent share proportion "
-_KIND_WORDS += "size rank ranking ranked place position sit stand placed date year time"
+_KIND_WORDS += "size rank ranking ranked place position sit stand placed date year time "
+_KIND_WORDS += "held hosted located venue city"
 
 
 @lru_cache(maxsize=1)
@@ -296,7 +327,7 @@ def lacks(question: str, evidence: list[Evidence], *, same_language: bool = True
     persons nominated …" gives no figure for "how many observers attended cepa 24?" (not asked
     of a question in another language than the sentences', which can share none)."""
     asked = asked_for(question)
-    if asked is None or asked[0] in ("a name", "a country"):
+    if asked is None or asked[0] in ("a name", "a country", "a place"):
         # a name is preferred, never required: a body, a post or a country may be who is asked
         # for, in words no test for names can tell ("the Bureau", "its Chair"); a country, as
         # a group or a region may be the answer ("the least developed countries")
@@ -620,7 +651,7 @@ def extract(
         score = 0.5 * float(similarity) + 0.35 * overlap + 0.15 * prior + named(passage)
         if asked and asked[1](sentence):
             score += ASKED_BONUS
-        if _CAPTION.match(sentence):
+        if _CAPTION.match(sentence) or _NOTE.match(sentence):
             score -= CAPTION_PENALTY
         if ordinals and any(o.search(sentence) for o in ordinals):
             score += ASKED_BONUS  # "the 25th session": the sentence on the 25th, not the 24th

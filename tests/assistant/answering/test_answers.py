@@ -14,6 +14,7 @@ from assistant.answering.extractive import (
     asked_for,
     critical_terms,
     extract,
+    lacks,
     names_no_topic,
 )
 from assistant.answering.followups import follow_up_focus, rewrite_follow_up
@@ -770,3 +771,75 @@ def test_a_law_or_version_the_question_numbers_must_be_named_by_the_documents() 
     asked = "how much is sg putting into smart nation 2.0"
     assert not extract(asked, [_passage(versioned)], Embedder()).missing
     assert extract(asked, [_passage("Smart Nation 2.05")], Embedder()).missing
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("whats the budget of the maldives' new presidential youth advisory board?", "a figure"),
+        ("whats the total investment budget for bhutan's gelephu mindfulness city?", "a figure"),
+        ("what is the cost of e-procurement systems in italy", "a figure"),
+        # the budget as a topic, and costs as things, ask for no sum
+        ("what did the budget say about ict", None),
+        ("what costs did italy cut", None),
+    ],
+)
+def test_a_sum_of_money_asked_for_by_its_name_asks_for_a_figure(
+    question: str, kind: str | None
+) -> None:
+    asked = asked_for(question)
+    assert (asked and asked[0]) == kind
+
+
+def test_a_sum_asked_for_is_not_answered_by_sentences_without_one() -> None:
+    text = (
+        "I have also recently launched a Presidential Youth Advisory Board. "
+        "This Board will advise and inform me directly, on the needs and views of young people."
+    )
+    found = extract("whats the budget of the youth advisory board", [_passage(text)], Embedder())
+    assert found.evidence
+    assert lacks("whats the budget of the youth advisory board", found.evidence) == "a figure"
+
+
+def test_a_tables_note_or_source_line_ranks_below_the_statement_it_annotates() -> None:
+    text = (
+        "Note: Countries where income inequality went up since 1990 are shown in red. "
+        "Income inequality rose in 52 of the 128 countries with data since 1990."
+    )
+    question = "in how many countries did income inequality go up since 1990"
+    found = extract(question, [_passage(text)], Embedder())
+    assert found.evidence[0].text.startswith("Income inequality rose in 52")
+    from assistant.answering.extractive import _NOTE
+
+    assert _NOTE.match("Source: OECD (2020), Digital Government Index") and _NOTE.match("Notes: a")
+    assert not _NOTE.match("Sources of income rose in 2023: wages and rents.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("n where was it held?", "a place"),
+        ("where did the forum take place", "a place"),  # "take place" ranks nothing
+        ("which city hosts the 82nd session", "a place"),
+        ("where does singapore sit on the index", "a rank"),
+        ("when was it held?", "a date"),
+    ],
+)
+def test_a_question_asking_where_asks_for_a_place(question: str, kind: str) -> None:
+    asked = asked_for(question)
+    assert asked is not None and asked[0] == kind
+
+
+def test_a_follow_up_asking_where_quotes_the_sentence_that_gives_the_place() -> None:
+    assert names_no_topic("n where was it held?")
+    text = (
+        "The Forum adopted its report and discussed the 2030 Agenda in depth with the members "
+        "of the Forum. The Forum was held in Bangkok from 25 to 27 March 2025."
+    )
+    previous = "what did the asia-pacific forum discuss"
+    found = extract(previous, [_passage(text)], Embedder(), wanted=asked_for("where was it held"))
+    assert found.evidence[0].text.startswith("The Forum was held in Bangkok")
+    # a month is no place
+    assert not asked_for("where?")[1]("It met in April 2025.")  # type: ignore[index]
+    # a place is preferred, never required: the Bureau's seat is no test of a sentence
+    assert lacks("where was it held", found.evidence) is None

@@ -596,3 +596,14 @@ def test_the_capital_of_a_foreign_questions_first_word_is_no_name() -> None:
     assert _opens("trong", typed)  # "in": capitalised because it opens the sentence
     assert not _opens("gelephu", typed)  # a name inside the sentence stays a name
     assert not _opens("cepa", "CEPA 猛暑対策で chief heat officer について何か提言ある?")
+
+
+def test_an_ordinals_suffix_is_no_word_of_the_question() -> None:
+    from assistant.answering.extractive import terms
+
+    assert terms("who chaired the 19th session, n the 81st?") == ["chair", "19", "session", "81"]
+    # "19th" asks for the nineteenth: no word "th" the passages must hold, or a refusal names
+    said = "The Governing Council held its nineteenth session in Astana."
+    assert gate("who chaired the apcict governing council 19th session", said) == (
+        "apcict governing council session"
+    )
