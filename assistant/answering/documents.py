@@ -446,11 +446,12 @@ def absent_topic(
     typed_words = [w for w in _TOPIC_WORD.findall(question) if not is_function_word(w)]
     words = {s: w for w in typed_words for s in stems(w)}
     # "digital ID", "national ID": two capitals after a word of the topic name a thing ("the
-    # SG" is an abbreviated name: the Secretary-General, Singapore)
+    # SG" is an abbreviated name: the Secretary-General, Singapore; after a country's name they
+    # are its body or where it spoke: "tonga GA speech")
     terms = {
         s
         for m in re.finditer(r"\b([a-z][\w-]*) ([A-Z]{2})\b", question)
-        if m.group(1) not in STOPWORDS
+        if m.group(1) not in STOPWORDS and not country_names.in_question(m.group(1))
         for s in stems(m.group(2))
     }
     acronyms = {s for w in acronym_candidates(question) for s in stems(w)}
@@ -589,6 +590,8 @@ def unaddressed(
         and w.lower() not in venue
         and not MEETING_NAME.match(w)  # "unga79": where it was said, like VENUE
         and not country_names.in_question(w)
+        # words for the kind of answer asked ("numbers", "stats", "examples") name no topic
+        and not stems(w) <= extractive.only_kind_terms()
     ]
     # two-letter words ("vs", "eg") are wording beside longer ones, but a topic of one short
     # word is still a topic ("what did tuvalu say about ai at unga")

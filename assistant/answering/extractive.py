@@ -314,6 +314,17 @@ def _kind_terms() -> frozenset[str]:
     return frozenset(terms(_KIND_WORDS))
 
 
+# Of those, the words that can only ask for a kind of answer, never name what a question is
+# about ("what poverty numbers does it give", "any examples?"; "data" or "share" may be a topic)
+_ONLY_KIND_WORDS = "numbers figures stats statistics amounts percentage percent example examples"
+
+
+@lru_cache(maxsize=1)
+def only_kind_terms() -> frozenset[str]:
+    """The stems of words that ask for a kind of answer and can name no topic."""
+    return frozenset(terms(_ONLY_KIND_WORDS))
+
+
 def names_no_topic(question: str) -> bool:
     """Whether ``question`` asks only for a kind of answer, naming nothing it is about: "any
     numbers?", "when?", "and who?". Such a follow-up is about what the conversation was about:
@@ -593,8 +604,8 @@ def extract(
     pool = _about_named_countries(question, passages[:max_passages])
     scoring = _within_its_documents(question, pool, expansions)
     kind = _ASKS_COUNTRY.search(scoring)  # the kind of answer, not a word to find
-    kind_terms = set(terms(kind.group(0))) if kind else set()
-    q_terms = [t for t in terms(scoring) if t not in kind_terms]
+    kind_words = set(terms(kind.group(0))) if kind else set()
+    q_terms = [t for t in terms(scoring) if t not in kind_words]
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []

@@ -124,6 +124,9 @@ def test_a_term_typed_in_capitals_is_checked_however_short() -> None:
     assert gate(question, text, used={"id": 15}, documents={"d": text}) == "national digital ID"
     text_with_id = "Bhutan launched a national digital ID, the NDI wallet, in 2023."
     assert gate(question, text_with_id, used={"id": 15}) is None
+    # after a country's name, two capitals are its body or where it spoke, not a thing asked of
+    said = "We must ensure that climate finance is speedily and easily accessible."
+    assert gate("tonga GA speech climate finance", said, used={"ga": 15}) is None
 
 
 def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
@@ -607,3 +610,17 @@ def test_an_ordinals_suffix_is_no_word_of_the_question() -> None:
     assert gate("who chaired the apcict governing council 19th session", said) == (
         "apcict governing council session"
     )
+
+
+def test_words_asking_for_a_kind_of_answer_are_no_topic_the_sentences_must_cover() -> None:
+    from assistant.answering.documents import unaddressed
+
+    said = [evidence("Nepal reduced its poverty rate from 30.1 per cent to 17.4 per cent.")]
+
+    def frequency(stem: str) -> tuple[int, int]:
+        return 20, PASSAGES
+
+    asked = "a nepal example - what poverty numbers does it give"
+    assert unaddressed(asked, said, {}, frequency, coverage=1.0) is None
+    # a word that may be a topic ("data") is still one
+    assert unaddressed("poverty data", said, {}, frequency, coverage=1.0) == "poverty data"
