@@ -446,12 +446,13 @@ def absent_topic(
     typed_words = [w for w in _TOPIC_WORD.findall(question) if not is_function_word(w)]
     words = {s: w for w in typed_words for s in stems(w)}
     # "digital ID", "national ID": two capitals after a word of the topic name a thing ("the
-    # SG" is an abbreviated name: the Secretary-General, Singapore; after a country's name they
-    # are its body or where it spoke: "tonga GA speech")
+    # SG" is an abbreviated name: the Secretary-General, Singapore; between a country's name and
+    # a word for what was said they are where it spoke: "tonga GA speech", "fiji PM statement")
     terms = {
         s
-        for m in re.finditer(r"\b([a-z][\w-]*) ([A-Z]{2})\b", question)
-        if m.group(1) not in STOPWORDS and not country_names.in_question(m.group(1))
+        for m in re.finditer(r"\b([a-z][\w-]*) ([A-Z]{2})\b(?:\s+([a-z]+))?", question)
+        if m.group(1) not in STOPWORDS
+        and not (country_names.in_question(m.group(1)) and (m.group(3) or "") in VENUE)
         for s in stems(m.group(2))
     }
     acronyms = {s for w in acronym_candidates(question) for s in stems(w)}

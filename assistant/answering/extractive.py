@@ -35,7 +35,7 @@ from assistant.storage.acronyms import compound_split, find_definitions
 from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
 
 # a word, or a number; an ordinal's suffix is part of its number ("19th" is 19, not 19 and "th")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|(\d[\d,.]*)(?:st|nd|rd|th)\b|\d[\d,.]*")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|(\d[\d,.]*)(?i:st|nd|rd|th)\b|\d[\d,.]*")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)\b")
 
 
@@ -74,13 +74,25 @@ def critical_terms(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-# A number that is part of what the question names: a law's, a resolution's or a programme's
-# ("RA 12009", "res 2786": three digits or more), or a version ("Smart Nation 2.0", "Industry
-# 4.0"). It comes straight after a word; one after a function word or a word of comparison
-# counts or bounds ("the 193 members", "over 1000 staff", "above 0.75"), a year dates, and a
-# document symbol ("A/80/66") is read as one.
-_NAMED_NUMBER = re.compile(r"\b([A-Za-z][A-Za-z'’-]*)[ -](\d{3,}|\d+\.0)(?![\w%/]|[.,]\d)")
-_BOUNDS = frozenset("above below top around nearly almost approximately approx exceeding".split())
+# A number that is part of what the question names: a law's or a resolution's, after a word
+# that says so ("Republic Act 10173", "res 2786") or an abbreviation typed in capitals that is
+# no currency ("RA 12009", "EO 138"; "USD 300" is a sum), or a version ("Smart Nation 2.0",
+# "Industry 4.0") after a word that measures nothing ("egdi score 1.0", "rated 5.0" are values).
+# A count, a rank or a page ("1000 officers", "ranked 116", "page 250") names nothing, a year
+# dates, and a document symbol ("A/80/66") is read as one.
+_NAMED_NUMBER = re.compile(r"\b([A-Za-z][A-Za-z'’-]*)[ -]?(\d{3,}|\d+\.0)(?![\w%/]|[.,]\d)")
+_NAMING_WORDS = frozenset(
+    "act acts law laws decree decrees bill bills ordinance regulation regulations circular "
+    "directive res resolution resolutions no nr number version".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    """ISO 4217 currency codes (CLDR's, as babel ships them): "USD 300" is a sum, no name."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
 
 
 def named_numbers(question: str) -> list[str]:
@@ -88,18 +100,31 @@ def named_numbers(question: str) -> list[str]:
     version with the word it numbers ("nation 2.0": a "2.0" alone is in many documents)."""
     found = []
     for match in _NAMED_NUMBER.finditer(question):
-        word, number = match.group(1).lower(), match.group(2)
-        if word in STOPWORDS or word in _BOUNDS or YEAR.fullmatch(number):
+        word, number = match.group(1), match.group(2)
+        if YEAR.fullmatch(number):
             continue
-        found.append(f"{match.group(1)} {number}" if "." in number else number)
+        if "." in number:
+            measures = SCORE_WORDS.fullmatch(word) or find_indicators(word)
+            if word.lower() not in STOPWORDS and not measures:
+                found.append(f"{word} {number}")
+            continue
+        typed_as_name = len(word) >= 2 and word.isupper() and word not in _currencies()
+        if typed_as_name or word.lower() in _NAMING_WORDS:
+            found.append(number)
     return found
 
 
 def _names_number(term: str, text: str) -> bool:
-    """Whether ``text`` holds the named number ``term`` (see :func:`named_numbers`), written
-    with or without thousands separators ("12,009"), a version after its word."""
-    plain = re.sub(r"(?<=\d)[,\u202f\u00a0](?=\d{3}(?!\d))", "", text)
-    return re.search(rf"(?<![\w.]){re.escape(term)}(?![\w]|[.,]\d)", plain, re.I) is not None
+    """Whether ``text`` holds the named number ``term`` (see :func:`named_numbers`): written
+    with or without thousands separators ("12,009", "12 009"), straight after letters ("No.10173",
+    "RA10173"); a version after its word, spaced or hyphened ("Industry-4.0")."""
+    plain = re.sub(r"(?<=\d)[,.\s\u202f\u00a0](?=\d{3}(?!\d))", "", text)
+    word, _, number = term.rpartition(" ")
+    if word:
+        pattern = rf"(?<![\w-]){re.escape(word)}[\s-]*{re.escape(number)}(?!\d)"
+    else:
+        pattern = rf"(?<!\d)(?<!\d[.,]){re.escape(number)}(?:st|nd|rd|th)?(?!\d|[.,]\d)"
+    return re.search(pattern, plain, re.I) is not None
 
 
 # What a question asks for, by its wording: a quantity ("how many", "how much", "what share")
@@ -111,7 +136,9 @@ _ASKS_QUANTITY = re.compile(
     # a sum of money asked for by its name: "whats the budget of …", "what was the total cost"
     r"\bwhat(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?"
     r"(?:(?:total|annual|overall|estimated|planned|investment)\s+){0,2}"
-    r"(?:budget|cost|price|funding|spending|expenditure|salary|revenue)s?\b|"
+    r"(?:budget|cost|price|funding|spending|expenditure|salary|revenue)\b"
+    # the sum itself, not a thing it qualifies ("the budget process", "the funding mechanism")
+    r"(?=\s*(?:[?.!,;)]|$|of|for|to|in|on|at|per|allocated|needed|required|available))|"
     # a measure named by what it measures: "employment rate", "tax to gdp ratio"
     r"\b(?!(?:at|any|first|what|which|the|a)\b)[a-z]+\s+(?:rate|ratio)s?\b",
     re.I,
@@ -146,7 +173,9 @@ _NOT_COUNTS = re.compile(
     r"august|september|october|november|december)\b|\b(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)\s+\d{1,2}\b|"
     r"\b[a-z]+\+?\d+\b|\b(?:sdgs?|goals?|targets?|resolutions?|decisions?|articles?|"
-    r"paragraphs?|sections?|chapters?|annex|session|no\.)\s+[\d/.]+",
+    r"paragraphs?|sections?|chapters?|annex|session|no\.)\s+[\d/.]+|"
+    # "one" that counts nothing: "leave no one behind", "one another", "one of the largest"
+    r"\bno[\s-]one\b|\bone\s+(?:another|of)\b",
     re.I,
 )
 ASKED_BONUS = 0.05
@@ -173,7 +202,11 @@ CAPTION_PENALTY = 0.1
 # A table's or figure's note or source line ("Note: The period covered comprises 1990 to …",
 # "Source: OECD (2020), …") says how the figures were made or where from, not what they show:
 # it ranks as a caption does.
-_NOTE = re.compile(r"^\W*(?:notes?|sources?)\s*:", re.I)
+_NOTE = re.compile(
+    r"^\W*(?:data\s+)?(?:notes?|sources?|source\(s\))(?:\s+(?:and|&)\s+sources?)?"
+    r"(?:\s+[\dA-Za-z]{1,2})?\s*:",
+    re.I,
+)
 # A sentence on another session, edition or meeting than the one the question numbers ("the
 # twenty-fourth session" for "the 25th session") is about something else: it ranks below any
 # sentence on the subject (about the spread of the scores of the sentences quoted).
@@ -234,7 +267,7 @@ def _holds_date(text: str) -> bool:
 # readiness index".
 _ASKS_RANK = re.compile(
     r"\b(?:where|how)\b[^?]{0,60}?\b(?:rank|ranks|ranked|sit|sits|stand|stands|"
-    r"(?<!take )(?<!takes )(?<!took )(?<!taking )placed?)\b|"
+    r"(?<!take )(?<!takes )(?<!took )(?<!taking )(?<!taken )placed?)\b|"
     r"['’]s\s+rank(?:ing)?\b|\brank(?:ing)?\s*\?*\s*$|\bwhat\s+(?:place|position|rank)\b|"
     r"\brank(?:ed|ing)?\s+(?:on|in|at)\b",
     re.I,
@@ -251,17 +284,19 @@ _ASKS_COUNTRY = re.compile(
 )
 # "where was it held?", "n where?", "which city hosts …": a question asking for a place
 _ASKS_PLACE = re.compile(
-    r"^\W*(?:(?:and|n|so|but|then|ok)\W+)?where\b|\bwhere\W*$|"
+    r"^\W*(?:(?:and|n|so|but|then|ok)\W+)?where(?:['’]?s)?\b|\bwhere\W*$|"
     r"\bwhere\s+(?:was|is|were|will|did|does|do|are)\b|"
     r"\b(?:which|what)\s+(?:city|cities|town|venue|capital)\b",
     re.I,
 )
 # A place a sentence gives, beside a country: a capitalised name after "in" or "at" that is no
-# month or day ("held in Bangkok", "at United Nations Headquarters", not "in April")
+# month or day, nor a part of a document ("held in Bangkok", "at United Nations Headquarters",
+# not "in April", "in Article 5", "in Figure 3")
 _AT_PLACE = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday)\b)[A-Z][a-z]"
+    r"Sunday|Article|Figure|Table|Chapter|Section|Annex|Part|Paragraph|Box|Resolution)\b)"
+    r"[A-Z][a-z]"
 )
 # A name of someone or somewhere: two capitalised words or more in a row ("Suman Bery", "Geraldine
 # J. Fraser-Moleketi", "South Africa"), none of them the first word of the sentence
@@ -314,9 +349,9 @@ def _kind_terms() -> frozenset[str]:
     return frozenset(terms(_KIND_WORDS))
 
 
-# Of those, the words that can only ask for a kind of answer, never name what a question is
-# about ("what poverty numbers does it give", "any examples?"; "data" or "share" may be a topic)
-_ONLY_KIND_WORDS = "numbers figures stats statistics amounts percentage percent example examples"
+# The words that can only ask for a kind of answer, never name what a question is about ("what
+# poverty numbers does it give", "any examples?"; "data", "share" or "statistics" may be one)
+_ONLY_KIND_WORDS = "numbers figures stats amounts percentage percent example examples"
 
 
 @lru_cache(maxsize=1)

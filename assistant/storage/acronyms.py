@@ -132,10 +132,20 @@ def _spelling_run(letters: str, name: str) -> tuple[str, bool] | None:
     return spelled
 
 
-def _without_article(name: str) -> str:
-    """``name`` without the article a sentence may open it with ("The Peacebuilding Fund")."""
-    first, _, rest = name.partition(" ")
-    return rest if first in ("The", "A", "An") and rest else name
+# Words a name read from text may come with before it: the words that lead into it in the
+# sentence ("In the …", "According to the …", "Through the …"), or whose it is ("Singapore's …")
+_LEAD_IN = frozenset(
+    "a an the in on at by for from of to with through according under as and".split()
+)
+
+
+def _without_lead_in(name: str) -> str:
+    """``name`` without the words a sentence may lead into it with ("In the Government
+    Technology Agency", "Singapore's Government Technology Agency")."""
+    words = name.split()
+    while len(words) > 1 and (words[0].lower() in _LEAD_IN or words[0].endswith(("'s", "’s"))):
+        words = words[1:]
+    return " ".join(words)
 
 
 def compound_split(word: str) -> list[str]:
@@ -346,7 +356,7 @@ class AcronymIndex:
                 if spelled is None:
                     continue
                 run, by_initials = spelled
-                if not by_initials and " " in run and not _without_article(name).startswith(run):
+                if not by_initials and " " in run and not _without_lead_in(name).startswith(run):
                     # letters taken from inside several words spell a part of a longer name
                     # by chance ("Approaches in Creating ICT", of a paper's title, for
                     # APCICT): a run of words spelled so must open the name (one word

@@ -127,6 +127,9 @@ def test_a_term_typed_in_capitals_is_checked_however_short() -> None:
     # after a country's name, two capitals are its body or where it spoke, not a thing asked of
     said = "We must ensure that climate finance is speedily and easily accessible."
     assert gate("tonga GA speech climate finance", said, used={"ga": 15}) is None
+    # ... but a thing asked of the country is still one ("rwanda AI policy")
+    data_policy = "Rwanda adopted a national data policy in 2019."
+    assert gate("rwanda AI policy", data_policy, used={"ai": 15}) == "AI policy"
 
 
 def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
@@ -604,7 +607,7 @@ def test_the_capital_of_a_foreign_questions_first_word_is_no_name() -> None:
 def test_an_ordinals_suffix_is_no_word_of_the_question() -> None:
     from assistant.answering.extractive import terms
 
-    assert terms("who chaired the 19th session, n the 81st?") == ["chair", "19", "session", "81"]
+    assert terms("who chaired the 19th session, n the 81ST?") == ["chair", "19", "session", "81"]
     # "19th" asks for the nineteenth: no word "th" the passages must hold, or a refusal names
     said = "The Governing Council held its nineteenth session in Astana."
     assert gate("who chaired the apcict governing council 19th session", said) == (

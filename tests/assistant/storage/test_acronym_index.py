@@ -261,6 +261,15 @@ def test_several_words_spelled_from_inside_them_must_open_the_name(tmp_path: Pat
     # word shortened ("admin")
     assert index.expand("INTOSAI", EVERYONE) == INTOSAI
     assert index.expand("admin", EVERYONE) == "Administration"
+    # the words a sentence leads into a name with are not part of it
+    led_in = of_names(
+        tmp_path / "led-in.json",
+        [
+            ("doc", "According to the Government Technology Agency"),
+            ("doc", "Singapore's Government Technology Agency"),
+        ],
+    )
+    assert led_in.expand("govtech", EVERYONE) == "Government Technology"
 
 
 def test_a_name_only_an_invisible_document_uses_is_not_used(tmp_path: Path) -> None:
