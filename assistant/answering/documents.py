@@ -65,6 +65,10 @@ def answer(
         wanted = extractive.asked_for(focus)
         scored_by = question.removesuffix(focus).strip() or question
         focus = None
+    elif focus is not None and _names_nothing_new(focus):
+        # "what did tuvalu say on the same topic?": the topic is the conversation's, so the
+        # sentences are chosen by the whole question it continues
+        focus = None
     asked = focus or question
     timings = run.timings
     if expansions is None:
@@ -359,6 +363,27 @@ def _opens(term: str, typed: str) -> bool:
         and first.group(1).lower() == term.lower()
         and first.group(1)[1:].islower()
     )
+
+
+# What points back at the conversation's subject in place of naming one ("on the same topic",
+# "that issue", "these questions")
+_SAME_SUBJECT = re.compile(
+    r"\b(?:the\s+)?(?:same|that|this|these|those)\s+"
+    r"(?:topic|subject|matter|issue|question|thing|area|theme|point)s?\b",
+    re.I,
+)
+
+
+def _names_nothing_new(focus: str) -> bool:
+    """Whether a follow-up's own words name nothing it asks about but the countries, groups or
+    years it puts in place of the earlier ones, and whose words it asks for ("what did tuvalu
+    say on the same topic?")."""
+    rest = _ATTRIBUTION_VERBS.sub(" ", _SAME_SUBJECT.sub(" ", without_groups(focus)))
+    for code in country_names.in_question(rest):
+        for name in country_names.names(code):
+            rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
+    words = [w for w in _TOPIC_WORD.findall(rest) if not is_function_word(w)]
+    return not words and rest != focus
 
 
 def with_expansions(question: str, expansions: dict[str, str]) -> str:

@@ -627,3 +627,22 @@ def test_words_asking_for_a_kind_of_answer_are_no_topic_the_sentences_must_cover
     assert unaddressed(asked, said, {}, frequency, coverage=1.0) is None
     # a word that may be a topic ("data") is still one
     assert unaddressed("poverty data", said, {}, frequency, coverage=1.0) == "poverty data"
+
+
+@pytest.mark.parametrize(
+    ("own_words", "nothing_new"),
+    [
+        ("what did tuvalu say on the same topic?", True),
+        ("what did fiji say on that issue", True),
+        ("and samoa?", True),
+        ("what about regulators", False),
+        ("and what did tonga say about oceans?", False),
+        ("who chaired it?", False),
+    ],
+)
+def test_a_follow_up_naming_only_whom_it_asks_names_no_topic_of_its_own(
+    own_words: str, nothing_new: bool
+) -> None:
+    from assistant.answering.documents import _names_nothing_new
+
+    assert _names_nothing_new(own_words) is nothing_new
