@@ -153,10 +153,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(answer.model_dump_json())
             else:
-                _print_answer(answer)
+                _print_answer(answer, follow_up=args.conversation not in (None, "new"))
+            sys.stdout.flush()  # the answer first, then where to ask on, each on its own lines
             if args.conversation is not None and answer.conversation_id:
                 print(
-                    f"(conversation {answer.conversation_id}: ask on with "
+                    f"\n(conversation {answer.conversation_id}: ask on with "
                     f"--conversation {answer.conversation_id})",
                     file=sys.stderr,
                 )
@@ -217,6 +218,7 @@ def _chat(
             break
         if not question or question.lower() in {"exit", "quit"}:
             break
+        follow_up = conversation_id is not None
         try:
             answer = assistant.converse(
                 question, filters, conversation_id, owner=CLI_OWNER, channel="cli"
@@ -228,7 +230,7 @@ def _chat(
         if json_lines:
             print(answer.model_dump_json(), flush=True)
         else:
-            _print_answer(answer)
+            _print_answer(answer, follow_up=follow_up)
             print(flush=True)
     if conversation_id:
         print(f"(conversation {conversation_id})", file=sys.stderr)
@@ -290,7 +292,10 @@ def _passage_json(p: object) -> dict[str, object]:
     }
 
 
-def _print_answer(answer: object) -> None:
+def _print_answer(answer: object, *, follow_up: bool = False) -> None:
+    """``answer`` as a person reads it; ``follow_up``: the question followed earlier ones in its
+    conversation (what it was rewritten to is then what the follow-up was read as; else the
+    words it was searched with, slips mended)."""
     from assistant.models import Answer
 
     assert isinstance(answer, Answer)
@@ -314,7 +319,8 @@ def _print_answer(answer: object) -> None:
     if answer.understood:
         print(f"\n(read as: {answer.understood})")
     if answer.rewritten_question:
-        print(f"\n(follow-up read as: {answer.rewritten_question})")
+        label = "follow-up read as" if follow_up else "searched as"
+        print(f"\n({label}: {answer.rewritten_question})")
     if not answer.grounded:
         print("\n(not grounded: the documents do not answer this)")
 

@@ -70,3 +70,21 @@ def test_a_long_quote_is_cut_after_a_whole_word() -> None:
     assert len(clipped) <= cli.QUOTE_CHARS + 1 and clipped.endswith("\u2026")
     assert text.startswith(clipped[:-1]) and text[len(clipped) - 1] == " "
     assert cli._clipped("short", cli.QUOTE_CHARS) == "short"
+
+
+def test_a_question_rewritten_is_shown_as_a_follow_up_only_after_earlier_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from assistant.models import Answer
+
+    answer = Answer(
+        question="escap recomendations on digital govt",
+        answer="…",
+        grounded=True,
+        citations=[],
+        rewritten_question="escap recommendations on digital govt",
+    )
+    cli._print_answer(answer)
+    assert "(searched as: escap recommendations on digital govt)" in capsys.readouterr().out
+    cli._print_answer(answer, follow_up=True)
+    assert "(follow-up read as: escap recommendations" in capsys.readouterr().out
