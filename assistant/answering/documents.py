@@ -18,6 +18,7 @@ from assistant.answering.context import Access, AnswerContext, Run
 from assistant.answering.refusal import refusal
 from assistant.answering.sources import Source
 from assistant.answering.understanding import (
+    POSSESSIVE,
     acronym_candidates,
     is_function_word,
     with_egov_spelt_out,
@@ -28,7 +29,7 @@ from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import Retriever
 from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
 from assistant.storage.lexicon import Reading, words_held
-from assistant.text import ordinal_words, stems
+from assistant.text import fold, ordinal_words, stems
 
 # A word of a question's topic: it opens at a word boundary, so an ordinal's suffix ("19th")
 # is no word
@@ -379,11 +380,14 @@ def _names_nothing_new(focus: str) -> bool:
     years it puts in place of the earlier ones, and whose words it asks for ("what did tuvalu
     say on the same topic?")."""
     rest = _ATTRIBUTION_VERBS.sub(" ", _SAME_SUBJECT.sub(" ", without_groups(focus)))
-    for code in country_names.in_question(rest):
-        for name in country_names.names(code):
-            rest = re.sub(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", " ", rest, flags=re.I)
-    words = [w for w in _TOPIC_WORD.findall(rest) if not is_function_word(w)]
-    return not words and rest != focus
+    countries = country_names.in_question(rest)
+    names = (name for code in countries for name in country_names.names(code))
+    words = [
+        w
+        for w in _TOPIC_WORD.findall(sources.without_names(fold(POSSESSIVE.sub("", rest)), names))
+        if not is_function_word(w)
+    ]
+    return not words and (bool(countries) or rest != focus)
 
 
 def with_expansions(question: str, expansions: dict[str, str]) -> str:

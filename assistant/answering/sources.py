@@ -202,11 +202,11 @@ def _source_of(
         or any(_names(d, fold(w), folded_expansions) for d in documents.values())
     )
     countries = country_names.in_question(plain)
-    leftover = _without(fold(plain), (n for c in countries for n in country_names.names(c)))
+    leftover = without_names(fold(plain), (n for c in countries for n in country_names.names(c)))
     # a group that is also a body with documents of its own ("ESCAP", "OECD") is the body
     groups = [] if countries else find_groups(plain)
     if groups and not _names_documents(leftover, folded_expansions, documents):
-        leftover = _without(leftover, (n for g in groups for n in g.names))
+        leftover = without_names(leftover, (n for g in groups for n in g.names))
     else:
         groups = []
     years = {int(y) for y in YEAR.findall(plain)}
@@ -310,7 +310,8 @@ def _name_like(word: str, phrase: str, expansions: dict[str, str]) -> bool:
     return word in expansions or not country_names.is_english_word(word)
 
 
-def _without(text: str, names: Iterable[str]) -> str:
+def without_names(text: str, names: Iterable[str]) -> str:
+    """``text`` (folded) with each of ``names`` taken out as whole words."""
     for name in names:
         text = re.sub(rf"\b{re.escape(fold(name))}\b", " ", text)
     return text

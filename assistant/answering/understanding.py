@@ -36,7 +36,7 @@ from assistant.indicators import INDICATORS, find_indicators, names_of
 from assistant.text import YEAR, fold
 
 # "fiji's", "FIJI’s" -> "fiji", "FIJI": a possessive never changes what is named.
-_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b", re.I)
+POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b", re.I)
 
 _NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "two": 2, "four": 4, "six": 6, "twenty": 20}
 _N = r"(\d{1,3}|three|five|ten|two|four|six|twenty)"
@@ -254,7 +254,7 @@ _EGOV_RANKED = re.compile(r"\b(?:rank\w*|top\s*\d+|score[sd]?)\b", re.I)
 
 def understand(question: str) -> QueryPlan:
     """The plan for a standalone question (follow-ups are rewritten first)."""
-    text = " ".join(_POSSESSIVE.sub("", question).split())
+    text = " ".join(POSSESSIVE.sub("", question).split())
     plan = QueryPlan(question=question, text=text)
     spelled, fixed = _names_spelling(text)
     plan.indicators = find_indicators(spelled)
@@ -562,7 +562,7 @@ def acronym_candidates(text: str) -> list[str]:
     found: list[str] = []
     english = country_names.mostly_english(text)
     for word in re.findall(
-        r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-])", _POSSESSIVE.sub("", text)
+        r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-])", POSSESSIVE.sub("", text)
     ):
         capitals = word.isupper() or (word[:-1].isupper() and word.endswith("s") and len(word) > 2)
         unknown = (
