@@ -26,7 +26,6 @@ INGEST_MAY_IMPORT = (
     "assistant.country_groups",
     "assistant.indicators",
     "assistant.text",
-    "assistant.sentences",
     "assistant.errors",
 )
 
