@@ -27,7 +27,7 @@ from assistant.answering.wordlists import MEETING_NAME, STOPWORDS, VENUE
 from assistant.country_groups import find_groups, without_groups
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval import Retriever
-from assistant.storage.acronyms import COMMON_ACRONYM_SHARE
+from assistant.storage.acronyms import COMMON_ACRONYM_SHARE, in_order
 from assistant.storage.lexicon import Reading, words_held
 from assistant.text import fold, ordinal_words, stems
 
@@ -710,7 +710,7 @@ def _contraction_of(typed: str, words: set[str]) -> str | None:
         ends = word[:2] == typed[:2] or (
             len(typed) >= 4 and word[0] == typed[0] and word[-1] == typed[-1]
         )
-        if len(word) >= len(typed) + 3 and ends and _in_order(typed, word):
+        if len(word) >= len(typed) + 3 and ends and in_order(typed, word):
             return word
     return None
 
@@ -731,11 +731,6 @@ def _clipped_from(typed: str, words: set[str]) -> str | None:
 
 # The fewest letters of a clipped word read as the longer one it starts ("gov", "admin").
 CLIPPED_LETTERS = 3
-
-
-def _in_order(letters: str, word: str) -> bool:
-    rest = iter(word)
-    return all(letter in rest for letter in letters)
 
 
 class _DocumentsQuoted:

@@ -33,6 +33,7 @@ from assistant.answering.wordlists import FIGURE, NOT_A_FIGURE, RANKING, SCORE_W
 from assistant.country_groups import Group, find_groups
 from assistant.country_groups import groups as all_groups
 from assistant.indicators import INDICATORS, find_indicators, names_of
+from assistant.storage.acronyms import in_order
 from assistant.text import YEAR, fold
 
 # "fiji's", "FIJI’s" -> "fiji", "FIJI": a possessive never changes what is named.
@@ -596,7 +597,7 @@ def shortened_function_word(word: str) -> str | None:
             len(full) > len(word)
             and full[:2] == word[:2]
             and full[-1] == word[-1]
-            and _letters_in_order(word, full)
+            and in_order(word, full)
         ):
             return full
     return spelt_by_sound(word)
@@ -638,8 +639,3 @@ def _function_words_by_sound() -> dict[str, tuple[str, ...]]:
         if word.isalpha():
             by_sound.setdefault(jellyfish.metaphone(word), []).append(word)
     return {code: tuple(words) for code, words in by_sound.items()}
-
-
-def _letters_in_order(letters: str, word: str) -> bool:
-    rest = iter(word)
-    return all(letter in rest for letter in letters)

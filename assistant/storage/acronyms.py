@@ -76,7 +76,7 @@ def _spells(letters: str, words: list[str], *, small_letters: bool = True) -> bo
     return len(words) <= 2 * len(letters) + 2 and go(0, 0)
 
 
-def _in_order(letters: str, text: str) -> bool:
+def in_order(letters: str, text: str) -> bool:
     """Whether ``letters`` occur in ``text`` in order (not necessarily together): what any
     spelling of them by ``text``'s words needs."""
     rest = iter(text)
@@ -358,7 +358,7 @@ class AcronymIndex:
                 self._by_initial = dict(by_initial)
             found: dict[str, tuple[bool, Counter[str]]] = {}
             for name in self._by_initial.get(key[0], ()):
-                if not _in_order(key, name.lower()):
+                if not in_order(key, name.lower()):
                     continue  # cheap first: a name spells only letters it has, in order
                 docs = self._names[name]
                 spelled = _spelling_run(key, name)
