@@ -435,7 +435,7 @@ def page_furniture(text: str) -> bool:
     numbers, hold fewer than SAYING_LETTERS letters, in any script (combining marks count:
     Thai, Devanagari). A longer one, a table's rows of codes and figures or a page in capitals,
     is never judged so. (Sentences of page furniture inside a passage are dropped when quoting:
-    see answering.extractive.sentences_of.)"""
+    see assistant.sentences.sentences_of.)"""
     tokens = text.split()
     if len(tokens) >= FURNITURE_WORDS:
         return False

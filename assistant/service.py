@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant import countries as country_names
 from assistant.access import can_see, covers, granted, visible_ids
 from assistant.answering import pipeline
@@ -36,6 +38,7 @@ from assistant.errors import (
     ProviderError,
     QuestionTooLong,
     StoreError,
+    StoreUnavailable,
 )
 from assistant.indicators import IndicatorValue
 from assistant.models import Answer, Chunk, DocumentRecord, Filters, Passage, chunk_id_of
@@ -185,6 +188,19 @@ class Assistant:
             question, self.context, filters, conversation, access=access, on_event=on_event
         )
 
+    def _sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors ingestion stored for these sentences (see
+        :func:`assistant.sentences.sentence_id`); none when the setting is off or they cannot
+        be read (the answer then computes them)."""
+        stored = self.store.sentence_vectors
+        if stored is None:
+            return {}
+        try:
+            return stored.vectors(ids)
+        except (StoreError, StoreUnavailable) as exc:
+            log.warning("the stored sentence vectors could not be read (%s); computing them", exc)
+            return {}
+
     def check_question(self, question: str) -> str:
         """The question stripped; :class:`BadRequest` when it is empty and
         :class:`QuestionTooLong` over ``RAG_MAX_QUESTION_CHARS``. Every operation that takes a
@@ -211,6 +227,7 @@ class Assistant:
             frequency=self._frequency,
             definition=self._definition,
             next_chunk=self.next_chunk,
+            sentence_vectors=self._sentence_vectors,
         )
 
     def _frequency(self, stem: str, access: Sequence[str] | None) -> tuple[int, int]:

@@ -92,8 +92,8 @@ class _ProgressBar:
             self.bar.update(1)
         elif event == "sentences":
             print(
-                f"indexing the sentences of {data['documents']} stored documents for questions in "
-                "other languages",
+                f"embedding the sentences of {data['documents']} stored documents "
+                f"{data.get('for', 'for questions in other languages')}",
                 file=sys.stderr,
             )
 
@@ -125,14 +125,14 @@ def _print_summary(report: Any, settings: Settings) -> None:
         f"{totals['failed']} failed, {totals['needs_ocr']} need OCR, {totals['skipped']} skipped; "
         f"{totals['pages']} pages, {totals['chunks']} passages in {secs['total']:.1f} s "
         f"(parse {secs['parse']:.1f}, chunk {secs['chunk']:.1f}, embed {secs['embed']:.1f}, "
-        f"sentences by meaning {secs['sentences']:.1f}, store {secs['store']:.1f}, "
+        f"sentences {secs['sentences']:.1f}, store {secs['store']:.1f}, "
         f"keyword index {secs['index']:.1f})"
     )
     if report.indicator_rows:
         print(
             f"indicator table: {report.indicator_rows} values loaded; {report.profiles} country profiles"
         )
-    if not totals["ingested"] and totals["unchanged"]:
+    if not totals["ingested"] and totals["unchanged"] and not secs["sentences"]:
         print("nothing changed: nothing was embedded")
     if report.recovered:
         print(

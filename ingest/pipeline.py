@@ -48,12 +48,20 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import AssistantError, StoreError
 from assistant.models import PUBLIC, Chunk, DocumentRecord
+from assistant.sentences import answer_sentences
 from assistant.storage import Stores, lexicon
 from assistant.storage.catalog import Catalog
 from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
-from assistant.storage.vectors import SENTENCE_INDEX, VectorStore
+from assistant.storage.vectors import (
+    SENTENCE_INDEX,
+    SENTENCE_VECTORS,
+    SENTENCE_VECTORS_IN_LINE,
+    SentenceIndex,
+    SentenceVectors,
+    VectorStore,
+)
 
 from .chunking import chunk_document
 from .metadata import Catalogue, DocMeta, make_doc_id, resolve_metadata
@@ -227,6 +235,8 @@ class Pipeline:
             if full is None:
                 raise
             raise StoreError(full) from exc
+        finally:
+            self.store.settle()  # what was written, written out here, not by the API's workers
 
     def _run(
         self,
@@ -294,8 +304,50 @@ class Pipeline:
         return report
 
     def _sync_sentences(self, changed: bool, report: Report, notify: Progress) -> None:
-        """Keep the multilingual sentence index in line with the stored passages, and say so
-        in the catalogue (``SENTENCE_INDEX``: the API searches by meaning only then).
+        """Keep the multilingual sentence index (``SENTENCE_INDEX``: the API searches by meaning
+        only while it is in line) and the sentence vectors (``SENTENCE_VECTORS``) in line with
+        the stored passages (see :meth:`_sync_beside`)."""
+        self._sync_beside(
+            self.store.sentences,
+            (SENTENCE_INDEX, "in line"),
+            self._index_sentences,
+            changed,
+            report,
+            notify,
+        )
+        self._sync_beside(
+            self.store.sentence_vectors,
+            (SENTENCE_VECTORS, SENTENCE_VECTORS_IN_LINE),
+            self._store_sentence_vectors,
+            changed,
+            report,
+            notify,
+        )
+
+    def _index_sentences(self, record: DocumentRecord, chunks: list[Chunk]) -> int:
+        """Index a document's sentences by meaning (the multilingual model)."""
+        assert self.store.sentences is not None
+        return self.store.sentences.add(record, chunks, self.multilingual.embed)
+
+    def _store_sentence_vectors(self, record: DocumentRecord, chunks: list[Chunk]) -> int:
+        """Store the vectors of the sentences answers choose from in a document's passages."""
+        assert self.store.sentence_vectors is not None
+        sentences = answer_sentences(record, chunks)
+        return self.store.sentence_vectors.add(record, sentences, self.embedder.embed)
+
+    def _sync_beside(
+        self,
+        index: SentenceIndex | SentenceVectors | None,
+        state: tuple[str, str],
+        write: Callable[[DocumentRecord, list[Chunk]], int],
+        changed: bool,
+        report: Report,
+        notify: Progress,
+    ) -> None:
+        """Keep ``index``, kept beside the passages, in line with them, and say so in the
+        catalogue (``state``: the state's key and the value that says it is in line; a store in
+        line by another value, made by another version of what the index holds, is written
+        again whole).
 
         A run with the index on writes and deletes the sentences of what it changes. A run with
         it off cannot: when it changed anything, the index is marked out of line. The next run
@@ -303,31 +355,38 @@ class Pipeline:
         meanwhile are indexed from their stored passages (nothing is parsed or embedded again),
         and what it holds of documents no longer stored, or of an older version of one, is
         removed. A document counts as indexed once its last sentence is stored, so a run stopped
-        half-way is mended the same way."""
-        sentences = self.store.sentences
-        if sentences is None:
+        half-way is mended the same way (and one without a sentence to store, a table, is read
+        again at each mend: nothing is embedded for it)."""
+        key, in_line = state
+        if index is None:
             if changed:
-                self.catalog.set_state(SENTENCE_INDEX, None)
+                self.catalog.set_state(key, None)
             return
-        if self.catalog.get_state(SENTENCE_INDEX) is not None:
+        now = self.catalog.get_state(key)
+        if now == in_line:
             return
         stored = self.store.doc_versions()
-        indexed = sentences.doc_versions()
+        indexed = index.doc_versions()
         for doc_id, version in indexed.items():
-            if stored.get(doc_id) != version:
-                sentences.delete_document(doc_id)
+            if stored.get(doc_id) != version or now is not None:
+                index.delete_document(doc_id)
+        if now is not None:  # made by another version: all of it again
+            indexed = {}
         records = self.catalog.documents()
         missing = [d for d, v in stored.items() if indexed.get(d) != v and d in records]
         if missing:
-            notify("sentences", {"documents": len(missing)})
+            purpose = {
+                SENTENCE_INDEX: "for questions in other languages",
+                SENTENCE_VECTORS: "for answers to read",
+            }[key]
+            notify("sentences", {"documents": len(missing), "for": purpose})
             t0 = time.perf_counter()
             for doc_id in missing:
-                sentences.delete_document(doc_id)  # what a stopped run left of it
-                chunks = self.store.document_chunks(doc_id)
-                sentences.add(records[doc_id], chunks, self.multilingual.embed)
+                index.delete_document(doc_id)  # what a stopped run left of it
+                write(records[doc_id], self.store.document_chunks(doc_id))
             report.timings["sentences"] += time.perf_counter() - t0
-            log.info("indexed the sentences of %d stored documents by meaning", len(missing))
-        self.catalog.set_state(SENTENCE_INDEX, "in line")
+            log.info("%s: the sentences of %d stored documents written", key, len(missing))
+        self.catalog.set_state(key, in_line)
 
     def _fingerprint(self) -> str:
         """What the stored passages depend on besides the files themselves."""
@@ -702,11 +761,15 @@ class Pipeline:
         self.catalog.begin(record)
         self.store.delete_document(record.doc_id)
         self.store.add(record, work.chunks, vectors)
-        if self.store.sentences is not None:
-            t2 = time.perf_counter()
-            self.store.sentences.add(record, work.chunks, self.multilingual.embed)
-            report.timings["sentences"] += time.perf_counter() - t2
-            t1 += time.perf_counter() - t2  # counted as its own step, not as storing
+        for beside, write in (
+            (self.store.sentences, self._index_sentences),
+            (self.store.sentence_vectors, self._store_sentence_vectors),
+        ):
+            if beside is not None:
+                t2 = time.perf_counter()
+                write(record, work.chunks)
+                report.timings["sentences"] += time.perf_counter() - t2
+                t1 += time.perf_counter() - t2  # counted as its own step, not as storing
         self.catalog.commit(record)
         self.catalog.record_file(key, work.version, "ingested", None)
         report.timings["store"] += time.perf_counter() - t1

@@ -26,6 +26,7 @@ INGEST_MAY_IMPORT = (
     "assistant.country_groups",
     "assistant.indicators",
     "assistant.text",
+    "assistant.sentences",
     "assistant.errors",
 )
 

@@ -37,6 +37,7 @@ def answer(
             max_sentences=2,
             document_text=context.document_text,
             next_chunk=context.next_chunk,
+            stored=context.sentence_vectors,
         )
         name = country_names.name(code)
         weak = extraction.best_score < context.settings.refusal_threshold

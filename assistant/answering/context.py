@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from assistant.answering.citations import DataCitations
 from assistant.config import Settings
 from assistant.embedding import Embedder
@@ -39,6 +41,9 @@ class AnswerContext:
     definition: Callable[[str, Access], str | None] = lambda word, access: None
     # the passage after a chunk in its document (the same version), None at its end
     next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None
+    # the vectors ingestion stored for sentences, by their ids (assistant.sentences.sentence_id):
+    # id -> vector, by ``embedder``'s model (see assistant.storage.vectors.SentenceVectors)
+    sentence_vectors: Callable[[Sequence[str]], dict[str, np.ndarray]] = lambda ids: {}
 
     @property
     def uses_llm(self) -> bool:

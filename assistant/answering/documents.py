@@ -117,6 +117,7 @@ def answer(
         max_embedded=CROSSLINGUAL_EMBEDDED if meaning else extractive.EMBEDDED,
         wanted=wanted,
         about=question.removesuffix(focus) if focus and followups.points_back(focus) else None,
+        stored=None if meaning else context.sentence_vectors,
     )
     timings["extract_ms"] = (time.perf_counter() - t0) * 1000
     if meaning and not language.foreign_script_words(meaning):

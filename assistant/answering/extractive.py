@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from assistant import countries as country_names
 from assistant.answering.wordlists import (
@@ -32,8 +34,9 @@ from assistant.embedding import SentenceEmbedder
 from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
+from assistant.sentences import same_words, sentence_id, sentences_of
 from assistant.storage.acronyms import compound_split, find_definitions
-from assistant.text import UN_SYMBOL, YEAR, ordinal_words, sentence_spans
+from assistant.text import YEAR, ordinal_words
 
 # a word, or a number; an ordinal's suffix is part of its number ("19th" is 19, not 19 and "th")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|(\d[\d,.]*)(?i:st|nd|rd|th)\b|\d[\d,.]*")
@@ -408,190 +411,21 @@ class Extraction:
     missing: list[str] = field(default_factory=list)  # critical terms found nowhere
 
 
-def _clean(text: str) -> str:
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
-    text = re.sub(r"^\s*[-•*▪]\s+", "", text)  # list bullets
-    return re.sub(r"\s+", " ", text).strip().rstrip(";")
-
-
-# "(4) OECD (2020), Digital Government Index (DGI): 2019 Results.", "[17] Welby, B. (2019), …":
-# an entry of a reference list.
-_REFERENCE = re.compile(
-    r"^\W{0,3}[(\[]?\d{1,3}[)\].]?\s+[A-Z][^()]{0,120}\((19|20)\d\d[a-z]?\)[,.:]"
-)
-
-
-# A note that sends the reader elsewhere by a web address ("See https://…", "37 For examples, see
-# https://…", "Available at https://…"), or a line that is mostly web addresses: it points to a
-# source, it says nothing itself.
-_POINTER = re.compile(
-    r"^\W{0,3}\d{0,3}\W{0,3}(?:for (?:an )?examples?,?\s+)?(?:see|available at|retrieved from)\b",
-    re.I,
-)
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-# Letters a line must keep outside its web addresses to say something.
-POINTER_LETTERS = 40
-
-
-def _points_elsewhere(sentence: str) -> bool:
-    """A pointer to another source (see :data:`_POINTER`) with a web address in it, or a line
-    whose web addresses make up most of it, with fewer than POINTER_LETTERS letters besides
-    ("The portal (www.gov.sg) now lists 1,200 services." states something)."""
-    addresses = _URL.findall(sentence)
-    if not addresses:
-        return False
-    if _POINTER.match(sentence):
-        return True
-    rest = _URL.sub(" ", sentence)
-    mostly = sum(map(len, addresses)) > len("".join(rest.split()))
-    return mostly and sum(ch.isalpha() for ch in rest) < POINTER_LETTERS
-
-
-# A row of a table of works as ingest/sheets.py stores it ("year: 2014; title: …; authors: …;
-# abstract: In 2011, …"): "label: value" cells between semicolons, a title and an author among them.
-_CELL = re.compile(r"(?:^|;\s+)([a-z][a-z _]{1,30}):\s", re.I)
-_RECORD_LABELS = ({"title"}, {"author", "authors"})
-# The cells of such a row that hold prose: what its sentences quote.
-_PROSE_CELLS = frozenset({"abstract", "summary", "description"})
-
-
-def _is_record(text: str) -> bool:
-    """Whether a passage is rows of a table of works (see :data:`_CELL`)."""
-    labels = {m.group(1).lower() for m in _CELL.finditer(text[:2000])}
-    return bool(_CELL.match(text)) and all(labels & wanted for wanted in _RECORD_LABELS)
-
-
-def _prose_of_cells(sentence: str) -> str | None:
-    """What of a sentence of a record's row reads as prose: the value of its last cell when that
-    cell is a prose one (see :data:`_PROSE_CELLS`: an abstract's first sentence); None when the
-    sentence is labels and values only. A sentence with no cell is returned whole (an abstract's
-    later sentences)."""
-    labels = list(_CELL.finditer(sentence))
-    if not labels:
-        return sentence
-    last = labels[-1]
-    return sentence[last.end() :].strip() if last.group(1).lower() in _PROSE_CELLS else None
-
-
-# The symbols a UN document prints at the top of its pages, read as the start of a sentence.
-_LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SYMBOL.pattern})?)+\s*")
-# An entry of a list of contents, figures or tables: its page number and the next entry's label
-# ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
-# and "B. Consideration of the topic ........" whose page number the next line holds): five dots
-# in a row closing a line are a leader, never an ellipsis.
-_CONTENTS_ENTRY = re.compile(
-    r"\s\d{1,3}\s+(Figure|Table|Box|Chapter|Annex|Section|Part)\s+[\dA-Z]{1,3}[.:]?$|\.{4,}\s*\d{1,3}$"
-    r"|(?:\.\s?){5,}\d{0,3}\s*$"
-)
-
-
-def _mostly_figures(sentence: str) -> bool:
-    """Cells of a table read as a line ("Implementation3 1.0 0.5 0.3 0.6 ..."): ten words or
-    more, over half of them numbers; or the fields of a data file's rows as stored
-    ("2022,ZAF,South Africa,B,0.562,0.603,..."): five or more fields between commas with no
-    space after them, over half of them numbers."""
-    words = sentence.split()
-    numbers = sum(bool(re.fullmatch(r"[\d.,%()+\-–]+", w)) for w in words)
-    if len(words) >= 10 and numbers > 0.5 * len(words):
-        return True
-    fields = re.split(r",(?=\S)", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", sentence))
-    figures = sum(bool(re.fullmatch(r"\s*[\d.%()+\-–]+\s*", f)) for f in fields)
-    return len(fields) >= 5 and figures > 0.5 * len(fields)
-
-
-def _running_head(sentence: str, title: str) -> int:
-    """Length of a running head at the start of ``sentence``: the document's title (its first
-    five words or more) and the page number after it; 0 when there is none."""
-    words = title.split()
-    if len(words) < 5:
-        return 0
-    # the page number may come first, and be printed between bars ("|03|")
-    number = re.match(r"\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", sentence)
-    start = number.end() if number else 0
-    for size in range(len(words), 4, -1):
-        prefix = " ".join(words[:size])
-        if sentence.startswith(prefix, start):
-            rest = sentence[start + len(prefix) :]
-            extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
-            return start + len(prefix) + (extra.end() if extra else 0)
-    return 0
-
-
-# The rule above a page's footnotes, as UN documents print it.
-_FOOTNOTE_RULE = re.compile(r"_{5,}")
-_FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
-# A UN document's masthead, on its first page: the job number printed as a bar code
-# ("*2512003*"), the distribution line ("Distr.: General 17 July 2025"), the organ and symbol
-# ("United Nations E/2025/L.23"). It states nothing.
-_MASTHEAD = re.compile(r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$", re.I)
-
-
-def _shouted(sentence: str) -> bool:
-    """Mostly capitals: a running head or title line, not a statement."""
-    letters = [ch for ch in sentence if ch.isalpha()]
-    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
-
-
-def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
-    chunk = passage.chunk
-    out = []
-    record = _is_record(chunk.text)
-    for s, e in sentence_spans(chunk.text)[:limit]:
-        footnotes = _FOOTNOTE_RULE.search(chunk.text, s, e)
-        if footnotes:  # "... the audit institutions __________ 6 Official Records of ...": the
-            e = footnotes.start()  # page's footnotes begin at the rule; the sentence ends there
-            while e > s and chunk.text[e - 1].isspace():
-                e -= 1
-        sentence = _clean(chunk.text[s:e])
-        too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
-        if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
-            continue  # page furniture, not a statement (but keep short rows with figures)
-        if _FURNITURE.search(sentence) or _MASTHEAD.search(sentence) or _shouted(sentence):
-            continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
-        if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
-            continue  # a reference-list entry, cells of a table read as a line, a pointer
-        if record:
-            # a row of a table of works ("year: 2014; title: …; doi: …; abstract: In 2011, …"):
-            # its labels and values state nothing (a download count is no figure of an
-            # answer); its abstract does
-            prose = _prose_of_cells(sentence)
-            if not prose:
-                continue
-            found = chunk.text.find(prose[:20], s, e)
-            s = found if found >= 0 else s
-            sentence = prose
-        if _CONTENTS_ENTRY.search(sentence):
-            continue  # a line of a list of contents points at a page, it says nothing
-        if chunk.section and _same_words(sentence, chunk.section):
-            continue  # the heading the passage sits under labels it, it states nothing
-        symbols = _LEADING_SYMBOLS.match(sentence)
-        if symbols and not sentence[symbols.end() :][:1].islower():
-            # "E/2025/39 ESCAP/81/32 The Commission ...": the page's header first ("A/80/82
-            # provides ..." is a statement about the document, and stays)
-            rest = sentence[symbols.end() :]
-            if len(re.findall(r"[a-z]", rest)) < 3:
-                continue  # nothing but symbols: no statement
-            found = chunk.text.find(rest[:20], s, e)
-            s = found if found >= 0 else s
-            sentence = rest
-        head = _running_head(sentence, passage.document.title)
-        if head:  # "Technology and Innovation Report 2025 … Overview 9 Figure 6 Developed …"
-            sentence = sentence[head:].strip()
-            if len(sentence) < 25:
-                continue
-            found = chunk.text.find(sentence[:20], s, e)  # where the rest starts on the page
-            s = found if found >= 0 else s
-        out.append((chunk.start + s, chunk.start + e, sentence))
-    return out
-
-
-def _same_words(a: str, b: str) -> bool:
-    """Whether two lines hold the same words (case, punctuation and numbering aside)."""
-
-    def words(text: str) -> list[str]:
-        return re.findall(r"[^\W\d_]+", text.lower())
-
-    return words(a) == words(b)
+def _sentence_vectors(
+    texts: list[str],
+    ids: list[str],
+    embedder: SentenceEmbedder,
+    stored: Callable[[Sequence[str]], dict[str, np.ndarray]] | None,
+) -> np.ndarray:
+    """The vectors of the sentences ``texts`` (stored under ``ids``, see
+    :func:`assistant.sentences.sentence_id`): those stored at ingestion where there are, the
+    rest computed (each distinct text once)."""
+    found = stored(list(dict.fromkeys(ids))) if stored else {}
+    known = {text: found[sid] for text, sid in zip(texts, ids, strict=True) if sid in found}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if missing:
+        known.update(zip(missing, embedder.embed_cached(missing), strict=True))
+    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
 # Sentences embedded per answer: those with the best lexical evidence (embedding is the costly part).
@@ -613,6 +447,7 @@ def extract(
     meaning: str | None = None,
     wanted: tuple[str, Callable[[str], bool]] | None = None,
     about: str | None = None,
+    stored: Callable[[Sequence[str]], dict[str, np.ndarray]] | None = None,
 ) -> Extraction:
     """Pick the sentences that answer ``question`` from ``passages`` (best first).
     ``max_passages``: how many of ``passages`` are read (all of them unless given: the search
@@ -630,7 +465,9 @@ def extract(
     earlier question a follow-up points back to ("who chaired it?" after one on a ministerial
     conference): sentences are chosen by ``question``, and those of passages that name what
     ``about`` asked about rank above the rest; without it, those of passages that name what
-    ``question`` asks about (see ABOUT_WEIGHT)."""
+    ``question`` asks about (see ABOUT_WEIGHT). ``stored``: the vectors ingestion stored for
+    the sentences of the passages given (:class:`assistant.storage.vectors.SentenceVectors`),
+    by ``embedder``'s model: read instead of computed."""
     expansions = expansions or {}
     if not passages:
         return Extraction(missing=critical_terms(question))
@@ -642,6 +479,7 @@ def extract(
     q_weights = {t: (1.6 if t.isdigit() else 1.0) for t in q_terms}
     total_weight = sum(q_weights.values()) or 1.0
     candidates: list[tuple[Passage, int, int, str, float]] = []
+    stored_as: list[str] = []  # each candidate's id among the stored sentence vectors
     # what the passages should name: what the earlier question a follow-up points back to named,
     # else the question's own words (a passage naming them is where its answer is)
     referent = set(terms(about)) - set(q_terms) if about else set(q_terms)
@@ -663,10 +501,11 @@ def extract(
             continue
         prior = 1.0 / (1.0 + rank * 0.35)
         profile = passage.document.collection == "profile"
-        for start, end, sentence in sentences_of(passage):
+        for n, (start, end, sentence) in enumerate(sentences_of(passage)):
             if profile and not _states_what_is_asked(question, sentence):
                 continue
             candidates.append((passage, start, end, sentence, prior))
+            stored_as.append(sentence_id(passage.chunk.chunk_id, n, sentence))
     if not candidates:
         return Extraction(missing=critical_terms(question))
     # Embedding is the costly part: only the sentences with the best lexical evidence are embedded.
@@ -679,9 +518,10 @@ def extract(
         ]
         keep = sorted(range(len(candidates)), key=lambda i: lexical[i], reverse=True)[:max_embedded]
         candidates = [candidates[i] for i in sorted(keep)]
+        stored_as = [stored_as[i] for i in sorted(keep)]
 
     qvec = embedder.embed_query(meaning or scoring)
-    svecs = embedder.embed_cached([c[3] for c in candidates])
+    svecs = _sentence_vectors([c[3] for c in candidates], stored_as, embedder, stored)
     similarities = svecs @ qvec
     scored: list[Evidence] = []
     asked = wanted or asked_for(question)
@@ -1146,7 +986,7 @@ def _headed_in_next(
     next passage may repeat the heading, or overlap its own, so both are passed over)."""
     for after in _sentences_after(heading, next_chunk):
         same_page = after.passage.chunk.page == heading.passage.chunk.page
-        if (same_page and after.start < heading.end) or _same_words(after.text, heading.text):
+        if (same_page and after.start < heading.end) or same_words(after.text, heading.text):
             continue
         return after
     return None

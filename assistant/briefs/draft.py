@@ -41,7 +41,7 @@ from lemminflect import getAllLemmas, getInflection
 
 from assistant import countries as country_names
 from assistant.answering.citations import evidence_citation, passage_citation
-from assistant.answering.extractive import Evidence, redundant, sentences_of, terms
+from assistant.answering.extractive import Evidence, redundant, terms
 from assistant.answering.wordlists import STOPWORDS
 from assistant.briefs.checker import apply_check
 from assistant.briefs.model import (
@@ -62,6 +62,7 @@ from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name, shown
 from assistant.models import Citation, DocumentRecord, Filters, Passage
+from assistant.sentences import sentences_of
 from assistant.storage.indicators import IndicatorTable
 from assistant.text import sentence_spans
 

@@ -25,7 +25,7 @@ from assistant.storage.catalog import Catalog
 from assistant.storage.conversations import ConversationStore
 from assistant.storage.indicators import IndicatorTable
 from assistant.storage.keyword import KeywordIndex
-from assistant.storage.vectors import SentenceIndex, VectorStore
+from assistant.storage.vectors import SentenceIndex, SentenceVectors, VectorStore
 
 
 @dataclass
@@ -53,6 +53,8 @@ class Stores:
         vectors = vectors or VectorStore(settings)
         if settings.multilingual_index and vectors.sentences is None:
             vectors.sentences = SentenceIndex(settings)
+        if settings.sentence_vectors and vectors.sentence_vectors is None:
+            vectors.sentence_vectors = SentenceVectors(settings)
         return cls(
             settings,
             vectors,

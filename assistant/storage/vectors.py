@@ -21,6 +21,7 @@ from assistant.access import granted
 from assistant.config import Settings
 from assistant.errors import StoreError, StoreUnavailable
 from assistant.models import Chunk, DocumentRecord
+from assistant.sentences import SENTENCES_VERSION, sentence_id
 from assistant.text import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -30,19 +31,23 @@ NO_YEAR = -1
 # chromadb's HTTP client waits forever by default: a Chroma server that stops answering without
 # closing its sockets (frozen, overloaded, a dead network path) would hold every request.
 HTTP_CONNECT_TIMEOUT_S = 5.0
+# Reads made at once by VectorStore.settle.
+SETTLE_READERS = 4
 # The collection methods that only read: safe to run again after reopening the store.
 READS = frozenset({"query", "get", "count"})
 
 
 class VectorStore:
     """Chunks with their vectors and metadata, in one Chroma collection (``collection``, by
-    default the setting's). ``sentences``: the multilingual sentence index kept beside it, when
-    the setting asks for one; a document deleted here is deleted there too."""
+    default the setting's). ``sentences``: the multilingual sentence index kept beside it, and
+    ``sentence_vectors`` the vectors of the sentences answers choose from, when the settings
+    ask for them; a document deleted here is deleted there too."""
 
     def __init__(self, settings: Settings, collection: str | None = None) -> None:
         self.settings = settings
         self.collection_name = collection or settings.chroma_collection
         self.sentences: SentenceIndex | None = None
+        self.sentence_vectors: SentenceVectors | None = None
         self._client: Any = None
         self._collection: Any = None
         # Opening the embedded client from several request threads at once fails inside Chroma.
@@ -75,8 +80,9 @@ class VectorStore:
             SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
             self._client = self._collection = None
             log.info("reopened the Chroma store to see what ingestion wrote")
-        if self.sentences is not None:  # the same folder: its index is as stale
-            self.sentences.store.refresh()
+        for beside in (self.sentences, self.sentence_vectors):  # the same folder: as stale
+            if beside is not None:
+                beside.store.refresh()
 
     def _open(self) -> None:
         import chromadb
@@ -230,8 +236,37 @@ class VectorStore:
 
     def delete_document(self, doc_id: str) -> None:
         self._call("delete passages", "delete", where={"doc_id": doc_id})
-        if self.sentences is not None:
-            self.sentences.delete_document(doc_id)
+        for beside in (self.sentences, self.sentence_vectors):
+            if beside is not None:
+                beside.delete_document(doc_id)
+
+    def settle(self) -> None:
+        """Have an embedded Chroma write out what this process wrote, to the collection and to
+        those kept beside it (:attr:`sentences`, :attr:`sentence_vectors`), before the API
+        reads them. Chroma keeps recent writes in a log and writes them into a collection's
+        vector index on a later read, in whichever process reads; several reads at once do it
+        now (one read alone does not; a log of fewer than about 340 writes is left as it is:
+        measured on chromadb 1.5, where API workers reading at once left such short logs alone
+        too). Left to the API, two workers reading at once each wrote a long log into the index
+        files, and the files ended up corrupt. Ingestion calls this once it is done, whatever
+        happened; a failed read is logged and costs nothing else. A Chroma server is one
+        process and needs nothing."""
+        if self.settings.chroma_mode != "embedded":
+            return
+        readers = [threading.Thread(target=self._settle_read) for _ in range(SETTLE_READERS)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join()
+        for beside in (self.sentences, self.sentence_vectors):
+            if beside is not None:
+                beside.store.settle()
+
+    def _settle_read(self) -> None:
+        try:
+            self._connect().get(limit=1, include=[])
+        except Exception as exc:  # the store is read again by whoever uses it next
+            log.warning("could not have %s's writes written out (%s)", self.collection_name, exc)
 
     # --- reads ---------------------------------------------------------------------------
     def count(self) -> int:
@@ -259,6 +294,12 @@ class VectorStore:
             )
             if meta is not None and text is not None
         }
+
+    def entries(self, ids: Sequence[str], include: list[str]) -> dict[str, Any]:
+        """The entries ``ids`` that are stored, with the fields ``include`` names (Chroma's
+        ``get``: ``ids`` and one list per field)."""
+        result: dict[str, Any] = self._call("read", "get", ids=list(ids), include=include)
+        return result
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         result = self._call(
@@ -370,9 +411,80 @@ class SentenceIndex:
         ]
 
 
+class SentenceVectors:
+    """The sentences an extractive answer chooses from (those of
+    :func:`assistant.sentences.sentences_of`), embedded at ingestion by the passage model, in a
+    Chroma collection of their own (``<collection>_sentence_vectors``), so that an answer reads
+    its candidate sentences' vectors instead of computing them (the costly part of an answer
+    on a CPU). An entry is one sentence of one passage, under the id
+    :func:`assistant.sentences.sentence_id` gives it (its passage, place and text), with its
+    passage's id in ``chunk``; an answer reads those of its candidates by id, and embeds any
+    that is not stored."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.store = VectorStore(settings, f"{settings.chroma_collection}_sentence_vectors")
+
+    def add(
+        self,
+        document: DocumentRecord,
+        sentences: Sequence[tuple[str, Sequence[str]]],
+        embed: Callable[[Sequence[str]], np.ndarray],
+    ) -> int:
+        """Embed and write ``sentences`` (each passage's id with its sentences) of one
+        document; how many were written. A sentence two passages share (their overlap) is
+        embedded once."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for chunk_id, chunk_sentences in sentences:
+            for n, sentence in enumerate(chunk_sentences):
+                ids.append(sentence_id(chunk_id, n, sentence))
+                texts.append(sentence)
+                metas.append(
+                    {
+                        "doc_id": document.doc_id,
+                        "doc_hash": document.content_hash,
+                        "chunk": chunk_id,
+                    }
+                )
+        if metas:
+            metas[-1]["last"] = True  # written last: the document counts as stored only then
+        distinct = list(dict.fromkeys(texts))
+        vectors = dict(zip(distinct, embed(distinct), strict=True)) if distinct else {}
+        step = 2000
+        for start in range(0, len(ids), step):
+            part = slice(start, start + step)
+            embedded = np.stack([vectors[text] for text in texts[part]])
+            self.store.upsert(ids[part], embedded, texts[part], metas[part])
+        return len(ids)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.store.delete_document(doc_id)
+
+    def doc_versions(self) -> dict[str, str]:
+        """The documents whose sentences are all stored, with the version they were made from."""
+        return self.store.doc_versions(where={"last": True})
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the sentences ``ids`` (see :func:`sentence_id`): id -> unit
+        vector; those not stored are left out."""
+        if not ids:
+            return {}
+        result = self.store.entries(ids, ["embeddings"])
+        return {
+            sid: np.asarray(vector, dtype=np.float32)
+            for sid, vector in zip(result["ids"], result["embeddings"], strict=True)
+            if vector is not None
+        }
+
+
 # The catalogue state that says the sentence index holds every stored document's sentences (set
 # by ingestion; the API searches by meaning only while it is there).
 SENTENCE_INDEX = "sentence_index"
+# The catalogue state that says the sentence vectors are stored for every stored document, and
+# the value it has then (the version of the sentences they are of: another one stores them again).
+SENTENCE_VECTORS = "sentence_vectors"
+SENTENCE_VECTORS_IN_LINE = f"in line: sentences v{SENTENCES_VERSION}"
 
 # A sentence shorter than this says too little to be found by its meaning (a heading, a figure).
 MIN_SENTENCE_CHARS = 40

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from assistant.answering.citations import quoted
-from assistant.answering.extractive import _states_what_is_asked, sentences_of
+from assistant.answering.extractive import _states_what_is_asked
 from assistant.models import Chunk, DocumentRecord, Passage
+from assistant.sentences import sentences_of
 
 
 def passage(text: str, *, title: str = "D", start: int = 100) -> Passage:

@@ -373,7 +373,7 @@ def test_a_contraction_stands_for_the_longer_word_the_documents_use() -> None:
 
 
 def test_a_line_of_document_symbols_is_not_quoted() -> None:
-    from assistant.answering.extractive import sentences_of
+    from assistant.sentences import sentences_of
 
     text = "E/2025/39 ESCAP/81/32\nThe Commission adopted a declaration on digital inclusion."
     quoted = [s for _, _, s in sentences_of(passage(text))]
