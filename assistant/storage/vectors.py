@@ -35,6 +35,11 @@ HTTP_CONNECT_TIMEOUT_S = 5.0
 SETTLE_READERS = 4
 # The collection methods that only read: safe to run again after reopening the store.
 READS = frozenset({"query", "get", "count"})
+# Embedded Chroma keeps one client system per folder and process, in a registry that a client
+# reads several times while it is being built. Every store of this process (the passages and
+# the collections beside them) opens and drops entries under this one lock: a reopen on one
+# thread must not drop the system another thread is half-way through opening a client on.
+_EMBEDDED_SYSTEMS = threading.Lock()
 
 
 class VectorStore:
@@ -77,7 +82,8 @@ class VectorStore:
             # Chroma keeps one client system per path and process: drop it so that the next
             # connection loads the index from disk. Requests still holding the old collection
             # finish on it; it is freed with them.
-            SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
+            with _EMBEDDED_SYSTEMS:
+                SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
             self._client = self._collection = None
             log.info("reopened the Chroma store to see what ingestion wrote")
         for beside in (self.sentences, self.sentence_vectors):  # the same folder: as stale
@@ -106,9 +112,10 @@ class VectorStore:
                 _limit_waits(self._client, self.settings.chroma_timeout)
             else:
                 self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(
-                    path=str(self.settings.chroma_path), settings=chroma_settings
-                )
+                with _EMBEDDED_SYSTEMS:
+                    self._client = chromadb.PersistentClient(
+                        path=str(self.settings.chroma_path), settings=chroma_settings
+                    )
             self._collection = self._with_search_ef(
                 self._client.get_or_create_collection(
                     self.collection_name,

@@ -199,3 +199,35 @@ def test_a_store_made_with_chromas_default_search_width_is_opened_with_the_setti
     assert store._connect().configuration_json["hnsw"]["ef_search"] == 321
     assert store._connect().configuration_json["hnsw"]["space"] == "cosine"
     assert store.count() == 30
+
+
+def test_stores_of_one_folder_reopen_and_open_on_many_threads_without_failing(settings) -> None:
+    """Embedded Chroma keeps one client system per folder and process; reopening (after an
+    ingestion) drops it. Two collections of one folder (the passages and a store beside them)
+    are opened and reopened by request threads at once: no thread may find the folder's system
+    gone half-way through opening its client ("Could not connect to tenant")."""
+    import threading
+
+    _fill(VectorStore(settings))
+    passages = VectorStore(settings)
+    beside = VectorStore(settings, collection=f"{settings.chroma_collection}_beside")
+    beside.count()
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def worker(store: VectorStore) -> None:
+        start.wait()
+        try:
+            for _ in range(40):
+                store.refresh()
+                store.count()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in [passages, beside] * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not errors, errors[0]
