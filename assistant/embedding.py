@@ -149,6 +149,12 @@ class Embedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
+        """One text's vector, through the LRU cache of :meth:`embed_cached` when there is one:
+        an answer embeds its question twice when no acronym or name changed what is searched
+        (once to search, once to choose its sentences), and questions come back."""
+        if self.cache_size > 0:
+            cached: np.ndarray = self.embed_cached([text or " "])[0]
+            return cached
         self._load()
         vector: np.ndarray = self._run([text or " "])[0]
         return vector

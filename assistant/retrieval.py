@@ -579,9 +579,15 @@ def _boost(passage: Passage, hints: QueryHints) -> float:
     return factor
 
 
-def _shingles(text: str) -> set[str]:
-    words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
+_WORD = re.compile(r"\w+")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    """The text's runs of three words (a text of fewer is its one run)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list[Passage]:
@@ -592,7 +598,7 @@ def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list
     as a passage ("E/2025/39 ESCAP/81/32") is in every page of its document, which do not
     repeat it."""
     kept: list[Passage] = []
-    kept_shingles: list[set[str]] = []
+    kept_shingles: list[set[tuple[str, ...]]] = []
     for passage in passages:
         sh = _shingles(passage.chunk.text)
         duplicate = False

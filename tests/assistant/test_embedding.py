@@ -41,3 +41,25 @@ def test_the_sentence_cache_returns_the_same_vectors_and_stays_bounded() -> None
     cached.embed_cached(TEXTS[:1])
     assert calls == [3, 1]  # the evicted one is embedded again
     assert Embedder(cache_size=0).embed_cached(TEXTS[:1]).shape == (1, DIMENSIONS)
+
+
+def test_a_question_embedded_again_is_read_from_the_cache() -> None:
+    """An answer embeds its question to search and again to choose its sentences: the second
+    is read from the cache, with the vector the model gives (and a copy: a caller changing it
+    changes nothing cached)."""
+    plain = Embedder().embed_query(TEXTS[1])
+    cached = Embedder(cache_size=8)
+    calls: list[int] = []
+    real_embed = cached.embed
+
+    def counting(texts, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return real_embed(texts, progress)
+
+    cached.embed = counting  # type: ignore[method-assign]
+    first = cached.embed_query(TEXTS[1])
+    first *= 0  # the caller's copy
+    second = cached.embed_query(TEXTS[1])
+    assert calls == [1]
+    assert np.allclose(second, plain, atol=1e-6)
+    assert Embedder(cache_size=0).embed_query("").shape == (DIMENSIONS,)
