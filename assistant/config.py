@@ -118,6 +118,13 @@ class Settings(BaseSettings):
 
     # --- retrieval and answers -----------------------------------------------------------
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    answer_concurrency: int = Field(
+        4,
+        ge=0,
+        description="Answers and searches computed at once per worker; the others wait their "
+        "turn in order of arrival (0 = no limit). With an LLM answerer, at least the "
+        "generations the LLM serves at once.",
+    )
     sentence_cache_size: int = Field(
         20_000,
         ge=0,

@@ -384,6 +384,18 @@ class Retriever:
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         return ranked
 
+    def warm_meaning(self) -> None:
+        """Load what a question in another language is searched with: the multilingual model,
+        the lexicon and the stop words it reads with, the sentence index's collection, the
+        language detector and the Chinese segmenter's dictionary."""
+        from assistant.text import chinese_segmenter
+
+        self.readings("전자정부 발전")  # the model, the lexicon and its stop words
+        if self.store.sentences is not None:
+            self.store.sentences.store.count()
+        language.question_language("Quels services en ligne le gouvernement offre-t-il ?")
+        chinese_segmenter().initialize()
+
     def searches_by_meaning(self) -> bool:
         """Whether the multilingual sentence index is on and, as ingestion last left it, holds
         every stored document's sentences (see ``ingest.pipeline.Pipeline._sync_sentences``)."""

@@ -57,6 +57,7 @@ from assistant.storage.database import DatabaseError
 from assistant.storage.indicators import IndicatorTable, RestrictedIndicatorTable
 from assistant.storage.vectors import VectorStore
 from assistant.text import fold
+from assistant.turns import Turns
 from assistant.viewer import PageView, page_view
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class Assistant:
         embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
+        # answers and searches computed at once in this process (see assistant.turns)
+        self.turns = Turns(settings.answer_concurrency)
         self.stores = Stores.from_settings(settings, vectors=store, catalog=catalog)
         self.store = self.stores.vectors
         self.catalog = self.stores.catalog
@@ -105,11 +108,17 @@ class Assistant:
         return make_llm(self.settings)
 
     def warm(self) -> None:
-        """Load the embedder, the keyword index and the word lists questions are read with now
-        rather than on the first question."""
+        """Load the embedder, the keyword index, the word lists questions are read with and
+        what a question in another language is read with now, rather than on the first question
+        (about 4 s on the first question in Korean or Chinese, in each API worker: in a load
+        test's first seconds that is the slowest twentieth of the answers)."""
         self.embedder.embed_query("warm up")
         self.retriever.ensure_keyword_index()
         country_names.load_dictionaries()
+        if self.store.sentence_vectors is not None:
+            self.store.sentence_vectors.store.count()  # opening a collection takes a second
+        if self.retriever.searches_by_meaning():
+            self.retriever.warm_meaning()
 
     # --- search -----------------------------------------------------------------------------
     def search(
@@ -124,10 +133,11 @@ class Assistant:
         query in another language by its meaning and by what of it reads as English (or, with
         an LLM configured, in the LLM's English translation)."""
         query = self.check_question(query)
-        searched, meaning = pipeline.searched_for(query, self.context)
-        return self.retriever.search(
-            searched, filters, k=k or self.settings.top_k, access=access, meaning=meaning
-        )
+        with self.turns.turn():
+            searched, meaning = pipeline.searched_for(query, self.context)
+            return self.retriever.search(
+                searched, filters, k=k or self.settings.top_k, access=access, meaning=meaning
+            )
 
     # --- briefs -----------------------------------------------------------------------------
     def draft_brief(
@@ -184,9 +194,10 @@ class Assistant:
         question was understood, then an LLM's text as it is written (see
         :func:`pipeline.answer`)."""
         question = self.check_question(question)
-        return pipeline.answer(
-            question, self.context, filters, conversation, access=access, on_event=on_event
-        )
+        with self.turns.turn():
+            return pipeline.answer(
+                question, self.context, filters, conversation, access=access, on_event=on_event
+            )
 
     def _sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors ingestion stored for these sentences (see
