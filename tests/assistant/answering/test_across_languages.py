@@ -286,3 +286,18 @@ def test_the_topic_of_a_question_read_from_another_language_is_checked_in_its_en
     typed = "¿qué dijo Fiji sobre blockchain en la asamblea general?"
     read = "what did Fiji say blockchain en la asamblea"
     assert "blockchain" in english_only(read, typed, assistant.retriever)
+
+
+def test_warming_up_loads_what_questions_in_other_languages_are_read_with(small_store) -> None:
+    """An API worker warms up before it serves: the multilingual model, the lexicon, and the
+    collections beside the passages are open before the first question in Korean (about 4 s
+    on it otherwise, in each worker)."""
+    assistant = Assistant(small_store)
+    assert assistant.retriever.searches_by_meaning()
+    assistant.warm()
+    assert assistant.retriever.multilingual._model is not None
+    assert assistant.retriever._lexicon is not None
+    assert assistant.store.sentences is not None
+    assert assistant.store.sentences.store._collection is not None
+    assert assistant.store.sentence_vectors is not None
+    assert assistant.store.sentence_vectors.store._collection is not None
