@@ -31,6 +31,12 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("kapan timor leste menjadi anggota pbb", "id"),
         # a possessive typed without its apostrophe is a name
         ("whats fijis egdi", "en"),
+        # too little left besides the names to tell a language by (lingua: French, Malay)
+        ("png vs solomons hci 2024", "en"),
+        ("usa's dgi score 2023", "en"),
+        ("avg egdi asean 2024", "en"),
+        # but a few words of the language with the names are enough
+        ("Fidji IDEG combien en 2024", "fr"),
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, code: str) -> None:
