@@ -147,6 +147,24 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
+_ISLANDS_PLURAL = re.compile(r"(\w+) Islands(?: \(.*\))?")
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, list[str]]:
+    """:data:`ALIASES`, and for a country of islands named "<Word> Islands" that word in the
+    plural, as English calls it ("the Solomons", "the Marshalls", "the Faroes"), unless the
+    plural is a word of English ("cooks")."""
+    import pycountry
+
+    found = {iso3: list(aliases) for iso3, aliases in ALIASES.items()}
+    for country in pycountry.countries:
+        plural = _ISLANDS_PLURAL.fullmatch(UN_NAMES.get(country.alpha_3) or country.name)
+        if plural and not is_english_word(f"{plural.group(1)}s"):
+            found.setdefault(country.alpha_3, []).append(f"{plural.group(1)}s")
+    return found
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """(ISO3 -> display name, folded alias -> ISO3)."""
@@ -167,7 +185,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
             if name:
                 lookup.setdefault(_fold(name), iso3)
         lookup.setdefault(iso3.casefold(), iso3)
-    for iso3, aliases in ALIASES.items():
+    for iso3, aliases in _aliases().items():
         for alias in aliases:
             lookup[_fold(alias)] = iso3
     for iso3, name in UN_NAMES.items():
@@ -182,7 +200,7 @@ def name(iso3: str) -> str:
 
 def names(iso3: str) -> tuple[str, ...]:
     """Every name a country goes by here: its display name, then its aliases ("Lao PDR", "laos")."""
-    return (name(iso3), *ALIASES.get(iso3, []))
+    return (name(iso3), *_aliases().get(iso3, []))
 
 
 def to_iso3(value: str) -> str | None:
@@ -212,7 +230,7 @@ def _pattern() -> re.Pattern[str]:
             if n and "," not in n:
                 words.add(n)
     words.update(UN_NAMES.values())
-    for aliases in ALIASES.values():
+    for aliases in _aliases().values():
         words.update(a for a in aliases if len(a) > 2 or a in {"UK", "US"})
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
@@ -251,7 +269,7 @@ def folded_names() -> dict[str, str]:
             if n and "," not in n:
                 words.add(n)
     words.update(UN_NAMES.values())
-    for aliases in ALIASES.values():
+    for aliases in _aliases().values():
         words.update(a for a in aliases if len(a) > 2 or a in {"UK", "US"})
     found: dict[str, str] = {}
     for word in sorted(words):

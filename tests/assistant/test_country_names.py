@@ -214,6 +214,11 @@ def test_us_is_read_when_not_strict() -> None:
         ("fijis egdi and perus", ["FJI", "PER"]),
         ("bahamas egdi", ["BHS"]),
         ("the chads", []),
+        # a country of islands called by the word before "Islands" in the plural, unless
+        # that plural is an English word
+        ("png vs solomons hci 2024", ["PNG", "SLB"]),
+        ("the Marshalls and the Faroes", ["MHL", "FRO"]),
+        ("what did the cooks say", []),
     ],
 )
 def test_countries_in_questions(question: str, expected: list[str]) -> None:
