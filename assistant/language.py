@@ -111,9 +111,9 @@ def question_language(text: str) -> str | None:
         # around them: "lao pdr osi rank" is English (lingua reads it as Vietnamese)
         return "en"
     found = _detector().detect_language_of(text)
-    code = None if found is None else str(found.iso_code_639_1.name).lower()
+    detected = None if found is None else str(found.iso_code_639_1.name).lower()
     left = [w for w in rest.split() if not w.isdigit()]
-    if code not in (None, "en") and rest.isascii() and too_short_to_tell(" ".join(left)):
+    if detected not in (None, "en") and rest.isascii() and too_short_to_tell(" ".join(left)):
         # what is left besides the names is too few letters for trigrams to tell a language
         # by (as for a short question, see MIN_LETTERS): only a word of the language found
         # (its dictionary knows it) says it is that language. "cual es el egdi de chile" is
@@ -121,9 +121,9 @@ def question_language(text: str) -> str | None:
         # French and Malay lingua makes of them
         from assistant.countries import word_of_language
 
-        if not any(word_of_language(w, code) for w in left if len(w) > 1):
+        if not any(word_of_language(w, detected) for w in left if len(w) > 1):
             return "en"
-    return code
+    return detected
 
 
 def _without_names(text: str) -> str:
