@@ -489,9 +489,20 @@ def absent_topic(
     topic = sorted(t for t in words if t not in named and (len(t) > 2 or t in terms))
     quoted = stems(around)
     for stem in topic:
+        typed = words[stem]
+        session = _MEETING.fullmatch(typed)
+        if session:
+            # a meeting typed as its body's letters and its session ("csw69") is in the
+            # documents quoted when they name both apart: the body by its letters or the name
+            # the documents give them, the session in digits or words ("the sixty-ninth
+            # session"); they never write the two together
+            body = session.group(1).lower()
+            name = context.definition(body, access)
+            names = [body, *([name.lower()] if name else [])]
+            if _names_session(int(session.group(2)), names, whole.text):
+                continue
         if stem in quoted:
             continue
-        typed = words[stem]
         if stem not in terms and country_names.english_uses(typed) >= GENERAL_ENGLISH_USES:
             continue
         # a short form ("dec") or a slip ("goverment": no English word, though a passage or two
@@ -527,6 +538,31 @@ def absent_topic(
         if specific or stem not in whole.stems:
             return _phrase_around(question, stem, named)
     return None
+
+
+# A meeting typed as its body's letters and session number ("csw69", "unga79"; MEETING_NAME).
+_MEETING = re.compile(r"([A-Za-z]{2,8})(\d{1,3})")
+
+
+def _names_session(number: int, bodies: Sequence[str], text: str) -> bool:
+    """Whether ``text`` (lower case) names the session ``number`` ("sixty-ninth session",
+    "69th session", "session 69") near one of the names of its body (``bodies``, lower case:
+    SESSION_NEAR characters either way, as a document's heading does: "Commission on the Status
+    of Women Sixty-ninth session"), not a session of another body it names elsewhere."""
+    ordinal = rf"(?:{re.escape(ordinal_words(number))}|{number}(?:st|nd|rd|th))"
+    session = rf"(?:\b{ordinal} session\b|\bsession {number}\b)"
+    near = SESSION_NEAR
+    return any(
+        re.search(
+            rf"\b{re.escape(body)}\b.{{0,{near}}}{session}|{session}.{{0,{near}}}\b{re.escape(body)}\b",
+            text,
+        )
+        for body in bodies
+    )
+
+
+# How near a body's name a session must be named to be its session (characters).
+SESSION_NEAR = 60
 
 
 # The fewest letters of a typed word read as a slip for another (see :func:`slip_meant`): a

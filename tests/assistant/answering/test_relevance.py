@@ -139,6 +139,29 @@ def test_an_ordinal_must_be_in_the_documents_quoted() -> None:
     assert gate(question, documents={"d": "Report on the twenty-third session"}) == "24th"
 
 
+def test_a_meeting_typed_as_letters_and_session_is_there_when_its_session_is_named_near_it() -> (
+    None
+):
+    """ "csw69": documents write the body and its session apart ("Commission on the Status of
+    Women Sixty-ninth session"), never "csw69"; a session of another body named elsewhere in
+    them ("the thirteenth session of the Committee") is not the one asked about."""
+    question = "csw69 - what is the proposed priority theme for 2029"
+    text = "Proposals for priority themes for these years are outlined below."
+    heading = "Commission on the Status of Women Sixty-ninth session 10-21 March 2025 " + text
+    DEFINED["csw"] = "Commission on the Status of Women"
+    try:
+        assert gate(question, text, documents={"d": heading}) is None
+        elsewhere = (
+            "Commission on the Status of Women. "
+            + "Other business was taken up. " * 5
+            + "The sixty-ninth session of the Committee on Fisheries. "
+            + text
+        )
+        assert gate(question, text, documents={"d": elsewhere}) == "csw69"
+    finally:
+        del DEFINED["csw"]
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
