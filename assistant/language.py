@@ -113,17 +113,40 @@ def question_language(text: str) -> str | None:
     found = _detector().detect_language_of(text)
     detected = None if found is None else str(found.iso_code_639_1.name).lower()
     left = [w for w in rest.split() if not w.isdigit()]
-    if detected not in (None, "en") and rest.isascii() and too_short_to_tell(" ".join(left)):
-        # what is left besides the names is too few letters for trigrams to tell a language
-        # by (as for a short question, see MIN_LETTERS): only a word of the language found
-        # (its dictionary knows it) says it is that language. "cual es el egdi de chile" is
-        # Spanish; "png vs solomons hci 2024" and "usa's dgi score 2023" are English, not the
-        # French and Malay lingua makes of them
-        from assistant.countries import word_of_language
-
-        if not any(word_of_language(w, detected) for w in left if len(w) > 1):
-            return "en"
+    # what is left besides the names is too few letters for trigrams to tell a language by (as
+    # for a short question, see MIN_LETTERS): it is another language's only when a word of it
+    # is one (see _foreign_word). "cual es el egdi de chile" is Spanish, "kalau Vietnam?" not
+    # English; "png vs solomons hci 2024" and "usa's dgi score 2023" are English, not the French
+    # and Malay lingua makes of them
+    if (
+        detected not in (None, "en")
+        and rest.isascii()
+        and too_short_to_tell(" ".join(left))
+        and not any(_foreign_word(w.lower(), detected) for w in left)
+    ):
+        return "en"
     return detected
+
+
+def _foreign_word(word: str, language: str) -> bool:
+    """Whether ``word`` (lower case) is no English word and is a word of ``language`` (its
+    pyspellchecker dictionary knows it) or a function word of any language NLTK lists ("kalau",
+    Indonesian "if"). A dictionary knows names too ("solomons" is Dutch), so only the one of the
+    language found counts."""
+    from assistant.countries import is_english_word, word_of_language
+
+    if len(word) < 2 or is_english_word(word):
+        return False
+    return word_of_language(word, language) or word in _function_words()
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """The stop words of every language NLTK's lists cover (shipped in llama-index), English's
+    aside."""
+    from assistant.storage.lexicon import stopword_languages, stopwords
+
+    return stopwords(tuple(name for name in stopword_languages() if name != "english"))
 
 
 def _without_names(text: str) -> str:

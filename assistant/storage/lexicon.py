@@ -96,12 +96,22 @@ UNREAD_LANGUAGES = frozenset({"vi"})
 _OPENS = frozenset({"", ".", "!", "?", ":"})
 
 
+def _stopword_folder() -> Path:
+    import llama_index.core
+
+    return Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords"
+
+
+@cache
+def stopword_languages() -> tuple[str, ...]:
+    """The languages NLTK's stop-word lists cover ("english", "indonesian", ...)."""
+    return tuple(sorted(p.name for p in _stopword_folder().iterdir() if p.name.islower()))
+
+
 @cache
 def stopwords(languages: tuple[str, ...]) -> frozenset[str]:
     """The stop words of NLTK's lists for ``languages`` (shipped in llama-index's package)."""
-    import llama_index.core
-
-    folder = Path(llama_index.core.__file__).parent / "_static/nltk_cache/corpora/stopwords"
+    folder = _stopword_folder()
     words: set[str] = set()
     for language in languages:
         path = folder / language

@@ -55,3 +55,9 @@ def test_words_in_another_script_are_the_runs_of_that_script() -> None:
     assert foreign_script_words("피지의 2024년 EGDI") == ["피지의", "년"]
     # Thai vowel and tone marks stay with their letters
     assert foreign_script_words("ดัชนีของฟิจิ") == ["ดัชนีของฟิจิ"]
+
+
+def test_a_function_word_of_another_language_keeps_a_short_question_out_of_english() -> None:
+    """ "kalau" (Indonesian "if") is a word of another language, though too few letters are left
+    besides the name for trigrams to say which: the question is not English."""
+    assert question_language("kalau Vietnam?") not in (None, "en")
