@@ -58,14 +58,24 @@ _BEST = re.compile(
 # "which country ...", "who was first", "who came top": the top of a ranking (no country named)
 _WHO_FIRST = re.compile(r"\bwhich countr|\b(who|which)\b.{0,30}\b(first|top|tops|topped)\b", re.I)
 _WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b", re.I)
+# The verbs of going up and of going down a question asks the most of ("improved most", "jumped
+# the most", "biggest slide"): the change between two editions, the greatest first.
+_UP = (
+    r"improv\w*|gain\w*|increas\w*|rose|risen|ris(e|es|ing)|grew|grown|progress\w*|climb\w*|"
+    r"jump\w*|leap\w*|soar\w*|advanc\w*|(went|go(es|ing)?|mov(e|ed|ing)) up"
+)
+_DOWN = (
+    r"declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost|slipp?\w*|slid\w*|plung\w*|"
+    r"(went|go(es|ing)?|mov(e|ed|ing)) down"
+)
 _IMPROVED = re.compile(
-    r"\b(improv\w*|gain\w*|increas\w*|rose|risen|grew|grown|progress\w*|climb\w*)\b.{0,20}\b(most|fastest|biggest|largest|greatest)\b|"
-    r"\b(most|fastest|biggest|largest|greatest)\b.{0,20}\b(improv\w*|gain\w*|increas\w*|progress\w*|ris(e|ing)|climb\w*)\b",
+    rf"\b({_UP})\b.{{0,20}}\b(most|fastest|biggest|largest|greatest)\b|"
+    rf"\b(most|fastest|biggest|largest|greatest)\b.{{0,20}}\b({_UP})\b",
     re.I,
 )
 _DECLINED = re.compile(
-    r"\b(declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost)\b.{0,20}\b(most|fastest|biggest|largest)\b|"
-    r"\b(most|biggest|largest)\b.{0,20}\b(declin\w*|drop|fall|decreas\w*)\b",
+    rf"\b({_DOWN})\b.{{0,20}}\b(most|fastest|biggest|largest)\b|"
+    rf"\b(most|biggest|largest)\b.{{0,20}}\b({_DOWN})\b",
     re.I,
 )
 # "number 2", "no. 2", "#2", "the 2nd", "ranked 5th": one position of a ranking.
@@ -284,8 +294,31 @@ def understand(question: str) -> QueryPlan:
     if plan.indicators:
         plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})
+    if plan.indicators and not plan.years:
+        plan.years = _two_digit_years(text)
     plan.kind = _kind(plan)
     return plan
+
+
+# Two editions typed by their last two digits and joined ("22 to 24", "'22 vs '24", "22-24"), in
+# a question on indicator data that gives no year in full: 2022 and 2024 (echoed in the plan).
+# Not after a word for a position ("ranked 22 to 24", "top 10-20"), unless the question asks
+# for a change, which is between two years.
+_TWO_DIGIT_YEARS = re.compile(
+    r"(?<![\w.#])'?([0-4]\d)\s*(?:to|vs\.?|versus|-|–|and|&|→)\s*'?([0-4]\d)(?![\w.%])", re.I
+)
+_POSITION_BEFORE = re.compile(r"\b(rank\w*|top|no\.?|position\w*|place\w*)\s*$", re.I)
+
+
+def _two_digit_years(text: str) -> list[int]:
+    asks_change = bool(_IMPROVED.search(text) or _DECLINED.search(text) or _CHANGE.search(text))
+    for match in _TWO_DIGIT_YEARS.finditer(text):
+        if _POSITION_BEFORE.search(text[: match.start()]) and not asks_change:
+            continue
+        first, second = (2000 + int(g) for g in match.groups())
+        if first != second:
+            return sorted({first, second})
+    return []
 
 
 @lru_cache(maxsize=1)

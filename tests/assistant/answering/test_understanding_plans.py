@@ -238,6 +238,10 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("which countries improved most on egdi from 2020 to 2024", "improved"),
         ("which countries declined most on egdi", "declined"),
         ("which country fell the most in egdi", "declined"),
+        # any verb of going up or down asks the same
+        ("which pacific island jumped the most in egdi 2022 to 2024", "improved"),
+        ("which asean country went up the most in osi", "improved"),
+        ("biggest slide in egdi among ldcs", "declined"),
         ("how many countries have egdi above 0.9", "count"),
         ("how many countries are in the high egdi group in 2024", "count"),
         ("how many countries are covered by the gtmi 2025", "count"),
@@ -647,3 +651,21 @@ def test_a_count_in_a_data_group() -> None:
     assert (plan.kind, plan.data_group, plan.threshold) == ("count", "A", None)
     assert plan.describe() == "GTMI · count · group A · 2025"
     assert understand("how many countries are in the very high egdi group").data_group is None
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # two editions typed by their last two digits, joined: the years
+        ("fiji egdi 22 vs 24", [2022, 2024]),
+        ("samoa osi '20 to '24", [2020, 2024]),
+        ("which pacific island jumped the most in egdi rank 22 to 24", [2022, 2024]),
+        # positions, not years, after a word for one, unless a change is asked for
+        ("which countries ranked 22 to 24 in egdi", []),
+        ("top 10-20 egdi", []),
+        # a year in full: the two digits are something else
+        ("fiji egdi 2024 top 10 to 20", [2024]),
+    ],
+)
+def test_two_editions_typed_by_their_last_two_digits(question: str, years: list[int]) -> None:
+    assert understand(question).years == years
