@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -85,6 +85,31 @@ def copy_corpus(shared: Path, dest: Path, files: list[str]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shared / rel, target)
     return dest
+
+
+def mended_after_a_change_with_it_off(
+    corpus: Path,
+    off: Settings,
+    on: Settings,
+    versions: Callable[[Settings], tuple[dict[str, str], dict[str, str]]],
+) -> None:
+    """A collection kept beside the passages by a setting (the multilingual sentence index, the
+    sentence vectors): a file changed while the setting is off leaves it stale, and the next run
+    with it on brings it back in line. ``versions``: (the passages', the collection's) document
+    versions. Fiji's General Debate statement is rewritten to one new sentence."""
+    from ingest.pipeline import Pipeline
+
+    fiji = corpus / "general-debate-2024/session79_2024/FJI_79_2024.txt"
+    fiji.write_text(
+        "Fiji now runs a national e-procurement portal for every public tender in the country.\n",
+        encoding="utf-8",
+    )
+    Pipeline(off).run()
+    passages, beside = versions(on)
+    assert beside != passages
+    Pipeline(on).run()
+    passages, beside = versions(on)
+    assert beside == passages
 
 
 @pytest.fixture(scope="session")

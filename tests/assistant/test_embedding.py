@@ -21,17 +21,23 @@ def test_vectors_are_unit_length_and_independent_of_the_batch() -> None:
     assert together[0] @ together[2] < together[0] @ together[3]  # same text, same vector
 
 
-def test_the_sentence_cache_returns_the_same_vectors_and_stays_bounded() -> None:
-    plain = Embedder().embed(TEXTS)
-    cached = Embedder(cache_size=2)
+def _counting(embedder: Embedder) -> list[int]:
+    """The sizes of the batches ``embedder`` embeds from now on (what its cache did not hold)."""
     calls: list[int] = []
-    real_embed = cached.embed
+    real_embed = embedder.embed
 
     def counting(texts, progress=None):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
         return real_embed(texts, progress)
 
-    cached.embed = counting  # type: ignore[method-assign]
+    embedder.embed = counting  # type: ignore[method-assign]
+    return calls
+
+
+def test_the_sentence_cache_returns_the_same_vectors_and_stays_bounded() -> None:
+    plain = Embedder().embed(TEXTS)
+    cached = Embedder(cache_size=2)
+    calls = _counting(cached)
     first = cached.embed_cached(TEXTS)
     assert np.allclose(first, plain, atol=1e-5)
     assert calls == [3]  # the repeated sentence is embedded once
@@ -49,14 +55,7 @@ def test_a_question_embedded_again_is_read_from_the_cache() -> None:
     changes nothing cached)."""
     plain = Embedder().embed_query(TEXTS[1])
     cached = Embedder(cache_size=8)
-    calls: list[int] = []
-    real_embed = cached.embed
-
-    def counting(texts, progress=None):  # type: ignore[no-untyped-def]
-        calls.append(len(texts))
-        return real_embed(texts, progress)
-
-    cached.embed = counting  # type: ignore[method-assign]
+    calls = _counting(cached)
     first = cached.embed_query(TEXTS[1])
     first *= 0  # the caller's copy
     second = cached.embed_query(TEXTS[1])

@@ -17,7 +17,7 @@ from assistant.sentences import answer_sentences, sentence_id
 from assistant.storage.catalog import Catalog
 from assistant.storage.vectors import SentenceVectors, VectorStore
 from ingest.pipeline import Pipeline
-from tests.conftest import copy_corpus, make_settings
+from tests.conftest import copy_corpus, make_settings, mended_after_a_change_with_it_off
 
 pytestmark = pytest.mark.slow
 
@@ -86,17 +86,7 @@ def test_the_sentence_vectors_follow_the_passages_through_changes_and_settings(
     assert again.timings["sentences"] == 0.0
 
     # a file changed while the setting is off leaves them stale; the next run with it on mends it
-    fiji = corpus / FIJI
-    fiji.write_text(
-        "Fiji now runs a national e-procurement portal for every public tender in the country.\n",
-        encoding="utf-8",
-    )
-    Pipeline(off).run()
-    passages, vectors = _versions(on)
-    assert vectors != passages
-    Pipeline(on).run()
-    passages, vectors = _versions(on)
-    assert vectors == passages
+    mended_after_a_change_with_it_off(corpus, off, on, _versions)
     # the changed document's old sentences are gone, its new one is stored
     now = _stored_sentences(on)
     assert stored.store.count() == sum(len(sentences) for sentences in now.values())
@@ -109,7 +99,7 @@ def test_the_sentence_vectors_follow_the_passages_through_changes_and_settings(
     assert len(new) == 1 and list(stored.vectors(new)) == new
 
     # a removed file takes its sentence vectors with it
-    fiji.unlink()
+    (corpus / FIJI).unlink()
     Pipeline(on).run(prune=True)
     passages, vectors = _versions(on)
     assert vectors == passages and len(passages) == 1

@@ -18,7 +18,7 @@ from assistant.answering.documents import (
 from assistant.language import spaced_scripts
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
-from tests.conftest import copy_corpus, make_settings
+from tests.conftest import copy_corpus, make_settings, mended_after_a_change_with_it_off
 
 pytestmark = pytest.mark.slow
 
@@ -55,18 +55,8 @@ def test_the_sentence_index_follows_the_passages_through_changes_and_settings(
     again = Pipeline(on).run()  # in line: nothing is read or indexed again
     assert again.timings["sentences"] == 0.0
 
-    # a changed file while the index is off leaves it stale; the next run with it on mends it
-    fiji = corpus / FIJI
-    fiji.write_text(
-        "Fiji now runs a national e-procurement portal for every public tender in the country.\n",
-        encoding="utf-8",
-    )
-    Pipeline(off).run()
-    passages, sentences = _versions(on)
-    assert sentences != passages
-    Pipeline(on).run()
-    passages, sentences = _versions(on)
-    assert sentences == passages
+    # a file changed while the index is off leaves it stale; the next run with it on mends it
+    mended_after_a_change_with_it_off(corpus, off, on, _versions)
     # the new sentence is found by a question in Chinese, the old ones are gone
     found = SentenceIndex(on).query(
         Assistant(on).retriever.multilingual.embed_query("斐济的电子采购门户"), 3
@@ -74,7 +64,7 @@ def test_the_sentence_index_follows_the_passages_through_changes_and_settings(
     assert found[0][1].startswith("Fiji now runs a national e-procurement portal")
 
     # a removed file takes its sentences with it
-    fiji.unlink()
+    (corpus / FIJI).unlink()
     Pipeline(on).run(prune=True)
     passages, sentences = _versions(on)
     assert sentences == passages and len(passages) == 1
