@@ -144,10 +144,19 @@ _COMPARE = re.compile(
 )
 
 # The components of a composite indicator: the EGDI is the mean of OSI, HCI and TII (the Survey's
-# methodology); the GTMI of its four indices (the World Bank's).
+# methodology); the GTMI of its four indices (the World Bank's); the OECD DGI of its six
+# dimensions (the OECD's: an unweighted average of them).
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "egdi": ("osi", "hci", "tii"),
     "gtmi": ("cgsi", "psdi", "dcei", "gtei"),
+    "dgi": (
+        "dgi_digital_design",
+        "dgi_data_driven",
+        "dgi_govt_as_platform",
+        "dgi_open_default",
+        "dgi_user_driven",
+        "dgi_proactiveness",
+    ),
 }
 
 

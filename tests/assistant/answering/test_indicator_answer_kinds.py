@@ -411,6 +411,31 @@ def test_weakest_and_strongest_component(table: IndicatorTable) -> None:
     assert [v.indicator for v in result.values] == ["egdi", "osi", "tii", "hci"]
 
 
+def test_the_weakest_dimension_of_the_oecd_dgi(tmp_path: Path) -> None:
+    """The OECD DGI is the average of its six dimensions: its weakest and strongest are asked
+    like the EGDI's components (it had been answered with the composite alone)."""
+    dimensions = [
+        ("dgi_digital_design", "0.971"),
+        ("dgi_data_driven", "1"),
+        ("dgi_govt_as_platform", "0.913"),
+        ("dgi_open_default", "0.882"),
+        ("dgi_user_driven", "0.909"),
+        ("dgi_proactiveness", "0.934"),
+    ]
+    rows = [row("KOR", "Republic of Korea", 2023, "0.935", 2, 1, indicator="dgi")]
+    rows += [
+        row("KOR", "Republic of Korea", 2023, text, 3 + i, indicator=code)
+        for i, (code, text) in enumerate(dimensions)
+    ]
+    with IndicatorTable(tmp_path / "indicators.sqlite3") as dgi:
+        dgi.replace_source(SOURCE, rows)
+        result = ask("korea oecd dgi 2023 - whats its weakest dimension?", dgi)
+    assert "Weakest: DGI: Open by default; strongest: DGI: Data-driven public sector" in (
+        result.text
+    )
+    assert [v.indicator for v in result.values][:2] == ["dgi", "dgi_open_default"]
+
+
 # --- long counts: the table holds every row ------------------------------------------------------
 
 

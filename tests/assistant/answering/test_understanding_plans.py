@@ -273,6 +273,7 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("weakest component of nepal egdi", "component"),
         ("strongest sub-index of fiji's egdi", "component"),
         ("what is the weakest pillar of fiji's gtmi", "component"),
+        ("korea's weakest dgi dimension 2023", "component"),  # the OECD DGI's six dimensions
         ("who was number 2 on the egdi", "position"),
         ("who was #3 on egdi 2024", "position"),
         ("who ranked 4th on the egdi in 2022", "position"),
