@@ -154,7 +154,8 @@ _ISLANDS_PLURAL = re.compile(r"(\w+) Islands(?: \(.*\))?")
 def _aliases() -> dict[str, list[str]]:
     """:data:`ALIASES`, and for a country of islands named "<Word> Islands" that word in the
     plural, as English calls it ("the Solomons", "the Marshalls", "the Faroes"), unless the
-    plural is a word of English ("cooks")."""
+    English dictionary knows the plural: "cooks", but also "Falklands" and "Caymans", which it
+    holds as words (those stay unread)."""
     import pycountry
 
     found = {iso3: list(aliases) for iso3, aliases in ALIASES.items()}

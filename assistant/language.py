@@ -143,10 +143,15 @@ def _foreign_word(word: str, language: str) -> bool:
 @functools.cache
 def _function_words() -> frozenset[str]:
     """The stop words of every language NLTK's lists cover (shipped in llama-index), English's
-    aside."""
+    (ENGLISH_LISTS) aside."""
     from assistant.storage.lexicon import stopword_languages, stopwords
 
-    return stopwords(tuple(name for name in stopword_languages() if name != "english"))
+    # "hinglish" lists English chat words ("btw", "lol", "etc"): English's too
+    return stopwords(tuple(name for name in stopword_languages() if name not in ENGLISH_LISTS))
+
+
+# NLTK's stop-word lists of English words.
+ENGLISH_LISTS = ("english", "hinglish")
 
 
 def _without_names(text: str) -> str:

@@ -50,7 +50,16 @@ class Turns:
                 return
             mine = threading.Event()
             self._waiting.append(mine)
-        mine.wait()  # handed over by the thread that gave its turn back
+        try:
+            mine.wait()  # handed over by the thread that gave its turn back
+        except BaseException:  # interrupted (Ctrl-C): its place, or the turn handed to it, goes on
+            with self._lock:
+                queued = mine in self._waiting
+                if queued:
+                    self._waiting.remove(mine)
+            if not queued:
+                self._give_back()  # the turn was handed to it meanwhile
+            raise
 
     def _give_back(self) -> None:
         with self._lock:

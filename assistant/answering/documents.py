@@ -490,7 +490,9 @@ def absent_topic(
     quoted = stems(around)
     for stem in topic:
         typed = words[stem]
-        session = _MEETING.fullmatch(typed)
+        if stem in quoted:
+            continue
+        session = MEETING_NAME.match(typed)
         if session:
             # a meeting typed as its body's letters and its session ("csw69") is in the
             # documents quoted when they name both apart: the body by its letters or the name
@@ -501,8 +503,6 @@ def absent_topic(
             names = [body, *([name.lower()] if name else [])]
             if _names_session(int(session.group(2)), names, whole.text):
                 continue
-        if stem in quoted:
-            continue
         if stem not in terms and country_names.english_uses(typed) >= GENERAL_ENGLISH_USES:
             continue
         # a short form ("dec") or a slip ("goverment": no English word, though a passage or two
@@ -538,10 +538,6 @@ def absent_topic(
         if specific or stem not in whole.stems:
             return _phrase_around(question, stem, named)
     return None
-
-
-# A meeting typed as its body's letters and session number ("csw69", "unga79"; MEETING_NAME).
-_MEETING = re.compile(r"([A-Za-z]{2,8})(\d{1,3})")
 
 
 def _names_session(number: int, bodies: Sequence[str], text: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import jellyfish
@@ -59,10 +60,11 @@ _BEST = re.compile(
 _WHO_FIRST = re.compile(r"\bwhich countr|\b(who|which)\b.{0,30}\b(first|top|tops|topped)\b", re.I)
 _WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b", re.I)
 # The verbs of going up and of going down a question asks the most of ("improved most", "jumped
-# the most", "biggest slide"): the change between two editions, the greatest first.
+# the most", "biggest slide"): the change between two editions, the greatest first. Not
+# "advanced": "the most advanced" is the best, not the most changed.
 _UP = (
     r"improv\w*|gain\w*|increas\w*|rose|risen|ris(e|es|ing)|grew|grown|progress\w*|climb\w*|"
-    r"jump\w*|leap\w*|soar\w*|advanc\w*|(went|go(es|ing)?|mov(e|ed|ing)) up"
+    r"jump\w*|leap\w*|soar\w*|(went|go(es|ing)?|mov(e|ed|ing)) up"
 )
 _DOWN = (
     r"declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost|slipp?\w*|slid\w*|plung\w*|"
@@ -316,16 +318,30 @@ def understand(question: str) -> QueryPlan:
 _TWO_DIGIT_YEARS = re.compile(
     r"(?<![\w.#])'?([0-4]\d)\s*(?:to|vs\.?|versus|-|–|and|&|→)\s*'?([0-4]\d)(?![\w.%])", re.I
 )
-_POSITION_BEFORE = re.compile(r"\b(rank\w*|top|no\.?|position\w*|place\w*)\s*$", re.I)
+# What makes two numbers positions, ages or shares instead: a word for a position or a range of
+# them just before ("ranked between 10 and 20", "bottom 10 to 20", "top-10 to 20"), an age ("youth
+# (15-24)"), a share after ("40 and 45 percent").
+_POSITION_BEFORE = re.compile(
+    r"(\b(rank\w*|top|bottom|first|last|no\.?|position\w*|place\w*|ages?|aged|youth)|#|\()"
+    r"[\s-]*(between|from)?\s*$",
+    re.I,
+)
+_RANK_BEFORE = re.compile(r"\brank\w*\s*$", re.I)
 
 
 def _two_digit_years(text: str) -> list[int]:
+    """The years two joined two-digit numbers stand for (see _TWO_DIGIT_YEARS), none when they
+    are positions, ages or shares (see _POSITION_BEFORE) or a year to come. After "rank" they are
+    editions only when a change is asked ("jumped the most in egdi rank 22 to 24")."""
     asks_change = bool(_IMPROVED.search(text) or _DECLINED.search(text) or _CHANGE.search(text))
     for match in _TWO_DIGIT_YEARS.finditer(text):
-        if _POSITION_BEFORE.search(text[: match.start()]) and not asks_change:
+        before = text[: match.start()]
+        if _POSITION_BEFORE.search(before) and not (asks_change and _RANK_BEFORE.search(before)):
+            continue
+        if re.match(r"\s*(%|per ?cent)", text[match.end() :], re.I):
             continue
         first, second = (2000 + int(g) for g in match.groups())
-        if first != second:
+        if first != second and second <= date.today().year:
             return sorted({first, second})
     return []
 

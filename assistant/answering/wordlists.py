@@ -104,4 +104,4 @@ GATHERINGS = frozenset("assembly conference summit forum session debate meeting 
 
 # A meeting named by its body's acronym and number ("unga79", "csw69", "cop28", "hrc59"): where
 # something was said, not what.
-MEETING_NAME = re.compile(r"^[A-Za-z]{2,8}\d{1,3}$")
+MEETING_NAME = re.compile(r"^([A-Za-z]{2,8})(\d{1,3})$")

@@ -35,6 +35,8 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("png vs solomons hci 2024", "en"),
         ("usa's dgi score 2023", "en"),
         ("avg egdi asean 2024", "en"),
+        ("btw png vs solomons hci 2024", "en"),  # chat words are English ("hinglish" lists them)
+        ("usa dgi score 2023 lol", "en"),
         # but a few words of the language with the names are enough
         ("Fidji IDEG combien en 2024", "fr"),
     ],

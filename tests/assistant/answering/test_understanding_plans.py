@@ -242,6 +242,8 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("which pacific island jumped the most in egdi 2022 to 2024", "improved"),
         ("which asean country went up the most in osi", "improved"),
         ("biggest slide in egdi among ldcs", "declined"),
+        # "the most advanced" is the best, not the most changed
+        ("which country is the most advanced in egdi 2024", "top"),
         ("how many countries have egdi above 0.9", "count"),
         ("how many countries are in the high egdi group in 2024", "count"),
         ("how many countries are covered by the gtmi 2025", "count"),
@@ -666,6 +668,14 @@ def test_a_count_in_a_data_group() -> None:
         ("top 10-20 egdi", []),
         # a year in full: the two digits are something else
         ("fiji egdi 2024 top 10 to 20", [2024]),
+        # ranges of positions, ages and shares are not years, nor a year to come
+        ("countries ranked between 10 and 20 on egdi", []),
+        ("bottom 10 to 20 countries egdi", []),
+        ("top-10 to 20 egdi", []),
+        ("which of the top 10 to 20 gained most on egdi", []),
+        ("egdi of countries where youth (15-24) use the internet", []),
+        ("hci between 40 and 45 percent", []),
+        ("fiji egdi 24 to 48", []),
     ],
 )
 def test_two_editions_typed_by_their_last_two_digits(question: str, years: list[int]) -> None:
