@@ -62,13 +62,14 @@ _WORST = re.compile(r"\b(bottom|worst|lowest|weakest|last place|ranked last)\b",
 # The verbs of going up and of going down a question asks the most of ("improved most", "jumped
 # the most", "biggest slide"): the change between two editions, the greatest first. Not
 # "advanced": "the most advanced" is the best, not the most changed.
+_MOVED = r"(went|go(es|ing)?|mov(e|ed|ing))"
 _UP = (
     r"improv\w*|gain\w*|increas\w*|rose|risen|ris(e|es|ing)|grew|grown|progress\w*|climb\w*|"
-    r"jump\w*|leap\w*|soar\w*|(went|go(es|ing)?|mov(e|ed|ing)) up"
+    rf"jump\w*|leap\w*|soar\w*|{_MOVED} up"
 )
 _DOWN = (
     r"declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost|slipp?\w*|slid\w*|plung\w*|"
-    r"(went|go(es|ing)?|mov(e|ed|ing)) down"
+    rf"{_MOVED} down"
 )
 _IMPROVED = re.compile(
     rf"\b({_UP})\b.{{0,20}}\b(most|fastest|biggest|largest|greatest)\b|"
@@ -312,9 +313,8 @@ def understand(question: str) -> QueryPlan:
 
 
 # Two editions typed by their last two digits and joined ("22 to 24", "'22 vs '24", "22-24"), in
-# a question on indicator data that gives no year in full: 2022 and 2024 (echoed in the plan).
-# Not after a word for a position ("ranked 22 to 24", "top 10-20"), unless the question asks
-# for a change, which is between two years.
+# a question on indicator data that gives no year in full: 2022 and 2024 (echoed in the plan;
+# when they are not years, see _two_digit_years).
 _TWO_DIGIT_YEARS = re.compile(
     r"(?<![\w.#])'?([0-4]\d)\s*(?:to|vs\.?|versus|-|–|and|&|→)\s*'?([0-4]\d)(?![\w.%])", re.I
 )
