@@ -514,7 +514,7 @@ def find_in_question(text: str, *, ambiguous: bool = False) -> tuple[list[str], 
     _codes_beside(folded, found, taken)
     corrections: dict[str, str] = {}
     # typos are read only in English questions: "kapan" (Indonesian) is not a slip for Japan
-    typos = re.finditer(r"(?<= )[a-z]{5,}(?= )", folded) if mostly_english(text) else iter(())
+    typos = re.finditer(r"(?<= )[a-z]{4,}(?= )", folded) if mostly_english(text) else iter(())
     for match in typos:
         if any(a <= match.start() < b for a, b in taken):
             continue
@@ -592,12 +592,24 @@ def _iso_codes() -> dict[str, str]:
 def _nearest_country(word: str) -> str | None:
     """The country whose one-word name is nearest to a word no English dictionary knows, when
     it is near enough: one slip (a letter added, dropped, changed, or two neighbours swapped), two
-    in a word of ten letters or more ("phillipines")."""
+    in a word of ten letters or more ("phillipines"). A word as short as SHORT_NAME_LETTERS is
+    read only as a name with two neighbours swapped ("fjii", "iarn") or one letter dropped
+    ("japn"), and only when one country is that near: a short word with a letter changed is as
+    often another word or an acronym ("oman"/"omar")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     if is_english_word(word):
         return None
+    if len(word) <= SHORT_NAME_LETTERS:
+        swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        near = [code for name, code in _short_names().items() if name in swapped]
+        near += [
+            code
+            for name, code in _single_word_names().items()
+            if len(name) == len(word) + 1 and OSA.distance(word, name) == 1
+        ]
+        return near[0] if len(set(near)) == 1 else None
     allowed = 2 if len(word) >= 10 else 1
     best = process.extractOne(
         word, _single_word_names().keys(), scorer=OSA.distance, score_cutoff=allowed
@@ -605,6 +617,20 @@ def _nearest_country(word: str) -> str | None:
     return _single_word_names()[best[0]] if best else None
 
 
+# Words this short are read as a country's name only when two neighbouring letters are swapped
+# or one is dropped (see _nearest_country).
+SHORT_NAME_LETTERS = 4
+
+
 @lru_cache(maxsize=1)
 def _single_word_names() -> dict[str, str]:
-    return {n: c for n, c in folded_names().items() if " " not in n and len(n) >= 5}
+    return {n: c for n, c in folded_names().items() if " " not in n and len(n) > SHORT_NAME_LETTERS}
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[str, str]:
+    return {
+        n: c
+        for n, c in folded_names().items()
+        if " " not in n and len(n) == SHORT_NAME_LETTERS and n not in _LOWERCASE_AMBIGUOUS
+    }

@@ -242,6 +242,11 @@ def test_ambiguous_names_count_in_lower_case_when_asked() -> None:
         ("gtmi phillipines 2022", ["PHL"], {"phillipines": "Philippines"}),  # two in a long one
         ("gtmi philpines", [], {}),
         ("fiji and indonesai", ["FJI", "IDN"], {"indonesai": "Indonesia"}),
+        # a four-letter word: two neighbours swapped or one letter dropped, nothing else
+        ("fjii osi 2020", ["FJI"], {"fjii": "Fiji"}),
+        ("japn vs chna egdi", ["JPN", "CHN"], {"japn": "Japan", "chna": "China"}),
+        ("egdi of fuji", [], {}),  # a letter changed in a short word: no
+        ("gtmi govt egdi sids", [], {}),  # acronyms and abbreviations near no short name
         ("the malts of malta", ["MLT"], {}),  # an English word is no typo
         # an indicator's code is no word of another language ("osi" is Italian)
         ("indonesa osi 2022", ["IDN"], {"indonesa": "Indonesia"}),
