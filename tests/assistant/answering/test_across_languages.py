@@ -282,9 +282,21 @@ def test_warming_up_loads_what_questions_in_other_languages_are_read_with(small_
     """An API worker warms up before it serves: the multilingual model, the lexicon, and the
     collections beside the passages are open before the first question in Korean (about 4 s
     on it otherwise, in each worker)."""
+    from pythainlp.tokenize import word_dict_trie
+
+    from assistant import crosslingual
+
+    crosslingual._pattern.cache_clear()
+    word_dict_trie.cache_clear()
     assistant = Assistant(small_store)
     assert assistant.retriever.searches_by_meaning()
     assistant.warm()
+    # each language's names and terms are patterns already, and Thai's dictionary a trie
+    compiled = crosslingual._pattern.cache_info().misses
+    for question, code in [("피지의 전자정부 순위", "ko"), ("斐济的电子政务", "zh")]:
+        crosslingual.gloss(question, code)
+    assert crosslingual._pattern.cache_info().misses == compiled
+    assert word_dict_trie.cache_info().currsize == 1
     assert assistant.retriever.multilingual._model is not None
     assert assistant.retriever._lexicon is not None
     assert assistant.store.sentences is not None
