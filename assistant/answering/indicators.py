@@ -47,6 +47,11 @@ class IndicatorAnswer:
     found: bool
 
 
+def possessive(name: str) -> str:
+    """``name``'s, or ``name``' for a name ending in "s" ("Marshall Islands'", "Bahamas'")."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def answer_question(
     question: str, plan: QueryPlan, access: Access, context: AnswerContext
 ) -> Answer:
@@ -270,7 +275,7 @@ class _Answer:
             latest = "" if self.plan.years else " (the latest edition in the data)"
             parts.append(
                 self._said(iso3, v, latest=not self.plan.years)
-                or (f"{v.country}'s {self.name} in {v.year}{latest} was {self.cite(v)}.")
+                or (f"{possessive(v.country)} {self.name} in {v.year}{latest} was {self.cite(v)}.")
             )
             if self.plan.kind == "rank" and members is not None and iso3 in members:
                 within = self._place(v, members, scope)  # "fiji's rank among pacific sids"
@@ -331,7 +336,7 @@ class _Answer:
             first, last = series[0], series[-1]
             if first is last:
                 sentences.append(
-                    f"{first.country}'s {self.name} in {first.year} was {self.cite(first)}."
+                    f"{possessive(first.country)} {self.name} in {first.year} was {self.cite(first)}."
                 )
                 continue
             direction = (
@@ -353,20 +358,39 @@ class _Answer:
                 )
                 middle = f" (editions in between: {editions})"
             sentences.append(
-                f"{first.country}'s {self.name} {direction} from {start} in {first.year} "
+                f"{possessive(first.country)} {self.name} {direction} from {start} in {first.year} "
                 f"to {end} in {last.year}, a change of {difference(last, first)}{middle}."
             )
         return self.done(" ".join(sentences))
 
     def change(self) -> IndicatorAnswer:
-        low, high = self.plan.years[0], self.plan.years[-1]
+        """From the first year asked to the last; with one year asked (or none), the change
+        into it from the edition before ("did mongolia's gtmi drop in 2025?")."""
         sentences: list[str] = []
         for iso3 in self.plan.countries:
-            start, end = (
-                self.table.value(iso3, self.code, low),
-                self.table.value(iso3, self.code, high),
-            )
             who = country_names.name(iso3)
+            if len(set(self.plan.years)) >= 2:
+                low, high = self.plan.years[0], self.plan.years[-1]
+                start, end = (
+                    self.table.value(iso3, self.code, low),
+                    self.table.value(iso3, self.code, high),
+                )
+            else:
+                until = self.plan.years[0] if self.plan.years else None
+                series = [
+                    v
+                    for v in self.table.series(iso3, self.code)
+                    if until is None or v.year <= until
+                ]
+                if len(series) < 2 or (until is not None and series[-1].year != until):
+                    asked = f" up to {until}" if until else ""
+                    sentences.append(
+                        f"The data holds no two editions of the {self.name} for {who}{asked} "
+                        "to compare."
+                    )
+                    continue
+                start, end = series[-2], series[-1]
+                low, high = start.year, end.year
             if start is None or end is None:
                 gone = [str(y) for y, v in ((low, start), (high, end)) if v is None]
                 sentences.append(
@@ -376,8 +400,12 @@ class _Answer:
             rank = ""
             if start.rank is not None and end.rank is not None:
                 rank = f"; its rank went from {start.rank} to {end.rank}"
+                if start.rank != end.rank:
+                    places = abs(start.rank - end.rank)
+                    way = "up" if end.rank < start.rank else "down"
+                    rank += f" ({way} {places} place{'s' if places > 1 else ''})"
             sentences.append(
-                f"{end.country}'s {self.name} went from {self.cite(start, rank=False)} in {low} to "
+                f"{possessive(end.country)} {self.name} went from {self.cite(start, rank=False)} in {low} to "
                 f"{self.cite(end, rank=False)} in {high}: a change of {difference(end, start)}{rank}."
             )
         return self.done(" ".join(sentences))
@@ -654,7 +682,9 @@ class _Answer:
                 )
                 continue
             ordered = sorted(values, key=lambda v: v.value)
-            head = f"{total.country}'s {self.name} in {total.year} was {self.cite(total)}."
+            head = (
+                f"{possessive(total.country)} {self.name} in {total.year} was {self.cite(total)}."
+            )
             listed = "; ".join(f"{v.indicator_name} {self.cite(v, rank=False)}" for v in ordered)
             sentences.append(
                 f"{head} Its components, weakest first: {listed}. Weakest: "

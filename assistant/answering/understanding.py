@@ -71,6 +71,9 @@ _DOWN = (
     r"declin\w*|fell|fall\w*|dropp?\w*|decreas\w*|lost|slipp?\w*|slid\w*|plung\w*|"
     rf"{_MOVED} down"
 )
+# A word of going up or down on its own: of a country named, it asks how its value changed
+# ("did mongolia's gtmi drop in 2025?", "has fiji's osi improved?").
+_MOVED_UP_OR_DOWN = re.compile(rf"\b({_UP}|{_DOWN})\b", re.I)
 _IMPROVED = re.compile(
     rf"\b({_UP})\b.{{0,20}}\b(most|fastest|biggest|largest|greatest)\b|"
     rf"\b(most|fastest|biggest|largest|greatest)\b.{{0,20}}\b({_UP})\b",
@@ -307,7 +310,7 @@ def understand(question: str) -> QueryPlan:
         plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})
     if plan.indicators and not plan.years:
-        plan.years = _two_digit_years(text)
+        plan.years = _two_digit_years(text, of_a_country=bool(plan.countries))
     plan.kind = _kind(plan)
     return plan
 
@@ -316,7 +319,8 @@ def understand(question: str) -> QueryPlan:
 # a question on indicator data that gives no year in full: 2022 and 2024 (echoed in the plan;
 # when they are not years, see _two_digit_years).
 _TWO_DIGIT_YEARS = re.compile(
-    r"(?<![\w.#])'?([0-4]\d)\s*(?:to|vs\.?|versus|-|–|and|&|→)\s*'?([0-4]\d)(?![\w.%])", re.I
+    r"(?<![\w.#])'?([0-4]\d)\s*(?:to|vs\.?|versus|->|=>|-|–|and|&|→)\s*'?([0-4]\d)(?![\w.%])",
+    re.I,
 )
 # What makes two numbers positions, ages or shares instead: a word for a position or a range of
 # them just before ("ranked between 10 and 20", "bottom 10 to 20", "top-10 to 20"), an age ("youth
@@ -327,16 +331,20 @@ _POSITION_BEFORE = re.compile(
     re.I,
 )
 _RANK_BEFORE = re.compile(r"\brank\w*\s*$", re.I)
+_ARROW = re.compile(r"->|=>|→")
 
 
-def _two_digit_years(text: str) -> list[int]:
+def _two_digit_years(text: str, *, of_a_country: bool = False) -> list[int]:
     """The years two joined two-digit numbers stand for (see _TWO_DIGIT_YEARS), none when they
-    are positions, ages or shares (see _POSITION_BEFORE) or a year to come. After "rank" they are
-    editions only when a change is asked ("jumped the most in egdi rank 22 to 24")."""
+    are positions, ages or shares (see _POSITION_BEFORE) or a year to come. Right after "rank"
+    they are editions only when a change is asked ("jumped the most in egdi rank 22 to 24"), an
+    arrow joins them ("rank 22 -> 24") or the question names a country (``of_a_country``: its
+    rank is one place, not a range of them: "marshall islands egdi rank 22 to 24")."""
     asks_change = bool(_IMPROVED.search(text) or _DECLINED.search(text) or _CHANGE.search(text))
     for match in _TWO_DIGIT_YEARS.finditer(text):
         before = text[: match.start()]
-        if _POSITION_BEFORE.search(before) and not (asks_change and _RANK_BEFORE.search(before)):
+        editions = asks_change or of_a_country or _ARROW.search(match.group(0))
+        if _POSITION_BEFORE.search(before) and not (editions and _RANK_BEFORE.search(before)):
             continue
         if re.match(r"\s*(%|per ?cent)", text[match.end() :], re.I):
             continue
@@ -586,12 +594,15 @@ def _kind(plan: QueryPlan) -> str:
     if top:
         plan.top_n = _number(top.group(1) or top.group(2))
         return "top"
+    # a country's value gone up or down, with at most one year: the change into that year (or
+    # into the latest edition) from the edition before; "since" asks for the trend from a year
+    moved = _MOVED_UP_OR_DOWN.search(text) and len(plan.years) <= 1 and not _TREND.search(text)
     if len(plan.countries) >= 2:
         if len(plan.years) >= 2 or _TREND.search(text):
             return "trend"
-        return "comparison"
+        return "change" if moved else "comparison"
     if plan.countries:
-        if len(plan.years) >= 2 and _CHANGE.search(text):
+        if (len(plan.years) >= 2 and _CHANGE.search(text)) or moved:
             return "change"
         if len(plan.years) >= 2 or _TREND.search(text) or _CHANGE.search(text):
             return "trend"

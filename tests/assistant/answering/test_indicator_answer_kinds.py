@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.indicators import IndicatorAnswer, answer, difference, shown
+from assistant.answering.indicators import IndicatorAnswer, answer, difference, possessive, shown
 from assistant.answering.understanding import understand
 from assistant.indicators import IndicatorRow
 from assistant.storage.indicators import IndicatorTable
@@ -403,6 +403,20 @@ def test_change_between_two_years(table: IndicatorTable) -> None:
     assert [v.year for v in result.values] == [2022, 2024]
 
 
+def test_change_into_the_year_asked_from_the_edition_before(table: IndicatorTable) -> None:
+    result = ask("did fiji's egdi drop in 2024?", table)
+    assert result.text.startswith("Fiji's E-Government Development Index (EGDI) went from 0.62350")
+    assert "a change of +0.05194; its rank went from 8 to 9 (down 1 place)" in result.text
+    assert [v.year for v in result.values] == [2022, 2024]
+    # no edition before the year asked: said so, nothing made up
+    result = answer(understand("did mongolia's egdi go up in 2024?"), table)
+    assert not result.found
+    assert "no two editions of the E-Government Development Index (EGDI) for Mongolia up to" in (
+        result.text
+    )
+    assert result.values == []
+
+
 def test_weakest_and_strongest_component(table: IndicatorTable) -> None:
     result = ask("weakest component of fiji's egdi in 2024", table)
     assert "Weakest: Online Service Index (OSI); strongest: Human Capital Index (HCI)" in (
@@ -518,3 +532,8 @@ def test_a_count_in_a_group_the_data_gives_its_rows(tmp_path: Path) -> None:
     )
     assert sorted(cited(result))[:2] == ["ARG", "KOR"]
     assert "Viet Nam 0.7360, group B" in result.text  # nearest the line, not counted
+
+
+def test_a_name_ending_in_s_takes_an_apostrophe_alone() -> None:
+    assert possessive("Marshall Islands") == "Marshall Islands'"
+    assert possessive("Fiji") == "Fiji's"

@@ -676,7 +676,30 @@ def test_a_count_in_a_data_group() -> None:
         ("egdi of countries where youth (15-24) use the internet", []),
         ("hci between 40 and 45 percent", []),
         ("fiji egdi 24 to 48", []),
+        # after "rank", editions when joined by an arrow or when one country's rank is asked
+        ("egdi rank 22 -> 24", [2022, 2024]),
+        ("marshall islands egdi rank 22 to 24?", [2022, 2024]),
     ],
 )
 def test_two_editions_typed_by_their_last_two_digits(question: str, years: list[int]) -> None:
     assert understand(question).years == years
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "years"),
+    [
+        # a word of going up or down, of a country named: the change into the year asked, or
+        # into the latest edition, from the edition before
+        ("did mongolia's gtmi drop in 2025?", "change", [2025]),
+        ("has fiji's osi improved?", "change", []),
+        ("did korea and japan's egdi fall in 2024", "change", [2024]),
+        # "since" asks for the trend from a year; no word of change, the value
+        ("has fiji's osi improved since 2020?", "trend", [2020]),
+        ("fiji osi 2024", "value", [2024]),
+    ],
+)
+def test_a_country_gone_up_or_down_asks_for_its_change(
+    question: str, kind: str, years: list[int]
+) -> None:
+    plan = understand(question)
+    assert (plan.kind, plan.years) == (kind, years)
