@@ -573,6 +573,18 @@ def _codes_beside(folded: str, found: list[tuple[int, str]], taken: list[tuple[i
                 added = True
 
 
+def codes_alone(text: str) -> list[str]:
+    """ISO3 codes of the countries ``text`` names by their ISO code alone, two letters or three
+    (lower case or capitals, no English word in use: see :func:`_iso_codes`), in order. Only
+    where a country is expected (the caller says): elsewhere such codes are as often
+    abbreviations ("hr", "ml")."""
+    codes = _iso_codes()
+    found = [
+        codes[w] for w in re.findall(r"(?<= )[a-z]{2,3}(?= )", f" {fold(text)} ") if w in codes
+    ]
+    return list(dict.fromkeys(found))
+
+
 @lru_cache(maxsize=1)
 def _iso_codes() -> dict[str, str]:
     """ISO 3166 codes, two letters and three (lower case), that are no English word in use (see

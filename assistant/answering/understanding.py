@@ -306,6 +306,16 @@ def understand(question: str) -> QueryPlan:
         unnamed = unnamed.replace(f" {alias} ", " ")
     groups = [g for g in find_groups(unnamed) if not _is_a_country_name(g, plan.countries)]
     plan.countries, plan.groups = _longer_name_wins(fold(text), plan.countries, groups)
+    if (
+        plan.indicators
+        and not plan.countries
+        and not plan.groups
+        and country_names.mostly_english(text)
+    ):
+        # an indicator's values are by country: asked of none by name, a country's ISO code
+        # typed alone is the one meant ("nz egdi 2024", "sg osi 22 vs 24"); in another
+        # language two letters are as often a word of it ("vụ")
+        plan.countries = country_names.codes_alone(unnamed)
     if plan.indicators:
         plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})

@@ -72,6 +72,25 @@ def test_a_typo_among_correct_names_keeps_the_order_of_mention() -> None:
     assert plan.corrections == {"phillipines": "Philippines"}
 
 
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        # an indicator asked of no country by name: an ISO code typed alone is the country
+        ("nz egdi 2024", ["NZL"]),
+        ("NZ oecd dgi 2023 weakest dimension", ["NZL"]),
+        ("sg osi 22 vs 24", ["SGP"]),
+        # not without an indicator, nor beside a name or a group, nor in another language
+        ("what did the sg report say on nz", []),
+        ("fiji hr policies egdi", ["FJI"]),
+        ("OECD DGI 2023 bao nhiêu % nước bắt buộc kiểm thử người dùng dịch vụ số", []),
+    ],
+)
+def test_an_iso_code_alone_names_the_country_an_indicator_is_asked_of(
+    question: str, countries: list[str]
+) -> None:
+    assert understand(question).countries == countries
+
+
 def test_typos_are_not_read_in_a_question_in_another_language() -> None:
     # "kapan" (Indonesian: "when") is one slip from "japan", but the question is not English
     plan = understand("kapan timor leste menjadi anggota asean")
