@@ -641,8 +641,9 @@ def acronym_candidates(text: str) -> list[str]:
     Whether one is an acronym is for the corpus to say."""
     found: list[str] = []
     english = country_names.mostly_english(text)
+    # a word before an apostrophe and letters is a contraction's ("isn't"), not an acronym
     for word in re.findall(
-        r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-])", POSSESSIVE.sub("", text)
+        r"(?<![\w-])[A-Za-z][A-Za-z0-9&]{1,9}(?![\w-]|['’]\w)", POSSESSIVE.sub("", text)
     ):
         capitals = word.isupper() or (word[:-1].isupper() and word.endswith("s") and len(word) > 2)
         unknown = (
@@ -660,7 +661,29 @@ def acronym_candidates(text: str) -> list[str]:
 def is_function_word(word: str) -> bool:
     """A word that says nothing of a question's topic: a stop word, or one typed short."""
     lowered = word.lower()
-    return lowered in STOPWORDS or shortened_function_word(lowered) is not None
+    return (
+        lowered in STOPWORDS
+        or lowered in _contraction_parts()
+        or lowered.replace("’", "'") in _contractions().values()  # "isn't", "doesn’t"
+        or shortened_function_word(lowered) is not None
+    )
+
+
+@lru_cache(maxsize=1)
+def _contraction_parts() -> frozenset[str]:
+    """What a contraction leaves before its apostrophe when a question's words are split there,
+    where that is no English word of its own ("isn", "doesn"; not "won", "don")."""
+    parts = {c.split("'")[0] for c in _contractions().values()}
+    return frozenset(p for p in parts if not country_names.is_english_word(p))
+
+
+@lru_cache(maxsize=1)
+def _contractions() -> dict[str, str]:
+    """English contractions as typed without their apostrophe ("isnt": "isn't"), from NLTK's
+    English stop words."""
+    from assistant.storage.lexicon import stopwords
+
+    return {w.replace("'", ""): w for w in stopwords(("english",)) if "'" in w}
 
 
 def shortened_function_word(word: str) -> str | None:
@@ -669,6 +692,9 @@ def shortened_function_word(word: str) -> str | None:
     order ("abt": "about", "wht": "what"), or a spelling of it by sound (see
     :func:`spelt_by_sound`: "wat", "wen"). None when it shortens none (the
     corpus's acronyms, "tir", "cepa", "dgi", shorten no function word)."""
+    typed_without_apostrophe = _contractions().get(word)
+    if typed_without_apostrophe and not country_names.is_english_word(word):
+        return typed_without_apostrophe  # "isnt", "doesnt" (not "wont", "well": words)
     if not (3 <= len(word) <= 4 and word.isalpha() and word.islower()):
         return None
     for full in sorted(STOPWORDS):

@@ -10,7 +10,12 @@ import pytest
 
 from assistant import crosslingual
 from assistant.answering.followups import rewrite_follow_up
-from assistant.answering.understanding import QueryPlan, acronym_candidates, understand
+from assistant.answering.understanding import (
+    QueryPlan,
+    acronym_candidates,
+    is_function_word,
+    understand,
+)
 
 
 def keys(plan: QueryPlan) -> list[str]:
@@ -481,10 +486,20 @@ def test_describe_lists_expansions() -> None:
         ("what is the mission of intosai", ["intosai"]),
         ("what did the report say about digital government", []),  # English words only
         ("quali servizi offre la cepa", []),  # Italian words are not unknown English words
+        # a contraction, with its apostrophe or without, is no acronym
+        ("which wsis indicator isn't counted", ["wsis"]),
+        ("which indicator isnt counted, doesnt it", []),
     ],
 )
 def test_acronym_candidates(question: str, found: list[str]) -> None:
     assert acronym_candidates(question) == found
+
+
+def test_contractions_say_nothing_of_the_topic() -> None:
+    for word in ("isn't", "isn’t", "isnt", "isn", "doesnt", "doesn"):
+        assert is_function_word(word), word
+    for word in ("won", "well", "ill"):  # words of their own
+        assert not is_function_word(word), word
 
 
 def test_acronym_candidates_are_listed_once() -> None:
