@@ -8,7 +8,7 @@ from assistant import crosslingual
 from assistant.answering.citations import passage_citation
 from assistant.answering.extractive import Extraction
 from assistant.answering.sources import Source
-from assistant.language import language_name
+from assistant.language import language_name, question_language
 from assistant.models import Answer, Filters, Passage, page_words
 
 
@@ -92,6 +92,12 @@ def refusal(
             for c in citations
         )
         text += f" The closest material: {closest}."
+    if language is None:
+        # that nothing answers, said first in the reader's language; the details after it,
+        # for staff, in English (the "unread" refusal above says its own)
+        said = crosslingual.labels(question_language(question)).get("no_answer")
+        if said:
+            text = f"{said}\n\n{text}"
     return Answer(
         question=question, answer=text, grounded=False, citations=citations, kind="refusal"
     )

@@ -123,6 +123,12 @@ def test_a_question_in_another_script_on_what_the_documents_do_not_hold_is_refus
     answer = assistant.ask("캄보디아 공무원 수는 몇 명인가요")
     assert not answer.grounded and answer.kind == "refusal"
     assert "I read the question as" not in answer.answer  # searched, not refused as unread
+    # that nothing answers is said first in the reader's language, the details in English
+    local, english = answer.answer.split("\n\n", 1)
+    assert local.startswith("문서에서 이 질문의 답을 찾지 못했습니다")
+    assert english.startswith("The documents do not answer this question.")
+    answer = assistant.ask("how many civil servants does cambodia have")
+    assert answer.answer.startswith("The documents do not answer this question.")
 
 
 def test_without_the_index_such_a_question_is_refused_saying_why(small_store) -> None:
