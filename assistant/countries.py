@@ -377,8 +377,13 @@ def english_share(text: str) -> float:
 
 
 def _question_words(text: str) -> list[str]:
-    """A question's words of two letters or more, lower case; acronyms in capitals left out."""
-    return [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isupper()]
+    """A question's words of two letters or more, lower case; acronyms in capitals and codes
+    that mix letters and digits ("apfsd13", "csw69": a word of no language) left out."""
+    return [
+        w.lower()
+        for w in re.findall(r"[^\W_]{2,}", text)
+        if not w.isupper() and not any(c.isdigit() for c in w)
+    ]
 
 
 def is_english_word(word: str) -> bool:

@@ -31,6 +31,8 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("kapan timor leste menjadi anggota pbb", "id"),
         # a possessive typed without its apostrophe is a name
         ("whats fijis egdi", "en"),
+        # a code of letters and digits is a word of no language (lingua: Spanish)
+        ("apfsd13 dates in 2026?", "en"),
         # too little left besides the names to tell a language by (lingua: French, Malay)
         ("png vs solomons hci 2024", "en"),
         ("usa's dgi score 2023", "en"),
