@@ -243,6 +243,56 @@ def _other_ordinals(question: str) -> list[re.Pattern[str]]:
     return found
 
 
+# "how many participants", "the number of investigation cases": the words for what is counted,
+# up to COUNTED_WORDS of them before the next function word ("how many cases did they handle").
+_COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w-]+\s*){1,3})", re.I)
+COUNTED_WORDS = 3
+# A sentence giving a figure within this many words of a word for what is counted states the
+# count asked ("a record number of participants – nearly 4,000"): scoring COUNT_SHARE of the
+# best sentence's score or more, it comes before those that only share the question's other
+# words ("the theme of the thirteenth Forum": the names of the meeting and the body draw the
+# model's similarity to every sentence about them, the count asked is in one of them).
+COUNT_REACH = 3
+# Quantities that count nothing ("several countries", "the majority").
+_VAGUE = re.compile(r"several|majority|per ?cent|percentage")
+COUNT_SHARE = 0.5
+
+
+def counted_words(question: str) -> frozenset[str]:
+    """The stems of the words for what ``question`` asks to be counted (see _COUNT_ASKED): the
+    word after "how many" or "number of", and those after it that end as plural nouns do, up to
+    COUNTED_WORDS ("investigation cases", "civil servants"; "observers", not "observers
+    attended"); none when it counts nothing."""
+    match = _COUNT_ASKED.search(question)
+    if not match:
+        return frozenset()
+    from assistant.answering.understanding import shortened_function_word
+    from assistant.storage.lexicon import stopwords
+
+    words: list[str] = []
+    for word in match.group(1).lower().split()[:COUNTED_WORDS]:
+        if word in stopwords(("english",)) or shortened_function_word(word):
+            break
+        if words and not (word.endswith("s") and not word.endswith("ss")):
+            break
+        words.append(word)
+    return frozenset(_stemmer().stemWords(words))  # "countries" too, a stop word elsewhere
+
+
+def _counts(sentence: str, counted: frozenset[str]) -> bool:
+    """Whether ``sentence`` gives a figure within COUNT_REACH words of a word for what is
+    counted (stems ``counted``)."""
+    words = [m.group(0) for m in re.finditer(r"[\w.,%-]+", _NOT_COUNTS.sub(" ", sentence))]
+    if _CAPTION.match(sentence) or _NOTE.match(sentence):
+        return False  # a table's caption or note says what its figures are, not the count
+    stemmed = _stemmer().stemWords([w.lower().strip(".,-") for w in words])
+    near = [i for i, w in enumerate(stemmed) if w in counted]
+    figures = [
+        i for i, w in enumerate(words) if _QUANTITY.search(w) and not _VAGUE.fullmatch(w.lower())
+    ]
+    return any(abs(i - j) <= COUNT_REACH for i in near for j in figures)
+
+
 def _holds_figure(text: str) -> bool:
     """Whether ``text`` gives a quantity: a number that is neither a year nor in a date or name
     (see :data:`_NOT_COUNTS`), or a word for one."""
@@ -525,6 +575,7 @@ def extract(
     similarities = svecs @ qvec
     scored: list[Evidence] = []
     asked = wanted or asked_for(question)
+    counted = counted_words(question)
     ordinals = _ordinals(question)
     others = _other_ordinals(question)
     for (passage, start, end, sentence, prior), similarity in zip(
@@ -549,6 +600,12 @@ def extract(
     if wanted:
         floor = best * KIND_SHARE
         scored.sort(key=lambda e: (e.score >= floor and wanted[1](e.text), e.score), reverse=True)
+    elif counted:
+        # a count asked of something: a sentence near the best that gives it comes first
+        floor = best * COUNT_SHARE
+        scored.sort(
+            key=lambda e: (e.score >= floor and _counts(e.text, counted), e.score), reverse=True
+        )
 
     chosen = _best_of(scored, max_sentences, max_words)
     # quoted, but not evidence the checks below count: the years were asked for by name

@@ -9,7 +9,14 @@ from types import SimpleNamespace
 import pytest
 
 from assistant.answering.documents import absent_topic, slips_read
-from assistant.answering.extractive import Evidence, asked_for, extract, lacks
+from assistant.answering.extractive import (
+    Evidence,
+    _counts,
+    asked_for,
+    counted_words,
+    extract,
+    lacks,
+)
 from assistant.embedding import Embedder
 from assistant.models import Chunk, DocumentRecord, Passage
 
@@ -669,3 +676,37 @@ def test_a_follow_up_naming_only_whom_it_asks_names_no_topic_of_its_own(
     from assistant.answering.documents import _names_nothing_new
 
     assert _names_nothing_new(own_words) is nothing_new
+
+
+# --- a count asked of something ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many participants did the 13th forum have", {"particip"}),
+        ("how many investigation cases did they handle", {"investig", "case"}),
+        ("how many observers attended cepa 24?", {"observ"}),  # "attended" counts nothing
+        ("in how many countries did inequality go up", {"countri"}),
+        ("what was the number of civil servants", {"civil", "servant"}),
+        ("how much did korea pledge", set()),  # an amount, not a count of things
+    ],
+)
+def test_what_a_question_counts(question: str, counted: set[str]) -> None:
+    assert counted_words(question) == counted
+
+
+def test_the_sentence_giving_the_count_asked_comes_first() -> None:
+    """The names of a meeting and its body draw every sentence about the meeting near the
+    question; the one that counts what is asked, beside the count, is the answer."""
+    text = (
+        "The theme of the thirteenth Forum on Business and Human Rights was the smart mix of "
+        "measures to protect human rights in the context of business activities. "
+        "The Forum gathered a record number of participants, nearly 4,000 in total."
+    )
+    question = "how many participants did the 13th forum on business and human rights have"
+    assert quotes_for(question, [passage(text)])[0].startswith("The Forum gathered")
+    # a figure far from the word for what is counted, or a vague one, counts nothing
+    assert not _counts("In several countries over the past three decades", {"countri"})
+    assert _counts("151 countries have laws on sexual harassment", {"countri"})
+    assert not _counts("Note: data for 128 countries with recorded data", {"countri"})
