@@ -80,6 +80,12 @@ def _prose_of_cells(sentence: str) -> str | None:
 
 # The symbols a UN document prints at the top of its pages, read as the start of a sentence.
 _LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SYMBOL.pattern})?)+\s*")
+# A page's footnote: its number, then the document it cites and little else ("1 A/HRC/17/31,
+# annex."), the Official Records, "Ibid." or "See ...": it states nothing (read on from a sentence
+# a page break cut, it is what the text layer puts next).
+_FOOTNOTE = re.compile(
+    rf"^\d{{1,3}}\s+(?:(?:{UN_SYMBOL.pattern})[^.]{{0,40}}\.?$|Official Records\b|Ibid\b|See\s)"
+)
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
 # and "B. Consideration of the topic ........" whose page number the next line holds): five dots
@@ -155,6 +161,8 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
         if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
             continue  # a reference-list entry, cells of a table read as a line, a pointer
+        if _FOOTNOTE.match(sentence):
+            continue
         if record:
             # a row of a table of works ("year: 2014; title: …; doi: …; abstract: In 2011, …"):
             # its labels and values state nothing (a download count is no figure of an
@@ -192,7 +200,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
 
 # What :func:`sentences_of` reads a passage as: raise it when a change of it changes any
 # sentence it gives, and ingestion stores every document's sentence vectors again.
-SENTENCES_VERSION = 1
+SENTENCES_VERSION = 2
 
 
 def sentence_id(chunk_id: str, n: int, text: str) -> str:

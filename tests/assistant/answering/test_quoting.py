@@ -28,6 +28,22 @@ def test_a_sentence_stops_where_the_page_footnotes_begin() -> None:
     assert (start, end) == (100, 100 + text.index(" ____"))  # offsets still point at the page
 
 
+def test_a_footnote_without_its_rule_is_no_sentence() -> None:
+    """Where the text layer has no rule above the footnotes, a sentence cut by the page break
+    runs into them: the footnote (its number, the document cited, "See", "Ibid.") states
+    nothing and is never read on to."""
+    text = (
+        "The Forum gathered a record number of participants, nearly 4,000 in total, with 3,000 "
+        "registered for in-person participation and another 1,000 registered for virtual\n1\n"
+        "A/HRC/17/31, annex. 2 See resolution 75/1. 3 Ibid., para. 4. "
+        "3 A/80/82 provides an overview of the progress made by many member states."
+    )
+    sentences = [s for _, _, s in sentences_of(passage(text))]
+    assert not any(s.startswith(("1 A/HRC", "2 See", "3 Ibid")) for s in sentences), sentences
+    assert sentences[0].startswith("The Forum gathered")
+    assert sentences[-1].startswith("3 A/80/82 provides")  # a statement about a document stays
+
+
 def test_the_documents_own_bracketed_numbers_are_not_citation_markers() -> None:
     assert quoted("as shown in [5] and [12].") == "as shown in (5) and (12)."
     assert quoted("no markers here") == "no markers here"
