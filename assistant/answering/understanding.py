@@ -652,6 +652,7 @@ def acronym_candidates(text: str) -> list[str]:
             and len(word) >= 3
             and not country_names.is_english_word(word)
             and shortened_function_word(word) is None  # "abt" is "about", not ABT
+            and not english_word_form(word)  # "renewables", "centres": no acronyms
         )
         if (capitals or unknown) and word not in found:
             found.append(word)
@@ -675,6 +676,41 @@ def _contraction_parts() -> frozenset[str]:
     where that is no English word of its own ("isn", "doesn"; not "won", "don")."""
     parts = {c.split("'")[0] for c in _contractions().values()}
     return frozenset(p for p in parts if not country_names.is_english_word(p))
+
+
+# British spellings as an American dictionary (pyspellchecker's) knows the word: "labour",
+# "centre", "programme", "organisation", "summarised", "analyse", "defence", "travelled".
+_BRITISH = (
+    ("our", "or"),
+    ("tre", "ter"),
+    ("programme", "program"),
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("ence", "ense"),
+    ("ll", "l"),
+)
+# A plural ending is read off words this long or longer: shorter ones are as often acronyms
+# ("sids": SIDS, not "sid"s).
+PLURAL_WORD_LETTERS = 6
+
+
+def english_word_form(word: str) -> bool:
+    """Whether ``word`` (lower case), unknown to the English dictionary, is an English word
+    all the same: a plural ("renewables", "datasets", "hackathons"), a British spelling
+    ("labour", "centres", "summarised"), or both."""
+    forms = {word}
+    if len(word) >= PLURAL_WORD_LETTERS:
+        for ending, singular in (("ies", "y"), ("es", ""), ("s", "")):
+            if word.endswith(ending):
+                forms.add(word[: -len(ending)] + singular)
+    for form in list(forms):
+        for british, american in _BRITISH:
+            at = form.find(british)
+            while at >= 0:
+                forms.add(form[:at] + american + form[at + len(british) :])
+                at = form.find(british, at + 1)
+    return any(country_names.is_english_word(f) for f in forms - {word})
 
 
 @lru_cache(maxsize=1)

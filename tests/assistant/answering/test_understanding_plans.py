@@ -486,6 +486,9 @@ def test_describe_lists_expansions() -> None:
         ("what is the mission of intosai", ["intosai"]),
         ("what did the report say about digital government", []),  # English words only
         ("quali servizi offre la cepa", []),  # Italian words are not unknown English words
+        # a plural or a British spelling of an English word is no acronym
+        ("any renewables target in the labour programme for data centres", []),
+        ("sids and ldcs", ["sids", "ldcs"]),  # a short plural may be one
         # a contraction, with its apostrophe or without, is no acronym
         ("which wsis indicator isn't counted", ["wsis"]),
         ("which indicator isnt counted, doesnt it", []),
