@@ -260,9 +260,9 @@ COUNT_SHARE = 0.5
 
 def counted_words(question: str) -> frozenset[str]:
     """The stems of the words for what ``question`` asks to be counted (see _COUNT_ASKED): the
-    word after "how many" or "number of", and those after it that end as plural nouns do, up to
-    COUNTED_WORDS ("investigation cases", "civil servants"; "observers", not "observers
-    attended"); none when it counts nothing."""
+    words after "how many" or "number of", up to COUNTED_WORDS, a function word or a verb's
+    form ("investigation cases", "ICT staff"; "observers", not "observers attended"); none when
+    it counts nothing."""
     match = _COUNT_ASKED.search(question)
     if not match:
         return frozenset()
@@ -273,8 +273,8 @@ def counted_words(question: str) -> frozenset[str]:
     for word in match.group(1).lower().split()[:COUNTED_WORDS]:
         if word in stopwords(("english",)) or shortened_function_word(word):
             break
-        if words and not (word.endswith("s") and not word.endswith("ss")):
-            break
+        if word.endswith(("ed", "ing")):
+            break  # a verb's form: what is done, not what is counted ("observers attended")
         words.append(word)
     return frozenset(_stemmer().stemWords(words))  # "countries" too, a stop word elsewhere
 
@@ -282,7 +282,9 @@ def counted_words(question: str) -> frozenset[str]:
 def _counts(sentence: str, counted: frozenset[str]) -> bool:
     """Whether ``sentence`` gives a figure within COUNT_REACH words of a word for what is
     counted (stems ``counted``)."""
-    words = [m.group(0) for m in re.finditer(r"[\w.,%-]+", _NOT_COUNTS.sub(" ", sentence))]
+    # the document's own reference numbers ("[5]") count nothing
+    text = _NOT_COUNTS.sub(" ", re.sub(r"\[\d{1,3}\]", " ", sentence))
+    words = [m.group(0) for m in re.finditer(r"\w[\w.,%-]*", text)]
     if _CAPTION.match(sentence) or _NOTE.match(sentence):
         return False  # a table's caption or note says what its figures are, not the count
     stemmed = _stemmer().stemWords([w.lower().strip(".,-") for w in words])

@@ -132,7 +132,10 @@ def _rewrite(question: str, previous: str) -> str:
     judged = _OPENER.sub("", question)
     words = judged.split()
     new_years = YEAR.findall(question)
-    new_countries = country_names.in_question(question)
+    from assistant.answering.understanding import understand
+
+    # as the plan reads them: an indicator asked of an ISO code alone ("nz egdi 2024") names it
+    new_countries = country_names.in_question(question) or understand(question).countries
     new_groups = find_groups(question)
     follow_up_cue = _FOLLOW_UP_CUE.match(judged)
     # "what did it say on the digital divide": a pronoun points back, however long the question
@@ -151,6 +154,15 @@ def _rewrite(question: str, previous: str) -> str:
     old_indicators = find_indicators(previous)
     new_indicators = [c for c in find_indicators(question) if c not in old_indicators]
     after_cue = judged[follow_up_cue.end() :] if follow_up_cue else judged
+    if (
+        not (follow_up_cue or pointing_back)
+        and new_countries
+        and new_indicators
+        and len(new_indicators) == len(find_indicators(question))
+    ):
+        # "fiji egdi 2024" after "did mongolia's gtmi drop in 2025?": its own country and its own
+        # indicator, and nothing saying it goes on: a question of its own, asked as typed
+        return question
     if new_indicators and old_indicators and not _OWN_QUESTION.search(after_cue):
         previous = _replace_indicator(previous, old_indicators[0], new_indicators[0])
         if not (new_years or new_countries or new_groups):

@@ -710,3 +710,4 @@ def test_the_sentence_giving_the_count_asked_comes_first() -> None:
     assert not _counts("In several countries over the past three decades", {"countri"})
     assert _counts("151 countries have laws on sexual harassment", {"countri"})
     assert not _counts("Note: data for 128 countries with recorded data", {"countri"})
+    assert not _counts("given the significance of its ICT spending [5].", {"ict", "staff"})

@@ -564,6 +564,15 @@ def test_follow_ups_with_new_names_keep_their_own_question(
     assert rewrite_follow_up(question, previous) == standalone
 
 
+def test_a_new_country_and_a_new_indicator_make_a_question_of_their_own() -> None:
+    previous = "did mongolia's gtmi drop in 2025?"
+    assert rewrite_follow_up("fiji egdi 2024", previous) == "fiji egdi 2024"
+    assert rewrite_follow_up("nz egdi 2024", previous) == "nz egdi 2024"  # an ISO code alone
+    # said to go on ("and"), or a country alone: the previous question for it
+    assert "Fiji" in rewrite_follow_up("and fiji?", previous)
+    assert "drop" in rewrite_follow_up("and fiji egdi?", previous)
+
+
 def test_a_rewritten_follow_up_is_understood_like_the_full_question() -> None:
     plan = understand(rewrite_follow_up("and samoa?", "fiji egdi 2024"))
     assert (plan.countries, plan.indicators, plan.years, plan.kind) == (
