@@ -578,15 +578,24 @@ def _codes_beside(folded: str, found: list[tuple[int, str]], taken: list[tuple[i
                 added = True
 
 
-def codes_alone(text: str) -> list[str]:
+def codes_alone(text: str, indicator_words: frozenset[str] = frozenset()) -> list[str]:
     """ISO3 codes of the countries ``text`` names by their ISO code alone, two letters or three
-    (lower case or capitals, no English word in use: see :func:`_iso_codes`), in order. Only
-    where a country is expected (the caller says): elsewhere such codes are as often
-    abbreviations ("hr", "ml")."""
+    (no English word in use: see :func:`_iso_codes`), in order: typed in capitals ("NZ"), right
+    before a word of the indicator's name (``indicator_words``: "nz egdi", "sg osi"), or after
+    "of", "for" or "in" ("egdi of nz"). Only where a country is expected (the caller says), and
+    only there: elsewhere such codes are as often abbreviations ("how does egdi relate to hr
+    capacity", "egdi, ie how is it computed", "osi by tv and radio")."""
     codes = _iso_codes()
-    found = [
-        codes[w] for w in re.findall(r"(?<= )[a-z]{2,3}(?= )", f" {fold(text)} ") if w in codes
-    ]
+    typed = re.findall(r"[\w'’-]+", text)
+    found = []
+    for i, word in enumerate(typed):
+        code = codes.get(word.lower())
+        if code is None:
+            continue
+        after = typed[i + 1].lower() if i + 1 < len(typed) else ""
+        before = typed[i - 1].lower() if i else ""
+        if word.isupper() or after in indicator_words or before in ("of", "for", "in"):
+            found.append(code)
     return list(dict.fromkeys(found))
 
 

@@ -84,7 +84,8 @@ _LEADING_SYMBOLS = re.compile(rf"^(?:\s*{UN_SYMBOL.pattern}(?:\s*[-–]\s*{UN_SY
 # annex."), the Official Records, "Ibid." or "See ...": it states nothing (read on from a sentence
 # a page break cut, it is what the text layer puts next).
 _FOOTNOTE = re.compile(
-    rf"^\d{{1,3}}\s+(?:(?:{UN_SYMBOL.pattern})[^.]{{0,40}}\.?$|Official Records\b|Ibid\b|See\s)"
+    rf"^\d{{1,3}}\s+(?:(?:{UN_SYMBOL.pattern})(?:,?\s*(?:annex|para|paras|chap|sect|and Corr)"
+    rf"[\w\s.,]{{0,20}})?\.?$|Official Records\b|Ibid\b|See\s)"
 )
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",

@@ -245,7 +245,7 @@ def _other_ordinals(question: str) -> list[re.Pattern[str]]:
 
 # "how many participants", "the number of investigation cases": the words for what is counted,
 # up to COUNTED_WORDS of them before the next function word ("how many cases did they handle").
-_COUNT_ASKED = re.compile(r"\b(?:how\s+many|number\s+of)\s+((?:[\w-]+\s*){1,3})", re.I)
+_COUNT_ASKED = re.compile(r"\b(?:how\s+many|(?<!\ba )number\s+of)\s+((?:[\w-]+\s*){1,3})", re.I)
 COUNTED_WORDS = 3
 # A sentence giving a figure within this many words of a word for what is counted states the
 # count asked ("a record number of participants – nearly 4,000"): scoring COUNT_SHARE of the
@@ -260,9 +260,9 @@ COUNT_SHARE = 0.5
 
 def counted_words(question: str) -> frozenset[str]:
     """The stems of the words for what ``question`` asks to be counted (see _COUNT_ASKED): the
-    words after "how many" or "number of", up to COUNTED_WORDS, a function word or a verb's
-    form ("investigation cases", "ICT staff"; "observers", not "observers attended"); none when
-    it counts nothing."""
+    words after "how many" or "number of" (not "a number of": some), up to COUNTED_WORDS, a
+    function word or a word only ever a verb ("investigation cases", "ICT staff", "registered
+    users"; "observers", not "observers attended"); none when it counts nothing."""
     match = _COUNT_ASKED.search(question)
     if not match:
         return frozenset()
@@ -273,10 +273,19 @@ def counted_words(question: str) -> frozenset[str]:
     for word in match.group(1).lower().split()[:COUNTED_WORDS]:
         if word in stopwords(("english",)) or shortened_function_word(word):
             break
-        if word.endswith(("ed", "ing")):
-            break  # a verb's form: what is done, not what is counted ("observers attended")
+        if _only_a_verb(word):
+            break  # what is done, not what is counted ("observers attended")
         words.append(word)
     return frozenset(_stemmer().stemWords(words))  # "countries" too, a stop word elsewhere
+
+
+def _only_a_verb(word: str) -> bool:
+    """Whether ``word`` is only ever a verb's form (lemminflect's lemmas: "attended", "handled";
+    not "registered", "training", "seed", also nouns or adjectives)."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return bool(lemmas) and set(lemmas) == {"VERB"}
 
 
 def _counts(sentence: str, counted: frozenset[str]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant import countries as country_names
 from assistant import crosslingual
 from assistant.answering.context import AnswerContext
-from assistant.answering.understanding import is_function_word
+from assistant.answering.understanding import is_function_word, understand
 from assistant.answering.wordlists import STOPWORDS
 from assistant.country_groups import Group, find_groups, typed_name
 from assistant.indicators import HEADS, INDICATORS, find_indicators, names_of
@@ -132,8 +132,6 @@ def _rewrite(question: str, previous: str) -> str:
     judged = _OPENER.sub("", question)
     words = judged.split()
     new_years = YEAR.findall(question)
-    from assistant.answering.understanding import understand
-
     # as the plan reads them: an indicator asked of an ISO code alone ("nz egdi 2024") names it
     new_countries = country_names.in_question(question) or understand(question).countries
     new_groups = find_groups(question)
@@ -254,8 +252,6 @@ def _asked_of_the_group(own: str, previous: str, indicator: str) -> str | None:
     group of countries that it did not ("whats the oecd avg score?" after "who were the top
     performers in the oecd dgi 2023?": the OECD average of the DGI in 2023, not the top
     performers again, nor the OECD put in place of anything)."""
-    from assistant.answering.understanding import understand
-
     before = understand(previous).kind
     if before == "documents":
         return None  # "oecd dgi 2023 - how did countries do on proactiveness?" asked a report

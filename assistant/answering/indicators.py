@@ -382,7 +382,14 @@ class _Answer:
                     for v in self.table.series(iso3, self.code)
                     if until is None or v.year <= until
                 ]
-                if len(series) < 2 or (until is not None and series[-1].year != until):
+                if until is not None and series and series[-1].year != until:
+                    editions = ", ".join(str(v.year) for v in self.table.series(iso3, self.code))
+                    sentences.append(
+                        f"The data holds no {self.name} value for {who} in {until} (its "
+                        f"editions: {editions})."
+                    )
+                    continue
+                if len(series) < 2:
                     asked = f" up to {until}" if until else ""
                     sentences.append(
                         f"The data holds no two editions of the {self.name} for {who}{asked} "

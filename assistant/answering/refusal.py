@@ -95,8 +95,9 @@ def refusal(
     if language is None:
         # that nothing answers, said first in the reader's language; the details after it,
         # for staff, in English (the "unread" refusal above says its own)
-        said = crosslingual.labels(question_language(question)).get("no_answer")
-        if said:
+        reader = question_language(question)
+        said = crosslingual.labels(reader).get("no_answer")
+        if said and not country_names.mostly_english(question):  # "who chaired apfsd 12?"
             text = f"{said}\n\n{text}"
     return Answer(
         question=question, answer=text, grounded=False, citations=citations, kind="refusal"

@@ -74,6 +74,11 @@ _DOWN = (
 # A word of going up or down on its own: of a country named, it asks how its value changed
 # ("did mongolia's gtmi drop in 2025?", "has fiji's osi improved?").
 _MOVED_UP_OR_DOWN = re.compile(rf"\b({_UP}|{_DOWN})\b", re.I)
+# ... not when a way to change it is asked ("how can mongolia improve its gtmi score?").
+_ADVICE = re.compile(
+    rf"\b(how (can|could|should|might|to|do(es)?)|ways? to|in order to|to)\W+(\w+\W+){{0,4}}({_UP}|{_DOWN})\b",
+    re.I,
+)
 _IMPROVED = re.compile(
     rf"\b({_UP})\b.{{0,20}}\b(most|fastest|biggest|largest|greatest)\b|"
     rf"\b(most|fastest|biggest|largest|greatest)\b.{{0,20}}\b({_UP})\b",
@@ -315,7 +320,8 @@ def understand(question: str) -> QueryPlan:
         # an indicator's values are by country: asked of none by name, a country's ISO code
         # typed alone is the one meant ("nz egdi 2024", "sg osi 22 vs 24"); in another
         # language two letters are as often a word of it ("vụ")
-        plan.countries = country_names.codes_alone(unnamed)
+        words = frozenset(w for c in plan.indicators for a in names_of(c) for w in a.split())
+        plan.countries = country_names.codes_alone(text, words)
     if plan.indicators:
         plan.corrections.update(fixed)
     plan.years = sorted({int(y) for y in YEAR.findall(text)})
@@ -341,6 +347,9 @@ _POSITION_BEFORE = re.compile(
     re.I,
 )
 _RANK_BEFORE = re.compile(r"\brank\w*\s*$", re.I)
+# ... the noun alone: "egdi rank 22 to 24" of a country named is two editions of its rank, "is
+# fiji ranked 10 to 20" a range of places.
+_RANK_NOUN_BEFORE = re.compile(r"\branks?\s*$", re.I)
 _ARROW = re.compile(r"->|=>|→")
 
 
@@ -348,13 +357,17 @@ def _two_digit_years(text: str, *, of_a_country: bool = False) -> list[int]:
     """The years two joined two-digit numbers stand for (see _TWO_DIGIT_YEARS), none when they
     are positions, ages or shares (see _POSITION_BEFORE) or a year to come. Right after "rank"
     they are editions only when a change is asked ("jumped the most in egdi rank 22 to 24"), an
-    arrow joins them ("rank 22 -> 24") or the question names a country (``of_a_country``: its
-    rank is one place, not a range of them: "marshall islands egdi rank 22 to 24")."""
+    arrow joins them ("rank 22 -> 24"), or the noun "rank" is of a country the question names
+    (``of_a_country``: its rank is one place, not a range of them: "marshall islands egdi rank 22
+    to 24"; "is fiji ranked 10 to 20" is a range)."""
     asks_change = bool(_IMPROVED.search(text) or _DECLINED.search(text) or _CHANGE.search(text))
     for match in _TWO_DIGIT_YEARS.finditer(text):
         before = text[: match.start()]
-        editions = asks_change or of_a_country or _ARROW.search(match.group(0))
-        if _POSITION_BEFORE.search(before) and not (editions and _RANK_BEFORE.search(before)):
+        changed = asks_change or bool(_ARROW.search(match.group(0)))
+        editions = (changed and bool(_RANK_BEFORE.search(before))) or (
+            of_a_country and bool(_RANK_NOUN_BEFORE.search(before))
+        )
+        if _POSITION_BEFORE.search(before) and not editions:
             continue
         if re.match(r"\s*(%|per ?cent)", text[match.end() :], re.I):
             continue
@@ -606,7 +619,12 @@ def _kind(plan: QueryPlan) -> str:
         return "top"
     # a country's value gone up or down, with at most one year: the change into that year (or
     # into the latest edition) from the edition before; "since" asks for the trend from a year
-    moved = _MOVED_UP_OR_DOWN.search(text) and len(plan.years) <= 1 and not _TREND.search(text)
+    moved = (
+        _MOVED_UP_OR_DOWN.search(text)
+        and len(plan.years) <= 1
+        and not _TREND.search(text)
+        and not _ADVICE.search(text)
+    )
     if len(plan.countries) >= 2:
         if len(plan.years) >= 2 or _TREND.search(text):
             return "trend"
@@ -697,8 +715,8 @@ PLURAL_WORD_LETTERS = 6
 
 def english_word_form(word: str) -> bool:
     """Whether ``word`` (lower case), unknown to the English dictionary, is an English word
-    all the same: a plural ("renewables", "datasets", "hackathons"), a British spelling
-    ("labour", "centres", "summarised"), or both."""
+    all the same: a plural of a word it knows ("renewables"), a British spelling ("labour",
+    "summarised"), or both ("centres")."""
     forms = {word}
     if len(word) >= PLURAL_WORD_LETTERS:
         for ending, singular in (("ies", "y"), ("es", ""), ("s", "")):

@@ -415,6 +415,12 @@ def test_change_into_the_year_asked_from_the_edition_before(table: IndicatorTabl
         result.text
     )
     assert result.values == []
+    # a year with no edition: said so, with the editions there are
+    result = answer(understand("did fiji's egdi drop in 2023?"), table)
+    assert not result.found
+    assert "no E-Government Development Index (EGDI) value for Fiji in 2023 (its editions: " in (
+        result.text
+    )
 
 
 def test_weakest_and_strongest_component(table: IndicatorTable) -> None:

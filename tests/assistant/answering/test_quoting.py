@@ -1,10 +1,14 @@
-"""Quoted text reads well: footnotes cut at their rule, the document's own [n] never a citation."""
+"""Quoted text reads well: footnotes cut at their rule, the document's own [n] never a citation,
+a refusal opening in the reader's language."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answering.citations import quoted
-from assistant.answering.extractive import _states_what_is_asked
-from assistant.models import Chunk, DocumentRecord, Passage
+from assistant.answering.extractive import Extraction, _states_what_is_asked
+from assistant.answering.refusal import refusal
+from assistant.models import Chunk, DocumentRecord, Filters, Passage
 from assistant.sentences import sentences_of
 
 
@@ -36,12 +40,15 @@ def test_a_footnote_without_its_rule_is_no_sentence() -> None:
         "The Forum gathered a record number of participants, nearly 4,000 in total, with 3,000 "
         "registered for in-person participation and another 1,000 registered for virtual\n1\n"
         "A/HRC/17/31, annex. 2 See resolution 75/1. 3 Ibid., para. 4. "
-        "3 A/80/82 provides an overview of the progress made by many member states."
+        "3 A/80/82 provides an overview of the progress made by many member states. "
+        "2 A/RES/70/1 adopted the 2030 Agenda."
     )
     sentences = [s for _, _, s in sentences_of(passage(text))]
     assert not any(s.startswith(("1 A/HRC", "2 See", "3 Ibid")) for s in sentences), sentences
     assert sentences[0].startswith("The Forum gathered")
-    assert sentences[-1].startswith("3 A/80/82 provides")  # a statement about a document stays
+    # a statement about a document stays, however short
+    assert sentences[-2].startswith("3 A/80/82 provides")
+    assert sentences[-1] == "2 A/RES/70/1 adopted the 2030 Agenda."
 
 
 def test_the_documents_own_bracketed_numbers_are_not_citation_markers() -> None:
@@ -219,3 +226,19 @@ def test_a_web_address_or_labelled_clauses_in_a_statement_keep_it_quoted() -> No
     quoted = [sentence for _, _, sentence in sentences_of(passage(text, start=0))]
     assert quoted[0] == "The portal (www.gov.sg) now lists 1,200 services for residents."
     assert quoted[1].startswith("Definitions: in this Act") and quoted[1].endswith("digital form.")
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("캄보디아 공무원 수는 몇 명인가요", "문서에서 이 질문의 답을 찾지 못했습니다"),
+        ("combien de fonctionnaires compte le cambodge ?", "Les documents ne répondent pas"),
+        # short English questions lingua takes for French open in English
+        ("who chaired apfsd 12?", "The documents do not answer this question."),
+        ("pifs leaders communique 2023", "The documents do not answer this question."),
+    ],
+)
+def test_a_refusal_opens_in_the_readers_language(question: str, opening: str) -> None:
+    answer = refusal(question, Filters(), [], Extraction())
+    assert answer.answer.startswith(opening)
+    assert "The documents do not answer this question." in answer.answer  # for staff

@@ -690,6 +690,8 @@ def test_a_follow_up_naming_only_whom_it_asks_names_no_topic_of_its_own(
         ("in how many countries did inequality go up", {"countri"}),
         ("what was the number of civil servants", {"civil", "servant"}),
         ("how much did korea pledge", set()),  # an amount, not a count of things
+        ("how many registered users does the portal have", {"regist", "user"}),
+        ("what did a number of countries say about ai", set()),  # "a number of": some
     ],
 )
 def test_what_a_question_counts(question: str, counted: set[str]) -> None:

@@ -88,6 +88,11 @@ def test_a_typo_among_correct_names_keeps_the_order_of_mention() -> None:
         ("what did the sg report say on nz", []),
         ("fiji hr policies egdi", ["FJI"]),
         ("OECD DGI 2023 bao nhiêu % nước bắt buộc kiểm thử người dùng dịch vụ số", []),
+        # away from the indicator's name, codes are abbreviations
+        ("what is the egdi, ie how is it computed", []),
+        ("how does egdi relate to hr capacity in government", []),
+        ("osi score by tv and radio penetration", []),
+        ("egdi 2024 of nz", ["NZL"]),
     ],
 )
 def test_an_iso_code_alone_names_the_country_an_indicator_is_asked_of(
@@ -725,6 +730,7 @@ def test_a_count_in_a_data_group() -> None:
         # after "rank", editions when joined by an arrow or when one country's rank is asked
         ("egdi rank 22 -> 24", [2022, 2024]),
         ("marshall islands egdi rank 22 to 24?", [2022, 2024]),
+        ("is fiji ranked 10 to 20 in egdi?", []),  # a range of places
     ],
 )
 def test_two_editions_typed_by_their_last_two_digits(question: str, years: list[int]) -> None:
@@ -742,6 +748,7 @@ def test_two_editions_typed_by_their_last_two_digits(question: str, years: list[
         # "since" asks for the trend from a year; no word of change, the value
         ("has fiji's osi improved since 2020?", "trend", [2020]),
         ("fiji osi 2024", "value", [2024]),
+        ("how can mongolia improve its gtmi score?", "value", []),  # a way to change it
     ],
 )
 def test_a_country_gone_up_or_down_asks_for_its_change(
