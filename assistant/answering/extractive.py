@@ -266,12 +266,11 @@ def counted_words(question: str) -> frozenset[str]:
     match = _COUNT_ASKED.search(question)
     if not match:
         return frozenset()
-    from assistant.answering.understanding import shortened_function_word
     from assistant.storage.lexicon import stopwords
 
     words: list[str] = []
     for word in match.group(1).lower().split()[:COUNTED_WORDS]:
-        if word in stopwords(("english",)) or shortened_function_word(word):
+        if word in stopwords(("english",)):
             break
         if _only_a_verb(word):
             break  # what is done, not what is counted ("observers attended")
