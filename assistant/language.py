@@ -125,6 +125,47 @@ def question_language(text: str) -> str | None:
         and not any(_foreign_word(w.lower(), detected) for w in left)
     ):
         return "en"
+    if detected in _WORD_LISTS:
+        return _as_its_words_say(text, detected, left)
+    return detected
+
+
+# The languages whose words can be counted, with the NLTK stop-word list of each (pyspellchecker
+# ships a dictionary for some of them too, see countries.word_of_language). Malay has no list
+# of its own; Indonesian's function words are largely its.
+_WORD_LISTS = {
+    "fr": "french",
+    "es": "spanish",
+    "ru": "russian",
+    "ar": "arabic",
+    "id": "indonesian",
+    "ms": "indonesian",
+}
+
+
+def _as_its_words_say(text: str, detected: str, words: list[str]) -> str:
+    """``detected`` (lingua's reading of a Latin-script question) unless the words say
+    otherwise: trigram models take a short question for a language none of its words belong
+    to ("Singapour durée du mandat de l'Auditor-General" reads as Malay). When the word lists of
+    the detected language know none of the question's own words (not English ones), and those
+    of another language lingua considers know two or more and half of them, it is that one."""
+    from assistant.countries import is_english_word, word_of_language
+    from assistant.storage.lexicon import stopwords
+
+    own = [w.lower() for w in words if len(w) >= 2 and not is_english_word(w.lower())]
+
+    def known(code: str) -> int:
+        listed = stopwords((_WORD_LISTS[code],))
+        return sum(1 for w in own if word_of_language(w, code) or w in listed)
+
+    if not own or known(detected):
+        return detected
+    for found in _detector().compute_language_confidence_values(text):
+        code = str(found.language.iso_code_639_1.name).lower()
+        if code in _WORD_LISTS and code != detected:
+            count = known(code)
+            if count >= 2 and 2 * count >= len(own):
+                return code
     return detected
 
 

@@ -245,6 +245,7 @@ class Retriever:
         except ConfigError as exc:
             log.warning("reading the question's words in English failed: %s", exc)
             return []
+        read = _without_country_names(read, question)
         with self._lexicon_lock:
             self._readings[key] = read
             while len(self._readings) > READINGS_KEPT:
@@ -628,3 +629,17 @@ def collapse_duplicates(passages: list[Passage], threshold: float = 0.8) -> list
             kept.append(passage)
             kept_shingles.append(sh)
     return kept
+
+
+def _without_country_names(readings: list[Reading], question: str) -> list[Reading]:
+    """``readings`` less those of a word in which the question names a country by its name in
+    the question's language (CLDR's, see :func:`assistant.crosslingual.gloss`): the name is read
+    from maintained data as the country, and the lexicon, which reads words by their nearest
+    English terms, reads names as noise ("日本" as "suisse"; "한국" as nothing)."""
+    from assistant.crosslingual import gloss
+
+    read_as = gloss(question, language.question_language(question)).read_as
+    names = [typed for typed, english in read_as.items() if country_names.in_question(english)]
+    if not names:
+        return readings
+    return [r for r in readings if not any(n in r.word or r.word in n for n in names)]

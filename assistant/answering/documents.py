@@ -139,12 +139,16 @@ def answer(
         floor = context.settings.crosslingual_threshold
         readings = context.retriever.readings(meaning)
         countries = _countries_read(question)
+        typed = _typed_in_latin(meaning)
         weak = not any(
             e.similarity >= floor
             or _holds_rare_name(e.text, meaning, access, context)
             or (
                 e.similarity >= READ_FLOOR * floor
-                and _speaks_of_its_words(e.text, readings, countries)
+                and (
+                    _speaks_of_its_words(e.text, readings, countries, typed)
+                    or _holds_typed_phrase(e.text, meaning)
+                )
             )
             for e in chosen
         )
@@ -299,20 +303,72 @@ def _countries_read(question: str) -> list[str]:
 
 
 def _speaks_of_its_words(
-    sentence: str, readings: list[Reading], countries: Sequence[str] = ()
+    sentence: str,
+    readings: list[Reading],
+    countries: Sequence[str] = (),
+    typed: Sequence[str] = (),
 ) -> bool:
     """Whether ``sentence`` holds the English reading of half or more of a question's words (see
     :mod:`assistant.storage.lexicon`), ``countries`` (the ones it names) among them:
     "市场规模" read as "market size" in "AI is likely to be the frontier technology that has the
     largest market size". The multilingual model's similarity of a whole question and a
     sentence is low when the question also names what the sentence leaves implicit (the
-    report, the body); the words it reads say what the sentence is about."""
+    report, the body); the words it reads say what the sentence is about. ``typed``: the
+    words the question types in Latin letters (:func:`_typed_in_latin`), counted as words
+    read as themselves."""
     words = set(stems(sentence))
     held, read = words_held(readings, lambda term: bool(stems(term)) and set(stems(term)) <= words)
     named = set(country_names.find_countries(sentence, strict=True)) if countries else set()
     held += sum(1 for code in countries if code in named)
     read += len(countries)
+    held += sum(1 for word in typed if stems(word) <= words)
+    read += len(typed)
     return held >= READ_WORDS and held >= READ_SHARE * read
+
+
+def _typed_in_latin(question: str) -> list[str]:
+    """The words a question written in another script types in Latin letters ("AI" and
+    "CSTD" in "日本の … AIガバナンス", "CSTD 젠더자문위원회 …"): read as themselves, as the
+    documents write them; not stop words, not countries (those are counted as countries). None
+    for a question in a Latin-script language: its words in Latin letters are its own."""
+    if not language.foreign_script_words(question):
+        return []
+    return [
+        word
+        for word in dict.fromkeys(_STEM_WORD.findall(question))
+        if word.lower() not in STOPWORDS and stems(word) and not country_names.in_question(word)
+    ]
+
+
+# Words in Latin letters typed one after the other: "chief heat officer" in a Japanese question.
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*)+")
+_STEM_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _holds_typed_phrase(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` holds, word after word, a phrase of two or more English words
+    (not acronyms alone, not stop words) that ``question``, written in another script, types in
+    Latin letters: a term of art the reader typed as the documents write it ("CEPA 猛暑対策で
+    chief heat officer について" and "Chief heat officers could helpfully be designated …"). Like
+    the words the lexicon reads (:func:`_speaks_of_its_words`), it lowers the similarity a
+    sentence needs, not to nothing. A question in a Latin-script language is not read so: its
+    words in Latin letters are its own language's."""
+    if not language.foreign_script_words(question):
+        return False
+    said = [_word_stem(w) for w in _STEM_WORD.findall(sentence) if w.lower() not in STOPWORDS]
+    for run in _LATIN_RUN.findall(question):
+        words = [w for w in _STEM_WORD.findall(run) if w.lower() not in STOPWORDS]
+        if len(words) < 2 or all(w.isupper() for w in words):
+            continue
+        wanted = [_word_stem(w) for w in words]
+        if any(said[i : i + len(wanted)] == wanted for i in range(len(said) - len(wanted) + 1)):
+            return True
+    return False
+
+
+def _word_stem(word: str) -> str:
+    """One word's English stem, or the word lower-cased when it has none ("a")."""
+    return next(iter(stems(word)), word.lower())
 
 
 _TYPED_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")

@@ -41,6 +41,11 @@ from assistant.language import foreign_script_words, language_name, question_lan
         ("usa dgi score 2023 lol", "en"),
         # but a few words of the language with the names are enough
         ("Fidji IDEG combien en 2024", "fr"),
+        # trigrams take a short question for a language none of its words are in (lingua:
+        # Malay); the French dictionary knows them
+        ("Singapour durée du mandat de l'Auditor-General", "fr"),
+        # a Malay question with no word French knows stays Malay
+        ("berapa lama tempoh jawatan Ketua Audit Negara Singapura", "ms"),
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, code: str) -> None:

@@ -12,10 +12,14 @@ from assistant import Assistant
 from assistant.answering.documents import (
     _countries_read,
     _holds_rare_name,
+    _holds_typed_phrase,
     _speaks_of_its_words,
+    _typed_in_latin,
     english_only,
 )
 from assistant.language import spaced_scripts
+from assistant.retrieval import _without_country_names
+from assistant.storage.lexicon import Reading
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
 from tests.conftest import copy_corpus, make_settings, mended_after_a_change_with_it_off
@@ -262,6 +266,43 @@ def test_a_sentence_holding_the_english_reading_of_half_the_questions_words_spea
     assert _speaks_of_its_words("The sea-level rise threatens Fiji.", sea, fiji)
     # a country is held only where the sentence names it ("us" is no United States)
     assert not _speaks_of_its_words("The sea-level rise threatens us.", sea, ["USA"])
+
+
+def test_words_typed_in_latin_letters_in_another_script_are_words_read_as_themselves() -> None:
+    # "討論" (discussion) read by the lexicon, "AI" typed as the documents write it
+    discussion = [Reading("討論", ("討論",), ("discussion",))]
+    question = "日本の国連一般討論演説 AIガバナンスについて何て言ってた"
+    typed = _typed_in_latin(question)
+    assert typed == ["AI"]
+    sentence = "We will continue to contribute to the discussions on AI at the United Nations."
+    assert _speaks_of_its_words(sentence, discussion, (), typed)
+    assert not _speaks_of_its_words(sentence, discussion)  # one word read is chance
+    assert not _speaks_of_its_words("The discussions went on.", discussion, (), typed)
+    # a country typed is counted as a country; a Latin-script language's words are its own
+    assert _typed_in_latin("Fiji 해수면 상승") == []
+    assert _typed_in_latin("que dit le Japon sur l'IA") == []
+
+
+def test_a_phrase_typed_in_latin_letters_in_another_script_is_held_word_after_word() -> None:
+    question = "CEPA 猛暑対策で chief heat officer について何か提言ある?"
+    answer = "Chief heat officers could helpfully be designated to lead task forces."
+    assert _holds_typed_phrase(answer, question)  # a plural, capitalised, is the term
+    assert not _holds_typed_phrase("The chief of the heat-response office.", question)
+    # acronyms alone stand in headings and lists: no term of art
+    assert not _holds_typed_phrase("The OECD DGI 2023 results.", "OECD DGI 2023 的结果如何")
+    # in a Latin-script language the words in Latin letters are the question's own
+    assert not _holds_typed_phrase(answer, "que recommande la CEPA sur le chief heat officer")
+
+
+def test_a_country_named_in_the_questions_language_is_not_read_again_by_the_lexicon() -> None:
+    # the lexicon reads names as noise ("日本" as "suisse"); the gloss reads it as Japan
+    read = [
+        Reading("日本", ("日本",), ("suisse",)),
+        Reading("国連", ("国連",), ("nations",)),
+    ]
+    kept = _without_country_names(read, "日本の国連一般討論演説")
+    assert [r.word for r in kept] == ["国連"]
+    assert _without_country_names(read[1:], "国連一般討論演説") == read[1:]
 
 
 def test_the_topic_of_a_question_read_from_another_language_is_checked_in_its_english_words(
