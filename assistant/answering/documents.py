@@ -4,6 +4,7 @@ cited (or an LLM's answer checked against the passages), or a refusal that shows
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 import time
@@ -844,15 +845,32 @@ class _DocumentsQuoted:
 
     @property
     def stems(self) -> set[str]:
+        """The stems of the text (those of each document kept for the next question: a
+        document's are its words' and stay the same; it takes tens of milliseconds a long one)."""
         if self._stems is None:
-            self._stems = stems(self.text)
+            texts = map(self._context.document_text, self._ids)
+            self._stems = stems(self._around).union(*map(_stems_of, texts))
         return self._stems
 
     @property
     def words(self) -> set[str]:
         if self._words is None:
-            self._words = set(re.findall(r"[a-z]{3,}", self.text))
+            texts = map(self._context.document_text, self._ids)
+            self._words = set(_words_of(self._around)).union(*map(_words_of, texts))
         return self._words
+
+
+# A document's text is cached by the service (one string per version): its stems and words, by
+# the text, last as long as a few dozen questions need them.
+@functools.lru_cache(maxsize=64)
+def _stems_of(text: str) -> frozenset[str]:
+    return frozenset(stems(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _words_of(text: str) -> frozenset[str]:
+    """The words of three letters or more of ``text``, lower-cased."""
+    return frozenset(re.findall(r"[a-z]{3,}", text.lower()))
 
 
 # "dec" -> "december": month names as abbreviated (the calendar module's English names)

@@ -39,6 +39,34 @@ def test_filters_apply_inside_the_search(assistant: Assistant) -> None:
     assert {p.document.doc_id for p in one} == {doc_id}
 
 
+def test_a_country_scoped_search_asks_chroma_for_the_documents_about_the_country(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma reads a country's flag over every passage; the catalogue knows the few documents
+    about it: the search asks for those, and finds the same passages."""
+    asked: list[object] = []
+    query = assistant.retriever.store.query
+
+    def spy(vector, k, where=None):  # type: ignore[no-untyped-def]
+        asked.append(where)
+        return query(vector, k, where)
+
+    monkeypatch.setattr(assistant.retriever.store, "query", spy)
+    scoped = Filters(countries=["Singapore"])
+    by_documents = assistant.retriever.search("digital services", scoped, k=5)
+    about = {d.doc_id for d in assistant.catalog.documents().values() if "SGP" in d.countries}
+    assert asked[-1] == {"doc_id": {"$in": sorted(about)}}
+    monkeypatch.setattr(retrieval, "DOCUMENT_LIST_MAX", 0)  # too many: the flag, as before
+    by_flag = assistant.retriever.search("digital services", scoped, k=5)
+    assert "{'c_SGP': True}" in repr(asked[-1])
+    assert [p.chunk.chunk_id for p in by_documents] == [p.chunk.chunk_id for p in by_flag]
+    # a search not scoped to countries is asked as it was
+    assistant.retriever.search("digital services", Filters(collections=["case"]), k=5)
+    assert "{'collection': {'$in': ['case']}}" in repr(asked[-1]) and "doc_id" not in repr(
+        asked[-1]
+    )
+
+
 def test_private_passages_only_for_those_granted(assistant: Assistant) -> None:
     public = assistant.retriever.search("Zephyr allowance", k=5, access=("public",))
     assert not any("zephyr" in s for s in sources(public))
