@@ -26,6 +26,7 @@ from assistant.country_groups import Group, about_group, constraint_groups
 from assistant.embedding import Embedder, MultilingualEmbedder
 from assistant.errors import BadRequest, ConfigError, StoreError
 from assistant.models import COLLECTIONS, Chunk, DocumentRecord, Filters, Passage
+from assistant.sentences import states_nothing
 from assistant.storage import lexicon
 from assistant.storage.catalog import Catalog
 from assistant.storage.keyword import KeywordIndex, rebuild_from_store
@@ -83,6 +84,8 @@ def normalize_filters(filters: Filters | None) -> Filters:
 
 # Passages each search (vectors, keywords) proposes before they are fused and cut to ``k``.
 CANDIDATES = 40
+# Sentences asked of the multilingual sentence index per passage wanted (see Retriever._by_meaning).
+MEANING_SENTENCES = 3
 
 # How many questions' readings in English are kept (a question is read once for its search
 # and once for the check of its answer).
@@ -424,12 +427,19 @@ class Retriever:
         if not question or sentences is None:
             return []
         try:
-            # a passage holds several sentences: ask for more sentences than passages wanted
-            found = sentences.query(self.multilingual.embed_query(question), k * 2, where)
+            # a passage holds several sentences, and some found are lines that state nothing:
+            # ask for more sentences than passages wanted
+            found = sentences.query(
+                self.multilingual.embed_query(question), k * MEANING_SENTENCES, where
+            )
         except (StoreError, ConfigError) as exc:
             log.warning("the search by meaning failed, searching without it: %s", exc)
             return []
-        return list(dict.fromkeys(chunk for chunk, _, _ in found))[:k]
+        # a running head, a footer or a line of a list of contents is near any question (the
+        # same "2023 OECD DIGITAL GOVERNMENT INDEX © OECD 2024" on every page ranked first for
+        # a question on that report): it finds no passage by what the passage says
+        said = [chunk for chunk, text, _ in found if not states_nothing(text)]
+        return list(dict.fromkeys(said))[:k]
 
     def dense_only(
         self, query: str, k: int = 5, access: Sequence[str] | None = ("public",)

@@ -144,6 +144,30 @@ def _shouted(sentence: str) -> bool:
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
 
+def _furniture(sentence: str) -> bool:
+    """Whether a line of a page is no statement, whatever its document: too short (but a short
+    row with figures), a running head or footer ("26  2023 OECD DIGITAL GOVERNMENT INDEX ©
+    OECD"), a masthead, a reference-list entry, cells of a table read as a line, a pointer to
+    another source, a footnote."""
+    too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
+    if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
+        return True
+    if _FURNITURE.search(sentence) or _MASTHEAD.search(sentence) or _shouted(sentence):
+        return True
+    if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
+        return True
+    return bool(_FOOTNOTE.match(sentence))
+
+
+def states_nothing(sentence: str) -> bool:
+    """Whether a sentence, read without its passage, is one :func:`sentences_of` never gives:
+    page furniture (see :func:`_furniture`) or an entry of a list of contents ("Future work of
+    the Committee ........"). The multilingual sentence index holds every sentence of a page
+    (:func:`assistant.storage.vectors.indexed_sentences`); such lines are near any question
+    there (hubs) and find nothing an answer could quote."""
+    return _furniture(sentence) or bool(_CONTENTS_ENTRY.search(sentence))
+
+
 def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:
     chunk = passage.chunk
     out = []
@@ -155,14 +179,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
             while e > s and chunk.text[e - 1].isspace():
                 e -= 1
         sentence = _clean(chunk.text[s:e])
-        too_short = len(sentence) < 25 or sum(ch.isalpha() for ch in sentence) < len(sentence) * 0.4
-        if too_short and (not re.search(r"\d", sentence) or len(sentence) < 12):
-            continue  # page furniture, not a statement (but keep short rows with figures)
-        if _FURNITURE.search(sentence) or _MASTHEAD.search(sentence) or _shouted(sentence):
-            continue  # running heads and footers: "26  2023 OECD DIGITAL GOVERNMENT INDEX © OECD"
-        if _REFERENCE.match(sentence) or _mostly_figures(sentence) or _points_elsewhere(sentence):
-            continue  # a reference-list entry, cells of a table read as a line, a pointer
-        if _FOOTNOTE.match(sentence):
+        if _furniture(sentence):
             continue
         if record:
             # a row of a table of works ("year: 2014; title: …; doi: …; abstract: In 2011, …"):

@@ -19,6 +19,7 @@ from assistant.answering.documents import (
 )
 from assistant.language import spaced_scripts
 from assistant.retrieval import _without_country_names
+from assistant.sentences import states_nothing
 from assistant.storage.lexicon import Reading
 from assistant.storage.vectors import SentenceIndex, VectorStore, indexed_sentences
 from ingest.pipeline import Pipeline
@@ -79,6 +80,22 @@ def test_sentences_worth_indexing_by_meaning() -> None:
     assert indexed_sentences(text) == [
         "The Committee recommended that Governments adopt open data policies."
     ]
+
+
+def test_lines_that_state_nothing_find_no_passage_by_meaning(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A running head, a footer or a line of a list of contents is in the sentence index too,
+    and near any question: it finds no passage."""
+    head = "28  2023 OECD DIGITAL GOVERNMENT INDEX © OECD 2024"
+    contents = "Future work of the Committee ........................................"
+    said = "The Committee recommended that Governments adopt open data policies."
+    assert states_nothing(head) and states_nothing(contents) and not states_nothing(said)
+    sentences = assistant.retriever.store.sentences
+    assert sentences is not None
+    found = [("head", head, 0.5), ("contents", contents, 0.45), ("said", said, 0.4)]
+    monkeypatch.setattr(sentences, "query", lambda vector, k, where=None: found)
+    assert assistant.retriever._by_meaning("공개 데이터 정책", 5, None) == ["said"]
 
 
 def test_a_name_typed_in_latin_letters_is_split_from_the_script_around_it() -> None:
