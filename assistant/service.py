@@ -93,6 +93,7 @@ class Assistant:
         self.retriever = Retriever(self.store, self.keyword, self.catalog, self.embedder)
         self.data_citations = DataCitations(self.catalog, self.document_file)
         self._doc_texts: dict[tuple[str, str], str] = {}
+        self._doc_texts_lock = threading.Lock()  # request threads share the cache
         self._suggestions: dict[tuple[int, frozenset[str] | None], dict[str, Any]] = {}
         self._suggestions_lock = threading.Lock()
         self._suggestions_making: dict[tuple[int, frozenset[str] | None], threading.Lock] = {}
@@ -326,9 +327,10 @@ class Assistant:
         text = self._doc_texts.get(key)
         if text is None:
             text = " ".join(c.text for c in self.store.document_chunks(doc_id))
-            if len(self._doc_texts) > 64:
-                self._doc_texts.pop(next(iter(self._doc_texts)))
-            self._doc_texts[key] = text
+            with self._doc_texts_lock:
+                if len(self._doc_texts) > 64:
+                    self._doc_texts.pop(next(iter(self._doc_texts)), None)
+                self._doc_texts[key] = text
         return text
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:

@@ -285,30 +285,55 @@ def test_a_sentence_holding_the_english_reading_of_half_the_questions_words_spea
     assert not _speaks_of_its_words("The sea-level rise threatens us.", sea, ["USA"])
 
 
+# Words few passages use say what a question is about (see documents.TYPED_WORD_SHARE): here,
+# any but the common ones
+COMMON = {"united", "nations", "government", "member", "states"}
+
+
+def _specific(word: str) -> bool:
+    return word.casefold() not in COMMON
+
+
 def test_words_typed_in_latin_letters_in_another_script_are_words_read_as_themselves() -> None:
     # "討論" (discussion) read by the lexicon, "AI" typed as the documents write it
     discussion = [Reading("討論", ("討論",), ("discussion",))]
     question = "日本の国連一般討論演説 AIガバナンスについて何て言ってた"
-    typed = _typed_in_latin(question)
+    typed = _typed_in_latin(question, discussion, _specific)
     assert typed == ["AI"]
     sentence = "We will continue to contribute to the discussions on AI at the United Nations."
     assert _speaks_of_its_words(sentence, discussion, (), typed)
     assert not _speaks_of_its_words(sentence, discussion)  # one word read is chance
     assert not _speaks_of_its_words("The discussions went on.", discussion, (), typed)
-    # a country typed is counted as a country; a Latin-script language's words are its own
-    assert _typed_in_latin("Fiji 해수면 상승") == []
-    assert _typed_in_latin("que dit le Japon sur l'IA") == []
+    # a country typed is counted as a country, every word of its name; a Latin-script
+    # language's words are its own
+    assert _typed_in_latin("Fiji 해수면 상승", [], _specific) == []
+    assert _typed_in_latin("Sri Lanka の宇宙政策は", [], _specific) == []
+    assert _typed_in_latin("que dit le Japon sur l'IA", [], _specific) == []
+    # words in a quarter of all passages say nothing of what is asked
+    assert _typed_in_latin("United Nations のサイバー犯罪条約", [], _specific) == []
+    # a word the lexicon read already is not counted twice
+    fintech = [Reading("fintech", ("fintech",), ("fintech",))]
+    assert _typed_in_latin("fintech 규제 동향", fintech, _specific) == []
+    assert _typed_in_latin("fintech 규제 동향", [], _specific) == ["fintech"]
 
 
 def test_a_phrase_typed_in_latin_letters_in_another_script_is_held_word_after_word() -> None:
     question = "CEPA 猛暑対策で chief heat officer について何か提言ある?"
     answer = "Chief heat officers could helpfully be designated to lead task forces."
-    assert _holds_typed_phrase(answer, question)  # a plural, capitalised, is the term
-    assert not _holds_typed_phrase("The chief of the heat-response office.", question)
+    assert _holds_typed_phrase(answer, question, _specific)  # plural and capitalised
+    assert not _holds_typed_phrase("The chief of the heat-response office.", question, _specific)
+    assert not _holds_typed_phrase("He was chief. Heat officers met.", question, _specific)
     # acronyms alone stand in headings and lists: no term of art
-    assert not _holds_typed_phrase("The OECD DGI 2023 results.", "OECD DGI 2023 的结果如何")
+    assert not _holds_typed_phrase(
+        "The OECD DGI 2023 results.", "OECD DGI 2023 的结果如何", _specific
+    )
+    # nor common words, nor a country's name
+    budget = "The United Nations budget was adopted by the Member States."
+    assert not _holds_typed_phrase(budget, "United Nations のサイバー犯罪条約", _specific)
+    assert not _holds_typed_phrase("Viet Nam grew.", "Viet Nam 경제 성장률", _specific)
     # in a Latin-script language the words in Latin letters are the question's own
-    assert not _holds_typed_phrase(answer, "que recommande la CEPA sur le chief heat officer")
+    latin = "que recommande la CEPA sur le chief heat officer"
+    assert not _holds_typed_phrase(answer, latin, _specific)
 
 
 def test_a_country_named_in_the_questions_language_is_not_read_again_by_the_lexicon() -> None:
