@@ -362,11 +362,24 @@ def mostly_english(text: str) -> bool:
         return False
     if english >= 0.8 * len(words):
         return True  # plainly English: the other dictionaries need not be loaded
+    if 2 * english < len(words) and any(_function_word_of_another_language(w) for w in words):
+        # "Forum ECOSOC FfD follow-up 2025 diadakan tanggal berapa?": fewer than half its words
+        # are English, and one is a function word of another language ("berapa", Indonesian
+        # "how much"), whose words no dictionary here may know
+        return False
     for language in _OTHER_LANGUAGES:
         known = sum(w in _other_dictionary(language) for w in words)  # type: ignore[operator]
         if known > english:
             return False
     return True
+
+
+def _function_word_of_another_language(word: str) -> bool:
+    """Whether ``word`` is no English word and is in the stop-word list of another language
+    NLTK ships (see :func:`assistant.language.foreign_function_word`)."""
+    from assistant.language import foreign_function_word
+
+    return foreign_function_word(word)
 
 
 def english_share(text: str) -> float:

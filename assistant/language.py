@@ -181,6 +181,14 @@ def _foreign_word(word: str, language: str) -> bool:
     return word_of_language(word, language) or word in _function_words()
 
 
+def foreign_function_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is no English word and is a function word of another
+    language NLTK lists ("berapa", "kalau"; not "me", which English has too)."""
+    from assistant.countries import is_english_word
+
+    return len(word) >= 2 and not is_english_word(word) and word in _function_words()
+
+
 @functools.cache
 def _function_words() -> frozenset[str]:
     """The stop words of every language NLTK's lists cover (shipped in llama-index), English's

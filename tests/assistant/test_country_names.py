@@ -283,6 +283,12 @@ def test_folded_names_are_folded_and_leave_out_iso_codes() -> None:
         ("EGDI GTMI OSI", True),  # acronyms are not judged
         ("what is the egdi of samoa", True),
         ("berapa peringkat indonesia tahun ini", False),
+        # fewer than half its words English, and "berapa" (how much) a function word of
+        # Indonesian, which has no dictionary here
+        ("Forum ECOSOC FfD follow-up 2025 diadakan tanggal berapa?", False),
+        # English words with English function words stay English ("me" is English too)
+        ("who chaired apfsd 12?", True),
+        ("tell me the ffd forum dates", True),
     ],
 )
 def test_mostly_english(text: str, expected: bool) -> None:
