@@ -362,7 +362,7 @@ def mostly_english(text: str) -> bool:
         return False
     if english >= 0.8 * len(words):
         return True  # plainly English: the other dictionaries need not be loaded
-    if 2 * english < len(words) and any(_function_word_of_another_language(w) for w in words):
+    if 2 * english < len(words) and any(foreign_function_word(w) for w in words):
         # "Forum ECOSOC FfD follow-up 2025 diadakan tanggal berapa?": fewer than half its words
         # are English, and one is a function word of another language ("berapa", Indonesian
         # "how much"), whose words no dictionary here may know
@@ -374,12 +374,24 @@ def mostly_english(text: str) -> bool:
     return True
 
 
-def _function_word_of_another_language(word: str) -> bool:
-    """Whether ``word`` is no English word and is in the stop-word list of another language
-    NLTK ships (see :func:`assistant.language.foreign_function_word`)."""
-    from assistant.language import foreign_function_word
+def foreign_function_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is no English word and is a function word of another
+    language NLTK lists ("berapa", "kalau", Indonesian; not "me", which English has too)."""
+    return len(word) >= 2 and not is_english_word(word) and word in _other_function_words()
 
-    return foreign_function_word(word)
+
+@lru_cache(maxsize=1)
+def _other_function_words() -> frozenset[str]:
+    """The stop words of every language NLTK's lists cover (shipped in llama-index), English's
+    (ENGLISH_LISTS) aside."""
+    from assistant.storage.lexicon import stopword_languages, stopwords
+
+    return stopwords(tuple(name for name in stopword_languages() if name not in ENGLISH_LISTS))
+
+
+# NLTK's stop-word lists of English words: "hinglish" lists English chat words ("btw", "lol",
+# "etc").
+ENGLISH_LISTS = ("english", "hinglish")
 
 
 def english_share(text: str) -> float:

@@ -174,33 +174,11 @@ def _foreign_word(word: str, language: str) -> bool:
     pyspellchecker dictionary knows it) or a function word of any language NLTK lists ("kalau",
     Indonesian "if"). A dictionary knows names too ("solomons" is Dutch), so only the one of the
     language found counts."""
-    from assistant.countries import is_english_word, word_of_language
+    from assistant.countries import foreign_function_word, is_english_word, word_of_language
 
     if len(word) < 2 or is_english_word(word):
         return False
-    return word_of_language(word, language) or word in _function_words()
-
-
-def foreign_function_word(word: str) -> bool:
-    """Whether ``word`` (lower case) is no English word and is a function word of another
-    language NLTK lists ("berapa", "kalau"; not "me", which English has too)."""
-    from assistant.countries import is_english_word
-
-    return len(word) >= 2 and not is_english_word(word) and word in _function_words()
-
-
-@functools.cache
-def _function_words() -> frozenset[str]:
-    """The stop words of every language NLTK's lists cover (shipped in llama-index), English's
-    (ENGLISH_LISTS) aside."""
-    from assistant.storage.lexicon import stopword_languages, stopwords
-
-    # "hinglish" lists English chat words ("btw", "lol", "etc"): English's too
-    return stopwords(tuple(name for name in stopword_languages() if name not in ENGLISH_LISTS))
-
-
-# NLTK's stop-word lists of English words.
-ENGLISH_LISTS = ("english", "hinglish")
+    return word_of_language(word, language) or foreign_function_word(word)
 
 
 def _without_names(text: str) -> str:
