@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import assistant.retrieval as retrieval
@@ -65,6 +67,40 @@ def test_a_country_scoped_search_asks_chroma_for_the_documents_about_the_country
     assert "{'collection': {'$in': ['case']}}" in repr(asked[-1]) and "doc_id" not in repr(
         asked[-1]
     )
+
+
+def test_a_country_scoped_search_by_document_list_keeps_to_what_the_caller_may_see(
+    tmp_path: Path,
+) -> None:
+    """A search scoped to a country, on a store with a private document about it (Chroma is
+    asked for the documents about the country, see retrieval._by_documents; every passage found
+    is checked against access as well): the private circular on Fiji is found for its
+    collection's readers only, the public note for all."""
+    from ingest.pipeline import Pipeline
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    (corpus / "hr").mkdir(parents=True)
+    (corpus / "public").mkdir()
+    (corpus / "public" / "fiji-id.md").write_text(
+        "<!-- countries: FJI -->\n# Digital identity in Fiji\n\n"
+        "Fiji launched a national digital identity programme for every citizen.\n",
+        encoding="utf-8",
+    )
+    (corpus / "hr" / "fiji-allowance.md").write_text(
+        "<!-- countries: FJI -->\n# Fiji posting allowance\n\n"
+        "Officers posted to Fiji receive a digital identity allowance of 300 dollars.\n",
+        encoding="utf-8",
+    )
+    (corpus / "hr" / "fiji-allowance.md.meta.json").write_text('{"access": "hr"}')
+    settings = make_settings(tmp_path / "data", corpus_dirs=[corpus])
+    assert Pipeline(settings).run().ok
+    found = Assistant(settings)
+    fiji = Filters(countries=["Fiji"])
+    public = found.retriever.search("digital identity", fiji, k=5, access=("public",))
+    assert {p.document.source for p in public} == {"public/fiji-id.md"}
+    hr = found.retriever.search("digital identity", fiji, k=5, access=("public", "hr"))
+    assert {p.document.source for p in hr} == {"public/fiji-id.md", "hr/fiji-allowance.md"}
 
 
 def test_private_passages_only_for_those_granted(assistant: Assistant) -> None:
