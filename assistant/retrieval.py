@@ -292,16 +292,7 @@ class Retriever:
         # only when private documents exist, since any ``where`` turns the HNSW search into a
         # filtered scan.
         private = any(d.access != "public" for d in docs.values())
-        where = build_where(
-            countries=filters.countries,
-            collections=filters.collections,
-            year_from=filters.year_from,
-            year_to=filters.year_to,
-            documents=filters.documents,
-            access=access if private else None,
-        )
-        where = _by_documents(where, filters, docs, allowed)
-        dense = self.store.query(vector, pool, where)
+        dense = self.store.query(vector, pool, _chroma_where(filters, docs, access, private))
         t2 = time.perf_counter()
         # a question in another language finds English passages by its words too, read as
         # the English terms nearest them ("인터넷" as "internet")
@@ -318,23 +309,7 @@ class Retriever:
         # names across languages as the keyword index does, and a sentence on the topic from
         # anywhere would outrank their own documents' ("vanuatu nói gì về biến đổi khí hậu")
         scoped = filters.model_copy(update={"countries": filters.countries or hints.countries})
-        across = self._by_meaning(
-            meaning,
-            pool,
-            _by_documents(
-                build_where(
-                    countries=scoped.countries,
-                    collections=filters.collections,
-                    year_from=filters.year_from,
-                    year_to=filters.year_to,
-                    documents=filters.documents,
-                    access=access if private else None,
-                ),
-                scoped,
-                docs,
-                _doc_predicate(scoped, access),
-            ),
-        )
+        across = self._by_meaning(meaning, pool, _chroma_where(scoped, docs, access, private))
         sparse_chunks = self.store.get(
             [
                 cid
@@ -527,17 +502,28 @@ def _whole(chunk: Chunk, docs: dict[str, DocumentRecord]) -> DocumentRecord | No
 DOCUMENT_LIST_MAX = 100
 
 
-def _by_documents(
-    where: dict[str, Any] | None,
+def _chroma_where(
     filters: Filters,
     docs: dict[str, DocumentRecord],
-    allowed: Callable[[DocumentRecord], bool],
+    access: Sequence[str] | None,
+    private: bool,
 ) -> dict[str, Any] | None:
-    """``where`` (made of ``filters``), as the list of the documents it allows when
-    ``filters`` names countries and those are few (:data:`DOCUMENT_LIST_MAX`): the same
-    passages, found faster. A filter no document passes keeps ``where``, which finds none."""
+    """The Chroma ``where`` of ``filters`` (access in it only when ``private`` documents exist:
+    any ``where`` turns the HNSW search into a filtered scan; access is checked on the results
+    anyway), as the list of the documents it allows when ``filters`` names countries and those
+    are few (:data:`DOCUMENT_LIST_MAX`): the same passages, found faster. A filter no document
+    passes keeps its ``where``, which finds none."""
+    where = build_where(
+        countries=filters.countries,
+        collections=filters.collections,
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+        documents=filters.documents,
+        access=access if private else None,
+    )
     if where is None or not filters.countries:
         return where
+    allowed = _doc_predicate(filters, access)
     ids = sorted(doc_id for doc_id, doc in docs.items() if allowed(doc))
     if not ids or len(ids) > DOCUMENT_LIST_MAX:
         return where

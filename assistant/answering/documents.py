@@ -142,6 +142,7 @@ def answer(
         countries = _countries_read(question)
         specific = _specific_word(access, context)
         typed = _typed_in_latin(meaning, readings, specific)
+        phrases = _typed_phrases(meaning, specific)
         weak = not any(
             e.similarity >= floor
             or _holds_rare_name(e.text, meaning, access, context)
@@ -149,7 +150,7 @@ def answer(
                 e.similarity >= READ_FLOOR * floor
                 and (
                     _speaks_of_its_words(e.text, readings, countries, typed)
-                    or _holds_typed_phrase(e.text, meaning, specific)
+                    or _holds_phrase(e.text, phrases)
                 )
             )
             for e in chosen
@@ -391,34 +392,45 @@ _LATIN_RUN = re.compile(r"[A-Za-z]+(?:[ \t]+[A-Za-z]+)+")
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]")
 
 
-def _holds_typed_phrase(sentence: str, question: str, specific: Callable[[str], bool]) -> bool:
-    """Whether ``sentence`` holds, word after word inside one clause, a phrase of two or more
-    English words that ``question``, written in another script, types in Latin letters: a term
-    of art the reader typed as the documents write it ("CEPA 猛暑対策で chief heat officer に
-    ついて" and "Chief heat officers could helpfully be designated …"). Not of stop words, not
-    of acronyms alone, not of a country's name, and one of its words at least ``specific`` (see
-    :func:`_typed_in_latin`: "United Nations", "Member States" are in every other sentence).
-    Like the words the lexicon reads (:func:`_speaks_of_its_words`), it lowers the similarity a
-    sentence needs, not to nothing. A question in a Latin-script language is not read so: its
+def _typed_phrases(question: str, specific: Callable[[str], bool]) -> list[list[str]]:
+    """The phrases of two or more English words that ``question``, written in another script,
+    types in Latin letters, as the stems :func:`_holds_phrase` looks for: terms of art the
+    reader typed as the documents write them ("chief heat officer" in "CEPA 猛暑対策で chief heat
+    officer について"). Not of stop words, not of acronyms alone, not of a country's name, and one
+    of its words at least ``specific`` (see :func:`_typed_in_latin`: "United Nations", "Member
+    States" are in every other sentence). None for a question in a Latin-script language: its
     words in Latin letters are its own language's."""
     if not language.foreign_script_words(question):
-        return False
+        return []
     named = _country_name_words(question)
-    clauses = [
-        [_word_stem(w) for w in _LATIN_WORD.findall(clause) if w.lower() not in STOPWORDS]
-        for clause in _CLAUSE_END.split(sentence)
-    ]
+    phrases = []
     for run in _LATIN_RUN.findall(question):
         words = [w for w in _LATIN_WORD.findall(run) if w.lower() not in STOPWORDS]
         if len(words) < 2 or all(w.isupper() for w in words):
             continue
         if any(w.casefold() in named for w in words) or not any(map(specific, words)):
             continue
-        wanted = [_word_stem(w) for w in words]
-        for said in clauses:
-            if any(said[i : i + len(wanted)] == wanted for i in range(len(said) - len(wanted) + 1)):
-                return True
-    return False
+        phrases.append([_word_stem(w) for w in words])
+    return phrases
+
+
+def _holds_phrase(sentence: str, phrases: list[list[str]]) -> bool:
+    """Whether ``sentence`` holds one of ``phrases`` (:func:`_typed_phrases`) word after word
+    inside one clause ("Chief heat officers could helpfully be designated …"). Like the words
+    the lexicon reads (:func:`_speaks_of_its_words`), it lowers the similarity a sentence needs,
+    not to nothing."""
+    if not phrases:
+        return False
+    clauses = [
+        [_word_stem(w) for w in _LATIN_WORD.findall(clause) if w.lower() not in STOPWORDS]
+        for clause in _CLAUSE_END.split(sentence)
+    ]
+    return any(
+        said[i : i + len(wanted)] == wanted
+        for wanted in phrases
+        for said in clauses
+        for i in range(len(said) - len(wanted) + 1)
+    )
 
 
 def _word_stem(word: str) -> str:
@@ -911,8 +923,7 @@ class _DocumentsQuoted:
     def words(self) -> set[str]:
         if self._words is None:
             texts = map(self._context.document_text, self._ids)
-            around = set(re.findall(r"[a-z]{3,}", self._around.lower()))
-            self._words = around.union(*map(_words_of, texts))
+            self._words = set(_words_in(self._around)).union(*map(_words_of, texts))
         return self._words
 
 
@@ -924,10 +935,12 @@ def _stems_of(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
-@functools.lru_cache(maxsize=64)
-def _words_of(text: str) -> frozenset[str]:
+def _words_in(text: str) -> frozenset[str]:
     """The words of three letters or more of ``text``, lower-cased."""
     return frozenset(re.findall(r"[a-z]{3,}", text.lower()))
+
+
+_words_of = functools.lru_cache(maxsize=64)(_words_in)
 
 
 # "dec" -> "december": month names as abbreviated (the calendar module's English names)

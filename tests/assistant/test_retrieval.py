@@ -73,7 +73,7 @@ def test_a_country_scoped_search_by_document_list_keeps_to_what_the_caller_may_s
     tmp_path: Path,
 ) -> None:
     """A search scoped to a country, on a store with a private document about it (Chroma is
-    asked for the documents about the country, see retrieval._by_documents; every passage found
+    asked for the documents about the country, see retrieval._chroma_where; every passage found
     is checked against access as well): the private circular on Fiji is found for its
     collection's readers only, the public note for all."""
     from ingest.pipeline import Pipeline

@@ -11,10 +11,11 @@ import pytest
 from assistant import Assistant
 from assistant.answering.documents import (
     _countries_read,
+    _holds_phrase,
     _holds_rare_name,
-    _holds_typed_phrase,
     _speaks_of_its_words,
     _typed_in_latin,
+    _typed_phrases,
     english_only,
 )
 from assistant.language import spaced_scripts
@@ -294,6 +295,11 @@ def _specific(word: str) -> bool:
     return word.casefold() not in COMMON
 
 
+def _held(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` holds a phrase ``question`` types in Latin letters."""
+    return _holds_phrase(sentence, _typed_phrases(question, _specific))
+
+
 def test_words_typed_in_latin_letters_in_another_script_are_words_read_as_themselves() -> None:
     # "討論" (discussion) read by the lexicon, "AI" typed as the documents write it
     discussion = [Reading("討論", ("討論",), ("discussion",))]
@@ -320,20 +326,18 @@ def test_words_typed_in_latin_letters_in_another_script_are_words_read_as_themse
 def test_a_phrase_typed_in_latin_letters_in_another_script_is_held_word_after_word() -> None:
     question = "CEPA 猛暑対策で chief heat officer について何か提言ある?"
     answer = "Chief heat officers could helpfully be designated to lead task forces."
-    assert _holds_typed_phrase(answer, question, _specific)  # plural and capitalised
-    assert not _holds_typed_phrase("The chief of the heat-response office.", question, _specific)
-    assert not _holds_typed_phrase("He was chief. Heat officers met.", question, _specific)
+    assert _held(answer, question)  # plural and capitalised
+    assert not _held("The chief of the heat-response office.", question)
+    assert not _held("He was chief. Heat officers met.", question)
     # acronyms alone stand in headings and lists: no term of art
-    assert not _holds_typed_phrase(
-        "The OECD DGI 2023 results.", "OECD DGI 2023 的结果如何", _specific
-    )
+    assert not _held("The OECD DGI 2023 results.", "OECD DGI 2023 的结果如何")
     # nor common words, nor a country's name
     budget = "The United Nations budget was adopted by the Member States."
-    assert not _holds_typed_phrase(budget, "United Nations のサイバー犯罪条約", _specific)
-    assert not _holds_typed_phrase("Viet Nam grew.", "Viet Nam 경제 성장률", _specific)
+    assert not _held(budget, "United Nations のサイバー犯罪条約")
+    assert not _held("Viet Nam grew.", "Viet Nam 경제 성장률")
     # in a Latin-script language the words in Latin letters are the question's own
     latin = "que recommande la CEPA sur le chief heat officer"
-    assert not _holds_typed_phrase(answer, latin, _specific)
+    assert not _held(answer, latin)
 
 
 def test_a_country_named_in_the_questions_language_is_not_read_again_by_the_lexicon() -> None:
