@@ -87,6 +87,20 @@ _FOOTNOTE = re.compile(
     rf"^\d{{1,3}}\s+(?:(?:{UN_SYMBOL.pattern})(?:,?\s*(?:annex|para|paras|chap|sect|and Corr)"
     rf"[\w\s.,]{{0,20}})?\.?$|Official Records\b|Ibid\b|See\s)"
 )
+# A note that cites a published work, as UN documents print their references at a page's foot:
+# its number, then the work ("10 World Economic Forum, The Global Risks Report 2025 (Geneva,
+# 2025).", "37 Dustin Mulvaney, “Opening the black box …”, Science as Culture, vol. 22, No. 2
+# (2013).", "31 See, generally, Priya Urs, “The Elusiveness …”"): a place or publisher and the
+# year in brackets closing it, a journal's volume, or an author and a title in quotation marks
+# with the publication after a comma (not words: "9 Ocean Action panel 1, “…” 2nd plenary
+# meeting" is a programme's line, "46 That said, “no-go zones” have been advocated" a claim).
+# It tells where a claim comes from, not the claim (a sentence citing a source in its own
+# words, "… (OECD, 2014).", opens with no note number and stays).
+_CITED_WORK = re.compile(
+    r"^\d{1,3}\s+(?:See,?\s+(?:[a-z]+,?\s+)?)?[A-Z“\"]"
+    r"(?:.{0,400}(?:\([^()]{0,60},\s*(?:19|20)\d\d\)|,\s+vol\.\s+\d+.{0,40}\((?:19|20)\d\d\))\.?$"
+    r"|[^“”]{1,90},\s+“[^”]{5,}”(?:[,.;]|\s*\(|$))"
+)
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
 # and "B. Consideration of the topic ........" whose page number the next line holds): five dots
@@ -160,12 +174,21 @@ def _furniture(sentence: str) -> bool:
 
 
 def states_nothing(sentence: str) -> bool:
-    """Whether a sentence, read without its passage, is one :func:`sentences_of` never gives:
-    page furniture (see :func:`_furniture`) or an entry of a list of contents ("Future work of
-    the Committee ........"). The multilingual sentence index holds every sentence of a page
+    """Whether a sentence, read without its passage, states nothing an answer could quote: page
+    furniture (see :func:`_furniture`) or an entry of a list of contents ("Future work of the
+    Committee ........"), which :func:`sentences_of` never gives, or a note that cites a work
+    (:func:`cites_a_work`). The multilingual sentence index holds every sentence of a page
     (:func:`assistant.storage.vectors.indexed_sentences`); such lines are near any question
     there (hubs) and find nothing an answer could quote."""
-    return _furniture(sentence) or bool(_CONTENTS_ENTRY.search(sentence))
+    return _furniture(sentence) or bool(_CONTENTS_ENTRY.search(sentence)) or cites_a_work(sentence)
+
+
+def cites_a_work(sentence: str) -> bool:
+    """Whether a sentence is a note citing a published work (see :data:`_CITED_WORK`): it says
+    where something was said, never what, so no answer quotes it. :func:`sentences_of` still
+    gives it (the sentences it gives are numbered, and stored by their number:
+    :data:`SENTENCES_VERSION`); an answer passes it over."""
+    return bool(_CITED_WORK.match(sentence))
 
 
 def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:

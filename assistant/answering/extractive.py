@@ -34,7 +34,7 @@ from assistant.embedding import SentenceEmbedder
 from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
-from assistant.sentences import same_words, sentence_id, sentences_of
+from assistant.sentences import cites_a_work, same_words, sentence_id, sentences_of
 from assistant.storage.acronyms import compound_split, find_definitions
 from assistant.text import YEAR, ordinal_words
 
@@ -564,6 +564,8 @@ def extract(
         for n, (start, end, sentence) in enumerate(sentences_of(passage)):
             if profile and not _states_what_is_asked(question, sentence):
                 continue
+            if cites_a_work(sentence):
+                continue  # a note citing a work says where, not what (numbered all the same)
             candidates.append((passage, start, end, sentence, prior))
             stored_as.append(sentence_id(passage.chunk.chunk_id, n, sentence))
     if not candidates:
@@ -914,13 +916,14 @@ def _sentences_after(
     document's next passage."""
     passage = evidence.passage
     for start, end, text in sentences_of(passage):
-        if start >= evidence.end:
+        if start >= evidence.end and not cites_a_work(text):
             yield Evidence(passage, text, start, end, evidence.score * 0.9)
     chunk = next_chunk(passage.chunk) if next_chunk is not None else None
     if chunk is not None:
         after = Passage(chunk, passage.document, passage.score, rank=passage.rank)
         for start, end, text in sentences_of(after):
-            yield Evidence(after, text, start, end, evidence.score * 0.9)
+            if not cites_a_work(text):
+                yield Evidence(after, text, start, end, evidence.score * 0.9)
 
 
 # A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).
@@ -1017,7 +1020,11 @@ def _with_continuation(
     if not chosen or len(chosen) >= limit:
         return chosen
     best = chosen[0]
-    following = [(s, e, text) for s, e, text in sentences_of(best.passage) if s >= best.end]
+    following = [
+        (s, e, text)
+        for s, e, text in sentences_of(best.passage)
+        if s >= best.end and not cites_a_work(text)
+    ]
     if not following:
         if _heads_what_follows(best.text):
             headed = _headed_in_next(best, next_chunk)

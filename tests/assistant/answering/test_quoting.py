@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.citations import quoted
-from assistant.answering.extractive import Extraction, _states_what_is_asked
+from assistant.answering.extractive import Extraction, _states_what_is_asked, extract
 from assistant.answering.refusal import refusal
+from assistant.embedding import Embedder
 from assistant.models import Chunk, DocumentRecord, Filters, Passage
-from assistant.sentences import sentences_of
+from assistant.sentences import cites_a_work, sentences_of, states_nothing
 
 
 def passage(text: str, *, title: str = "D", start: int = 100) -> Passage:
@@ -49,6 +50,58 @@ def test_a_footnote_without_its_rule_is_no_sentence() -> None:
     # a statement about a document stays, however short
     assert sentences[-2].startswith("3 A/80/82 provides")
     assert sentences[-1] == "2 A/RES/70/1 adopted the 2030 Agenda."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cites"),
+    [
+        ("10 World Economic Forum, The Global Risks Report 2025 (Geneva, 2025).", True),
+        ("11 World Values Survey Association, “World values survey wave 7 (2017–2022)”.", True),
+        (
+            "37 Dustin Mulvaney, “Opening the black box of solar energy technologies”, Science "
+            "as Culture, vol. 22, No. 2 (2013).",
+            True,
+        ),
+        ("31 See, generally, Priya Urs, “The Elusiveness of Obligations”, forthcoming.", True),
+        # a claim citing its source in its own words, a claim in a footnote, a programme's line
+        (
+            "Digital government is understood as “the use of digital technologies” (OECD, 2014).",
+            False,
+        ),
+        ("50 The Security Council since the adoption of resolution 2589 (2021) has acted.", False),
+        (
+            "46 That said, “no-go zones” have been advocated for areas prone to seismic activity.",
+            False,
+        ),
+        (
+            "9 Ocean Action panel 7, “Leveraging ocean, climate and biodiversity” 8th plenary.",
+            False,
+        ),
+        ("3.1 The OURdata Index framework extends the pilot version (OECD, 2015).", False),
+    ],
+)
+def test_a_note_citing_a_work_is_told_from_a_claim(sentence: str, cites: bool) -> None:
+    assert cites_a_work(sentence) is cites
+    assert states_nothing(sentence) is cites
+
+
+def test_a_note_citing_a_work_is_never_quoted() -> None:
+    """A footnote naming a report ("10 World Economic Forum, The Global Risks Report 2025 (Geneva,
+    2025).") shares the words of a question about that report, but says where a claim comes
+    from, not the claim: the answer quotes the claim. It keeps its place among the passage's
+    sentences (they are stored by their number), it is only passed over."""
+    text = (
+        "These trends are causing alarm: the World Economic Forum has identified societal "
+        "polarization as one of the top five global risks from 2025 to 2027. "
+        "10 World Economic Forum, The Global Risks Report 2025 (Geneva, 2025). "
+        "11 World Values Survey Association, “World values survey wave 7 (2017–2022)”."
+    )
+    numbered = [s for _, _, s in sentences_of(passage(text))]
+    assert any(s.startswith("10 World Economic Forum") for s in numbered)
+    found = extract("world economic forum global risks report 2025", [passage(text)], Embedder())
+    quotes = [e.text for e in found.evidence]
+    assert quotes and quotes[0].startswith("These trends are causing alarm")
+    assert not any(cites_a_work(q) for q in quotes), quotes
 
 
 def test_the_documents_own_bracketed_numbers_are_not_citation_markers() -> None:
