@@ -765,9 +765,11 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     """Whether a sentence of a generated country profile is on what ``question`` asks. Such a
     sentence states one indicator's figures ("Tonga's Digital Citizen Engagement Index (DCEI)
     fell from …") and nothing else, so it answers a question about a country's standing (a
-    score, a rank), one that names its indicator, or one that types a word of the indicator's
-    name ("how is tonga doing on e-gov": the E-Government Development Index); not a question on
-    an election or a budget that shares only the country's name with it."""
+    score, a rank), one that names its indicator, or one that is mostly words of the
+    indicator's name ("how is tonga doing on e-gov": the E-Government Development Index; "tonga
+    citizen engagement online"); not a question on an election or a budget that shares only
+    the country's name with it, nor one that asks for something else of a word of the name
+    ("singapore govtech's budget": the budget of GovTech, not the GovTech Maturity Index)."""
     codes = find_indicators(sentence)
     if not codes:
         return True
@@ -779,7 +781,26 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     named = {
         word for code in codes for name in names_of(code) for word in name.split() if len(word) >= 3
     }
-    return any(n.startswith(t) or t.startswith(n) for t in typed for n in named)
+
+    def of_the_name(word: str) -> bool:
+        return any(n.startswith(word) or word.startswith(n) for n in named)
+
+    # what the question is about: its words less years and words for a kind of answer
+    topic = [t for t in typed if not re.search(r"\d", t) and not set(terms(t)) <= only_kind_terms()]
+    held = [t for t in topic if of_the_name(t)]
+    possessed = [fold_name(m) for m in _POSSESSED.findall(question)]
+    return (
+        bool(held)
+        and len(held) >= PROFILE_NAME_SHARE * len(topic)
+        and all(of_the_name(word) for word in possessed if word in topic)
+    )
+
+
+# The share of a question's words (less years and words for a kind of answer) that must be words
+# of an indicator's name for a profile's sentence on that indicator to be on what it asks.
+PROFILE_NAME_SHARE = 0.5
+# The word a possessive asks for ("budget" in "govtech's budget"): what is asked of the owner.
+_POSSESSED = re.compile(r"[^\W\d_]['’]s\s+([^\W\d_]+)")
 
 
 @lru_cache(maxsize=64)

@@ -266,6 +266,13 @@ def test_a_profiles_sentence_answers_only_questions_about_its_indicator() -> Non
     # the country's name alone is no topic: an election is not an index's trend
     assert not _states_what_is_asked("who won the 2025 tonga election", dcei)
     assert not _states_what_is_asked("who won the 2025 tonga election", egdi)
+    # a word of the name with something else asked of it ("govtech's budget"), or a question
+    # mostly on something else, is not on the indicator
+    gtmi = "Singapore's GovTech Maturity Index (GTMI) rose from 0.890 in 2020 to 0.927 in 2025."
+    assert _states_what_is_asked("singapore govtech 2025", gtmi)
+    assert not _states_what_is_asked("what's singapore govtech's budget for fy2025", gtmi)
+    assert _states_what_is_asked("tonga's citizen engagement", dcei)
+    assert not _states_what_is_asked("tonga digital id law passed by parliament", dcei)
     # a sentence naming no indicator (the profile's notes) is not judged here
     assert _states_what_is_asked("who won the election", "This profile is generated from data.")
 
