@@ -538,7 +538,7 @@ def unmeasured_words(plan: QueryPlan) -> list[str]:
 def _kind(plan: QueryPlan) -> str:
     """What an indicator question asks (``documents`` when it names no indicator)."""
     text = plan.text
-    if not plan.indicators:
+    if not plan.indicators or _asks_a_document(text):
         return "documents"
     # "who ..." asks for names, unless it asks who ranks or moved on the indicator it names
     asks_for_figures = FIGURE.search(text) or _POSITION.search(text) or _IMPROVED.search(text)
@@ -647,6 +647,17 @@ def _kind(plan: QueryPlan) -> str:
         # are asked for: "what did the pacific islands say about the egdi")
         return "members"
     return "documents"
+
+
+def _asks_a_document(text: str) -> bool:
+    """Whether a question attributes its answer to a document that holds no indicator's data
+    ("italy 3yr ict plan - by when did PAs have to integrate spid in their online services?",
+    "sg report on the work of the org 2025: how many …"): a word of an indicator's name in what
+    it asks of it ("online services") is that document's topic, not the index. A source that
+    names an indicator or the survey that publishes them ("govtech maturity index 2025: …", "in
+    the 2024 UN E-Government Survey, which had the higher EGDI …") is the data's."""
+    source = attributed(text)
+    return source is not None and not (find_indicators(source) or _EGOV.search(source))
 
 
 # --- acronyms in questions -----------------------------------------------------------------

@@ -308,6 +308,22 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         ("who was number 2 on the egdi", "position"),
         ("who was #3 on egdi 2024", "position"),
         ("who ranked 4th on the egdi in 2022", "position"),
+        # "who" asks which of the countries named stands ahead: a comparison of their figures
+        ("egdi 2024 fiji vs samoa vs tonga - who's ahead?", "comparison"),
+        ("samoa or tonga, who does better on the osi", "comparison"),
+        # a document the answer is asked of, that holds no indicator data: the words of an
+        # indicator's name in what is asked of it are its topic ("online services")
+        (
+            "italy 3yr ict plan - by when did PAs have to integrate spid in their online services?",
+            "documents",
+        ),
+        ("escap annual report: what did it say about online services in fiji", "documents"),
+        # the data's own source names an indicator or the survey that publishes them
+        ("govtech maturity index 2025: malaysia vs thailand, who scores higher?", "comparison"),
+        (
+            "In the 2024 UN E-Government Survey, which had the higher EGDI, Malaysia or Thailand?",
+            "comparison",
+        ),
     ],
 )
 def test_what_an_indicator_question_asks(question: str, kind: str) -> None:
