@@ -147,15 +147,10 @@ _ASKS_QUANTITY = re.compile(
     r"\b(?!(?:at|any|first|what|which|the|a)\b)[a-z]+\s+(?:rate|ratio)s?\b",
     re.I,
 )
-# Where a question, or a part of one, opens: its start, or after a headline it types first ("unoc
-# 2025 nice - who are …", "escap annual report: who chaired …") or an earlier question it asks
-# ("where was it held? who chaired it?"), and a word that carries on from it ("and who …").
-# A question word elsewhere is a relative ("the countries who …", "the year when …").
-_OPENS = r"(?:^|[:;?]\s+|\s[-–—]\s+)\W*(?:(?:and|n|so|but|then|ok)\W+)?"
 # "when" asks for a time where it opens or closes the question; inside it joins two clauses
 # ("how much does vanuatu lose when a cyclone hits")
 _ASKS_TIME = re.compile(
-    rf"{_OPENS}when\b|\bwhen\W*$|\b(what year|which year|what date|since when|by when|what time)\b",
+    r"^\W*(?:(?:and|so|but|then|ok)\W+)?when\b|\bwhen\W*$|\b(what year|which year|what date|since when|by when|what time)\b",
     re.I,
 )
 # a number that is not a year ("2024" answers "when", not "how many"), nor an ordinal ("the
@@ -344,7 +339,7 @@ _ASKS_RANK = re.compile(
 
 
 # "who chaired …", "who got elected", "and who was chair?": a question asking for someone
-_ASKS_WHO = re.compile(rf"{_OPENS}who\b", re.I)
+_ASKS_WHO = re.compile(r"^\W*(?:(?:and|so|but|then|ok)\W+)?who\b", re.I)
 # "which country offered to host …", "what countries …": the noun names the kind of answer (a
 # country), not what the question is about ("UNCTAD works to ensure developing countries benefit
 # …" does not answer it for the word)
@@ -353,7 +348,7 @@ _ASKS_COUNTRY = re.compile(
 )
 # "where was it held?", "n where?", "which city hosts …": a question asking for a place
 _ASKS_PLACE = re.compile(
-    rf"{_OPENS}where(?:['’]?s)?\b|\bwhere\W*$|"
+    r"^\W*(?:(?:and|n|so|but|then|ok)\W+)?where(?:['’]?s)?\b|\bwhere\W*$|"
     r"\bwhere\s+(?:was|is|were|will|did|does|do|are)\b|"
     r"\b(?:which|what)\s+(?:city|cities|town|venue|capital)\b",
     re.I,
