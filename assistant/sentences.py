@@ -127,7 +127,9 @@ def _mostly_figures(sentence: str) -> bool:
 
 def _running_head(sentence: str, title: str) -> int:
     """Length of a running head at the start of ``sentence``: the document's title (its first
-    five words or more) and the page number after it; 0 when there is none."""
+    five words or more, in any case: a cover's "LABOUR FORCE IN SINGAPORE 2022" is printed
+    "Labour Force in Singapore 2022 |05|" atop its pages) and the page number after it; 0 when
+    there is none."""
     words = title.split()
     if len(words) < 5:
         return 0
@@ -136,7 +138,7 @@ def _running_head(sentence: str, title: str) -> int:
     start = number.end() if number else 0
     for size in range(len(words), 4, -1):
         prefix = " ".join(words[:size])
-        if sentence.startswith(prefix, start):
+        if sentence[start : start + len(prefix)].casefold() == prefix.casefold():
             rest = sentence[start + len(prefix) :]
             extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
             return start + len(prefix) + (extra.end() if extra else 0)
@@ -241,7 +243,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
 
 # What :func:`sentences_of` reads a passage as: raise it when a change of it changes any
 # sentence it gives, and ingestion stores every document's sentence vectors again.
-SENTENCES_VERSION = 2
+SENTENCES_VERSION = 3
 
 
 def sentence_id(chunk_id: str, n: int, text: str) -> str:

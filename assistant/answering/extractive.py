@@ -203,6 +203,15 @@ _CAPTION = re.compile(
     re.I,
 )
 CAPTION_PENALTY = 0.1
+# A sentence that opens with a figure's or table's number and says what it shows ("Table 1 shows
+# that 45 countries …", "Figure 3 below illustrates …") is a statement, not a caption.
+_SHOWS = re.compile(
+    r"^\W*(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
+    r"(?:[.\-]\d{1,2})?\s+(?:below\s+|above\s+)?(?:shows?|presents?|illustrates?|highlights?|"
+    r"indicates?|summari[sz]es?|reveals?|compares?|lists?|depicts?|provides?|gives?|sets? out|"
+    r"outlines?|contains?|displays?|reports?)\b",
+    re.I,
+)
 # A table's or figure's note or source line ("Note: The period covered comprises 1990 to …",
 # "Source: OECD (2020), …") says how the figures were made or where from, not what they show:
 # it ranks as a caption does.
@@ -619,6 +628,14 @@ def extract(
             key=lambda e: (e.score >= floor and _counts(e.text, counted), e.score), reverse=True
         )
 
+    elif asked and asked[0] in GIVEN_FIRST and not asked[1](scored[0].text):
+        # the question asks for a figure or a date and the best sentence gives none: of the
+        # sentences near enough the best to be quoted with it, those that give one come first
+        # ("sg labour force participation rate 2022": "Seven in ten (70.0%) …" before
+        # "Nevertheless, the rate in 2022 was still higher …"), so that the answer opens on it
+        floor = best * QUOTED_SHARE
+        scored.sort(key=lambda e: (e.score >= floor and asked[1](e.text), e.score), reverse=True)
+
     chosen = _best_of(scored, max_sentences, max_words)
     # quoted, but not evidence the checks below count: the years were asked for by name
     for_years = _other_years(question, chosen, scored, best)
@@ -659,17 +676,23 @@ OTHER_YEAR_SHARE = 0.6
 KIND_SHARE = OTHER_YEAR_SHARE
 
 
+# How near the best sentence's score another must be to be quoted with it.
+QUOTED_SHARE = 0.82
+# The kinds of answer a sentence that gives one is quoted first for, when the best gives none.
+GIVEN_FIRST = frozenset({"a figure", "a date"})
+
+
 def _best_of(scored: list[Evidence], max_sentences: int, max_words: int) -> list[Evidence]:
-    """The sentences quoted of ``scored`` (best first): the best, and those near it (0.82 of its
-    score), none repeating another; a heading only first (after it, it would be quoted without
-    what it heads)."""
+    """The sentences quoted of ``scored`` (best first): the best, and those near it
+    (:data:`QUOTED_SHARE` of its score), none repeating another; a heading only first (after
+    it, it would be quoted without what it heads)."""
     chosen: list[Evidence] = []
     words = 0
     best = scored[0].score if scored else 0.0
     for evidence in scored:
         if len(chosen) >= max_sentences or words >= max_words:
             break
-        if chosen and evidence.score < best * 0.82:
+        if chosen and evidence.score < best * QUOTED_SHARE:
             break
         if any(redundant(evidence.text, other.text) for other in chosen):
             continue
@@ -678,6 +701,20 @@ def _best_of(scored: list[Evidence], max_sentences: int, max_words: int) -> list
         chosen.append(evidence)
         words += len(evidence.text.split())
     return chosen
+
+
+def _labels_a_figure(text: str) -> bool:
+    """A figure's or table's caption or source line ("Chart 5 Labour force participation
+    rate of residents aged 15 and over Per Cent", "Source: UNCTAD based on …"): it names what
+    the figures beside it show or where they come from, and states nothing (see
+    :func:`_states_nothing`). Not a statement about the figure ("Table 1 shows that …")."""
+    return bool((_CAPTION.match(text) or _SOURCE_LINE.match(text)) and not _SHOWS.match(text))
+
+
+# A figure's source line ("Source: UNCTAD based on various online market research reports."); not
+# its note ("Note: The period covered comprises 1990 to … for each of the 128 countries with
+# recorded data"), which may give what the figure counts.
+_SOURCE_LINE = re.compile(r"^\W*(?:data\s+)?(?:sources?|source\(s\))\s*:", re.I)
 
 
 def _other_years(
@@ -993,11 +1030,12 @@ def _lone_heading(text: str) -> bool:
 
 
 def _states_nothing(evidence: Evidence) -> bool:
-    """A heading (see :func:`_lone_heading`), or the document's own title as its cover prints it
+    """A heading (see :func:`_lone_heading`), a figure's caption or source line (see
+    :func:`_labels_a_figure`), or the document's own title as its cover prints it
     ("Report on the twenty-fourth session (7–11 April 2025)" in the report titled "Committee of
     Experts on Public Administration: Report on the twenty-fourth session (E/2025/44)"): every
     word of it, dates and numbers aside, a word of the title."""
-    if _lone_heading(evidence.text):
+    if _lone_heading(evidence.text) or _labels_a_figure(evidence.text):
         return True
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", _DATES.sub(" ", evidence.text))}
     title = {w.lower() for w in re.findall(r"[^\W\d_]+", evidence.passage.document.title)}
@@ -1044,7 +1082,12 @@ def _with_continuation(
     following = [
         (s, e, text)
         for s, e, text in sentences_of(best.passage)
-        if s >= best.end and not cites_a_work(text)
+        # what follows a sentence on the page: not a note citing a work, a caption or a table's
+        # note (a heading quoted with "Note: Data for Germany … is not included" heads nothing)
+        if s >= best.end
+        and not cites_a_work(text)
+        and not _labels_a_figure(text)
+        and not _NOTE.match(text)
     ]
     if not following:
         if _heads_what_follows(best.text):

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.citations import quoted
-from assistant.answering.extractive import Extraction, _states_what_is_asked, extract
+from assistant.answering.extractive import (
+    Extraction,
+    _labels_a_figure,
+    _states_what_is_asked,
+    extract,
+)
 from assistant.answering.refusal import refusal
 from assistant.embedding import Embedder
 from assistant.models import Chunk, DocumentRecord, Filters, Passage
@@ -83,6 +88,71 @@ def test_a_footnote_without_its_rule_is_no_sentence() -> None:
 def test_a_note_citing_a_work_is_told_from_a_claim(sentence: str, cites: bool) -> None:
     assert cites_a_work(sentence) is cites
     assert states_nothing(sentence) is cites
+
+
+def test_a_running_head_is_cut_whatever_the_case_of_the_title() -> None:
+    """A cover prints the title in capitals ("LABOUR FORCE IN SINGAPORE 2022"), the pages'
+    running heads in title case with the page number: the head is cut from the sentence the
+    page's text layer runs it into."""
+    text = (
+        "Labour Force in Singapore 2022 |05| Labour force participation rate fell slightly in "
+        "2022, but remained above pre-COVID rates. Seven in ten residents were in the labour force."
+    )
+    found = sentences_of(passage(text, title="LABOUR FORCE IN SINGAPORE 2022", start=0))
+    start, end, first = found[0]
+    assert first == (
+        "Labour force participation rate fell slightly in 2022, but remained above pre-COVID rates."
+    )
+    assert text[start:end] == first
+
+
+def test_a_figures_caption_is_not_quoted_after_the_statement() -> None:
+    """A chart's caption shares the words of a question on what the chart shows, but only names
+    it: quoted after the statement that gives the figure, it is debris. A sentence that says
+    what a table shows is a statement."""
+    text = (
+        "Seven in ten (70.0%) of our residents aged 15 and over were in the labour force. "
+        "Chart 5 Labour force participation rate of residents aged 15 and over Per Cent. "
+        "Source: Comprehensive Labour Force Survey, Manpower Research and Statistics Department. "
+        "Table 3 shows that the labour force participation rate of residents rose in 2022."
+    )
+    found = extract(
+        "labour force participation rate of residents aged 15 and over", [passage(text)], Embedder()
+    )
+    quotes = [e.text for e in found.evidence]
+    assert quotes[0].startswith("Seven in ten")
+    assert not any(q.startswith(("Chart 5", "Source:")) for q in quotes), quotes
+    assert not _labels_a_figure("Table 3 shows that the participation rate rose in 2022.")
+    assert _labels_a_figure("Figure 1 Rapid expansion of frontier technologies")
+
+
+def test_a_heading_is_not_quoted_with_a_tables_note_as_what_it_heads() -> None:
+    """A figure's title followed by its note ("Note: Data for Germany … is not included.") heads
+    no statement: the answer quotes a sentence that states something instead."""
+    text = (
+        "Source: OECD Survey on Digital Government 2.0.\n"
+        "Figure 3. The six dimensions of the DGI, OECD average\n\n"
+        "Note: Data for Germany, Greece, Slovakia, Switzerland, and the United States is not "
+        "included. Refer to Methodological note.\n"
+        "The DGI measures six dimensions: digital by design, data-driven public sector, "
+        "government as a platform, open by default, user-driven and proactiveness."
+    )
+    found = extract("what are the 6 dimensions of the oecd dgi", [passage(text)], Embedder())
+    quotes = [e.text for e in found.evidence]
+    assert not any(q.startswith("Note:") for q in quotes), quotes
+    assert any(q.startswith("The DGI measures six dimensions") for q in quotes), quotes
+
+
+def test_a_sentence_giving_the_figure_asked_for_opens_the_answer() -> None:
+    """Asked for a figure, the answer opens on a sentence near the best that gives one, when
+    the best gives none."""
+    text = (
+        "Nevertheless, the labour force participation rate in 2022 was still higher than "
+        "pre-COVID years. Seven in ten (70.0%) of our residents aged 15 and over were in the "
+        "labour force."
+    )
+    found = extract("sg resident labour force participation rate 2022", [passage(text)], Embedder())
+    assert found.evidence[0].text.startswith("Seven in ten"), [e.text for e in found.evidence]
 
 
 def test_a_note_citing_a_work_is_never_quoted() -> None:
