@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -538,10 +538,16 @@ def unmeasured_words(plan: QueryPlan) -> list[str]:
 def _kind(plan: QueryPlan) -> str:
     """What an indicator question asks (``documents`` when it names no indicator)."""
     text = plan.text
-    if not plan.indicators or _asks_a_document(text):
+    if not plan.indicators or _asks_a_document(plan):
         return "documents"
-    # "who ..." asks for names, unless it asks who ranks or moved on the indicator it names
-    asks_for_figures = FIGURE.search(text) or _POSITION.search(text) or _IMPROVED.search(text)
+    # "who ..." asks for names, unless it asks who ranks or moved on the indicator it names, or
+    # which of the countries it names stands ahead ("fiji vs samoa vs tonga - who's ahead?")
+    asks_for_figures = (
+        FIGURE.search(text)
+        or _POSITION.search(text)
+        or _IMPROVED.search(text)
+        or (len(plan.countries) >= 2 and _STANDING_BETWEEN.search(text))
+    )
     if NOT_A_FIGURE.search(text) and not asks_for_figures and not _DECLINED.search(text):
         return "documents"  # "What is Italy's e-procurement platform called?"
     if plan.indicators[0].startswith("ims_") and not SCORE_WORDS.search(text):
@@ -649,15 +655,27 @@ def _kind(plan: QueryPlan) -> str:
     return "documents"
 
 
-def _asks_a_document(text: str) -> bool:
-    """Whether a question attributes its answer to a document that holds no indicator's data
-    ("italy 3yr ict plan - by when did PAs have to integrate spid in their online services?",
-    "sg report on the work of the org 2025: how many …"): a word of an indicator's name in what
-    it asks of it ("online services") is that document's topic, not the index. A source that
-    names an indicator or the survey that publishes them ("govtech maturity index 2025: …", "in
-    the 2024 UN E-Government Survey, which had the higher EGDI …") is the data's."""
-    source = attributed(text)
-    return source is not None and not (find_indicators(source) or _EGOV.search(source))
+# Words for where countries stand against each other, asked of two or more named: their figures.
+_STANDING_BETWEEN = re.compile(
+    r"\b(?:ahead|behind|better|worse|leads?|leading|stronger|weaker)\b", re.I
+)
+
+
+def _asks_a_document(plan: QueryPlan) -> bool:
+    """Whether a question asks a document something its indicator data cannot tell: it
+    attributes its answer to a source that names no indicator nor the survey that publishes
+    them, and what it asks of it has words the indicator does not measure
+    (:data:`UNMEASURED_WORDS`, see :func:`unmeasured_words`): "italy 3yr ict plan - by when did
+    PAs have to integrate spid in their online services?" (a word of an indicator's name,
+    "online services", is the plan's topic there). Not "oecd report: korea dgi rank 2023" nor
+    "unctad report: fiji tii 2024", which ask the indicator's figures of a publisher's name, nor
+    "govtech maturity index 2025: malaysia vs thailand, who scores higher?", whose source is
+    the data's."""
+    source = attributed(plan.text)
+    if source is None or find_indicators(source) or _EGOV.search(source):
+        return False
+    asked = replace(plan, text=plan.text.replace(source, " "))
+    return len(unmeasured_words(asked)) >= UNMEASURED_WORDS
 
 
 # --- acronyms in questions -----------------------------------------------------------------

@@ -73,8 +73,6 @@ NOT_A_FIGURE = re.compile(
 FIGURE = re.compile(
     r"\b(value|score[sd]?|index|indices|rank(ed|ing)?|level|how (much|high|low|well)|change[sd]?|"
     r"trend|compare[sd]?|higher|lower|top|tops|topped|first|last|best|worst|number one|"
-    # who stands where against whom: "fiji vs samoa vs tonga - who's ahead?"
-    r"ahead|behind|better|worse|leads?|leading|stronger|weaker|"
     r"in (19|20)\d\d)\b",
     re.I,
 )

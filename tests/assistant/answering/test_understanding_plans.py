@@ -311,13 +311,18 @@ def test_indicator_spelling_is_not_reported_when_no_indicator_is_named() -> None
         # "who" asks which of the countries named stands ahead: a comparison of their figures
         ("egdi 2024 fiji vs samoa vs tonga - who's ahead?", "comparison"),
         ("samoa or tonga, who does better on the osi", "comparison"),
+        # the same words asked of one country, or of none, are no comparison of figures
+        ("who is leading e-participation efforts in the philippines", "documents"),
+        ("why is india behind on telecommunication infrastructure", "documents"),
         # a document the answer is asked of, that holds no indicator data: the words of an
         # indicator's name in what is asked of it are its topic ("online services")
         (
             "italy 3yr ict plan - by when did PAs have to integrate spid in their online services?",
             "documents",
         ),
-        ("escap annual report: what did it say about online services in fiji", "documents"),
+        # a publisher's report asked an indicator's figures, and nothing more, is the data's
+        ("oecd report: korea dgi rank 2023", "rank"),
+        ("unctad report: fiji tii 2024", "value"),
         # the data's own source names an indicator or the survey that publishes them
         ("govtech maturity index 2025: malaysia vs thailand, who scores higher?", "comparison"),
         (
