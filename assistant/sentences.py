@@ -91,15 +91,20 @@ _FOOTNOTE = re.compile(
 # its number, then the work ("10 World Economic Forum, The Global Risks Report 2025 (Geneva,
 # 2025).", "37 Dustin Mulvaney, “Opening the black box …”, Science as Culture, vol. 22, No. 2
 # (2013).", "31 See, generally, Priya Urs, “The Elusiveness …”"): a place or publisher and the
-# year in brackets closing it, a journal's volume, or an author and a title in quotation marks
-# with the publication after a comma (not words: "9 Ocean Action panel 1, “…” 2nd plenary
-# meeting" is a programme's line, "46 That said, “no-go zones” have been advocated" a claim).
+# year in brackets closing it, a journal's volume, or a title in quotation marks with the
+# publication after a comma; always after an author named in capitalised words and a comma
+# (`_AUTHOR`: "45 Member States adopted … (United Nations, 2024)." is a claim, its words run on in
+# lower case; "9 Ocean Action panel 1, “…” 2nd plenary meeting" is a programme's line).
 # It tells where a claim comes from, not the claim (a sentence citing a source in its own
 # words, "… (OECD, 2014).", opens with no note number and stays).
+_AUTHOR = (
+    r"[A-Z“\"(][\w’'.\-()&]*(?:\s+(?:[A-Z“\"(][\w’'.\-()&]*|and|of|for|the|on|in|others|de|van|"
+    r"von|du|la|des|et|al\.?))*"
+)
 _CITED_WORK = re.compile(
-    r"^\d{1,3}\s+(?:See,?\s+(?:[a-z]+,?\s+)?)?[A-Z“\"]"
+    rf"^\d{{1,3}}\s+(?:(?:See|Cf\.),?\s+(?:[a-z]+(?:\s+[a-z]+)?,\s+)?)?{_AUTHOR},\s+"
     r"(?:.{0,400}(?:\([^()]{0,60},\s*(?:19|20)\d\d\)|,\s+vol\.\s+\d+.{0,40}\((?:19|20)\d\d\))\.?$"
-    r"|[^“”]{1,90},\s+“[^”]{5,}”(?:[,.;]|\s*\(|$))"
+    r"|“[^”]{5,}”(?:[,.;]|\s*\(|$))"
 )
 # An entry of a list of contents, figures or tables: its page number and the next entry's label
 # ("The six dimensions of the DGI, OECD average 14 Figure 4.") or dot leaders ("Annex ..... 12",
@@ -127,9 +132,9 @@ def _mostly_figures(sentence: str) -> bool:
 
 def _running_head(sentence: str, title: str) -> int:
     """Length of a running head at the start of ``sentence``: the document's title (its first
-    five words or more, in any case: a cover's "LABOUR FORCE IN SINGAPORE 2022" is printed
-    "Labour Force in Singapore 2022 |05|" atop its pages) and the page number after it; 0 when
-    there is none."""
+    five words or more; in another case only beside a page number: a cover's "LABOUR FORCE IN
+    SINGAPORE 2022" is printed "Labour Force in Singapore 2022 |05|" atop its pages) and the
+    page number after it; 0 when there is none."""
     words = title.split()
     if len(words) < 5:
         return 0
@@ -138,9 +143,13 @@ def _running_head(sentence: str, title: str) -> int:
     start = number.end() if number else 0
     for size in range(len(words), 4, -1):
         prefix = " ".join(words[:size])
-        if sentence[start : start + len(prefix)].casefold() == prefix.casefold():
-            rest = sentence[start + len(prefix) :]
-            extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
+        head = sentence[start : start + len(prefix)]
+        rest = sentence[start + len(prefix) :]
+        extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
+        page = re.match(r"\s*\|?\d{1,3}\|?\s+", rest)  # a page number right after it
+        if head == prefix or (head.casefold() == prefix.casefold() and (number or page)):
+            # in another case than the title's only with a page number beside it: prose may
+            # open with the title's words ("Digital government in the Pacific islands has …")
             return start + len(prefix) + (extra.end() if extra else 0)
     return 0
 

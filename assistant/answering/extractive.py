@@ -203,14 +203,13 @@ _CAPTION = re.compile(
     re.I,
 )
 CAPTION_PENALTY = 0.1
-# A sentence that opens with a figure's or table's number and says what it shows ("Table 1 shows
-# that 45 countries …", "Figure 3 below illustrates …") is a statement, not a caption.
-_SHOWS = re.compile(
-    r"^\W*(?:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+[\dA-Z]{1,3}"
-    r"(?:[.\-]\d{1,2})?\s+(?:below\s+|above\s+)?(?:shows?|presents?|illustrates?|highlights?|"
-    r"indicates?|summari[sz]es?|reveals?|compares?|lists?|depicts?|provides?|gives?|sets? out|"
-    r"outlines?|contains?|displays?|reports?)\b",
-    re.I,
+# A caption's label and the title after it: a number (or capitals: "Box A", "Figure IV"), then a
+# word in capitals ("Chart 5 Labour force participation rate …", "Figure 3. The six dimensions
+# …"); a sentence about the figure goes on in lower case ("Figure 4 confirms that …", "Table 2
+# and Figure 3 show …"), and a word after "table" is no label ("Table of results for Fiji").
+_CAPTION_TITLE = re.compile(
+    r"(?i:figure|fig\.|chart|table|box|graph|map|exhibit|infographic)\s+"
+    r"(?:\d{1,3}|[A-Z]{1,3})(?:[.\-]\d{1,2})?[.:]?\s+[“\"(]?[A-Z0-9]"
 )
 # A table's or figure's note or source line ("Note: The period covered comprises 1990 to …",
 # "Source: OECD (2020), …") says how the figures were made or where from, not what they show:
@@ -628,15 +627,22 @@ def extract(
             key=lambda e: (e.score >= floor and _counts(e.text, counted), e.score), reverse=True
         )
 
-    elif asked and asked[0] in GIVEN_FIRST and not asked[1](scored[0].text):
+    quoted_from = None  # the score the others are quoted near: the first's, unless set
+    if (
+        not (wanted or counted)
+        and asked
+        and asked[0] in GIVEN_FIRST
+        and not asked[1](scored[0].text)
+    ):
         # the question asks for a figure or a date and the best sentence gives none: of the
         # sentences near enough the best to be quoted with it, those that give one come first
         # ("sg labour force participation rate 2022": "Seven in ten (70.0%) …" before
         # "Nevertheless, the rate in 2022 was still higher …"), so that the answer opens on it
         floor = best * QUOTED_SHARE
         scored.sort(key=lambda e: (e.score >= floor and asked[1](e.text), e.score), reverse=True)
+        quoted_from = best  # the order changes, not how near the best the others must be
 
-    chosen = _best_of(scored, max_sentences, max_words)
+    chosen = _best_of(scored, max_sentences, max_words, quoted_from)
     # quoted, but not evidence the checks below count: the years were asked for by name
     for_years = _other_years(question, chosen, scored, best)
     chosen.extend(for_years)
@@ -682,13 +688,16 @@ QUOTED_SHARE = 0.82
 GIVEN_FIRST = frozenset({"a figure", "a date"})
 
 
-def _best_of(scored: list[Evidence], max_sentences: int, max_words: int) -> list[Evidence]:
+def _best_of(
+    scored: list[Evidence], max_sentences: int, max_words: int, best: float | None = None
+) -> list[Evidence]:
     """The sentences quoted of ``scored`` (best first): the best, and those near it
     (:data:`QUOTED_SHARE` of its score), none repeating another; a heading only first (after
     it, it would be quoted without what it heads)."""
     chosen: list[Evidence] = []
     words = 0
-    best = scored[0].score if scored else 0.0
+    if best is None:
+        best = scored[0].score if scored else 0.0
     for evidence in scored:
         if len(chosen) >= max_sentences or words >= max_words:
             break
@@ -707,8 +716,19 @@ def _labels_a_figure(text: str) -> bool:
     """A figure's or table's caption or source line ("Chart 5 Labour force participation
     rate of residents aged 15 and over Per Cent", "Source: UNCTAD based on …"): it names what
     the figures beside it show or where they come from, and states nothing (see
-    :func:`_states_nothing`). Not a statement about the figure ("Table 1 shows that …")."""
-    return bool((_CAPTION.match(text) or _SOURCE_LINE.match(text)) and not _SHOWS.match(text))
+    :func:`_states_nothing`). Not a statement about the figure ("Figure 4 confirms that …": see
+    :data:`_CAPTION_TITLE`)."""
+    if _SOURCE_LINE.match(text):
+        return True
+    caption = _CAPTION.match(text)
+    if caption is None:
+        return False
+    titled = _CAPTION_TITLE.search(text, 0, caption.end() + CAPTION_TITLE_REACH)
+    return titled is not None and titled.start() < caption.end()
+
+
+# How far past a caption's label its title's first letter is looked for (characters).
+CAPTION_TITLE_REACH = 12
 
 
 # A figure's source line ("Source: UNCTAD based on various online market research reports."); not
@@ -836,8 +856,13 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
 # The share of a question's words (less years and words for a kind of answer) that must be words
 # of an indicator's name for a profile's sentence on that indicator to be on what it asks.
 PROFILE_NAME_SHARE = 0.5
-# The word a possessive asks for ("budget" in "govtech's budget"): what is asked of the owner.
-_POSSESSED = re.compile(r"[^\W\d_]['’]s\s+([^\W\d_]+)")
+# The word a possessive asks for ("budget" in "govtech's budget"): what is asked of the owner
+# (not after a contraction: "what's driving …").
+_POSSESSED = re.compile(
+    r"\b(?!(?:what|it|that|who|where|how|there|here|let|he|she|when|why)['’]s\b)"
+    r"[^\W\d_]+['’]s\s+([^\W\d_]+)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=64)
@@ -1126,6 +1151,8 @@ def _headed_in_next(
         same_page = after.passage.chunk.page == heading.passage.chunk.page
         if (same_page and after.start < heading.end) or same_words(after.text, heading.text):
             continue
+        if _labels_a_figure(after.text) or _NOTE.match(after.text):
+            return None  # a caption or a table's note after it: it heads a figure, no statement
         return after
     return None
 
@@ -1267,10 +1294,25 @@ def acronym_in(acronym: str, text: str) -> bool:
 
 def _spelt_in(letters: str, words: list[str]) -> bool:
     """Whether consecutive ``words``, the first capitalised, spell ``letters`` by prefixes."""
+    return _spelt_from(letters, words) is not None
+
+
+def _spelt_from(letters: str, words: list[str]) -> int | None:
+    """The index of the first of ``words`` from which consecutive words, the first
+    capitalised, spell ``letters`` by prefixes, or None."""
     for i, word in enumerate(words):
         if word[0].lower() == letters[0] and word[0].isupper() and _spells(letters, words, i):
-            return True
-    return False
+            return i
+    return None
+
+
+def words_before_acronym(acronym: str, text: str) -> list[str] | None:
+    """The words of ``text`` (lower case) before the first run of its capitalised words that
+    spells ``acronym`` ("letter … addressed to the" before "Secretary-General" for "SG"), or
+    None when none spells it (closed compounds not split: see :func:`acronym_in`)."""
+    words = re.findall(r"[A-Za-z]+", text)
+    start = _spelt_from(acronym.lower(), words)
+    return None if start is None else [w.lower() for w in words[:start]]
 
 
 def _spells(letters: str, words: list[str], i: int) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import countries as country_names
-from assistant.answering.extractive import acronym_in
+from assistant.answering.extractive import acronym_in, words_before_acronym
 from assistant.answering.wordlists import MEETING_NAME, STOPWORDS
 from assistant.country_groups import find_groups
 from assistant.models import DocumentRecord
@@ -422,8 +422,9 @@ SHORTENED = 4
 
 # Words that, just before a body's name in a title, make the body what the document acts on
 # rather than who wrote it: "Appointment of members to the Committee", "Nominations for the
-# Board", "Note on the Commission". "of" is not among them: "Report of the Committee" is its own.
-ACTED_ON = frozenset("to for on about into regarding concerning".split())
+# Board", "Note on the Commission", "reports submitted … through the Secretary-General" (who
+# passes them on). "of" is not among them: "Report of the Committee" is its own.
+ACTED_ON = frozenset("to for on about into regarding concerning through".split())
 
 
 def _about(doc: DocumentRecord, names: list[str], expansions: dict[str, str]) -> bool:
@@ -436,13 +437,20 @@ def _about(doc: DocumentRecord, names: list[str], expansions: dict[str, str]) ->
     spellings = [[n for n in (w, expansions.get(w)) if n] for w in names]
     if not names or any(f" {n} " in body for spelt in spellings for n in spelt):
         return False
-    starts = []
-    for spelt in spellings:
+    # the words before each name's first place in the title; the earliest name's are read
+    befores = []
+    for word, spelt in zip(names, spellings, strict=True):
         found = [title.index(f" {n} ") for n in spelt if f" {n} " in title]
-        if not found:
+        if found:
+            befores.append(title[: min(found)].split())
+            continue
+        # an acronym no document defines, spelt by the title's initials ("sg": "… addressed to
+        # the Secretary-General")
+        spelt_by = words_before_acronym(word, doc.title) if len(spelt) == 1 else None
+        if spelt_by is None:
             return False  # named by its file name or symbol: nothing to read from the title
-        starts.append(min(found))
-    before = title[: min(starts)].split()
+        befores.append(spelt_by)
+    before = min(befores, key=len)
     while before and before[-1] in {"the", "a", "an"}:
         before.pop()
     return bool(before) and before[-1] in ACTED_ON

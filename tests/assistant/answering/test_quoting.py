@@ -83,6 +83,12 @@ def test_a_footnote_without_its_rule_is_no_sentence() -> None:
             False,
         ),
         ("3.1 The OURdata Index framework extends the pilot version (OECD, 2015).", False),
+        # a count or a subject that opens a claim is no author: its words run on in lower case
+        (
+            "45 Member States adopted national digital strategies in 2024 (United Nations, 2024).",
+            False,
+        ),
+        ("12 Governments in the region, “notably Fiji and Samoa”, reported gains.", False),
     ],
 )
 def test_a_note_citing_a_work_is_told_from_a_claim(sentence: str, cites: bool) -> None:
@@ -104,6 +110,10 @@ def test_a_running_head_is_cut_whatever_the_case_of_the_title() -> None:
         "Labour force participation rate fell slightly in 2022, but remained above pre-COVID rates."
     )
     assert text[start:end] == first
+    # prose that opens with the title's words in another case, no page number beside them, stays
+    prose = "The state of digital government in Asia in 2024 was marked by steady progress."
+    kept = sentences_of(passage(prose, title="The State of Digital Government in Asia", start=0))
+    assert [sentence for _, _, sentence in kept] == [prose]
 
 
 def test_a_figures_caption_is_not_quoted_after_the_statement() -> None:
@@ -123,6 +133,9 @@ def test_a_figures_caption_is_not_quoted_after_the_statement() -> None:
     assert quotes[0].startswith("Seven in ten")
     assert not any(q.startswith(("Chart 5", "Source:")) for q in quotes), quotes
     assert not _labels_a_figure("Table 3 shows that the participation rate rose in 2022.")
+    assert not _labels_a_figure("Figure 4 confirms that the rate was 70.0% in 2022.")
+    assert not _labels_a_figure("Table 2 and Figure 3 show that the rates rose.")
+    assert not _labels_a_figure("Table of results for Fiji and Samoa, 2024, by component.")
     assert _labels_a_figure("Figure 1 Rapid expansion of frontier technologies")
 
 

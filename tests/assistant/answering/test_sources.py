@@ -227,6 +227,37 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
     assert found(question) == expected
 
 
+def test_a_body_named_by_initials_no_document_defines_is_the_author_not_the_addressee() -> None:
+    """ "sg" is spelt by the initials of "Secretary-General" in many titles; a letter addressed to
+    the Secretary-General, or reports submitted through the Secretary-General, are not the
+    Secretary-General's words, the Secretary-General's own report is."""
+    docs = {
+        d.doc_id: d
+        for d in [
+            doc(
+                "a-80-1",
+                "Report of the Secretary-General on the work of the Organization (A/80/1)",
+                "A_80_1.pdf",
+            ),
+            doc(
+                "letter",
+                "Letter dated 13 January 2025 from the Permanent Representative of Kazakhstan to the "
+                "United Nations addressed to the Secretary-General (A/79/722)",
+                "A_79_722.pdf",
+            ),
+            doc(
+                "quadrennial",
+                "Quadrennial reports for the period 2020–2023 submitted by non-governmental "
+                "organizations in consultative status with the Economic and Social Council through "
+                "the Secretary-General (E/C.2/2025/2)",
+                "E_C.2_2025_2.pdf",
+            ),
+        ]
+    }
+    source = named_source("what did the sg's 2025 annual report say the un did for sids", {}, docs)
+    assert source is not None and list(source.documents) == ["a-80-1"]
+
+
 @pytest.mark.parametrize(
     "question",
     [
