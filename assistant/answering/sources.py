@@ -157,10 +157,30 @@ def named_source(
     A year must be the document's (or in its title) when the document's is known. Words naming
     a kind of document ("annual report") narrow the match when some matching titles use them.
     A phrase must name someone (see :func:`_name_like`): "what do experts say" names nobody."""
-    phrase = attributed(question)
+    phrase = attributed(question) or _headline_document(question, expansions)
     if phrase is None:
         return None
     return _source_of(phrase, expansions, documents)
+
+
+# A headline that opens a question before a colon or a dash ("unctad tir 2025: how big …").
+_HEADLINE = re.compile(r"^\W*(?P<who>[^–—:?]{2,60}?)(?:\s+[-–—]|\s*:)\s")
+
+
+def _headline_document(question: str, expansions: dict[str, str]) -> str | None:
+    """The headline ``question`` opens with before a colon or a dash, when a word of it is an
+    acronym the documents give a document's name ("tir": Technology and Innovation Report):
+    "unctad tir 2025: how big is the ai market by 2033?" names its document as "unctad's
+    technology and innovation report 2025 - …" would (see :data:`_ATTRIBUTIONS`)."""
+    match = _HEADLINE.match(question)
+    if match is None:
+        return None
+    who = match.group("who")
+    names = {fold(k): v for k, v in expansions.items()}
+    kind = re.compile(rf"\b{DOCUMENTS_NAMED}\b", re.I)
+    if any(kind.search(names.get(word, "")) for word in fold(who).split()):
+        return who.strip()
+    return None
 
 
 def named_by_acronym(

@@ -227,6 +227,22 @@ def test_the_documents_of_the_source_the_question_names(question: str, expected:
     assert found(question) == expected
 
 
+def test_a_headline_naming_a_document_by_its_acronym_is_the_source() -> None:
+    """A question "unctad tir 2025: …" opens with a headline whose "tir" the documents define as a report's
+    name: the question is asked of that report, as "unctad's tir 2025 - …" would be. A headline
+    naming no document ("fiji - …") is no source."""
+    expansions = {**EXPANSIONS, "tir": "Technology and Innovation Report"}
+    source = named_source("unctad tir 2025: how big is the ai market by 2033?", expansions, DOCS)
+    assert source is not None and list(source.documents) == ["tir"]
+    assert (
+        source.without("unctad tir 2025: how big is the ai market by 2033?")
+        .strip(" :-")
+        .startswith("how big")
+    )
+    assert named_source("fiji - what is the egdi?", expansions, DOCS) is None
+    assert named_source("cepa: what was decided on ai?", expansions, DOCS) is None
+
+
 def test_a_body_named_by_initials_no_document_defines_is_the_author_not_the_addressee() -> None:
     """ "sg" is spelt by the initials of "Secretary-General" in many titles; a letter addressed to
     the Secretary-General, or reports submitted through the Secretary-General, are not the
