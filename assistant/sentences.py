@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from assistant.models import Chunk, DocumentRecord, Passage
 from assistant.text import UN_SYMBOL, sentence_spans
@@ -144,13 +144,16 @@ def _running_head(sentence: str, title: str) -> int:
     for size in range(len(words), 4, -1):
         prefix = " ".join(words[:size])
         head = sentence[start : start + len(prefix)]
+        if head.casefold() != prefix.casefold():
+            continue
         rest = sentence[start + len(prefix) :]
+        # in another case than the title's only with a page number beside it (before it, or
+        # right after it): prose may open with the title's words ("Digital government in the
+        # Pacific islands has …")
+        if head != prefix and not (number or re.match(r"\s*\|?\d{1,3}\|?\s+", rest)):
+            continue
         extra = re.match(r"\s*(?:[A-Za-z]+\s+)?\|?(?:\d{1,4}|[ivxlc]{1,6})\|?\s+", rest)
-        page = re.match(r"\s*\|?\d{1,3}\|?\s+", rest)  # a page number right after it
-        if head == prefix or (head.casefold() == prefix.casefold() and (number or page)):
-            # in another case than the title's only with a page number beside it: prose may
-            # open with the title's words ("Digital government in the Pacific islands has …")
-            return start + len(prefix) + (extra.end() if extra else 0)
+        return start + len(prefix) + (extra.end() if extra else 0)
     return 0
 
 
@@ -198,8 +201,17 @@ def cites_a_work(sentence: str) -> bool:
     """Whether a sentence is a note citing a published work (see :data:`_CITED_WORK`): it says
     where something was said, never what, so no answer quotes it. :func:`sentences_of` still
     gives it (the sentences it gives are numbered, and stored by their number:
-    :data:`SENTENCES_VERSION`); an answer passes it over."""
+    :data:`SENTENCES_VERSION`); :func:`quotable_sentences` passes it over."""
     return bool(_CITED_WORK.match(sentence))
+
+
+def quotable_sentences(passage: Passage) -> Iterator[tuple[int, int, int, str]]:
+    """The sentences of :func:`sentences_of` an answer or a brief may quote, each with its
+    number there (a stored sentence vector is found by it: :func:`sentence_id`): all but the
+    notes that cite a work (:func:`cites_a_work`)."""
+    for n, (start, end, text) in enumerate(sentences_of(passage)):
+        if not cites_a_work(text):
+            yield n, start, end, text
 
 
 def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]]:

@@ -34,7 +34,7 @@ from assistant.embedding import SentenceEmbedder
 from assistant.indicators import find_indicators, fold_name, names_of
 from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
-from assistant.sentences import cites_a_work, same_words, sentence_id, sentences_of
+from assistant.sentences import quotable_sentences, same_words, sentence_id
 from assistant.storage.acronyms import compound_split, find_definitions
 from assistant.text import YEAR, ordinal_words
 
@@ -569,11 +569,9 @@ def extract(
             continue
         prior = 1.0 / (1.0 + rank * 0.35)
         profile = passage.document.collection == "profile"
-        for n, (start, end, sentence) in enumerate(sentences_of(passage)):
+        for n, start, end, sentence in quotable_sentences(passage):
             if profile and not _states_what_is_asked(question, sentence):
                 continue
-            if cites_a_work(sentence):
-                continue  # a note citing a work says where, not what (numbered all the same)
             candidates.append((passage, start, end, sentence, prior))
             stored_as.append(sentence_id(passage.chunk.chunk_id, n, sentence))
     if not candidates:
@@ -727,6 +725,13 @@ def _labels_a_figure(text: str) -> bool:
     return titled is not None and titled.start() < caption.end()
 
 
+def _annotates_a_figure(text: str) -> bool:
+    """A figure's caption, source line or note (see :func:`_labels_a_figure`, :data:`_NOTE`): not
+    what a sentence or a heading before it goes on to say ("Note: Data for Germany … is not
+    included" after a heading heads nothing)."""
+    return _labels_a_figure(text) or _NOTE.match(text) is not None
+
+
 # How far past a caption's label its title's first letter is looked for (characters).
 CAPTION_TITLE_REACH = 12
 
@@ -830,7 +835,7 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     codes = find_indicators(sentence)
     if not codes:
         return True
-    standing, asked, typed = _asked_of_a_profile(question)
+    standing, asked, topic, possessed = _asked_of_a_profile(question)
     if standing or set(codes) & asked:
         return True
     # the names as the indicator registry folds them ("e government development index",
@@ -842,10 +847,7 @@ def _states_what_is_asked(question: str, sentence: str) -> bool:
     def of_the_name(word: str) -> bool:
         return any(n.startswith(word) or word.startswith(n) for n in named)
 
-    # what the question is about: its words less years and words for a kind of answer
-    topic = [t for t in typed if not re.search(r"\d", t) and not set(terms(t)) <= only_kind_terms()]
     held = [t for t in topic if of_the_name(t)]
-    possessed = [fold_name(m) for m in _POSSESSED.findall(question)]
     return (
         bool(held)
         and len(held) >= PROFILE_NAME_SHARE * len(topic)
@@ -866,18 +868,27 @@ _POSSESSED = re.compile(
 
 
 @lru_cache(maxsize=64)
-def _asked_of_a_profile(question: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+def _asked_of_a_profile(
+    question: str,
+) -> tuple[bool, frozenset[str], tuple[str, ...], tuple[str, ...]]:
     """What :func:`_states_what_is_asked` reads of the question, once for all its sentences:
-    whether it asks about the country's standing, the indicators it names, its own words."""
+    whether it asks about the country's standing, the indicators it names, what it is about
+    (its own words less years and words for a kind of answer) and the words its possessives
+    ask for (:data:`_POSSESSED`)."""
     standing = bool(
         SCORE_WORDS.search(question) or TREND.search(question) or _STANDING.search(question)
     )
-    typed = tuple(
+    topic = tuple(
         word
         for word in fold_name(question).split()
-        if len(word) >= 3 and word not in STOPWORDS and not country_names.to_iso3(word)
+        if len(word) >= 3
+        and word not in STOPWORDS
+        and not country_names.to_iso3(word)
+        and not re.search(r"\d", word)
+        and not set(terms(word)) <= only_kind_terms()
     )
-    return standing, frozenset(find_indicators(question)), typed
+    possessed = tuple(fold_name(m) for m in _POSSESSED.findall(question))
+    return standing, frozenset(find_indicators(question)), topic, possessed
 
 
 def _about_named_countries(question: str, passages: list[Passage]) -> list[Passage]:
@@ -998,15 +1009,14 @@ def _sentences_after(
     """The sentences after ``evidence`` in its passage, then (read only when reached) in the
     document's next passage."""
     passage = evidence.passage
-    for start, end, text in sentences_of(passage):
-        if start >= evidence.end and not cites_a_work(text):
+    for _, start, end, text in quotable_sentences(passage):
+        if start >= evidence.end:
             yield Evidence(passage, text, start, end, evidence.score * 0.9)
     chunk = next_chunk(passage.chunk) if next_chunk is not None else None
     if chunk is not None:
         after = Passage(chunk, passage.document, passage.score, rank=passage.rank)
-        for start, end, text in sentences_of(after):
-            if not cites_a_work(text):
-                yield Evidence(after, text, start, end, evidence.score * 0.9)
+        for _, start, end, text in quotable_sentences(after):
+            yield Evidence(after, text, start, end, evidence.score * 0.9)
 
 
 # A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).
@@ -1106,13 +1116,8 @@ def _with_continuation(
     best = chosen[0]
     following = [
         (s, e, text)
-        for s, e, text in sentences_of(best.passage)
-        # what follows a sentence on the page: not a note citing a work, a caption or a table's
-        # note (a heading quoted with "Note: Data for Germany … is not included" heads nothing)
-        if s >= best.end
-        and not cites_a_work(text)
-        and not _labels_a_figure(text)
-        and not _NOTE.match(text)
+        for _, s, e, text in quotable_sentences(best.passage)
+        if s >= best.end and not _annotates_a_figure(text)
     ]
     if not following:
         if _heads_what_follows(best.text):
@@ -1151,7 +1156,7 @@ def _headed_in_next(
         same_page = after.passage.chunk.page == heading.passage.chunk.page
         if (same_page and after.start < heading.end) or same_words(after.text, heading.text):
             continue
-        if _labels_a_figure(after.text) or _NOTE.match(after.text):
+        if _annotates_a_figure(after.text):
             return None  # a caption or a table's note after it: it heads a figure, no statement
         return after
     return None

@@ -165,6 +165,9 @@ def named_source(
 
 # A headline that opens a question before a colon or a dash ("unctad tir 2025: how big …").
 _HEADLINE = re.compile(r"^\W*(?P<who>[^–—:?]{2,60}?)(?:\s+[-–—]|\s*:)\s")
+# A word naming a kind of document, in a name an acronym stands for ("Technology and Innovation
+# Report").
+_DOCUMENT_KIND = re.compile(rf"\b{DOCUMENTS_NAMED}\b", re.I)
 
 
 def _headline_document(question: str, expansions: dict[str, str]) -> str | None:
@@ -177,8 +180,7 @@ def _headline_document(question: str, expansions: dict[str, str]) -> str | None:
         return None
     who = match.group("who")
     names = {fold(k): v for k, v in expansions.items()}
-    kind = re.compile(rf"\b{DOCUMENTS_NAMED}\b", re.I)
-    if any(kind.search(names.get(word, "")) for word in fold(who).split()):
+    if any(_DOCUMENT_KIND.search(names.get(word, "")) for word in fold(who).split()):
         return who.strip()
     return None
 

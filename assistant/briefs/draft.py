@@ -62,7 +62,7 @@ from assistant.embedding import Embedder
 from assistant.errors import BadRequest
 from assistant.indicators import DATASETS, INDICATORS, IndicatorValue, fold_name, shown
 from assistant.models import Citation, DocumentRecord, Filters, Passage
-from assistant.sentences import cites_a_work, sentences_of
+from assistant.sentences import quotable_sentences
 from assistant.storage.indicators import IndicatorTable
 from assistant.text import sentence_spans
 
@@ -812,13 +812,11 @@ def _pick(
     candidates: list[tuple[Passage, int, int, str, float]] = []
     for rank, passage in enumerate(passages[:12]):
         prior = 1.0 / (1.0 + rank * 0.2)
-        for start, end, text in sentences_of(passage):
+        for _, start, end, text in quotable_sentences(passage):
             if exclude and (passage.chunk.chunk_id, start) in exclude:
                 continue
             if not _complete(text) or not gate(text) or (cue is not None and not cue(text)):
                 continue
-            if cites_a_work(text):
-                continue  # a note citing a work says where, not what
             factor = 1.2 if gate.exact(text) else 1.0
             factor *= 0.8 if _ANAPHORA.match(text) else 1.0  # "They also provide...": no context
             candidates.append((passage, start, end, text, prior * factor))
@@ -1068,11 +1066,9 @@ def _aspect_evidence(
     MIN_EVIDENCE_SIMILARITY has none."""
     candidates: list[tuple[Passage, int, int, str]] = []
     for passage in passages[:scan]:
-        for start, end, text in sentences_of(passage):
+        for _, start, end, text in quotable_sentences(passage):
             if (passage.chunk.chunk_id, start) in exclude or not _complete(text) or not gate(text):
                 continue
-            if cites_a_work(text):
-                continue  # a note citing a work says where, not what
             if _usable_evidence(text) and any(a.hits(text) for a in aspects):
                 candidates.append((passage, start, end, text))
         if len(candidates) >= most:
