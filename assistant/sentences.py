@@ -15,7 +15,7 @@ from assistant.text import UN_SYMBOL, sentence_spans
 
 def _clean(text: str) -> str:
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
-    text = re.sub(r"^\s*[-•*▪]\s+", "", text)  # list bullets
+    text = re.sub(r"^\s*[-•*▪\uf0b7]\s+", "", text)  # list bullets (see text._BOUNDARY)
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
@@ -162,8 +162,13 @@ _FOOTNOTE_RULE = re.compile(r"_{5,}")
 _FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
 # A UN document's masthead, on its first page: the job number printed as a bar code
 # ("*2512003*"), the distribution line ("Distr.: General 17 July 2025"), the organ and symbol
-# ("United Nations E/2025/L.23"). It states nothing.
-_MASTHEAD = re.compile(r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$", re.I)
+# ("United Nations E/2025/L.23"), and what opens on the job number as the foot of the page
+# prints it ("25-02825 (E) 240225", "GE.25-05965 (E) Human Rights Council … Provisional agenda":
+# the masthead's lines, read after it). It states nothing.
+_MASTHEAD = re.compile(
+    r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$|^(?:GE\.)?\d{2}-\d{5}\s*\(E\)",
+    re.I,
+)
 
 
 def _shouted(sentence: str) -> bool:
@@ -264,7 +269,7 @@ def sentences_of(passage: Passage, limit: int = 40) -> list[tuple[int, int, str]
 
 # What :func:`sentences_of` reads a passage as: raise it when a change of it changes any
 # sentence it gives, and ingestion stores every document's sentence vectors again.
-SENTENCES_VERSION = 3
+SENTENCES_VERSION = 4
 
 
 def sentence_id(chunk_id: str, n: int, text: str) -> str:

@@ -644,6 +644,9 @@ def extract(
     # quoted, but not evidence the checks below count: the years were asked for by name
     for_years = _other_years(question, chosen, scored, best)
     chosen.extend(for_years)
+    # a question asking two things ("who were the co-chairs, and what date was the 1st
+    # meeting?") is answered for each: chosen for a part of the question, they are evidence
+    chosen.extend(_for_each_part(question, chosen, scored, best))
     listed = _with_list_items(chosen, max_sentences + 3, next_chunk)
     chosen = _with_continuation(listed, max_sentences + 3, next_chunk)
     if chosen and _states_nothing(chosen[0]) and len(chosen) == len(listed):
@@ -672,12 +675,63 @@ def extract(
     return extraction
 
 
+# Where a question asking several things divides: at a question mark or a semicolon that more
+# follows, or at "and", "n", "&" or a comma before the word that asks the next ("who were the
+# co-chairs, and what date …", "where n when is the next mission? how many since 2018?").
+_NEXT_ASK = re.compile(
+    r"[?;]\s+(?=\S)|(?:,\s*|\s+)(?:(?:and|n|&|plus|also)\s+)?"
+    r"(?=(?:who|what|whats|wat|when|where|which|how)\b)",
+    re.I,
+)
+
+
+def asked_in_parts(question: str) -> list[tuple[str, Callable[[str], bool]]]:
+    """What each part of a question asking several things asks for (see :func:`asked_for`),
+    one test per kind, in the order asked; nothing for a question that asks one thing."""
+    parts = [p for p in _NEXT_ASK.split(question) if p.strip(" ?,;")]
+    if len(parts) < 2:
+        return []
+    kinds: dict[str, Callable[[str], bool]] = {}
+    for part in parts:
+        asked = asked_for(part)
+        if asked is not None and asked[0] not in kinds:
+            kinds[asked[0]] = asked[1]
+    return list(kinds.items()) if len(kinds) > 1 else []
+
+
+def _for_each_part(
+    question: str, chosen: list[Evidence], scored: list[Evidence], best: float
+) -> list[Evidence]:
+    """For each kind of answer a part of the question asks (a name, then a date: "who were the
+    co-chairs …, and what date was the 1st meeting?") that no sentence chosen gives, the best
+    sentence found that gives it, when it is near enough the best (:data:`PART_SHARE`): a
+    question asking two things is answered for both, not for the one its best sentence gives."""
+    added: list[Evidence] = []
+    for _kind, gives in asked_in_parts(question):
+        if any(gives(e.text) for e in [*chosen, *added]):
+            continue
+        for evidence in scored:
+            if evidence.score < best * PART_SHARE:
+                break
+            if (
+                gives(evidence.text)
+                and not _states_nothing(evidence)
+                and not any(redundant(evidence.text, o.text) for o in [*chosen, *added])
+            ):
+                added.append(evidence)
+                break
+    return added
+
+
 # How near the best sentence's score one giving a year the question names, and no sentence
 # chosen gives, must be to be quoted with them.
 OTHER_YEAR_SHARE = 0.6
 # How near it one giving the kind of answer asked for (a figure, a date) must be to come first,
 # when that kind is all a follow-up asks ("any numbers?"): as near.
 KIND_SHARE = OTHER_YEAR_SHARE
+# How near it one giving what a part of a question asks for (see :func:`_for_each_part`) must
+# be to be quoted for that part: as near.
+PART_SHARE = OTHER_YEAR_SHARE
 
 
 # How near the best sentence's score another must be to be quoted with it.
@@ -1020,7 +1074,7 @@ def _sentences_after(
 
 
 # A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).
-_LIST_MARKER = re.compile(r"\s*(?:(\(?[a-z]{1,4}[.)])|(\(?\d{1,3}[.)])|([-•*▪◦●o§]))\s")
+_LIST_MARKER = re.compile(r"\s*(?:(\(?[a-z]{1,4}[.)])|(\(?\d{1,3}[.)])|([-•*▪◦●o§\uf0b7]))\s")
 
 
 def _list_marker(evidence: Evidence) -> str | None:
@@ -1085,7 +1139,7 @@ _DATES = re.compile(
 
 
 # What may stand between a sentence and the next on the page: spaces and list bullets.
-_BULLETS = " \t\n•▪◦●*-–"
+_BULLETS = " \t\n•▪◦●*-–\uf0b7"
 # The most words a heading runs to (see _heading), and one under a section label ("D.", "III.",
 # "2.1").
 HEADING_WORDS = 10

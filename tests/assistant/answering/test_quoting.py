@@ -10,6 +10,7 @@ from assistant.answering.extractive import (
     Extraction,
     _labels_a_figure,
     _states_what_is_asked,
+    asked_in_parts,
     extract,
 )
 from assistant.answering.refusal import refusal
@@ -385,3 +386,56 @@ def test_a_refusal_opens_in_the_readers_language(question: str, opening: str) ->
     answer = refusal(question, Filters(), [], Extraction())
     assert answer.answer.startswith(opening)
     assert "The documents do not answer this question." in answer.answer  # for staff
+
+
+def test_a_list_set_with_the_symbol_fonts_bullet_is_read_item_by_item() -> None:
+    """PDFs set in the Symbol font give their bullet as U+F0B7: each item is a sentence of its
+    own, quoted without the glyph, not one run-on "sentence" of the whole list."""
+    text = (
+        "Government as a platform – Detailed parameters:\n"
+        "\uf0b7 Use of digital platforms to engage stakeholders in policy making\n"
+        "\uf0b7 Comprehensive assessment to understand the main barriers for co-designing "
+        "services between businesses and government\n"
+        "\uf0b7 Standardised model to develop and present business cases"
+    )
+    sentences = [s for _, _, s in sentences_of(passage(text))]
+    assert len(sentences) == 4, sentences
+    assert sentences[2].startswith("Comprehensive assessment"), sentences
+    assert not any("\uf0b7" in s for s in sentences)
+
+
+def test_a_question_asking_two_things_is_answered_for_each() -> None:
+    """ "who …, and what date …": the best sentences give the names; the one giving the date,
+    near enough the best, is quoted too."""
+    text = (
+        "Also at the 1st meeting, statements were made by the Co-Chairs of the Preparatory "
+        "Committee, the Permanent Representative of Burundi, Zéphyrin Maniratanga, and the "
+        "Permanent Representative of Portugal, Rui Vinhas. At its 1st meeting, upon the proposal "
+        "of the President, the forum agreed that the rules of procedure of the functional "
+        "commissions of the Council would be applied to the meetings of the forum. At the 1st "
+        "meeting, on 28 April, the President of the Council opened the forum and made a "
+        "statement. The forum adopted its provisional agenda."
+    )
+    question = "who were the co-chairs of the prepcom, and what date was the 1st meeting?"
+    quotes = [e.text for e in extract(question, [passage(text)], Embedder()).evidence]
+    assert any("Rui Vinhas" in q for q in quotes), quotes
+    assert any("28 April" in q for q in quotes), quotes
+    assert [kind for kind, _ in asked_in_parts(question)] == ["a name", "a date"]
+    # one thing asked, or two of one kind: nothing to add for a part
+    assert asked_in_parts("who were the co-chairs of the prepcom?") == []
+    assert asked_in_parts("what is the egdi and how is it computed") == []
+
+
+def test_what_opens_on_a_un_job_number_is_not_quoted() -> None:
+    """The foot of a UN document's first page prints its job number ("GE.25-05965 (E)",
+    "25-02825 (E) 240225"); read before the masthead's lines, it opens no statement."""
+    text = (
+        "GE.25-05965 (E) Human Rights Council Expert Mechanism on the Rights of Indigenous "
+        "Peoples Eighteenth session 14–18 July 2025 Item 2 of the provisional agenda Adoption of "
+        "the agenda and organization of work Annotated provisional agenda\n\n25-02825 (E) 240225"
+        "\n\nThe Expert Mechanism will undertake a ninth country engagement mission in Brazil."
+    )
+    sentences = [s for _, _, s in sentences_of(passage(text))]
+    assert sentences == [
+        "The Expert Mechanism will undertake a ninth country engagement mission in Brazil."
+    ], sentences
