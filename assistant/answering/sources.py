@@ -126,12 +126,18 @@ class Source:
     phrase: str  # as typed: "cepa", "unctad's tir 2025"
     documents: tuple[str, ...]  # doc ids
     titles: tuple[str, ...]  # their titles, in the same order
+    # all the question typed to name the documents, when more than ``phrase``: a headline
+    # naming a document by its kind and its subject ("sg report on the work of the org 2025")
+    named_as: str = ""
 
     def without(self, question: str) -> str:
         """The question less the source's name: what is asked of its documents, which all
         answer to that name ("what did cepa say about mental health" -> "what did say about
         mental health")."""
-        pattern = rf"(?<!\w){re.escape(self.phrase)}(?!\w)"
+        for name in (self.named_as, self.phrase):
+            pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+            if name and re.search(pattern, question, re.I):
+                break
         rest = re.sub(pattern, " ", question, count=1, flags=re.I)
         return " ".join(rest.split())
 
@@ -160,7 +166,49 @@ def named_source(
     phrase = attributed(question) or _headline_document(question, expansions)
     if phrase is None:
         return None
-    return _source_of(phrase, expansions, documents)
+    source = _source_of(phrase, expansions, documents)
+    if source is None or not source.documents:
+        return source
+    return _with_subject(question, source, expansions, documents)
+
+
+def _with_subject(
+    question: str, source: Source, expansions: dict[str, str], documents: dict[str, DocumentRecord]
+) -> Source:
+    """``source`` named in a headline that goes on to say what its document is on before a
+    colon or a dash ("sg report on the work of the org 2025: how many …", "sg's 2025 report on
+    wsis implementation: what …"): those words name the document, they are not what is asked
+    of it. Its documents are those whose names hold them (and its year), when some do; what is
+    asked is what follows the headline."""
+    match = _HEADLINE.match(question)
+    if match is None:
+        return source
+    headline = match.group("who").strip()
+    at = fold(headline).find(fold(source.phrase))
+    if at < 0:
+        return source
+    subject = fold(headline)[at + len(fold(source.phrase)) :].split()
+    if not subject or subject[0] not in {"on", "about", "regarding", "concerning", "of", "for"}:
+        return source  # the headline says no more of the document than its name
+    if _CLAUSE.search(" ".join(subject)):
+        return source  # "the cepa paper on … has a nepal example -": a clause, asking
+    folded = {fold(k): fold(v) for k, v in expansions.items()}
+    years = {int(y) for y in YEAR.findall(" ".join(subject))}
+    names = [
+        w
+        for w in subject[1:]
+        if w not in STOPWORDS and w not in DOCUMENT_KINDS and not w.isdigit() and len(w) > 1
+    ]
+    own = [documents[d] for d in source.documents if d in documents]
+    chosen = [d for d in own if all(_names(d, w, folded) for w in names) and _in_years(d, years)]
+    if not chosen:
+        return source  # no document's name holds the words: they say what is asked, not whose
+    return Source(
+        phrase=source.phrase,
+        documents=tuple(d.doc_id for d in chosen),
+        titles=tuple(d.title for d in chosen),
+        named_as=headline,
+    )
 
 
 # A headline that opens a question before a colon or a dash ("unctad tir 2025: how big …").

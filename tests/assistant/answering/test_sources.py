@@ -274,6 +274,41 @@ def test_a_body_named_by_initials_no_document_defines_is_the_author_not_the_addr
     assert source is not None and list(source.documents) == ["a-80-1"]
 
 
+def test_a_headline_naming_a_document_by_its_subject_asks_what_follows_it() -> None:
+    """ "sg report on the work of the org 2025: how many …": the words before the colon name
+    the document (the Secretary-General's report on the work of the Organization), and are not
+    what is asked of it; the documents are narrowed to those whose titles hold them."""
+    docs = {
+        d.doc_id: d
+        for d in [
+            doc(
+                "a-80-1",
+                "Report of the Secretary-General on the work of the Organization (A/80/1)",
+                "A_80_1.pdf",
+            ),
+            doc(
+                "children",
+                "Children and armed conflict: Report of the Secretary-General (A/79/878)",
+                "A_79_878.pdf",
+            ),
+        ]
+    }
+    question = (
+        "sg report on the work of the organization 2025: how many countries reached high egdi?"
+    )
+    source = named_source(question, {}, docs)
+    assert source is not None and list(source.documents) == ["a-80-1"]
+    assert source.without(question).strip(" :") == "how many countries reached high egdi?"
+    # a question typing the source's name alone (a follow-up's, made standalone) loses that
+    assert source.without("sg report: any numbers?").strip(" :") == "any numbers?"
+    # without a headline, what follows "on" is what is asked of the source's documents
+    plain = named_source("sg report on children in armed conflict", {}, docs)
+    assert plain is not None and set(plain.documents) == {"a-80-1", "children"}
+    assert (
+        plain.without("sg report on children in armed conflict") == "on children in armed conflict"
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [
