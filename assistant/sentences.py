@@ -10,12 +10,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from assistant.models import Chunk, DocumentRecord, Passage
-from assistant.text import UN_SYMBOL, sentence_spans
+from assistant.text import SYMBOL_FONT_BULLETS, UN_SYMBOL, sentence_spans
 
 
 def _clean(text: str) -> str:
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
-    text = re.sub(r"^\s*[-•*▪\uf0b7]\s+", "", text)  # list bullets (see text._BOUNDARY)
+    text = re.sub(rf"^\s*[-•*▪{SYMBOL_FONT_BULLETS}]\s*(?=\S)", "", text)  # list bullets
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
@@ -166,7 +166,7 @@ _FURNITURE = re.compile(r"©|\(c\) \w+ (19|20)\d\d|all rights reserved", re.I)
 # prints it ("25-02825 (E) 240225", "GE.25-05965 (E) Human Rights Council … Provisional agenda":
 # the masthead's lines, read after it). It states nothing.
 _MASTHEAD = re.compile(
-    r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$|^(?:GE\.)?\d{2}-\d{5}\s*\(E\)",
+    r"\*\d{7}\*|\bDistr\.:\s|^United Nations\s+(?:[A-Z]+/)+[\w./-]*$|^(?:GE\.)?\d{2}-\d{5}\s*\([A-Z]\)",
     re.I,
 )
 

@@ -8,14 +8,17 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+# Bullets as the text layers of PDFs set in the Symbol or Wingdings fonts give them: code points
+# of Unicode's private use area (U+F0B7 "•", U+F0A7 "▪"), which no text uses otherwise.
+SYMBOL_FONT_BULLETS = "\uf0a7\uf0b7"
+
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and
 # an upper-case letter, digit, quote or bracket; or at a blank line; or at a line that starts a
-# list item ("(a)", "1.", "-", "•"; U+F0B7 is the bullet as the text layers of PDFs set in the
-# Symbol font give it).
+# list item ("(a)", "1.", "-", "•", or one of SYMBOL_FONT_BULLETS).
 _BOUNDARY = re.compile(
     r"(?<=[.!?])[\"'”’)\]]?\s+(?=[A-Z0-9\"“‘(\[])"
     r"|\n\s*\n"
-    r"|\n(?=\s*(?:\(?[a-z0-9]{1,3}[.)]|[-•*▪\uf0b7]|[A-Z][A-Z ]{3,}\n))"
+    rf"|\n(?=\s*(?:\(?[a-z0-9]{{1,3}}[.)]|[-•*▪{SYMBOL_FONT_BULLETS}]|[A-Z][A-Z ]{{3,}}\n))"
 )
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|No|Nos|para|paras|art|Art|vol|Vol|p|pp|cf|approx|Inc|Ltd|Co|"

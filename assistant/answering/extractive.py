@@ -36,7 +36,7 @@ from assistant.models import Chunk, Passage
 from assistant.retrieval import about_groups
 from assistant.sentences import quotable_sentences, same_words, sentence_id
 from assistant.storage.acronyms import compound_split, find_definitions
-from assistant.text import YEAR, ordinal_words
+from assistant.text import SYMBOL_FONT_BULLETS, YEAR, ordinal_words
 
 # a word, or a number; an ordinal's suffix is part of its number ("19th" is 19, not 19 and "th")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-']+|(\d[\d,.]*)(?i:st|nd|rd|th)\b|\d[\d,.]*")
@@ -381,17 +381,21 @@ def _holds_name(text: str, typed: set[str]) -> bool:
     )
 
 
-def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
+def asked_for(
+    question: str, typed_in: str | None = None
+) -> tuple[str, Callable[[str], bool]] | None:
     """("a figure", test), ("a date", test), ("a rank", test), ("a name", test) or ("a
     place", test) when the question asks for one: the test says whether a sentence gives it (a
     rank is a number or a number word: "36th", "third place"; a name, someone's or somewhere's
     the question does not type; a place, a country it does not name or a name after "in" or
-    "at")."""
+    "at"). ``typed_in``: what was typed, when ``question`` is a part of it (the names and
+    countries typed anywhere in it are not what a part asks for)."""
+    typed_in = typed_in or question
     if _ASKS_WHO.search(question) and not _ASKS_QUANTITY.search(question):
-        typed = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+        typed = {w.lower() for w in re.findall(r"[\w'’-]+", typed_in)}
         return "a name", lambda text: _holds_name(text, typed)
     if _ASKS_COUNTRY.search(question) and not _ASKS_QUANTITY.search(question):
-        named = set(country_names.in_question(question))
+        named = set(country_names.in_question(typed_in))
         return "a country", lambda text: bool(set(country_names.in_question(text)) - named)
     if _ASKS_TIME.search(question):
         return "a date", _holds_date
@@ -400,7 +404,7 @@ def asked_for(question: str) -> tuple[str, Callable[[str], bool]] | None:
     if _ASKS_RANK.search(question):
         return "a rank", _holds_rank
     if _ASKS_PLACE.search(question):
-        named = set(country_names.in_question(question))
+        named = set(country_names.in_question(typed_in))
         return "a place", lambda text: bool(
             _AT_PLACE.search(text) or set(country_names.in_question(text)) - named
         )
@@ -676,11 +680,13 @@ def extract(
 
 
 # Where a question asking several things divides: at a question mark or a semicolon that more
-# follows, or at "and", "n", "&" or a comma before the word that asks the next ("who were the
-# co-chairs, and what date …", "where n when is the next mission? how many since 2018?").
+# follows, or at "and", "n", "&", a comma, or a headline's dash or colon before the word that asks
+# the next ("… report - who were the co-chairs, and what date …", "where n when is the next
+# mission? how many since 2018?"); not at a clause the question asks about ("who decides when
+# the session is held").
 _NEXT_ASK = re.compile(
-    r"[?;]\s+(?=\S)|(?:,\s*|\s+)(?:(?:and|n|&|plus|also)\s+)?"
-    r"(?=(?:who|what|whats|wat|when|where|which|how)\b)",
+    r"[?;]\s+(?=\S)|(?:,\s*(?:(?:and|n|&|plus|also)\s+)?|\s+(?:and|n|&|plus|also)\s+|"
+    r"\s+[-–—]\s+|:\s+)(?=(?:who|what|whats|wat|when|where|which|how)\b)",
     re.I,
 )
 
@@ -693,7 +699,7 @@ def asked_in_parts(question: str) -> list[tuple[str, Callable[[str], bool]]]:
         return []
     kinds: dict[str, Callable[[str], bool]] = {}
     for part in parts:
-        asked = asked_for(part)
+        asked = asked_for(part, typed_in=question)
         if asked is not None and asked[0] not in kinds:
             kinds[asked[0]] = asked[1]
     return list(kinds.items()) if len(kinds) > 1 else []
@@ -707,10 +713,11 @@ def _for_each_part(
     sentence found that gives it, when it is near enough the best (:data:`PART_SHARE`): a
     question asking two things is answered for both, not for the one its best sentence gives."""
     added: list[Evidence] = []
+    by_score = sorted(scored, key=lambda e: e.score, reverse=True)  # (may be sorted otherwise)
     for _kind, gives in asked_in_parts(question):
         if any(gives(e.text) for e in [*chosen, *added]):
             continue
-        for evidence in scored:
+        for evidence in by_score:
             if evidence.score < best * PART_SHARE:
                 break
             if (
@@ -812,8 +819,9 @@ def _other_years(
     titles = " ".join(e.passage.document.title for e in chosen)
     wanted = [y for y in years if y not in titles and not any(y in e.text for e in chosen)]
     added: list[Evidence] = []
+    by_score = sorted(scored, key=lambda e: e.score, reverse=True)  # (may be sorted otherwise)
     for year in wanted:
-        for evidence in scored:
+        for evidence in by_score:
             if evidence.score < best * OTHER_YEAR_SHARE:
                 break
             if re.search(rf"\b{year}\b", evidence.text) and not any(
@@ -1074,7 +1082,9 @@ def _sentences_after(
 
 
 # A list item as the page prints it: "(a)", "1.", "iv)" or a bullet ("•", "-", "o" in PDFs).
-_LIST_MARKER = re.compile(r"\s*(?:(\(?[a-z]{1,4}[.)])|(\(?\d{1,3}[.)])|([-•*▪◦●o§\uf0b7]))\s")
+_LIST_MARKER = re.compile(
+    rf"\s*(?:(\(?[a-z]{{1,4}}[.)])|(\(?\d{{1,3}}[.)])|([-•*▪◦●o§{SYMBOL_FONT_BULLETS}]))\s"
+)
 
 
 def _list_marker(evidence: Evidence) -> str | None:
@@ -1139,7 +1149,7 @@ _DATES = re.compile(
 
 
 # What may stand between a sentence and the next on the page: spaces and list bullets.
-_BULLETS = " \t\n•▪◦●*-–\uf0b7"
+_BULLETS = " \t\n•▪◦●*-–" + SYMBOL_FONT_BULLETS
 # The most words a heading runs to (see _heading), and one under a section label ("D.", "III.",
 # "2.1").
 HEADING_WORDS = 10
