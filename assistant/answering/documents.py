@@ -765,7 +765,8 @@ def unaddressed(
     on digital infrastructure does not cover "cios / chief digital officers". Everyday words
     count; an acronym counts by itself or the name the documents give it (``expansions``, or
     ``definition`` for one they use so widely it is not expanded: "AI"), a group by its name,
-    an "e-" word by the word after the prefix (documents write "electronic procurement")."""
+    an "e-" word by the word after the prefix (documents write "electronic procurement"); a
+    region the heading a sentence's passage sits under names counts as said by the sentence."""
     topic_text = _ATTRIBUTION_VERBS.sub(" ", topic_text)
     venue = extractive.meeting_words(topic_text, expansions)
     candidates = [
@@ -785,7 +786,14 @@ def unaddressed(
     words = [w for w in candidates if len(w) > 2] or candidates
     if not words:
         return None
-    quoted = stems(" ".join(e.text for e in evidence))
+    # a region or group of countries the heading a sentence's passage sits under names is
+    # where the sentence is ("C. Development in Africa" over "we … supported 19 countries in
+    # achieving ratings of 'high' …"): it counts as said by the sentence. Only a region: a
+    # heading is carried over the pages after it ("D. Election of officers" over an audit
+    # chapter), and a region is what a chapter's sentences leave to it
+    headings = dict.fromkeys(e.passage.chunk.section or "" for e in evidence)
+    regions = [g.name for heading in headings for g in find_groups(heading)]
+    quoted = stems(" ".join([*(e.text for e in evidence), *regions]))
     quoted_words = {w.lower() for e in evidence for w in re.findall(r"[A-Za-z]+", e.text)}
     folded = {k.lower(): v for k, v in expansions.items()}
     weight = covered = 0.0

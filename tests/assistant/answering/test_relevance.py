@@ -713,3 +713,27 @@ def test_the_sentence_giving_the_count_asked_comes_first() -> None:
     assert _counts("151 countries have laws on sexual harassment", {"countri"})
     assert not _counts("Note: data for 128 countries with recorded data", {"countri"})
     assert not _counts("given the significance of its ICT spending [5].", {"ict", "staff"})
+
+
+def test_the_heading_a_sentence_sits_under_counts_as_said_by_it() -> None:
+    """A sentence under "C. Development in Africa" is about Africa, though it does not say so:
+    a topic naming the region is covered by the heading's region."""
+    from assistant.answering.documents import unaddressed
+
+    sentence = (
+        "We supported 19 countries in achieving ratings of high or very high on the 2024 "
+        "e-Government Development Index."
+    )
+    uses = {"african": 3, "africa": 40}  # the region's words are rare: the topic rests on them
+
+    def frequency(stem: str) -> tuple[int, int]:
+        return uses.get(stem, 2000), PASSAGES
+
+    asked = "how many african countries reached the index"
+    under = [evidence(sentence, section="C. Development in Africa")]
+    elsewhere = [evidence(sentence, section="D. Peace and security")]
+    assert unaddressed(asked, under, {}, frequency, coverage=0.5) is None
+    assert unaddressed(asked, elsewhere, {}, frequency, coverage=0.5) is not None
+    # a heading's other words are not: a heading is carried over the pages after it
+    officers = [evidence("The audit landscape is changing.", section="D. Election of officers")]
+    assert unaddressed("chief digital officers", officers, {}, frequency, coverage=0.5)
