@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -238,6 +238,7 @@ class Assistant:
             expansions=self.expansions,
             frequency=self._frequency,
             definition=self._definition,
+            defined_in=self._defined_in,
             next_chunk=self.next_chunk,
             sentence_vectors=self._sentence_vectors,
         )
@@ -281,6 +282,13 @@ class Assistant:
             return doc is not None and can_see(doc, access)
 
         return self.keyword.acronyms.expand(word, visible)
+
+    def _defined_in(self, word: str, doc_ids: Collection[str]) -> str | None:
+        """The name the documents ``doc_ids`` give the acronym ``word`` (or that a name they use
+        spells it), if any."""
+        self.retriever.ensure_keyword_index()
+        within = set(doc_ids)
+        return self.keyword.acronyms.expand(word, within.__contains__)
 
     def stream(
         self,

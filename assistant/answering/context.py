@@ -3,7 +3,7 @@ answer collects on its way (:class:`Run`). Both are passed explicitly; nothing t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,8 @@ class AnswerContext:
     # the name those documents give one acronym, however widely they use it ("SDGs" ->
     # "Sustainable Development Goals"); None when none defines it
     definition: Callable[[str, Access], str | None] = lambda word, access: None
+    # the name the documents given (doc ids) give one acronym, None when none of them does
+    defined_in: Callable[[str, Collection[str]], str | None] = lambda word, doc_ids: None
     # the passage after a chunk in its document (the same version), None at its end
     next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None
     # the vectors ingestion stored for sentences, by their ids (assistant.sentences.sentence_id):

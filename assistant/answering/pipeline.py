@@ -238,6 +238,7 @@ def answer(
                     kept_why = "named in the question"
             if source is not None:
                 plan.source = source.describe()
+                plan.expansions = as_its_documents_read(plan.expansions, source, context)
                 # a group named as the source ("escap annual report", "what did the oecd say")
                 # is whose words are asked for, not where: not shown as a constraint
                 speaker = find_groups(source.phrase)
@@ -288,3 +289,17 @@ def answer(
         run.timings["total_ms"],
     )
     return AnswerResult(result, run.retrieved)
+
+
+def as_its_documents_read(
+    expansions: dict[str, str], source: sources.Source, context: AnswerContext
+) -> dict[str, str]:
+    """The question's acronyms as the documents of the source it names define them (the
+    Singapore paper's "IPS", its Institute of Policy Studies, not the "Intellectual Property"
+    other documents define); one they do not define keeps the collection's name (dropping those
+    their text does not use lost more answers than it mended: the name still widens the search
+    and the topic check, "prepcom" read as a Preparatory Commission finds the Committee)."""
+    return {
+        acronym: context.defined_in(acronym, source.documents) or name
+        for acronym, name in expansions.items()
+    }

@@ -622,3 +622,25 @@ def test_a_follow_up_is_answered_from_the_conversations_document_else_from_every
     cited = {c.source for c in elsewhere.citations}
     assert "general-debate-2024/session79_2024/SGP_79_2024.txt" in cited
     assert not cited & {"un-docs/E_2025_44.en.pdf", "un-docs/E_2025_L.24.en.pdf"}
+
+
+def test_a_sources_acronyms_are_read_as_its_documents_define_them() -> None:
+    """Asked of a named source, an acronym its documents define is what they call it; one they
+    do not define keeps the collection's name."""
+    from types import SimpleNamespace
+
+    from assistant.answering.pipeline import as_its_documents_read
+    from assistant.answering.sources import Source
+
+    defined = {("IPS", "ips-paper"): "Institute of Policy Studies"}
+    context = SimpleNamespace(
+        defined_in=lambda word, ids: next(
+            (defined[(word, d)] for d in ids if (word, d) in defined), None
+        ),
+    )
+    paper = Source("immigration in singapore paper", ("ips-paper",), ("Immigration in Singapore",))
+    collection = {"IPS": "Intellectual Property", "DG": "Digital Government"}
+    assert as_its_documents_read(collection, paper, context) == {
+        "IPS": "Institute of Policy Studies",
+        "DG": "Digital Government",
+    }
