@@ -15,7 +15,9 @@ from assistant.text import SYMBOL_FONT_BULLETS, UN_SYMBOL, sentence_spans
 
 def _clean(text: str) -> str:
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # hyphenation across lines
-    text = re.sub(rf"^\s*[-•*▪{SYMBOL_FONT_BULLETS}]\s*(?=\S)", "", text)  # list bullets
+    # list bullets; one of a symbol font may touch its item ("\uf0a7Standardised …"), an
+    # asterisk may not ("*2512003*", a masthead's bar code)
+    text = re.sub(rf"^\s*(?:[-•*▪]\s+|[{SYMBOL_FONT_BULLETS}]\s*(?=\S))", "", text)
     return re.sub(r"\s+", " ", text).strip().rstrip(";")
 
 
