@@ -713,21 +713,43 @@ def _for_each_part(
     sentence found that gives it, when it is near enough the best (:data:`PART_SHARE`): a
     question asking two things is answered for both, not for the one its best sentence gives."""
     added: list[Evidence] = []
-    by_score = sorted(scored, key=lambda e: e.score, reverse=True)  # (may be sorted otherwise)
+    by_score = _by_score(scored)
     for _kind, gives in asked_in_parts(question):
         if any(gives(e.text) for e in [*chosen, *added]):
             continue
-        for evidence in by_score:
-            if evidence.score < best * PART_SHARE:
-                break
-            if (
-                gives(evidence.text)
-                and not _states_nothing(evidence)
-                and not any(redundant(evidence.text, o.text) for o in [*chosen, *added])
-            ):
-                added.append(evidence)
-                break
+        found = _best_giving(by_score, best * PART_SHARE, [*chosen, *added], gives, stating=True)
+        if found is not None:
+            added.append(found)
     return added
+
+
+def _by_score(scored: list[Evidence]) -> list[Evidence]:
+    """``scored`` best first (it may have been put in another order: what a follow-up or a
+    count asks for first)."""
+    return sorted(scored, key=lambda e: e.score, reverse=True)
+
+
+def _best_giving(
+    by_score: list[Evidence],
+    floor: float,
+    quoted: list[Evidence],
+    gives: Callable[[str], object],
+    *,
+    stating: bool = False,
+) -> Evidence | None:
+    """The best of ``by_score`` (best first) scoring ``floor`` or more whose text ``gives``
+    holds for, repeating none of ``quoted`` (and, ``stating``, no heading or caption: see
+    :func:`_states_nothing`), or None."""
+    for evidence in by_score:
+        if evidence.score < floor:
+            return None
+        if (
+            gives(evidence.text)
+            and not (stating and _states_nothing(evidence))
+            and not any(redundant(evidence.text, o.text) for o in quoted)
+        ):
+            return evidence
+    return None
 
 
 # How near the best sentence's score one giving a year the question names, and no sentence
@@ -819,16 +841,12 @@ def _other_years(
     titles = " ".join(e.passage.document.title for e in chosen)
     wanted = [y for y in years if y not in titles and not any(y in e.text for e in chosen)]
     added: list[Evidence] = []
-    by_score = sorted(scored, key=lambda e: e.score, reverse=True)  # (may be sorted otherwise)
+    by_score = _by_score(scored)
     for year in wanted:
-        for evidence in by_score:
-            if evidence.score < best * OTHER_YEAR_SHARE:
-                break
-            if re.search(rf"\b{year}\b", evidence.text) and not any(
-                redundant(evidence.text, other.text) for other in [*chosen, *added]
-            ):
-                added.append(evidence)
-                break
+        mentions = re.compile(rf"\b{year}\b")
+        found = _best_giving(by_score, best * OTHER_YEAR_SHARE, [*chosen, *added], mentions.search)
+        if found is not None:
+            added.append(found)
     return added
 
 

@@ -134,10 +134,14 @@ class Source:
         """The question less the source's name: what is asked of its documents, which all
         answer to that name ("what did cepa say about mental health" -> "what did say about
         mental health")."""
-        for name in (self.named_as, self.phrase):
-            pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
-            if name and re.search(pattern, question, re.I):
-                break
+
+        def typed(name: str) -> str:
+            return rf"(?<!\w){re.escape(name)}(?!\w)"
+
+        # the whole headline where the question types it (a follow-up's, made standalone, may
+        # type the source's name alone)
+        named = self.named_as and re.search(typed(self.named_as), question, re.I)
+        pattern = typed(self.named_as if named else self.phrase)
         rest = re.sub(pattern, " ", question, count=1, flags=re.I)
         return " ".join(rest.split())
 
@@ -184,10 +188,11 @@ def _with_subject(
     if match is None:
         return source
     headline = match.group("who").strip()
-    at = fold(headline).find(fold(source.phrase))
+    folded_headline, folded_phrase = fold(headline), fold(source.phrase)
+    at = folded_headline.find(folded_phrase)
     if at < 0:
         return source
-    subject = fold(headline)[at + len(fold(source.phrase)) :].split()
+    subject = folded_headline[at + len(folded_phrase) :].split()
     if not subject or subject[0] not in {"on", "about", "regarding", "concerning", "of", "for"}:
         return source  # the headline says no more of the document than its name
     if _CLAUSE.search(" ".join(subject)):

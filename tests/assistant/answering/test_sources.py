@@ -243,6 +243,14 @@ def test_a_headline_naming_a_document_by_its_acronym_is_the_source() -> None:
     assert named_source("cepa: what was decided on ai?", expansions, DOCS) is None
 
 
+# the Secretary-General's own report, for the tests on "sg"
+A_80_1 = doc(
+    "a-80-1",
+    "Report of the Secretary-General on the work of the Organization (A/80/1)",
+    "A_80_1.pdf",
+)
+
+
 def test_a_body_named_by_initials_no_document_defines_is_the_author_not_the_addressee() -> None:
     """ "sg" is spelt by the initials of "Secretary-General" in many titles; a letter addressed to
     the Secretary-General, or reports submitted through the Secretary-General, are not the
@@ -250,11 +258,7 @@ def test_a_body_named_by_initials_no_document_defines_is_the_author_not_the_addr
     docs = {
         d.doc_id: d
         for d in [
-            doc(
-                "a-80-1",
-                "Report of the Secretary-General on the work of the Organization (A/80/1)",
-                "A_80_1.pdf",
-            ),
+            A_80_1,
             doc(
                 "letter",
                 "Letter dated 13 January 2025 from the Permanent Representative of Kazakhstan to the "
@@ -281,11 +285,7 @@ def test_a_headline_naming_a_document_by_its_subject_asks_what_follows_it() -> N
     docs = {
         d.doc_id: d
         for d in [
-            doc(
-                "a-80-1",
-                "Report of the Secretary-General on the work of the Organization (A/80/1)",
-                "A_80_1.pdf",
-            ),
+            A_80_1,
             doc(
                 "children",
                 "Children and armed conflict: Report of the Secretary-General (A/79/878)",
